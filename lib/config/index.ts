@@ -1,0 +1,98 @@
+// The lab's one configuration, read from the environment once and checked by zod.
+// Every value has an embedded default, so `npm run lab` needs no server and no settings.
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+
+const EMBEDDED_SECRET = "pim-sre-lab-embedded-secret:synthetic-data-only";
+
+const EnvSchema = z.object({
+  LAB_MODE: z.enum(["embedded", "full"]).default("embedded"),
+  LAB_DATA_DIR: z.string().min(1).default(".lab"),
+  LAB_SHARD_COUNT: z.coerce.number().int().min(1).max(64).default(4),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+    .optional(),
+  LAB_DB_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be lower-case letters, digits and _ (at most 40), starting with a letter")
+    .default("pimlab"),
+  LAB_SECRET: z.string().min(16, "must be at least 16 characters").default(EMBEDDED_SECRET),
+  PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type LabMode = "embedded" | "full";
+
+export type DatabaseConfig =
+  | { kind: "sqlite"; dir: string }
+  | { kind: "postgresql"; serverUrl: string; namePrefix: string };
+
+export interface LabConfig {
+  mode: LabMode;
+  dataDir: string;
+  shardCount: number;
+  database: DatabaseConfig;
+  privacySecret: string;
+  usesEmbeddedSecret: boolean;
+  portalPort: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+}
+
+/** A configuration that cannot start the lab; the message names each variable and what it allows. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid lab configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): LabConfig {
+  // Empty strings mean "not set", as shells and .env files often leave them.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const got = present[name];
+        return `${name}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  if (e.LAB_MODE === "full" && !e.DATABASE_URL) {
+    throw new ConfigError([
+      "DATABASE_URL: required when LAB_MODE=full (e.g. postgresql://postgres@127.0.0.1:5432/postgres)",
+    ]);
+  }
+  const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
+  return {
+    mode: e.LAB_MODE,
+    dataDir,
+    shardCount: e.LAB_SHARD_COUNT,
+    database:
+      e.LAB_MODE === "full"
+        ? { kind: "postgresql", serverUrl: e.DATABASE_URL!, namePrefix: e.LAB_DB_PREFIX }
+        : { kind: "sqlite", dir: dataDir },
+    privacySecret: e.LAB_SECRET,
+    usesEmbeddedSecret: e.LAB_SECRET === EMBEDDED_SECRET,
+    portalPort: e.PORTAL_PORT,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** For command-line entry points: a bad configuration prints its problems and exits with code 2. */
+export function loadConfigOrExit(env: Env = process.env): LabConfig {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

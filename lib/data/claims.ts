@@ -1,0 +1,44 @@
+// Claims with their lines, on the patient's shard; listed across shards by status or facility.
+import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import type { LabDatabases } from "./lab-databases.ts";
+import type { Claim, ClaimLine } from "./prisma-clients.ts";
+import type { ShardTx } from "./shard-transaction.ts";
+
+export type ClaimWithLines = Claim & { lines: ClaimLine[] };
+
+const byCreated = (c: Claim) => ({ sort: c.createdAt.getTime(), id: c.id });
+
+export async function findClaim(lab: LabDatabases, patientId: string, claimId: string): Promise<ClaimWithLines | null> {
+  return lab.shardForPatient(patientId).prisma.claim.findFirst({
+    where: { id: claimId, patientId },
+    include: { lines: { orderBy: { lineNumber: "asc" } } },
+  });
+}
+
+export async function insertClaim(tx: ShardTx, claim: Omit<Claim, "version">, lines: ClaimLine[]): Promise<ClaimWithLines> {
+  return tx.claim.create({
+    data: { ...claim, version: 1, lines: { create: lines.map(({ claimId: _claimId, ...line }) => line) } },
+    include: { lines: { orderBy: { lineNumber: "asc" } } },
+  });
+}
+
+export async function listClaimsForPatient(lab: LabDatabases, patientId: string, page: PageRequest): Promise<Page<Claim>> {
+  return scatterPage(
+    [lab.shardForPatient(patientId)],
+    (shard, after, take) =>
+      shard.prisma.claim.findMany({ where: { AND: [{ patientId }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+    byCreated,
+    page,
+  );
+}
+
+/** Claims in one status (the billing pipeline), across every shard, oldest first. */
+export async function listClaimsByStatus(lab: LabDatabases, status: string, page: PageRequest): Promise<Page<Claim>> {
+  return scatterPage(
+    lab.shards,
+    (shard, after, take) =>
+      shard.prisma.claim.findMany({ where: { AND: [{ status }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+    byCreated,
+    page,
+  );
+}

@@ -1,0 +1,223 @@
+// Preparing and opening a lab's databases: create them when missing, migrate them, stamp each with its
+// role, write the initial shard map, and refuse a configuration that does not match what is on disk.
+import { mkdirSync } from "node:fs";
+import pg from "pg";
+import type { LabConfig } from "../config/index.ts";
+import { LabError } from "../errors/index.ts";
+import { type DatabaseTarget, labTopology } from "./lab-topology.ts";
+import { migrate, migrationsDir, readMigrations } from "./migrations.ts";
+import { type LabPrisma, createPrismaClient } from "./prisma-clients.ts";
+import { type BucketAssignment, type BucketState, ShardMap, initialAssignments } from "./shard-map.ts";
+import { type SqlDatabase, openPostgres, openSqlite } from "./sql-database.ts";
+
+export interface ShardHandle {
+  index: number;
+  label: string;
+  sql: SqlDatabase;
+  prisma: LabPrisma;
+}
+
+export interface LabDatabases {
+  config: LabConfig;
+  control: { sql: SqlDatabase; prisma: LabPrisma };
+  shards: ShardHandle[];
+  shardMap: ShardMap;
+  /** Reads the shard map again, after a bucket move. */
+  reloadShardMap(): Promise<ShardMap>;
+  shardForPatient(patientId: string): ShardHandle;
+  close(): Promise<void>;
+}
+
+/** A connection string with its password hidden, for messages. */
+export function describeLocation(target: DatabaseTarget): string {
+  if (target.provider === "sqlite") return target.location;
+  const url = new URL(target.location);
+  if (url.password) url.password = "****";
+  return url.toString();
+}
+
+function unreachable(target: DatabaseTarget, err: unknown): LabError {
+  const reason = err instanceof Error ? err.message : String(err);
+  const hint =
+    target.provider === "postgresql"
+      ? "start PostgreSQL or fix DATABASE_URL (or unset LAB_MODE to run on the embedded SQLite files)"
+      : "check that LAB_DATA_DIR is a writable directory";
+  return new LabError("setup", `cannot open the ${target.label} database at ${describeLocation(target)}: ${reason}; ${hint}`, {
+    cause: err,
+  });
+}
+
+export function openSql(target: DatabaseTarget): SqlDatabase {
+  return target.provider === "sqlite" ? openSqlite(target.location, target.label) : openPostgres(target.location, target.label);
+}
+
+async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await admin.connect();
+    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [target.databaseName]);
+    if (found.rowCount === 0) {
+      // C collation: strings sort by byte, as on SQLite, so cross-shard pages merge in the same order.
+      await admin
+        .query(`CREATE DATABASE "${target.databaseName}" ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`)
+        .catch((err: { code?: string }) => {
+          if (err.code !== "42P04") throw err; // created meanwhile by another runner
+        });
+    }
+  } catch (err) {
+    throw unreachable(target, err);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+async function readMeta(db: SqlDatabase): Promise<Map<string, string>> {
+  const rows = await db.query<{ key: string; value: string }>(`SELECT "key", "value" FROM "lab_meta"`);
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+async function writeMetaIfMissing(db: SqlDatabase, entries: Record<string, string>): Promise<void> {
+  const meta = await readMeta(db);
+  for (const [key, value] of Object.entries(entries)) {
+    if (!meta.has(key)) await db.execute(`INSERT INTO "lab_meta" ("key", "value") VALUES (?, ?)`, [key, value]);
+  }
+}
+
+function shardCountMismatch(config: LabConfig, recorded: number): LabError {
+  return new LabError(
+    "setup",
+    `LAB_SHARD_COUNT is ${config.shardCount} but this lab's databases were created with ${recorded} shards; ` +
+      `set LAB_SHARD_COUNT=${recorded}, or start a new lab (remove ${config.mode === "embedded" ? config.dataDir : "its databases"})`,
+    { field: "LAB_SHARD_COUNT" },
+  );
+}
+
+export interface PrepareReport {
+  databases: { label: string; applied: string[] }[];
+  shardMapCreated: boolean;
+}
+
+/** Creates (when missing) and migrates every database of the lab, and writes the initial shard map. */
+export async function prepareLabDatabases(config: LabConfig, root: string): Promise<PrepareReport> {
+  const topology = labTopology(config);
+  const all = [topology.control, ...topology.shards];
+  if (config.database.kind === "sqlite") mkdirSync(config.database.dir, { recursive: true });
+  const report: PrepareReport = { databases: [], shardMapCreated: false };
+  for (const target of all) {
+    if (config.database.kind === "postgresql") await ensurePostgresDatabase(config.database.serverUrl, target);
+    let db: SqlDatabase;
+    try {
+      db = openSql(target);
+      await db.query("SELECT 1");
+    } catch (err) {
+      throw unreachable(target, err);
+    }
+    try {
+      const result = await migrate(db, readMigrations(migrationsDir(root, target.provider, target.role)));
+      report.databases.push({ label: target.label, applied: result.applied });
+      if (target.role === "control") {
+        const recorded = (await readMeta(db)).get("shard_count");
+        if (recorded !== undefined && Number(recorded) !== config.shardCount) {
+          throw shardCountMismatch(config, Number(recorded));
+        }
+        await writeMetaIfMissing(db, { role: "control", shard_count: String(config.shardCount) });
+        report.shardMapCreated = await writeInitialShardMap(db, config.shardCount);
+      } else {
+        const recorded = (await readMeta(db)).get("shard_index");
+        if (recorded !== undefined && Number(recorded) !== target.shard) {
+          throw new LabError("setup", `${describeLocation(target)} holds shard ${recorded}, not shard ${target.shard}`);
+        }
+        await writeMetaIfMissing(db, { role: "shard", shard_index: String(target.shard) });
+      }
+    } finally {
+      await db.close();
+    }
+  }
+  return report;
+}
+
+async function writeInitialShardMap(control: SqlDatabase, shardCount: number): Promise<boolean> {
+  const [row] = await control.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "shard_buckets"`);
+  if (Number(row?.n ?? 0) > 0) return false;
+  const now = new Date();
+  await control.transaction((tx) =>
+    tx.insertMany(
+      "shard_buckets",
+      ["bucket", "shard", "state", "version", "updatedAt"],
+      initialAssignments(shardCount).map((a) => [a.bucket, a.shard, a.state, a.version, now]),
+    ),
+  );
+  return true;
+}
+
+export async function readShardMap(control: SqlDatabase, shardCount: number): Promise<ShardMap> {
+  const rows = await control.query<{ bucket: number; shard: number; state: string; version: number }>(
+    `SELECT "bucket", "shard", "state", "version" FROM "shard_buckets" ORDER BY "bucket"`,
+  );
+  const assignments: BucketAssignment[] = rows.map((r) => ({
+    bucket: Number(r.bucket),
+    shard: Number(r.shard),
+    state: r.state as BucketState,
+    version: Number(r.version),
+  }));
+  const referenced = ShardMap.shardsReferenced(assignments);
+  if (referenced > shardCount) {
+    throw new LabError(
+      "setup",
+      `the shard map points at ${referenced} shards but LAB_SHARD_COUNT is ${shardCount}; set LAB_SHARD_COUNT=${referenced}`,
+      { field: "LAB_SHARD_COUNT" },
+    );
+  }
+  return new ShardMap(assignments, shardCount);
+}
+
+/** Opens a prepared lab: raw SQL and Prisma for the control database and every shard. */
+export async function openLabDatabases(config: LabConfig): Promise<LabDatabases> {
+  const topology = labTopology(config);
+  const controlSql = openSql(topology.control);
+  let meta: Map<string, string>;
+  try {
+    meta = await readMeta(controlSql);
+  } catch (err) {
+    await controlSql.close();
+    const missing = /no such table|does not exist/.test(String(err));
+    if (missing) {
+      throw new LabError("setup", `the ${topology.control.label} database at ${describeLocation(topology.control)} is not migrated; run npm run db:migrate`);
+    }
+    throw unreachable(topology.control, err);
+  }
+  const recorded = Number(meta.get("shard_count"));
+  if (recorded !== config.shardCount) {
+    await controlSql.close();
+    throw shardCountMismatch(config, recorded);
+  }
+  const shards: ShardHandle[] = topology.shards.map((target) => ({
+    index: target.shard!,
+    label: target.label,
+    sql: openSql(target),
+    prisma: createPrismaClient(target),
+  }));
+  const control = { sql: controlSql, prisma: createPrismaClient(topology.control) };
+  const lab: LabDatabases = {
+    config,
+    control,
+    shards,
+    shardMap: await readShardMap(controlSql, config.shardCount),
+    async reloadShardMap() {
+      lab.shardMap = await readShardMap(controlSql, config.shardCount);
+      return lab.shardMap;
+    },
+    shardForPatient(patientId) {
+      return shards[lab.shardMap.shardOf(patientId)]!;
+    },
+    async close() {
+      await Promise.all([
+        ...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect()]),
+        control.sql.close(),
+        control.prisma.$disconnect(),
+      ]);
+    },
+  };
+  return lab;
+}
+

@@ -1,0 +1,60 @@
+// Patient rows: read and written on the patient's own shard; listed across shards.
+import { LabError } from "../errors/index.ts";
+import { type Page, type PageRequest, scatterPage } from "./cross-shard-page.ts";
+import type { LabDatabases } from "./lab-databases.ts";
+import type { Patient } from "./prisma-clients.ts";
+import type { ShardTx } from "./shard-transaction.ts";
+
+export type NewPatient = Omit<Patient, "version" | "updatedAt"> & { updatedAt?: Date };
+export type DemographicsChange = Partial<Pick<Patient, "givenName" | "familyName" | "addressLine" | "city" | "region" | "postalCode">>;
+
+export async function findPatient(lab: LabDatabases, patientId: string): Promise<Patient | null> {
+  return lab.shardForPatient(patientId).prisma.patient.findUnique({ where: { id: patientId } });
+}
+
+export async function insertPatient(tx: ShardTx, patient: NewPatient): Promise<Patient> {
+  return tx.patient.create({ data: { ...patient, version: 1, updatedAt: patient.updatedAt ?? patient.createdAt } });
+}
+
+/** Optimistic concurrency: the change applies only if the row is still at `expectedVersion`. */
+export async function updatePatientDemographics(
+  tx: ShardTx,
+  patientId: string,
+  expectedVersion: number,
+  change: DemographicsChange,
+  at: Date,
+): Promise<{ before: Patient; after: Patient }> {
+  const before = await tx.patient.findUnique({ where: { id: patientId } });
+  if (!before) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
+  const { count } = await tx.patient.updateMany({
+    where: { id: patientId, version: expectedVersion },
+    data: { ...change, version: { increment: 1 }, updatedAt: at },
+  });
+  if (count === 0) {
+    throw new LabError("conflict", `patient ${patientId} is at version ${before.version}, not ${expectedVersion}`, { field: "version" });
+  }
+  const after = await tx.patient.findUniqueOrThrow({ where: { id: patientId } });
+  return { before, after };
+}
+
+/** Patients registered at a facility, across every shard, ordered by id. */
+export async function listPatientsByFacility(lab: LabDatabases, facilityId: string, page: PageRequest): Promise<Page<Patient>> {
+  return scatterPage(
+    lab.shards,
+    (shard, after, take) =>
+      shard.prisma.patient.findMany({
+        where: { facilityId, ...(after ? { id: { gt: after.id } } : {}) },
+        orderBy: { id: "asc" },
+        take,
+      }),
+    (p) => ({ sort: "", id: p.id }),
+    page,
+  );
+}
+
+/** Finds a patient by a pseudonymous token (MRN or national id) on whichever shard holds it. */
+export async function findPatientByToken(lab: LabDatabases, field: "mrnToken" | "nationalIdToken", token: string): Promise<Patient | null> {
+  const found = await Promise.all(lab.shards.map((s) => s.prisma.patient.findFirst({ where: { [field]: token } })));
+  return found.find((p) => p !== null) ?? null;
+}
+

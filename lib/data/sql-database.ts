@@ -1,0 +1,180 @@
+// A small raw-SQL connection for the paths Prisma is measured too slow or too narrow for: migrations,
+// bulk generation, bucket moves and row counts. One interface, a SQLite and a PostgreSQL implementation.
+// SQL is written with `?` placeholders and double-quoted identifiers, which both dialects accept.
+import Database from "better-sqlite3";
+import pg from "pg";
+
+export type SqlDialect = "sqlite" | "postgresql";
+export type SqlRow = Record<string, unknown>;
+export interface InsertOptions {
+  ignoreExisting?: boolean;
+}
+
+export interface SqlDatabase {
+  readonly dialect: SqlDialect;
+  /** Which database this is, for messages: "control", "shard-2". */
+  readonly label: string;
+  query<T extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Runs a script of several statements (a migration file). */
+  executeScript(sql: string): Promise<void>;
+  /**
+   * Inserts rows of the given columns; the fast path for bulk work. Call inside a transaction.
+   * With `ignoreExisting`, a row whose key is already there is skipped instead of failing.
+   */
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options?: InsertOptions): Promise<void>;
+  /** Runs fn in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
+
+/** The form Prisma's SQLite adapter writes DateTime in, so rows written here read back through Prisma. */
+export function sqliteTimestamp(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return sqliteTimestamp(value);
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return value ?? null;
+}
+
+export function openSqlite(file: string, label: string): SqlDatabase {
+  const db = new Database(file, { timeout: 5000 });
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let s = statements.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      statements.set(sql, s);
+    }
+    return s;
+  };
+  let depth = 0;
+  const self: SqlDatabase = {
+    dialect: "sqlite",
+    label,
+    async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      return prepared(sql).all(...params.map(sqliteValue)) as T[];
+    },
+    async execute(sql, params = []) {
+      return prepared(sql).run(...params.map(sqliteValue)).changes;
+    },
+    async executeScript(sql) {
+      db.exec(sql);
+    },
+    async insertMany(table, columns, rows, options = {}) {
+      if (rows.length === 0) return;
+      const sql = `INSERT ${options.ignoreExisting ? "OR IGNORE " : ""}INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+      const statement = prepared(sql);
+      for (const row of rows) statement.run(...row.map(sqliteValue));
+    },
+    async transaction(fn) {
+      // better-sqlite3 is synchronous; nested calls join the outer transaction.
+      if (depth > 0) return fn(self);
+      db.exec("BEGIN IMMEDIATE");
+      depth++;
+      try {
+        const result = await fn(self);
+        db.exec("COMMIT");
+        return result;
+      } catch (err) {
+        db.exec("ROLLBACK");
+        throw err;
+      } finally {
+        depth--;
+      }
+    },
+    async close() {
+      db.close();
+    },
+  };
+  return self;
+}
+
+// PostgreSQL limits a statement to 65,535 parameters.
+const PG_MAX_PARAMS = 65_000;
+
+function toPgPlaceholders(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+type PgQueryable = pg.Pool | pg.PoolClient;
+
+function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTransaction: boolean): SqlDatabase {
+  const self: SqlDatabase = {
+    dialect: "postgresql",
+    label,
+    async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+      const result = await queryable.query(toPgPlaceholders(sql), params as unknown[]);
+      return result.rows as T[];
+    },
+    async execute(sql, params = []) {
+      const result = await queryable.query(toPgPlaceholders(sql), params as unknown[]);
+      return result.rowCount ?? 0;
+    },
+    async executeScript(sql) {
+      await queryable.query(sql);
+    },
+    async insertMany(table, columns, rows, options = {}) {
+      const perStatement = Math.max(1, Math.floor(PG_MAX_PARAMS / columns.length));
+      for (let start = 0; start < rows.length; start += perStatement) {
+        const chunk = rows.slice(start, start + perStatement);
+        const params: unknown[] = [];
+        const tuples = chunk.map((row) => {
+          const slots = row.map((value) => {
+            params.push(value ?? null);
+            return `$${params.length}`;
+          });
+          return `(${slots.join(", ")})`;
+        });
+        await queryable.query(
+          `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES ${tuples.join(", ")}` +
+            (options.ignoreExisting ? " ON CONFLICT DO NOTHING" : ""),
+          params,
+        );
+      }
+    },
+    async transaction(fn) {
+      if (inTransaction) return fn(self);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const result = await fn(pgSession(client, label, pool, true));
+        await client.query("COMMIT");
+        return result;
+      } catch (err) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      if (!inTransaction) await pool.end();
+    },
+  };
+  return self;
+}
+
+// BIGINT comes back as a string by default; the lab's BIGINTs (sequences, positions, counts) fit in a
+// double. Set per pool, not globally, so Prisma's pg adapter keeps its own parsing.
+const labTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+export function openPostgres(connectionString: string, label: string, maxConnections = 4): SqlDatabase {
+  const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5000, types: labTypes });
+  // An idle client losing its server must not crash the process; the next query reports the error.
+  pool.on("error", () => undefined);
+  return pgSession(pool, label, pool, false);
+}

@@ -1,0 +1,35 @@
+// Redaction for logs and exports, driven by the classification table.
+import { type ClassifiedModel, type DataClass, PHI_FIELD_NAMES, classOf } from "./classification.ts";
+
+export const REDACTED = "[redacted]";
+
+/** Clear identifiers that must never reach a log, whatever model they came from. */
+const CLEAR_IDENTIFIER_NAMES = new Set(["mrn", "nationalId", "ssn", "phone", "email", "npi", "password", "authorization", "cookie"]);
+
+export interface ExportPolicy {
+  /** Classes copied as they are; every other class is replaced by REDACTED. */
+  keep: readonly DataClass[];
+}
+
+/** For an SRE's view or a CSV export: only the classes the policy keeps; unknown fields are dropped. */
+export function redactRecord<T extends Record<string, unknown>>(model: ClassifiedModel, record: T, policy: ExportPolicy) {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    const cls = classOf(model, field);
+    if (cls === undefined) continue;
+    out[field] = policy.keep.includes(cls) ? value : REDACTED;
+  }
+  return out as { [K in keyof T]: T[K] | typeof REDACTED };
+}
+
+/** For log lines: walks any value and hides PHI-like and clear-identifier fields by name. */
+export function redactForLog(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = PHI_FIELD_NAMES.has(key) || CLEAR_IDENTIFIER_NAMES.has(key) ? REDACTED : redactForLog(v, depth + 1);
+  }
+  return out;
+}

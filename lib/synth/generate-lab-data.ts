@@ -1,0 +1,141 @@
+// Fills a prepared lab with synthetic data: reference rows into the control database, then patients in
+// batches, each batch one transaction per shard, so an interrupted run leaves only whole patients behind
+// and a rerun with the same seed skips what is there and finishes the rest.
+import { LabError } from "../errors/index.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import { bucketOf } from "../data/shard-map.ts";
+import { rowValues, tableOf } from "../data/tables.ts";
+import { createPseudonymizer } from "../privacy/pseudonymize.ts";
+import { generateReference } from "./generate-reference.ts";
+import { type GeneratedModel, type GeneratedPatient, generatePatient, patientIdFor } from "./generate-patient.ts";
+import { personaUsers } from "./personas.ts";
+import { type FacilityRef, createSynthContext } from "./synth-context.ts";
+
+export interface GenerateOptions {
+  patients: number;
+  seed: number;
+  facilities?: number;
+  batchSize?: number;
+  asOf?: Date;
+  onProgress?: (progress: GenerateProgress) => void;
+  /** Sees each generated patient, clear identifiers included (tests use it to prove none is stored). */
+  onPatient?: (patient: GeneratedPatient) => void;
+}
+
+export interface GenerateProgress {
+  done: number;
+  total: number;
+  written: number;
+  skipped: number;
+  rows: number;
+}
+
+export interface GenerateReport extends GenerateProgress {
+  seconds: number;
+  rowsByTable: Record<string, number>;
+}
+
+const WRITE_ORDER: readonly GeneratedModel[] = ["Patient", "Encounter", "Diagnosis", "Procedure", "Medication", "Claim", "ClaimLine"];
+
+export async function generateLabData(lab: LabDatabases, options: GenerateOptions): Promise<GenerateReport> {
+  const started = performance.now();
+  const pseudonymize = createPseudonymizer(lab.config.privacySecret);
+  const facilityCount = options.facilities ?? 12;
+  const batchSize = options.batchSize ?? 500;
+
+  const base = createSynthContext({ seed: options.seed, asOf: options.asOf, facilities: [], pseudonymize });
+  const reference = generateReference(base, facilityCount);
+  const facilitySpec = tableOf("Facility");
+  const providerSpec = tableOf("Provider");
+  await lab.control.sql.transaction(async (tx) => {
+    await tx.insertMany(facilitySpec.table, facilitySpec.columns, rowValues(facilitySpec, reference.facilities), { ignoreExisting: true });
+    await tx.insertMany(providerSpec.table, providerSpec.columns, rowValues(providerSpec, reference.providers), { ignoreExisting: true });
+  });
+  const facilities = await loadFacilityRefs(lab);
+  const ctx = { ...base, facilities };
+
+  const progress: GenerateProgress = { done: 0, total: options.patients, written: 0, skipped: 0, rows: 0 };
+  const rowsByTable: Record<string, number> = {};
+  for (let start = 0; start < options.patients; start += batchSize) {
+    const end = Math.min(options.patients, start + batchSize);
+    const ids = new Map<number, string>();
+    for (let i = start; i < end; i++) ids.set(i, patientIdFor(ctx, i));
+    const existing = await existingPatientIds(lab, [...ids.values()]);
+
+    const perShard = new Map<number, GeneratedPatient[]>();
+    for (const [index, id] of ids) {
+      if (existing.has(id)) {
+        progress.skipped++;
+        continue;
+      }
+      const assignment = lab.shardMap.assignment(bucketOf(id));
+      if (assignment.state !== "active") {
+        throw new LabError("unavailable", `bucket ${assignment.bucket} is moving; run the generator again when the move is done`);
+      }
+      const patient = generatePatient(ctx, index);
+      options.onPatient?.(patient);
+      const list = perShard.get(assignment.shard) ?? [];
+      list.push(patient);
+      perShard.set(assignment.shard, list);
+    }
+
+    await Promise.all(
+      [...perShard].map(([shard, patients]) =>
+        lab.shards[shard]!.sql.transaction(async (tx) => {
+          for (const model of WRITE_ORDER) {
+            const spec = tableOf(model);
+            const rows = patients.flatMap((p) => p.rows[model]);
+            await tx.insertMany(spec.table, spec.columns, rowValues(spec, rows));
+            rowsByTable[spec.table] = (rowsByTable[spec.table] ?? 0) + rows.length;
+            progress.rows += rows.length;
+          }
+        }),
+      ),
+    );
+    for (const patients of perShard.values()) progress.written += patients.length;
+    progress.done = end;
+    options.onProgress?.({ ...progress });
+  }
+
+  if (options.patients > 0) await ensurePersonaUsers(lab, patientIdFor(ctx, 0), ctx.asOf);
+  return { ...progress, seconds: (performance.now() - started) / 1000, rowsByTable };
+}
+
+async function loadFacilityRefs(lab: LabDatabases): Promise<FacilityRef[]> {
+  const facilities = await lab.control.sql.query<{ id: string; kind: string }>(`SELECT "id", "kind" FROM "facilities" ORDER BY "id"`);
+  const providers = await lab.control.sql.query<{ id: string; facilityId: string }>(
+    `SELECT "id", "facilityId" FROM "providers" ORDER BY "id"`,
+  );
+  const byFacility = new Map<string, string[]>();
+  for (const p of providers) byFacility.set(p.facilityId, [...(byFacility.get(p.facilityId) ?? []), p.id]);
+  return facilities
+    .filter((f) => (byFacility.get(f.id)?.length ?? 0) > 0)
+    .map((f) => ({ id: f.id, kind: f.kind, providerIds: byFacility.get(f.id)! }));
+}
+
+async function existingPatientIds(lab: LabDatabases, ids: string[]): Promise<Set<string>> {
+  const byShard = new Map<number, string[]>();
+  for (const id of ids) {
+    const shard = lab.shardMap.shardOf(id);
+    byShard.set(shard, [...(byShard.get(shard) ?? []), id]);
+  }
+  const found = new Set<string>();
+  for (const [shard, list] of byShard) {
+    const rows = await lab.shards[shard]!.sql.query<{ id: string }>(
+      `SELECT "id" FROM "patients" WHERE "id" IN (${list.map(() => "?").join(", ")})`,
+      list,
+    );
+    for (const r of rows) found.add(r.id);
+  }
+  return found;
+}
+
+/** Creates the demo persona users once, anchored on the first generated patient. */
+async function ensurePersonaUsers(lab: LabDatabases, anchorPatientId: string, createdAt: Date): Promise<void> {
+  const shard = lab.shardForPatient(anchorPatientId);
+  const [anchor] = await shard.sql.query<{ facilityId: string }>(`SELECT "facilityId" FROM "patients" WHERE "id" = ?`, [anchorPatientId]);
+  if (!anchor) return;
+  const spec = tableOf("User");
+  const users = personaUsers({ patientId: anchorPatientId, facilityId: anchor.facilityId }, createdAt);
+  await lab.control.sql.transaction((tx) => tx.insertMany(spec.table, spec.columns, rowValues(spec, users), { ignoreExisting: true }));
+}

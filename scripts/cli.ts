@@ -1,0 +1,23 @@
+// What every command-line entry point shares: the repository root, and one way to fail.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ConfigError } from "../lib/config/index.ts";
+import { LabError } from "../lib/errors/index.ts";
+import { MigrationError } from "../lib/data/migrations.ts";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Runs a command; an expected failure prints one line (or the config's list) and exits with code 2. */
+export function runCommand(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      if (err instanceof LabError || err instanceof ConfigError || err instanceof MigrationError) {
+        console.error(`${name}: ${err.message}`);
+        process.exit(2);
+      }
+      console.error(`${name}: unexpected failure`, err);
+      process.exit(1);
+    },
+  );
+}
