@@ -18,12 +18,13 @@ CREATE TABLE "facilities" (
 
 CREATE TABLE "providers" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "facilityId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "facilities"("id"),
+  "facilityId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "npiToken" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "givenName" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "familyName" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "specialty" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
-  "createdAt" DATETIME2(3) NOT NULL
+  "createdAt" DATETIME2(3) NOT NULL,
+  CONSTRAINT "providers_facilityId_fkey" FOREIGN KEY ("facilityId") REFERENCES "facilities"("id")
 );
 CREATE UNIQUE INDEX "providers_npiToken_key" ON "providers"("npiToken");
 CREATE INDEX "providers_facilityId_idx" ON "providers"("facilityId");

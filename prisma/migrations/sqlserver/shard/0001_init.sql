@@ -34,7 +34,7 @@ CREATE INDEX "patients_createdAt_id_idx" ON "patients"("createdAt", "id");
 
 CREATE TABLE "encounters" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "patients"("id"),
+  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "facilityId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "providerId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "kind" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
@@ -45,7 +45,8 @@ CREATE TABLE "encounters" (
   "endedAt" DATETIME2(3),
   "version" INT NOT NULL DEFAULT 1,
   "createdAt" DATETIME2(3) NOT NULL,
-  "updatedAt" DATETIME2(3) NOT NULL
+  "updatedAt" DATETIME2(3) NOT NULL,
+  CONSTRAINT "encounters_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id")
 );
 CREATE INDEX "encounters_patientId_startedAt_idx" ON "encounters"("patientId", "startedAt");
 CREATE INDEX "encounters_facilityId_startedAt_id_idx" ON "encounters"("facilityId", "startedAt", "id");
@@ -53,34 +54,38 @@ CREATE INDEX "encounters_startedAt_id_idx" ON "encounters"("startedAt", "id");
 
 CREATE TABLE "diagnoses" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "patients"("id"),
-  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "encounters"("id"),
+  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
+  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "providerId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "code" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "description" NVARCHAR(MAX) NOT NULL,
   "recordedAt" DATETIME2(3) NOT NULL,
-  "version" INT NOT NULL DEFAULT 1
+  "version" INT NOT NULL DEFAULT 1,
+  CONSTRAINT "diagnoses_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id"),
+  CONSTRAINT "diagnoses_encounterId_fkey" FOREIGN KEY ("encounterId") REFERENCES "encounters"("id")
 );
 CREATE INDEX "diagnoses_patientId_idx" ON "diagnoses"("patientId");
 CREATE INDEX "diagnoses_encounterId_idx" ON "diagnoses"("encounterId");
 
 CREATE TABLE "procedures" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "patients"("id"),
-  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "encounters"("id"),
+  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
+  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "providerId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "code" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "description" NVARCHAR(MAX) NOT NULL,
   "performedAt" DATETIME2(3) NOT NULL,
-  "version" INT NOT NULL DEFAULT 1
+  "version" INT NOT NULL DEFAULT 1,
+  CONSTRAINT "procedures_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id"),
+  CONSTRAINT "procedures_encounterId_fkey" FOREIGN KEY ("encounterId") REFERENCES "encounters"("id")
 );
 CREATE INDEX "procedures_patientId_idx" ON "procedures"("patientId");
 CREATE INDEX "procedures_encounterId_idx" ON "procedures"("encounterId");
 
 CREATE TABLE "medications" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "patients"("id"),
-  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "encounters"("id"),
+  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
+  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "providerId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "code" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "name" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
@@ -89,15 +94,17 @@ CREATE TABLE "medications" (
   "status" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "prescribedAt" DATETIME2(3) NOT NULL,
   "discontinuedAt" DATETIME2(3),
-  "version" INT NOT NULL DEFAULT 1
+  "version" INT NOT NULL DEFAULT 1,
+  CONSTRAINT "medications_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id"),
+  CONSTRAINT "medications_encounterId_fkey" FOREIGN KEY ("encounterId") REFERENCES "encounters"("id")
 );
 CREATE INDEX "medications_patientId_idx" ON "medications"("patientId");
 CREATE INDEX "medications_encounterId_idx" ON "medications"("encounterId");
 
 CREATE TABLE "claims" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "patients"("id"),
-  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "encounters"("id"),
+  "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
+  "encounterId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "facilityId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "payer" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "status" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
@@ -110,7 +117,9 @@ CREATE TABLE "claims" (
   "paidAt" DATETIME2(3),
   "version" INT NOT NULL DEFAULT 1,
   "createdAt" DATETIME2(3) NOT NULL,
-  "updatedAt" DATETIME2(3) NOT NULL
+  "updatedAt" DATETIME2(3) NOT NULL,
+  CONSTRAINT "claims_patientId_fkey" FOREIGN KEY ("patientId") REFERENCES "patients"("id"),
+  CONSTRAINT "claims_encounterId_fkey" FOREIGN KEY ("encounterId") REFERENCES "encounters"("id")
 );
 CREATE INDEX "claims_patientId_idx" ON "claims"("patientId");
 CREATE INDEX "claims_status_createdAt_id_idx" ON "claims"("status", "createdAt", "id");
@@ -118,14 +127,15 @@ CREATE INDEX "claims_facilityId_createdAt_id_idx" ON "claims"("facilityId", "cre
 
 CREATE TABLE "claim_lines" (
   "id" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL PRIMARY KEY,
-  "claimId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL REFERENCES "claims"("id"),
+  "claimId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "patientId" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "lineNumber" INT NOT NULL,
   "code" NVARCHAR(400) COLLATE Latin1_General_BIN2 NOT NULL,
   "description" NVARCHAR(MAX) NOT NULL,
   "units" INT NOT NULL,
   "unitPriceCents" INT NOT NULL,
-  "amountCents" INT NOT NULL
+  "amountCents" INT NOT NULL,
+  CONSTRAINT "claim_lines_claimId_fkey" FOREIGN KEY ("claimId") REFERENCES "claims"("id")
 );
 CREATE UNIQUE INDEX "claim_lines_claimId_lineNumber_key" ON "claim_lines"("claimId", "lineNumber");
 CREATE INDEX "claim_lines_patientId_idx" ON "claim_lines"("patientId");

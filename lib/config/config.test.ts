@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./index.ts";
+
+describe("lab configuration", () => {
+  it("starts an embedded lab of four SQLite shards under .lab with no settings at all", () => {
+    const config = loadConfig({}, "/repo");
+    expect(config).toMatchObject({ mode: "embedded", shardCount: 4, dataDir: "/repo/.lab", database: { kind: "sqlite", dir: "/repo/.lab" }, portalPort: 3000 });
+    expect(config.usesEmbeddedSecret).toBe(true);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ LAB_SHARD_COUNT: "", LAB_MODE: "" }, "/repo").shardCount).toBe(4);
+  });
+
+  it("builds a PostgreSQL lab in full mode", () => {
+    const config = loadConfig({ LAB_MODE: "full", DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/postgres", LAB_SHARD_COUNT: "8" });
+    expect(config.database).toEqual({ kind: "postgresql", serverUrl: "postgresql://postgres@127.0.0.1:5432/postgres", namePrefix: "pimlab" });
+    expect(config.shardCount).toBe(8);
+  });
+
+  it.each([
+    [{ LAB_SHARD_COUNT: "four" }, /LAB_SHARD_COUNT: .*\(got "four"\)/],
+    [{ LAB_SHARD_COUNT: "0" }, /LAB_SHARD_COUNT: .*(>=1|1)/],
+    [{ LAB_MODE: "cluster" }, /LAB_MODE: .*"embedded".*"full".*\(got "cluster"\)/],
+    [{ LAB_MODE: "full" }, /DATABASE_URL: required when LAB_MODE=full/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
+    [{ LAB_SECRET: "short" }, /LAB_SECRET: must be at least 16 characters/],
+    [{ PORTAL_PORT: "70000" }, /PORTAL_PORT/],
+    [{ LAB_DB_PREFIX: "Bad-Name" }, /LAB_DB_PREFIX: must be lower-case/],
+  ])("refuses %o with a message naming the variable and what it allows", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("lists every bad variable at once", () => {
+    try {
+      loadConfig({ LAB_SHARD_COUNT: "x", PORTAL_PORT: "y" });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems).toHaveLength(2);
+    }
+  });
+});
