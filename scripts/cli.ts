@@ -10,10 +10,14 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 /** Runs a command; an expected failure prints one line (or the config's list) and exits with code 2. */
 export function runCommand(name: string, main: () => Promise<void>): void {
   main().then(
-    () => process.exit(0),
+    () => process.exit(process.exitCode ?? 0),
     (err: unknown) => {
-      if (err instanceof LabError || err instanceof ConfigError || err instanceof MigrationError) {
-        console.error(`${name}: ${err.message}`);
+      if (err instanceof ConfigError) {
+        console.error(`${name}: ${err.message}`); // one line per bad variable
+        process.exit(2);
+      }
+      if (err instanceof LabError || err instanceof MigrationError) {
+        console.error(`${name}: ${err.message.replace(/\s*\n\s*/g, " ")}`);
         process.exit(2);
       }
       console.error(`${name}: unexpected failure`, err);

@@ -19,6 +19,8 @@ const EnvSchema = z.object({
     .default("pimlab"),
   LAB_SECRET: z.string().min(16, "must be at least 16 characters").default(EMBEDDED_SECRET),
   PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+  LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -36,6 +38,9 @@ export interface LabConfig {
   privacySecret: string;
   usesEmbeddedSecret: boolean;
   portalPort: number;
+  /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
+  seedPatients: number;
+  seed: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
 }
 
@@ -80,6 +85,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     privacySecret: e.LAB_SECRET,
     usesEmbeddedSecret: e.LAB_SECRET === EMBEDDED_SECRET,
     portalPort: e.PORTAL_PORT,
+    seedPatients: e.LAB_SEED_PATIENTS,
+    seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,
   };
 }

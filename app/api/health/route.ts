@@ -1,0 +1,15 @@
+// Liveness and readiness for the supervisor and load balancers. Public on purpose: it answers only
+// whether the lab's databases respond, never any data.
+import { sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  try {
+    const lab = await sharedLabDatabases();
+    await Promise.all([lab.control.sql.query("SELECT 1"), ...lab.shards.map((s) => s.sql.query("SELECT 1"))]);
+    return Response.json({ status: "ok", shards: lab.shards.length });
+  } catch {
+    return Response.json({ status: "unavailable" }, { status: 503 });
+  }
+}

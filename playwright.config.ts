@@ -1,0 +1,39 @@
+import { defineConfig } from "@playwright/test";
+
+// Browser tests run in Debian's Chromium (Playwright's own browser download cannot be reached here)
+// against a lab started by `npm run lab`'s entry point on its own port and data directory.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  outputDir: "test-results/playwright-artifacts",
+  timeout: 60_000,
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: chromium,
+      // Without these Chromium keeps dialling Google's hosts, which this closed network refuses.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: {
+    command: "node_modules/.bin/tsx scripts/lab.ts",
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 300_000,
+    stdout: "pipe",
+    env: {
+      LAB_DATA_DIR: ".lab/e2e",
+      PORTAL_PORT: String(port),
+      LAB_SEED_PATIENTS: "400",
+      LAB_SEED: "7",
+    },
+  },
+});

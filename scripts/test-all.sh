@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# npm test: prepares what the tests need on a fresh machine of ours (Debian's chromium, a running
+# PostgreSQL, the generated Prisma clients, a portal build), then runs every suite: type check, lint,
+# unit, integration (SQLite and PostgreSQL) and browser tests. What cannot run is listed with the reason;
+# under CI=true that is a failure, never a silent skip.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+mkdir -p test-results
+failed=()
+not_run=()
+say() { printf '\n== %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else return 1; fi; }
+apt_updated=""
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || return 1
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq >/dev/null 2>&1 || return 1; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1
+}
+
+# --- what the machine must have -------------------------------------------------------------
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  say "installing Debian's chromium for the browser tests"
+  apt_install chromium || true
+fi
+
+pg_url="${LAB_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+pg_up() { node_modules/.bin/tsx scripts/check-postgres.ts "$pg_url" >/dev/null 2>&1; }
+if ! pg_up && [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null 2>&1; then
+  say "starting the local PostgreSQL"
+  for version in /etc/postgresql/*; do as_root pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start >/dev/null 2>&1 || true; done
+  for _ in $(seq 1 20); do pg_up && break; sleep 0.5; done
+fi
+if pg_up; then
+  export LAB_TEST_POSTGRES=available
+else
+  export LAB_TEST_POSTGRES=unavailable
+  not_run+=("PostgreSQL halves of test/*.test.ts: no PostgreSQL answers at $pg_url ($(node_modules/.bin/tsx scripts/check-postgres.ts "$pg_url" 2>&1 | tail -1))")
+fi
+
+# --- build steps ------------------------------------------------------------------------------
+say "generating the Prisma clients"
+node_modules/.bin/tsx scripts/db-generate.ts || { echo "db:generate failed"; exit 1; }
+
+say "type check (tsc --noEmit)"
+node_modules/.bin/tsc --noEmit -p . || failed+=("type check")
+
+say "lint (eslint)"
+node_modules/.bin/eslint . || failed+=("lint")
+
+# --- unit and integration tests ------------------------------------------------------------------
+say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES)"
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+
+# --- browser tests -----------------------------------------------------------------------------
+if [ -x "$chromium" ]; then
+  say "browser tests (Playwright in $chromium)"
+  node_modules/.bin/tsx scripts/portal-build.ts || failed+=("portal build")
+  rm -rf .lab/e2e
+  CHROMIUM_PATH="$chromium" node_modules/.bin/playwright test || failed+=("playwright")
+else
+  not_run+=("e2e/*.spec.ts: no Chromium at $chromium and it could not be installed with apt-get")
+fi
+
+# --- summary -----------------------------------------------------------------------------------
+say "summary"
+node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/playwright.json
+status=0
+if [ ${#not_run[@]} -gt 0 ]; then
+  echo "Tests that could not run:"
+  for line in "${not_run[@]}"; do echo "  - $line"; done
+  if [ -n "${CI:-}" ] && [ "${CI}" != "false" ]; then
+    echo "CI is set, so a test that could not run is a failure."
+    status=1
+  fi
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "Failed: ${failed[*]}"
+  status=1
+fi
+exit $status
