@@ -12,19 +12,22 @@ const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-async function generate(args: string[], env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "pimlab-cli-"));
-  dirs.push(dir);
+/** Runs the command in a clean environment: only what the test sets, plus PATH and HOME. */
+async function generateIn(dir: string, args: string[], env: Record<string, string> = {}) {
+  const childEnv: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, LAB_DATA_DIR: dir, ...env };
   try {
-    const out = await run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-generate.ts"), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LAB_DATA_DIR: dir, ...env },
-    });
+    const out = await run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-generate.ts"), ...args], { cwd: repoRoot, env: childEnv });
     return { code: 0, stderr: out.stderr, stdout: out.stdout, dir };
   } catch (err) {
     const e = err as { code: number; stderr: string; stdout: string };
     return { code: e.code, stderr: e.stderr, stdout: e.stdout, dir };
   }
+}
+
+async function generate(args: string[], env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "pimlab-cli-"));
+  dirs.push(dir);
+  return generateIn(dir, args, env);
 }
 
 describe("lab:generate on bad input", () => {
@@ -54,18 +57,13 @@ describe("lab:generate on bad input", () => {
     const first = await generate(["--patients", "20", "--seed", "1"]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/20 patients written/);
-    const r = await run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-generate.ts"), "--patients", "40"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, LAB_DATA_DIR: first.dir, LAB_SHARD_COUNT: "8" },
-    }).then(
-      () => ({ code: 0, stderr: "" }),
-      (e: { code: number; stderr: string }) => e,
-    );
+    const r = await generateIn(first.dir, ["--patients", "40"], { LAB_SHARD_COUNT: "8" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/LAB_SHARD_COUNT is 8 but this lab's databases were created with 4 shards; set LAB_SHARD_COUNT=4/);
     expect(existsSync(join(first.dir, "shard-4.db"))).toBe(false);
-    const again = await generate(["--patients", "20", "--seed", "1"], {});
+    const again = await generateIn(first.dir, ["--patients", "20", "--seed", "1"]);
     expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/0 patients written, 20 already there/);
   });
 
   it("exits 2 listing every bad environment variable", async () => {
