@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PrismaMssql } from "@prisma/adapter-mssql";
 import sqlParser from "node-sql-parser";
 import { describe, expect, it } from "vitest";
-import { PrismaClient as SqlServerPrismaClient } from "../lib/data/generated/sqlserver/client.ts";
+import { type Claim, PrismaClient as SqlServerPrismaClient } from "../lib/data/generated/sqlserver/client.ts";
 import { migrationsDir, readMigrations } from "../lib/data/migrations.ts";
 import { repoRoot } from "./support/test-labs.ts";
 
@@ -73,5 +73,13 @@ describe("SQL Server artefacts", () => {
     const client = new SqlServerPrismaClient({ adapter });
     expect(typeof client.patient.findMany).toBe("function");
     expect(typeof client.auditEntry.create).toBe("function");
+    // Typed queries the repositories rely on, checked by tsc against the SQL Server client. Prisma queries
+    // are lazy: nothing is sent unless awaited, so no server is needed.
+    const pending: PromiseLike<Claim[]> = client.claim.findMany({
+      where: { AND: [{ status: "paid" }, { OR: [{ createdAt: { gt: new Date(0) } }, { createdAt: new Date(0), id: { gt: "clm-" } }] }] },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      take: 10,
+    });
+    expect(typeof pending.then).toBe("function");
   });
 });
