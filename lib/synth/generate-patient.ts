@@ -41,6 +41,18 @@ export function patientIdFor(ctx: SynthContext, index: number): string {
   return `pat-${ctx.rng.uuid()}`;
 }
 
+/**
+ * `digits` decimal digits that differ for every index of a seed: an affine permutation of 0..10^digits-1
+ * keyed by the seed, so identifiers look random but never collide within a generated dataset.
+ */
+export function uniqueDigits(seed: number, index: number, digits: number): string {
+  const modulus = 10n ** BigInt(digits);
+  let multiplier = (BigInt(seed) * 2654435761n + 40503n) % modulus;
+  while (multiplier % 2n === 0n || multiplier % 5n === 0n) multiplier += 1n; // coprime to 10^digits
+  const offset = (BigInt(seed) * 97n + 12345n) % modulus;
+  return ((BigInt(index) * multiplier + offset) % modulus).toString().padStart(digits, "0");
+}
+
 const ageBand = (age: number) => (age < 18 ? 0 : age < 65 ? 1 : 2);
 
 function encounterDuration(ctx: SynthContext, kind: EncounterKind): number {
@@ -70,10 +82,12 @@ export function generatePatient(ctx: SynthContext, index: number): GeneratedPati
   const facility = rng.pick(ctx.facilities);
   const registeredAt = new Date(now - rng.int(370, 3650) * DAY_MS);
 
+  const national = uniqueDigits(ctx.seed, index, 8);
   const clear = {
-    mrn: `MRN${rng.digits(8)}`,
-    // The 9xx area is never issued, so these cannot collide with a real national id.
-    nationalId: `9${rng.digits(2)}-${rng.digits(2)}-${rng.digits(4)}`,
+    // Unique by construction: the seed and the index, so no two generated patients share an MRN.
+    mrn: `MRN-${ctx.seed.toString(36).toUpperCase()}-${String(index).padStart(8, "0")}`,
+    // The 9xx area is never issued, so these cannot be a real national id; unique within a seed.
+    nationalId: `9${national.slice(0, 2)}-${national.slice(2, 4)}-${national.slice(4)}`,
     phone: `555-01${rng.digits(2)}-${rng.digits(4)}`,
     email: `${givenName}.${familyName}.${rng.digits(4)}@example.org`.toLowerCase(),
   };

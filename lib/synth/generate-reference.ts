@@ -1,6 +1,7 @@
 // Facilities and their providers, generated from the seed. Ids are by position (fac-0001, prv-0001-03) so a
 // rerun or a resumed run finds the same reference rows.
 import { FACILITY_KINDS, SPECIALTIES } from "./catalog.ts";
+import { uniqueDigits } from "./generate-patient.ts";
 import { DAY_MS, type SynthContext } from "./synth-context.ts";
 
 export interface FacilityRow {
@@ -45,8 +46,8 @@ export function generateReference(ctx: Pick<SynthContext, "seed" | "asOf" | "rng
     });
     const count = kind === "hospital" ? ctx.rng.int(14, 24) : ctx.rng.int(5, 10);
     for (let p = 0; p < count; p++) {
-      // Ten digits starting with 0: shaped like a national provider id, never a real one.
-      const npi = `0${ctx.rng.digits(9)}`;
+      // Ten digits starting with 0: shaped like a national provider id, never a real one; unique by position.
+      const npi = `0${uniqueDigits(ctx.seed, f * 1000 + p, 9)}`;
       clearNpis.push(npi);
       providers.push({
         id: `prv-${String(f + 1).padStart(4, "0")}-${String(p + 1).padStart(2, "0")}`,

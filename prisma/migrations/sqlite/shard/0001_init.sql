@@ -25,7 +25,7 @@ CREATE TABLE "patients" (
   "updatedAt" DATETIME NOT NULL
 );
 CREATE UNIQUE INDEX "patients_mrnToken_key" ON "patients"("mrnToken");
-CREATE UNIQUE INDEX "patients_nationalIdToken_key" ON "patients"("nationalIdToken");
+CREATE INDEX "patients_nationalIdToken_idx" ON "patients"("nationalIdToken");
 CREATE INDEX "patients_bucket_idx" ON "patients"("bucket");
 CREATE INDEX "patients_facilityId_id_idx" ON "patients"("facilityId", "id");
 CREATE INDEX "patients_createdAt_id_idx" ON "patients"("createdAt", "id");
