@@ -23,6 +23,7 @@ export const PATIENT_ROOTED_TABLES: readonly TableSpec[] = [
   { model: "Claim", table: "claims", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.ClaimScalarFieldEnum) },
   { model: "ClaimLine", table: "claim_lines", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.ClaimLineScalarFieldEnum) },
   { model: "EntityHistory", table: "entity_history", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.EntityHistoryScalarFieldEnum) },
+  { model: "IdempotencyRecord", table: "idempotency_records", key: "key", patientColumn: "patientId", columns: columnsOf(Prisma.IdempotencyRecordScalarFieldEnum) },
 ];
 
 /** Shard tables that belong to the shard's own log rather than to a patient: they never move. */

@@ -1,0 +1,73 @@
+// The per-shard, append-only audit log (FR-07.1). Each entry carries the hash of the one before it:
+//   hash = SHA-256(prevHash + "\n" + canonical JSON of the entry's fields)
+// so editing, deleting or reordering any entry breaks the chain from that point on. The head row holds the
+// latest sequence and hash; updating it first in every write transaction serializes appends per shard.
+import { createHash } from "node:crypto";
+import type { ShardTx } from "../data/shard-transaction.ts";
+import { canonicalJson } from "./canonical-json.ts";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface AuditFacts {
+  occurredAt: Date;
+  actorId: string;
+  actorRole: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  patientId: string | null;
+  requestId: string | null;
+  traceId: string | null;
+  outcome: "success" | "denied" | "failed";
+  /** Operational detail only; never PHI (the caller passes ids, versions, counts). */
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecord extends Omit<AuditFacts, "details"> {
+  sequence: bigint;
+  details: string;
+  prevHash: string;
+  hash: string;
+}
+
+export function entryHash(prevHash: string, entry: Omit<AuditRecord, "prevHash" | "hash">): string {
+  const body = canonicalJson({
+    sequence: entry.sequence,
+    occurredAt: entry.occurredAt,
+    actorId: entry.actorId,
+    actorRole: entry.actorRole,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    patientId: entry.patientId,
+    requestId: entry.requestId,
+    traceId: entry.traceId,
+    outcome: entry.outcome,
+    details: entry.details,
+  });
+  return createHash("sha256").update(`${prevHash}\n${body}`).digest("hex");
+}
+
+/**
+ * Claims the next sequence of the shard's chain. Call it first in a write transaction: the update takes the
+ * shard's write lock (SQLite) or the head row's lock (PostgreSQL) before anything is read.
+ */
+export async function claimChainHead(tx: ShardTx): Promise<{ sequence: bigint; prevHash: string }> {
+  await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: { increment: 1 } } });
+  const head = await tx.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+  return { sequence: head.sequence, prevHash: head.hash };
+}
+
+/** Appends one entry at a claimed position and moves the head to it. */
+export async function appendAuditEntry(tx: ShardTx, claimed: { sequence: bigint; prevHash: string }, facts: AuditFacts): Promise<AuditRecord> {
+  const entry = { ...facts, sequence: claimed.sequence, details: canonicalJson(facts.details) };
+  const record: AuditRecord = { ...entry, prevHash: claimed.prevHash, hash: entryHash(claimed.prevHash, entry) };
+  await tx.auditEntry.create({ data: record });
+  await tx.auditChainHead.update({ where: { id: 1 }, data: { hash: record.hash } });
+  return record;
+}
+
+/** Claims the head and appends in one step, for transactions that write a single entry. */
+export async function recordAudit(tx: ShardTx, facts: AuditFacts): Promise<AuditRecord> {
+  return appendAuditEntry(tx, await claimChainHead(tx), facts);
+}
