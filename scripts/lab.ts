@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config/index.ts";
+import { LabError } from "../lib/errors/index.ts";
 import { describeLocation, openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
 import { labTopology } from "../lib/data/lab-topology.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
@@ -23,7 +24,7 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the portal did not become healthy at ${url} within ${timeoutMs / 1000} s`);
+  throw new LabError("setup", `the portal did not become healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
 runCommand("lab", async () => {
@@ -62,7 +63,15 @@ runCommand("lab", async () => {
   process.once("SIGTERM", stop);
 
   const base = `http://127.0.0.1:${config.portalPort}`;
-  await Promise.race([waitForHealth(`${base}/api/health`, 60_000), stopped.then((code) => Promise.reject(new Error(`the portal exited with code ${code}`)))]);
+  try {
+    await Promise.race([
+      waitForHealth(`${base}/api/health`, 60_000),
+      stopped.then((code) => Promise.reject(new LabError("setup", `the portal exited with code ${code} before it was ready (is port ${config.portalPort} free? set PORTAL_PORT)`))),
+    ]);
+  } catch (err) {
+    stop(); // never leave a half-started portal holding the port
+    throw err;
+  }
   log(`lab: ready\n  portal   ${base}/\n  health   ${base}/api/health\nPress Ctrl-C to stop.`);
   const code = await stopped;
   log("lab: stopped");

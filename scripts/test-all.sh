@@ -26,7 +26,8 @@ if [ ! -x "$chromium" ]; then
   apt_install chromium || true
 fi
 
-pg_url="${LAB_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+pg_url="${LAB_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+export LAB_TEST_DATABASE_URL="$pg_url"
 pg_up() { node_modules/.bin/tsx scripts/check-postgres.ts "$pg_url" >/dev/null 2>&1; }
 if ! pg_up && [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null 2>&1; then
   say "starting the local PostgreSQL"
@@ -52,7 +53,8 @@ node_modules/.bin/eslint . || failed+=("lint")
 
 # --- unit and integration tests ------------------------------------------------------------------
 say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES)"
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+# A zone far from UTC: timestamps must not depend on the host's time zone.
+TZ=America/New_York node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
 # --- browser tests -----------------------------------------------------------------------------
 if [ -x "$chromium" ]; then

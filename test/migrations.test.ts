@@ -1,5 +1,6 @@
 // The migration runner against real databases: applies in order once, refuses a changed or unknown
 // applied file, and rolls a failing file back whole.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ describe.each(BACKENDS)("migration runner on %s", (backend) => {
       db = openSqlite(join(dir, "m.db"), "m");
       cleanup = async () => rmSync(dir, { recursive: true, force: true });
     } else {
-      const name = `t_mig_${Date.now()}`;
+      const name = `t_mig_${randomBytes(5).toString("hex")}`;
       const admin = new pg.Client({ connectionString: POSTGRES_URL });
       await admin.connect();
       await admin.query(`CREATE DATABASE "${name}"`);

@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findClaim } from "../lib/data/claims.ts";
 import { moveBucket } from "../lib/data/move-bucket.ts";
-import { findPatient } from "../lib/data/patients.ts";
+import { openLabDatabases } from "../lib/data/lab-databases.ts";
+import { findPatient, listPatientsByFacility, updatePatientDemographics } from "../lib/data/patients.ts";
+import { type ShardTx, inPatientShard } from "../lib/data/shard-transaction.ts";
+import { PATIENT_ROOTED_TABLES } from "../lib/data/tables.ts";
 import { bucketOf } from "../lib/data/shard-map.ts";
 import { shardStats } from "../lib/data/shard-stats.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
@@ -75,6 +78,74 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
     expect(await t.lab.shards[from]!.prisma.encounter.count({ where: { patient: { bucket } } })).toBe(before);
     expect(await t.lab.shards[to]!.prisma.patient.count({ where: { bucket } })).toBe(0);
   });
+
+  it("fences a process with a stale shard map: its write to a moved patient is refused, then goes to the new owner", async () => {
+    const stale = await openLabDatabases(t.config);
+    try {
+      const bucket = await busyBucket();
+      const from = t.lab.shardMap.assignment(bucket).shard;
+      const [patient] = await t.lab.shards[from]!.prisma.patient.findMany({ where: { bucket }, take: 1 });
+      await moveBucket(t.lab, bucket, (from + 3) % 4, { actorId: "usr-admin" });
+      expect(stale.shardMap.assignment(bucket).shard).toBe(from); // it has not heard of the move
+      const rename = (tx: ShardTx) => updatePatientDemographics(tx, patient!.id, patient!.version, { city: "Fencepost" }, new Date());
+      await expect(inPatientShard(stale, patient!.id, rename)).rejects.toMatchObject({ status: 503 });
+      expect(stale.shardMap.assignment(bucket).shard).toBe((from + 3) % 4); // the refusal made it reload
+      await inPatientShard(stale, patient!.id, rename);
+      expect((await findPatient(t.lab, patient!.id))?.city).toBe("Fencepost");
+    } finally {
+      await stale.close();
+    }
+  });
+
+  it("lets only one of two concurrent moves of a bucket proceed", async () => {
+    const bucket = 11;
+    const from = t.lab.shardMap.assignment(bucket).shard;
+    const results = await Promise.allSettled([
+      moveBucket(t.lab, bucket, (from + 1) % 4, { actorId: "usr-a" }),
+      moveBucket(t.lab, bucket, (from + 2) % 4, { actorId: "usr-b" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { status: 409 } });
+    const owner = t.lab.shardMap.assignment(bucket).shard;
+    const holders = await Promise.all(t.lab.shards.map((s) => s.prisma.patient.count({ where: { bucket } })));
+    expect(holders.filter((n, shard) => n > 0 && shard !== owner)).toEqual([]);
+  });
+
+  it("hides an interrupted move's half-made copy from reads, refuses writes to it, and finishes when run again", async () => {
+    const bucket = await busyBucket();
+    const from = t.lab.shardMap.assignment(bucket).shard;
+    const to = (from + 1) % 4;
+    const facilityId = (await t.lab.shards[from]!.prisma.patient.findFirst({ where: { bucket } }))!.facilityId;
+    const idsBefore = (await readAllPatients(facilityId)).sort();
+    // The state a move leaves when its process dies after copying part of the bucket.
+    const patients = await t.lab.shards[from]!.sql.query(`SELECT * FROM "patients" WHERE "bucket" = ?`, [bucket]);
+    await t.lab.control.sql.execute(`UPDATE "shard_buckets" SET "state" = 'moving', "version" = "version" + 1 WHERE "bucket" = ?`, [bucket]);
+    for (const shard of [from, to]) {
+      await t.lab.shards[shard]!.sql.transaction((tx) => tx.insertMany("bucket_fences", ["bucket", "reason", "createdAt"], [[bucket, "test", new Date()]], { ignoreExisting: true }));
+    }
+    const spec = PATIENT_ROOTED_TABLES[0]!;
+    await t.lab.shards[to]!.sql.transaction((tx) => tx.insertMany(spec.table, spec.columns, patients.map((r) => spec.columns.map((c) => r[c]))));
+    await t.lab.reloadShardMap();
+
+    expect((await readAllPatients(facilityId)).sort()).toEqual(idsBefore.filter((id) => bucketOf(id) !== bucket));
+    await expect(inPatientShard(t.lab, String(patients[0]!.id), async () => undefined)).rejects.toMatchObject({ status: 503 });
+
+    const report = await moveBucket(t.lab, bucket, to, { actorId: "usr-admin" });
+    expect(report.patients).toBe(patients.length);
+    expect((await readAllPatients(facilityId)).sort()).toEqual(idsBefore);
+    expect(await t.lab.shards[from]!.prisma.patient.count({ where: { bucket } })).toBe(0);
+  });
+
+  async function readAllPatients(facilityId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof listPatientsByFacility>> = await listPatientsByFacility(t.lab, facilityId, { limit: 500, cursor });
+      ids.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return ids;
+  }
 
   it("refuses a move to the shard the bucket is on, or to a shard that does not exist", async () => {
     const from = t.lab.shardMap.assignment(3).shard;

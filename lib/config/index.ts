@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
 const EMBEDDED_SECRET = "pim-sre-lab-embedded-secret:synthetic-data-only";
+const SECRET_VARIABLES = new Set(["LAB_SECRET", "DATABASE_URL"]);
 
 const EnvSchema = z.object({
   LAB_MODE: z.enum(["embedded", "full"]).default("embedded"),
@@ -12,6 +13,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+    .refine((v) => URL.canParse(v), "must be a valid URL (host, port 1-65535, database)")
     .optional(),
   LAB_DB_PREFIX: z
     .string()
@@ -62,17 +64,19 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
-        const got = present[name];
+        // Secrets and URLs that may carry a password are never echoed back.
+        const got = SECRET_VARIABLES.has(name) ? undefined : present[name];
         return `${name}: ${issue.message}${got === undefined ? "" : ` (got ${JSON.stringify(got)})`}`;
       }),
     );
   }
   const e = parsed.data;
-  if (e.LAB_MODE === "full" && !e.DATABASE_URL) {
-    throw new ConfigError([
-      "DATABASE_URL: required when LAB_MODE=full (e.g. postgresql://postgres@127.0.0.1:5432/postgres)",
-    ]);
-  }
+  const fullModeProblems = [
+    ...(e.LAB_MODE === "full" && !e.DATABASE_URL ? ["DATABASE_URL: required when LAB_MODE=full (e.g. postgresql://postgres@127.0.0.1:5432/postgres)"] : []),
+    // The built-in secret is public (it is in this file); a shared lab must choose its own.
+    ...(e.LAB_MODE === "full" && e.LAB_SECRET === EMBEDDED_SECRET ? ["LAB_SECRET: required when LAB_MODE=full (at least 16 characters of your own)"] : []),
+  ];
+  if (fullModeProblems.length > 0) throw new ConfigError(fullModeProblems);
   const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
   return {
     mode: e.LAB_MODE,

@@ -1,5 +1,6 @@
 // Claims with their lines, on the patient's shard; listed across shards by status or facility.
 import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Claim, ClaimLine } from "./prisma-clients.ts";
 import type { ShardTx } from "./shard-transaction.ts";
@@ -36,8 +37,12 @@ export async function listClaimsForPatient(lab: LabDatabases, patientId: string,
 export async function listClaimsByStatus(lab: LabDatabases, status: string, page: PageRequest): Promise<Page<Claim>> {
   return scatterPage(
     lab.shards,
-    (shard, after, take) =>
-      shard.prisma.claim.findMany({ where: { AND: [{ status }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+    async (shard, after, take) =>
+      shard.prisma.claim.findMany({
+        where: { AND: [{ status }, ownedByPatient(await fencedBuckets(shard.prisma)), afterKeyWhere("createdAt", after, true)] },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        take,
+      }),
     byCreated,
     page,
   );

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Page, type PageKey, compareKeys, decodeCursor, encodeCursor, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageKey, afterKeyWhere, compareKeys, decodeCursor, encodeCursor, scatterPage } from "./cross-shard-page.ts";
 
 type Item = PageKey & { shard: number };
 
@@ -62,6 +62,12 @@ describe("cross-shard pages", () => {
     for (const bad of ["", "!!!", Buffer.from("[1]").toString("base64url"), Buffer.from('{"a":1}').toString("base64url")]) {
       expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ status: 400, field: "cursor" }));
     }
+  });
+
+  it("rejects a cursor from a list sorted by something else with a 400, not a database error", () => {
+    expect(() => afterKeyWhere("startedAt", { sort: "", id: "pat-1" }, true)).toThrow(expect.objectContaining({ status: 400, field: "cursor" }));
+    expect(() => afterKeyWhere("startedAt", { sort: 1e20, id: "x" }, true)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(afterKeyWhere("startedAt", { sort: 0, id: "x" }, true)).toEqual({ OR: [{ startedAt: { gt: new Date(0) } }, { startedAt: new Date(0), id: { gt: "x" } }] });
   });
 
   it("rejects a page size outside 1..500 with a 400 naming limit", async () => {

@@ -73,6 +73,9 @@ export async function scatterPage<S, T>(
 /** The Prisma `where` for rows after a key on (sortField, id), for a Date or a scalar sort field. */
 export function afterKeyWhere(sortField: string, after: PageKey | null, sortIsDate: boolean): Record<string, unknown> {
   if (!after) return {};
+  if (sortIsDate && (typeof after.sort !== "number" || !Number.isFinite(new Date(after.sort).getTime()))) {
+    throw new LabError("invalid", "cursor belongs to another list; start again without it", { field: "cursor" });
+  }
   const value = sortIsDate ? new Date(after.sort) : after.sort;
   return { OR: [{ [sortField]: { gt: value } }, { [sortField]: value, id: { gt: after.id } }] };
 }

@@ -1,6 +1,7 @@
 // Encounters and the clinical records made in them (diagnoses, procedures, medications).
 import { LabError } from "../errors/index.ts";
 import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases, ShardHandle } from "./lab-databases.ts";
 import type { Diagnosis, Encounter, Medication, Procedure } from "./prisma-clients.ts";
 import type { ShardTx } from "./shard-transaction.ts";
@@ -66,9 +67,9 @@ export async function listEncountersInRange(lab: LabDatabases, range: TimeRange,
   return scatterPage(lab.shards, (shard, after, take) => encountersAfter(shard, startedWithin(range), after, take), byStart, page);
 }
 
-function encountersAfter(shard: ShardHandle, where: Record<string, unknown>, after: Parameters<typeof afterKeyWhere>[1], take: number) {
+async function encountersAfter(shard: ShardHandle, where: Record<string, unknown>, after: Parameters<typeof afterKeyWhere>[1], take: number) {
   return shard.prisma.encounter.findMany({
-    where: { AND: [where, afterKeyWhere("startedAt", after, true)] },
+    where: { AND: [where, ownedByPatient(await fencedBuckets(shard.prisma)), afterKeyWhere("startedAt", after, true)] },
     orderBy: [{ startedAt: "asc" }, { id: "asc" }],
     take,
   });

@@ -55,7 +55,14 @@ async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget)
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();
-    const found = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [target.databaseName]);
+    const found = await admin.query<{ datcollate: string }>("SELECT datcollate FROM pg_database WHERE datname = $1", [target.databaseName]);
+    const collation = found.rows[0]?.datcollate;
+    if (collation !== undefined && collation !== "C") {
+      // Pages merged across shards compare ids by byte; another collation would skip or repeat rows.
+      throw new LabError("setup", `database ${target.databaseName} has collation ${collation}, not C; drop it or choose another LAB_DB_PREFIX`, {
+        field: "LAB_DB_PREFIX",
+      });
+    }
     if (found.rowCount === 0) {
       // C collation: strings sort by byte, as on SQLite, so cross-shard pages merge in the same order.
       await admin
@@ -65,7 +72,7 @@ async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget)
         });
     }
   } catch (err) {
-    throw unreachable(target, err);
+    throw err instanceof LabError ? err : unreachable(target, err);
   } finally {
     await admin.end().catch(() => undefined);
   }
@@ -140,11 +147,13 @@ async function writeInitialShardMap(control: SqlDatabase, shardCount: number): P
   const [row] = await control.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "shard_buckets"`);
   if (Number(row?.n ?? 0) > 0) return false;
   const now = new Date();
+  // Two labs starting at once write the same map; the second one's rows are skipped.
   await control.transaction((tx) =>
     tx.insertMany(
       "shard_buckets",
       ["bucket", "shard", "state", "version", "updatedAt"],
       initialAssignments(shardCount).map((a) => [a.bucket, a.shard, a.state, a.version, now]),
+      { ignoreExisting: true },
     ),
   );
   return true;
@@ -191,18 +200,25 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
     await controlSql.close();
     throw shardCountMismatch(config, recorded);
   }
-  const shards: ShardHandle[] = topology.shards.map((target) => ({
-    index: target.shard!,
-    label: target.label,
-    sql: openSql(target),
-    prisma: createPrismaClient(target),
-  }));
+  const shards: ShardHandle[] = [];
   const control = { sql: controlSql, prisma: createPrismaClient(topology.control) };
+  const closeAll = () =>
+    Promise.all([...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect()]), control.sql.close(), control.prisma.$disconnect()]).then(() => undefined);
+  let shardMap: ShardMap;
+  try {
+    for (const target of topology.shards) {
+      shards.push({ index: target.shard!, label: target.label, sql: openSql(target), prisma: createPrismaClient(target) });
+    }
+    shardMap = await readShardMap(controlSql, config.shardCount);
+  } catch (err) {
+    await closeAll().catch(() => undefined); // nothing opened here may outlive a failed open
+    throw err;
+  }
   const lab: LabDatabases = {
     config,
     control,
     shards,
-    shardMap: await readShardMap(controlSql, config.shardCount),
+    shardMap,
     async reloadShardMap() {
       lab.shardMap = await readShardMap(controlSql, config.shardCount);
       return lab.shardMap;
@@ -210,13 +226,7 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
     shardForPatient(patientId) {
       return shards[lab.shardMap.shardOf(patientId)]!;
     },
-    async close() {
-      await Promise.all([
-        ...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect()]),
-        control.sql.close(),
-        control.prisma.$disconnect(),
-      ]);
-    },
+    close: closeAll,
   };
   return lab;
 }

@@ -30,6 +30,9 @@ export function readMigrations(dir: string): MigrationFile[] {
     });
 }
 
+/** Any fixed number: the key of the advisory lock that serializes migration runners on PostgreSQL. */
+const MIGRATION_LOCK_ID = 7_042_611;
+
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "lab_migrations" (
   "name" VARCHAR(200) NOT NULL PRIMARY KEY,
   "checksum" VARCHAR(64) NOT NULL,
@@ -67,16 +70,21 @@ export async function migrate(db: SqlDatabase, files: MigrationFile[], now = () 
   const appliedNow: string[] = [];
   for (const file of files) {
     if (done.has(file.name)) continue;
-    await db.transaction(async (tx) => {
-      // Another runner may have applied it since we looked; the primary key makes the loser roll back.
+    const ran = await db.transaction(async (tx) => {
+      // Runners serialize here (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory lock),
+      // then look again: another runner may have applied the file while this one waited.
+      if (tx.dialect === "postgresql") await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
+      const [already] = await tx.query(`SELECT 1 AS "x" FROM "lab_migrations" WHERE "name" = ?`, [file.name]);
+      if (already) return false;
       await tx.executeScript(file.sql);
       await tx.execute(`INSERT INTO "lab_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`, [
         file.name,
         file.checksum,
         now().toISOString(),
       ]);
+      return true;
     });
-    appliedNow.push(file.name);
+    if (ran) appliedNow.push(file.name);
   }
   return { database: db.label, applied: appliedNow, alreadyApplied: done.size };
 }

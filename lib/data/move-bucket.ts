@@ -1,8 +1,14 @@
-// Moves one virtual bucket (the patients hashed into it, with all their rows) to another shard:
-// mark the bucket moving (writes to it are refused), copy in one transaction on the target, verify the copy
-// table by table against the source by checksum, flip the map, then delete from the source. A failed
-// verification removes the copy and leaves the bucket where it was. The shard's audit chain stays put (it
-// is that shard's log); unpublished outbox events travel with their patients so the relay still sends them.
+// Moves one virtual bucket (the patients hashed into it, with all their rows) to another shard. The
+// protocol keeps exactly one shard serving the bucket at any moment (ADR 0003):
+//   1. the map marks the bucket "moving" (compare-and-set on its version);
+//   2. the source fences the bucket under its write lock: from then on no write to it commits there;
+//   3. the target fences it too, so the copy is invisible to reads until it is verified;
+//   4. the copy is written in one target transaction and verified table by table against the source;
+//   5. the target lifts its fence, the map flips (compare-and-set), and the source's rows are deleted
+//      (the source keeps its fence: it no longer owns the bucket).
+// A copy that does not verify is removed and the bucket returns to its source. An interrupted move leaves
+// the bucket "moving": running the move again resumes it. The shard's audit chain stays put (it is that
+// shard's log); unpublished outbox events travel with their patients so the relay still sends them.
 import { createHash, randomUUID } from "node:crypto";
 import { LabError } from "../errors/index.ts";
 import type { LabDatabases } from "./lab-databases.ts";
@@ -81,12 +87,24 @@ async function removeCopies(db: SqlDatabase, patientIds: string[]) {
   });
 }
 
-async function setBucket(lab: LabDatabases, bucket: number, shard: number, state: "active" | "moving", at: Date) {
-  await lab.control.sql.execute(
-    `UPDATE "shard_buckets" SET "shard" = ?, "state" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "bucket" = ?`,
-    [shard, state, at, bucket],
+/** Compare-and-set on the bucket's version, so two moves of one bucket cannot both proceed. */
+async function setBucket(lab: LabDatabases, bucket: number, expectedVersion: number, shard: number, state: "active" | "moving", at: Date): Promise<number> {
+  const changed = await lab.control.sql.execute(
+    `UPDATE "shard_buckets" SET "shard" = ?, "state" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "bucket" = ? AND "version" = ?`,
+    [shard, state, at, bucket, expectedVersion],
   );
   await lab.reloadShardMap();
+  if (changed !== 1) throw new LabError("conflict", `bucket ${bucket} was changed by another move; look at the shard map and retry`, { field: "bucket" });
+  return expectedVersion + 1;
+}
+
+/** Sets or lifts a shard's fence on a bucket under the shard's write lock (the audit chain head row). */
+async function setFence(db: SqlDatabase, bucket: number, fenced: boolean, reason: string, at: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(`UPDATE "audit_chain_head" SET "sequence" = "sequence" WHERE "id" = 1`);
+    if (fenced) await tx.insertMany("bucket_fences", ["bucket", "reason", "createdAt"], [[bucket, reason, at]], { ignoreExisting: true });
+    else await tx.execute(`DELETE FROM "bucket_fences" WHERE "bucket" = ?`, [bucket]);
+  });
 }
 
 export async function moveBucket(lab: LabDatabases, bucket: number, toShard: number, options: MoveBucketOptions): Promise<MoveBucketReport> {
@@ -98,12 +116,17 @@ export async function moveBucket(lab: LabDatabases, bucket: number, toShard: num
     throw new LabError("invalid", `target shard must be from 0 to ${lab.shards.length - 1}`, { field: "toShard" });
   }
   await lab.reloadShardMap();
-  const fromShard = lab.shardMap.assignment(bucket).shard;
+  const current = lab.shardMap.assignment(bucket);
+  const fromShard = current.shard;
   if (fromShard === toShard) throw new LabError("conflict", `bucket ${bucket} is already on shard ${toShard}`, { field: "toShard" });
   const source = lab.shards[fromShard]!.sql;
   const target = lab.shards[toShard]!.sql;
+  const reason = `bucket ${bucket} moving from shard ${fromShard} to shard ${toShard}`;
 
-  await setBucket(lab, bucket, fromShard, "moving", now());
+  // A bucket left "moving" by an interrupted move is resumed from its current version.
+  const version = await setBucket(lab, bucket, current.version, fromShard, "moving", now());
+  await setFence(source, bucket, true, reason, now());
+  await setFence(target, bucket, true, reason, now());
   const patientIds = (await source.query<{ id: string }>(`SELECT "id" FROM "patients" WHERE "bucket" = ? ORDER BY "id"`, [bucket])).map((r) => r.id);
   const before = await snapshot(source, patientIds);
 
@@ -123,12 +146,15 @@ export async function moveBucket(lab: LabDatabases, bucket: number, toShard: num
       }
     }
   } catch (err) {
-    await removeCopies(target, patientIds);
-    await setBucket(lab, bucket, fromShard, "active", now());
+    // Put everything back as it was; a failure while doing so must not hide the original error.
+    await removeCopies(target, patientIds).catch(() => undefined);
+    await setFence(source, bucket, false, reason, now()).catch(() => undefined);
+    await setBucket(lab, bucket, version, fromShard, "active", now()).catch(() => undefined);
     throw err;
   }
 
-  await setBucket(lab, bucket, toShard, "active", now());
+  await setFence(target, bucket, false, reason, now());
+  await setBucket(lab, bucket, version, toShard, "active", now());
   await removeCopies(source, patientIds);
 
   const rowsByTable = Object.fromEntries(before.map((t) => [t.spec.table, t.rows.length]));

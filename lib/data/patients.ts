@@ -1,6 +1,7 @@
 // Patient rows: read and written on the patient's own shard; listed across shards.
 import { LabError } from "../errors/index.ts";
-import { type Page, type PageRequest, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageKey, type PageRequest, scatterPage } from "./cross-shard-page.ts";
+import { fencedBuckets, ownedPatients } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Patient } from "./prisma-clients.ts";
 import type { ShardTx } from "./shard-transaction.ts";
@@ -37,13 +38,18 @@ export async function updatePatientDemographics(
   return { before, after };
 }
 
+const idCursor = (after: PageKey) => {
+  if (after.sort !== "") throw new LabError("invalid", "cursor belongs to another list; start again without it", { field: "cursor" });
+  return after.id;
+};
+
 /** Patients registered at a facility, across every shard, ordered by id. */
 export async function listPatientsByFacility(lab: LabDatabases, facilityId: string, page: PageRequest): Promise<Page<Patient>> {
   return scatterPage(
     lab.shards,
-    (shard, after, take) =>
+    async (shard, after, take) =>
       shard.prisma.patient.findMany({
-        where: { facilityId, ...(after ? { id: { gt: after.id } } : {}) },
+        where: { facilityId, ...ownedPatients(await fencedBuckets(shard.prisma)), ...(after ? { id: { gt: idCursor(after) } } : {}) },
         orderBy: { id: "asc" },
         take,
       }),
@@ -54,7 +60,7 @@ export async function listPatientsByFacility(lab: LabDatabases, facilityId: stri
 
 /** Finds a patient by a pseudonymous token (MRN or national id) on whichever shard holds it. */
 export async function findPatientByToken(lab: LabDatabases, field: "mrnToken" | "nationalIdToken", token: string): Promise<Patient | null> {
-  const found = await Promise.all(lab.shards.map((s) => s.prisma.patient.findFirst({ where: { [field]: token } })));
+  const found = await Promise.all(lab.shards.map(async (s) => s.prisma.patient.findFirst({ where: { [field]: token, ...ownedPatients(await fencedBuckets(s.prisma)) } })));
   return found.find((p) => p !== null) ?? null;
 }
 

@@ -114,11 +114,11 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
     dialect: "postgresql",
     label,
     async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
-      const result = await queryable.query(toPgPlaceholders(sql), params as unknown[]);
+      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params));
       return result.rows as T[];
     },
     async execute(sql, params = []) {
-      const result = await queryable.query(toPgPlaceholders(sql), params as unknown[]);
+      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params));
       return result.rowCount ?? 0;
     },
     async executeScript(sql) {
@@ -131,7 +131,7 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
         const params: unknown[] = [];
         const tuples = chunk.map((row) => {
           const slots = row.map((value) => {
-            params.push(value ?? null);
+            params.push(pgValue(value));
             return `$${params.length}`;
           });
           return `(${slots.join(", ")})`;
@@ -150,12 +150,16 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
         await client.query("BEGIN");
         const result = await fn(pgSession(client, label, pool, true));
         await client.query("COMMIT");
+        client.release();
         return result;
       } catch (err) {
-        await client.query("ROLLBACK").catch(() => undefined);
+        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than pool it.
+        const broken = await client.query("ROLLBACK").then(
+          () => undefined,
+          (rollbackError: Error) => rollbackError,
+        );
+        client.release(broken);
         throw err;
-      } finally {
-        client.release();
       }
     },
     async close() {
@@ -167,12 +171,18 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
 
 // BIGINT comes back as a string by default; the lab's BIGINTs (sequences, positions, counts) fit in a
 // double. Set per pool, not globally, so Prisma's pg adapter keeps its own parsing.
+// TIMESTAMP (without time zone) holds UTC, as Prisma writes it; pg would read it in the host's zone.
 const labTypes = {
   getTypeParser(oid: number, format?: "text" | "binary") {
     if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    if (oid === pg.types.builtins.TIMESTAMP) return (value: string) => new Date(`${value.replace(" ", "T")}Z`);
     return pg.types.getTypeParser(oid, format);
   },
 };
+
+/** Dates go out as UTC ISO text: pg would format them in the host's zone, and TIMESTAMP ignores zones. */
+const pgValue = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
+const pgParams = (params: readonly unknown[]) => params.map(pgValue);
 
 export function openPostgres(connectionString: string, label: string, maxConnections = 4): SqlDatabase {
   const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5000, types: labTypes });

@@ -48,6 +48,7 @@ export const FIELD_CLASSES = {
   },
   LabMeta: { key: O, value: O },
   AuditChainHead: { id: M, sequence: M, hash: M },
+  BucketFence: { bucket: O, reason: O, createdAt: O },
   AuditCheckpoint: { sequence: M, hash: M, pruned: M, createdAt: M, signature: M },
   IdempotencyRecord: { actorId: M, key: M, patientId: O, requestHash: M, statusCode: M, response: P, createdAt: M },
   Facility: { id: O, name: O, kind: O, city: O, region: O, bedCount: O, createdAt: O },

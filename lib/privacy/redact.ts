@@ -24,7 +24,8 @@ export function redactRecord<T extends Record<string, unknown>>(model: Classifie
 
 /** For log lines: walks any value and hides PHI-like and clear-identifier fields by name. */
 export function redactForLog(value: unknown, depth = 0): unknown {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  if (depth > 8) return REDACTED; // too deep to inspect: hide it rather than let it through unread
   if (value instanceof Date) return value;
   if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
   const out: Record<string, unknown> = {};

@@ -3,7 +3,9 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
+import { fencedBuckets, ownedPatients } from "../data/bucket-fences.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
+import { LabError } from "../errors/index.ts";
 import {
   type FhirResource,
   claimResource,
@@ -27,12 +29,27 @@ export interface FhirExportReport {
 const PAGE = 200;
 
 export async function exportFhir(lab: LabDatabases, outDir: string, onProgress?: (patientsDone: number) => void): Promise<FhirExportReport> {
-  mkdirSync(outDir, { recursive: true });
-  const streams = new Map<string, WriteStream>(FHIR_FILES.map((name) => [name, createWriteStream(join(outDir, `${name}.ndjson`))]));
+  const cannotWrite = (err: unknown) =>
+    new LabError("invalid", `cannot write the FHIR export to ${outDir}: ${err instanceof Error ? err.message : String(err)}`, { field: "out", cause: err });
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    throw cannotWrite(err);
+  }
+  let failure: unknown;
+  const streams = new Map<string, WriteStream>(
+    FHIR_FILES.map((name) => {
+      const stream = createWriteStream(join(outDir, `${name}.ndjson`));
+      stream.on("error", (err) => (failure ??= err));
+      return [name, stream];
+    }),
+  );
   const counts: Record<string, number> = Object.fromEntries(FHIR_FILES.map((n) => [n, 0]));
   const write = async (resource: FhirResource, file = resource.resourceType) => {
+    if (failure) throw cannotWrite(failure);
     counts[file]! += 1;
-    if (!streams.get(file)!.write(`${JSON.stringify(resource)}\n`)) await once(streams.get(file)!, "drain");
+    const stream = streams.get(file)!;
+    if (!stream.write(`${JSON.stringify(resource)}\n`)) await Promise.race([once(stream, "drain"), once(stream, "error")]);
   };
 
   for (const f of await lab.control.prisma.facility.findMany({ orderBy: { id: "asc" } })) await write(organizationResource(f));
@@ -40,10 +57,11 @@ export async function exportFhir(lab: LabDatabases, outDir: string, onProgress?:
 
   let done = 0;
   for (const shard of lab.shards) {
+    const owned = ownedPatients(await fencedBuckets(shard.prisma));
     let after: string | undefined;
     for (;;) {
       const patients = await shard.prisma.patient.findMany({
-        where: after ? { id: { gt: after } } : {},
+        where: { ...owned, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: PAGE,
         include: {
@@ -73,6 +91,7 @@ export async function exportFhir(lab: LabDatabases, outDir: string, onProgress?:
       after = patients[patients.length - 1]!.id;
     }
   }
-  await Promise.all([...streams.values()].map((s) => new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())))));
+  await Promise.all([...streams.values()].map((s) => new Promise<void>((resolve) => s.end(() => resolve())))).catch(() => undefined);
+  if (failure) throw cannotWrite(failure);
   return { counts, files: FHIR_FILES.map((n) => join(outDir, `${n}.ndjson`)) };
 }

@@ -38,6 +38,12 @@ describe("patient generation", () => {
     expect(generatePatient(context(6), 0).patientId).not.toBe(forward[0]!.patientId);
   });
 
+  it("shares no patient between neighbouring seeds", () => {
+    const ids = (seed: number) => new Set(Array.from({ length: 2000 }, (_, i) => patientIdFor(context(seed), i)));
+    const base = ids(42);
+    for (const other of [41, 43, 44, 100]) expect([...ids(other)].filter((id) => base.has(id))).toEqual([]);
+  });
+
   it("keeps every record of a patient consistent: same patient, encounters before claims, lines summing to the total", () => {
     const ctx = context(9);
     for (let i = 0; i < 300; i++) {

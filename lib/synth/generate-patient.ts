@@ -126,7 +126,8 @@ export function generatePatient(ctx: SynthContext, index: number): GeneratedPati
   const band = ageBand(age);
   const diagnosisChoices = DIAGNOSES.filter((d) => d.weights[band] > 0).map((d) => [d, d.weights[band]] as const);
   const encounterCount = Math.min(12, 1 + rng.poisson(0.5 + age / 40));
-  const key = patientId.slice(4, 16);
+  // Child ids carry the whole patient uuid, so they are as collision-free as patient ids.
+  const key = patientId.slice(4).replaceAll("-", "");
 
   for (let e = 0; e < encounterCount; e++) {
     const kind = rng.weighted(ENCOUNTER_KINDS);

@@ -13,6 +13,14 @@ describe("seeded random source", () => {
     expect(take([42, 7])).not.toEqual(take([43, 7]));
   });
 
+  it("gives unrelated streams for neighbouring seeds, not the same stream shifted", () => {
+    const first = (seed: number[]) => new SeededRandom(seed).nextUint32();
+    const seen = new Set<number>();
+    for (let a = 0; a < 50; a++) for (let b = 0; b < 50; b++) seen.add(first([a, b]));
+    expect(seen.size).toBe(2500);
+    expect(first([42, 7])).not.toBe(first([43, 6]));
+  });
+
   it("keeps int() inside its bounds", () => {
     fc.assert(
       fc.property(fc.integer(), fc.integer({ min: -1000, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (seed, min, span) => {

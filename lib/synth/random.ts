@@ -20,10 +20,11 @@ export class SeededRandom {
   }
 
   seed(seed: number | readonly number[]): void {
+    // Each part is folded into the mixed output, not the raw counter, so (42, 7) and (43, 6) differ.
     let state = 0x2545f491;
     for (const part of typeof seed === "number" ? [seed] : seed) {
-      [state] = splitmix32(state ^ (part | 0));
-      [state] = splitmix32(state ^ Math.floor(part / 0x100000000));
+      [, state] = splitmix32(state ^ (part | 0));
+      [, state] = splitmix32(state ^ Math.floor(part / 0x100000000));
     }
     let out: number;
     [state, out] = splitmix32(state);

@@ -12,7 +12,7 @@ import { type LabDatabases, openLabDatabases, prepareLabDatabases } from "../../
 import { labTopology } from "../../lib/data/lab-topology.ts";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
-export const POSTGRES_URL = process.env.LAB_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const POSTGRES_URL = process.env.LAB_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export type Backend = "sqlite" | "postgresql";
 export const BACKENDS: Backend[] = process.env.LAB_TEST_POSTGRES === "unavailable" ? ["sqlite"] : ["sqlite", "postgresql"];

@@ -1,4 +1,4 @@
--- The audit chain's head, signed pruning checkpoints, and idempotency records (issue: services).
+-- The audit chain's head, signed pruning checkpoints, idempotency records and bucket ownership fences.
 CREATE TABLE "audit_chain_head" (
   "id" INT NOT NULL PRIMARY KEY,
   "sequence" BIGINT NOT NULL,
@@ -25,3 +25,9 @@ CREATE TABLE "idempotency_records" (
   PRIMARY KEY ("actorId", "key")
 );
 CREATE INDEX "idempotency_records_patientId_idx" ON "idempotency_records"("patientId");
+
+CREATE TABLE "bucket_fences" (
+  "bucket" INT NOT NULL PRIMARY KEY,
+  "reason" NVARCHAR(MAX) NOT NULL,
+  "createdAt" DATETIME2(3) NOT NULL
+);

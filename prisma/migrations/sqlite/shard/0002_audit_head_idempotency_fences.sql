@@ -1,4 +1,4 @@
--- The audit chain's head, signed pruning checkpoints, and idempotency records (issue: services).
+-- The audit chain's head, signed pruning checkpoints, idempotency records and bucket ownership fences.
 CREATE TABLE "audit_chain_head" (
   "id" INTEGER NOT NULL PRIMARY KEY,
   "sequence" BIGINT NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE "audit_checkpoints" (
   "sequence" BIGINT NOT NULL PRIMARY KEY,
   "hash" TEXT NOT NULL,
   "pruned" INTEGER NOT NULL,
-  "createdAt" TIMESTAMP(3) NOT NULL,
+  "createdAt" DATETIME NOT NULL,
   "signature" TEXT NOT NULL
 );
 
@@ -21,7 +21,13 @@ CREATE TABLE "idempotency_records" (
   "requestHash" TEXT NOT NULL,
   "statusCode" INTEGER NOT NULL,
   "response" TEXT NOT NULL,
-  "createdAt" TIMESTAMP(3) NOT NULL,
+  "createdAt" DATETIME NOT NULL,
   PRIMARY KEY ("actorId", "key")
 );
 CREATE INDEX "idempotency_records_patientId_idx" ON "idempotency_records"("patientId");
+
+CREATE TABLE "bucket_fences" (
+  "bucket" INTEGER NOT NULL PRIMARY KEY,
+  "reason" TEXT NOT NULL,
+  "createdAt" DATETIME NOT NULL
+);

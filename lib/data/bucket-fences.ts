@@ -1,0 +1,30 @@
+// Bucket ownership fences on each shard (ADR 0003). A fenced bucket's rows on a shard are not that shard's
+// to serve: writers refuse them inside their transaction, and cross-shard reads leave them out, so a copy in
+// flight or left behind by an interrupted move is never seen twice.
+import { LabError } from "../errors/index.ts";
+import type { ShardTx } from "./shard-transaction.ts";
+
+interface FenceReader {
+  bucketFence: { findMany(args: { select: { bucket: true } }): Promise<{ bucket: number }[]> };
+}
+
+export async function fencedBuckets(db: FenceReader): Promise<number[]> {
+  return (await db.bucketFence.findMany({ select: { bucket: true } })).map((f) => f.bucket);
+}
+
+/** `where` for patients this shard owns. */
+export const ownedPatients = (fenced: number[]) => (fenced.length ? { bucket: { notIn: fenced } } : {});
+
+/** `where` for patient-rooted rows (encounters, claims, ...) this shard owns. */
+export const ownedByPatient = (fenced: number[]) => (fenced.length ? { patient: { bucket: { notIn: fenced } } } : {});
+
+/**
+ * Takes the shard's write lock (the audit chain head row) and refuses if the bucket is fenced here. Run it
+ * first in every write transaction: a bucket move fences under the same lock, so no write slips past it.
+ */
+export async function lockShardForBucket(tx: ShardTx, bucket: number): Promise<void> {
+  await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: { increment: 0 } } });
+  if (await tx.bucketFence.findUnique({ where: { bucket } })) {
+    throw new LabError("unavailable", `bucket ${bucket} is not served by this shard (it is moving or has moved); retry shortly`);
+  }
+}
