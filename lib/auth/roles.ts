@@ -1,0 +1,15 @@
+// Who can call the lab: the six demo personas' roles, and the actor a request runs as.
+import { z } from "zod";
+
+export const ROLES = ["patient", "clinician", "billing", "sre", "instructor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ActorSchema = z.object({
+  userId: z.string().min(1),
+  role: z.enum(ROLES),
+  /** The facility a clinician or billing admin works at. */
+  facilityId: z.string().min(1).nullable(),
+  /** The patient record a patient persona is. */
+  patientId: z.string().min(1).nullable(),
+});
+export type Actor = z.infer<typeof ActorSchema>;

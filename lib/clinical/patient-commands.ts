@@ -1,0 +1,96 @@
+// Registering a patient and changing their demographics.
+import { createHash, randomUUID } from "node:crypto";
+import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import type { Patient } from "../data/prisma-clients.ts";
+import { bucketOf } from "../data/shard-map.ts";
+import { createPseudonymizer } from "../privacy/pseudonymize.ts";
+import type { RegisterPatientInput, UpdateDemographicsInput } from "./contracts.ts";
+import { loadPatientFor, requireAllowed, requireVersion } from "./patient-access.ts";
+
+/**
+ * A new patient's id. With an Idempotency-Key it is derived from the caller and the key, so a retry lands
+ * on the same shard and finds its first answer there.
+ */
+export function newPatientId(ctx: RequestContext): string {
+  if (!ctx.idempotencyKey) return `pat-${randomUUID()}`;
+  const h = createHash("sha256").update(`${ctx.actor.userId}\u0000${ctx.idempotencyKey}`).digest("hex");
+  return `pat-${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export async function registerPatient(lab: LabDatabases, ctx: RequestContext, input: RegisterPatientInput, fault?: WriteFault): Promise<CommandReply<Patient>> {
+  requireAllowed(ctx.actor, "patient.register", { facilityId: input.facilityId });
+  const patientId = newPatientId(ctx);
+  const pseudonymize = createPseudonymizer(lab.config.privacySecret);
+  return runPatientCommand(lab, patientId, ctx, { request: input, fault }, async (tx) => {
+    const patient = await tx.patient.create({
+      data: {
+        id: patientId,
+        bucket: bucketOf(patientId),
+        facilityId: input.facilityId,
+        mrnToken: pseudonymize("mrn", input.mrn),
+        nationalIdToken: pseudonymize("national-id", input.nationalId),
+        phoneToken: pseudonymize("phone", input.phone),
+        emailToken: pseudonymize("email", input.email),
+        givenName: input.givenName,
+        familyName: input.familyName,
+        sex: input.sex,
+        birthDate: new Date(`${input.birthDate}T00:00:00.000Z`),
+        addressLine: input.addressLine,
+        city: input.city,
+        region: input.region,
+        postalCode: input.postalCode,
+        version: 1,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      },
+    });
+    return {
+      status: 201,
+      result: patient,
+      audit: { action: "patient.register", entityType: "Patient", entityId: patientId, details: { facilityId: input.facilityId, version: 1 } },
+      history: [{ entityType: "Patient", entityId: patientId, version: 1, operation: "create", before: null, after: patient }],
+      events: [
+        {
+          type: "PatientRegistered",
+          version: 1,
+          aggregateType: "Patient",
+          aggregateId: patientId,
+          partitionKey: patientId,
+          payload: { patientId, facilityId: patient.facilityId, sex: patient.sex, birthYear: patient.birthDate.getUTCFullYear(), registeredAt: ctx.now },
+        },
+      ],
+    };
+  });
+}
+
+export async function updateDemographics(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  expectedVersion: number,
+  change: UpdateDemographicsInput,
+  fault?: WriteFault,
+): Promise<CommandReply<Patient>> {
+  return runPatientCommand(lab, patientId, ctx, { request: { patientId, expectedVersion, change }, fault }, async (tx) => {
+    const before = await loadPatientFor(tx, ctx.actor, "patient.update", patientId);
+    requireVersion("patient", patientId, before.version, expectedVersion);
+    const after = await tx.patient.update({ where: { id: patientId }, data: { ...change, version: { increment: 1 }, updatedAt: ctx.now } });
+    return {
+      status: 200,
+      result: after,
+      audit: { action: "patient.update", entityType: "Patient", entityId: patientId, details: { fields: Object.keys(change).sort(), version: after.version } },
+      history: [{ entityType: "Patient", entityId: patientId, version: after.version, operation: "update", before, after }],
+      events: [
+        {
+          type: "PatientDemographicsChanged",
+          version: 1,
+          aggregateType: "Patient",
+          aggregateId: patientId,
+          partitionKey: patientId,
+          payload: { patientId, fields: Object.keys(change).sort(), version: after.version },
+        },
+      ],
+    };
+  });
+}

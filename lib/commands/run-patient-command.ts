@@ -1,0 +1,137 @@
+// The unit of work every write to patient data goes through: one local transaction on the patient's shard
+// that holds the domain change, its history rows (before/after), its audit entry (hash-chained), its
+// outbox events and its idempotency record. They commit together or not at all.
+import { createHash, randomUUID } from "node:crypto";
+import { appendAuditEntry, claimChainHead } from "../audit/audit-chain.ts";
+import { canonicalJson } from "../audit/canonical-json.ts";
+import type { Actor } from "../auth/roles.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import { type ShardTx, inPatientShard } from "../data/shard-transaction.ts";
+import { LabError } from "../errors/index.ts";
+import { type DomainEvent, appendOutboxEvents } from "../events/outbox.ts";
+
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  traceparent: string | null;
+  idempotencyKey: string | null;
+  now: Date;
+}
+
+export interface HistoryChange {
+  entityType: string;
+  entityId: string;
+  version: number;
+  operation: "create" | "update" | "delete";
+  before: unknown;
+  after: unknown;
+}
+
+export interface CommandOutcome<R> {
+  /** The HTTP status a service answers with (201 for creations, 200 otherwise). */
+  status: number;
+  result: R;
+  audit: { action: string; entityType: string; entityId: string; details: Record<string, unknown> };
+  history: HistoryChange[];
+  events: DomainEvent[];
+}
+
+export interface CommandReply<R> {
+  status: number;
+  body: R;
+  /** True when this is the stored answer to an Idempotency-Key seen before: nothing was written again. */
+  replayed: boolean;
+}
+
+/** Where the write path can be made to fail on purpose: by tests, and by the lab's torn-write drills. */
+export type WriteFault = "after-domain" | "after-history" | "after-audit" | "after-outbox";
+
+export interface CommandOptions {
+  /** The request as received, for Idempotency-Key comparison. */
+  request: unknown;
+  fault?: WriteFault;
+}
+
+const traceIdOf = (traceparent: string | null) => (traceparent ? (/^[0-9a-f]{2}-([0-9a-f]{32})-/.exec(traceparent)?.[1] ?? null) : null);
+
+function injected(fault: WriteFault | undefined, stage: WriteFault) {
+  if (fault === stage) throw new Error(`injected write fault ${stage}`);
+}
+
+export async function runPatientCommand<R>(
+  lab: LabDatabases,
+  patientId: string,
+  ctx: RequestContext,
+  options: CommandOptions,
+  command: (tx: ShardTx) => Promise<CommandOutcome<R>>,
+): Promise<CommandReply<R>> {
+  const requestHash = createHash("sha256").update(canonicalJson(options.request ?? null)).digest("hex");
+  return inPatientShard(lab, patientId, async (tx, shard) => {
+    if (ctx.idempotencyKey) {
+      const seen = await tx.idempotencyRecord.findUnique({ where: { actorId_key: { actorId: ctx.actor.userId, key: ctx.idempotencyKey } } });
+      if (seen) {
+        if (seen.requestHash !== requestHash) {
+          throw new LabError("unprocessable", "this Idempotency-Key was already used with a different request", { field: "Idempotency-Key" });
+        }
+        return { status: seen.statusCode, body: JSON.parse(seen.response) as R, replayed: true };
+      }
+    }
+    const claimed = await claimChainHead(tx);
+    const outcome = await command(tx);
+    injected(options.fault, "after-domain");
+
+    for (const change of outcome.history) {
+      await tx.entityHistory.create({
+        data: {
+          id: `his-${randomUUID()}`,
+          patientId,
+          entityType: change.entityType,
+          entityId: change.entityId,
+          version: change.version,
+          operation: change.operation,
+          before: change.before === null ? null : canonicalJson(change.before),
+          after: change.after === null ? null : canonicalJson(change.after),
+          actorId: ctx.actor.userId,
+          requestId: ctx.requestId,
+          changedAt: ctx.now,
+        },
+      });
+    }
+    injected(options.fault, "after-history");
+
+    await appendAuditEntry(tx, claimed, {
+      occurredAt: ctx.now,
+      actorId: ctx.actor.userId,
+      actorRole: ctx.actor.role,
+      action: outcome.audit.action,
+      entityType: outcome.audit.entityType,
+      entityId: outcome.audit.entityId,
+      patientId,
+      requestId: ctx.requestId,
+      traceId: traceIdOf(ctx.traceparent),
+      outcome: "success",
+      details: outcome.audit.details,
+    });
+    injected(options.fault, "after-audit");
+
+    await appendOutboxEvents(tx, outcome.events, { requestId: ctx.requestId, traceparent: ctx.traceparent, actorId: ctx.actor.userId, shard: shard.index }, ctx.now);
+    injected(options.fault, "after-outbox");
+
+    // Stored as JSON text: Dates become ISO strings, exactly as the first answer went over the wire.
+    const body = JSON.parse(JSON.stringify(outcome.result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as R;
+    if (ctx.idempotencyKey) {
+      await tx.idempotencyRecord.create({
+        data: {
+          actorId: ctx.actor.userId,
+          key: ctx.idempotencyKey,
+          patientId,
+          requestHash,
+          statusCode: outcome.status,
+          response: JSON.stringify(body),
+          createdAt: ctx.now,
+        },
+      });
+    }
+    return { status: outcome.status, body, replayed: false };
+  });
+}
