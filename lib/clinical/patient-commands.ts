@@ -3,7 +3,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Patient } from "../data/prisma-clients.ts";
+import { findPatientByToken } from "../data/patients.ts";
 import { bucketOf } from "../data/shard-map.ts";
+import { LabError } from "../errors/index.ts";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import type { RegisterPatientInput, UpdateDemographicsInput } from "./contracts.ts";
 import { loadPatientFor, requireAllowed, requireVersion } from "./patient-access.ts";
@@ -22,13 +24,18 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
   requireAllowed(ctx.actor, "patient.register", { facilityId: input.facilityId });
   const patientId = newPatientId(ctx);
   const pseudonymize = createPseudonymizer(lab.config.privacySecret);
+  const mrnToken = pseudonymize("mrn", input.mrn);
   return runPatientCommand(lab, patientId, ctx, { request: input, fault }, async (tx) => {
+    // MRNs are unique per shard by index; across shards this look-up catches all but two registrations of
+    // one MRN racing on different shards.
+    const holder = await findPatientByToken(lab, "mrnToken", mrnToken);
+    if (holder && holder.id !== patientId) throw new LabError("conflict", "a patient with this MRN is already registered", { field: "mrn" });
     const patient = await tx.patient.create({
       data: {
         id: patientId,
         bucket: bucketOf(patientId),
         facilityId: input.facilityId,
-        mrnToken: pseudonymize("mrn", input.mrn),
+        mrnToken,
         nationalIdToken: pseudonymize("national-id", input.nationalId),
         phoneToken: pseudonymize("phone", input.phone),
         emailToken: pseudonymize("email", input.email),

@@ -1,0 +1,116 @@
+// The clinical service's HTTP surface. Each handler parses, authenticates, calls one lib/ function, answers.
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { TokenKey } from "../../lib/auth/tokens.ts";
+import { readEncounter, readPatient, listPatientEncounters, searchPatients } from "../../lib/clinical/clinical-reads.ts";
+import {
+  EncounterId,
+  FacilityId,
+  MedicationId,
+  OpenEncounterInput,
+  PatientId,
+  PrescribeMedicationInput,
+  RecordDiagnosisInput,
+  RecordProcedureInput,
+  RegisterPatientInput,
+  UpdateDemographicsInput,
+} from "../../lib/clinical/contracts.ts";
+import { closeEncounter, openEncounter } from "../../lib/clinical/encounter-commands.ts";
+import { registerPatient, updateDemographics } from "../../lib/clinical/patient-commands.ts";
+import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProcedure } from "../../lib/clinical/record-commands.ts";
+import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
+import { MAX_PAGE_SIZE } from "../../lib/data/cross-shard-page.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
+
+const PatientParams = z.strictObject({ patientId: PatientId });
+const EncounterParams = z.strictObject({ patientId: PatientId, encounterId: EncounterId });
+const MedicationParams = z.strictObject({ patientId: PatientId, medicationId: MedicationId });
+const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: z.string().max(500).optional(),
+});
+const SearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).optional() });
+
+export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
+  const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokenKey);
+  const answer = <R>(reply: FastifyReply, r: CommandReply<R>) => reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
+
+  app.post("/patients", async (request, reply) => {
+    const actor = await actorOf(request);
+    const input = parseInput(RegisterPatientInput, request.body, "body");
+    return answer(reply, await registerPatient(lab, commandContext(request, actor), input));
+  });
+
+  app.get("/patients", async (request) => {
+    const actor = await actorOf(request);
+    const q = parseInput(SearchQuery, request.query, "query");
+    return searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor });
+  });
+
+  app.get("/patients/:patientId", async (request) => {
+    const actor = await actorOf(request);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    return readPatient(lab, actor, patientId);
+  });
+
+  app.patch("/patients/:patientId", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    const change = parseInput(UpdateDemographicsInput, request.body, "body");
+    return answer(reply, await updateDemographics(lab, commandContext(request, actor), patientId, expectedVersion(request), change));
+  });
+
+  app.get("/patients/:patientId/encounters", async (request) => {
+    const actor = await actorOf(request);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    const q = parseInput(PageQuery, request.query, "query");
+    return listPatientEncounters(lab, actor, patientId, q);
+  });
+
+  app.post("/patients/:patientId/encounters", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    const input = parseInput(OpenEncounterInput, request.body, "body");
+    return answer(reply, await openEncounter(lab, commandContext(request, actor), patientId, input));
+  });
+
+  app.get("/patients/:patientId/encounters/:encounterId", async (request) => {
+    const actor = await actorOf(request);
+    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
+    return readEncounter(lab, actor, patientId, encounterId);
+  });
+
+  app.post("/patients/:patientId/encounters/:encounterId/close", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
+    return answer(reply, await closeEncounter(lab, commandContext(request, actor), patientId, encounterId, expectedVersion(request)));
+  });
+
+  app.post("/patients/:patientId/encounters/:encounterId/diagnoses", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
+    const input = parseInput(RecordDiagnosisInput, request.body, "body");
+    return answer(reply, await recordDiagnosis(lab, commandContext(request, actor), patientId, encounterId, input));
+  });
+
+  app.post("/patients/:patientId/encounters/:encounterId/procedures", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
+    const input = parseInput(RecordProcedureInput, request.body, "body");
+    return answer(reply, await recordProcedure(lab, commandContext(request, actor), patientId, encounterId, input));
+  });
+
+  app.post("/patients/:patientId/encounters/:encounterId/medications", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
+    const input = parseInput(PrescribeMedicationInput, request.body, "body");
+    return answer(reply, await prescribeMedication(lab, commandContext(request, actor), patientId, encounterId, input));
+  });
+
+  app.post("/patients/:patientId/medications/:medicationId/discontinue", async (request, reply) => {
+    const actor = await actorOf(request);
+    const { patientId, medicationId } = parseInput(MedicationParams, request.params, "path");
+    return answer(reply, await discontinueMedication(lab, commandContext(request, actor), patientId, medicationId, expectedVersion(request)));
+  });
+}

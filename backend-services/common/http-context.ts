@@ -1,0 +1,79 @@
+// Per-request facts every lab service needs: who is calling (a verified token), the request id, the W3C
+// trace context, the If-Match version and the Idempotency-Key, each parsed strictly.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Actor } from "../../lib/auth/roles.ts";
+import { type TokenKey, verifyLabToken } from "../../lib/auth/tokens.ts";
+import type { RequestContext } from "../../lib/commands/run-patient-command.ts";
+import { LabError } from "../../lib/errors/index.ts";
+import { InputError } from "./problem.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The request id: the caller's x-request-id when it is well formed, else a new one. */
+export function requestIdFrom(headers: Record<string, string | string[] | undefined>): string {
+  const given = headers["x-request-id"];
+  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export interface TraceContext {
+  traceId: string;
+  /** This hop's span id, and the traceparent to send downstream (and into outbox headers). */
+  spanId: string;
+  traceparent: string;
+  parentSpanId: string | null;
+}
+
+/** Continues the caller's W3C trace when its traceparent is valid, else starts a new trace. */
+export function traceFrom(header: string | string[] | undefined): TraceContext {
+  const m = typeof header === "string" ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
+  const valid = m && !/^0+$/.test(m[1]!) && !/^0+$/.test(m[2]!);
+  const traceId = valid ? m[1]! : randomBytes(16).toString("hex");
+  const spanId = randomBytes(8).toString("hex");
+  const flags = valid ? m[3]! : "01";
+  return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}`, parentSpanId: valid ? m[2]! : null };
+}
+
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InputError(parsed.error, where);
+  return parsed.data;
+}
+
+export async function authenticate(request: FastifyRequest, key: TokenKey): Promise<Actor> {
+  const header = request.headers.authorization;
+  if (!header) throw new LabError("unauthenticated", "send an Authorization: Bearer <token> header", { field: "authorization" });
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw new LabError("unauthenticated", "the Authorization header must be 'Bearer <token>'", { field: "authorization" });
+  return verifyLabToken(key, m[1]!);
+}
+
+/** If-Match: the version the caller last saw ("3", "W/\"3\"" or 3); required on updates. */
+export function expectedVersion(request: FastifyRequest): number {
+  const raw = request.headers["if-match"];
+  if (raw === undefined) throw new LabError("unprocessable", "send If-Match with the version you last read", { field: "If-Match" });
+  const m = typeof raw === "string" ? /^(?:W\/)?"?([1-9][0-9]{0,8})"?$/.exec(raw.trim()) : null;
+  if (!m) throw new LabError("invalid", "If-Match must be a version number such as \"3\"", { field: "If-Match" });
+  return Number(m[1]);
+}
+
+export function idempotencyKey(request: FastifyRequest): string | null {
+  const raw = request.headers["idempotency-key"];
+  if (raw === undefined) return null;
+  if (typeof raw !== "string" || !/^[\x21-\x7e]{1,200}$/.test(raw)) {
+    throw new LabError("invalid", "Idempotency-Key must be 1 to 200 visible ASCII characters", { field: "Idempotency-Key" });
+  }
+  return raw;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    trace: TraceContext;
+  }
+}
+
+export function commandContext(request: FastifyRequest, actor: Actor, now = new Date()): RequestContext {
+  return { actor, requestId: request.id, traceparent: request.trace.traceparent, idempotencyKey: idempotencyKey(request), now };
+}

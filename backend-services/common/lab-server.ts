@@ -1,0 +1,63 @@
+// The Fastify base every lab service starts from: strict JSON bodies of bounded size, request ids and
+// trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
+import Fastify, { type FastifyInstance } from "fastify";
+import { installProblemHandler } from "./problem.ts";
+import { requestIdFrom, traceFrom } from "./http-context.ts";
+
+export interface LabServerOptions {
+  name: string;
+  bodyLimitBytes?: number;
+  logLevel?: string;
+  /** Readiness: resolves when the service's dependencies answer. */
+  ready: () => Promise<void>;
+}
+
+export function createLabServer(options: LabServerOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
+    genReqId: (req) => requestIdFrom(req.headers),
+    logger: { level: options.logLevel ?? "info", base: { service: options.name }, redact: { paths: ["req.headers.authorization"], censor: "[redacted]" } },
+    disableRequestLogging: true,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+  // JSON only: a text/plain body is a 415, not a string handed to the route.
+  app.removeContentTypeParser("text/plain");
+  app.decorateRequest("trace", null as never);
+  app.addHook("onRequest", async (request, reply) => {
+    request.trace = traceFrom(request.headers.traceparent);
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      { requestId: request.id, traceId: request.trace?.traceId, method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      "request",
+    );
+  });
+  installProblemHandler(app);
+  app.get("/healthz", async () => ({ status: "ok", service: options.name }));
+  app.get("/readyz", async (_request, reply) => {
+    try {
+      await options.ready();
+      return { status: "ready", service: options.name };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", service: options.name });
+    }
+  });
+  return app;
+}
+
+/** Stops accepting, lets in-flight requests finish, then runs `cleanup`; a second signal forces exit. */
+export function closeOnSignals(app: FastifyInstance, cleanup: () => Promise<void>): void {
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) process.exit(1);
+    closing = true;
+    app.log.info({ signal }, "draining");
+    await app.close();
+    await cleanup();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void close("SIGTERM"));
+  process.once("SIGINT", () => void close("SIGINT"));
+}

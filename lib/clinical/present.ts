@@ -1,0 +1,16 @@
+// What each view of clinical data shows (policy.ts names the view a role gets):
+//   full     everything but the pseudonymous tokens' raw values stay as they are (they are irreversible)
+//   billing  no clinical free text (encounter reason and note)
+//   masked   operational fields only; synthetic PHI is replaced by "[redacted]" (the SRE's view)
+import type { View } from "../auth/policy.ts";
+import type { ClassifiedModel } from "../privacy/classification.ts";
+import { REDACTED, redactRecord } from "../privacy/redact.ts";
+
+const CLINICAL_FREE_TEXT = new Set(["reason", "note"]);
+
+export function present<T extends object>(model: ClassifiedModel, row: T, view: View): Record<string, unknown> {
+  if (view === "masked") return redactRecord(model, row as Record<string, unknown>, { keep: ["operational", "telemetry", "pseudonym"] });
+  const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+  if (view === "billing") for (const field of CLINICAL_FREE_TEXT) if (field in out) out[field] = REDACTED;
+  return out;
+}

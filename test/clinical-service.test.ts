@@ -1,0 +1,237 @@
+// The clinical service over HTTP (Fastify's in-process transport, real databases): the persona x endpoint
+// matrix, bad input of every kind as problem bodies naming the field with nothing written, a fuzz of
+// generated bodies per write route, idempotent replays and If-Match.
+import fc from "fast-check";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor, Role } from "../lib/auth/roles.ts";
+import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
+import type { LabDatabases } from "../lib/data/lab-databases.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { buildClinicalServer } from "../backend-services/clinical/server.ts";
+import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
+
+const SECRET = "integration-test-secret-0123456789";
+const key = labSigningKey(SECRET);
+
+async function footprint(lab: LabDatabases): Promise<number[]> {
+  return Promise.all(lab.shards.map(async (s) => (await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } })).sequence)).then((heads) => heads.map(Number));
+}
+
+describe.each(BACKENDS)("clinical service on %s", (backend) => {
+  let t: TestLab;
+  let app: FastifyInstance;
+  const tokens = {} as Record<Role | "otherClinician" | "otherPatient", string>;
+  let patientId: string;
+  let providerId: string;
+  let encounterId: string;
+  let medicationId: string;
+  let mrn: string;
+
+  beforeAll(async () => {
+    t = await createTestLab(backend, { secret: SECRET });
+    await generateLabData(t.lab, { patients: 30, seed: 8, facilities: 2 });
+    app = buildClinicalServer(t.lab, key, "silent");
+    const patient = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!;
+    patientId = patient.id;
+    providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
+    const actors: Record<string, Actor> = {
+      patient: { userId: "usr-patient", role: "patient", facilityId: null, patientId },
+      otherPatient: { userId: "usr-patient-2", role: "patient", facilityId: null, patientId: "pat-someone-else" },
+      clinician: { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null },
+      otherClinician: { userId: "usr-clinician-2", role: "clinician", facilityId: "fac-0002", patientId: null },
+      billing: { userId: "usr-billing", role: "billing", facilityId: "fac-0001", patientId: null },
+      sre: { userId: "usr-sre", role: "sre", facilityId: null, patientId: null },
+      instructor: { userId: "usr-instructor", role: "instructor", facilityId: null, patientId: null },
+      admin: { userId: "usr-admin", role: "admin", facilityId: null, patientId: null },
+    };
+    for (const [name, actor] of Object.entries(actors)) tokens[name as Role] = await issueLabToken(key, actor);
+    const enc = await call("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "fever", note: "seen today" });
+    encounterId = enc.json().id;
+    const med = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/medications`, { code: "ibuprofen-400", name: "Ibuprofen", dose: "400 mg", frequency: "prn" });
+    medicationId = med.json().id;
+    mrn = "MRN-SVC-1";
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.dispose();
+  });
+
+  function call(who: keyof typeof tokens | null, method: "GET" | "POST" | "PATCH", url: string, body?: unknown, headers: Record<string, string> = {}) {
+    return app.inject({
+      method,
+      url,
+      headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+  }
+
+  const registration = (n: number, facilityId = "fac-0001") => ({
+    facilityId, givenName: "Sam", familyName: `Case${n}`, sex: "female", birthDate: "1975-03-04", addressLine: "9 Elm St", city: "Shelbyville",
+    region: "IL", postalCode: "62565", mrn: `MRN-SVC-${n}`, nationalId: "999-11-2222", phone: "555-0100-1111", email: `case${n}@example.org`,
+  });
+
+  // Every route, with who may call it on this patient; the rest must get 403 (or 401 without a token).
+  const routes = () => [
+    {
+      name: "register patient",
+      method: "POST" as const,
+      url: "/patients",
+      // A new person each time: one MRN registers once.
+      get body() {
+        return registration(++registrations);
+      },
+      allowed: ["clinician", "admin"],
+    },
+    { name: "search by facility", method: "GET" as const, url: "/patients?facilityId=fac-0001&limit=5", allowed: ["clinician", "billing", "sre"] },
+    { name: "read patient", method: "GET" as const, url: `/patients/${patientId}`, allowed: ["patient", "clinician", "billing", "sre", "admin"] },
+    { name: "update demographics", method: "PATCH" as const, url: `/patients/${patientId}`, body: { city: "Capital City" }, ifMatch: true, allowed: ["patient", "clinician"] },
+    { name: "list encounters", method: "GET" as const, url: `/patients/${patientId}/encounters`, allowed: ["patient", "clinician", "billing", "sre"] },
+    { name: "read encounter", method: "GET" as const, url: `/patients/${patientId}/encounters/${encounterId}`, allowed: ["patient", "clinician", "billing", "sre"] },
+    { name: "open encounter", method: "POST" as const, url: `/patients/${patientId}/encounters`, body: { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "follow-up" }, allowed: ["clinician"] },
+    { name: "record diagnosis", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`, body: { code: "R50.9", description: "Fever" }, allowed: ["clinician"] },
+    { name: "record procedure", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/procedures`, body: { code: "99213", description: "Office visit" }, allowed: ["clinician"] },
+    { name: "prescribe", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/medications`, body: { code: "x", name: "X", dose: "1", frequency: "daily" }, allowed: ["clinician"] },
+  ];
+  let registrations = 1000;
+  const everyone = ["patient", "otherPatient", "clinician", "otherClinician", "billing", "sre", "instructor", "admin"] as const;
+
+  it("answers every route for every persona as the policy says: allowed 2xx, denied 403, anonymous 401", async () => {
+    const seen: string[] = [];
+    for (const route of routes()) {
+      for (const who of everyone) {
+        let headers: Record<string, string> = {};
+        if (route.ifMatch) {
+          const current = await call("clinician", "GET", `/patients/${patientId}`);
+          headers = { "if-match": `"${current.json().version}"` };
+        }
+        const res = await call(who, route.method, route.url, route.body, headers);
+        const expected = (route.allowed as readonly string[]).includes(who) ? "allowed" : "denied";
+        seen.push(`${route.name} ${who} ${res.statusCode}`);
+        if (expected === "allowed") expect(res.statusCode, `${route.name} as ${who}: ${res.body}`).toBeLessThan(300);
+        else {
+          expect(res.statusCode, `${route.name} as ${who}: ${res.body}`).toBe(403);
+          expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+        }
+      }
+      const anonymous = await call(null, route.method, route.url, route.body);
+      expect(anonymous.statusCode).toBe(401);
+      expect(anonymous.json()).toMatchObject({ status: 401, field: "authorization" });
+    }
+    expect(seen.length).toBe(routes().length * everyone.length);
+  });
+
+  it("shows billing no clinical free text and SREs no synthetic PHI", async () => {
+    const asBilling = (await call("billing", "GET", `/patients/${patientId}/encounters/${encounterId}`)).json();
+    expect(asBilling.note).toBe("[redacted]");
+    expect(asBilling.kind).toBe("outpatient");
+    const asSre = (await call("sre", "GET", `/patients/${patientId}`)).json();
+    expect(asSre).toMatchObject({ id: patientId, givenName: "[redacted]", familyName: "[redacted]", birthDate: "[redacted]", facilityId: "fac-0001" });
+    const asClinician = (await call("clinician", "GET", `/patients/${patientId}/encounters/${encounterId}`)).json();
+    expect(asClinician.note).toBe("seen today");
+  });
+
+  it.each([
+    ["malformed JSON", { payload: "{not json", headers: { "content-type": "application/json" } }, 400, "body"],
+    ["an empty body", { payload: "", headers: { "content-type": "application/json" } }, 400, "body"],
+    ["a text/plain body", { payload: "hello", headers: { "content-type": "text/plain" } }, 415, "content-type"],
+    ["a body over 64 KiB", { payload: JSON.stringify({ ...registration(1), addressLine: "x".repeat(70_000) }), headers: { "content-type": "application/json" } }, 413, "body"],
+    ["an unknown field", { payload: JSON.stringify({ ...registration(2), isAdmin: true }), headers: { "content-type": "application/json" } }, 400, "isAdmin"],
+    ["a wrong type", { payload: JSON.stringify({ ...registration(3), birthDate: 1975 }), headers: { "content-type": "application/json" } }, 400, "birthDate"],
+    ["an invalid id", { payload: JSON.stringify({ ...registration(4), facilityId: "../etc" }), headers: { "content-type": "application/json" } }, 400, "facilityId"],
+    ["a bad Idempotency-Key", { payload: JSON.stringify(registration(5)), headers: { "content-type": "application/json", "idempotency-key": "é" } }, 400, "Idempotency-Key"],
+  ])("refuses %s with a problem body naming the field and writes nothing", async (_name, req, status, field) => {
+    const before = await footprint(t.lab);
+    const res = await app.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, ...req.headers }, payload: req.payload });
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ status, field, requestId: expect.any(String) });
+    expect(await footprint(t.lab)).toEqual(before);
+  });
+
+  it("refuses bad path ids, bad queries, missing or malformed If-Match, and stale versions", async () => {
+    expect((await call("clinician", "GET", "/patients/not-an-id")).json()).toMatchObject({ status: 400, field: "patientId" });
+    expect((await call("clinician", "GET", "/patients?facilityId=fac-0001&limit=0")).json()).toMatchObject({ status: 400, field: "limit" });
+    expect((await call("clinician", "GET", "/patients?facilityId=fac-0001&cursor=garbage")).json()).toMatchObject({ status: 400, field: "cursor" });
+    expect((await call("clinician", "GET", "/patients?colour=red")).json()).toMatchObject({ status: 400, field: "colour" });
+    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" })).json()).toMatchObject({ status: 422, field: "If-Match" });
+    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({ status: 400, field: "If-Match" });
+    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({ status: 409, field: "If-Match" });
+    expect((await call("clinician", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(404);
+    expect((await call("clinician", "GET", "/nowhere")).statusCode).toBe(404);
+  });
+
+  it("refuses a second registration of the same MRN with a 409", async () => {
+    const body = registration(4242);
+    expect((await call("clinician", "POST", "/patients", body)).statusCode).toBe(201);
+    expect((await call("admin", "POST", "/patients", body)).json()).toMatchObject({ status: 409, field: "mrn" });
+  });
+
+  it("replays an Idempotency-Key with the first answer; a different body under the same key is a 422", async () => {
+    const body = registration(777);
+    const first = await call("clinician", "POST", "/patients", body, { "idempotency-key": "svc-key-1" });
+    expect(first.statusCode).toBe(201);
+    const before = await footprint(t.lab);
+    const again = await call("clinician", "POST", "/patients", body, { "idempotency-key": "svc-key-1" });
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotency-replayed"]).toBe("true");
+    expect(again.json()).toEqual(first.json());
+    expect(await footprint(t.lab)).toEqual(before);
+    expect((await call("clinician", "POST", "/patients", registration(778), { "idempotency-key": "svc-key-1" })).json()).toMatchObject({ status: 422, field: "Idempotency-Key" });
+    const found = await call("clinician", "GET", `/patients?mrn=${encodeURIComponent(body.mrn)}`);
+    expect(found.json().items.map((p: { id: string }) => p.id)).toEqual([first.json().id]);
+    void mrn;
+  });
+
+  it("carries the request id and continues the caller's trace into the audit entry and the outbox", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const res = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/diagnoses`, { code: "J06.9", description: "URI" }, { "x-request-id": "req-trace-test-1", traceparent });
+    expect(res.statusCode).toBe(201);
+    expect(res.headers["x-request-id"]).toBe("req-trace-test-1");
+    const shard = t.lab.shardForPatient(patientId);
+    const audit = await shard.prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-trace-test-1" } });
+    expect(audit.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    const event = await shard.prisma.outboxEvent.findFirstOrThrow({ where: { aggregateId: res.json().id } });
+    expect(JSON.parse(event.headers).traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+  });
+
+  it("never answers 5xx nor writes anything for 1,000 generated bodies per write route", async () => {
+    const writeRoutes = [
+      { url: "/patients", method: "POST" as const },
+      { url: `/patients/${patientId}/encounters`, method: "POST" as const },
+      { url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`, method: "POST" as const },
+      { url: `/patients/${patientId}/encounters/${encounterId}/procedures`, method: "POST" as const },
+      { url: `/patients/${patientId}/encounters/${encounterId}/medications`, method: "POST" as const },
+      { url: `/patients/${patientId}`, method: "PATCH" as const },
+      { url: `/patients/${patientId}/medications/${medicationId}/discontinue`, method: "POST" as const },
+    ];
+    // Bodies near the real shapes (right keys, wrong values) and far from them (anything JSON).
+    const nearRegistration = fc.record(
+      Object.fromEntries(Object.keys(registration(0)).map((k) => [k, fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()))])),
+      { requiredKeys: [] },
+    );
+    const body = fc.oneof(fc.jsonValue(), nearRegistration, fc.dictionary(fc.string(), fc.jsonValue()));
+    for (const route of writeRoutes) {
+      let statuses = new Map<number, number>();
+      const before = await footprint(t.lab);
+      await fc.assert(
+        fc.asyncProperty(body, async (b) => {
+          const res = await app.inject({
+            method: route.method,
+            url: route.url,
+            headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "application/json", "if-match": '"1"' },
+            payload: JSON.stringify(b) ?? "null",
+          });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          expect(res.statusCode, `${route.url} ${JSON.stringify(b)?.slice(0, 200)} -> ${res.body}`).toBeLessThan(500);
+          if (res.statusCode >= 400) expect(res.json().status).toBe(res.statusCode);
+        }),
+        { numRuns: 1000 },
+      );
+      // Only requests that were accepted may have written: the chain head moved once per 2xx.
+      const accepted = [...statuses].filter(([s]) => s < 300).reduce((n, [, c]) => n + c, 0);
+      const after = await footprint(t.lab);
+      expect(after.reduce((a, b) => a + b, 0) - before.reduce((a, b) => a + b, 0), route.url).toBe(accepted);
+      statuses = new Map();
+    }
+  });
+});
