@@ -32,6 +32,7 @@ export default defineConfig({
     env: {
       LAB_DATA_DIR: ".lab/e2e",
       PORTAL_PORT: String(port),
+      CLINICAL_PORT: String(port + 1),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
     },

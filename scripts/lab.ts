@@ -52,28 +52,46 @@ runCommand("lab", async () => {
   }
 
   buildPortalIfStale(repoRoot, log);
-  const portal = spawn(join(repoRoot, "node_modules", ".bin", "next"), ["start", "-p", String(config.portalPort), "-H", "127.0.0.1"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  const stopped = new Promise<number>((resolve) => portal.on("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
-  const stop = () => portal.kill("SIGTERM");
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+  const processes = [
+    {
+      name: "clinical",
+      child: spawn(tsx, [join(repoRoot, "backend-services", "clinical", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      ready: `http://127.0.0.1:${config.clinicalPort}/readyz`,
+    },
+    {
+      name: "portal",
+      child: spawn(join(repoRoot, "node_modules", ".bin", "next"), ["start", "-p", String(config.portalPort), "-H", "127.0.0.1"], { cwd: repoRoot, stdio: "inherit", env }),
+      ready: `http://127.0.0.1:${config.portalPort}/api/health`,
+    },
+  ];
+  const exits = processes.map(
+    (p) => new Promise<{ name: string; code: number }>((resolve) => p.child.on("exit", (code, signal) => resolve({ name: p.name, code: code ?? (signal ? 0 : 1) }))),
+  );
+  const stop = () => processes.forEach((p) => p.child.kill("SIGTERM"));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  const base = `http://127.0.0.1:${config.portalPort}`;
   try {
     await Promise.race([
-      waitForHealth(`${base}/api/health`, 60_000),
-      stopped.then((code) => Promise.reject(new LabError("setup", `the portal exited with code ${code} before it was ready (is port ${config.portalPort} free? set PORTAL_PORT)`))),
+      Promise.all(processes.map((p) => waitForHealth(p.ready, 60_000))),
+      Promise.race(exits).then(({ name, code }) => Promise.reject(new LabError("setup", `${name} exited with code ${code} before it was ready (is its port free?)`))),
     ]);
   } catch (err) {
-    stop(); // never leave a half-started portal holding the port
+    stop(); // never leave a half-started lab holding its ports
     throw err;
   }
-  log(`lab: ready\n  portal   ${base}/\n  health   ${base}/api/health\nPress Ctrl-C to stop.`);
-  const code = await stopped;
-  log("lab: stopped");
-  if (code !== 0) process.exitCode = code;
+  const base = `http://127.0.0.1:${config.portalPort}`;
+  log(`lab: ready
+  portal    ${base}/
+  health    ${base}/api/health
+  clinical  http://127.0.0.1:${config.clinicalPort}/ (bearer token required; /healthz, /readyz open)
+Press Ctrl-C to stop.`);
+  // One process ending ends the lab: the others are stopped rather than left running alone.
+  const first = await Promise.race(exits);
+  stop();
+  await Promise.all(exits);
+  log(`lab: stopped (${first.name} exited first)`);
+  if (first.code !== 0) process.exitCode = first.code;
 });
