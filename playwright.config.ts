@@ -33,6 +33,7 @@ export default defineConfig({
       LAB_DATA_DIR: ".lab/e2e",
       PORTAL_PORT: String(port),
       CLINICAL_PORT: String(port + 1),
+      BILLING_PORT: String(port + 2),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
     },

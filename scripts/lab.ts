@@ -61,6 +61,11 @@ runCommand("lab", async () => {
       ready: `http://127.0.0.1:${config.clinicalPort}/readyz`,
     },
     {
+      name: "billing",
+      child: spawn(tsx, [join(repoRoot, "backend-services", "billing", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      ready: `http://127.0.0.1:${config.billingPort}/readyz`,
+    },
+    {
       name: "portal",
       child: spawn(join(repoRoot, "node_modules", ".bin", "next"), ["start", "-p", String(config.portalPort), "-H", "127.0.0.1"], { cwd: repoRoot, stdio: "inherit", env }),
       ready: `http://127.0.0.1:${config.portalPort}/api/health`,
@@ -87,6 +92,7 @@ runCommand("lab", async () => {
   portal    ${base}/
   health    ${base}/api/health
   clinical  http://127.0.0.1:${config.clinicalPort}/ (bearer token required; /healthz, /readyz open)
+  billing   http://127.0.0.1:${config.billingPort}/
 Press Ctrl-C to stop.`);
   // One process ending ends the lab: the others are stopped rather than left running alone.
   const first = await Promise.race(exits);

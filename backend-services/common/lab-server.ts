@@ -62,3 +62,10 @@ export function closeOnSignals(app: FastifyInstance, cleanup: () => Promise<void
   process.once("SIGTERM", () => void close("SIGTERM"));
   process.once("SIGINT", () => void close("SIGINT"));
 }
+
+/** Readiness of a service that works on the lab's databases: the control database and every shard answer. */
+export function databasesAnswer(lab: { control: { sql: { query(sql: string): Promise<unknown> } }; shards: { sql: { query(sql: string): Promise<unknown> } }[] }) {
+  return async () => {
+    await Promise.all([lab.control.sql.query("SELECT 1"), ...lab.shards.map((s) => s.sql.query("SELECT 1"))]);
+  };
+}

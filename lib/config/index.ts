@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   LAB_SECRET: z.string().min(16, "must be at least 16 characters").default(EMBEDDED_SECRET),
   PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CLINICAL_PORT: z.coerce.number().int().min(1).max(65535).default(4101),
+  BILLING_PORT: z.coerce.number().int().min(1).max(65535).default(4102),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
@@ -42,6 +43,7 @@ export interface LabConfig {
   usesEmbeddedSecret: boolean;
   portalPort: number;
   clinicalPort: number;
+  billingPort: number;
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
   seedPatients: number;
   seed: number;
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     usesEmbeddedSecret: e.LAB_SECRET === EMBEDDED_SECRET,
     portalPort: e.PORTAL_PORT,
     clinicalPort: e.CLINICAL_PORT,
+    billingPort: e.BILLING_PORT,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,

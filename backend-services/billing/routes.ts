@@ -1,0 +1,75 @@
+// The billing service's HTTP surface: claims on a patient's shard, and the pipeline across shards.
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import type { TokenKey } from "../../lib/auth/tokens.ts";
+import { listClaimsInStatus, listPatientClaims, readClaim } from "../../lib/billing/billing-reads.ts";
+import { adjudicateClaim, createClaim, denyClaim, payClaim, submitClaim } from "../../lib/billing/claim-commands.ts";
+import { AdjudicateClaimInput, CLAIM_STATUSES, ClaimId, CreateClaimInput, DenyClaimInput } from "../../lib/billing/contracts.ts";
+import { PatientId } from "../../lib/clinical/contracts.ts";
+import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
+import { MAX_PAGE_SIZE } from "../../lib/data/cross-shard-page.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
+
+const PatientParams = z.strictObject({ patientId: PatientId });
+const ClaimParams = z.strictObject({ patientId: PatientId, claimId: ClaimId });
+const PageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50), cursor: z.string().max(500).optional() });
+const PipelineQuery = PageQuery.extend({ status: z.enum(CLAIM_STATUSES) });
+const NoBody = z.union([z.undefined(), z.null(), z.strictObject({})]);
+
+export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
+  const answer = <R>(reply: FastifyReply, r: CommandReply<R>) => reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
+
+  app.get("/claims", async (request) => {
+    const actor = await authenticate(request, tokenKey);
+    const q = parseInput(PipelineQuery, request.query, "query");
+    return listClaimsInStatus(lab, actor, q.status, { limit: q.limit, cursor: q.cursor });
+  });
+
+  app.get("/patients/:patientId/claims", async (request) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    return listPatientClaims(lab, actor, patientId, parseInput(PageQuery, request.query, "query"));
+  });
+
+  app.post("/patients/:patientId/claims", async (request, reply) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId } = parseInput(PatientParams, request.params, "path");
+    const input = parseInput(CreateClaimInput, request.body, "body");
+    return answer(reply, await createClaim(lab, commandContext(request, actor), patientId, input));
+  });
+
+  app.get("/patients/:patientId/claims/:claimId", async (request) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
+    return readClaim(lab, actor, patientId, claimId);
+  });
+
+  app.post("/patients/:patientId/claims/:claimId/submit", async (request, reply) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
+    parseInput(NoBody, request.body, "body");
+    return answer(reply, await submitClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
+  });
+
+  app.post("/patients/:patientId/claims/:claimId/adjudicate", async (request, reply) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
+    const input = parseInput(AdjudicateClaimInput, request.body, "body");
+    return answer(reply, await adjudicateClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
+  });
+
+  app.post("/patients/:patientId/claims/:claimId/pay", async (request, reply) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
+    parseInput(NoBody, request.body, "body");
+    return answer(reply, await payClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
+  });
+
+  app.post("/patients/:patientId/claims/:claimId/deny", async (request, reply) => {
+    const actor = await authenticate(request, tokenKey);
+    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
+    const input = parseInput(DenyClaimInput, request.body, "body");
+    return answer(reply, await denyClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
+  });
+}

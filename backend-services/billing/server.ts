@@ -1,0 +1,12 @@
+// Builds the billing service on a lab's databases (the entry point and the tests both use it).
+import type { FastifyInstance } from "fastify";
+import type { TokenKey } from "../../lib/auth/tokens.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { createLabServer, databasesAnswer } from "../common/lab-server.ts";
+import { billingRoutes } from "./routes.ts";
+
+export function buildBillingServer(lab: LabDatabases, tokenKey: TokenKey, logLevel = "info"): FastifyInstance {
+  const app = createLabServer({ name: "billing", logLevel, ready: databasesAnswer(lab) });
+  billingRoutes(app, lab, tokenKey);
+  return app;
+}

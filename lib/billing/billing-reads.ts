@@ -1,0 +1,41 @@
+// Claim reads with the caller's view: patients their own, clinicians their facility's, billing all, SREs masked.
+import { authorize } from "../auth/policy.ts";
+import type { Actor } from "../auth/roles.ts";
+import { findClaim, listClaimsByStatus, listClaimsForPatient } from "../data/claims.ts";
+import type { Page, PageRequest } from "../data/cross-shard-page.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import { findPatient } from "../data/patients.ts";
+import { LabError } from "../errors/index.ts";
+import { present } from "../clinical/present.ts";
+
+type Shown = Record<string, unknown>;
+
+async function claimView(lab: LabDatabases, actor: Actor, patientId: string) {
+  const patient = await findPatient(lab, patientId);
+  if (!patient) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
+  const decision = authorize(actor, "claim.read", { patientId, facilityId: patient.facilityId });
+  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+  return decision.view;
+}
+
+export async function readClaim(lab: LabDatabases, actor: Actor, patientId: string, claimId: string): Promise<Shown> {
+  const view = await claimView(lab, actor, patientId);
+  const claim = await findClaim(lab, patientId, claimId);
+  if (!claim) throw new LabError("not_found", `claim ${claimId} does not exist for this patient`, { field: "claimId" });
+  const { lines, ...row } = claim;
+  return { ...present("Claim", row, view), lines: lines.map((l) => present("ClaimLine", l, view)) };
+}
+
+export async function listPatientClaims(lab: LabDatabases, actor: Actor, patientId: string, page: PageRequest): Promise<Page<Shown>> {
+  const view = await claimView(lab, actor, patientId);
+  const result = await listClaimsForPatient(lab, patientId, page);
+  return { items: result.items.map((c) => present("Claim", c, view)), nextCursor: result.nextCursor };
+}
+
+/** The claims pipeline by status, across every shard: for roles that may read any claim. */
+export async function listClaimsInStatus(lab: LabDatabases, actor: Actor, status: string, page: PageRequest): Promise<Page<Shown>> {
+  const decision = authorize(actor, "claim.read");
+  if (!decision.allowed || decision.grant.scope !== "any") throw new LabError("forbidden", `role ${actor.role} may not list every claim`);
+  const result = await listClaimsByStatus(lab, status, page);
+  return { items: result.items.map((c) => present("Claim", c, decision.view)), nextCursor: result.nextCursor };
+}

@@ -1,0 +1,146 @@
+// The claim lifecycle: created from a closed encounter's procedures, then submitted, adjudicated, paid or
+// denied. Each step is a versioned transition in one shard transaction with history, audit and outbox.
+import { randomUUID } from "node:crypto";
+import { type CommandOutcome, type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
+import { type ClaimWithLines } from "../data/claims.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import type { Claim } from "../data/prisma-clients.ts";
+import type { ShardTx } from "../data/shard-transaction.ts";
+import { LabError } from "../errors/index.ts";
+import { loadPatientFor, requireVersion } from "../clinical/patient-access.ts";
+import { PROCEDURE_BY_CODE } from "../synth/catalog.ts";
+import type { Action } from "../auth/policy.ts";
+import type { AdjudicateClaimInput, CreateClaimInput, DenyClaimInput } from "./contracts.ts";
+
+export async function createClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, input: CreateClaimInput, fault?: WriteFault): Promise<CommandReply<ClaimWithLines>> {
+  return runPatientCommand(lab, patientId, ctx, { request: { patientId, input }, fault }, async (tx) => {
+    await loadPatientFor(tx, ctx.actor, "claim.create", patientId);
+    const encounter = await tx.encounter.findFirst({ where: { id: input.encounterId, patientId }, include: { procedures: { orderBy: { performedAt: "asc" } } } });
+    if (!encounter) throw new LabError("not_found", `encounter ${input.encounterId} does not exist for this patient`, { field: "encounterId" });
+    if (encounter.status !== "closed") throw new LabError("conflict", "claims are made from closed encounters", { field: "encounterId" });
+    if (await tx.claim.findFirst({ where: { encounterId: encounter.id, status: { not: "denied" } } })) {
+      throw new LabError("conflict", `encounter ${encounter.id} already has an open or settled claim`, { field: "encounterId" });
+    }
+    if (encounter.procedures.length === 0) throw new LabError("unprocessable", "the encounter has no procedures to bill", { field: "encounterId" });
+    const claimId = `clm-${randomUUID()}`;
+    const lines = encounter.procedures.map((p, i) => {
+      const price = PROCEDURE_BY_CODE.get(p.code);
+      if (!price) throw new LabError("unprocessable", `procedure code ${p.code} has no price in the lab's fee schedule`, { field: "encounterId" });
+      return { id: `cl-${randomUUID()}`, patientId, lineNumber: i + 1, code: p.code, description: p.description, units: 1, unitPriceCents: price.priceCents, amountCents: price.priceCents };
+    });
+    const claim = await tx.claim.create({
+      data: {
+        id: claimId,
+        patientId,
+        encounterId: encounter.id,
+        facilityId: encounter.facilityId,
+        payer: input.payer,
+        status: "draft",
+        totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+        allowedCents: null,
+        paidCents: null,
+        denialReason: null,
+        submittedAt: null,
+        adjudicatedAt: null,
+        paidAt: null,
+        version: 1,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+        lines: { create: lines },
+      },
+      include: { lines: { orderBy: { lineNumber: "asc" } } },
+    });
+    return {
+      status: 201,
+      result: claim,
+      audit: { action: "claim.create", entityType: "Claim", entityId: claimId, details: { encounterId: encounter.id, totalCents: claim.totalCents, lines: lines.length } },
+      history: [{ entityType: "Claim", entityId: claimId, version: 1, operation: "create", before: null, after: claim }],
+      events: [
+        {
+          type: "ClaimCreated",
+          version: 1,
+          aggregateType: "Claim",
+          aggregateId: claimId,
+          partitionKey: patientId,
+          payload: { claimId, patientId, encounterId: encounter.id, facilityId: claim.facilityId, payer: claim.payer, totalCents: claim.totalCents },
+        },
+      ],
+    };
+  });
+}
+
+interface Transition {
+  action: Action;
+  from: readonly string[];
+  to: string;
+  event: string;
+  change: (claim: Claim, ctx: RequestContext) => Partial<Claim>;
+}
+
+const TRANSITIONS = {
+  submit: { action: "claim.submit", from: ["draft"], to: "submitted", event: "ClaimSubmitted", change: (_c, ctx) => ({ submittedAt: ctx.now }) },
+  pay: { action: "claim.pay", from: ["adjudicated"], to: "paid", event: "ClaimPaid", change: (c, ctx) => ({ paidCents: c.allowedCents, paidAt: ctx.now }) },
+} satisfies Record<string, Transition>;
+
+async function transition(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  claimId: string,
+  expectedVersion: number,
+  t: Transition,
+  request: unknown,
+  fault: WriteFault | undefined,
+): Promise<CommandReply<Claim>> {
+  return runPatientCommand(lab, patientId, ctx, { request, fault }, async (tx: ShardTx): Promise<CommandOutcome<Claim>> => {
+    await loadPatientFor(tx, ctx.actor, t.action, patientId);
+    const before = await tx.claim.findFirst({ where: { id: claimId, patientId } });
+    if (!before) throw new LabError("not_found", `claim ${claimId} does not exist for this patient`, { field: "claimId" });
+    requireVersion("claim", claimId, before.version, expectedVersion);
+    if (!t.from.includes(before.status)) throw new LabError("conflict", `a ${before.status} claim cannot become ${t.to}`, { field: "status" });
+    const after = await tx.claim.update({ where: { id: claimId }, data: { ...t.change(before, ctx), status: t.to, updatedAt: ctx.now, version: { increment: 1 } } });
+    return {
+      status: 200,
+      result: after,
+      audit: { action: t.action, entityType: "Claim", entityId: claimId, details: { from: before.status, to: after.status, version: after.version } },
+      history: [{ entityType: "Claim", entityId: claimId, version: after.version, operation: "update", before, after }],
+      events: [
+        {
+          type: t.event,
+          version: 1,
+          aggregateType: "Claim",
+          aggregateId: claimId,
+          partitionKey: patientId,
+          payload: { claimId, patientId, facilityId: after.facilityId, status: after.status, totalCents: after.totalCents, allowedCents: after.allowedCents, paidCents: after.paidCents, denialReason: after.denialReason },
+        },
+      ],
+    };
+  });
+}
+
+export function submitClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, fault?: WriteFault) {
+  return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.submit, { op: "submit", patientId, claimId, expectedVersion }, fault);
+}
+
+export function adjudicateClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, input: AdjudicateClaimInput, fault?: WriteFault) {
+  const t: Transition = {
+    action: "claim.adjudicate",
+    from: ["submitted"],
+    to: "adjudicated",
+    event: "ClaimAdjudicated",
+    change: (c, now) => {
+      if (input.allowedCents > c.totalCents) throw new LabError("unprocessable", `allowed amount ${input.allowedCents} exceeds the claim total ${c.totalCents}`, { field: "allowedCents" });
+      return { allowedCents: input.allowedCents, adjudicatedAt: now.now };
+    },
+  };
+  return transition(lab, ctx, patientId, claimId, expectedVersion, t, { op: "adjudicate", patientId, claimId, expectedVersion, input }, fault);
+}
+
+export function payClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, fault?: WriteFault) {
+  return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.pay, { op: "pay", patientId, claimId, expectedVersion }, fault);
+}
+
+export function denyClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, input: DenyClaimInput, fault?: WriteFault) {
+  const t: Transition = { action: "claim.deny", from: ["submitted", "adjudicated"], to: "denied", event: "ClaimDenied", change: (_c, c) => ({ denialReason: input.reason, adjudicatedAt: c.now }) };
+  return transition(lab, ctx, patientId, claimId, expectedVersion, t, { op: "deny", patientId, claimId, expectedVersion, input }, fault);
+}

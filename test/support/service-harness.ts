@@ -1,0 +1,83 @@
+// Shared by the service tests: persona tokens, an in-process HTTP caller, the shards' audit chain heads
+// (a write moves one), and a fuzz of generated JSON bodies against a route.
+import fc from "fast-check";
+import type { FastifyInstance } from "fastify";
+import { expect } from "vitest";
+import type { Actor } from "../../lib/auth/roles.ts";
+import { issueLabToken } from "../../lib/auth/tokens.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+
+export const PERSONAS = ["patient", "otherPatient", "clinician", "otherClinician", "billing", "sre", "instructor", "admin"] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/** One actor per persona, around a patient of fac-0001 (the "other" ones are outside its scope). */
+export function personaActors(patientId: string): Record<Persona, Actor> {
+  return {
+    patient: { userId: "usr-patient", role: "patient", facilityId: null, patientId },
+    otherPatient: { userId: "usr-patient-2", role: "patient", facilityId: null, patientId: "pat-someone-else" },
+    clinician: { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null },
+    otherClinician: { userId: "usr-clinician-2", role: "clinician", facilityId: "fac-0002", patientId: null },
+    billing: { userId: "usr-billing", role: "billing", facilityId: "fac-0001", patientId: null },
+    sre: { userId: "usr-sre", role: "sre", facilityId: null, patientId: null },
+    instructor: { userId: "usr-instructor", role: "instructor", facilityId: null, patientId: null },
+    admin: { userId: "usr-admin", role: "admin", facilityId: null, patientId: null },
+  };
+}
+
+export async function personaTokens(key: Uint8Array, patientId: string): Promise<Record<Persona, string>> {
+  const out = {} as Record<Persona, string>;
+  for (const [name, actor] of Object.entries(personaActors(patientId))) out[name as Persona] = await issueLabToken(key, actor);
+  return out;
+}
+
+export type Method = "GET" | "POST" | "PATCH";
+
+export function caller(app: FastifyInstance, tokens: Record<Persona, string>) {
+  return (who: Persona | null, method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: { ...(who ? { authorization: `Bearer ${tokens[who]}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+}
+
+/** The sum of the shards' audit chain heads: every committed write moves it by one. */
+export async function writesSoFar(lab: LabDatabases): Promise<number> {
+  const heads = await Promise.all(lab.shards.map((s) => s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } })));
+  return heads.reduce((sum, h) => sum + Number(h.sequence), 0);
+}
+
+/**
+ * Sends `runs` generated JSON bodies (near the route's shape and far from it) and proves: no 5xx, every
+ * error a problem body, and no write for a rejected request (the chain heads move once per 2xx).
+ */
+export async function fuzzRoute(
+  app: FastifyInstance,
+  lab: LabDatabases,
+  route: { method: Method; url: string; token: string; shape: Record<string, unknown> },
+  runs = 1000,
+): Promise<void> {
+  const near = fc.record(
+    Object.fromEntries(Object.keys(route.shape).map((k) => [k, fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()), fc.constant(route.shape[k]))])),
+    { requiredKeys: [] },
+  );
+  const body = fc.oneof(fc.jsonValue(), near, fc.dictionary(fc.string(), fc.jsonValue()));
+  let accepted = 0;
+  const before = await writesSoFar(lab);
+  await fc.assert(
+    fc.asyncProperty(body, async (b) => {
+      const res = await app.inject({
+        method: route.method,
+        url: route.url,
+        headers: { authorization: `Bearer ${route.token}`, "content-type": "application/json", "if-match": '"1"' },
+        payload: JSON.stringify(b) ?? "null",
+      });
+      expect(res.statusCode, `${route.url} ${JSON.stringify(b)?.slice(0, 200)} -> ${res.body}`).toBeLessThan(500);
+      if (res.statusCode < 300) accepted++;
+      else expect(res.json().status).toBe(res.statusCode);
+    }),
+    { numRuns: runs },
+  );
+  expect((await writesSoFar(lab)) - before, `${route.method} ${route.url}`).toBe(accepted);
+}
