@@ -34,6 +34,7 @@ export default defineConfig({
       PORTAL_PORT: String(port),
       CLINICAL_PORT: String(port + 1),
       BILLING_PORT: String(port + 2),
+      GATEWAY_PORT: String(port + 3),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
     },

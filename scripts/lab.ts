@@ -66,6 +66,11 @@ runCommand("lab", async () => {
       ready: `http://127.0.0.1:${config.billingPort}/readyz`,
     },
     {
+      name: "gateway",
+      child: spawn(tsx, [join(repoRoot, "backend-services", "gateway", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      ready: `http://127.0.0.1:${config.gateway.port}/readyz`,
+    },
+    {
       name: "portal",
       child: spawn(join(repoRoot, "node_modules", ".bin", "next"), ["start", "-p", String(config.portalPort), "-H", "127.0.0.1"], { cwd: repoRoot, stdio: "inherit", env }),
       ready: `http://127.0.0.1:${config.portalPort}/api/health`,
@@ -91,8 +96,8 @@ runCommand("lab", async () => {
   log(`lab: ready
   portal    ${base}/
   health    ${base}/api/health
-  clinical  http://127.0.0.1:${config.clinicalPort}/ (bearer token required; /healthz, /readyz open)
-  billing   http://127.0.0.1:${config.billingPort}/
+  gateway   http://127.0.0.1:${config.gateway.port}/ (the API: bearer token required; /healthz, /readyz open)
+  clinical  http://127.0.0.1:${config.clinicalPort}/  billing http://127.0.0.1:${config.billingPort}/ (behind the gateway)
 Press Ctrl-C to stop.`);
   // One process ending ends the lab: the others are stopped rather than left running alone.
   const first = await Promise.race(exits);

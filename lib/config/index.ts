@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CLINICAL_PORT: z.coerce.number().int().min(1).max(65535).default(4101),
   BILLING_PORT: z.coerce.number().int().min(1).max(65535).default(4102),
+  GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  GATEWAY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
@@ -44,6 +47,7 @@ export interface LabConfig {
   portalPort: number;
   clinicalPort: number;
   billingPort: number;
+  gateway: { port: number; timeoutMs: number; ratePerMinute: number };
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
   seedPatients: number;
   seed: number;
@@ -95,6 +99,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     portalPort: e.PORTAL_PORT,
     clinicalPort: e.CLINICAL_PORT,
     billingPort: e.BILLING_PORT,
+    gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,

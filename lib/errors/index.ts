@@ -8,6 +8,7 @@ export type LabErrorCode =
   | "not_found" // 404
   | "conflict" // 409: a version changed, a duplicate
   | "unprocessable" // 422
+  | "rate_limited" // 429
   | "unavailable" // 503: try again later (a bucket moving, a server down)
   | "setup"; // the lab cannot start as configured (command-line tools)
 
@@ -18,6 +19,7 @@ const STATUS: Record<LabErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   unprocessable: 422,
+  rate_limited: 429,
   unavailable: 503,
   setup: 500,
 };

@@ -1,0 +1,27 @@
+// The gateway process (:4000): npm run lab starts it after the services.
+import { labSigningKey } from "../../lib/auth/tokens.ts";
+import { loadConfigOrExit } from "../../lib/config/index.ts";
+import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
+import { labTopology } from "../../lib/data/lab-topology.ts";
+import { closeOnSignals } from "../common/lab-server.ts";
+import { buildGatewayServer } from "./server.ts";
+
+const config = loadConfigOrExit();
+const control = openSql(labTopology(config).control);
+let shardMap = await readShardMap(control, config.shardCount);
+// Bucket moves are rare; a stale map only costs a 503 and a retry (the shard's fence refuses the write).
+const reload = setInterval(() => {
+  readShardMap(control, config.shardCount).then((map) => (shardMap = map), () => undefined);
+}, 5_000);
+reload.unref();
+
+const app = await buildGatewayServer({
+  tokenKey: labSigningKey(config.privacySecret),
+  shardMap: () => shardMap,
+  upstreams: { clinical: `http://127.0.0.1:${config.clinicalPort}`, billing: `http://127.0.0.1:${config.billingPort}` },
+  timeoutMs: config.gateway.timeoutMs,
+  ratePerMinute: config.gateway.ratePerMinute,
+  logLevel: config.logLevel,
+});
+closeOnSignals(app, () => control.close());
+await app.listen({ host: "127.0.0.1", port: config.gateway.port });

@@ -1,0 +1,90 @@
+// The lab's front door (:4000): verifies the caller's token, assigns the request id and continues the
+// trace, limits each persona's rate, sets security headers, finds the shard from the patient id in the
+// path, and forwards to the owning service. An unknown path is a 404 and a down or slow upstream a
+// 503/504 problem, never a hang.
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance } from "fastify";
+import type { Actor } from "../../lib/auth/roles.ts";
+import type { TokenKey } from "../../lib/auth/tokens.ts";
+import type { ShardMap } from "../../lib/data/shard-map.ts";
+import { LabError } from "../../lib/errors/index.ts";
+import { authenticate } from "../common/http-context.ts";
+import { createLabServer } from "../common/lab-server.ts";
+import { createUpstreamPools, forward } from "./forward.ts";
+import { routeFor } from "./upstream-routes.ts";
+
+export interface GatewayOptions {
+  tokenKey: TokenKey;
+  /** The current shard map (the gateway reloads it on a timer). */
+  shardMap: () => ShardMap;
+  upstreams: { clinical: string; billing: string };
+  timeoutMs: number;
+  ratePerMinute: number;
+  logLevel?: string;
+}
+
+const OPEN_PATHS = new Set(["/healthz", "/readyz"]);
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export async function buildGatewayServer(options: GatewayOptions): Promise<FastifyInstance> {
+  const pools = createUpstreamPools(options.upstreams, options.timeoutMs);
+  const app = createLabServer({
+    name: "gateway",
+    logLevel: options.logLevel,
+    ready: async () => {
+      options.shardMap();
+      for (const name of Object.keys(options.upstreams)) {
+        const res = await pools.pool(name).request({ method: "GET", path: "/readyz" });
+        await res.body.dump();
+        if (res.statusCode !== 200) throw new Error(`${name} is not ready`);
+      }
+    },
+  });
+  app.addHook("onClose", () => pools.close());
+
+  // Bodies pass through untouched: the services parse and validate them.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+
+  app.decorateRequest("actor", null);
+  app.addHook("onRequest", async (request) => {
+    if (OPEN_PATHS.has(request.url.split("?")[0]!)) return;
+    request.actor = await authenticate(request, options.tokenKey);
+  });
+
+  await app.register(rateLimit, {
+    hook: "preHandler",
+    max: options.ratePerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.actor?.userId ?? request.ip,
+    allowList: (request) => OPEN_PATHS.has(request.url.split("?")[0]!),
+    errorResponseBuilder: (_request, context) =>
+      new LabError("rate_limited", `rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+
+  app.all("/*", async (request, reply) => {
+    const decision = routeFor(request.url);
+    if (!decision) throw new LabError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`);
+    const shard = decision.patientId ? options.shardMap().shardOf(decision.patientId) : null;
+    const res = await forward(
+      pools.pool(decision.upstream),
+      decision.upstream,
+      { method: request.method, url: request.url, headers: request.headers, body: request.body as Buffer | undefined },
+      { requestId: request.id, traceparent: request.trace.traceparent, shard },
+    );
+    reply.header("x-lab-upstream", decision.upstream);
+    if (shard !== null) reply.header("x-lab-shard", String(shard));
+    request.log.info({ route: decision.route, upstream: decision.upstream, shard, upstreamStatus: res.status }, "forwarded");
+    if (Buffer.isBuffer(res.body)) return reply.status(res.status).headers(res.headers).send(res.body);
+    return reply.status(res.body.status).type("application/problem+json").send({ ...res.body, requestId: request.id });
+  });
+  return app;
+}

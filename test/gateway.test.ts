@@ -1,0 +1,131 @@
+// The gateway in front of the real clinical and billing services on real sockets: authentication at the
+// door, shard resolution, request id and trace carried through, per-persona rate limits, security headers,
+// and 503/504 problem bodies instead of hangs when an upstream is down or silent.
+import { type Server, createServer } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBillingServer } from "../backend-services/billing/server.ts";
+import { buildClinicalServer } from "../backend-services/clinical/server.ts";
+import { buildGatewayServer } from "../backend-services/gateway/server.ts";
+import { labSigningKey } from "../lib/auth/tokens.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { type Persona, caller, personaTokens } from "./support/service-harness.ts";
+import { type TestLab, createTestLab } from "./support/test-labs.ts";
+
+const SECRET = "integration-test-secret-0123456789";
+const key = labSigningKey(SECRET);
+
+async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+}
+
+describe("gateway", () => {
+  let t: TestLab;
+  let clinical: FastifyInstance;
+  let billing: FastifyInstance;
+  let gateway: FastifyInstance;
+  let tokens: Record<Persona, string>;
+  let call: ReturnType<typeof caller>;
+  let patientId: string;
+  let silent: Server;
+  let silentPort: number;
+
+  beforeAll(async () => {
+    t = await createTestLab("sqlite", { secret: SECRET });
+    await generateLabData(t.lab, { patients: 30, seed: 21, facilities: 2 });
+    clinical = buildClinicalServer(t.lab, key, "silent");
+    billing = buildBillingServer(t.lab, key, "silent");
+    const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
+    gateway = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 40, logLevel: "silent" });
+    patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
+    tokens = await personaTokens(key, patientId);
+    call = caller(gateway, tokens);
+    // A server that accepts connections and never answers: an upstream that hangs.
+    silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silentPort = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await clinical?.close();
+    await billing?.close();
+    silent?.close();
+    await t?.dispose();
+  });
+
+  it("forwards a patient's request to the owning service with the shard it resolved", async () => {
+    const res = await call("clinician", "GET", `/patients/${patientId}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().id).toBe(patientId);
+    expect(res.headers["x-lab-upstream"]).toBe("clinical");
+    expect(res.headers["x-lab-shard"]).toBe(String(t.lab.shardMap.shardOf(patientId)));
+    const claims = await call("billing", "GET", "/claims?status=paid&limit=3");
+    expect(claims.statusCode).toBe(200);
+    expect(claims.headers["x-lab-upstream"]).toBe("billing");
+  });
+
+  it("refuses a caller without a valid token at the door, and an unknown path with a 404", async () => {
+    const anonymous = await call(null, "GET", `/patients/${patientId}`);
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json()).toMatchObject({ status: 401, field: "authorization" });
+    const forged = await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer abc.def.ghi" } });
+    expect(forged.statusCode).toBe(401);
+    expect((await call("sre", "GET", "/admin/secrets")).json()).toMatchObject({ status: 404 });
+  });
+
+  it("carries the caller's request id and trace through to the service's audit entry", async () => {
+    const traceparent = "00-11112222333344445555666677778888-1111222233334444-01";
+    const res = await call("clinician", "PATCH", `/patients/${patientId}`, { city: "Gateway City" }, { "if-match": '"1"', "x-request-id": "req-through-gateway", traceparent });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["x-request-id"]).toBe("req-through-gateway");
+    const audit = await t.lab.shardForPatient(patientId).prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-through-gateway" } });
+    expect(audit.traceId).toBe("11112222333344445555666677778888");
+  });
+
+  it("passes request bodies and their errors through, and refuses non-JSON and oversized bodies itself", async () => {
+    const bad = await call("clinician", "POST", `/patients/${patientId}/encounters`, { kind: "spa-day" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBeTruthy();
+    const text = await gateway.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "text/plain" }, payload: "hi" });
+    expect(text.statusCode).toBe(415);
+    const big = await gateway.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "application/json" }, payload: JSON.stringify({ x: "y".repeat(70_000) }) });
+    expect(big.statusCode).toBe(413);
+  });
+
+  it("sets security headers on what it answers", async () => {
+    const res = await call("clinician", "GET", `/patients/${patientId}`);
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["strict-transport-security"]).toBeTruthy();
+    expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
+  });
+
+  it("limits each persona's rate on its own: the 41st request in a minute is a 429, others still pass", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) statuses.push((await call("instructor", "GET", "/patients?facilityId=fac-0001")).statusCode);
+    expect(statuses.slice(0, 40).every((s) => s === 403)).toBe(true); // allowed through the limiter, refused by policy
+    expect(statuses[40]).toBe(429);
+    const limited = await call("instructor", "GET", "/patients?facilityId=fac-0001");
+    expect(limited.json()).toMatchObject({ status: 429 });
+    expect(limited.headers["retry-after"]).toBeTruthy();
+    expect((await call("admin", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+  });
+
+  it("answers 503 when an upstream is down and 504 when it hangs, without waiting past its deadline", async () => {
+    const down = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` }, timeoutMs: 500, ratePerMinute: 100, logLevel: "silent" });
+    try {
+      const refused = await down.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${tokens.clinician}` } });
+      expect(refused.statusCode).toBe(503);
+      expect(refused.json()).toMatchObject({ status: 503, detail: "the clinical service is not reachable" });
+      const started = Date.now();
+      const hung = await down.inject({ method: "GET", url: "/claims?status=paid", headers: { authorization: `Bearer ${tokens.billing}` } });
+      expect(hung.statusCode).toBe(504);
+      expect(hung.json()).toMatchObject({ status: 504, detail: "the billing service did not answer in time" });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect((await down.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(503);
+    } finally {
+      await down.close();
+    }
+  });
+});
