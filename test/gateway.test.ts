@@ -7,12 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBillingServer } from "../backend-services/billing/server.ts";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
 import { buildGatewayServer } from "../backend-services/gateway/server.ts";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { labSigningKey } from "../lib/auth/tokens.ts";
+import { API_ROUTES } from "../lib/contracts/api-catalog.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type Persona, caller, personaTokens } from "./support/service-harness.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
+
 const key = labSigningKey(SECRET);
 
 async function listen(app: FastifyInstance): Promise<string> {
@@ -37,8 +40,9 @@ describe("gateway", () => {
     await generateLabData(t.lab, { patients: 30, seed: 21, facilities: 2 });
     clinical = buildClinicalServer(t.lab, key, "silent");
     billing = buildBillingServer(t.lab, key, "silent");
+
     const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
-    gateway = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 40, logLevel: "silent" });
+    gateway = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 40, publicUrl: "http://127.0.0.1:4000", logLevel: "silent" });
     patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
     tokens = await personaTokens(key, patientId);
     call = caller(gateway, tokens);
@@ -94,6 +98,26 @@ describe("gateway", () => {
     expect(big.statusCode).toBe(413);
   });
 
+  it("serves a valid OpenAPI 3.1 document that lists exactly the routes the services serve, and a docs page", async () => {
+    const res = await gateway.inject({ method: "GET", url: "/openapi.json" });
+    expect(res.statusCode).toBe(200);
+    const spec = res.json();
+    const validation = await new Validator().validate(spec);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
+    expect(spec.openapi).toBe("3.1.0");
+    for (const route of API_ROUTES) {
+      const app = route.service === "clinical" ? clinical : billing;
+      expect(app.hasRoute({ method: route.method, url: route.path }), `${route.method} ${route.path}`).toBe(true);
+    }
+    const served = [clinical, billing].flatMap((app) => app.servedRoutes);
+    const listed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
+    expect(served.sort()).toEqual(listed.sort());
+    const docs = await gateway.inject({ method: "GET", url: "/docs" });
+    expect(docs.headers["content-type"]).toMatch(/text\/html/);
+    expect(docs.body).toContain("/patients/{patientId}/claims/{claimId}/adjudicate");
+  });
+
   it("sets security headers on what it answers", async () => {
     const res = await call("clinician", "GET", `/patients/${patientId}`);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
@@ -113,7 +137,7 @@ describe("gateway", () => {
   });
 
   it("answers 503 when an upstream is down and 504 when it hangs, without waiting past its deadline", async () => {
-    const down = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` }, timeoutMs: 500, ratePerMinute: 100, logLevel: "silent" });
+    const down = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` }, timeoutMs: 500, ratePerMinute: 100, publicUrl: "http://127.0.0.1:4000", logLevel: "silent" });
     try {
       const refused = await down.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${tokens.clinician}` } });
       expect(refused.statusCode).toBe(503);

@@ -1,28 +1,20 @@
 // The billing service's HTTP surface: claims on a patient's shard, and the pipeline across shards.
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { z } from "zod";
 import type { TokenKey } from "../../lib/auth/tokens.ts";
 import { listClaimsInStatus, listPatientClaims, readClaim } from "../../lib/billing/billing-reads.ts";
 import { adjudicateClaim, createClaim, denyClaim, payClaim, submitClaim } from "../../lib/billing/claim-commands.ts";
-import { AdjudicateClaimInput, CLAIM_STATUSES, ClaimId, CreateClaimInput, DenyClaimInput } from "../../lib/billing/contracts.ts";
-import { PatientId } from "../../lib/clinical/contracts.ts";
+import { AdjudicateClaimInput, ClaimParams, ClaimPipelineQuery, CreateClaimInput, DenyClaimInput, NoBody } from "../../lib/billing/contracts.ts";
+import { PageQuery, PatientParams } from "../../lib/clinical/contracts.ts";
 import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
-import { MAX_PAGE_SIZE } from "../../lib/data/cross-shard-page.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
-
-const PatientParams = z.strictObject({ patientId: PatientId });
-const ClaimParams = z.strictObject({ patientId: PatientId, claimId: ClaimId });
-const PageQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50), cursor: z.string().max(500).optional() });
-const PipelineQuery = PageQuery.extend({ status: z.enum(CLAIM_STATUSES) });
-const NoBody = z.union([z.undefined(), z.null(), z.strictObject({})]);
 
 export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
   const answer = <R>(reply: FastifyReply, r: CommandReply<R>) => reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
 
   app.get("/claims", async (request) => {
     const actor = await authenticate(request, tokenKey);
-    const q = parseInput(PipelineQuery, request.query, "query");
+    const q = parseInput(ClaimPipelineQuery, request.query, "query");
     return listClaimsInStatus(lab, actor, q.status, { limit: q.limit, cursor: q.cursor });
   });
 

@@ -1,14 +1,14 @@
 // The clinical service's HTTP surface. Each handler parses, authenticates, calls one lib/ function, answers.
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { z } from "zod";
 import type { TokenKey } from "../../lib/auth/tokens.ts";
 import { readEncounter, readPatient, listPatientEncounters, searchPatients } from "../../lib/clinical/clinical-reads.ts";
 import {
-  EncounterId,
-  FacilityId,
-  MedicationId,
+  EncounterParams,
+  MedicationParams,
   OpenEncounterInput,
-  PatientId,
+  PageQuery,
+  PatientParams,
+  PatientSearchQuery,
   PrescribeMedicationInput,
   RecordDiagnosisInput,
   RecordProcedureInput,
@@ -19,18 +19,8 @@ import { closeEncounter, openEncounter } from "../../lib/clinical/encounter-comm
 import { registerPatient, updateDemographics } from "../../lib/clinical/patient-commands.ts";
 import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProcedure } from "../../lib/clinical/record-commands.ts";
 import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
-import { MAX_PAGE_SIZE } from "../../lib/data/cross-shard-page.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
-
-const PatientParams = z.strictObject({ patientId: PatientId });
-const EncounterParams = z.strictObject({ patientId: PatientId, encounterId: EncounterId });
-const MedicationParams = z.strictObject({ patientId: PatientId, medicationId: MedicationId });
-const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  cursor: z.string().max(500).optional(),
-});
-const SearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).optional() });
 
 export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
   const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokenKey);
@@ -44,7 +34,7 @@ export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey
 
   app.get("/patients", async (request) => {
     const actor = await actorOf(request);
-    const q = parseInput(SearchQuery, request.query, "query");
+    const q = parseInput(PatientSearchQuery, request.query, "query");
     return searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor });
   });
 

@@ -4,6 +4,12 @@ import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { installProblemHandler } from "./problem.ts";
 import { requestIdFrom, traceFrom } from "./http-context.ts";
 
+declare module "fastify" {
+  interface FastifyInstance {
+    servedRoutes: readonly string[];
+  }
+}
+
 export interface LabServerOptions {
   name: string;
   bodyLimitBytes?: number;
@@ -21,6 +27,14 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     return503OnClosing: true,
     forceCloseConnections: "idle",
+  });
+  // What the service serves, for its API catalogue test (health endpoints and HEAD twins left out).
+  const served: string[] = [];
+  app.decorate("servedRoutes", served);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD" && route.url !== "/healthz" && route.url !== "/readyz") served.push(`${method} ${route.url}`);
+    }
   });
   // JSON only: a text/plain body is a 415, not a string handed to the route.
   app.removeContentTypeParser("text/plain");

@@ -21,6 +21,7 @@ const app = await buildGatewayServer({
   upstreams: { clinical: `http://127.0.0.1:${config.clinicalPort}`, billing: `http://127.0.0.1:${config.billingPort}` },
   timeoutMs: config.gateway.timeoutMs,
   ratePerMinute: config.gateway.ratePerMinute,
+  publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
 });
 closeOnSignals(app, () => control.close());

@@ -11,6 +11,7 @@ import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
+import { apiDocsRoutes } from "./api-docs.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { routeFor } from "./upstream-routes.ts";
 
@@ -21,10 +22,12 @@ export interface GatewayOptions {
   upstreams: { clinical: string; billing: string };
   timeoutMs: number;
   ratePerMinute: number;
+  /** Where callers reach the gateway, for the OpenAPI document's server entry. */
+  publicUrl: string;
   logLevel?: string;
 }
 
-const OPEN_PATHS = new Set(["/healthz", "/readyz"]);
+const OPEN_PATHS = new Set(["/healthz", "/readyz", "/openapi.json", "/docs"]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -69,6 +72,8 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
     errorResponseBuilder: (_request, context) =>
       new LabError("rate_limited", `rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
+
+  apiDocsRoutes(app, options.publicUrl);
 
   app.all("/*", async (request, reply) => {
     const decision = routeFor(request.url);

@@ -1,6 +1,6 @@
 // Request bodies of the billing API (single source for validation and types).
 import { z } from "zod";
-import { EncounterId } from "../clinical/contracts.ts";
+import { EncounterId, PageQuery, PatientId } from "../clinical/contracts.ts";
 import { PAYERS } from "../synth/catalog.ts";
 
 export const ClaimId = z.string().regex(/^clm-[A-Za-z0-9-]{1,80}$/, "must be a clm- id");
@@ -21,3 +21,8 @@ export const DenyClaimInput = z.strictObject({
   reason: z.string().trim().min(3).max(300),
 });
 export type DenyClaimInput = z.infer<typeof DenyClaimInput>;
+
+export const ClaimParams = z.strictObject({ patientId: PatientId, claimId: ClaimId });
+export const ClaimPipelineQuery = PageQuery.extend({ status: z.enum(CLAIM_STATUSES) });
+/** Transitions without a payload take no body, an empty one, or {}. */
+export const NoBody = z.union([z.undefined(), z.null(), z.strictObject({})]);

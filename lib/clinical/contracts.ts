@@ -1,6 +1,7 @@
 // Request bodies of the clinical API: the single source for validation, types and (later) OpenAPI.
 // Objects are strict: an unknown field is a 400 naming it, never silently dropped.
 import { z } from "zod";
+import { MAX_PAGE_SIZE } from "../data/cross-shard-page.ts";
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[A-Za-z0-9-]{1,80}$`), `must be a ${prefix}- id`);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -9,6 +10,15 @@ export const EncounterId = id("enc");
 export const MedicationId = id("med");
 export const FacilityId = id("fac");
 export const ProviderId = id("prv");
+
+export const PatientParams = z.strictObject({ patientId: PatientId });
+export const EncounterParams = z.strictObject({ patientId: PatientId, encounterId: EncounterId });
+export const MedicationParams = z.strictObject({ patientId: PatientId, medicationId: MedicationId });
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export const PatientSearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).optional() });
 
 export const RegisterPatientInput = z.strictObject({
   facilityId: FacilityId,
