@@ -3,13 +3,27 @@
 import type { FastifyInstance } from "fastify";
 import { buildOpenApi } from "../../lib/contracts/openapi.ts";
 
+interface Operation {
+  operationId: string;
+  summary: string;
+  description: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+}
+
+interface Spec {
+  openapi: string;
+  info: { title: string; version: string; description: string };
+  paths: Record<string, Record<string, Operation>>;
+}
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function docsPage(spec: Record<string, any>): string {
-  const operations = Object.entries(spec.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+export function docsPage(spec: Spec): string {
+  const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
-      const params = (op.parameters ?? []).map((p: any) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ", required" : ""})</li>`).join("");
-      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content["application/json"].schema, null, 2))}</pre></details>` : "";
+      const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ", required" : ""})</li>`).join("");
+      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content["application/json"]?.schema, null, 2))}</pre></details>` : "";
       return `<section id="${escape(op.operationId)}"><h2><span class="m">${method.toUpperCase()}</span> <code>${escape(path)}</code></h2><p>${escape(op.summary)}. ${escape(op.description)}</p>${params ? `<ul>${params}</ul>` : ""}${body}</section>`;
     }),
   );
@@ -20,7 +34,7 @@ export function docsPage(spec: Record<string, any>): string {
 
 export function apiDocsRoutes(app: FastifyInstance, serverUrl: string): void {
   const spec = buildOpenApi(serverUrl);
-  const html = docsPage(spec);
+  const html = docsPage(spec as unknown as Spec);
   app.get("/openapi.json", async () => spec);
   // The docs page inlines its style; the gateway's API-wide CSP (default-src 'none') is relaxed for it alone.
   app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'").send(html));
