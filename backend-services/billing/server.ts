@@ -2,11 +2,14 @@
 import type { FastifyInstance } from "fastify";
 import type { TokenKey } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { FaultSwitch } from "../../lib/faults/fault-switch.ts";
+import { installFaults } from "../common/fault-hooks.ts";
 import { createLabServer, databasesAnswer } from "../common/lab-server.ts";
 import { billingRoutes } from "./routes.ts";
 
 export function buildBillingServer(lab: LabDatabases, tokenKey: TokenKey, logLevel = "info"): FastifyInstance {
   const app = createLabServer({ name: "billing", logLevel, ready: databasesAnswer(lab) });
+  installFaults(app, new FaultSwitch("billing", lab), tokenKey, () => lab.shardMap);
   billingRoutes(app, lab, tokenKey);
   return app;
 }

@@ -28,12 +28,13 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
-  // What the service serves, for its API catalogue test (health endpoints and HEAD twins left out).
+  // What the service serves, for its API catalogue test.
   const served: string[] = [];
   app.decorate("servedRoutes", served);
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== "HEAD" && route.url !== "/healthz" && route.url !== "/readyz") served.push(`${method} ${route.url}`);
+      // The health endpoints and the internal control API (/_lab/...) are not part of the public API.
+      if (method !== "HEAD" && route.url !== "/healthz" && route.url !== "/readyz" && !route.url.startsWith("/_lab/")) served.push(`${method} ${route.url}`);
     }
   });
   // JSON only: a text/plain body is a 415, not a string handed to the route.

@@ -55,6 +55,8 @@ export class InputError extends Error {
 
 export function toProblem(err: unknown): Problem | null {
   if (err instanceof LabError && err.code !== "setup") return problem(err.status, err.message, err.field);
+  const injected = (err as { injectedStatus?: number }).injectedStatus;
+  if (injected) return problem(injected, `injected fault: ${(err as Error).message.replace(/^injected fault /, "rule ")}`);
   if (err instanceof InputError) return fromZod(err.zod, err.where);
   if (err instanceof ZodError) return fromZod(err, "body");
   // A unique index refused the write (a race the domain check could not see): a conflict, not a crash.

@@ -30,7 +30,7 @@ export async function personaTokens(key: Uint8Array, patientId: string): Promise
   return out;
 }
 
-export type Method = "GET" | "POST" | "PATCH";
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 export function caller(app: FastifyInstance, tokens: Record<Persona, string>) {
   return (who: Persona | null, method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>

@@ -1,0 +1,64 @@
+// The fault switches of one service process: the rules in force, replaced or cleared only by a caller
+// allowed "fault.switch", and every switch recorded in the lab's control audit chain with an annotation
+// (so the SLO charts show when a fault started and stopped).
+import { randomUUID } from "node:crypto";
+import { recordAudit } from "../audit/audit-chain.ts";
+import { authorize } from "../auth/policy.ts";
+import type { Actor } from "../auth/roles.ts";
+import type { LabDatabases } from "../data/lab-databases.ts";
+import { LabError } from "../errors/index.ts";
+import type { FaultRule, FaultRuleInput } from "./fault-rules.ts";
+
+export class FaultSwitch {
+  private rules: FaultRule[] = [];
+
+  constructor(
+    readonly service: string,
+    private readonly lab: LabDatabases,
+  ) {}
+
+  active(now = new Date()): FaultRule[] {
+    this.rules = this.rules.filter((r) => r.expiresAt > now);
+    return this.rules;
+  }
+
+  /** Replaces the rules in force (an empty list turns every fault off). */
+  async replace(actor: Actor, inputs: FaultRuleInput[], meta: { requestId: string; traceId: string | null; now?: Date }): Promise<FaultRule[]> {
+    const decision = authorize(actor, "fault.switch");
+    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    const now = meta.now ?? new Date();
+    const next = inputs.map((r) => ({ ...r, expiresAt: new Date(now.getTime() + r.durationSeconds * 1000), setBy: actor.userId }));
+    const summary = next.map((r) => ({ id: r.id, kind: r.effect.kind, match: r.match, durationSeconds: r.durationSeconds }));
+    await this.lab.control.prisma.$transaction(async (tx) => {
+      await recordAudit(tx, {
+        occurredAt: now,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: next.length ? "fault.switch-on" : "fault.switch-off",
+        entityType: "FaultSwitch",
+        entityId: this.service,
+        patientId: null,
+        requestId: meta.requestId,
+        traceId: meta.traceId,
+        outcome: "success",
+        details: { service: this.service, rules: summary, replaced: this.active(now).map((r) => r.id) },
+      });
+      await tx.annotation.create({
+        data: {
+          id: `ann-${randomUUID()}`,
+          at: now,
+          endAt: next.length ? new Date(Math.max(...next.map((r) => r.expiresAt.getTime()))) : null,
+          kind: "fault",
+          title: next.length ? `${this.service}: ${next.map((r) => `${r.effect.kind} (${r.id})`).join(", ")} on` : `${this.service}: faults off`,
+          body: JSON.stringify(summary),
+          tags: JSON.stringify(["fault", `service:${this.service}`]),
+          actorId: actor.userId,
+          drillRunId: null,
+          traceId: meta.traceId,
+        },
+      });
+    });
+    this.rules = next;
+    return next;
+  }
+}
