@@ -1,0 +1,146 @@
+// npm run bench:api: the gateway with the clinical and billing services behind it (each its own process,
+// as under npm run lab) driven by autocannon, against a bare Fastify hello-world measured in the same run.
+//   read mix   GET a patient / a patient's encounters, as a clinician, as fast as it goes (median of --runs)
+//   80/20 mix  reads and patient registrations at a fixed --rate (default 500 req/s), latency corrected
+//              for coordinated omission (autocannon's overallRate)
+// Targets: read throughput >= 0.25 x the peer; mixed p99 < 50 ms at 500 req/s.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { labSigningKey, issueLabToken } from "../lib/auth/tokens.ts";
+import { loadConfig } from "../lib/config/index.ts";
+import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, seconds: { type: "string", default: "10" }, rate: { type: "string", default: "500" }, connections: { type: "string", default: "32" } } });
+const runs = Number(values.runs);
+const seconds = Number(values.seconds);
+const rate = Number(values.rate);
+const connections = Number(values.connections);
+const root = join(import.meta.dirname, "..");
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const dir = mkdtempSync(join(tmpdir(), "pimlab-bench-api-"));
+const ports = { clinical: 4801, billing: 4802, gateway: 4800, peer: 4990 };
+const env = {
+  ...process.env,
+  LAB_DATA_DIR: dir,
+  LAB_SECRET: "bench-api-secret-0123456789",
+  CLINICAL_PORT: String(ports.clinical),
+  BILLING_PORT: String(ports.billing),
+  GATEWAY_PORT: String(ports.gateway),
+  GATEWAY_RATE_PER_MINUTE: "1000000",
+  LOG_LEVEL: "warn",
+};
+const config = loadConfig(env);
+const children: ChildProcess[] = [];
+
+async function waitFor(url: string) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function start(script: string, args: string[] = []) {
+  const child = spawn(join(root, "node_modules/.bin/tsx"), [join(root, script), ...args], { env, stdio: ["ignore", "ignore", "inherit"] });
+  children.push(child);
+}
+
+function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
+}
+
+try {
+  say("preparing a lab of 2,000 patients");
+  await prepareLabDatabases(config, root);
+  const lab = await openLabDatabases(config);
+  await generateLabData(lab, { patients: 2000, seed: 42 });
+  const patients = (await Promise.all(lab.shards.map((s) => s.prisma.patient.findMany({ where: { facilityId: "fac-0001" }, select: { id: true } })))).flat().map((p) => p.id);
+  await lab.close();
+  const token = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-bench", role: "clinician", facilityId: "fac-0001", patientId: null }, { ttlSeconds: 3600 });
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+
+  say("starting clinical, billing, gateway and the hello-world peer");
+  start("backend-services/clinical/main.ts");
+  start("backend-services/billing/main.ts");
+  start("backend-services/gateway/main.ts");
+  start("bench/hello-peer.ts", [String(ports.peer)]);
+  await Promise.all([waitFor(`http://127.0.0.1:${ports.gateway}/readyz`), waitFor(`http://127.0.0.1:${ports.peer}/`)]);
+
+  let n = 0;
+  const readPath = () => {
+    const id = patients[n++ % patients.length]!;
+    return n % 2 ? `/patients/${id}` : `/patients/${id}/encounters?limit=10`;
+  };
+  let registrations = 0;
+  const registration = () =>
+    JSON.stringify({
+      facilityId: "fac-0001", givenName: "Bench", familyName: "Load", sex: "other", birthDate: "1980-01-01", addressLine: "1 Bench St", city: "Loadville",
+      region: "IL", postalCode: "62701", mrn: `MRN-BENCH-${process.pid}-${++registrations}`, nationalId: "999-55-5555", phone: "555-0100-5555", email: `bench${registrations}@example.org`,
+    });
+
+  const peer: autocannon.Result[] = [];
+  const reads: autocannon.Result[] = [];
+  say("warming up (3 s of the read mix, not counted)");
+  await cannon({ url: `http://127.0.0.1:${ports.gateway}`, connections, duration: 3, headers, requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: readPath() }) }] });
+  for (let r = 1; r <= runs; r++) {
+    say(`run ${r}/${runs}: peer, then gateway read mix (${seconds} s each, ${connections} connections)`);
+    peer.push(await cannon({ url: `http://127.0.0.1:${ports.peer}/`, connections, duration: seconds }));
+    reads.push(
+      await cannon({
+        url: `http://127.0.0.1:${ports.gateway}`,
+        connections,
+        duration: seconds,
+        headers,
+        requests: [{ method: "GET", setupRequest: (req) => ({ ...req, path: readPath() }) }],
+      }),
+    );
+  }
+  say(`80/20 mix at ${rate} req/s for ${seconds * 2} s`);
+  const statuses = new Map<string, number>();
+  const count = (status: number, body: string) => {
+    const key = status < 300 ? String(status) : `${status} ${String(body).slice(0, 120)}`;
+    statuses.set(key, (statuses.get(key) ?? 0) + 1);
+  };
+  const mixed = await cannon({
+    url: `http://127.0.0.1:${ports.gateway}`,
+    connections,
+    duration: seconds * 2,
+    overallRate: rate,
+    headers,
+    // Four reads then one write per cycle of each connection: 80/20. Each template fixes its own method,
+    // headers and body (switching them inside one template corrupts autocannon's request framing).
+    requests: [
+      ...Array.from({ length: 4 }, () => ({ method: "GET" as const, setupRequest: (req: autocannon.Request) => ({ ...req, path: readPath() }), onResponse: count })),
+      { method: "POST" as const, path: "/patients", setupRequest: (req: autocannon.Request) => ({ ...req, body: registration() }), onResponse: count },
+    ],
+  });
+
+  const row = (name: string, results: autocannon.Result[]) => {
+    const rps = median(results.map((x) => x.requests.average));
+    return { name, rps, p50: median(results.map((x) => x.latency.p50)), p99: median(results.map((x) => x.latency.p99)), errors: results.reduce((s, x) => s + x.non2xx + x.errors, 0) };
+  };
+  const rows = [row("hello-world peer", peer), row("gateway read mix", reads), row(`gateway 80/20 at ${rate}/s`, [mixed])];
+  console.log(`\nbench:api — ${connections} connections, ${seconds} s per run, median of ${runs} runs (${new Date().toISOString()})`);
+  console.log("| run | req/s | p50 ms | p99 ms | non-2xx or errors | vs peer |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const x of rows) console.log(`| ${x.name} | ${Math.round(x.rps)} | ${x.p50} | ${x.p99} | ${x.errors} | ${(x.rps / rows[0]!.rps).toFixed(2)}x |`);
+  console.log(`80/20 answers: ${[...statuses].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${v} x ${k}`).join("; ")}`);
+  const readRatio = rows[1]!.rps / rows[0]!.rps;
+  console.log(`read throughput ${readRatio.toFixed(2)}x the peer (target >= 0.25x): ${readRatio >= 0.25 ? "meets" : "misses"}`);
+  console.log(`mixed p99 ${rows[2]!.p99} ms at ${Math.round(rows[2]!.rps)} req/s (target < 50 ms at ${rate}/s): ${rows[2]!.p99 < 50 ? "meets" : "misses"}`);
+} finally {
+  for (const c of children) c.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 500));
+  rmSync(dir, { recursive: true, force: true });
+}
