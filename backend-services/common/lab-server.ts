@@ -50,6 +50,15 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
       "request",
     );
   });
+  // Draining: once close() has begun, answers ask keep-alive clients to hang up, so the server can finish
+  // (return503OnClosing refuses new requests meanwhile).
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   installProblemHandler(app);
   app.get("/healthz", async () => ({ status: "ok", service: options.name }));
   app.get("/readyz", async (_request, reply) => {

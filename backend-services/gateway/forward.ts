@@ -13,6 +13,8 @@ export interface UpstreamPools {
 }
 
 export function createUpstreamPools(origins: Record<string, string>, timeoutMs: number): UpstreamPools {
+  // undici's own timeouts tick coarsely (about a second); they are the backstop, and each request carries an
+  // exact deadline of its own (see forward).
   const pools = new Map(
     Object.entries(origins).map(([name, origin]) => [name, new Pool(origin, { connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: 2_000 })]),
   );
@@ -38,7 +40,7 @@ export async function forward(
   pool: Pool,
   upstreamName: string,
   request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer | undefined },
-  hop: { requestId: string; traceparent: string; shard: number | null },
+  hop: { requestId: string; traceparent: string; shard: number | null; deadlineMs: number },
 ): Promise<ForwardedResponse> {
   const headers: Record<string, string> = { "x-request-id": hop.requestId, traceparent: hop.traceparent };
   for (const name of PASS_THROUGH) {
@@ -47,7 +49,7 @@ export async function forward(
   }
   if (hop.shard !== null) headers["x-lab-shard"] = String(hop.shard);
   try {
-    const res = await pool.request({ method: request.method as "GET", path: request.url, headers, body: request.body });
+    const res = await pool.request({ method: request.method as "GET", path: request.url, headers, body: request.body, signal: AbortSignal.timeout(hop.deadlineMs) });
     const body = Buffer.from(await res.body.arrayBuffer());
     const out: Record<string, string> = {};
     for (const name of RETURN_HEADERS) {
@@ -62,7 +64,8 @@ export async function forward(
 
 function upstreamProblem(name: string, err: unknown): Problem {
   const code = (err as { code?: string }).code;
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) return problem(504, `the ${name} service did not answer in time`);
+  const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || (err as Error)?.name === "TimeoutError";
+  if (timedOut) return problem(504, `the ${name} service did not answer in time`);
   if (err instanceof errors.ConnectTimeoutError || code === "ECONNREFUSED" || code === "ENOTFOUND") return problem(503, `the ${name} service is not reachable`);
   return problem(502, `the ${name} service answered badly (${code ?? "broken response"})`);
 }

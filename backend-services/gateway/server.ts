@@ -83,7 +83,7 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
       pools.pool(decision.upstream),
       decision.upstream,
       { method: request.method, url: request.url, headers: request.headers, body: request.body as Buffer | undefined },
-      { requestId: request.id, traceparent: request.trace.traceparent, shard },
+      { requestId: request.id, traceparent: request.trace.traceparent, shard, deadlineMs: options.timeoutMs },
     );
     reply.header("x-lab-upstream", decision.upstream);
     if (shard !== null) reply.header("x-lab-shard", String(shard));

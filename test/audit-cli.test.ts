@@ -1,0 +1,66 @@
+// npm run audit:verify and audit:prune on a lab with real writes: ok when intact, exit 1 naming the shard and
+// entry when an entry was edited, and pruning keeps the chains verifiable.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerPatient } from "../lib/clinical/patient-commands.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { type TestLab, createTestLab, repoRoot } from "./support/test-labs.ts";
+
+const SECRET = "integration-test-secret-0123456789";
+const run = promisify(execFile);
+
+describe("audit commands", () => {
+  let t: TestLab;
+  const audit = (...args: string[]) =>
+    run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/audit.ts"), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET },
+    }).then(
+      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+    );
+
+  beforeAll(async () => {
+    t = await createTestLab("sqlite", { secret: SECRET });
+    await generateLabData(t.lab, { patients: 20, seed: 51, facilities: 2 });
+    const actor = { userId: "usr-clinician", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
+    for (let i = 0; i < 12; i++) {
+      await registerPatient(t.lab, { actor, requestId: `req-${i}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
+        facilityId: "fac-0001", givenName: "A", familyName: `B${i}`, sex: "other", birthDate: "1980-01-01", addressLine: "1 St", city: "C", region: "IL", postalCode: "12345",
+        mrn: `MRN-CLI-${i}`, nationalId: "999-22-3333", phone: "555-0100-2222", email: `cli${i}@example.org`,
+      });
+    }
+  });
+  afterAll(async () => t?.dispose());
+
+  it("verifies every chain of an intact lab", async () => {
+    const r = await audit("verify");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/audit:verify shard-0: ok/);
+    expect(r.out).toMatch(/audit:verify control: ok/);
+    expect(r.out.match(/: ok,/g)).toHaveLength(5);
+  });
+
+  it("exits 1 naming the shard and the entry when an entry was edited", async () => {
+    const counts = await Promise.all(t.lab.shards.map((s) => s.prisma.auditEntry.count()));
+    const shard = t.lab.shards[counts.findIndex((n) => n > 0)]!;
+    const entry = await shard.prisma.auditEntry.findFirstOrThrow({ orderBy: { sequence: "asc" } });
+    await shard.sql.execute(`UPDATE "audit_entries" SET "action" = 'patient.erase' WHERE "sequence" = ?`, [Number(entry.sequence)]);
+    const r = await audit("verify");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`audit:verify ${shard.label}: BROKEN at entry ${entry.sequence}: hash-mismatch`);
+    await shard.sql.execute(`UPDATE "audit_entries" SET "action" = ? WHERE "sequence" = ?`, [entry.action, Number(entry.sequence)]);
+  });
+
+  it("prunes behind checkpoints and still verifies; refuses a bad age with exit 2", async () => {
+    const r = await audit("prune", "--older-than", "0h");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/audit:prune shard-\d: \d+ entries before .* pruned behind checkpoint \d+/);
+    expect(r.out.match(/: ok,/g)).toHaveLength(5);
+    const bad = await audit("prune", "--older-than", "soon");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--older-than must look like 90d or 12h/);
+  });
+});
