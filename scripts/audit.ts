@@ -34,7 +34,7 @@ runCommand(`audit:${verb ?? "?"}`, async () => {
   const config = loadConfig();
   const lab = await openLabDatabases(config);
   try {
-    const chains: ShardHandle[] = [...lab.shards, { index: -1, label: "control", sql: lab.control.sql, prisma: lab.control.prisma }];
+    const chains: ShardHandle[] = [...lab.shards, { index: -1, label: "control", sql: lab.control.sql, prisma: lab.control.prisma, reader: lab.control.prisma }];
     if (verb === "prune") {
       const olderThan = new Date(Date.now() - olderThanMs);
       for (const chain of chains) {

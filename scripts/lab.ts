@@ -76,10 +76,19 @@ runCommand("lab", async () => {
       ready: `http://127.0.0.1:${config.portalPort}/api/health`,
     },
   ];
+  let stopping = false;
   const exits = processes.map(
-    (p) => new Promise<{ name: string; code: number }>((resolve) => p.child.on("exit", (code, signal) => resolve({ name: p.name, code: code ?? (signal ? 0 : 1) }))),
+    (p) =>
+      new Promise<{ name: string; code: number }>((resolve) => {
+        // A process that could not start, or was killed by a signal we did not send, is a failure.
+        p.child.on("error", (err) => resolve({ name: `${p.name} (${err.message})`, code: 1 }));
+        p.child.on("exit", (code, signal) => resolve({ name: p.name, code: code ?? (signal && stopping ? 0 : 1) }));
+      }),
   );
-  const stop = () => processes.forEach((p) => p.child.kill("SIGTERM"));
+  const stop = () => {
+    stopping = true;
+    processes.forEach((p) => p.child.kill("SIGTERM"));
+  };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 

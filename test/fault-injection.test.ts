@@ -70,7 +70,7 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
       ["fault.switch-on", "usr-instructor"],
       ["fault.switch-off", "usr-sre"],
     ]);
-    expect((await verifyAuditChain({ index: -1, label: "control", sql: t.lab.control.sql, prisma: t.lab.control.prisma }, SECRET)).ok).toBe(true);
+    expect((await verifyAuditChain({ index: -1, label: "control", sql: t.lab.control.sql, prisma: t.lab.control.prisma, reader: t.lab.control.prisma }, SECRET)).ok).toBe(true);
     expect(await t.lab.control.prisma.annotation.count({ where: { kind: "fault" } })).toBe(2);
   });
 

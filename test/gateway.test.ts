@@ -136,6 +136,15 @@ describe("gateway", () => {
     expect((await call("admin", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
   });
 
+  it("limits callers without a valid token by address, before looking at their token", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 42; i++) statuses.push((await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer not.a.token" }, remoteAddress: "10.9.8.7" })).statusCode);
+    expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(40)).toEqual([429, 429]);
+    // Another address, and valid tokens, are not affected.
+    expect((await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer x" }, remoteAddress: "10.9.8.6" })).statusCode).toBe(401);
+  });
+
   it("answers 503 when an upstream is down and 504 when it hangs, without waiting past its deadline", async () => {
     const down = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` }, timeoutMs: 500, ratePerMinute: 100, publicUrl: "http://127.0.0.1:4000", logLevel: "silent" });
     try {

@@ -61,6 +61,8 @@ export function toProblem(err: unknown): Problem | null {
   if (err instanceof ZodError) return fromZod(err, "body");
   // A unique index refused the write (a race the domain check could not see): a conflict, not a crash.
   const prismaError = err as { code?: string; meta?: { target?: unknown } };
+  // A transaction that could not start or finish in time (a busy shard): try again, not a crash.
+  if (prismaError?.code === "P2028" || prismaError?.code === "P2034") return problem(503, "the shard is busy; retry shortly");
   if (prismaError?.code === "P2002") return problem(409, "a record with these values already exists", Array.isArray(prismaError.meta?.target) ? String(prismaError.meta.target[0]) : undefined);
   const fe = err as FastifyError;
   switch (fe?.code) {

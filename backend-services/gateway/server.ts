@@ -12,6 +12,7 @@ import { LabError } from "../../lib/errors/index.ts";
 import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
+import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { routeFor } from "./upstream-routes.ts";
 
@@ -58,9 +59,20 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
 
   app.decorateRequest("actor", null);
-  app.addHook("onRequest", async (request) => {
+  const failedAuth = new FailedAuthLimit(options.ratePerMinute);
+  app.addHook("onRequest", async (request, reply) => {
     if (OPEN_PATHS.has(request.url.split("?")[0]!)) return;
-    request.actor = await authenticate(request, options.tokenKey);
+    const wait = failedAuth.blockedFor(request.ip);
+    if (wait > 0) {
+      reply.header("retry-after", String(wait));
+      throw new LabError("rate_limited", `too many requests without a valid token from this address; retry in ${wait} s`);
+    }
+    try {
+      request.actor = await authenticate(request, options.tokenKey);
+    } catch (err) {
+      failedAuth.fail(request.ip);
+      throw err;
+    }
   });
 
   await app.register(rateLimit, {

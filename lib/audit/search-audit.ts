@@ -4,6 +4,7 @@
 import type { AuditEntry } from "../data/prisma-clients.ts";
 import { type Page, type PageKey, scatterPage } from "../data/cross-shard-page.ts";
 import type { LabDatabases, ShardHandle } from "../data/lab-databases.ts";
+import { LabError } from "../errors/index.ts";
 
 export interface AuditQuery {
   requestId?: string;
@@ -30,6 +31,9 @@ const keyOf = (hit: AuditHit): PageKey => ({ sort: -hit.occurredAt.getTime(), id
 function afterCursor(shard: number, after: PageKey | null) {
   if (!after) return {};
   const at = new Date(-Number(after.sort));
+  if (typeof after.sort !== "number" || !Number.isFinite(at.getTime()) || !/^\d{3}:\d{15}$/.test(after.id)) {
+    throw new LabError("invalid", "cursor belongs to another list; start again without it", { field: "cursor" });
+  }
   const [cursorShard, cursorSequence] = after.id.split(":").map((part) => BigInt(part)) as [bigint, bigint];
   const sameInstant =
     BigInt(shard) > cursorShard ? [{ occurredAt: at }] : BigInt(shard) === cursorShard ? [{ occurredAt: at, sequence: { gt: cursorSequence } }] : [];
@@ -50,7 +54,7 @@ export async function searchAudit(lab: LabDatabases, query: AuditQuery): Promise
   return scatterPage(
     shards,
     async (shard: ShardHandle, after, take) => {
-      const rows = await shard.prisma.auditEntry.findMany({
+      const rows = await shard.reader.auditEntry.findMany({
         where: { AND: [where, afterCursor(shard.index, after)] },
         // Same instant: ascending sequence, matching the key's ascending "shard:sequence" tie-break.
         orderBy: [{ occurredAt: "desc" }, { sequence: "asc" }],

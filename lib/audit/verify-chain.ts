@@ -28,6 +28,9 @@ export async function verifyAuditChain(shard: ShardHandle, secret: string, range
   if (checkpoint && !checkpointSignatureValid(secret, shard.index, checkpoint.sequence, checkpoint.hash, checkpoint.pruned, checkpoint.signature)) {
     return fail("bad-checkpoint", checkpoint.sequence, "the pruning checkpoint's signature does not match its contents");
   }
+  // The head is read first and the scan stops there: entries appended while verifying are not "extra".
+  const headAtStart = range.to ? null : await db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+  const upTo = range.to ?? headAtStart!.sequence;
   const floor = checkpoint ? checkpoint.sequence + 1n : 1n;
   const from = range.from && range.from > floor ? range.from : floor;
 
@@ -45,7 +48,7 @@ export async function verifyAuditChain(shard: ShardHandle, secret: string, range
   let last: AuditRecord | null = null;
   for (;;) {
     const batch = (await db.auditEntry.findMany({
-      where: { sequence: { gte: next, ...(range.to ? { lte: range.to } : {}) } },
+      where: { sequence: { gte: next, lte: upTo } },
       orderBy: { sequence: "asc" },
       take: BATCH,
     })) as AuditRecord[];
@@ -64,11 +67,10 @@ export async function verifyAuditChain(shard: ShardHandle, secret: string, range
     if (batch.length < BATCH) break;
   }
 
-  if (!range.to) {
-    const head = await db.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
+  if (headAtStart) {
     const lastSequence = last?.sequence ?? from - 1n;
-    if (head.sequence !== lastSequence || head.hash !== expectedPrev) {
-      return fail("head-mismatch", head.sequence, `the chain head is at ${head.sequence} but the log ends at ${lastSequence}`);
+    if (headAtStart.sequence !== lastSequence || headAtStart.hash !== expectedPrev) {
+      return fail("head-mismatch", headAtStart.sequence, `the chain head is at ${headAtStart.sequence} but the log ends at ${lastSequence}`);
     }
   }
   return result;

@@ -6,16 +6,14 @@ import type { Page, PageRequest } from "../data/cross-shard-page.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import { findPatient } from "../data/patients.ts";
 import { LabError } from "../errors/index.ts";
+import { admitToPatient, gatePatientAction } from "../clinical/patient-access.ts";
 import { present } from "../clinical/present.ts";
 
 type Shown = Record<string, unknown>;
 
 async function claimView(lab: LabDatabases, actor: Actor, patientId: string) {
-  const patient = await findPatient(lab, patientId);
-  if (!patient) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
-  const decision = authorize(actor, "claim.read", { patientId, facilityId: patient.facilityId });
-  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-  return decision.view;
+  gatePatientAction(actor, "claim.read", patientId);
+  return admitToPatient(actor, "claim.read", patientId, await findPatient(lab, patientId));
 }
 
 export async function readClaim(lab: LabDatabases, actor: Actor, patientId: string, claimId: string): Promise<Shown> {

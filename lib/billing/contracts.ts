@@ -1,6 +1,6 @@
 // Request bodies of the billing API (single source for validation and types).
 import { z } from "zod";
-import { EncounterId, PageQuery, PatientId } from "../clinical/contracts.ts";
+import { EncounterId, PageQuery, PatientId, freeText } from "../clinical/contracts.ts";
 import { PAYERS } from "../synth/catalog.ts";
 
 export const ClaimId = z.string().regex(/^clm-[A-Za-z0-9-]{1,80}$/, "must be a clm- id");
@@ -18,7 +18,7 @@ export const AdjudicateClaimInput = z.strictObject({
 export type AdjudicateClaimInput = z.infer<typeof AdjudicateClaimInput>;
 
 export const DenyClaimInput = z.strictObject({
-  reason: z.string().trim().min(3).max(300),
+  reason: freeText(300).trim().min(3),
 });
 export type DenyClaimInput = z.infer<typeof DenyClaimInput>;
 

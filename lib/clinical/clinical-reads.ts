@@ -8,16 +8,15 @@ import { findPatient, findPatientByToken, listPatientsByFacility } from "../data
 import type { Patient } from "../data/prisma-clients.ts";
 import { LabError } from "../errors/index.ts";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
+import { admitToPatient, gatePatientAction } from "./patient-access.ts";
 import { present } from "./present.ts";
 
 type Shown = Record<string, unknown>;
 
 async function patientFor(lab: LabDatabases, actor: Actor, action: Action, patientId: string) {
+  gatePatientAction(actor, action, patientId);
   const patient = await findPatient(lab, patientId);
-  if (!patient) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
-  const decision = authorize(actor, action, { patientId, facilityId: patient.facilityId });
-  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-  return { patient, view: decision.view };
+  return { patient: patient!, view: admitToPatient(actor, action, patientId, patient) };
 }
 
 export async function readPatient(lab: LabDatabases, actor: Actor, patientId: string): Promise<Shown> {
@@ -48,10 +47,12 @@ export async function listPatientEncounters(lab: LabDatabases, actor: Actor, pat
 export async function searchPatients(lab: LabDatabases, actor: Actor, query: { facilityId?: string; mrn?: string }, page: PageRequest): Promise<Page<Shown>> {
   if (query.mrn !== undefined) {
     const token = createPseudonymizer(lab.config.privacySecret)("mrn", query.mrn);
+    const allowedAtAll = authorize(actor, "patient.search");
+    if (!allowedAtAll.allowed) throw new LabError("forbidden", allowedAtAll.reason);
     const patient: Patient | null = await findPatientByToken(lab, "mrnToken", token);
-    const decision = patient ? authorize(actor, "patient.search", { patientId: patient.id, facilityId: patient.facilityId }) : authorize(actor, "patient.search");
-    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-    return { items: patient ? [present("Patient", patient, decision.view)] : [], nextCursor: null };
+    // A match the caller may not see is no match: the answer must not tell which MRNs exist elsewhere.
+    const decision = patient ? authorize(actor, "patient.search", { patientId: patient.id, facilityId: patient.facilityId }) : null;
+    return { items: patient && decision?.allowed ? [present("Patient", patient, decision.view)] : [], nextCursor: null };
   }
   if (!query.facilityId) throw new LabError("invalid", "search by facilityId or mrn", { field: "facilityId" });
   const decision = authorize(actor, "patient.search", { facilityId: query.facilityId });

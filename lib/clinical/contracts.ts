@@ -4,7 +4,14 @@ import { z } from "zod";
 import { MAX_PAGE_SIZE } from "../data/cross-shard-page.ts";
 
 const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[A-Za-z0-9-]{1,80}$`), `must be a ${prefix}- id`);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// No control characters (PostgreSQL refuses NUL; none belongs in a name or a code); free text may keep
+// newlines and tabs.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+// eslint-disable-next-line no-control-regex -- as above
+const NO_CONTROL_BUT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const text = (max: number) => z.string().trim().min(1).max(max).regex(NO_CONTROL, "must not contain control characters");
+export const freeText = (max: number) => z.string().max(max).regex(NO_CONTROL_BUT_LINES, "must not contain control characters");
 export const PatientId = id("pat");
 export const EncounterId = id("enc");
 export const MedicationId = id("med");
@@ -18,7 +25,7 @@ export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: z.string().max(500).optional(),
 });
-export const PatientSearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).optional() });
+export const PatientSearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).regex(NO_CONTROL, "must not contain control characters").optional() });
 
 export const RegisterPatientInput = z.strictObject({
   facilityId: FacilityId,
@@ -55,7 +62,7 @@ export const OpenEncounterInput = z.strictObject({
   facilityId: FacilityId,
   kind: z.enum(["outpatient", "telehealth", "emergency", "inpatient"]),
   reason: text(500),
-  note: z.string().max(10_000).default(""),
+  note: freeText(10_000).default(""),
 });
 export type OpenEncounterInput = z.infer<typeof OpenEncounterInput>;
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Encounter } from "../data/prisma-clients.ts";
+import { grantFor } from "../auth/policy.ts";
 import { LabError } from "../errors/index.ts";
 import type { OpenEncounterInput } from "./contracts.ts";
 import { loadPatientFor, requireVersion } from "./patient-access.ts";
@@ -10,6 +11,9 @@ import { loadPatientFor, requireVersion } from "./patient-access.ts";
 export async function openEncounter(lab: LabDatabases, ctx: RequestContext, patientId: string, input: OpenEncounterInput, fault?: WriteFault): Promise<CommandReply<Encounter>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.open", patientId);
+    if (grantFor(ctx.actor.role, "encounter.open")?.scope === "own-facility" && input.facilityId !== ctx.actor.facilityId) {
+      throw new LabError("forbidden", "encounters are opened at your own facility", { field: "facilityId" });
+    }
     const provider = await lab.control.prisma.provider.findUnique({ where: { id: input.providerId } });
     if (!provider || provider.facilityId !== input.facilityId) {
       throw new LabError("unprocessable", `provider ${input.providerId} does not work at facility ${input.facilityId}`, { field: "providerId" });

@@ -25,11 +25,12 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
   const patientId = newPatientId(ctx);
   const pseudonymize = createPseudonymizer(lab.config.privacySecret);
   const mrnToken = pseudonymize("mrn", input.mrn);
+  // MRNs are unique per shard by index; across shards this look-up catches all but two registrations of one
+  // MRN racing on different shards. It runs before the transaction: a transaction must not wait on other
+  // shards' connections (their pools may be busy with transactions waiting on this one).
+  const holder = await findPatientByToken(lab, "mrnToken", mrnToken);
+  if (holder && holder.id !== patientId) throw new LabError("conflict", "a patient with this MRN is already registered", { field: "mrn" });
   return runPatientCommand(lab, patientId, ctx, { request: input, fault }, async (tx) => {
-    // MRNs are unique per shard by index; across shards this look-up catches all but two registrations of
-    // one MRN racing on different shards.
-    const holder = await findPatientByToken(lab, "mrnToken", mrnToken);
-    if (holder && holder.id !== patientId) throw new LabError("conflict", "a patient with this MRN is already registered", { field: "mrn" });
     const patient = await tx.patient.create({
       data: {
         id: patientId,

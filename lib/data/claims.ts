@@ -10,7 +10,7 @@ export type ClaimWithLines = Claim & { lines: ClaimLine[] };
 const byCreated = (c: Claim) => ({ sort: c.createdAt.getTime(), id: c.id });
 
 export async function findClaim(lab: LabDatabases, patientId: string, claimId: string): Promise<ClaimWithLines | null> {
-  return lab.shardForPatient(patientId).prisma.claim.findFirst({
+  return lab.shardForPatient(patientId).reader.claim.findFirst({
     where: { id: claimId, patientId },
     include: { lines: { orderBy: { lineNumber: "asc" } } },
   });
@@ -27,7 +27,7 @@ export async function listClaimsForPatient(lab: LabDatabases, patientId: string,
   return scatterPage(
     [lab.shardForPatient(patientId)],
     (shard, after, take) =>
-      shard.prisma.claim.findMany({ where: { AND: [{ patientId }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+      shard.reader.claim.findMany({ where: { AND: [{ patientId }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
     byCreated,
     page,
   );
@@ -38,8 +38,8 @@ export async function listClaimsByStatus(lab: LabDatabases, status: string, page
   return scatterPage(
     lab.shards,
     async (shard, after, take) =>
-      shard.prisma.claim.findMany({
-        where: { AND: [{ status }, ownedByPatient(await fencedBuckets(shard.prisma)), afterKeyWhere("createdAt", after, true)] },
+      shard.reader.claim.findMany({
+        where: { AND: [{ status }, ownedByPatient(await fencedBuckets(shard.reader)), afterKeyWhere("createdAt", after, true)] },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         take,
       }),

@@ -18,7 +18,7 @@ const startedWithin = (range: TimeRange) =>
   range.from || range.to ? { startedAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } } : {};
 
 export async function findEncounter(lab: LabDatabases, patientId: string, encounterId: string): Promise<EncounterWithRecords | null> {
-  return lab.shardForPatient(patientId).prisma.encounter.findFirst({
+  return lab.shardForPatient(patientId).reader.encounter.findFirst({
     where: { id: encounterId, patientId },
     include: { diagnoses: { orderBy: { recordedAt: "asc" } }, procedures: { orderBy: { performedAt: "asc" } }, medications: { orderBy: { prescribedAt: "asc" } } },
   });
@@ -68,8 +68,8 @@ export async function listEncountersInRange(lab: LabDatabases, range: TimeRange,
 }
 
 async function encountersAfter(shard: ShardHandle, where: Record<string, unknown>, after: Parameters<typeof afterKeyWhere>[1], take: number) {
-  return shard.prisma.encounter.findMany({
-    where: { AND: [where, ownedByPatient(await fencedBuckets(shard.prisma)), afterKeyWhere("startedAt", after, true)] },
+  return shard.reader.encounter.findMany({
+    where: { AND: [where, ownedByPatient(await fencedBuckets(shard.reader)), afterKeyWhere("startedAt", after, true)] },
     orderBy: [{ startedAt: "asc" }, { id: "asc" }],
     take,
   });

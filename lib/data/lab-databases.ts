@@ -14,7 +14,13 @@ export interface ShardHandle {
   index: number;
   label: string;
   sql: SqlDatabase;
+  /** Writes and transactions. */
   prisma: LabPrisma;
+  /**
+   * Plain reads. On SQLite a second connection: Prisma's adapter has one connection per client, so a read
+   * on `prisma` while another request's transaction is open would see its uncommitted rows.
+   */
+  reader: LabPrisma;
 }
 
 export interface LabDatabases {
@@ -203,11 +209,17 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
   const shards: ShardHandle[] = [];
   const control = { sql: controlSql, prisma: createPrismaClient(topology.control) };
   const closeAll = () =>
-    Promise.all([...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect()]), control.sql.close(), control.prisma.$disconnect()]).then(() => undefined);
+    Promise.all([
+      ...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect(), ...(s.reader !== s.prisma ? [s.reader.$disconnect()] : [])]),
+      control.sql.close(),
+      control.prisma.$disconnect(),
+    ]).then(() => undefined);
   let shardMap: ShardMap;
   try {
     for (const target of topology.shards) {
-      shards.push({ index: target.shard!, label: target.label, sql: openSql(target), prisma: createPrismaClient(target) });
+      const prisma = createPrismaClient(target);
+      const reader = target.provider === "sqlite" ? createPrismaClient(target) : prisma; // pg: pooled connections already isolate
+      shards.push({ index: target.shard!, label: target.label, sql: openSql(target), prisma, reader });
     }
     shardMap = await readShardMap(controlSql, config.shardCount);
   } catch (err) {

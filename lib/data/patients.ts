@@ -10,7 +10,7 @@ export type NewPatient = Omit<Patient, "version" | "updatedAt"> & { updatedAt?: 
 export type DemographicsChange = Partial<Pick<Patient, "givenName" | "familyName" | "addressLine" | "city" | "region" | "postalCode">>;
 
 export async function findPatient(lab: LabDatabases, patientId: string): Promise<Patient | null> {
-  return lab.shardForPatient(patientId).prisma.patient.findUnique({ where: { id: patientId } });
+  return lab.shardForPatient(patientId).reader.patient.findUnique({ where: { id: patientId } });
 }
 
 export async function insertPatient(tx: ShardTx, patient: NewPatient): Promise<Patient> {
@@ -48,8 +48,8 @@ export async function listPatientsByFacility(lab: LabDatabases, facilityId: stri
   return scatterPage(
     lab.shards,
     async (shard, after, take) =>
-      shard.prisma.patient.findMany({
-        where: { facilityId, ...ownedPatients(await fencedBuckets(shard.prisma)), ...(after ? { id: { gt: idCursor(after) } } : {}) },
+      shard.reader.patient.findMany({
+        where: { facilityId, ...ownedPatients(await fencedBuckets(shard.reader)), ...(after ? { id: { gt: idCursor(after) } } : {}) },
         orderBy: { id: "asc" },
         take,
       }),
@@ -60,7 +60,7 @@ export async function listPatientsByFacility(lab: LabDatabases, facilityId: stri
 
 /** Finds a patient by a pseudonymous token (MRN or national id) on whichever shard holds it. */
 export async function findPatientByToken(lab: LabDatabases, field: "mrnToken" | "nationalIdToken", token: string): Promise<Patient | null> {
-  const found = await Promise.all(lab.shards.map(async (s) => s.prisma.patient.findFirst({ where: { [field]: token, ...ownedPatients(await fencedBuckets(s.prisma)) } })));
+  const found = await Promise.all(lab.shards.map(async (s) => s.reader.patient.findFirst({ where: { [field]: token, ...ownedPatients(await fencedBuckets(s.reader)) } })));
   return found.find((p) => p !== null) ?? null;
 }
 

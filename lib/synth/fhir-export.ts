@@ -57,10 +57,10 @@ export async function exportFhir(lab: LabDatabases, outDir: string, onProgress?:
 
   let done = 0;
   for (const shard of lab.shards) {
-    const owned = ownedPatients(await fencedBuckets(shard.prisma));
+    const owned = ownedPatients(await fencedBuckets(shard.reader));
     let after: string | undefined;
     for (;;) {
-      const patients = await shard.prisma.patient.findMany({
+      const patients = await shard.reader.patient.findMany({
         where: { ...owned, ...(after ? { id: { gt: after } } : {}) },
         orderBy: { id: "asc" },
         take: PAGE,
