@@ -1,9 +1,10 @@
-// npm run audit:verify and audit:prune on a lab with real writes: ok when intact, exit 1 naming the shard and
-// entry when an entry was edited, and pruning keeps the chains verifiable.
+// The operator commands on a lab with real writes: audit:verify (ok when intact, exit 1 naming the shard and
+// entry when an entry was edited), audit:prune (chains stay verifiable), lab:token (a token the services accept).
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { labSigningKey, verifyLabToken } from "../lib/auth/tokens.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type TestLab, createTestLab, repoRoot } from "./support/test-labs.ts";
@@ -62,5 +63,31 @@ describe("audit commands", () => {
     const bad = await audit("prune", "--older-than", "soon");
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--older-than must look like 90d or 12h/);
+  });
+});
+
+describe("lab:token", () => {
+  it("prints a token the services accept for a demo persona, and refuses an unknown persona with exit 2", async () => {
+    const t = await createTestLab("sqlite", { secret: SECRET });
+    try {
+      await generateLabData(t.lab, { patients: 5, seed: 61, facilities: 1 });
+      const token = (persona: string) =>
+        run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-token.ts"), "--persona", persona], {
+          cwd: repoRoot,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET },
+        }).then(
+          (r) => ({ code: 0, out: r.stdout.trim(), err: r.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+        );
+      const ok = await token("clinician");
+      expect(ok.code).toBe(0);
+      const actor = await verifyLabToken(labSigningKey(SECRET), ok.out);
+      expect(actor).toMatchObject({ userId: "usr-clinician", role: "clinician", facilityId: expect.stringMatching(/^fac-/) });
+      const bad = await token("superuser");
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/--persona must be one of patient, clinician/);
+    } finally {
+      await t.dispose();
+    }
   });
 });
