@@ -11,18 +11,13 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import { API_ROUTES } from "../lib/contracts/api-catalog.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Persona, caller, personaTokens } from "./support/service-harness.ts";
+import { type Persona, caller, personaTokens, listen } from "./support/service-harness.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 
 const key = labSigningKey(SECRET);
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  const address = app.server.address();
-  return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-}
 
 describe("gateway", () => {
   let t: TestLab;

@@ -1,22 +1,17 @@
 // A service's life on a real socket: shutdown drains what is in flight and refuses what comes after, and a
 // hang fault holds a request until its time is up while the gateway answers 504 at its own deadline.
-import type { FastifyInstance } from "fastify";
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
 import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Persona, personaTokens } from "./support/service-harness.ts";
+import { type Persona, personaTokens, listen } from "./support/service-harness.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const key = labSigningKey(SECRET);
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: "127.0.0.1", port: 0 });
-  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-}
 
 describe("service lifecycle", () => {
   let t: TestLab;

@@ -1,16 +1,14 @@
 // The billing service's HTTP surface: claims on a patient's shard, and the pipeline across shards.
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { TokenKey } from "../../lib/auth/tokens.ts";
 import { listClaimsInStatus, listPatientClaims, readClaim } from "../../lib/billing/billing-reads.ts";
 import { adjudicateClaim, createClaim, denyClaim, payClaim, submitClaim } from "../../lib/billing/claim-commands.ts";
 import { AdjudicateClaimInput, ClaimParams, ClaimPipelineQuery, CreateClaimInput, DenyClaimInput, NoBody } from "../../lib/billing/contracts.ts";
 import { PageQuery, PatientParams } from "../../lib/clinical/contracts.ts";
-import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
-import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
+import { authenticate, commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
 
 export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
-  const answer = <R>(reply: FastifyReply, r: CommandReply<R>) => reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
 
   app.get("/claims", async (request) => {
     const actor = await authenticate(request, tokenKey);
@@ -28,7 +26,7 @@ export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey:
     const actor = await authenticate(request, tokenKey);
     const { patientId } = parseInput(PatientParams, request.params, "path");
     const input = parseInput(CreateClaimInput, request.body, "body");
-    return answer(reply, await createClaim(lab, commandContext(request, actor), patientId, input));
+    return sendCommandReply(reply, await createClaim(lab, commandContext(request, actor), patientId, input));
   });
 
   app.get("/patients/:patientId/claims/:claimId", async (request) => {
@@ -41,27 +39,27 @@ export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey:
     const actor = await authenticate(request, tokenKey);
     const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
     parseInput(NoBody, request.body, "body");
-    return answer(reply, await submitClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
+    return sendCommandReply(reply, await submitClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
   });
 
   app.post("/patients/:patientId/claims/:claimId/adjudicate", async (request, reply) => {
     const actor = await authenticate(request, tokenKey);
     const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
     const input = parseInput(AdjudicateClaimInput, request.body, "body");
-    return answer(reply, await adjudicateClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
+    return sendCommandReply(reply, await adjudicateClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
   });
 
   app.post("/patients/:patientId/claims/:claimId/pay", async (request, reply) => {
     const actor = await authenticate(request, tokenKey);
     const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
     parseInput(NoBody, request.body, "body");
-    return answer(reply, await payClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
+    return sendCommandReply(reply, await payClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
   });
 
   app.post("/patients/:patientId/claims/:claimId/deny", async (request, reply) => {
     const actor = await authenticate(request, tokenKey);
     const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
     const input = parseInput(DenyClaimInput, request.body, "body");
-    return answer(reply, await denyClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
+    return sendCommandReply(reply, await denyClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
   });
 }

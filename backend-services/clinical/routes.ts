@@ -1,5 +1,5 @@
 // The clinical service's HTTP surface. Each handler parses, authenticates, calls one lib/ function, answers.
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { TokenKey } from "../../lib/auth/tokens.ts";
 import { readEncounter, readPatient, listPatientEncounters, searchPatients } from "../../lib/clinical/clinical-reads.ts";
 import {
@@ -18,18 +18,16 @@ import {
 import { closeEncounter, openEncounter } from "../../lib/clinical/encounter-commands.ts";
 import { registerPatient, updateDemographics } from "../../lib/clinical/patient-commands.ts";
 import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProcedure } from "../../lib/clinical/record-commands.ts";
-import type { CommandReply } from "../../lib/commands/run-patient-command.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
-import { authenticate, commandContext, expectedVersion, parseInput } from "../common/http-context.ts";
+import { authenticate, commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
 
 export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
   const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokenKey);
-  const answer = <R>(reply: FastifyReply, r: CommandReply<R>) => reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
 
   app.post("/patients", async (request, reply) => {
     const actor = await actorOf(request);
     const input = parseInput(RegisterPatientInput, request.body, "body");
-    return answer(reply, await registerPatient(lab, commandContext(request, actor), input));
+    return sendCommandReply(reply, await registerPatient(lab, commandContext(request, actor), input));
   });
 
   app.get("/patients", async (request) => {
@@ -48,7 +46,7 @@ export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey
     const actor = await actorOf(request);
     const { patientId } = parseInput(PatientParams, request.params, "path");
     const change = parseInput(UpdateDemographicsInput, request.body, "body");
-    return answer(reply, await updateDemographics(lab, commandContext(request, actor), patientId, expectedVersion(request), change));
+    return sendCommandReply(reply, await updateDemographics(lab, commandContext(request, actor), patientId, expectedVersion(request), change));
   });
 
   app.get("/patients/:patientId/encounters", async (request) => {
@@ -62,7 +60,7 @@ export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey
     const actor = await actorOf(request);
     const { patientId } = parseInput(PatientParams, request.params, "path");
     const input = parseInput(OpenEncounterInput, request.body, "body");
-    return answer(reply, await openEncounter(lab, commandContext(request, actor), patientId, input));
+    return sendCommandReply(reply, await openEncounter(lab, commandContext(request, actor), patientId, input));
   });
 
   app.get("/patients/:patientId/encounters/:encounterId", async (request) => {
@@ -74,33 +72,33 @@ export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey
   app.post("/patients/:patientId/encounters/:encounterId/close", async (request, reply) => {
     const actor = await actorOf(request);
     const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    return answer(reply, await closeEncounter(lab, commandContext(request, actor), patientId, encounterId, expectedVersion(request)));
+    return sendCommandReply(reply, await closeEncounter(lab, commandContext(request, actor), patientId, encounterId, expectedVersion(request)));
   });
 
   app.post("/patients/:patientId/encounters/:encounterId/diagnoses", async (request, reply) => {
     const actor = await actorOf(request);
     const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
     const input = parseInput(RecordDiagnosisInput, request.body, "body");
-    return answer(reply, await recordDiagnosis(lab, commandContext(request, actor), patientId, encounterId, input));
+    return sendCommandReply(reply, await recordDiagnosis(lab, commandContext(request, actor), patientId, encounterId, input));
   });
 
   app.post("/patients/:patientId/encounters/:encounterId/procedures", async (request, reply) => {
     const actor = await actorOf(request);
     const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
     const input = parseInput(RecordProcedureInput, request.body, "body");
-    return answer(reply, await recordProcedure(lab, commandContext(request, actor), patientId, encounterId, input));
+    return sendCommandReply(reply, await recordProcedure(lab, commandContext(request, actor), patientId, encounterId, input));
   });
 
   app.post("/patients/:patientId/encounters/:encounterId/medications", async (request, reply) => {
     const actor = await actorOf(request);
     const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
     const input = parseInput(PrescribeMedicationInput, request.body, "body");
-    return answer(reply, await prescribeMedication(lab, commandContext(request, actor), patientId, encounterId, input));
+    return sendCommandReply(reply, await prescribeMedication(lab, commandContext(request, actor), patientId, encounterId, input));
   });
 
   app.post("/patients/:patientId/medications/:medicationId/discontinue", async (request, reply) => {
     const actor = await actorOf(request);
     const { patientId, medicationId } = parseInput(MedicationParams, request.params, "path");
-    return answer(reply, await discontinueMedication(lab, commandContext(request, actor), patientId, medicationId, expectedVersion(request)));
+    return sendCommandReply(reply, await discontinueMedication(lab, commandContext(request, actor), patientId, medicationId, expectedVersion(request)));
   });
 }

@@ -1,11 +1,11 @@
 // Per-request facts every lab service needs: who is calling (a verified token), the request id, the W3C
 // trace context, the If-Match version and the Idempotency-Key, each parsed strictly.
 import { randomBytes, randomUUID } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Actor } from "../../lib/auth/roles.ts";
 import { type TokenKey, verifyLabToken } from "../../lib/auth/tokens.ts";
-import type { RequestContext } from "../../lib/commands/run-patient-command.ts";
+import type { CommandReply, RequestContext } from "../../lib/commands/run-patient-command.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { InputError } from "./problem.ts";
 
@@ -76,4 +76,9 @@ declare module "fastify" {
 
 export function commandContext(request: FastifyRequest, actor: Actor, now = new Date()): RequestContext {
   return { actor, requestId: request.id, traceparent: request.trace.traceparent, idempotencyKey: idempotencyKey(request), now };
+}
+
+/** Answers with a command's status and body, saying whether it was an Idempotency-Key replay. */
+export function sendCommandReply<R>(reply: FastifyReply, r: CommandReply<R>) {
+  return reply.status(r.status).header("idempotency-replayed", String(r.replayed)).send(r.body);
 }

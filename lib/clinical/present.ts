@@ -1,5 +1,5 @@
 // What each view of clinical data shows (policy.ts names the view a role gets):
-//   full     everything but the pseudonymous tokens' raw values stay as they are (they are irreversible)
+//   full     every field (identifiers appear only as their irreversible tokens anyway)
 //   billing  no clinical free text (encounter reason and note)
 //   masked   operational fields only; synthetic PHI is replaced by "[redacted]" (the SRE's view)
 import type { View } from "../auth/policy.ts";

@@ -3,7 +3,6 @@ import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Claim, ClaimLine } from "./prisma-clients.ts";
-import type { ShardTx } from "./shard-transaction.ts";
 
 export type ClaimWithLines = Claim & { lines: ClaimLine[] };
 
@@ -12,13 +11,6 @@ const byCreated = (c: Claim) => ({ sort: c.createdAt.getTime(), id: c.id });
 export async function findClaim(lab: LabDatabases, patientId: string, claimId: string): Promise<ClaimWithLines | null> {
   return lab.shardForPatient(patientId).reader.claim.findFirst({
     where: { id: claimId, patientId },
-    include: { lines: { orderBy: { lineNumber: "asc" } } },
-  });
-}
-
-export async function insertClaim(tx: ShardTx, claim: Omit<Claim, "version">, lines: ClaimLine[]): Promise<ClaimWithLines> {
-  return tx.claim.create({
-    data: { ...claim, version: 1, lines: { create: lines.map(({ claimId: _claimId, ...line }) => line) } },
     include: { lines: { orderBy: { lineNumber: "asc" } } },
   });
 }

@@ -1,10 +1,8 @@
 // Encounters and the clinical records made in them (diagnoses, procedures, medications).
-import { LabError } from "../errors/index.ts";
 import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases, ShardHandle } from "./lab-databases.ts";
 import type { Diagnosis, Encounter, Medication, Procedure } from "./prisma-clients.ts";
-import type { ShardTx } from "./shard-transaction.ts";
 
 export type EncounterWithRecords = Encounter & { diagnoses: Diagnosis[]; procedures: Procedure[]; medications: Medication[] };
 
@@ -22,34 +20,6 @@ export async function findEncounter(lab: LabDatabases, patientId: string, encoun
     where: { id: encounterId, patientId },
     include: { diagnoses: { orderBy: { recordedAt: "asc" } }, procedures: { orderBy: { performedAt: "asc" } }, medications: { orderBy: { prescribedAt: "asc" } } },
   });
-}
-
-export async function insertEncounter(tx: ShardTx, encounter: Omit<Encounter, "version">): Promise<Encounter> {
-  return tx.encounter.create({ data: { ...encounter, version: 1 } });
-}
-
-export async function closeEncounter(tx: ShardTx, encounterId: string, expectedVersion: number, endedAt: Date): Promise<{ before: Encounter; after: Encounter }> {
-  const before = await tx.encounter.findUnique({ where: { id: encounterId } });
-  if (!before) throw new LabError("not_found", `encounter ${encounterId} does not exist`, { field: "encounterId" });
-  if (before.status === "closed") throw new LabError("conflict", `encounter ${encounterId} is already closed`, { field: "status" });
-  const { count } = await tx.encounter.updateMany({
-    where: { id: encounterId, version: expectedVersion },
-    data: { status: "closed", endedAt, updatedAt: endedAt, version: { increment: 1 } },
-  });
-  if (count === 0) throw new LabError("conflict", `encounter ${encounterId} is at version ${before.version}, not ${expectedVersion}`, { field: "version" });
-  return { before, after: await tx.encounter.findUniqueOrThrow({ where: { id: encounterId } }) };
-}
-
-export async function insertDiagnosis(tx: ShardTx, row: Omit<Diagnosis, "version">): Promise<Diagnosis> {
-  return tx.diagnosis.create({ data: { ...row, version: 1 } });
-}
-
-export async function insertProcedure(tx: ShardTx, row: Omit<Procedure, "version">): Promise<Procedure> {
-  return tx.procedure.create({ data: { ...row, version: 1 } });
-}
-
-export async function insertMedication(tx: ShardTx, row: Omit<Medication, "version">): Promise<Medication> {
-  return tx.medication.create({ data: { ...row, version: 1 } });
 }
 
 /** One patient's encounters, newest last, from the patient's shard. */

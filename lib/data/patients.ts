@@ -6,15 +6,10 @@ import type { LabDatabases } from "./lab-databases.ts";
 import type { Patient } from "./prisma-clients.ts";
 import type { ShardTx } from "./shard-transaction.ts";
 
-export type NewPatient = Omit<Patient, "version" | "updatedAt"> & { updatedAt?: Date };
 export type DemographicsChange = Partial<Pick<Patient, "givenName" | "familyName" | "addressLine" | "city" | "region" | "postalCode">>;
 
 export async function findPatient(lab: LabDatabases, patientId: string): Promise<Patient | null> {
   return lab.shardForPatient(patientId).reader.patient.findUnique({ where: { id: patientId } });
-}
-
-export async function insertPatient(tx: ShardTx, patient: NewPatient): Promise<Patient> {
-  return tx.patient.create({ data: { ...patient, version: 1, updatedAt: patient.updatedAt ?? patient.createdAt } });
 }
 
 /** Optimistic concurrency: the change applies only if the row is still at `expectedVersion`. */

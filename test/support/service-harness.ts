@@ -87,3 +87,9 @@ export async function fuzzRoute(
   );
   expect((await writesSoFar(lab)) - before, `${route.method} ${route.url}`).toBe(accepted);
 }
+
+/** Starts a service on a free loopback port and returns its base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+}
