@@ -100,13 +100,18 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
   it("lets only one of two concurrent moves of a bucket proceed", async () => {
     const bucket = 11;
     const from = t.lab.shardMap.assignment(bucket).shard;
-    const results = await Promise.allSettled([
-      moveBucket(t.lab, bucket, (from + 1) % 4, { actorId: "usr-a" }),
-      moveBucket(t.lab, bucket, (from + 2) % 4, { actorId: "usr-b" }),
-    ]);
-    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { status: 409 } });
+    let second: PromiseSettledResult<unknown> | undefined;
+    // The second move starts while the first is mid-copy, so the two overlap whatever the scheduling.
+    const first = await moveBucket(t.lab, bucket, (from + 1) % 4, {
+      actorId: "usr-a",
+      afterCopy: async () => {
+        [second] = await Promise.allSettled([moveBucket(t.lab, bucket, (from + 2) % 4, { actorId: "usr-b" })]);
+      },
+    });
+    expect(first.toShard).toBe((from + 1) % 4);
+    expect(second).toMatchObject({ status: "rejected", reason: { status: 409, field: "bucket" } });
     const owner = t.lab.shardMap.assignment(bucket).shard;
+    expect(owner).toBe((from + 1) % 4);
     const holders = await Promise.all(t.lab.shards.map((s) => s.prisma.patient.count({ where: { bucket } })));
     expect(holders.filter((n, shard) => n > 0 && shard !== owner)).toEqual([]);
   });
@@ -130,7 +135,8 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
     expect((await readAllPatients(facilityId)).sort()).toEqual(idsBefore.filter((id) => bucketOf(id) !== bucket));
     await expect(inPatientShard(t.lab, String(patients[0]!.id), async () => undefined)).rejects.toMatchObject({ status: 503 });
 
-    const report = await moveBucket(t.lab, bucket, to, { actorId: "usr-admin" });
+    await expect(moveBucket(t.lab, bucket, to, { actorId: "usr-admin" })).rejects.toMatchObject({ status: 409, field: "bucket" });
+    const report = await moveBucket(t.lab, bucket, to, { actorId: "usr-admin", resume: true });
     expect(report.patients).toBe(patients.length);
     expect((await readAllPatients(facilityId)).sort()).toEqual(idsBefore);
     expect(await t.lab.shards[from]!.prisma.patient.count({ where: { bucket } })).toBe(0);

@@ -7,7 +7,7 @@
 //   5. the target lifts its fence, the map flips (compare-and-set), and the source's rows are deleted
 //      (the source keeps its fence: it no longer owns the bucket).
 // A copy that does not verify is removed and the bucket returns to its source. An interrupted move leaves
-// the bucket "moving": running the move again resumes it. The shard's audit chain stays put (it is that
+// the bucket "moving": running the move again with `resume` finishes it. The shard's audit chain stays put (it is that
 // shard's log); unpublished outbox events travel with their patients so the relay still sends them.
 import { createHash, randomUUID } from "node:crypto";
 import { LabError } from "../errors/index.ts";
@@ -18,6 +18,8 @@ import { PATIENT_ROOTED_TABLES, type TableSpec, tableOf } from "./tables.ts";
 
 export interface MoveBucketOptions {
   actorId: string;
+  /** Take over a bucket left "moving" by a move that died. Without it a moving bucket is a 409. */
+  resume?: boolean;
   now?: () => Date;
   /** Runs after the copy commits and before verification: lets a test corrupt the copy. */
   afterCopy?: (target: SqlDatabase, patientIds: string[]) => Promise<void>;
@@ -123,7 +125,10 @@ export async function moveBucket(lab: LabDatabases, bucket: number, toShard: num
   const target = lab.shards[toShard]!.sql;
   const reason = `bucket ${bucket} moving from shard ${fromShard} to shard ${toShard}`;
 
-  // A bucket left "moving" by an interrupted move is resumed from its current version.
+  // A move in progress is not taken over by accident; one that died is resumed when asked to.
+  if (current.state === "moving" && !options.resume) {
+    throw new LabError("conflict", `bucket ${bucket} is being moved; if that move was interrupted, run it again with resume`, { field: "bucket" });
+  }
   const version = await setBucket(lab, bucket, current.version, fromShard, "moving", now());
   await setFence(source, bucket, true, reason, now());
   await setFence(target, bucket, true, reason, now());
