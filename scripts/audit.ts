@@ -3,10 +3,11 @@
 //                                 prunes entries older than that behind signed checkpoints (retention)
 // A broken chain exits 1 naming the shard, the entry and what is wrong; bad arguments exit 2.
 import { parseArgs } from "node:util";
+import { auditLogsOf } from "../lib/audit/audit-logs.ts";
 import { pruneAuditLog } from "../lib/audit/prune-audit.ts";
 import { verifyAuditChain } from "../lib/audit/verify-chain.ts";
 import { loadConfig } from "../lib/config/index.ts";
-import { type ShardHandle, openLabDatabases } from "../lib/data/lab-databases.ts";
+import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { runCommand } from "./cli.ts";
 
@@ -34,7 +35,7 @@ runCommand(`audit:${verb ?? "?"}`, async () => {
   const config = loadConfig();
   const lab = await openLabDatabases(config);
   try {
-    const chains: ShardHandle[] = [...lab.shards, { index: -1, label: "control", sql: lab.control.sql, prisma: lab.control.prisma, reader: lab.control.prisma }];
+    const chains = auditLogsOf(lab);
     if (verb === "prune") {
       const olderThan = new Date(Date.now() - olderThanMs);
       for (const chain of chains) {

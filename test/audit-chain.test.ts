@@ -31,7 +31,7 @@ function facts(i: number, overrides: Partial<AuditFacts> = {}): AuditFacts {
 }
 
 async function writeEntries(shard: ShardHandle, from: number, count: number) {
-  for (let i = from; i < from + count; i++) await shard.prisma.$transaction((tx) => recordAudit(tx, facts(i)));
+  for (let i = from; i < from + count; i++) await shard.sql.transaction((tx) => recordAudit(tx, facts(i)));
 }
 
 describe.each(BACKENDS)("audit chain on %s", (backend) => {

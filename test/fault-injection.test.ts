@@ -4,6 +4,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
+import { controlAuditLog } from "../lib/audit/audit-logs.ts";
 import { verifyAuditChain } from "../lib/audit/verify-chain.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
@@ -70,7 +71,7 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
       ["fault.switch-on", "usr-instructor"],
       ["fault.switch-off", "usr-sre"],
     ]);
-    expect((await verifyAuditChain({ index: -1, label: "control", sql: t.lab.control.sql, prisma: t.lab.control.prisma, reader: t.lab.control.prisma }, SECRET)).ok).toBe(true);
+    expect((await verifyAuditChain(controlAuditLog(t.lab), SECRET)).ok).toBe(true);
     expect(await t.lab.control.prisma.annotation.count({ where: { kind: "fault" } })).toBe(2);
   });
 

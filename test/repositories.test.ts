@@ -1,11 +1,12 @@
 // The repositories on a generated lab, on SQLite and on PostgreSQL: routing by patient id, cross-shard
 // pages equal to one global ordered read, optimistic concurrency, and all-or-nothing shard transactions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listClaimsByStatus, listClaimsForPatient } from "../lib/data/claims.ts";
+import { findClaim, listClaimsByStatus, listClaimsForPatient } from "../lib/data/claims.ts";
 import type { Page, PageRequest } from "../lib/data/cross-shard-page.ts";
 import { findEncounter, listEncountersByFacility, listEncountersForPatient, listEncountersInRange } from "../lib/data/encounters.ts";
 import { findPatient, findPatientByToken, listPatientsByFacility, updatePatientDemographics } from "../lib/data/patients.ts";
 import { listFacilities } from "../lib/data/reference-data.ts";
+import { insertRow } from "../lib/data/rows.ts";
 import { inPatientShard } from "../lib/data/shard-transaction.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
@@ -41,6 +42,24 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
     const someone = all[2]![0]!;
     expect((await findPatient(t.lab, someone))?.id).toBe(someone);
     expect(await findPatient(t.lab, "pat-does-not-exist")).toBeNull();
+  });
+
+  it("reads patients, encounters with their records and claims with their lines through raw SQL exactly as Prisma does", async () => {
+    const claims = (await Promise.all(t.lab.shards.map((s) => s.prisma.claim.findMany({ take: 5, include: { lines: { orderBy: { lineNumber: "asc" } } } })))).flat();
+    expect(claims.length).toBeGreaterThan(4);
+    for (const claim of claims) {
+      const shard = t.lab.shardForPatient(claim.patientId).prisma;
+      expect(await findPatient(t.lab, claim.patientId)).toEqual(await shard.patient.findUnique({ where: { id: claim.patientId } }));
+      expect(await findClaim(t.lab, claim.patientId, claim.id)).toEqual(claim);
+      const encounter = await shard.encounter.findUnique({
+        where: { id: claim.encounterId },
+        include: { diagnoses: { orderBy: { recordedAt: "asc" } }, procedures: { orderBy: { performedAt: "asc" } }, medications: { orderBy: { prescribedAt: "asc" } } },
+      });
+      expect(await findEncounter(t.lab, claim.patientId, claim.encounterId)).toEqual(encounter);
+      expect(encounter!.diagnoses.length + encounter!.procedures.length).toBeGreaterThan(0);
+      expect(await findClaim(t.lab, "pat-someone-else", claim.id)).toBeNull();
+      expect(await findEncounter(t.lab, "pat-someone-else", claim.encounterId)).toBeNull();
+    }
   });
 
   it("pages patients of a facility across shards exactly as one ordered read would", async () => {
@@ -114,8 +133,8 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
     await expect(
       inPatientShard(t.lab, p!.id, async (tx) => {
         await updatePatientDemographics(tx, p!.id, p!.version, { familyName: "Halfwritten" }, new Date());
-        await tx.entityHistory.create({
-          data: { id: "his-partial", patientId: p!.id, entityType: "Patient", entityId: p!.id, version: 2, operation: "update", before: "{}", after: "{}", actorId: "test", requestId: null, changedAt: new Date() },
+        await insertRow(tx, "EntityHistory", {
+          id: "his-partial", patientId: p!.id, entityType: "Patient", entityId: p!.id, version: 2, operation: "update", before: "{}", after: "{}", actorId: "test", requestId: null, changedAt: new Date(),
         });
         throw failure;
       }),

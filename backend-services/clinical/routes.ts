@@ -1,6 +1,6 @@
 // The clinical service's HTTP surface. Each handler parses, authenticates, calls one lib/ function, answers.
 import type { FastifyInstance } from "fastify";
-import type { TokenKey } from "../../lib/auth/tokens.ts";
+import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import { readEncounter, readPatient, listPatientEncounters, searchPatients } from "../../lib/clinical/clinical-reads.ts";
 import {
   EncounterParams,
@@ -21,8 +21,8 @@ import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProc
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import { authenticate, commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
 
-export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokenKey: TokenKey): void {
-  const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokenKey);
+export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokens: TokenVerifier): void {
+  const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokens);
 
   app.post("/patients", async (request, reply) => {
     const actor = await actorOf(request);

@@ -1,6 +1,6 @@
 // Builds the clinical service on a lab's databases (the entry point and the tests both use it).
 import type { FastifyInstance } from "fastify";
-import type { TokenKey } from "../../lib/auth/tokens.ts";
+import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import { FaultSwitch } from "../../lib/faults/fault-switch.ts";
 import { installFaults } from "../common/fault-hooks.ts";
@@ -8,8 +8,9 @@ import { createLabServer, databasesAnswer } from "../common/lab-server.ts";
 import { clinicalRoutes } from "./routes.ts";
 
 export function buildClinicalServer(lab: LabDatabases, tokenKey: TokenKey, logLevel = "info"): FastifyInstance {
+  const tokens = createTokenVerifier(tokenKey);
   const app = createLabServer({ name: "clinical", logLevel, ready: databasesAnswer(lab) });
-  installFaults(app, new FaultSwitch("clinical", lab), tokenKey, () => lab.shardMap);
-  clinicalRoutes(app, lab, tokenKey);
+  installFaults(app, new FaultSwitch("clinical", lab), tokens, () => lab.shardMap);
+  clinicalRoutes(app, lab, tokens);
   return app;
 }

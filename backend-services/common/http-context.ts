@@ -1,10 +1,10 @@
 // Per-request facts every lab service needs: who is calling (a verified token), the request id, the W3C
 // trace context, the If-Match version and the Idempotency-Key, each parsed strictly.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomFillSync, randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Actor } from "../../lib/auth/roles.ts";
-import { type TokenKey, verifyLabToken } from "../../lib/auth/tokens.ts";
+import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { CommandReply, RequestContext } from "../../lib/commands/run-patient-command.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { InputError } from "./problem.ts";
@@ -26,12 +26,25 @@ export interface TraceContext {
   parentSpanId: string | null;
 }
 
+// Trace and span ids come from a pooled random buffer: one randomBytes call per id cost more than the
+// rest of the trace handling together.
+const randomPool = Buffer.alloc(4096);
+let randomOffset = randomPool.length;
+function randomHex(bytes: number): string {
+  if (randomOffset + bytes > randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  randomOffset += bytes;
+  return randomPool.toString("hex", randomOffset - bytes, randomOffset);
+}
+
 /** Continues the caller's W3C trace when its traceparent is valid, else starts a new trace. */
 export function traceFrom(header: string | string[] | undefined): TraceContext {
   const m = typeof header === "string" ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
   const valid = m && !/^0+$/.test(m[1]!) && !/^0+$/.test(m[2]!);
-  const traceId = valid ? m[1]! : randomBytes(16).toString("hex");
-  const spanId = randomBytes(8).toString("hex");
+  const traceId = valid ? m[1]! : randomHex(16);
+  const spanId = randomHex(8);
   const flags = valid ? m[3]! : "01";
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}`, parentSpanId: valid ? m[2]! : null };
 }
@@ -42,12 +55,12 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: strin
   return parsed.data;
 }
 
-export async function authenticate(request: FastifyRequest, key: TokenKey): Promise<Actor> {
+export async function authenticate(request: FastifyRequest, tokens: TokenVerifier): Promise<Actor> {
   const header = request.headers.authorization;
   if (!header) throw new LabError("unauthenticated", "send an Authorization: Bearer <token> header", { field: "authorization" });
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new LabError("unauthenticated", "the Authorization header must be 'Bearer <token>'", { field: "authorization" });
-  return verifyLabToken(key, m[1]!);
+  return tokens.verify(m[1]!);
 }
 
 /** If-Match: the version the caller last saw ("3", "W/\"3\"" or 3); required on updates. */

@@ -6,7 +6,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { Actor } from "../../lib/auth/roles.ts";
-import type { TokenKey } from "../../lib/auth/tokens.ts";
+import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { authenticate } from "../common/http-context.ts";
@@ -37,6 +37,7 @@ declare module "fastify" {
 }
 
 export async function buildGatewayServer(options: GatewayOptions): Promise<FastifyInstance> {
+  const tokens = createTokenVerifier(options.tokenKey);
   const pools = createUpstreamPools(options.upstreams, options.timeoutMs);
   const app = createLabServer({
     name: "gateway",
@@ -68,7 +69,7 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
       throw new LabError("rate_limited", `too many requests without a valid token from this address; retry in ${wait} s`);
     }
     try {
-      request.actor = await authenticate(request, options.tokenKey);
+      request.actor = await authenticate(request, tokens);
     } catch (err) {
       failedAuth.fail(request.ip);
       throw err;

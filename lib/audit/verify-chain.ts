@@ -2,7 +2,7 @@
 // hash before it, each hash recomputed from the entry, the first entry anchored on the genesis hash or on a
 // validly signed pruning checkpoint, and (when the range runs to the end) the head matching the last entry,
 // so a truncated tail is caught too.
-import type { ShardHandle } from "../data/lab-databases.ts";
+import type { AuditLog } from "./audit-logs.ts";
 import { GENESIS_HASH, type AuditRecord, entryHash } from "./audit-chain.ts";
 import { checkpointSignatureValid } from "./checkpoint-signature.ts";
 
@@ -19,7 +19,7 @@ export interface ChainVerification {
 
 const BATCH = 2000;
 
-export async function verifyAuditChain(shard: ShardHandle, secret: string, range: { from?: bigint; to?: bigint } = {}): Promise<ChainVerification> {
+export async function verifyAuditChain(shard: AuditLog, secret: string, range: { from?: bigint; to?: bigint } = {}): Promise<ChainVerification> {
   const db = shard.prisma;
   const result: ChainVerification = { shard: shard.index, ok: true, checked: 0, fromSequence: null, toSequence: null };
   const fail = (kind: ChainProblem, sequence: bigint, detail: string) => ({ ...result, ok: false, problem: { kind, sequence, detail } });

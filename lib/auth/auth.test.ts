@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACTIONS, authorize, grantFor } from "./policy.ts";
 import { ROLES, type Actor, type Role } from "./roles.ts";
-import { issueLabToken, labSigningKey, verifyLabToken } from "./tokens.ts";
+import { createTokenVerifier, issueLabToken, labSigningKey, verifyLabToken } from "./tokens.ts";
 
 const actors: Record<Role, Actor> = {
   patient: { userId: "usr-patient", role: "patient", facilityId: null, patientId: "pat-me" },
@@ -72,5 +72,37 @@ describe("lab tokens", () => {
     const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, "base64url").toString()), role: "admin" })).toString("base64url");
     await expect(verifyLabToken(key, `${h}.${forged}.${s}`)).rejects.toMatchObject({ status: 401 });
     await expect(verifyLabToken(key, "not-a-jwt")).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("a verifier remembers a good token until its expiry, then refuses it as expired", async () => {
+    let nowMs = Date.parse("2026-01-01T00:00:00Z");
+    const tokens = createTokenVerifier(key, { clock: () => nowMs });
+    const token = await issueLabToken(key, actors.clinician, { ttlSeconds: 60, now: new Date(nowMs) });
+    expect(await tokens.verify(token)).toEqual(actors.clinician);
+    nowMs += 30_000;
+    expect(await tokens.verify(token)).toEqual(actors.clinician);
+    nowMs += 31_000;
+    await expect(tokens.verify(token)).rejects.toMatchObject({ status: 401, message: "the token has expired" });
+  });
+
+  it("a verifier never remembers a bad token, and forgets the oldest tokens beyond its bound", async () => {
+    let signatureChecks = 0;
+    // A key function is called once per signature check: it counts the verifications the cache did not save.
+    const tokens = createTokenVerifier(async () => (signatureChecks++, key), { maxTokens: 2 });
+    await expect(tokens.verify("not-a-jwt.x.y")).rejects.toMatchObject({ status: 401 });
+    const [a, b, c] = await Promise.all([actors.sre, actors.patient, actors.admin].map((actor) => issueLabToken(key, actor)));
+    for (const t of [a!, b!, a!, b!]) await tokens.verify(t);
+    expect(signatureChecks).toBe(2);
+    await tokens.verify(c!); // evicts a
+    await tokens.verify(b!);
+    expect(signatureChecks).toBe(3);
+    expect(await tokens.verify(a!)).toEqual(actors.sre);
+    expect(signatureChecks).toBe(4);
+  });
+
+  it("refuses a token without an expiry", async () => {
+    const { SignJWT } = await import("jose");
+    const forever = await new SignJWT({ role: "sre" }).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("pim-sre-lab").setAudience("pim-sre-lab-api").sign(key);
+    await expect(verifyLabToken(key, forever)).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -5,6 +5,7 @@ import { type CommandOutcome, type CommandReply, type RequestContext, runPatient
 import { type ClaimWithLines } from "../data/claims.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Claim } from "../data/prisma-clients.ts";
+import { insertRow, selectRow, selectRows, updateVersionedRow } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
 import { loadPatientFor, requireVersion } from "../clinical/patient-access.ts";
@@ -15,21 +16,21 @@ import type { AdjudicateClaimInput, CreateClaimInput, DenyClaimInput } from "./c
 export async function createClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, input: CreateClaimInput, fault?: WriteFault): Promise<CommandReply<ClaimWithLines>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "claim.create", patientId);
-    const encounter = await tx.encounter.findFirst({ where: { id: input.encounterId, patientId }, include: { procedures: { orderBy: { performedAt: "asc" } } } });
+    const encounter = await selectRow(tx, "Encounter", { id: input.encounterId, patientId });
     if (!encounter) throw new LabError("not_found", `encounter ${input.encounterId} does not exist for this patient`, { field: "encounterId" });
     if (encounter.status !== "closed") throw new LabError("conflict", "claims are made from closed encounters", { field: "encounterId" });
-    if (await tx.claim.findFirst({ where: { encounterId: encounter.id, status: { not: "denied" } } })) {
-      throw new LabError("conflict", `encounter ${encounter.id} already has an open or settled claim`, { field: "encounterId" });
-    }
-    if (encounter.procedures.length === 0) throw new LabError("unprocessable", "the encounter has no procedures to bill", { field: "encounterId" });
+    const open = await tx.query(`SELECT 1 AS "open" FROM "claims" WHERE "encounterId" = ? AND "status" <> 'denied' LIMIT 1`, [encounter.id]);
+    if (open.length > 0) throw new LabError("conflict", `encounter ${encounter.id} already has an open or settled claim`, { field: "encounterId" });
+    const procedures = await selectRows(tx, "Procedure", { encounterId: encounter.id, patientId }, ["performedAt", "id"]);
+    if (procedures.length === 0) throw new LabError("unprocessable", "the encounter has no procedures to bill", { field: "encounterId" });
     const claimId = `clm-${randomUUID()}`;
-    const lines = encounter.procedures.map((p, i) => {
+    const lines = procedures.map((p, i) => {
       const price = PROCEDURE_BY_CODE.get(p.code);
       if (!price) throw new LabError("unprocessable", `procedure code ${p.code} has no price in the lab's fee schedule`, { field: "encounterId" });
-      return { id: `cl-${randomUUID()}`, patientId, lineNumber: i + 1, code: p.code, description: p.description, units: 1, unitPriceCents: price.priceCents, amountCents: price.priceCents };
+      return { id: `cl-${randomUUID()}`, claimId, patientId, lineNumber: i + 1, code: p.code, description: p.description, units: 1, unitPriceCents: price.priceCents, amountCents: price.priceCents };
     });
-    const claim = await tx.claim.create({
-      data: {
+    const claim: ClaimWithLines = {
+      ...(await insertRow(tx, "Claim", {
         id: claimId,
         patientId,
         encounterId: encounter.id,
@@ -46,10 +47,10 @@ export async function createClaim(lab: LabDatabases, ctx: RequestContext, patien
         version: 1,
         createdAt: ctx.now,
         updatedAt: ctx.now,
-        lines: { create: lines },
-      },
-      include: { lines: { orderBy: { lineNumber: "asc" } } },
-    });
+      })),
+      lines: [],
+    };
+    for (const line of lines) claim.lines.push(await insertRow(tx, "ClaimLine", line));
     return {
       status: 201,
       result: claim,
@@ -94,11 +95,12 @@ async function transition(
 ): Promise<CommandReply<Claim>> {
   return runPatientCommand(lab, patientId, ctx, { request, fault }, async (tx: ShardTx): Promise<CommandOutcome<Claim>> => {
     await loadPatientFor(tx, ctx.actor, t.action, patientId);
-    const before = await tx.claim.findFirst({ where: { id: claimId, patientId } });
+    const before = await selectRow(tx, "Claim", { id: claimId, patientId });
     if (!before) throw new LabError("not_found", `claim ${claimId} does not exist for this patient`, { field: "claimId" });
     requireVersion("claim", claimId, before.version, expectedVersion);
     if (!t.from.includes(before.status)) throw new LabError("conflict", `a ${before.status} claim cannot become ${t.to}`, { field: "status" });
-    const after = await tx.claim.update({ where: { id: claimId }, data: { ...t.change(before, ctx), status: t.to, updatedAt: ctx.now, version: { increment: 1 } } });
+    const after = await updateVersionedRow(tx, "Claim", before, { ...t.change(before, ctx), status: t.to, updatedAt: ctx.now });
+    if (!after) throw new LabError("conflict", `claim ${claimId} changed meanwhile`, { field: "If-Match" });
     return {
       status: 200,
       result: after,

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Encounter } from "../data/prisma-clients.ts";
+import { insertRow, selectRow, updateVersionedRow } from "../data/rows.ts";
 import { grantFor } from "../auth/policy.ts";
 import { LabError } from "../errors/index.ts";
 import type { OpenEncounterInput } from "./contracts.ts";
@@ -18,8 +19,7 @@ export async function openEncounter(lab: LabDatabases, ctx: RequestContext, pati
     if (!provider || provider.facilityId !== input.facilityId) {
       throw new LabError("unprocessable", `provider ${input.providerId} does not work at facility ${input.facilityId}`, { field: "providerId" });
     }
-    const encounter = await tx.encounter.create({
-      data: {
+    const encounter = await insertRow(tx, "Encounter", {
         id: `enc-${randomUUID()}`,
         patientId,
         facilityId: input.facilityId,
@@ -33,7 +33,6 @@ export async function openEncounter(lab: LabDatabases, ctx: RequestContext, pati
         version: 1,
         createdAt: ctx.now,
         updatedAt: ctx.now,
-      },
     });
     return {
       status: 201,
@@ -64,11 +63,12 @@ export async function closeEncounter(
 ): Promise<CommandReply<Encounter>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, expectedVersion }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.close", patientId);
-    const before = await tx.encounter.findFirst({ where: { id: encounterId, patientId } });
+    const before = await selectRow(tx, "Encounter", { id: encounterId, patientId });
     if (!before) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });
     requireVersion("encounter", encounterId, before.version, expectedVersion);
     if (before.status !== "open") throw new LabError("conflict", `encounter ${encounterId} is already ${before.status}`, { field: "status" });
-    const after = await tx.encounter.update({ where: { id: encounterId }, data: { status: "closed", endedAt: ctx.now, updatedAt: ctx.now, version: { increment: 1 } } });
+    const after = await updateVersionedRow(tx, "Encounter", before, { status: "closed", endedAt: ctx.now, updatedAt: ctx.now });
+    if (!after) throw new LabError("conflict", `encounter ${encounterId} changed meanwhile`, { field: "If-Match" });
     return {
       status: 200,
       result: after,

@@ -4,6 +4,7 @@
 import { type Action, type View, authorize, grantFor } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { Patient } from "../data/prisma-clients.ts";
+import { selectRow } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
 
@@ -31,7 +32,7 @@ export function admitToPatient(actor: Actor, action: Action, patientId: string, 
 
 export async function loadPatientFor(tx: ShardTx, actor: Actor, action: Action, patientId: string): Promise<Patient> {
   gatePatientAction(actor, action, patientId);
-  const patient = await tx.patient.findUnique({ where: { id: patientId } });
+  const patient = await selectRow(tx, "Patient", { id: patientId });
   admitToPatient(actor, action, patientId, patient);
   return patient!;
 }

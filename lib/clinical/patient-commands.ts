@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Patient } from "../data/prisma-clients.ts";
+import { insertRow, updateVersionedRow } from "../data/rows.ts";
 import { findPatientByToken } from "../data/patients.ts";
 import { bucketOf } from "../data/shard-map.ts";
 import { LabError } from "../errors/index.ts";
@@ -31,8 +32,7 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
   const holder = await findPatientByToken(lab, "mrnToken", mrnToken);
   if (holder && holder.id !== patientId) throw new LabError("conflict", "a patient with this MRN is already registered", { field: "mrn" });
   return runPatientCommand(lab, patientId, ctx, { request: input, fault }, async (tx) => {
-    const patient = await tx.patient.create({
-      data: {
+    const patient = await insertRow(tx, "Patient", {
         id: patientId,
         bucket: bucketOf(patientId),
         facilityId: input.facilityId,
@@ -51,7 +51,6 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
         version: 1,
         createdAt: ctx.now,
         updatedAt: ctx.now,
-      },
     });
     return {
       status: 201,
@@ -83,7 +82,8 @@ export async function updateDemographics(
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, expectedVersion, change }, fault }, async (tx) => {
     const before = await loadPatientFor(tx, ctx.actor, "patient.update", patientId);
     requireVersion("patient", patientId, before.version, expectedVersion);
-    const after = await tx.patient.update({ where: { id: patientId }, data: { ...change, version: { increment: 1 }, updatedAt: ctx.now } });
+    const after = await updateVersionedRow(tx, "Patient", before, { ...change, updatedAt: ctx.now });
+    if (!after) throw new LabError("conflict", `patient ${patientId} changed meanwhile`, { field: "If-Match" });
     return {
       status: 200,
       result: after,

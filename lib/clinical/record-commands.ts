@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { type CommandOutcome, type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Diagnosis, Encounter, Medication, Procedure } from "../data/prisma-clients.ts";
+import { insertRow, selectRow, updateVersionedRow } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
 import type { Action } from "../auth/policy.ts";
@@ -12,7 +13,7 @@ import { loadPatientFor, requireVersion } from "./patient-access.ts";
 
 async function openEncounterFor(tx: ShardTx, ctx: RequestContext, action: Action, patientId: string, encounterId: string): Promise<Encounter> {
   await loadPatientFor(tx, ctx.actor, action, patientId);
-  const encounter = await tx.encounter.findFirst({ where: { id: encounterId, patientId } });
+  const encounter = await selectRow(tx, "Encounter", { id: encounterId, patientId });
   if (!encounter) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });
   if (encounter.status !== "open") throw new LabError("conflict", `encounter ${encounterId} is ${encounter.status}; records go on open encounters`, { field: "encounterId" });
   return encounter;
@@ -38,8 +39,8 @@ function created<R extends { id: string; version: number }>(
 export async function recordDiagnosis(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordDiagnosisInput, fault?: WriteFault): Promise<CommandReply<Diagnosis>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "diagnosis.record", patientId, encounterId);
-    const row = await tx.diagnosis.create({
-      data: { id: `dx-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, recordedAt: ctx.now, version: 1 },
+    const row = await insertRow(tx, "Diagnosis", {
+      id: `dx-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, recordedAt: ctx.now, version: 1,
     });
     return created("Diagnosis", row, patientId, "diagnosis.record", "DiagnosisRecorded", { diagnosisId: row.id, encounterId, patientId, code: row.code, recordedAt: row.recordedAt });
   });
@@ -48,8 +49,8 @@ export async function recordDiagnosis(lab: LabDatabases, ctx: RequestContext, pa
 export async function recordProcedure(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordProcedureInput, fault?: WriteFault): Promise<CommandReply<Procedure>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "procedure.record", patientId, encounterId);
-    const row = await tx.procedure.create({
-      data: { id: `px-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, performedAt: ctx.now, version: 1 },
+    const row = await insertRow(tx, "Procedure", {
+      id: `px-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, performedAt: ctx.now, version: 1,
     });
     return created("Procedure", row, patientId, "procedure.record", "ProcedureRecorded", { procedureId: row.id, encounterId, patientId, code: row.code, performedAt: row.performedAt });
   });
@@ -58,18 +59,19 @@ export async function recordProcedure(lab: LabDatabases, ctx: RequestContext, pa
 export async function prescribeMedication(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: PrescribeMedicationInput, fault?: WriteFault): Promise<CommandReply<Medication>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "medication.prescribe", patientId, encounterId);
-    const row = await tx.medication.create({
-      data: {
-        id: `med-${randomUUID()}`,
-        patientId,
-        encounterId,
-        providerId: encounter.providerId,
-        ...input,
-        status: "active",
-        prescribedAt: ctx.now,
-        discontinuedAt: null,
-        version: 1,
-      },
+    const row = await insertRow(tx, "Medication", {
+      id: `med-${randomUUID()}`,
+      patientId,
+      encounterId,
+      providerId: encounter.providerId,
+      code: input.code,
+      name: input.name,
+      dose: input.dose,
+      frequency: input.frequency,
+      status: "active",
+      prescribedAt: ctx.now,
+      discontinuedAt: null,
+      version: 1,
     });
     return created("Medication", row, patientId, "medication.prescribe", "MedicationPrescribed", { medicationId: row.id, encounterId, patientId, code: row.code, prescribedAt: row.prescribedAt });
   });
@@ -85,11 +87,12 @@ export async function discontinueMedication(
 ): Promise<CommandReply<Medication>> {
   return runPatientCommand(lab, patientId, ctx, { request: { patientId, medicationId, expectedVersion }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "medication.discontinue", patientId);
-    const before = await tx.medication.findFirst({ where: { id: medicationId, patientId } });
+    const before = await selectRow(tx, "Medication", { id: medicationId, patientId });
     if (!before) throw new LabError("not_found", `medication ${medicationId} does not exist for this patient`, { field: "medicationId" });
     requireVersion("medication", medicationId, before.version, expectedVersion);
     if (before.status !== "active") throw new LabError("conflict", `medication ${medicationId} is already ${before.status}`, { field: "status" });
-    const after = await tx.medication.update({ where: { id: medicationId }, data: { status: "discontinued", discontinuedAt: ctx.now, version: { increment: 1 } } });
+    const after = await updateVersionedRow(tx, "Medication", before, { status: "discontinued", discontinuedAt: ctx.now });
+    if (!after) throw new LabError("conflict", `medication ${medicationId} changed meanwhile`, { field: "If-Match" });
     return {
       status: 200,
       result: after,

@@ -6,6 +6,7 @@ import { appendAuditEntry, claimChainHead } from "../audit/audit-chain.ts";
 import { canonicalJson } from "../audit/canonical-json.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
+import { insertRow, selectRow } from "../data/rows.ts";
 import { type ShardTx, inPatientShard } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
 import { type DomainEvent, appendOutboxEvents } from "../events/outbox.ts";
@@ -68,7 +69,7 @@ export async function runPatientCommand<R>(
   const requestHash = createHash("sha256").update(canonicalJson(options.request ?? null)).digest("hex");
   return inPatientShard(lab, patientId, async (tx, shard) => {
     if (ctx.idempotencyKey) {
-      const seen = await tx.idempotencyRecord.findUnique({ where: { actorId_key: { actorId: ctx.actor.userId, key: ctx.idempotencyKey } } });
+      const seen = await selectRow(tx, "IdempotencyRecord", { actorId: ctx.actor.userId, key: ctx.idempotencyKey });
       if (seen) {
         if (seen.requestHash !== requestHash) {
           throw new LabError("unprocessable", "this Idempotency-Key was already used with a different request", { field: "Idempotency-Key" });
@@ -81,20 +82,18 @@ export async function runPatientCommand<R>(
     injected(options.fault, "after-domain");
 
     for (const change of outcome.history) {
-      await tx.entityHistory.create({
-        data: {
-          id: `his-${randomUUID()}`,
-          patientId,
-          entityType: change.entityType,
-          entityId: change.entityId,
-          version: change.version,
-          operation: change.operation,
-          before: change.before === null ? null : canonicalJson(change.before),
-          after: change.after === null ? null : canonicalJson(change.after),
-          actorId: ctx.actor.userId,
-          requestId: ctx.requestId,
-          changedAt: ctx.now,
-        },
+      await insertRow(tx, "EntityHistory", {
+        id: `his-${randomUUID()}`,
+        patientId,
+        entityType: change.entityType,
+        entityId: change.entityId,
+        version: change.version,
+        operation: change.operation,
+        before: change.before === null ? null : canonicalJson(change.before),
+        after: change.after === null ? null : canonicalJson(change.after),
+        actorId: ctx.actor.userId,
+        requestId: ctx.requestId,
+        changedAt: ctx.now,
       });
     }
     injected(options.fault, "after-history");
@@ -120,16 +119,14 @@ export async function runPatientCommand<R>(
     // Stored as JSON text: Dates become ISO strings, exactly as the first answer went over the wire.
     const body = JSON.parse(JSON.stringify(outcome.result, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as R;
     if (ctx.idempotencyKey) {
-      await tx.idempotencyRecord.create({
-        data: {
-          actorId: ctx.actor.userId,
-          key: ctx.idempotencyKey,
-          patientId,
-          requestHash,
-          statusCode: outcome.status,
-          response: JSON.stringify(body),
-          createdAt: ctx.now,
-        },
+      await insertRow(tx, "IdempotencyRecord", {
+        actorId: ctx.actor.userId,
+        key: ctx.idempotencyKey,
+        patientId,
+        requestHash,
+        statusCode: outcome.status,
+        response: JSON.stringify(body),
+        createdAt: ctx.now,
       });
     }
     return { status: outcome.status, body, replayed: false };

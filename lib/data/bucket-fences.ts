@@ -3,13 +3,11 @@
 // flight or left behind by an interrupted move is never seen twice.
 import { LabError } from "../errors/index.ts";
 import type { ShardTx } from "./shard-transaction.ts";
+import type { SqlDatabase } from "./sql-database.ts";
 
-interface FenceReader {
-  bucketFence: { findMany(args: { select: { bucket: true } }): Promise<{ bucket: number }[]> };
-}
-
-export async function fencedBuckets(db: FenceReader): Promise<number[]> {
-  return (await db.bucketFence.findMany({ select: { bucket: true } })).map((f) => f.bucket);
+/** The buckets fenced on a shard (read on the shard's read connection). */
+export async function fencedBuckets(db: SqlDatabase): Promise<number[]> {
+  return (await db.query<{ bucket: number }>(`SELECT "bucket" FROM "bucket_fences"`)).map((f) => Number(f.bucket));
 }
 
 /** `where` for patients this shard owns. */
@@ -23,8 +21,8 @@ export const ownedByPatient = (fenced: number[]) => (fenced.length ? { patient: 
  * first in every write transaction: a bucket move fences under the same lock, so no write slips past it.
  */
 export async function lockShardForBucket(tx: ShardTx, bucket: number): Promise<void> {
-  await tx.auditChainHead.update({ where: { id: 1 }, data: { sequence: { increment: 0 } } });
-  if (await tx.bucketFence.findUnique({ where: { bucket } })) {
+  await tx.execute(`UPDATE "audit_chain_head" SET "sequence" = "sequence" WHERE "id" = 1`);
+  if ((await tx.query(`SELECT 1 AS "fenced" FROM "bucket_fences" WHERE "bucket" = ?`, [bucket])).length > 0) {
     throw new LabError("unavailable", `bucket ${bucket} is not served by this shard (it is moving or has moved); retry shortly`);
   }
 }

@@ -1,25 +1,35 @@
 // Claims with their lines, on the patient's shard; listed across shards by status or facility.
-import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageRequest, afterKeySql, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Claim, ClaimLine } from "./prisma-clients.ts";
+import { selectList } from "./tables.ts";
 
 export type ClaimWithLines = Claim & { lines: ClaimLine[] };
 
 const byCreated = (c: Claim) => ({ sort: c.createdAt.getTime(), id: c.id });
 
+// Single-patient reads: prepared raw SQL on the shard's read connection (ADR 0006).
+const SQL = {
+  claim: `SELECT ${selectList("Claim")} FROM "claims" WHERE "id" = ? AND "patientId" = ?`,
+  lines: `SELECT ${selectList("ClaimLine")} FROM "claim_lines" WHERE "claimId" = ? AND "patientId" = ? ORDER BY "lineNumber"`,
+  forPatient: (after: string) => `SELECT ${selectList("Claim")} FROM "claims" WHERE "patientId" = ? AND ${after} ORDER BY "createdAt", "id" LIMIT ?`,
+};
+
 export async function findClaim(lab: LabDatabases, patientId: string, claimId: string): Promise<ClaimWithLines | null> {
-  return lab.shardForPatient(patientId).reader.claim.findFirst({
-    where: { id: claimId, patientId },
-    include: { lines: { orderBy: { lineNumber: "asc" } } },
-  });
+  const db = lab.shardForPatient(patientId).readSql;
+  const [claim] = await db.query(SQL.claim, [claimId, patientId]);
+  if (!claim) return null;
+  return { ...(claim as Claim), lines: (await db.query(SQL.lines, [claimId, patientId])) as ClaimLine[] };
 }
 
 export async function listClaimsForPatient(lab: LabDatabases, patientId: string, page: PageRequest): Promise<Page<Claim>> {
   return scatterPage(
     [lab.shardForPatient(patientId)],
-    (shard, after, take) =>
-      shard.reader.claim.findMany({ where: { AND: [{ patientId }, afterKeyWhere("createdAt", after, true)] }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take }),
+    async (shard, after, take) => {
+      const cursor = afterKeySql("createdAt", after, true);
+      return (await shard.readSql.query(SQL.forPatient(cursor.sql), [patientId, ...cursor.params, take])) as Claim[];
+    },
     byCreated,
     page,
   );
@@ -31,7 +41,7 @@ export async function listClaimsByStatus(lab: LabDatabases, status: string, page
     lab.shards,
     async (shard, after, take) =>
       shard.reader.claim.findMany({
-        where: { AND: [{ status }, ownedByPatient(await fencedBuckets(shard.reader)), afterKeyWhere("createdAt", after, true)] },
+        where: { AND: [{ status }, ownedByPatient(await fencedBuckets(shard.readSql)), afterKeyWhere("createdAt", after, true)] },
         orderBy: [{ createdAt: "asc" }, { id: "asc" }],
         take,
       }),

@@ -70,12 +70,23 @@ export async function scatterPage<S, T>(
   return { items, nextCursor: merged.length > limit && last ? encodeCursor(keyOf(last)) : null };
 }
 
-/** The Prisma `where` for rows after a key on (sortField, id), for a Date or a scalar sort field. */
-export function afterKeyWhere(sortField: string, after: PageKey | null, sortIsDate: boolean): Record<string, unknown> {
-  if (!after) return {};
+function afterValue(after: PageKey, sortIsDate: boolean): SortValue | Date {
   if (sortIsDate && (typeof after.sort !== "number" || !Number.isFinite(new Date(after.sort).getTime()))) {
     throw new LabError("invalid", "cursor belongs to another list; start again without it", { field: "cursor" });
   }
-  const value = sortIsDate ? new Date(after.sort) : after.sort;
+  return sortIsDate ? new Date(after.sort) : after.sort;
+}
+
+/** The Prisma `where` for rows after a key on (sortField, id), for a Date or a scalar sort field. */
+export function afterKeyWhere(sortField: string, after: PageKey | null, sortIsDate: boolean): Record<string, unknown> {
+  if (!after) return {};
+  const value = afterValue(after, sortIsDate);
   return { OR: [{ [sortField]: { gt: value } }, { [sortField]: value, id: { gt: after.id } }] };
+}
+
+/** The same condition as SQL, for the raw read paths: ("sort", "id") after the key, or always true. */
+export function afterKeySql(sortColumn: string, after: PageKey | null, sortIsDate: boolean): { sql: string; params: unknown[] } {
+  if (!after) return { sql: "1 = 1", params: [] };
+  const value = afterValue(after, sortIsDate);
+  return { sql: `("${sortColumn}" > ? OR ("${sortColumn}" = ? AND "id" > ?))`, params: [value, value, after.id] };
 }

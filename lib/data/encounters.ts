@@ -1,8 +1,9 @@
 // Encounters and the clinical records made in them (diagnoses, procedures, medications).
-import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageRequest, afterKeySql, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases, ShardHandle } from "./lab-databases.ts";
 import type { Diagnosis, Encounter, Medication, Procedure } from "./prisma-clients.ts";
+import { selectList } from "./tables.ts";
 
 export type EncounterWithRecords = Encounter & { diagnoses: Diagnosis[]; procedures: Procedure[]; medications: Medication[] };
 
@@ -15,16 +16,40 @@ const byStart = (e: Encounter) => ({ sort: e.startedAt.getTime(), id: e.id });
 const startedWithin = (range: TimeRange) =>
   range.from || range.to ? { startedAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } } : {};
 
+// The single-patient reads are the API's hottest paths: prepared raw SQL on the shard's read connection
+// (ADR 0006). Lists across shards stay on Prisma.
+const SQL = {
+  encounter: `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "id" = ? AND "patientId" = ?`,
+  diagnoses: `SELECT ${selectList("Diagnosis")} FROM "diagnoses" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "recordedAt", "id"`,
+  procedures: `SELECT ${selectList("Procedure")} FROM "procedures" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "performedAt", "id"`,
+  medications: `SELECT ${selectList("Medication")} FROM "medications" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "prescribedAt", "id"`,
+  forPatient: (after: string) =>
+    `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "patientId" = ? AND ${after} ORDER BY "startedAt", "id" LIMIT ?`,
+};
+
 export async function findEncounter(lab: LabDatabases, patientId: string, encounterId: string): Promise<EncounterWithRecords | null> {
-  return lab.shardForPatient(patientId).reader.encounter.findFirst({
-    where: { id: encounterId, patientId },
-    include: { diagnoses: { orderBy: { recordedAt: "asc" } }, procedures: { orderBy: { performedAt: "asc" } }, medications: { orderBy: { prescribedAt: "asc" } } },
-  });
+  const db = lab.shardForPatient(patientId).readSql;
+  const [encounter] = await db.query(SQL.encounter, [encounterId, patientId]);
+  if (!encounter) return null;
+  const [diagnoses, procedures, medications] = await Promise.all([
+    db.query(SQL.diagnoses, [encounterId, patientId]),
+    db.query(SQL.procedures, [encounterId, patientId]),
+    db.query(SQL.medications, [encounterId, patientId]),
+  ]);
+  return { ...(encounter as Encounter), diagnoses: diagnoses as Diagnosis[], procedures: procedures as Procedure[], medications: medications as Medication[] };
 }
 
 /** One patient's encounters, newest last, from the patient's shard. */
 export async function listEncountersForPatient(lab: LabDatabases, patientId: string, page: PageRequest): Promise<Page<Encounter>> {
-  return scatterPage([lab.shardForPatient(patientId)], (shard, after, take) => encountersAfter(shard, { patientId }, after, take), byStart, page);
+  return scatterPage(
+    [lab.shardForPatient(patientId)],
+    async (shard, after, take) => {
+      const cursor = afterKeySql("startedAt", after, true);
+      return (await shard.readSql.query(SQL.forPatient(cursor.sql), [patientId, ...cursor.params, take])) as Encounter[];
+    },
+    byStart,
+    page,
+  );
 }
 
 /** Encounters at a facility within a time range, across every shard, by start time. */
@@ -39,7 +64,7 @@ export async function listEncountersInRange(lab: LabDatabases, range: TimeRange,
 
 async function encountersAfter(shard: ShardHandle, where: Record<string, unknown>, after: Parameters<typeof afterKeyWhere>[1], take: number) {
   return shard.reader.encounter.findMany({
-    where: { AND: [where, ownedByPatient(await fencedBuckets(shard.reader)), afterKeyWhere("startedAt", after, true)] },
+    where: { AND: [where, ownedByPatient(await fencedBuckets(shard.readSql)), afterKeyWhere("startedAt", after, true)] },
     orderBy: [{ startedAt: "asc" }, { id: "asc" }],
     take,
   });

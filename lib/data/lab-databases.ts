@@ -21,6 +21,11 @@ export interface ShardHandle {
    * on `prisma` while another request's transaction is open would see its uncommitted rows.
    */
   reader: LabPrisma;
+  /**
+   * The hot single-patient reads, as prepared raw SQL (ADR 0006). On SQLite its own connection, for the
+   * reason above; on PostgreSQL the pool of `sql`.
+   */
+  readSql: SqlDatabase;
 }
 
 export interface LabDatabases {
@@ -210,7 +215,12 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
   const control = { sql: controlSql, prisma: createPrismaClient(topology.control) };
   const closeAll = () =>
     Promise.all([
-      ...shards.flatMap((s) => [s.sql.close(), s.prisma.$disconnect(), ...(s.reader !== s.prisma ? [s.reader.$disconnect()] : [])]),
+      ...shards.flatMap((s) => [
+        s.sql.close(),
+        s.prisma.$disconnect(),
+        ...(s.reader !== s.prisma ? [s.reader.$disconnect()] : []),
+        ...(s.readSql !== s.sql ? [s.readSql.close()] : []),
+      ]),
       control.sql.close(),
       control.prisma.$disconnect(),
     ]).then(() => undefined);
@@ -219,7 +229,9 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
     for (const target of topology.shards) {
       const prisma = createPrismaClient(target);
       const reader = target.provider === "sqlite" ? createPrismaClient(target) : prisma; // pg: pooled connections already isolate
-      shards.push({ index: target.shard!, label: target.label, sql: openSql(target), prisma, reader });
+      const sql = openSql(target);
+      const readSql = target.provider === "sqlite" ? openSql(target) : sql;
+      shards.push({ index: target.shard!, label: target.label, sql, prisma, reader, readSql });
     }
     shardMap = await readShardMap(controlSql, config.shardCount);
   } catch (err) {

@@ -5,11 +5,16 @@ import { fencedBuckets, ownedPatients } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Patient } from "./prisma-clients.ts";
 import type { ShardTx } from "./shard-transaction.ts";
+import { selectRow, updateVersionedRow } from "./rows.ts";
+import { selectList } from "./tables.ts";
 
 export type DemographicsChange = Partial<Pick<Patient, "givenName" | "familyName" | "addressLine" | "city" | "region" | "postalCode">>;
 
+const PATIENT_BY_ID = `SELECT ${selectList("Patient")} FROM "patients" WHERE "id" = ?`;
+
 export async function findPatient(lab: LabDatabases, patientId: string): Promise<Patient | null> {
-  return lab.shardForPatient(patientId).reader.patient.findUnique({ where: { id: patientId } });
+  const [row] = await lab.shardForPatient(patientId).readSql.query(PATIENT_BY_ID, [patientId]);
+  return (row as Patient | undefined) ?? null;
 }
 
 /** Optimistic concurrency: the change applies only if the row is still at `expectedVersion`. */
@@ -20,16 +25,12 @@ export async function updatePatientDemographics(
   change: DemographicsChange,
   at: Date,
 ): Promise<{ before: Patient; after: Patient }> {
-  const before = await tx.patient.findUnique({ where: { id: patientId } });
+  const before = await selectRow(tx, "Patient", { id: patientId });
   if (!before) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
-  const { count } = await tx.patient.updateMany({
-    where: { id: patientId, version: expectedVersion },
-    data: { ...change, version: { increment: 1 }, updatedAt: at },
-  });
-  if (count === 0) {
+  const after = before.version === expectedVersion ? await updateVersionedRow(tx, "Patient", before, { ...change, updatedAt: at }) : null;
+  if (!after) {
     throw new LabError("conflict", `patient ${patientId} is at version ${before.version}, not ${expectedVersion}`, { field: "version" });
   }
-  const after = await tx.patient.findUniqueOrThrow({ where: { id: patientId } });
   return { before, after };
 }
 
@@ -44,7 +45,7 @@ export async function listPatientsByFacility(lab: LabDatabases, facilityId: stri
     lab.shards,
     async (shard, after, take) =>
       shard.reader.patient.findMany({
-        where: { facilityId, ...ownedPatients(await fencedBuckets(shard.reader)), ...(after ? { id: { gt: idCursor(after) } } : {}) },
+        where: { facilityId, ...ownedPatients(await fencedBuckets(shard.readSql)), ...(after ? { id: { gt: idCursor(after) } } : {}) },
         orderBy: { id: "asc" },
         take,
       }),
@@ -55,7 +56,14 @@ export async function listPatientsByFacility(lab: LabDatabases, facilityId: stri
 
 /** Finds a patient by a pseudonymous token (MRN or national id) on whichever shard holds it. */
 export async function findPatientByToken(lab: LabDatabases, field: "mrnToken" | "nationalIdToken", token: string): Promise<Patient | null> {
-  const found = await Promise.all(lab.shards.map(async (s) => s.reader.patient.findFirst({ where: { [field]: token, ...ownedPatients(await fencedBuckets(s.reader)) } })));
+  // Registration asks this of every shard for each new patient: raw SQL on the read connections.
+  const sql = `SELECT ${selectList("Patient")} FROM "patients" WHERE "${field}" = ?`;
+  const found = await Promise.all(
+    lab.shards.map(async (s) => {
+      const fenced = new Set(await fencedBuckets(s.readSql));
+      return ((await s.readSql.query(sql, [token])) as Patient[]).find((p) => !fenced.has(p.bucket)) ?? null;
+    }),
+  );
   return found.find((p) => p !== null) ?? null;
 }
 

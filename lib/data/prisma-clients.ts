@@ -17,6 +17,7 @@ export type {
   Encounter,
   EntityHistory,
   Facility,
+  IdempotencyRecord,
   Medication,
   OutboxEvent,
   Patient,

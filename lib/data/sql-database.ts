@@ -14,6 +14,7 @@ export interface SqlDatabase {
   readonly dialect: SqlDialect;
   /** Which database this is, for messages: "control", "shard-2". */
   readonly label: string;
+  /** Rows of a SELECT; date-time columns come back as Dates on both dialects. */
   query<T extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs a script of several statements (a migration file). */
@@ -48,55 +49,75 @@ export function openSqlite(file: string, label: string): SqlDatabase {
   db.pragma("foreign_keys = ON");
   // 64 MB of page cache per connection (the default is 2 MB): bulk writes into large shards stay in memory.
   db.pragma("cache_size = -65536");
-  const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string) => {
+  // Statements are prepared once per SQL text (preparing cost as much as running a primary-key read).
+  const statements = new Map<string, { statement: Database.Statement; dateColumns: string[] }>();
+  const cached = (sql: string) => {
     let s = statements.get(sql);
     if (!s) {
-      s = db.prepare(sql);
+      const statement = db.prepare(sql);
+      // Columns declared DATETIME come back as Dates, as TIMESTAMP does from PostgreSQL.
+      const dateColumns = statement.reader ? statement.columns().filter((c) => c.type?.toUpperCase() === "DATETIME").map((c) => c.name) : [];
+      s = { statement, dateColumns };
+      if (statements.size >= 1000) statements.clear(); // generated IN-lists must not grow it without bound
       statements.set(sql, s);
     }
     return s;
   };
-  let depth = 0;
-  const self: SqlDatabase = {
-    dialect: "sqlite",
-    label,
-    async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
-      return prepared(sql).all(...params.map(sqliteValue)) as T[];
-    },
-    async execute(sql, params = []) {
-      return prepared(sql).run(...params.map(sqliteValue)).changes;
-    },
-    async executeScript(sql) {
-      db.exec(sql);
-    },
-    async insertMany(table, columns, rows, options = {}) {
-      if (rows.length === 0) return;
-      const sql = `INSERT ${options.ignoreExisting ? "OR IGNORE " : ""}INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
-      const statement = prepared(sql);
-      for (const row of rows) statement.run(...row.map(sqliteValue));
-    },
-    async transaction(fn) {
-      // better-sqlite3 is synchronous; nested calls join the outer transaction.
-      if (depth > 0) return fn(self);
-      db.exec("BEGIN IMMEDIATE");
-      depth++;
-      try {
-        const result = await fn(self);
-        db.exec("COMMIT");
+  const prepared = (sql: string) => cached(sql).statement;
+  // One connection, many concurrent requests: transactions take turns (a queue), and a transaction's own
+  // statements go through the session object its callback receives. Statements on the connection itself
+  // outside any transaction run at once; reads that must not see an open transaction use another connection.
+  let turn: Promise<unknown> = Promise.resolve();
+  const session = (inTransaction: boolean): SqlDatabase => {
+    const self: SqlDatabase = {
+      dialect: "sqlite",
+      label,
+      async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
+        const { statement, dateColumns } = cached(sql);
+        const rows = statement.all(...params.map(sqliteValue)) as SqlRow[];
+        if (dateColumns.length > 0) {
+          for (const row of rows) {
+            for (const c of dateColumns) if (typeof row[c] === "string") row[c] = new Date(row[c]);
+          }
+        }
+        return rows as T[];
+      },
+      async execute(sql, params = []) {
+        return prepared(sql).run(...params.map(sqliteValue)).changes;
+      },
+      async executeScript(sql) {
+        db.exec(sql);
+      },
+      async insertMany(table, columns, rows, options = {}) {
+        if (rows.length === 0) return;
+        const sql = `INSERT ${options.ignoreExisting ? "OR IGNORE " : ""}INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
+        const statement = prepared(sql);
+        for (const row of rows) statement.run(...row.map(sqliteValue));
+      },
+      async transaction(fn) {
+        if (inTransaction) return fn(self); // nested: joins the open transaction
+        const run = async () => {
+          db.exec("BEGIN IMMEDIATE");
+          try {
+            const result = await fn(session(true));
+            db.exec("COMMIT");
+            return result;
+          } catch (err) {
+            if (db.inTransaction) db.exec("ROLLBACK");
+            throw err;
+          }
+        };
+        const result = turn.then(run, run);
+        turn = result.catch(() => undefined);
         return result;
-      } catch (err) {
-        db.exec("ROLLBACK");
-        throw err;
-      } finally {
-        depth--;
-      }
-    },
-    async close() {
-      db.close();
-    },
+      },
+      async close() {
+        if (!inTransaction) db.close();
+      },
+    };
+    return self;
   };
-  return self;
+  return session(false);
 }
 
 // PostgreSQL limits a statement to 65,535 parameters.

@@ -51,3 +51,8 @@ export function tableOf(model: Prisma.ModelName): TableSpec {
 export function rowValues(spec: TableSpec, rows: readonly object[]): unknown[][] {
   return rows.map((row) => spec.columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
 }
+
+/** `"col1", "col2", ...` of a table, for raw SELECTs that must return exactly the model's fields. */
+export function selectList(model: Prisma.ModelName, alias?: string): string {
+  return tableOf(model).columns.map((c) => (alias ? `${alias}."${c}"` : `"${c}"`)).join(", ");
+}

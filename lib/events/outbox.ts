@@ -2,6 +2,7 @@
 // (event platform issue) publishes them in position order; the catalog of versioned schemas arrives with it.
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../audit/canonical-json.ts";
+import { insertRow } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 
 export interface DomainEvent {
@@ -26,18 +27,18 @@ export async function appendOutboxEvents(tx: ShardTx, events: readonly DomainEve
   for (const e of events) {
     const eventId = randomUUID();
     ids.push(eventId);
-    await tx.outboxEvent.create({
-      data: {
-        eventId,
-        eventType: e.type,
-        eventVersion: e.version,
-        aggregateType: e.aggregateType,
-        aggregateId: e.aggregateId,
-        partitionKey: e.partitionKey,
-        payload: canonicalJson(e.payload),
-        headers: canonicalJson(headers),
-        occurredAt,
-      },
+    await insertRow(tx, "OutboxEvent", {
+      eventId,
+      eventType: e.type,
+      eventVersion: e.version,
+      aggregateType: e.aggregateType,
+      aggregateId: e.aggregateId,
+      partitionKey: e.partitionKey,
+      payload: canonicalJson(e.payload),
+      headers: canonicalJson(headers),
+      occurredAt,
+      publishedAt: null,
+      attempts: 0,
     });
   }
   return ids;

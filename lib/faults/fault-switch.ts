@@ -6,6 +6,8 @@ import { recordAudit } from "../audit/audit-chain.ts";
 import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
+import type { Annotation } from "../data/prisma-clients.ts";
+import { rowValues, tableOf } from "../data/tables.ts";
 import { LabError } from "../errors/index.ts";
 import type { FaultRule, FaultRuleInput } from "./fault-rules.ts";
 
@@ -29,7 +31,7 @@ export class FaultSwitch {
     const now = meta.now ?? new Date();
     const next = inputs.map((r) => ({ ...r, expiresAt: new Date(now.getTime() + r.durationSeconds * 1000), setBy: actor.userId }));
     const summary = next.map((r) => ({ id: r.id, kind: r.effect.kind, match: r.match, durationSeconds: r.durationSeconds }));
-    await this.lab.control.prisma.$transaction(async (tx) => {
+    await this.lab.control.sql.transaction(async (tx) => {
       await recordAudit(tx, {
         occurredAt: now,
         actorId: actor.userId,
@@ -43,20 +45,20 @@ export class FaultSwitch {
         outcome: "success",
         details: { service: this.service, rules: summary, replaced: this.active(now).map((r) => r.id) },
       });
-      await tx.annotation.create({
-        data: {
-          id: `ann-${randomUUID()}`,
-          at: now,
-          endAt: next.length ? new Date(Math.max(...next.map((r) => r.expiresAt.getTime()))) : null,
-          kind: "fault",
-          title: next.length ? `${this.service}: ${next.map((r) => `${r.effect.kind} (${r.id})`).join(", ")} on` : `${this.service}: faults off`,
-          body: JSON.stringify(summary),
-          tags: JSON.stringify(["fault", `service:${this.service}`]),
-          actorId: actor.userId,
-          drillRunId: null,
-          traceId: meta.traceId,
-        },
-      });
+      const annotation: Annotation = {
+        id: `ann-${randomUUID()}`,
+        at: now,
+        endAt: next.length ? new Date(Math.max(...next.map((r) => r.expiresAt.getTime()))) : null,
+        kind: "fault",
+        title: next.length ? `${this.service}: ${next.map((r) => `${r.effect.kind} (${r.id})`).join(", ")} on` : `${this.service}: faults off`,
+        body: JSON.stringify(summary),
+        tags: JSON.stringify(["fault", `service:${this.service}`]),
+        actorId: actor.userId,
+        drillRunId: null,
+        traceId: meta.traceId,
+      };
+      const spec = tableOf("Annotation");
+      await tx.insertMany(spec.table, spec.columns, rowValues(spec, [annotation]));
     });
     this.rules = next;
     return next;

@@ -57,7 +57,7 @@ export async function exportFhir(lab: LabDatabases, outDir: string, onProgress?:
 
   let done = 0;
   for (const shard of lab.shards) {
-    const owned = ownedPatients(await fencedBuckets(shard.reader));
+    const owned = ownedPatients(await fencedBuckets(shard.readSql));
     let after: string | undefined;
     for (;;) {
       const patients = await shard.reader.patient.findMany({
