@@ -92,6 +92,15 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
     expect(other.body.id).not.toBe(first.body.id);
   });
 
+  it("refuses an Idempotency-Key reused for another operation with the same body, instead of replaying the wrong answer", async () => {
+    const { body: patient } = await registerPatient(t.lab, ctx(), registration(60));
+    const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "check", note: "" });
+    const same = { code: "Z00.0", description: "General examination" };
+    const first = await recordDiagnosis(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same);
+    await expect(recordProcedure(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same)).rejects.toMatchObject({ status: 422, field: "Idempotency-Key" });
+    expect(await recordDiagnosis(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same)).toEqual({ ...first, replayed: true });
+  });
+
   it("runs a whole encounter: open, diagnose, treat, prescribe, discontinue, close; each step versioned and audited", async () => {
     const { body: patient } = await registerPatient(t.lab, ctx(), registration(5));
     const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "cough", note: "" });

@@ -14,7 +14,7 @@ import type { Action } from "../auth/policy.ts";
 import type { AdjudicateClaimInput, CreateClaimInput, DenyClaimInput } from "./contracts.ts";
 
 export async function createClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, input: CreateClaimInput, fault?: WriteFault): Promise<CommandReply<ClaimWithLines>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, input }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "claim.create", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "claim.create", patientId);
     const encounter = await selectRow(tx, "Encounter", { id: input.encounterId, patientId });
     if (!encounter) throw new LabError("not_found", `encounter ${input.encounterId} does not exist for this patient`, { field: "encounterId" });
@@ -93,7 +93,7 @@ async function transition(
   request: unknown,
   fault: WriteFault | undefined,
 ): Promise<CommandReply<Claim>> {
-  return runPatientCommand(lab, patientId, ctx, { request, fault }, async (tx: ShardTx): Promise<CommandOutcome<Claim>> => {
+  return runPatientCommand(lab, patientId, ctx, { operation: t.action, request, fault }, async (tx: ShardTx): Promise<CommandOutcome<Claim>> => {
     await loadPatientFor(tx, ctx.actor, t.action, patientId);
     const before = await selectRow(tx, "Claim", { id: claimId, patientId });
     if (!before) throw new LabError("not_found", `claim ${claimId} does not exist for this patient`, { field: "claimId" });

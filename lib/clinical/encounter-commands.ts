@@ -10,7 +10,7 @@ import type { OpenEncounterInput } from "./contracts.ts";
 import { loadPatientFor, requireVersion } from "./patient-access.ts";
 
 export async function openEncounter(lab: LabDatabases, ctx: RequestContext, patientId: string, input: OpenEncounterInput, fault?: WriteFault): Promise<CommandReply<Encounter>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, input }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "encounter.open", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.open", patientId);
     if (grantFor(ctx.actor.role, "encounter.open")?.scope === "own-facility" && input.facilityId !== ctx.actor.facilityId) {
       throw new LabError("forbidden", "encounters are opened at your own facility", { field: "facilityId" });
@@ -61,7 +61,7 @@ export async function closeEncounter(
   expectedVersion: number,
   fault?: WriteFault,
 ): Promise<CommandReply<Encounter>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, expectedVersion }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "encounter.close", request: { patientId, encounterId, expectedVersion }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.close", patientId);
     const before = await selectRow(tx, "Encounter", { id: encounterId, patientId });
     if (!before) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });

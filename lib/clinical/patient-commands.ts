@@ -31,7 +31,7 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
   // shards' connections (their pools may be busy with transactions waiting on this one).
   const holder = await findPatientByToken(lab, "mrnToken", mrnToken);
   if (holder && holder.id !== patientId) throw new LabError("conflict", "a patient with this MRN is already registered", { field: "mrn" });
-  return runPatientCommand(lab, patientId, ctx, { request: input, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "patient.register", request: input, fault }, async (tx) => {
     const patient = await insertRow(tx, "Patient", {
         id: patientId,
         bucket: bucketOf(patientId),
@@ -79,7 +79,7 @@ export async function updateDemographics(
   change: UpdateDemographicsInput,
   fault?: WriteFault,
 ): Promise<CommandReply<Patient>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, expectedVersion, change }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "patient.update", request: { patientId, expectedVersion, change }, fault }, async (tx) => {
     const before = await loadPatientFor(tx, ctx.actor, "patient.update", patientId);
     requireVersion("patient", patientId, before.version, expectedVersion);
     const after = await updateVersionedRow(tx, "Patient", before, { ...change, updatedAt: ctx.now });

@@ -37,7 +37,7 @@ function created<R extends { id: string; version: number }>(
 }
 
 export async function recordDiagnosis(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordDiagnosisInput, fault?: WriteFault): Promise<CommandReply<Diagnosis>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "diagnosis.record", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "diagnosis.record", patientId, encounterId);
     const row = await insertRow(tx, "Diagnosis", {
       id: `dx-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, recordedAt: ctx.now, version: 1,
@@ -47,7 +47,7 @@ export async function recordDiagnosis(lab: LabDatabases, ctx: RequestContext, pa
 }
 
 export async function recordProcedure(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordProcedureInput, fault?: WriteFault): Promise<CommandReply<Procedure>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "procedure.record", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "procedure.record", patientId, encounterId);
     const row = await insertRow(tx, "Procedure", {
       id: `px-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, performedAt: ctx.now, version: 1,
@@ -57,7 +57,7 @@ export async function recordProcedure(lab: LabDatabases, ctx: RequestContext, pa
 }
 
 export async function prescribeMedication(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: PrescribeMedicationInput, fault?: WriteFault): Promise<CommandReply<Medication>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, encounterId, input }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "medication.prescribe", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "medication.prescribe", patientId, encounterId);
     const row = await insertRow(tx, "Medication", {
       id: `med-${randomUUID()}`,
@@ -85,7 +85,7 @@ export async function discontinueMedication(
   expectedVersion: number,
   fault?: WriteFault,
 ): Promise<CommandReply<Medication>> {
-  return runPatientCommand(lab, patientId, ctx, { request: { patientId, medicationId, expectedVersion }, fault }, async (tx) => {
+  return runPatientCommand(lab, patientId, ctx, { operation: "medication.discontinue", request: { patientId, medicationId, expectedVersion }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "medication.discontinue", patientId);
     const before = await selectRow(tx, "Medication", { id: medicationId, patientId });
     if (!before) throw new LabError("not_found", `medication ${medicationId} does not exist for this patient`, { field: "medicationId" });

@@ -48,6 +48,8 @@ export interface CommandReply<R> {
 export type WriteFault = "after-domain" | "after-history" | "after-audit" | "after-outbox";
 
 export interface CommandOptions {
+  /** What the command does ("diagnosis.record"): one key reused for another operation is refused. */
+  operation: string;
   /** The request as received, for Idempotency-Key comparison. */
   request: unknown;
   fault?: WriteFault;
@@ -66,7 +68,7 @@ export async function runPatientCommand<R>(
   options: CommandOptions,
   command: (tx: ShardTx) => Promise<CommandOutcome<R>>,
 ): Promise<CommandReply<R>> {
-  const requestHash = createHash("sha256").update(canonicalJson(options.request ?? null)).digest("hex");
+  const requestHash = createHash("sha256").update(canonicalJson({ operation: options.operation, request: options.request ?? null })).digest("hex");
   return inPatientShard(lab, patientId, async (tx, shard) => {
     if (ctx.idempotencyKey) {
       const seen = await selectRow(tx, "IdempotencyRecord", { actorId: ctx.actor.userId, key: ctx.idempotencyKey });
