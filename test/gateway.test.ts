@@ -12,14 +12,14 @@ import { labSigningKey } from "../lib/auth/tokens.ts";
 import { API_ROUTES } from "../lib/contracts/api-catalog.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type Persona, caller, personaTokens, listen } from "./support/service-harness.ts";
-import { type TestLab, createTestLab } from "./support/test-labs.ts";
+import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 
 const key = labSigningKey(SECRET);
 
 
-describe("gateway", () => {
+describe.each(BACKENDS)("gateway on %s", (backend) => {
   let t: TestLab;
   let clinical: FastifyInstance;
   let billing: FastifyInstance;
@@ -31,7 +31,7 @@ describe("gateway", () => {
   let silentPort: number;
 
   beforeAll(async () => {
-    t = await createTestLab("sqlite", { secret: SECRET });
+    t = await createTestLab(backend, { secret: SECRET });
     await generateLabData(t.lab, { patients: 30, seed: 21, facilities: 2 });
     clinical = buildClinicalServer(t.lab, key, "silent");
     billing = buildBillingServer(t.lab, key, "silent");

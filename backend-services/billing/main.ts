@@ -1,5 +1,5 @@
 // The billing service process (:4102): npm run lab starts it; `tsx backend-services/billing/main.ts` alone works too.
-import { labSigningKey } from "../../lib/auth/tokens.ts";
+import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
@@ -7,6 +7,6 @@ import { buildBillingServer } from "./server.ts";
 
 const config = loadConfigOrExit();
 const lab = await openLabDatabases(config);
-const app = buildBillingServer(lab, labSigningKey(config.privacySecret), config.logLevel);
+const app = buildBillingServer(lab, tokenTrustOf(config), config.logLevel);
 closeOnSignals(app, () => lab.close());
 await app.listen({ host: "127.0.0.1", port: config.billingPort });

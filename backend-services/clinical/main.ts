@@ -1,12 +1,12 @@
 // The clinical service process (:4101): npm run lab starts it; `tsx backend-services/clinical/main.ts` alone works too.
 import { loadConfigOrExit } from "../../lib/config/index.ts";
-import { labSigningKey } from "../../lib/auth/tokens.ts";
+import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { buildClinicalServer } from "./server.ts";
 
 const config = loadConfigOrExit();
 const lab = await openLabDatabases(config);
-const app = buildClinicalServer(lab, labSigningKey(config.privacySecret), config.logLevel);
+const app = buildClinicalServer(lab, tokenTrustOf(config), config.logLevel);
 closeOnSignals(app, () => lab.close());
 await app.listen({ host: "127.0.0.1", port: config.clinicalPort });

@@ -1,5 +1,5 @@
 // The gateway process (:4000): npm run lab starts it after the services.
-import { labSigningKey } from "../../lib/auth/tokens.ts";
+import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
@@ -16,7 +16,7 @@ const reload = setInterval(() => {
 reload.unref();
 
 const app = await buildGatewayServer({
-  tokenKey: labSigningKey(config.privacySecret),
+  tokenKey: tokenTrustOf(config),
   shardMap: () => shardMap,
   upstreams: { clinical: `http://127.0.0.1:${config.clinicalPort}`, billing: `http://127.0.0.1:${config.billingPort}` },
   timeoutMs: config.gateway.timeoutMs,

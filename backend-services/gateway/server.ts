@@ -71,7 +71,8 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
     try {
       request.actor = await authenticate(request, tokens);
     } catch (err) {
-      failedAuth.fail(request.ip);
+      // Only bad tokens count towards the address's limit; an identity provider that is down is not the caller's fault.
+      if (err instanceof LabError && err.code === "unauthenticated") failedAuth.fail(request.ip);
       throw err;
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ACTIONS, authorize, grantFor } from "./policy.ts";
 import { ROLES, type Actor, type Role } from "./roles.ts";
+import { SignJWT, generateKeyPair } from "jose";
 import { createTokenVerifier, issueLabToken, labSigningKey, verifyLabToken } from "./tokens.ts";
 
 const actors: Record<Role, Actor> = {
@@ -87,10 +88,15 @@ describe("lab tokens", () => {
 
   it("a verifier never remembers a bad token, and forgets the oldest tokens beyond its bound", async () => {
     let signatureChecks = 0;
-    // A key function is called once per signature check: it counts the verifications the cache did not save.
-    const tokens = createTokenVerifier(async () => (signatureChecks++, key), { maxTokens: 2 });
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    // The provider's key function is called once per signature check: it counts what the cache did not save.
+    const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => (signatureChecks++, publicKey) } };
+    const tokens = createTokenVerifier(trust, { maxTokens: 2 });
+    const providerToken = (actor: Actor) =>
+      new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId }).setProtectedHeader({ alg: "RS256" }).setSubject(actor.userId)
+        .setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
     await expect(tokens.verify("not-a-jwt.x.y")).rejects.toMatchObject({ status: 401 });
-    const [a, b, c] = await Promise.all([actors.sre, actors.patient, actors.admin].map((actor) => issueLabToken(key, actor)));
+    const [a, b, c] = await Promise.all([actors.sre, actors.patient, actors.admin].map(providerToken));
     for (const t of [a!, b!, a!, b!]) await tokens.verify(t);
     expect(signatureChecks).toBe(2);
     await tokens.verify(c!); // evicts a
@@ -100,8 +106,23 @@ describe("lab tokens", () => {
     expect(signatureChecks).toBe(4);
   });
 
+  it("checks each token against the issuer it names, with that issuer's algorithms only", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("ES256");
+    const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
+    const claims = { role: "clinician", facility_id: "fac-0001" };
+    const good = await new SignJWT(claims).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
+    expect(await verifyLabToken(trust, good)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
+    expect(await verifyLabToken(trust, await issueLabToken(key, actors.sre))).toEqual(actors.sre);
+    // An HS256 token claiming the provider's issuer, signed with the lab key, is not the provider's.
+    const confused = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(key);
+    await expect(verifyLabToken(trust, confused)).rejects.toMatchObject({ status: 401 });
+    const wrongAudience = await new SignJWT(claims).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("other").setExpirationTime("1h").sign(privateKey);
+    await expect(verifyLabToken(trust, wrongAudience)).rejects.toMatchObject({ status: 401, message: "the token's aud claim is not accepted" });
+    // Without a provider configured, its tokens are simply not trusted.
+    await expect(verifyLabToken(key, good)).rejects.toMatchObject({ status: 401 });
+  });
+
   it("refuses a token without an expiry", async () => {
-    const { SignJWT } = await import("jose");
     const forever = await new SignJWT({ role: "sre" }).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("pim-sre-lab").setAudience("pim-sre-lab-api").sign(key);
     await expect(verifyLabToken(key, forever)).rejects.toMatchObject({ status: 401 });
   });

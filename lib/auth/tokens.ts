@@ -1,7 +1,8 @@
-// Lab access tokens (JWT). Embedded mode signs and verifies with a key derived from the lab secret (HS256);
-// full mode verifies against an identity provider's JWKS. Claims carry the actor: role, facility, patient.
+// Lab access tokens (JWT). The lab signs its own with a key derived from the lab secret (HS256); with an
+// identity provider configured (LAB_JWKS_URL, full mode), its tokens are verified against its JWKS. Claims
+// carry the actor: role, facility, patient.
 import { createHmac } from "node:crypto";
-import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, decodeJwt, errors, jwtVerify } from "jose";
 import { z } from "zod";
 import { LabError } from "../errors/index.ts";
 import { type Actor, ActorSchema, ROLES } from "./roles.ts";
@@ -33,10 +34,40 @@ export async function issueLabToken(key: Uint8Array, actor: Actor, options: { tt
     .sign(key);
 }
 
-export type TokenKey = Uint8Array | JWTVerifyGetKey;
+/** An identity provider whose tokens the lab accepts: its issuer, the audience it sets, its public keys. */
+export interface IdentityProvider {
+  issuer: string;
+  audience: string;
+  keys: JWTVerifyGetKey;
+}
+
+/**
+ * Whom the lab trusts: its own signing key (lab tokens: npm run lab:token, the simulator) and, when
+ * configured, an identity provider. A token is checked against the one its issuer names, and only with
+ * that one's algorithms, so an HS256 token can never pass as the provider's.
+ */
+export interface TokenTrust {
+  labKey: Uint8Array;
+  identityProvider?: IdentityProvider;
+}
+
+/** A bare key means: lab tokens only. */
+export type TokenKey = Uint8Array | TokenTrust;
+
+const PROVIDER_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
 export function remoteKeySet(jwksUrl: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUrl));
+  // jose caches the set and refetches it (at most every 30 s) when a token names a key it does not know.
+  return createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000 });
+}
+
+/** The trust of a configured lab: its own key, and its identity provider when LAB_JWKS_URL is set. */
+export function tokenTrustOf(config: { privacySecret: string; identityProvider: { jwksUrl: string; issuer: string; audience: string } | null }): TokenTrust {
+  const idp = config.identityProvider;
+  return {
+    labKey: labSigningKey(config.privacySecret),
+    ...(idp ? { identityProvider: { issuer: idp.issuer, audience: idp.audience, keys: remoteKeySet(idp.jwksUrl) } } : {}),
+  };
 }
 
 /** Verifies a bearer token and returns its actor; any failure is a 401 that says why, never a 500. */
@@ -45,13 +76,23 @@ export async function verifyLabToken(key: TokenKey, token: string, now?: Date): 
 }
 
 async function verifyWithExpiry(key: TokenKey, token: string, now?: Date): Promise<{ actor: Actor; expiresAtMs: number }> {
+  const trust: TokenTrust = key instanceof Uint8Array ? { labKey: key } : key;
   try {
-    const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ["exp"], ...(now ? { currentDate: now } : {}) };
-    const { payload } = key instanceof Uint8Array ? await jwtVerify(token, key, { ...options, algorithms: ["HS256"] }) : await jwtVerify(token, key, options);
+    const at = now ? { currentDate: now } : {};
+    // The unverified issuer only chooses which key to check against; the check then requires that issuer.
+    const issuer = decodeJwt(token).iss;
+    const idp = trust.identityProvider;
+    const { payload } =
+      idp && issuer === idp.issuer
+        ? await jwtVerify(token, idp.keys, { issuer: idp.issuer, audience: idp.audience, algorithms: PROVIDER_ALGORITHMS, requiredClaims: ["exp"], ...at })
+        : await jwtVerify(token, trust.labKey, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"], ...at });
     const claims = Claims.parse(payload);
     const actor = ActorSchema.parse({ userId: claims.sub, role: claims.role, facilityId: claims.facility_id ?? null, patientId: claims.patient_id ?? null });
     return { actor, expiresAtMs: payload.exp! * 1000 };
   } catch (err) {
+    if (err instanceof errors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
+      throw new LabError("unavailable", "the identity provider's keys cannot be fetched right now; retry shortly", { cause: err });
+    }
     const reason =
       err instanceof errors.JWTExpired
         ? "the token has expired"

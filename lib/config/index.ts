@@ -28,6 +28,12 @@ const EnvSchema = z.object({
   GATEWAY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  LAB_JWKS_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL of the identity provider's JWKS")
+    .optional(),
+  LAB_JWT_ISSUER: z.string().min(1).optional(),
+  LAB_JWT_AUDIENCE: z.string().min(1).default("pim-sre-lab-api"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 
@@ -48,6 +54,8 @@ export interface LabConfig {
   clinicalPort: number;
   billingPort: number;
   gateway: { port: number; timeoutMs: number; ratePerMinute: number };
+  /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
+  identityProvider: { jwksUrl: string; issuer: string; audience: string } | null;
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
   seedPatients: number;
   seed: number;
@@ -83,6 +91,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ...(e.LAB_MODE === "full" && !e.DATABASE_URL ? ["DATABASE_URL: required when LAB_MODE=full (e.g. postgresql://postgres@127.0.0.1:5432/postgres)"] : []),
     // The built-in secret is public (it is in this file); a shared lab must choose its own.
     ...(e.LAB_MODE === "full" && e.LAB_SECRET === EMBEDDED_SECRET ? ["LAB_SECRET: required when LAB_MODE=full (at least 16 characters of your own)"] : []),
+    ...(e.LAB_JWKS_URL && !e.LAB_JWT_ISSUER ? ["LAB_JWT_ISSUER: required with LAB_JWKS_URL (the iss claim of the identity provider's tokens)"] : []),
   ];
   if (fullModeProblems.length > 0) throw new ConfigError(fullModeProblems);
   const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
@@ -100,6 +109,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     clinicalPort: e.CLINICAL_PORT,
     billingPort: e.BILLING_PORT,
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
+    identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,
