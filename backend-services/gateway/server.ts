@@ -2,7 +2,6 @@
 // trace, limits each persona's rate, sets security headers, finds the shard from the patient id in the
 // path, and forwards to the owning service. An unknown path is a 404 and a down or slow upstream a
 // 503/504 problem, never a hang.
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { Actor } from "../../lib/auth/roles.ts";
@@ -14,6 +13,7 @@ import { createLabServer } from "../common/lab-server.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
+import { securityHeaders } from "./security-headers.ts";
 import { routeFor } from "./upstream-routes.ts";
 
 export interface GatewayOptions {
@@ -57,7 +57,11 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } });
+  // Set first, so a route that needs its own (the docs page's CSP) can still override one.
+  const security = securityHeaders();
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.headers(security);
+  });
 
   app.decorateRequest("actor", null);
   const failedAuth = new FailedAuthLimit(options.ratePerMinute);
