@@ -1,8 +1,10 @@
 // Writing domain events to the shard's outbox, in the transaction of the change they describe. The relay
-// (event platform issue) publishes them in position order; the catalog of versioned schemas arrives with it.
+// publishes them in position order; every payload is checked against the event catalog first.
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "../audit/canonical-json.ts";
 import { insertRow } from "../data/rows.ts";
+import { payloadSchema } from "./catalog.ts";
+import type { EventHeaders } from "./envelope.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 
 export interface DomainEvent {
@@ -15,16 +17,15 @@ export interface DomainEvent {
   payload: Record<string, unknown>;
 }
 
-export interface EventHeaders {
-  requestId: string;
-  traceparent: string | null;
-  actorId: string;
-  shard: number;
-}
 
 export async function appendOutboxEvents(tx: ShardTx, events: readonly DomainEvent[], headers: EventHeaders, occurredAt: Date): Promise<string[]> {
   const ids: string[] = [];
   for (const e of events) {
+    // An event the catalog does not describe never enters the outbox: the write fails instead.
+    const payload = canonicalJson(e.payload);
+    const schema = payloadSchema(e.type, e.version);
+    const checked = schema?.safeParse(JSON.parse(payload));
+    if (!checked?.success) throw new Error(`event ${e.type} v${e.version} does not match the catalog: ${checked?.error.message ?? "unknown type"}`);
     const eventId = randomUUID();
     ids.push(eventId);
     await insertRow(tx, "OutboxEvent", {
@@ -34,7 +35,7 @@ export async function appendOutboxEvents(tx: ShardTx, events: readonly DomainEve
       aggregateType: e.aggregateType,
       aggregateId: e.aggregateId,
       partitionKey: e.partitionKey,
-      payload: canonicalJson(e.payload),
+      payload,
       headers: canonicalJson(headers),
       occurredAt,
       publishedAt: null,
