@@ -1,0 +1,84 @@
+// The outbox relay of one shard: reads unpublished outbox rows in position order, publishes them to the bus
+// in batches (key: the patient id), then marks them published. A crash between publishing and marking
+// publishes a batch again, never loses one: delivery is at-least-once and consumers dedupe by event id.
+import type { ShardHandle } from "../data/lab-databases.ts";
+import type { OutboxEvent } from "../data/prisma-clients.ts";
+import { selectList } from "../data/tables.ts";
+import { DOMAIN_TOPIC, type EventBus } from "./bus.ts";
+import { envelopeOf } from "./envelope.ts";
+
+export interface RelayPass {
+  published: number;
+  /** Unpublished rows left after this pass. */
+  backlog: number;
+  /** From each event's occurrence to its publication, in ms. */
+  latenciesMs: number[];
+}
+
+const UNPUBLISHED = `SELECT ${selectList("OutboxEvent")} FROM "outbox_events" WHERE "publishedAt" IS NULL ORDER BY "position" LIMIT ?`;
+
+/** Publishes up to `batchSize` unpublished events of the shard; one pass of the relay loop. */
+export async function relayOnce(shard: ShardHandle, bus: EventBus, batchSize = 500, now = () => new Date()): Promise<RelayPass> {
+  const rows = (await shard.readSql.query(UNPUBLISHED, [batchSize])) as OutboxEvent[];
+  if (rows.length > 0) {
+    await bus.publish(
+      DOMAIN_TOPIC,
+      rows.map((row) => {
+        const envelope = envelopeOf(row, shard.index);
+        return {
+          key: envelope.partitionKey,
+          value: JSON.stringify(envelope),
+          headers: { eventId: envelope.eventId, type: `${envelope.type}.v${envelope.version}`, ...(envelope.headers.traceparent ? { traceparent: envelope.headers.traceparent } : {}) },
+        };
+      }),
+    );
+    const publishedAt = now();
+    const positions = rows.map((r) => r.position);
+    // Through the write queue: a bare statement on this connection could join a request's open transaction.
+    await shard.sql.transaction((tx) =>
+      tx.execute(`UPDATE "outbox_events" SET "publishedAt" = ?, "attempts" = "attempts" + 1 WHERE "position" IN (${positions.map(() => "?").join(", ")})`, [publishedAt, ...positions]),
+    );
+  }
+  return { published: rows.length, backlog: await outboxBacklog(shard), latenciesMs: rows.map((r) => Date.now() - r.occurredAt.getTime()) };
+}
+
+export async function outboxBacklog(shard: ShardHandle): Promise<number> {
+  const [row] = await shard.readSql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "outbox_events" WHERE "publishedAt" IS NULL`);
+  return Number(row?.n ?? 0);
+}
+
+export interface RelayLoop {
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the relay of every shard until stopped: a shard with a full batch goes again at once, an idle one
+ * waits `idleMs`. A failed pass (bus down) is retried after `retryMs`; nothing is marked published then.
+ */
+export function startRelays(
+  shards: readonly ShardHandle[],
+  bus: EventBus,
+  options: { batchSize?: number; idleMs?: number; retryMs?: number; onPass?: (shard: number, pass: RelayPass) => void; onError?: (shard: number, err: unknown) => void } = {},
+): RelayLoop {
+  let stopping = false;
+  const batchSize = options.batchSize ?? 500;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const loops = shards.map(async (shard) => {
+    while (!stopping) {
+      try {
+        const pass = await relayOnce(shard, bus, batchSize);
+        options.onPass?.(shard.index, pass);
+        if (pass.published < batchSize) await sleep(options.idleMs ?? 50);
+      } catch (err) {
+        options.onError?.(shard.index, err);
+        await sleep(options.retryMs ?? 500);
+      }
+    }
+  });
+  return {
+    async stop() {
+      stopping = true;
+      await Promise.all(loops);
+    },
+  };
+}
