@@ -41,6 +41,21 @@ else
   not_run+=("PostgreSQL halves of test/*.test.ts: no PostgreSQL answers at $pg_url ($(node_modules/.bin/tsx scripts/check-postgres.ts "$pg_url" 2>&1 | tail -1))")
 fi
 
+kafka_port="${KAFKA_PORT:-9092}"
+kafka_answers() { (exec 3<>"/dev/tcp/127.0.0.1/$kafka_port") 2>/dev/null; }
+if kafka_answers; then
+  export LAB_TEST_KAFKA="127.0.0.1:$kafka_port"
+else
+  say "starting a Kafka broker (deploy/local/kafka: jars from Maven Central, KRaft, 127.0.0.1:$kafka_port)"
+  if bash deploy/local/kafka/start.sh; then
+    export LAB_TEST_KAFKA="127.0.0.1:$kafka_port"
+    trap 'bash deploy/local/kafka/stop.sh >/dev/null 2>&1 || true' EXIT # started here, so stopped here
+  else
+    export LAB_TEST_KAFKA=unavailable
+    not_run+=("Kafka halves of test/event-bus.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
+  fi
+fi
+
 # --- build steps ------------------------------------------------------------------------------
 say "generating the Prisma clients"
 node_modules/.bin/tsx scripts/db-generate.ts || { echo "db:generate failed"; exit 1; }
@@ -52,7 +67,7 @@ say "lint (eslint)"
 node_modules/.bin/eslint . || failed+=("lint")
 
 # --- unit and integration tests ------------------------------------------------------------------
-say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES)"
+say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA)"
 # A zone far from UTC: timestamps must not depend on the host's time zone.
 TZ=America/New_York node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 

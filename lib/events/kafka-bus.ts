@@ -1,0 +1,172 @@
+// The event bus on Apache Kafka (3.9, KRaft) through kafkajs: an idempotent producer, topics created with
+// the lab's partition count and retention, consumer groups that commit a batch only after its handler
+// resolves (at-least-once), seeks and lag through the admin API. Keys are placed with the same partitioner
+// as the embedded log.
+import { type Admin, type Consumer, Kafka, type KafkaMessage, type Producer, logLevel } from "kafkajs";
+import { type BusMessage, type Delivery, type EventBus, type PartitionLag, type SeekTarget, type SubscribeOptions, type Subscription, partitionOf } from "./bus.ts";
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId?: string;
+  partitions?: number;
+  retentionMs?: number;
+  /** How long a consumer waits before redelivering a batch its handler failed. */
+  retryMs?: number;
+}
+
+export async function openKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
+  const kafka = new Kafka({ clientId: options.clientId ?? "pim-sre-lab", brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+  const admin = kafka.admin();
+  const partitions = options.partitions ?? 8;
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: () => ({ message, partitionMetadata }) => partitionOf(String(message.key), partitionMetadata.length || partitions),
+  });
+  await admin.connect();
+  await producer.connect();
+  return new KafkaBus(kafka, admin, producer, { ...options, partitions });
+}
+
+const text = (value: Buffer | string | (Buffer | string)[] | undefined) => (value === undefined ? "" : Array.isArray(value) ? value.map(String).join(",") : value.toString());
+
+export class KafkaBus implements EventBus {
+  readonly kind = "kafka";
+  readonly partitions: number;
+  private readonly topics = new Map<string, Promise<void>>();
+  private readonly consumers = new Set<Subscription>();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: Admin,
+    private readonly producer: Producer,
+    private readonly options: KafkaBusOptions & { partitions: number },
+  ) {
+    this.partitions = options.partitions;
+  }
+
+  /** Creates the topic once (with the lab's partitions and retention); an existing one is kept as it is. */
+  ensureTopic(topic: string): Promise<void> {
+    let ready = this.topics.get(topic);
+    if (!ready) {
+      ready = this.admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: [{ topic, numPartitions: this.partitions, replicationFactor: 1, configEntries: [{ name: "retention.ms", value: String(this.options.retentionMs ?? 7 * 24 * 3_600_000) }] }],
+        })
+        .then(() => undefined);
+      ready.catch(() => this.topics.delete(topic));
+      this.topics.set(topic, ready);
+    }
+    return ready;
+  }
+
+  async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ensureTopic(topic);
+    await this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+  }
+
+  async subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription> {
+    await this.ensureTopic(options.topic);
+    await this.recordStart(options);
+    const consumer: Consumer = this.kafka.consumer({ groupId: options.group, retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? false });
+    const maxBatch = options.maxBatch ?? 500;
+    const retryMs = this.options.retryMs ?? 200;
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const all = batch.messages;
+        for (let start = 0; start < all.length && isRunning() && !isStale(); start += maxBatch) {
+          const chunk = all.slice(start, start + maxBatch).map((m: KafkaMessage): Delivery => ({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: Number(m.offset),
+            key: text(m.key ?? undefined),
+            value: text(m.value ?? undefined),
+            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, text(v)])),
+            timestamp: Number(m.timestamp),
+          }));
+          // The same chunk until its handler succeeds: nothing is committed past a message not handled.
+          for (;;) {
+            try {
+              await handle(chunk);
+              break;
+            } catch {
+              if (!isRunning() || isStale()) return;
+              await heartbeat();
+              await new Promise((r) => setTimeout(r, retryMs));
+            }
+          }
+          const last = chunk[chunk.length - 1]!;
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(last.offset + 1) }]);
+          resolveOffset(String(last.offset));
+          await heartbeat();
+        }
+      },
+    });
+    const subscription: Subscription = {
+      stop: async () => {
+        await consumer.disconnect();
+        this.consumers.delete(subscription);
+      },
+    };
+    this.consumers.add(subscription);
+    return subscription;
+  }
+
+  async seek(group: string, topic: string, target: SeekTarget): Promise<void> {
+    await this.ensureTopic(topic);
+    const partitions = await this.targetOffsets(topic, target);
+    // kafkajs refuses while the group has members, which is the rule: stop it before seeking.
+    await this.admin.setOffsets({ groupId: group, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+  }
+
+  async lag(group: string, topic: string): Promise<PartitionLag[]> {
+    await this.ensureTopic(topic);
+    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const committed = new Map((commits[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return ends
+      .map((p) => {
+        const end = Number(p.high);
+        const next = committed.get(p.partition) ?? -1;
+        const from = next >= 0 ? next : Number(p.low);
+        return { partition: p.partition, committed: from, end, lag: Math.max(0, end - from) };
+      })
+      .sort((a, b) => a.partition - b.partition);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.producer.disconnect();
+    await this.admin.disconnect();
+  }
+
+  /**
+   * A group records its start on every partition before it first joins (as the embedded log does), so a
+   * message reaching a partition the group has not read yet is not skipped as "before its start" later.
+   */
+  private async recordStart(options: SubscribeOptions): Promise<void> {
+    const [commits] = await this.admin.fetchOffsets({ groupId: options.group, topics: [options.topic] });
+    const missing = (commits?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition);
+    if (missing.length === 0) return;
+    const start = await this.targetOffsets(options.topic, options.fromBeginning ? { earliest: true } : { latest: true });
+    await this.admin.setOffsets({
+      groupId: options.group,
+      topic: options.topic,
+      partitions: start.filter((p) => missing.includes(p.partition)).map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+    });
+  }
+
+  private async targetOffsets(topic: string, target: SeekTarget): Promise<{ partition: number; offset: number }[]> {
+    if ("offsets" in target) return Object.entries(target.offsets).map(([partition, offset]) => ({ partition: Number(partition), offset }));
+    if ("timestamp" in target) {
+      return (await this.admin.fetchTopicOffsetsByTimestamp(topic, target.timestamp.getTime())).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
+    }
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.map((p) => ({ partition: p.partition, offset: Number("earliest" in target ? p.low : p.high) }));
+  }
+}
