@@ -1,0 +1,135 @@
+// How each event changes the dashboards' read models: patient timeline, facility census, claims pipeline by
+// status and daily analytics. Applying an event is one transaction that also records its id, so an event
+// delivered twice changes the models once.
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { migrate, readMigrations } from "../data/migrations.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { LabError } from "../errors/index.ts";
+import type { EventEnvelope } from "./envelope.ts";
+
+export async function migrateReadModels(db: SqlDatabase): Promise<void> {
+  await migrate(db, readMigrations(join(import.meta.dirname, "read-model-migrations")));
+}
+
+const upsertAdd = (table: string, keys: string[], counters: string[]) =>
+  `INSERT INTO "${table}" (${[...keys, ...counters].map((c) => `"${c}"`).join(", ")}) VALUES (${[...keys, ...counters].map(() => "?").join(", ")}) ` +
+  `ON CONFLICT (${keys.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${counters.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(", ")}`;
+
+const CENSUS = upsertAdd("facility_census", ["facility_id"], ["patients", "open_encounters", "encounters_total"]);
+const PIPELINE = upsertAdd("claims_pipeline", ["facility_id", "status"], ["claims", "total_cents"]);
+const DAILY = upsertAdd("daily_analytics", ["day", "metric"], ["value"]);
+
+type Payload = Record<string, unknown>;
+const str = (p: Payload, k: string) => {
+  const v = p[k];
+  if (typeof v !== "string") throw new LabError("invalid", `payload field ${k} is missing`, { field: `payload.${k}` });
+  return v;
+};
+const num = (p: Payload, k: string) => (typeof p[k] === "number" ? (p[k] as number) : 0);
+
+async function census(tx: SqlDatabase, facilityId: string, change: { patients?: number; open?: number; total?: number }) {
+  await tx.execute(CENSUS, [facilityId, change.patients ?? 0, change.open ?? 0, change.total ?? 0]);
+}
+async function daily(tx: SqlDatabase, e: EventEnvelope, metric: string, value = 1) {
+  await tx.execute(DAILY, [e.occurredAt.slice(0, 10), metric, value]);
+}
+
+async function moveClaim(tx: SqlDatabase, p: Payload) {
+  const claimId = str(p, "claimId");
+  const [state] = await tx.query<{ facility_id: string; status: string; total_cents: number }>(`SELECT "facility_id", "status", "total_cents" FROM "claim_states" WHERE "claim_id" = ?`, [claimId]);
+  if (!state) throw new LabError("conflict", `claim ${claimId} changed state before its ClaimCreated was projected`, { field: "payload.claimId" });
+  const status = str(p, "status");
+  await tx.execute(PIPELINE, [state.facility_id, state.status, -1, -Number(state.total_cents)]);
+  await tx.execute(PIPELINE, [state.facility_id, status, 1, Number(state.total_cents)]);
+  await tx.execute(`UPDATE "claim_states" SET "status" = ? WHERE "claim_id" = ?`, [status, claimId]);
+}
+
+const EFFECTS: Record<string, (tx: SqlDatabase, e: EventEnvelope, p: Payload) => Promise<void>> = {
+  async PatientRegistered(tx, e, p) {
+    await census(tx, str(p, "facilityId"), { patients: 1 });
+    await daily(tx, e, "patients_registered");
+  },
+  async PatientDemographicsChanged() {},
+  async EncounterOpened(tx, e, p) {
+    await tx.execute(`INSERT INTO "open_encounters" ("encounter_id", "facility_id", "patient_id", "started_at") VALUES (?, ?, ?, ?)`, [str(p, "encounterId"), str(p, "facilityId"), str(p, "patientId"), str(p, "startedAt")]);
+    await census(tx, str(p, "facilityId"), { open: 1, total: 1 });
+    await daily(tx, e, "encounters_opened");
+  },
+  async EncounterClosed(tx, e, p) {
+    const closed = await tx.execute(`DELETE FROM "open_encounters" WHERE "encounter_id" = ?`, [str(p, "encounterId")]);
+    if (closed > 0) await census(tx, str(p, "facilityId"), { open: -1 });
+    await daily(tx, e, "encounters_closed");
+  },
+  async DiagnosisRecorded(tx, e) {
+    await daily(tx, e, "diagnoses_recorded");
+  },
+  async ProcedureRecorded(tx, e) {
+    await daily(tx, e, "procedures_recorded");
+  },
+  async MedicationPrescribed(tx, e) {
+    await daily(tx, e, "medications_prescribed");
+  },
+  async MedicationDiscontinued(tx, e) {
+    await daily(tx, e, "medications_discontinued");
+  },
+  async ClaimCreated(tx, e, p) {
+    await tx.execute(`INSERT INTO "claim_states" ("claim_id", "facility_id", "status", "total_cents") VALUES (?, ?, 'draft', ?)`, [str(p, "claimId"), str(p, "facilityId"), num(p, "totalCents")]);
+    await tx.execute(PIPELINE, [str(p, "facilityId"), "draft", 1, num(p, "totalCents")]);
+    await daily(tx, e, "claims_created");
+  },
+  async ClaimSubmitted(tx, e, p) {
+    await moveClaim(tx, p);
+    await daily(tx, e, "claims_submitted");
+  },
+  async ClaimAdjudicated(tx, e, p) {
+    await moveClaim(tx, p);
+    await daily(tx, e, "claims_adjudicated");
+  },
+  async ClaimPaid(tx, e, p) {
+    await moveClaim(tx, p);
+    await daily(tx, e, "claims_paid");
+    await daily(tx, e, "claims_paid_cents", num(p, "paidCents"));
+  },
+  async ClaimDenied(tx, e, p) {
+    await moveClaim(tx, p);
+    await daily(tx, e, "claims_denied");
+  },
+};
+
+/** Applies one event to the read models, once: false when its id was already applied. */
+export async function applyEvent(db: SqlDatabase, e: EventEnvelope): Promise<boolean> {
+  const effect = EFFECTS[e.type];
+  if (!effect) throw new LabError("invalid", `the projector has no projection for ${e.type}`, { field: "type" });
+  return db.transaction(async (tx) => {
+    const [seen] = await tx.query(`SELECT 1 AS "seen" FROM "processed_events" WHERE "event_id" = ?`, [e.eventId]);
+    if (seen) return false;
+    await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?)`, [e.eventId, e.type, e.occurredAt]);
+    const patientId = typeof e.payload.patientId === "string" ? e.payload.patientId : e.partitionKey;
+    await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [e.eventId, patientId, e.occurredAt, e.type, JSON.stringify(e.payload)]);
+    await effect(tx, e, e.payload);
+    return true;
+  });
+}
+
+const MODEL_TABLES: Record<string, string> = {
+  processed_events: `"event_id"`,
+  patient_timeline: `"event_id"`,
+  facility_census: `"facility_id"`,
+  open_encounters: `"encounter_id"`,
+  claim_states: `"claim_id"`,
+  claims_pipeline: `"facility_id", "status"`,
+  daily_analytics: `"day", "metric"`,
+};
+
+/** A checksum per read model over its rows in key order: two builds from the same events agree. */
+export async function readModelChecksums(db: SqlDatabase): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [table, key] of Object.entries(MODEL_TABLES)) {
+    const rows = await db.query(`SELECT * FROM "${table}" ORDER BY ${key}`);
+    const hash = createHash("sha256");
+    for (const row of rows) hash.update(JSON.stringify(Object.values(row).map((v) => (typeof v === "number" || typeof v === "bigint" ? Number(v) : v)))).update("\n");
+    out[table] = `${rows.length}:${hash.digest("hex").slice(0, 16)}`;
+  }
+  return out;
+}

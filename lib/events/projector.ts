@@ -1,0 +1,114 @@
+// The projector: consumes the domain events as one consumer group and applies them to the read models.
+// A message that keeps failing (after `maxAttempts`, or at once when it can never succeed: not an event of
+// the catalog) goes to the dead-letter table and topic with its error, and the stream moves on; an operator
+// lists dead letters and redrives them once the cause is fixed.
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { LabError } from "../errors/index.ts";
+import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC, type Delivery, type EventBus, type Subscription } from "./bus.ts";
+import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
+import { applyEvent } from "./projections.ts";
+
+export const PROJECTOR_GROUP = "projector";
+
+export interface ProjectorOptions {
+  group?: string;
+  maxAttempts?: number;
+  retryMs?: number;
+  maxBatch?: number;
+}
+
+export interface ProjectorStats {
+  applied: number;
+  duplicates: number;
+  deadLettered: number;
+}
+
+export interface Projector {
+  stats: ProjectorStats;
+  stop(): Promise<void>;
+}
+
+export interface DeadLetter {
+  eventId: string;
+  type: string;
+  partitionKey: string;
+  error: string;
+  attempts: number;
+  failedAt: string;
+  status: "dead" | "redriven";
+}
+
+/** Dead letters are kept by event id, or by their place in the log when they are not even an envelope. */
+const letterId = (d: Delivery, envelope: EventEnvelope | null) => envelope?.eventId ?? `raw:${d.topic}:${d.partition}:${d.offset}`;
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+
+export async function startProjector(bus: EventBus, db: SqlDatabase, options: ProjectorOptions = {}): Promise<Projector> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  const retryMs = options.retryMs ?? 100;
+  const stats: ProjectorStats = { applied: 0, duplicates: 0, deadLettered: 0 };
+
+  const project = async (d: Delivery) => {
+    let envelope: EventEnvelope | null = null;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        envelope ??= checkEnvelope(JSON.parse(d.value));
+        if (await applyEvent(db, envelope)) stats.applied++;
+        else stats.duplicates++;
+        return;
+      } catch (err) {
+        lastError = err;
+        // A message that is not a catalog event will not become one by retrying.
+        if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid")) break;
+        await new Promise((r) => setTimeout(r, retryMs * attempt));
+        if (attempt === maxAttempts) break;
+      }
+    }
+    await deadLetter(bus, db, d, envelope, reason(lastError), maxAttempts);
+    stats.deadLettered++;
+  };
+
+  const subscription: Subscription = await bus.subscribe(
+    { group: options.group ?? PROJECTOR_GROUP, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 },
+    async (batch) => {
+      for (const d of batch) await project(d);
+    },
+  );
+  return { stats, stop: () => subscription.stop() };
+}
+
+async function deadLetter(bus: EventBus, db: SqlDatabase, d: Delivery, envelope: EventEnvelope | null, error: string, attempts: number) {
+  const id = letterId(d, envelope);
+  const failedAt = new Date().toISOString();
+  await db.transaction((tx) =>
+    tx.execute(
+      `INSERT INTO "dead_letters" ("event_id", "type", "partition_key", "value", "error", "attempts", "failed_at", "status") VALUES (?, ?, ?, ?, ?, ?, ?, 'dead')
+       ON CONFLICT ("event_id") DO UPDATE SET "error" = excluded."error", "attempts" = "dead_letters"."attempts" + excluded."attempts", "failed_at" = excluded."failed_at", "status" = 'dead'`,
+      [id, envelope?.type ?? "(unreadable)", d.key, d.value, error, attempts, failedAt],
+    ),
+  );
+  // Also on the dead-letter topic, for tools that watch the bus rather than the projector's store.
+  await bus.publish(DEAD_LETTER_TOPIC, [{ key: d.key, value: JSON.stringify({ eventId: id, error, attempts, failedAt, from: { topic: d.topic, partition: d.partition, offset: d.offset }, value: d.value }) }]);
+}
+
+export async function listDeadLetters(db: SqlDatabase, status: "dead" | "redriven" | "all" = "dead"): Promise<DeadLetter[]> {
+  const rows = await db.query<{ event_id: string; type: string; partition_key: string; error: string; attempts: number; failed_at: string; status: "dead" | "redriven" }>(
+    `SELECT "event_id", "type", "partition_key", "error", "attempts", "failed_at", "status" FROM "dead_letters" ${status === "all" ? "" : `WHERE "status" = ?`} ORDER BY "failed_at", "event_id"`,
+    status === "all" ? [] : [status],
+  );
+  return rows.map((r) => ({ eventId: r.event_id, type: r.type, partitionKey: r.partition_key, error: r.error, attempts: Number(r.attempts), failedAt: r.failed_at, status: r.status }));
+}
+
+/** Applies a dead letter again; it is marked redriven when it now succeeds, and keeps its new error when not. */
+export async function redriveDeadLetter(db: SqlDatabase, eventId: string): Promise<DeadLetter> {
+  const [row] = await db.query<{ value: string; status: string }>(`SELECT "value", "status" FROM "dead_letters" WHERE "event_id" = ?`, [eventId]);
+  if (!row) throw new LabError("not_found", `no dead letter ${eventId}`, { field: "eventId" });
+  if (row.status !== "dead") throw new LabError("conflict", `dead letter ${eventId} was already redriven`, { field: "eventId" });
+  try {
+    await applyEvent(db, checkEnvelope(JSON.parse(row.value)));
+    await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "status" = 'redriven' WHERE "event_id" = ?`, [eventId]));
+  } catch (err) {
+    await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "error" = ?, "attempts" = "attempts" + 1, "failed_at" = ? WHERE "event_id" = ?`, [reason(err), new Date().toISOString(), eventId]));
+  }
+  return (await listDeadLetters(db, "all")).find((l) => l.eventId === eventId)!;
+}
