@@ -35,6 +35,7 @@ export default defineConfig({
       CLINICAL_PORT: String(port + 1),
       BILLING_PORT: String(port + 2),
       GATEWAY_PORT: String(port + 3),
+      PROJECTOR_PORT: String(port + 4),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
     },

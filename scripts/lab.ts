@@ -1,6 +1,6 @@
 // npm run lab: migrate the lab's databases, seed an empty lab with synthetic data, build the portal when
-// needed and start it; Ctrl-C stops everything. Later issues add the services and the supervisor here.
-import { spawn } from "node:child_process";
+// needed and start it with the services and the projector; Ctrl-C stops everything.
+import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config/index.ts";
 import { LabError } from "../lib/errors/index.ts";
@@ -51,6 +51,12 @@ runCommand("lab", async () => {
     await lab.close();
   }
 
+  if (config.events.bus === "kafka") {
+    // Full mode's bus: a local broker from deploy/local/kafka unless one already answers (start.sh checks).
+    log(`lab: events on Kafka at ${config.events.brokers.join(",")}`);
+    const started = spawnSync("bash", [join(repoRoot, "deploy", "local", "kafka", "start.sh")], { cwd: repoRoot, stdio: "inherit" });
+    if (started.status !== 0) throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
+  }
   buildPortalIfStale(repoRoot, log);
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
@@ -69,6 +75,11 @@ runCommand("lab", async () => {
       name: "gateway",
       child: spawn(tsx, [join(repoRoot, "backend-services", "gateway", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
       ready: `http://127.0.0.1:${config.gateway.port}/readyz`,
+    },
+    {
+      name: "projector",
+      child: spawn(tsx, [join(repoRoot, "backend-services", "projector", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      ready: `http://127.0.0.1:${config.projectorPort}/readyz`,
     },
     {
       name: "portal",
@@ -107,6 +118,7 @@ runCommand("lab", async () => {
   health    ${base}/api/health
   gateway   http://127.0.0.1:${config.gateway.port}/ (the API: bearer token required; /healthz, /readyz open)
   clinical  http://127.0.0.1:${config.clinicalPort}/  billing http://127.0.0.1:${config.billingPort}/ (behind the gateway)
+  projector http://127.0.0.1:${config.projectorPort}/_lab/events/status (outbox relay, read models, dead letters; ${config.events.bus} bus)
 Press Ctrl-C to stop.`);
   // One process ending ends the lab: the others are stopped rather than left running alone.
   const first = await Promise.race(exits);

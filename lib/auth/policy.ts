@@ -44,6 +44,7 @@ export const POLICY = {
   "audit.verify": { sre: any("masked"), admin: any("masked") },
   "fault.switch": { sre: any("masked"), instructor: any("masked") },
   "ops.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },
+  "events.redrive": { sre: any("masked"), admin: any("masked") },
 } as const satisfies Record<string, Partial<Record<Role, Grant>>>;
 
 export type Action = keyof typeof POLICY;

@@ -26,6 +26,13 @@ const EnvSchema = z.object({
   GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   GATEWAY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  PROJECTOR_PORT: z.coerce.number().int().min(1).max(65535).default(4103),
+  LAB_EVENT_BUS: z.enum(["embedded", "kafka"]).optional(),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, "must be host:port[,host:port...]")
+    .default("127.0.0.1:9092"),
+  LAB_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   LAB_JWKS_URL: z
@@ -54,6 +61,9 @@ export interface LabConfig {
   clinicalPort: number;
   billingPort: number;
   gateway: { port: number; timeoutMs: number; ratePerMinute: number };
+  projectorPort: number;
+  /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
+  events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
   identityProvider: { jwksUrl: string; issuer: string; audience: string } | null;
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
@@ -109,6 +119,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     clinicalPort: e.CLINICAL_PORT,
     billingPort: e.BILLING_PORT,
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
+    projectorPort: e.PROJECTOR_PORT,
+    events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,

@@ -62,7 +62,7 @@ export function openSql(target: DatabaseTarget): SqlDatabase {
   return target.provider === "sqlite" ? openSqlite(target.location, target.label) : openPostgres(target.location, target.label);
 }
 
-async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget): Promise<void> {
+export async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();

@@ -1,0 +1,72 @@
+// The projector process (:4103): runs the outbox relay of every shard and the projector that fills the
+// dashboards' read models, and serves its health and an authenticated operations API under /_lab/events:
+// the outbox backlog, consumer lag and counters, and the dead letters with their redrive.
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { authorize } from "../../lib/auth/policy.ts";
+import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import type { SqlDatabase } from "../../lib/data/sql-database.ts";
+import { LabError } from "../../lib/errors/index.ts";
+import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
+import { PROJECTOR_GROUP, type Projector, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
+import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
+import { authenticate, parseInput } from "../common/http-context.ts";
+import { createLabServer } from "../common/lab-server.ts";
+
+export interface ProjectorProcess {
+  app: FastifyInstance;
+  /** Stops the relays and the projector (after their batch in hand), then the server. */
+  stop(): Promise<void>;
+}
+
+const DeadLetterParams = z.strictObject({ eventId: z.string().min(1).max(200) });
+const DeadLetterQuery = z.strictObject({ status: z.enum(["dead", "redriven", "all"]).default("dead") });
+
+export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, readModels: SqlDatabase, tokenKey: TokenKey, logLevel = "info"): Promise<ProjectorProcess> {
+  const tokens = createTokenVerifier(tokenKey);
+  const app = createLabServer({
+    name: "projector",
+    logLevel,
+    ready: async () => {
+      await readModels.query("SELECT 1");
+      await bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC);
+    },
+  });
+  const relays: RelayLoop = startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
+  const projector: Projector = await startProjector(bus, readModels);
+
+  const allowed = async (request: Parameters<typeof authenticate>[0], action: "ops.read" | "events.redrive") => {
+    const actor = await authenticate(request, tokens);
+    const decision = authorize(actor, action);
+    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    return actor;
+  };
+
+  app.get("/_lab/events/status", async (request) => {
+    await allowed(request, "ops.read");
+    const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), listDeadLetters(readModels)]);
+    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters: deadLetters.length };
+  });
+
+  app.get("/_lab/events/dead-letters", async (request) => {
+    await allowed(request, "ops.read");
+    const { status } = parseInput(DeadLetterQuery, request.query, "query");
+    return { items: await listDeadLetters(readModels, status) };
+  });
+
+  app.post("/_lab/events/dead-letters/:eventId/redrive", async (request) => {
+    await allowed(request, "events.redrive");
+    const { eventId } = parseInput(DeadLetterParams, request.params, "params");
+    return redriveDeadLetter(readModels, eventId);
+  });
+
+  return {
+    app,
+    async stop() {
+      await app.close();
+      await relays.stop();
+      await projector.stop();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Opening a lab's event platform from its configuration: the bus (the embedded log under the data
+// directory, or Kafka) and the projector's read-model database (a SQLite file beside the shards, or a
+// PostgreSQL database named after the lab's prefix).
+import { join } from "node:path";
+import type { LabConfig } from "../config/index.ts";
+import { ensurePostgresDatabase } from "../data/lab-databases.ts";
+import { type DatabaseTarget, postgresUrlFor } from "../data/lab-topology.ts";
+import { type SqlDatabase, openPostgres, openSqlite } from "../data/sql-database.ts";
+import type { EventBus } from "./bus.ts";
+import { openEmbeddedLog } from "./embedded-log.ts";
+import { openKafkaBus } from "./kafka-bus.ts";
+import { migrateReadModels } from "./projections.ts";
+
+export async function openEventBus(config: LabConfig, clientId = "pim-sre-lab"): Promise<EventBus> {
+  return config.events.bus === "kafka"
+    ? openKafkaBus({ brokers: config.events.brokers, partitions: config.events.partitions, clientId })
+    : openEmbeddedLog({ file: join(config.dataDir, "events.db"), partitions: config.events.partitions });
+}
+
+/** The read-model database, created and migrated when missing. */
+export async function openReadModels(config: LabConfig): Promise<SqlDatabase> {
+  let db: SqlDatabase;
+  if (config.database.kind === "sqlite") {
+    db = openSqlite(join(config.database.dir, "read-models.db"), "read-models");
+  } else {
+    const databaseName = `${config.database.namePrefix}_read_models`;
+    const location = postgresUrlFor(config.database.serverUrl, databaseName);
+    const target: DatabaseTarget = { role: "control", shard: null, label: "read-models", provider: "postgresql", location, databaseName };
+    await ensurePostgresDatabase(config.database.serverUrl, target);
+    db = openPostgres(location, "read-models");
+  }
+  await migrateReadModels(db);
+  return db;
+}

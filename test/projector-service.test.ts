@@ -1,0 +1,84 @@
+// The projector process on a real lab: the relay carries a write's events from the shard's outbox to the
+// bus, the projector fills the read models while the lab runs, and its operations API answers only the
+// roles allowed to see (ops.read) or redrive (events.redrive).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ProjectorProcess, startProjectorProcess } from "../backend-services/projector/server.ts";
+import { labSigningKey } from "../lib/auth/tokens.ts";
+import { registerPatient } from "../lib/clinical/patient-commands.ts";
+import type { SqlDatabase } from "../lib/data/sql-database.ts";
+import { openSqlite } from "../lib/data/sql-database.ts";
+import { type EmbeddedLog, openEmbeddedLog } from "../lib/events/embedded-log.ts";
+import { migrateReadModels } from "../lib/events/projections.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { type Persona, PERSONAS, personaTokens } from "./support/service-harness.ts";
+import { type TestLab, createTestLab } from "./support/test-labs.ts";
+
+const SECRET = "integration-test-secret-0123456789";
+
+describe("projector process", () => {
+  let t: TestLab;
+  let dir: string;
+  let bus: EmbeddedLog;
+  let models: SqlDatabase;
+  let projector: ProjectorProcess;
+  let tokens: Record<Persona, string>;
+
+  beforeAll(async () => {
+    t = await createTestLab("sqlite", { secret: SECRET });
+    await generateLabData(t.lab, { patients: 10, seed: 4, facilities: 1 });
+    dir = mkdtempSync(join(tmpdir(), "pimlab-projector-svc-"));
+    bus = await openEmbeddedLog({ file: join(dir, "events.db"), partitions: 4, pollMs: 5 });
+    models = openSqlite(join(dir, "read-models.db"), "read-models");
+    await migrateReadModels(models);
+    projector = await startProjectorProcess(t.lab, bus, models, labSigningKey(SECRET), "silent");
+    const anyPatient = (await t.lab.shards[0]!.prisma.patient.findFirstOrThrow()).id;
+    tokens = await personaTokens(labSigningKey(SECRET), anyPatient);
+  });
+  afterAll(async () => {
+    await projector?.stop();
+    await bus?.close();
+    await models?.close();
+    rmSync(dir, { recursive: true, force: true });
+    await t?.dispose();
+  });
+
+  it("fills the read models from a write while it runs: outbox -> relay -> bus -> projector", async () => {
+    await registerPatient(t.lab, { actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null }, requestId: "req-proj-1", traceparent: null, idempotencyKey: null, now: new Date() }, {
+      facilityId: "fac-0001", givenName: "Pro", familyName: "Jector", sex: "female", birthDate: "1985-02-03", addressLine: "1 Model Way", city: "Readville",
+      region: "IL", postalCode: "62701", mrn: "MRN-PROJ-1", nationalId: "999-22-2222", phone: "555-0100-2222", email: "projector@example.org",
+    });
+    const end = Date.now() + 10_000;
+    let census: { patients: number }[] = [];
+    while (Date.now() < end) {
+      census = await models.query<{ patients: number }>(`SELECT "patients" FROM "facility_census" WHERE "facility_id" = 'fac-0001'`);
+      if (census[0]?.patients === 1) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(census).toEqual([{ patients: 1 }]);
+    const status = await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } });
+    expect(status.statusCode).toBe(200);
+    expect(status.json()).toMatchObject({ bus: "embedded", outboxBacklog: [{ unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }], deadLetters: 0 });
+  });
+
+  it("answers its operations API by role: status and dead letters to ops.read, redrive to events.redrive", async () => {
+    const expected: Record<string, Persona[]> = {
+      "GET /_lab/events/status": ["sre", "instructor", "admin"],
+      "GET /_lab/events/dead-letters": ["sre", "instructor", "admin"],
+      "POST /_lab/events/dead-letters/evt-none/redrive": ["sre", "admin"],
+    };
+    for (const [route, allowed] of Object.entries(expected)) {
+      const [method, url] = route.split(" ") as ["GET" | "POST", string];
+      expect((await projector.app.inject({ method, url })).statusCode, `${route} anonymous`).toBe(401);
+      for (const persona of PERSONAS) {
+        const res = await projector.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[persona]}` } });
+        // An allowed redrive of an unknown dead letter is a 404: allowed, and nothing to redrive.
+        const ok = method === "POST" ? 404 : 200;
+        expect(res.statusCode, `${route} as ${persona}`).toBe(allowed.includes(persona) ? ok : 403);
+      }
+    }
+    expect((await projector.app.inject({ method: "GET", url: "/_lab/events/dead-letters?status=bogus", headers: { authorization: `Bearer ${tokens.sre}` } })).json()).toMatchObject({ status: 400 });
+  });
+});
