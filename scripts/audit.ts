@@ -10,14 +10,9 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { runCommand } from "./cli.ts";
+import { parseDuration } from "./durations.ts";
 
 const [verb, ...rest] = process.argv.slice(2);
-
-function parseAge(text: string): number {
-  const m = /^(\d{1,5})(d|h)$/.exec(text);
-  if (!m) throw new LabError("invalid", `--older-than must look like 90d or 12h (got ${JSON.stringify(text)})`, { field: "older-than" });
-  return Number(m[1]) * (m[2] === "d" ? 86_400_000 : 3_600_000);
-}
 
 runCommand(`audit:${verb ?? "?"}`, async () => {
   if (verb !== "verify" && verb !== "prune") throw new LabError("invalid", "usage: npm run audit:verify | npm run audit:prune -- --older-than 90d");
@@ -30,7 +25,7 @@ runCommand(`audit:${verb ?? "?"}`, async () => {
       throw new LabError("invalid", `${(err as Error).message}; usage: npm run audit:prune -- --older-than 90d`);
     }
     if (!values["older-than"]) throw new LabError("invalid", "--older-than is required, e.g. --older-than 90d", { field: "older-than" });
-    olderThanMs = parseAge(values["older-than"]);
+    olderThanMs = parseDuration(values["older-than"], "older-than");
   }
   const config = loadConfig();
   const lab = await openLabDatabases(config);

@@ -44,6 +44,8 @@ export async function dropPostgresLab(config: LabConfig): Promise<void> {
   await admin.connect();
   try {
     for (const t of [topology.control, ...topology.shards]) await admin.query(`DROP DATABASE IF EXISTS "${t.databaseName}" WITH (FORCE)`);
+    // The projector's read models, when a test opened them.
+    if (config.database.kind === "postgresql") await admin.query(`DROP DATABASE IF EXISTS "${config.database.namePrefix}_read_models" WITH (FORCE)`);
   } finally {
     await admin.end();
   }
