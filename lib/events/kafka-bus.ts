@@ -10,6 +10,8 @@ export interface KafkaBusOptions {
   clientId?: string;
   partitions?: number;
   retentionMs?: number;
+  /** Prepended to every topic name: several labs (or a benchmark) can share one broker. */
+  topicPrefix?: string;
   /** How long a consumer waits before redelivering a batch its handler failed. */
   retryMs?: number;
 }
@@ -45,8 +47,13 @@ export class KafkaBus implements EventBus {
     this.partitions = options.partitions;
   }
 
+  private named(topic: string): string {
+    return `${this.options.topicPrefix ?? ""}${topic}`;
+  }
+
   /** Creates the topic once (with the lab's partitions and retention); an existing one is kept as it is. */
-  ensureTopic(topic: string): Promise<void> {
+  ensureTopic(logical: string): Promise<void> {
+    const topic = this.named(logical);
     let ready = this.topics.get(topic);
     if (!ready) {
       ready = this.admin
@@ -64,7 +71,7 @@ export class KafkaBus implements EventBus {
   async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.ensureTopic(topic);
-    await this.producer.send({ topic, acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+    await this.producer.send({ topic: this.named(topic), acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
   }
 
   async subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription> {
@@ -72,9 +79,18 @@ export class KafkaBus implements EventBus {
     await this.recordStart(options);
     const consumer: Consumer = this.kafka.consumer({ groupId: options.group, retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? false });
+    await consumer.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
     const maxBatch = options.maxBatch ?? 500;
     const retryMs = this.options.retryMs ?? 200;
+    // subscribe() resolves once the group has joined and partitions are assigned, as the embedded log's does
+    // once it holds its lease: a caller that publishes next knows a consumer is there.
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumer group ${options.group} did not join within 30 s`)), 30_000);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -82,7 +98,7 @@ export class KafkaBus implements EventBus {
         const all = batch.messages;
         for (let start = 0; start < all.length && isRunning() && !isStale(); start += maxBatch) {
           const chunk = all.slice(start, start + maxBatch).map((m: KafkaMessage): Delivery => ({
-            topic: batch.topic,
+            topic: options.topic,
             partition: batch.partition,
             offset: Number(m.offset),
             key: text(m.key ?? undefined),
@@ -108,6 +124,10 @@ export class KafkaBus implements EventBus {
         }
       },
     });
+    await joined.catch(async (err: unknown) => {
+      await consumer.disconnect();
+      throw err;
+    });
     const subscription: Subscription = {
       stop: async () => {
         await consumer.disconnect();
@@ -122,12 +142,12 @@ export class KafkaBus implements EventBus {
     await this.ensureTopic(topic);
     const partitions = await this.targetOffsets(topic, target);
     // kafkajs refuses while the group has members, which is the rule: stop it before seeking.
-    await this.admin.setOffsets({ groupId: group, topic, partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+    await this.admin.setOffsets({ groupId: group, topic: this.named(topic), partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
   }
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     await this.ensureTopic(topic);
-    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId: group, topics: [topic] })]);
+    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(this.named(topic)), this.admin.fetchOffsets({ groupId: group, topics: [this.named(topic)] })]);
     const committed = new Map((commits[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return ends
       .map((p) => {
@@ -150,13 +170,13 @@ export class KafkaBus implements EventBus {
    * message reaching a partition the group has not read yet is not skipped as "before its start" later.
    */
   private async recordStart(options: SubscribeOptions): Promise<void> {
-    const [commits] = await this.admin.fetchOffsets({ groupId: options.group, topics: [options.topic] });
+    const [commits] = await this.admin.fetchOffsets({ groupId: options.group, topics: [this.named(options.topic)] });
     const missing = (commits?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition);
     if (missing.length === 0) return;
     const start = await this.targetOffsets(options.topic, options.fromBeginning ? { earliest: true } : { latest: true });
     await this.admin.setOffsets({
       groupId: options.group,
-      topic: options.topic,
+      topic: this.named(options.topic),
       partitions: start.filter((p) => missing.includes(p.partition)).map((p) => ({ partition: p.partition, offset: String(p.offset) })),
     });
   }
@@ -164,9 +184,9 @@ export class KafkaBus implements EventBus {
   private async targetOffsets(topic: string, target: SeekTarget): Promise<{ partition: number; offset: number }[]> {
     if ("offsets" in target) return Object.entries(target.offsets).map(([partition, offset]) => ({ partition: Number(partition), offset }));
     if ("timestamp" in target) {
-      return (await this.admin.fetchTopicOffsetsByTimestamp(topic, target.timestamp.getTime())).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
+      return (await this.admin.fetchTopicOffsetsByTimestamp(this.named(topic), target.timestamp.getTime())).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
     }
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const offsets = await this.admin.fetchTopicOffsets(this.named(topic));
     return offsets.map((p) => ({ partition: p.partition, offset: Number("earliest" in target ? p.low : p.high) }));
   }
 }

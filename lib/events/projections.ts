@@ -97,18 +97,32 @@ const EFFECTS: Record<string, (tx: SqlDatabase, e: EventEnvelope, p: Payload) =>
   },
 };
 
-/** Applies one event to the read models, once: false when its id was already applied. */
-export async function applyEvent(db: SqlDatabase, e: EventEnvelope): Promise<boolean> {
+async function applyInTransaction(tx: SqlDatabase, e: EventEnvelope): Promise<boolean> {
   const effect = EFFECTS[e.type];
   if (!effect) throw new LabError("invalid", `the projector has no projection for ${e.type}`, { field: "type" });
+  const [seen] = await tx.query(`SELECT 1 AS "seen" FROM "processed_events" WHERE "event_id" = ?`, [e.eventId]);
+  if (seen) return false;
+  await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?)`, [e.eventId, e.type, e.occurredAt]);
+  const patientId = typeof e.payload.patientId === "string" ? e.payload.patientId : e.partitionKey;
+  await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [e.eventId, patientId, e.occurredAt, e.type, JSON.stringify(e.payload)]);
+  await effect(tx, e, e.payload);
+  return true;
+}
+
+/** Applies one event to the read models, once: false when its id was already applied. */
+export async function applyEvent(db: SqlDatabase, e: EventEnvelope): Promise<boolean> {
+  return db.transaction((tx) => applyInTransaction(tx, e));
+}
+
+/**
+ * Applies events in order in one transaction (a commit per batch, not per event); all or none. Returns,
+ * per event, whether it was applied (false: already applied before).
+ */
+export async function applyEvents(db: SqlDatabase, events: readonly EventEnvelope[]): Promise<boolean[]> {
   return db.transaction(async (tx) => {
-    const [seen] = await tx.query(`SELECT 1 AS "seen" FROM "processed_events" WHERE "event_id" = ?`, [e.eventId]);
-    if (seen) return false;
-    await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?)`, [e.eventId, e.type, e.occurredAt]);
-    const patientId = typeof e.payload.patientId === "string" ? e.payload.patientId : e.partitionKey;
-    await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [e.eventId, patientId, e.occurredAt, e.type, JSON.stringify(e.payload)]);
-    await effect(tx, e, e.payload);
-    return true;
+    const applied: boolean[] = [];
+    for (const e of events) applied.push(await applyInTransaction(tx, e));
+    return applied;
   });
 }
 

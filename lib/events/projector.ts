@@ -6,7 +6,7 @@ import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
 import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC, type Delivery, type EventBus, type Subscription } from "./bus.ts";
 import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
-import { applyEvent } from "./projections.ts";
+import { applyEvent, applyEvents } from "./projections.ts";
 
 export const PROJECTOR_GROUP = "projector";
 
@@ -15,6 +15,8 @@ export interface ProjectorOptions {
   maxAttempts?: number;
   retryMs?: number;
   maxBatch?: number;
+  /** Called after each event's first application (for lag measurements). */
+  onApplied?: (envelope: EventEnvelope) => void;
 }
 
 export interface ProjectorStats {
@@ -53,8 +55,10 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         envelope ??= checkEnvelope(JSON.parse(d.value));
-        if (await applyEvent(db, envelope)) stats.applied++;
-        else stats.duplicates++;
+        if (await applyEvent(db, envelope)) {
+          stats.applied++;
+          options.onApplied?.(envelope);
+        } else stats.duplicates++;
         return;
       } catch (err) {
         lastError = err;
@@ -68,9 +72,36 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     stats.deadLettered++;
   };
 
+  // A batch is applied in one read-model transaction; if any of it fails, it is applied again event by
+  // event, so a poison message is isolated (and dead-lettered) without holding back the rest.
+  const projectBatch = async (batch: Delivery[]) => {
+    const envelopes: EventEnvelope[] = [];
+    for (const d of batch) {
+      try {
+        envelopes.push(checkEnvelope(JSON.parse(d.value)));
+      } catch {
+        return false;
+      }
+    }
+    let applied: boolean[];
+    try {
+      applied = await applyEvents(db, envelopes);
+    } catch {
+      return false;
+    }
+    applied.forEach((first, i) => {
+      if (first) {
+        stats.applied++;
+        options.onApplied?.(envelopes[i]!);
+      } else stats.duplicates++;
+    });
+    return true;
+  };
+
   const subscription: Subscription = await bus.subscribe(
     { group: options.group ?? PROJECTOR_GROUP, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 },
     async (batch) => {
+      if (await projectBatch(batch)) return;
       for (const d of batch) await project(d);
     },
   );

@@ -1,0 +1,217 @@
+// npm run bench:events: the event platform on both buses, with kafkajs raw produce/consume as the peer,
+// all in the same run.
+//   relay -> projection  --events outbox events (patients' stories) relayed from 4 SQLite shards and
+//                        projected into fresh read models: events/s from the first relay pass to the last
+//                        projection
+//   replay               the same events replayed from the log into scratch read models: events/s
+//   end-to-end lag       patient registrations at --rate writes/s for --seconds, each from its commit to its
+//                        projection: p50/p99 (open model: writes are sent on the clock)
+//   peer                 kafkajs alone: produce --events messages of the same size and consume them
+// Targets: embedded replay >= 20k events/s; Kafka path >= 10k events/s; lag p99 < 1 s at 500 writes/s.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as hdr from "hdr-histogram-js";
+import { Kafka, logLevel } from "kafkajs";
+import { registerPatient } from "../lib/clinical/patient-commands.ts";
+import type { LabDatabases } from "../lib/data/lab-databases.ts";
+import { openSqlite } from "../lib/data/sql-database.ts";
+import type { EventBus } from "../lib/events/bus.ts";
+import { openEmbeddedLog } from "../lib/events/embedded-log.ts";
+import { openKafkaBus } from "../lib/events/kafka-bus.ts";
+import { type DomainEvent, appendOutboxEvents } from "../lib/events/outbox.ts";
+import { startProjector } from "../lib/events/projector.ts";
+import { migrateReadModels } from "../lib/events/projections.ts";
+import { startRelays } from "../lib/events/relay.ts";
+import { replayReadModels } from "../lib/events/replay.ts";
+import { createTestLab } from "../test/support/test-labs.ts";
+
+const { values } = parseArgs({ options: { events: { type: "string", default: "20000" }, rate: { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" } } });
+const events = Number(values.events);
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const dir = mkdtempSync(join(tmpdir(), "pimlab-bench-events-"));
+let models = 0;
+const freshModels = async () => {
+  const db = openSqlite(join(dir, `models-${++models}.db`), `models-${models}`);
+  await migrateReadModels(db);
+  return db;
+};
+
+/** A patient's story as outbox events: registered, seen, diagnosed, treated, closed, billed through paid. */
+function story(n: number, at: string): DomainEvent[] {
+  const [p, enc, clm] = [`pat-bench-${n}`, `enc-bench-${n}`, `clm-bench-${n}`];
+  const claim = { claimId: clm, patientId: p, facilityId: "fac-0001", totalCents: 12_000, allowedCents: 9_000, paidCents: null, denialReason: null };
+  const e = (type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>): DomainEvent => ({ type, version: 1, aggregateType, aggregateId, partitionKey: p, payload });
+  return [
+    e("PatientRegistered", "Patient", p, { patientId: p, facilityId: "fac-0001", sex: "female", birthYear: 1975, registeredAt: at }),
+    e("EncounterOpened", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", providerId: "prv-0001-01", kind: "outpatient", startedAt: at }),
+    e("DiagnosisRecorded", "Diagnosis", `dx-bench-${n}`, { diagnosisId: `dx-bench-${n}`, encounterId: enc, patientId: p, code: "J06.9", recordedAt: at }),
+    e("ProcedureRecorded", "Procedure", `px-bench-${n}`, { procedureId: `px-bench-${n}`, encounterId: enc, patientId: p, code: "99213", performedAt: at }),
+    e("EncounterClosed", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", endedAt: at, durationMinutes: 25 }),
+    e("ClaimCreated", "Claim", clm, { claimId: clm, patientId: p, encounterId: enc, facilityId: "fac-0001", payer: "medicare", totalCents: 12_000 }),
+    e("ClaimSubmitted", "Claim", clm, { ...claim, status: "submitted", allowedCents: null }),
+    e("ClaimAdjudicated", "Claim", clm, { ...claim, status: "adjudicated" }),
+    e("ClaimPaid", "Claim", clm, { ...claim, status: "paid", paidCents: 9_000 }),
+    e("PatientDemographicsChanged", "Patient", p, { patientId: p, fields: ["city"], version: 2 }),
+  ];
+}
+
+/** Fills the shards' outboxes with `count` events (ten per patient), as the services would have. */
+async function fillOutboxes(lab: LabDatabases, count: number): Promise<void> {
+  const at = new Date();
+  for (let n = 0; n * 10 < count; n += 200) {
+    const byShard = new Map<number, DomainEvent[]>();
+    for (let i = n; i < Math.min(n + 200, count / 10); i++) {
+      const shard = lab.shardMap.shardOf(`pat-bench-${i}`);
+      byShard.set(shard, [...(byShard.get(shard) ?? []), ...story(i, at.toISOString())]);
+    }
+    for (const [shard, list] of byShard) {
+      await lab.shards[shard]!.sql.transaction((tx) => appendOutboxEvents(tx, list, { requestId: "req-bench", traceparent: null, actorId: "usr-bench", shard }, at));
+    }
+  }
+}
+
+interface AdapterFigures {
+  pipelinePerSecond: number;
+  replayPerSecond: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  writesPerSecond: number;
+}
+
+async function measure(name: string, bus: EventBus): Promise<AdapterFigures> {
+  const t = await createTestLab("sqlite");
+  try {
+    say(`${name}: filling the outboxes with ${events} events`);
+    await fillOutboxes(t.lab, events);
+    const live = await freshModels();
+    say(`${name}: relay -> projection of ${events} events`);
+    // The projector first (subscribe resolves once it is consuming), then the relays: the clock starts when
+    // the first event can move.
+    const group = `projector-bench-${Date.now()}`;
+    const projector = await startProjector(bus, live, { group, maxBatch: 1000 });
+    const began = performance.now();
+    const relays = startRelays(t.lab.shards, bus, { idleMs: 5 });
+    while (projector.stats.applied < events) await new Promise((r) => setTimeout(r, 10));
+    const pipelineSeconds = (performance.now() - began) / 1000;
+    await projector.stop();
+
+    say(`${name}: replay into scratch read models`);
+    const replay = await replayReadModels(bus, await freshModels(), { from: { earliest: true } });
+
+    say(`${name}: end-to-end lag at ${rate} registrations/s for ${seconds} s`);
+    const lag = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+    const lagged = await startProjector(bus, live, {
+      group,
+      onApplied: (e) => {
+        if (e.type === "PatientRegistered" && e.partitionKey.startsWith("pat-")) lag.recordValue(Math.max(1, Date.now() - Date.parse(e.occurredAt)));
+      },
+    });
+    const actor = { userId: "usr-bench", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
+    const start = performance.now();
+    let sent = 0;
+    const pending: Promise<unknown>[] = [];
+    while (performance.now() - start < seconds * 1000) {
+      // Open model: every registration that has come due is sent now, whatever the earlier ones are doing.
+      while (sent < ((performance.now() - start) / 1000) * rate) {
+        const i = sent++;
+        pending.push(
+          registerPatient(t.lab, { actor, requestId: `req-lag-${i}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
+            facilityId: "fac-0001", givenName: "Lag", familyName: `Bench${i}`, sex: "other", birthDate: "1990-01-01", addressLine: "1 Bench St", city: "Lagville",
+            region: "IL", postalCode: "62701", mrn: `MRN-LAG-${name}-${i}`, nationalId: "999-44-4444", phone: "555-0100-4444", email: `lag${i}@example.org`,
+          }),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    const writeSeconds = (performance.now() - start) / 1000;
+    while (lag.totalCount < sent) await new Promise((r) => setTimeout(r, 10));
+    await lagged.stop();
+    await relays.stop();
+    return {
+      pipelinePerSecond: Math.round(events / pipelineSeconds),
+      replayPerSecond: replay.eventsPerSecond,
+      lagP50Ms: lag.getValueAtPercentile(50),
+      lagP99Ms: lag.getValueAtPercentile(99),
+      writesPerSecond: Math.round(sent / writeSeconds),
+    };
+  } finally {
+    await t.dispose();
+  }
+}
+
+/** kafkajs alone: produce and consume the same number of messages of the same size. */
+async function kafkaPeer(brokers: string[]): Promise<{ producePerSecond: number; consumePerSecond: number }> {
+  const kafka = new Kafka({ clientId: "bench-peer", brokers, logLevel: logLevel.NOTHING });
+  const topic = `bench.peer.${Date.now()}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 8, replicationFactor: 1 }], waitForLeaders: true });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  const value = JSON.stringify({ filler: "x".repeat(650) }); // about an envelope's size
+  const began = performance.now();
+  for (let i = 0; i < events; i += 500) {
+    await producer.send({ topic, acks: -1, messages: Array.from({ length: Math.min(500, events - i) }, (_, j) => ({ key: `pat-${(i + j) % 2000}`, value })) });
+  }
+  const producePerSecond = Math.round(events / ((performance.now() - began) / 1000));
+  const consumer = kafka.consumer({ groupId: `bench-peer-${Date.now()}`, maxWaitTimeInMs: 100 });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let first = 0;
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      first ||= performance.now();
+      seen += batch.messages.length;
+    },
+  });
+  while (seen < events) await new Promise((r) => setTimeout(r, 10));
+  const consumePerSecond = Math.round(events / ((performance.now() - first) / 1000));
+  await consumer.disconnect();
+  await producer.disconnect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+  return { producePerSecond, consumePerSecond };
+}
+
+try {
+  const brokers = values.kafka.split(",");
+  const embedded = await openEmbeddedLog({ file: join(dir, "events.db"), partitions: 8, pollMs: 5 });
+  const embeddedFigures = await measure("embedded log", embedded);
+  await embedded.close();
+  let kafkaFigures: AdapterFigures | null = null;
+  let peer: Awaited<ReturnType<typeof kafkaPeer>> | null = null;
+  try {
+    // Topics of this run only: the bench must not read an earlier run's events, nor touch a lab's.
+    const kafkaBus = await openKafkaBus({ brokers, partitions: 8, clientId: "bench-events", topicPrefix: `bench-${Date.now()}.` });
+    kafkaFigures = await measure("kafka", kafkaBus);
+    await kafkaBus.close();
+    peer = await kafkaPeer(brokers);
+  } catch (err) {
+    say(`kafka: not measured (${err instanceof Error ? err.message : String(err)}); start it with bash deploy/local/kafka/start.sh`);
+  }
+  console.log(`\nbench:events — ${events} events, lag at ${rate} writes/s for ${seconds} s (${new Date().toISOString()})`);
+  console.log("| bus | relay -> projection events/s | replay events/s | lag p50 ms | lag p99 ms | writes/s held |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+  const row = (name: string, f: AdapterFigures | null) =>
+    console.log(f ? `| ${name} | ${f.pipelinePerSecond} | ${f.replayPerSecond} | ${f.lagP50Ms} | ${f.lagP99Ms} | ${f.writesPerSecond} |` : `| ${name} | not measured | | | | |`);
+  row("embedded log", embeddedFigures);
+  row("kafka", kafkaFigures);
+  if (peer && kafkaFigures) {
+    console.log(`peer: kafkajs raw produce ${peer.producePerSecond} msg/s, consume ${peer.consumePerSecond} msg/s`);
+    console.log(`our Kafka relay -> projection ${(kafkaFigures.pipelinePerSecond / peer.producePerSecond).toFixed(2)}x the raw produce (the relay's publish is a produce); replay ${(kafkaFigures.replayPerSecond / peer.consumePerSecond).toFixed(2)}x the raw consume`);
+  }
+  const verdict = (ok: boolean) => (ok ? "meets" : "misses");
+  console.log(`embedded replay ${embeddedFigures.replayPerSecond} events/s (target >= 20000): ${verdict(embeddedFigures.replayPerSecond >= 20_000)}`);
+  if (kafkaFigures) console.log(`kafka path ${kafkaFigures.pipelinePerSecond} events/s (target >= 10000): ${verdict(kafkaFigures.pipelinePerSecond >= 10_000)}`);
+  for (const [name, f] of [["embedded", embeddedFigures], ["kafka", kafkaFigures]] as const) {
+    if (f) console.log(`${name} lag p99 ${f.lagP99Ms} ms at ${f.writesPerSecond} writes/s (target < 1000 ms at ${rate}/s): ${verdict(f.lagP99Ms < 1000 && f.writesPerSecond >= rate * 0.99)}`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
