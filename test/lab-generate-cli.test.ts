@@ -1,27 +1,17 @@
 // `npm run lab:generate` refuses bad input with one line saying what is wrong and what to do, exit code 2,
 // and writes nothing.
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { repoRoot } from "./support/test-labs.ts";
+import { runScript } from "./support/run-script.ts";
 
-const run = promisify(execFile);
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Runs the command in a clean environment: only what the test sets, plus PATH and HOME. */
 async function generateIn(dir: string, args: string[], env: Record<string, string> = {}) {
-  const childEnv: NodeJS.ProcessEnv = { NODE_ENV: "test", PATH: process.env.PATH, HOME: process.env.HOME, LAB_DATA_DIR: dir, ...env };
-  try {
-    const out = await run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-generate.ts"), ...args], { cwd: repoRoot, env: childEnv });
-    return { code: 0, stderr: out.stderr, stdout: out.stdout, dir };
-  } catch (err) {
-    const e = err as { code: number; stderr: string; stdout: string };
-    return { code: e.code, stderr: e.stderr, stdout: e.stdout, dir };
-  }
+  const r = await runScript("scripts/lab-generate.ts", args, { LAB_DATA_DIR: dir, ...env });
+  return { code: r.code, stderr: r.err, stdout: r.out, dir };
 }
 
 async function generate(args: string[], env: Record<string, string> = {}) {

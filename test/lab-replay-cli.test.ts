@@ -1,8 +1,5 @@
 // npm run lab:replay on a lab whose projector has filled its read models: the replay rebuilds them from the
 // embedded log and finds them equal; a live read model changed behind the projector's back is named.
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { openEncounter } from "../lib/clinical/encounter-commands.ts";
@@ -12,23 +9,16 @@ import { PROJECTOR_GROUP, startProjector } from "../lib/events/projector.ts";
 import { startRelays } from "../lib/events/relay.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type TestLab, createTestLab, repoRoot } from "./support/test-labs.ts";
+import { runScript } from "./support/run-script.ts";
+import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
-const run = promisify(execFile);
 
 describe("lab:replay", () => {
   let t: TestLab;
   let bus: EventBus;
   let live: SqlDatabase;
-  const replay = (...args: string[]) =>
-    run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-replay.ts"), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET },
-    }).then(
-      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-    );
+  const replay = (...args: string[]) => runScript("scripts/lab-replay.ts", args, { LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET });
 
   beforeAll(async () => {
     t = await createTestLab("sqlite", { secret: SECRET });

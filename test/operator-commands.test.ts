@@ -1,27 +1,17 @@
 // The operator commands on a lab with real writes: audit:verify (ok when intact, exit 1 naming the shard and
 // entry when an entry was edited), audit:prune (chains stay verifiable), lab:token (a token the services accept).
-import { execFile } from "node:child_process";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSigningKey, verifyLabToken } from "../lib/auth/tokens.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type TestLab, createTestLab, repoRoot } from "./support/test-labs.ts";
+import { runScript } from "./support/run-script.ts";
+import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
-const run = promisify(execFile);
 
 describe("audit commands", () => {
   let t: TestLab;
-  const audit = (...args: string[]) =>
-    run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/audit.ts"), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET },
-    }).then(
-      (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-    );
+  const audit = (...args: string[]) => runScript("scripts/audit.ts", args, { LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET });
 
   beforeAll(async () => {
     t = await createTestLab("sqlite", { secret: SECRET });
@@ -71,17 +61,10 @@ describe("lab:token", () => {
     const t = await createTestLab("sqlite", { secret: SECRET });
     try {
       await generateLabData(t.lab, { patients: 5, seed: 61, facilities: 1 });
-      const token = (persona: string) =>
-        run(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "scripts/lab-token.ts"), "--persona", persona], {
-          cwd: repoRoot,
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET },
-        }).then(
-          (r) => ({ code: 0, out: r.stdout.trim(), err: r.stderr }),
-          (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
-        );
+      const token = (persona: string) => runScript("scripts/lab-token.ts", ["--persona", persona], { LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET });
       const ok = await token("clinician");
       expect(ok.code).toBe(0);
-      const actor = await verifyLabToken(labSigningKey(SECRET), ok.out);
+      const actor = await verifyLabToken(labSigningKey(SECRET), ok.out.trim());
       expect(actor).toMatchObject({ userId: "usr-clinician", role: "clinician", facilityId: expect.stringMatching(/^fac-/) });
       const bad = await token("superuser");
       expect(bad.code).toBe(2);
