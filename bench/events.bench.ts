@@ -15,16 +15,15 @@ import { parseArgs } from "node:util";
 import * as hdr from "hdr-histogram-js";
 import { Kafka, logLevel } from "kafkajs";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
-import type { LabDatabases } from "../lib/data/lab-databases.ts";
 import { openSqlite } from "../lib/data/sql-database.ts";
 import type { EventBus } from "../lib/events/bus.ts";
 import { openEmbeddedLog } from "../lib/events/embedded-log.ts";
 import { openKafkaBus } from "../lib/events/kafka-bus.ts";
-import { type DomainEvent, appendOutboxEvents } from "../lib/events/outbox.ts";
 import { startProjector } from "../lib/events/projector.ts";
 import { migrateReadModels } from "../lib/events/projections.ts";
 import { startRelays } from "../lib/events/relay.ts";
 import { replayReadModels } from "../lib/events/replay.ts";
+import { fillOutboxes } from "../test/support/event-stories.ts";
 import { createTestLab } from "../test/support/test-labs.ts";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "20000" }, rate: { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" } } });
@@ -39,40 +38,6 @@ const freshModels = async () => {
   await migrateReadModels(db);
   return db;
 };
-
-/** A patient's story as outbox events: registered, seen, diagnosed, treated, closed, billed through paid. */
-function story(n: number, at: string): DomainEvent[] {
-  const [p, enc, clm] = [`pat-bench-${n}`, `enc-bench-${n}`, `clm-bench-${n}`];
-  const claim = { claimId: clm, patientId: p, facilityId: "fac-0001", totalCents: 12_000, allowedCents: 9_000, paidCents: null, denialReason: null };
-  const e = (type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>): DomainEvent => ({ type, version: 1, aggregateType, aggregateId, partitionKey: p, payload });
-  return [
-    e("PatientRegistered", "Patient", p, { patientId: p, facilityId: "fac-0001", sex: "female", birthYear: 1975, registeredAt: at }),
-    e("EncounterOpened", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", providerId: "prv-0001-01", kind: "outpatient", startedAt: at }),
-    e("DiagnosisRecorded", "Diagnosis", `dx-bench-${n}`, { diagnosisId: `dx-bench-${n}`, encounterId: enc, patientId: p, code: "J06.9", recordedAt: at }),
-    e("ProcedureRecorded", "Procedure", `px-bench-${n}`, { procedureId: `px-bench-${n}`, encounterId: enc, patientId: p, code: "99213", performedAt: at }),
-    e("EncounterClosed", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", endedAt: at, durationMinutes: 25 }),
-    e("ClaimCreated", "Claim", clm, { claimId: clm, patientId: p, encounterId: enc, facilityId: "fac-0001", payer: "medicare", totalCents: 12_000 }),
-    e("ClaimSubmitted", "Claim", clm, { ...claim, status: "submitted", allowedCents: null }),
-    e("ClaimAdjudicated", "Claim", clm, { ...claim, status: "adjudicated" }),
-    e("ClaimPaid", "Claim", clm, { ...claim, status: "paid", paidCents: 9_000 }),
-    e("PatientDemographicsChanged", "Patient", p, { patientId: p, fields: ["city"], version: 2 }),
-  ];
-}
-
-/** Fills the shards' outboxes with `count` events (ten per patient), as the services would have. */
-async function fillOutboxes(lab: LabDatabases, count: number): Promise<void> {
-  const at = new Date();
-  for (let n = 0; n * 10 < count; n += 200) {
-    const byShard = new Map<number, DomainEvent[]>();
-    for (let i = n; i < Math.min(n + 200, count / 10); i++) {
-      const shard = lab.shardMap.shardOf(`pat-bench-${i}`);
-      byShard.set(shard, [...(byShard.get(shard) ?? []), ...story(i, at.toISOString())]);
-    }
-    for (const [shard, list] of byShard) {
-      await lab.shards[shard]!.sql.transaction((tx) => appendOutboxEvents(tx, list, { requestId: "req-bench", traceparent: null, actorId: "usr-bench", shard }, at));
-    }
-  }
-}
 
 interface AdapterFigures {
   pipelinePerSecond: number;

@@ -32,6 +32,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}(,[A-Za-z0-9.-]+:\d{1,5})*$/, "must be host:port[,host:port...]")
     .default("127.0.0.1:9092"),
+  KAFKA_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,60}$/, "must be letters, digits, . _ - (at most 60)")
+    .default(""),
   LAB_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
@@ -63,7 +67,7 @@ export interface LabConfig {
   gateway: { port: number; timeoutMs: number; ratePerMinute: number };
   projectorPort: number;
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
-  events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number };
+  events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number; topicPrefix: string };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
   identityProvider: { jwksUrl: string; issuer: string; audience: string } | null;
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
@@ -120,7 +124,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     billingPort: e.BILLING_PORT,
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
     projectorPort: e.PROJECTOR_PORT,
-    events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS },
+    events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,

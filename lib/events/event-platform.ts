@@ -13,7 +13,7 @@ import { migrateReadModels } from "./projections.ts";
 
 export async function openEventBus(config: LabConfig, clientId = "pim-sre-lab"): Promise<EventBus> {
   return config.events.bus === "kafka"
-    ? openKafkaBus({ brokers: config.events.brokers, partitions: config.events.partitions, clientId })
+    ? openKafkaBus({ brokers: config.events.brokers, partitions: config.events.partitions, clientId, topicPrefix: config.events.topicPrefix })
     : openEmbeddedLog({ file: join(config.dataDir, "events.db"), partitions: config.events.partitions });
 }
 
