@@ -59,26 +59,28 @@ runCommand("lab", async () => {
   }
   buildPortalIfStale(repoRoot, log);
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-  const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+  // Each service is one node process with tsx as its loader (not the tsx wrapper, which would put a parent
+  // process in between): a signal sent to it reaches the service itself.
+  const service = (name: string) => spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, stdio: "inherit", env });
   const processes = [
     {
       name: "clinical",
-      child: spawn(tsx, [join(repoRoot, "backend-services", "clinical", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      child: service("clinical"),
       ready: `http://127.0.0.1:${config.clinicalPort}/readyz`,
     },
     {
       name: "billing",
-      child: spawn(tsx, [join(repoRoot, "backend-services", "billing", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      child: service("billing"),
       ready: `http://127.0.0.1:${config.billingPort}/readyz`,
     },
     {
       name: "gateway",
-      child: spawn(tsx, [join(repoRoot, "backend-services", "gateway", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      child: service("gateway"),
       ready: `http://127.0.0.1:${config.gateway.port}/readyz`,
     },
     {
       name: "projector",
-      child: spawn(tsx, [join(repoRoot, "backend-services", "projector", "main.ts")], { cwd: repoRoot, stdio: "inherit", env }),
+      child: service("projector"),
       ready: `http://127.0.0.1:${config.projectorPort}/readyz`,
     },
     {

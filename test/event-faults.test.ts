@@ -41,7 +41,9 @@ describe.each(buses)("projector killed mid-stream on the %s bus", (bus) => {
   let child: ChildProcess | null = null;
   const processed = async () => Number((await models.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "processed_events"`))[0]!.n);
   const startProjector = () => {
-    child = spawn(join(repoRoot, "node_modules/.bin/tsx"), [join(repoRoot, "backend-services/projector/main.ts")], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "inherit"] });
+    // node with tsx as a loader, not the tsx wrapper: SIGKILL must reach the projector itself, not a parent
+    // that would leave it running as an orphan.
+    child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services/projector/main.ts")], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "inherit"] });
     return child;
   };
 
@@ -92,5 +94,5 @@ describe.each(buses)("projector killed mid-stream on the %s bus", (bus) => {
       await log.close();
       await scratch.close();
     }
-  });
+  }, 300_000);
 });

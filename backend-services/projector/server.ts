@@ -34,7 +34,9 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     },
   });
   const relays: RelayLoop = startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
-  const projector: Projector = await startProjector(bus, readModels);
+  const projector: Projector = await startProjector(bus, readModels, {
+    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
+  });
 
   const allowed = async (request: Parameters<typeof authenticate>[0], action: "ops.read" | "events.redrive") => {
     const actor = await authenticate(request, tokens);

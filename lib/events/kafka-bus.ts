@@ -10,7 +10,7 @@ export interface KafkaBusOptions {
   clientId?: string;
   partitions?: number;
   retentionMs?: number;
-  /** Prepended to every topic name: several labs (or a benchmark) can share one broker. */
+  /** Prepended to every topic and consumer group name: several labs (or a benchmark) share one broker. */
   topicPrefix?: string;
   /** How long a consumer waits before redelivering a batch its handler failed. */
   retryMs?: number;
@@ -77,7 +77,7 @@ export class KafkaBus implements EventBus {
   async subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription> {
     await this.ensureTopic(options.topic);
     await this.recordStart(options);
-    const consumer: Consumer = this.kafka.consumer({ groupId: options.group, retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    const consumer: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     await consumer.connect();
     await consumer.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
     const maxBatch = options.maxBatch ?? 500;
@@ -85,7 +85,7 @@ export class KafkaBus implements EventBus {
     // subscribe() resolves once the group has joined and partitions are assigned, as the embedded log's does
     // once it holds its lease: a caller that publishes next knows a consumer is there.
     const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumer group ${options.group} did not join within 30 s`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`consumer group ${this.named(options.group)} did not join within 30 s`)), 30_000);
       consumer.on(consumer.events.GROUP_JOIN, () => {
         clearTimeout(timer);
         resolve();
@@ -142,12 +142,12 @@ export class KafkaBus implements EventBus {
     await this.ensureTopic(topic);
     const partitions = await this.targetOffsets(topic, target);
     // kafkajs refuses while the group has members, which is the rule: stop it before seeking.
-    await this.admin.setOffsets({ groupId: group, topic: this.named(topic), partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+    await this.admin.setOffsets({ groupId: this.named(group), topic: this.named(topic), partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
   }
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     await this.ensureTopic(topic);
-    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(this.named(topic)), this.admin.fetchOffsets({ groupId: group, topics: [this.named(topic)] })]);
+    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(this.named(topic)), this.admin.fetchOffsets({ groupId: this.named(group), topics: [this.named(topic)] })]);
     const committed = new Map((commits[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return ends
       .map((p) => {
@@ -170,15 +170,18 @@ export class KafkaBus implements EventBus {
    * message reaching a partition the group has not read yet is not skipped as "before its start" later.
    */
   private async recordStart(options: SubscribeOptions): Promise<void> {
-    const [commits] = await this.admin.fetchOffsets({ groupId: options.group, topics: [this.named(options.topic)] });
-    const missing = (commits?.partitions ?? []).filter((p) => Number(p.offset) < 0).map((p) => p.partition);
-    if (missing.length === 0) return;
     const start = await this.targetOffsets(options.topic, options.fromBeginning ? { earliest: true } : { latest: true });
-    await this.admin.setOffsets({
-      groupId: options.group,
-      topic: this.named(options.topic),
-      partitions: start.filter((p) => missing.includes(p.partition)).map((p) => ({ partition: p.partition, offset: String(p.offset) })),
-    });
+    const [commits] = await this.admin.fetchOffsets({ groupId: this.named(options.group), topics: [this.named(options.topic)] });
+    const committed = new Set((commits?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => p.partition));
+    const missing = start.filter((p) => !committed.has(p.partition));
+    if (missing.length === 0) return;
+    try {
+      await this.admin.setOffsets({ groupId: this.named(options.group), topic: this.named(options.topic), partitions: missing.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+    } catch (err) {
+      // Members are still registered (one just killed, say, until its session expires): they recorded
+      // the start when the group first ran, and the consumer's own reset covers the rest.
+      if (!/no running instances/.test(String((err as Error).message))) throw err;
+    }
   }
 
   private async targetOffsets(topic: string, target: SeekTarget): Promise<{ partition: number; offset: number }[]> {

@@ -17,6 +17,8 @@ export interface ProjectorOptions {
   maxBatch?: number;
   /** Called after each event's first application (for lag measurements). */
   onApplied?: (envelope: EventEnvelope) => void;
+  /** Called for each failed attempt at a message, and once more when it is dead-lettered. */
+  onFailure?: (failure: { partition: number; offset: number; attempt: number; deadLettered: boolean; error: string }) => void;
 }
 
 export interface ProjectorStats {
@@ -62,6 +64,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
         return;
       } catch (err) {
         lastError = err;
+        options.onFailure?.({ partition: d.partition, offset: d.offset, attempt, deadLettered: false, error: reason(err) });
         // A message that is not a catalog event will not become one by retrying.
         if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid")) break;
         await new Promise((r) => setTimeout(r, retryMs * attempt));
@@ -70,6 +73,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     }
     await deadLetter(bus, db, d, envelope, reason(lastError), maxAttempts);
     stats.deadLettered++;
+    options.onFailure?.({ partition: d.partition, offset: d.offset, attempt: maxAttempts, deadLettered: true, error: reason(lastError) });
   };
 
   // A batch is applied in one read-model transaction; if any of it fails, it is applied again event by
