@@ -52,7 +52,7 @@ else
     trap 'bash deploy/local/kafka/stop.sh >/dev/null 2>&1 || true' EXIT # started here, so stopped here
   else
     export LAB_TEST_KAFKA=unavailable
-    not_run+=("Kafka halves of test/event-bus.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
+    not_run+=("Kafka halves of test/event-bus.test.ts and test/event-faults.test.ts, and test/kafka-broker-restart.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
   fi
 fi
 
