@@ -1,6 +1,11 @@
 // Synthetic event streams for the event platform's tests and benchmark: each patient's story as the
 // services would have written it to the outbox (ten catalog events per patient).
+import { join } from "node:path";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { type SqlDatabase, openSqlite } from "../../lib/data/sql-database.ts";
+import type { EventBus } from "../../lib/events/bus.ts";
+import { migrateReadModels, readModelChecksums } from "../../lib/events/projections.ts";
+import { replayReadModels } from "../../lib/events/replay.ts";
 import { type DomainEvent, appendOutboxEvents } from "../../lib/events/outbox.ts";
 
 export const EVENTS_PER_STORY = 10;
@@ -40,3 +45,18 @@ export async function fillOutboxes(lab: LabDatabases, count: number, firstPatien
   }
 }
 
+
+/**
+ * Replays the whole log into a scratch read-model database beside the lab and returns how many events
+ * the replay applied and whether its models equal `live` (checksums per model).
+ */
+export async function replayMatchesLive(bus: EventBus, live: SqlDatabase, dir: string): Promise<{ applied: number; replayed: Record<string, string>; live: Record<string, string> }> {
+  const scratch = openSqlite(join(dir, `replayed-${Date.now()}.db`), "replayed");
+  try {
+    await migrateReadModels(scratch);
+    const replay = await replayReadModels(bus, scratch, { from: { earliest: true } });
+    return { applied: replay.stats.applied, replayed: await readModelChecksums(scratch), live: await readModelChecksums(live) };
+  } finally {
+    await scratch.close();
+  }
+}
