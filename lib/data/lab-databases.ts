@@ -40,14 +40,14 @@ export interface LabDatabases {
 }
 
 /** A connection string with its password hidden, for messages. */
-export function describeLocation(target: DatabaseTarget): string {
+export function describeLocation(target: Pick<DatabaseTarget, "provider" | "location">): string {
   if (target.provider === "sqlite") return target.location;
   const url = new URL(target.location);
   if (url.password) url.password = "****";
   return url.toString();
 }
 
-function unreachable(target: DatabaseTarget, err: unknown): LabError {
+function unreachable(target: Pick<DatabaseTarget, "provider" | "location" | "label">, err: unknown): LabError {
   const reason = err instanceof Error ? err.message : String(err);
   const hint =
     target.provider === "postgresql"
@@ -62,7 +62,8 @@ export function openSql(target: DatabaseTarget): SqlDatabase {
   return target.provider === "sqlite" ? openSqlite(target.location, target.label) : openPostgres(target.location, target.label);
 }
 
-export async function ensurePostgresDatabase(serverUrl: string, target: DatabaseTarget): Promise<void> {
+/** Creates a PostgreSQL database of the lab's (C collation) unless it exists; refuses one of another collation. */
+export async function ensurePostgresDatabase(serverUrl: string, target: Pick<DatabaseTarget, "provider" | "location" | "label" | "databaseName">): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();

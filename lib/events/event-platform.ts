@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { LabConfig } from "../config/index.ts";
 import { ensurePostgresDatabase } from "../data/lab-databases.ts";
-import { type DatabaseTarget, postgresUrlFor } from "../data/lab-topology.ts";
+import { postgresUrlFor } from "../data/lab-topology.ts";
 import { type SqlDatabase, openPostgres, openSqlite } from "../data/sql-database.ts";
 import type { EventBus } from "./bus.ts";
 import { openEmbeddedLog } from "./embedded-log.ts";
@@ -25,8 +25,7 @@ export async function openReadModels(config: LabConfig): Promise<SqlDatabase> {
   } else {
     const databaseName = `${config.database.namePrefix}_read_models`;
     const location = postgresUrlFor(config.database.serverUrl, databaseName);
-    const target: DatabaseTarget = { role: "control", shard: null, label: "read-models", provider: "postgresql", location, databaseName };
-    await ensurePostgresDatabase(config.database.serverUrl, target);
+    await ensurePostgresDatabase(config.database.serverUrl, { label: "read-models", provider: "postgresql", location, databaseName });
     db = openPostgres(location, "read-models");
   }
   await migrateReadModels(db);

@@ -66,9 +66,8 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
         lastError = err;
         options.onFailure?.({ partition: d.partition, offset: d.offset, attempt, deadLettered: false, error: reason(err) });
         // A message that is not a catalog event will not become one by retrying.
-        if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid")) break;
+        if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid") || attempt === maxAttempts) break;
         await new Promise((r) => setTimeout(r, retryMs * attempt));
-        if (attempt === maxAttempts) break;
       }
     }
     await deadLetter(bus, db, d, envelope, reason(lastError), maxAttempts);
