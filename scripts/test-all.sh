@@ -56,6 +56,17 @@ else
   fi
 fi
 
+if ! command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1; then
+  say "installing Debian's prometheus (promtool) for the rule tests"
+  apt_install prometheus || true
+fi
+if command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1; then
+  export LAB_TEST_PROMTOOL=available
+else
+  export LAB_TEST_PROMTOOL=unavailable
+  not_run+=("test/promtool-rules.test.ts: no promtool, and Debian's prometheus package could not be installed with apt-get")
+fi
+
 # --- build steps ------------------------------------------------------------------------------
 say "generating the Prisma clients"
 node_modules/.bin/tsx scripts/db-generate.ts || { echo "db:generate failed"; exit 1; }
@@ -67,7 +78,7 @@ say "lint (eslint)"
 node_modules/.bin/eslint . || failed+=("lint")
 
 # --- unit and integration tests ------------------------------------------------------------------
-say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA)"
+say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
 # A zone far from UTC: timestamps must not depend on the host's time zone.
 TZ=America/New_York node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
