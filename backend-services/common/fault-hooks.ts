@@ -9,7 +9,7 @@ import { FaultRulesInput, decideFault } from "../../lib/faults/fault-rules.ts";
 import type { FaultSwitch } from "../../lib/faults/fault-switch.ts";
 import { authenticate, parseInput } from "./http-context.ts";
 
-const EXEMPT = new Set(["/healthz", "/readyz", "/_lab/faults"]);
+const EXEMPT = new Set(["/healthz", "/readyz", "/metrics", "/_lab/faults"]);
 
 export function installFaults(app: FastifyInstance, faults: FaultSwitch, tokens: TokenVerifier, shardMap: () => ShardMap): void {
   app.addHook("preHandler", async (request, reply) => {

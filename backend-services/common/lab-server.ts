@@ -1,14 +1,23 @@
 // The Fastify base every lab service starts from: strict JSON bodies of bounded size, request ids and
 // trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { type LabMetrics, createLabMetrics } from "../../lib/telemetry/metrics.ts";
 import { installProblemHandler } from "./problem.ts";
 import { requestIdFrom, traceFrom } from "./http-context.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
     servedRoutes: readonly string[];
+    metrics: LabMetrics;
+  }
+  interface FastifyRequest {
+    /** The route pattern to label this request with, when it is not the Fastify route (the gateway's catch-all). */
+    labRoute: string | null;
   }
 }
+
+// Not part of any API: health, readiness and the metrics scrape.
+const OPERATIONAL = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export interface LabServerOptions {
   name: string;
@@ -34,17 +43,29 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
       // The health endpoints and the internal control API (/_lab/...) are not part of the public API.
-      if (method !== "HEAD" && route.url !== "/healthz" && route.url !== "/readyz" && !route.url.startsWith("/_lab/")) served.push(`${method} ${route.url}`);
+      if (method !== "HEAD" && !OPERATIONAL.has(route.url) && !route.url.startsWith("/_lab/")) served.push(`${method} ${route.url}`);
     }
   });
   // JSON only: a text/plain body is a 415, not a string handed to the route.
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("trace", null as never);
+  app.decorateRequest("labRoute", null);
   app.addHook("onRequest", async (request, reply) => {
     request.trace = traceFrom(request.headers.traceparent);
     reply.header("x-request-id", request.id);
   });
+  const metrics = createLabMetrics(options.name);
+  app.decorate("metrics", metrics);
   app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route !== "/metrics") {
+      // The gateway says which shard it routed to; a service hears it from the gateway.
+      const shard = reply.getHeader("x-lab-shard") ?? request.headers["x-lab-shard"] ?? "";
+      metrics.httpServerDuration.observe(
+        { http_request_method: request.method, http_route: request.labRoute ?? route ?? "unmatched", http_response_status_code: reply.statusCode, shard: String(shard) },
+        reply.elapsedTime / 1000,
+      );
+    }
     request.log.info(
       { traceId: request.trace?.traceId, method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       "request",
@@ -61,6 +82,8 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   });
   installProblemHandler(app);
   app.get("/healthz", async () => ({ status: "ok", service: options.name }));
+  // Scraped by Prometheus on the lab's loopback address; it holds counts and timings, never record data.
+  app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get("/readyz", async (_request, reply) => {
     try {
       await options.ready();

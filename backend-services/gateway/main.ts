@@ -1,8 +1,11 @@
 // The gateway process (:4000): npm run lab starts it after the services.
+import { join } from "node:path";
 import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
+import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
+import { openSliStore } from "../../lib/slo/sli-store.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
 
@@ -15,6 +18,9 @@ const reload = setInterval(() => {
 }, 5_000);
 reload.unref();
 
+const sliStore = await openSliStore(config);
+const slos = loadSloDirectory(join(import.meta.dirname, "../../slo"));
+
 const app = await buildGatewayServer({
   tokenKey: tokenTrustOf(config),
   shardMap: () => shardMap,
@@ -23,6 +29,10 @@ const app = await buildGatewayServer({
   ratePerMinute: config.gateway.ratePerMinute,
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
+  slis: { store: sliStore, slos },
 });
-closeOnSignals(app, () => control.close());
+closeOnSignals(app, async () => {
+  await control.close();
+  await sliStore.close();
+});
 await app.listen({ host: "127.0.0.1", port: config.gateway.port });

@@ -10,7 +10,10 @@ import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
+import type { SqlDatabase } from "../../lib/data/sql-database.ts";
+import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
+import { installJourneySlis } from "./journey-slis.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -26,9 +29,11 @@ export interface GatewayOptions {
   /** Where callers reach the gateway, for the OpenAPI document's server entry. */
   publicUrl: string;
   logLevel?: string;
+  /** Where journey SLIs are rolled up, and the SLOs evaluated over them (GET /_lab/slos). */
+  slis?: { store: SqlDatabase; slos: readonly SloDefinition[] };
 }
 
-const OPEN_PATHS = new Set(["/healthz", "/readyz", "/openapi.json", "/docs"]);
+const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -92,10 +97,12 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   });
 
   apiDocsRoutes(app, options.publicUrl);
+  if (options.slis) installJourneySlis(app, { ...options.slis, tokens });
 
   app.all("/*", async (request, reply) => {
     const decision = routeFor(request.url);
     if (!decision) throw new LabError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`);
+    request.labRoute = decision.route;
     const shard = decision.patientId ? options.shardMap().shardOf(decision.patientId) : null;
     const res = await forward(
       pools.pool(decision.upstream),

@@ -44,8 +44,10 @@ export async function dropPostgresLab(config: LabConfig): Promise<void> {
   await admin.connect();
   try {
     for (const t of [topology.control, ...topology.shards]) await admin.query(`DROP DATABASE IF EXISTS "${t.databaseName}" WITH (FORCE)`);
-    // The projector's read models, when a test opened them.
-    if (config.database.kind === "postgresql") await admin.query(`DROP DATABASE IF EXISTS "${config.database.namePrefix}_read_models" WITH (FORCE)`);
+    // The projector's read models and the SLI store, when a test opened them.
+    if (config.database.kind === "postgresql") {
+      for (const suffix of ["read_models", "telemetry"]) await admin.query(`DROP DATABASE IF EXISTS "${config.database.namePrefix}_${suffix}" WITH (FORCE)`);
+    }
   } finally {
     await admin.end();
   }

@@ -1,0 +1,125 @@
+// The gateway's part in the SLOs: every answered request of a persona journey is counted (server side)
+// into the Prometheus counters and the minute rollups; the simulator's users' view (client side) arrives
+// at POST /_lab/slis; GET /_lab/slos evaluates the lab's SLOs over the rollups.
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Action } from "../../lib/auth/policy.ts";
+import { authorize } from "../../lib/auth/policy.ts";
+import type { TokenVerifier } from "../../lib/auth/tokens.ts";
+import { API_ROUTES } from "../../lib/contracts/api-catalog.ts";
+import type { SqlDatabase } from "../../lib/data/sql-database.ts";
+import { LabError } from "../../lib/errors/index.ts";
+import { JOURNEYS, journeyOf } from "../../lib/slo/journeys.ts";
+import type { SloDefinition } from "../../lib/slo/load-slos.ts";
+import { SliRecorder } from "../../lib/slo/sli-recorder.ts";
+import { addSliRollups } from "../../lib/slo/sli-store.ts";
+import { type SloReport, sloReport } from "../../lib/slo/slo-status.ts";
+import { countJourney } from "../../lib/telemetry/metrics.ts";
+import { authenticate, parseInput } from "../common/http-context.ts";
+import { routeFor } from "./upstream-routes.ts";
+
+const ACTION_OF = new Map<string, Action>(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.action]));
+
+const ClientOutcomes = z.strictObject({
+  outcomes: z
+    .array(
+      z.strictObject({
+        journey: z.enum(JOURNEYS.map((j) => j.id) as [string, ...string[]]),
+        /** When the journey finished, as the client's clock saw it. */
+        at: z.iso.datetime({ offset: true }),
+        ok: z.boolean(),
+        latencyMs: z.number().min(0).max(600_000),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
+
+/** The gateway passes bodies through as bytes; its own control routes parse them. */
+function jsonOf(body: unknown): unknown {
+  if (!Buffer.isBuffer(body)) return body;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new LabError("invalid", "the body is not valid JSON", { field: "body" });
+  }
+}
+
+export interface JourneySliOptions {
+  store: SqlDatabase;
+  slos: readonly SloDefinition[];
+  tokens: TokenVerifier;
+  flushEveryMs?: number;
+  now?: () => Date;
+}
+
+export function installJourneySlis(app: FastifyInstance, options: JourneySliOptions): { flush(): Promise<void> } {
+  const recorder = new SliRecorder();
+  const now = options.now ?? (() => new Date());
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    flushing = flushing.then(async () => {
+      const rollups = recorder.drain();
+      try {
+        await addSliRollups(options.store, rollups);
+      } catch (err) {
+        recorder.restore(rollups); // kept for the next flush: an SLI count is never silently dropped
+        app.log.warn({ err }, "SLI rollups could not be written; retrying at the next flush");
+      }
+    });
+    return flushing;
+  };
+  const timer = setInterval(() => void flush(), options.flushEveryMs ?? 10_000);
+  timer.unref();
+  app.addHook("onClose", async () => {
+    clearInterval(timer);
+    await flush();
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const actor = request.actor;
+    if (!actor) return;
+    const decision = routeFor(request.url);
+    const action = decision && ACTION_OF.get(`${request.method} ${decision.route}`);
+    const journey = action ? journeyOf(actor.role, action) : null;
+    if (!journey) return;
+    const ok = reply.statusCode < 500;
+    countJourney(app.metrics, journey, "server", ok, reply.elapsedTime);
+    recorder.record(journey, "server", Date.now(), ok, reply.elapsedTime);
+  });
+
+  app.post("/_lab/slis", async (request, reply) => {
+    const actor = await authenticate(request, options.tokens);
+    const decision = authorize(actor, "sli.ingest");
+    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    const { outcomes } = parseInput(ClientOutcomes, jsonOf(request.body), "body");
+    const nowMs = now().getTime();
+    outcomes.forEach((o, i) => {
+      const at = Date.parse(o.at);
+      // Rollups older than a day would rewrite history the alerts have already been evaluated on.
+      if (at > nowMs + 60_000 || at < nowMs - 86_400_000) throw new LabError("unprocessable", "at must be within the last 24 hours and not in the future", { field: `outcomes.${i}.at` });
+    });
+    for (const o of outcomes) {
+      countJourney(app.metrics, o.journey, "client", o.ok, o.latencyMs);
+      recorder.record(o.journey, "client", Date.parse(o.at), o.ok, o.latencyMs);
+    }
+    return reply.status(202).send({ accepted: outcomes.length });
+  });
+
+  // Evaluating reads 30 days of minutes per SLO: one evaluation serves every caller for 15 s.
+  let cached: { at: number; report: Promise<SloReport> } | null = null;
+  app.get("/_lab/slos", async (request) => {
+    const actor = await authenticate(request, options.tokens);
+    const decision = authorize(actor, "ops.read");
+    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    const at = now().getTime();
+    await flush();
+    if (!cached || at - cached.at > 15_000) {
+      cached = { at, report: sloReport(options.store, options.slos, new Date(at)) };
+      cached.report.catch(() => (cached = null));
+    }
+    return cached.report;
+  });
+
+  return { flush };
+}

@@ -1,0 +1,61 @@
+// The embedded SLI store: minute rollups in a SQLite file beside the shards (or a PostgreSQL database
+// in full mode). Writers add to a minute's row; the engine reads an SLO's minutes back as dense series.
+import { join } from "node:path";
+import type { LabConfig } from "../config/index.ts";
+import { ensurePostgresDatabase } from "../data/lab-databases.ts";
+import { postgresUrlFor } from "../data/lab-topology.ts";
+import { migrate, readMigrations } from "../data/migrations.ts";
+import { type SqlDatabase, openPostgres, openSqlite } from "../data/sql-database.ts";
+import type { SliMinutes } from "./burn-rate.ts";
+import type { SloDefinition } from "./load-slos.ts";
+import { LATENCY_BUCKETS_MS } from "./openslo-schema.ts";
+import type { SliRollup, SliSource } from "./sli-recorder.ts";
+
+const WITHIN = LATENCY_BUCKETS_MS.map((ms) => `le_${ms}`);
+const COUNTERS = ["total", "errors", ...WITHIN];
+const ADD = `INSERT INTO "sli_minutes" ("minute", "journey", "source", ${COUNTERS.map((c) => `"${c}"`).join(", ")}) VALUES (${["?", "?", "?", ...COUNTERS.map(() => "?")].join(", ")}) ON CONFLICT ("journey", "source", "minute") DO UPDATE SET ${COUNTERS.map((c) => `"${c}" = "sli_minutes"."${c}" + excluded."${c}"`).join(", ")}`;
+
+export async function migrateSliStore(db: SqlDatabase): Promise<void> {
+  await migrate(db, readMigrations(join(import.meta.dirname, "migrations")));
+}
+
+/** The telemetry database, created and migrated when missing. */
+export async function openSliStore(config: LabConfig): Promise<SqlDatabase> {
+  let db: SqlDatabase;
+  if (config.database.kind === "sqlite") {
+    db = openSqlite(join(config.database.dir, "telemetry.db"), "telemetry");
+  } else {
+    const databaseName = `${config.database.namePrefix}_telemetry`;
+    const location = postgresUrlFor(config.database.serverUrl, databaseName);
+    await ensurePostgresDatabase(config.database.serverUrl, { label: "telemetry", provider: "postgresql", location, databaseName });
+    db = openPostgres(location, "telemetry");
+  }
+  await migrateSliStore(db);
+  return db;
+}
+
+/** Adds rollups to their minutes' rows, in one transaction. */
+export async function addSliRollups(db: SqlDatabase, rollups: readonly SliRollup[]): Promise<void> {
+  if (rollups.length === 0) return;
+  await db.transaction(async (tx) => {
+    for (const r of rollups) await tx.execute(ADD, [r.minute, r.journey, r.source, r.total, r.errors, ...r.within]);
+  });
+}
+
+/** An SLO's minutes [fromMinute, toMinute) as dense series, quiet minutes as zeros. */
+export async function readSli(db: SqlDatabase, slo: Pick<SloDefinition, "journey" | "source" | "sli">, fromMinute: number, toMinute: number): Promise<SliMinutes> {
+  const n = Math.max(0, toMinute - fromMinute);
+  const total = new Float64Array(n);
+  const bad = new Float64Array(n);
+  const good = slo.sli.kind === "latency" ? `le_${slo.sli.thresholdMs}` : null;
+  const rows = await db.query<{ minute: number | string; total: number | string; bad: number | string }>(
+    `SELECT "minute", "total", ${good ? `"total" - "${good}"` : `"errors"`} AS "bad" FROM "sli_minutes" WHERE "journey" = ? AND "source" = ? AND "minute" >= ? AND "minute" < ?`,
+    [slo.journey, slo.source satisfies SliSource, fromMinute, toMinute],
+  );
+  for (const row of rows) {
+    const i = Number(row.minute) - fromMinute;
+    total[i] = Number(row.total);
+    bad[i] = Number(row.bad);
+  }
+  return { startMinute: fromMinute, total, bad };
+}

@@ -1,0 +1,29 @@
+// The lab's SLOs as they stand: each definition's minutes read from the SLI store over its window (and
+// the longest tier window before it, so alerts replay from a settled state), evaluated by the engine.
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { type SloGroupStatus, type SloStatus, evaluateSlos } from "./evaluate-slos.ts";
+import type { SloDefinition } from "./load-slos.ts";
+import { readSli } from "./sli-store.ts";
+
+export interface SloReport {
+  evaluatedAt: string;
+  slos: (SloStatus & Pick<SloDefinition, "displayName" | "journey" | "source" | "service" | "target" | "windowMinutes"> & { sli: SloDefinition["sli"] })[];
+  groups: SloGroupStatus[];
+}
+
+export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[], now: Date): Promise<SloReport> {
+  // Evaluated at the start of the current minute: the minute under way is still being counted.
+  const end = Math.floor(now.getTime() / 60_000);
+  const span = Math.max(0, ...slos.map((s) => s.windowMinutes));
+  const minutes = new Map(await Promise.all(slos.map(async (slo) => [slo.name, await readSli(db, slo, end - span, end)] as const)));
+  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => minutes.get(slo.name)!);
+  const byName = new Map(slos.map((s) => [s.name, s]));
+  return {
+    evaluatedAt: new Date(end * 60_000).toISOString(),
+    slos: statuses.map((status) => {
+      const d = byName.get(status.name)!;
+      return { ...status, displayName: d.displayName, journey: d.journey, source: d.source, service: d.service, target: d.target, windowMinutes: d.windowMinutes, sli: d.sli };
+    }),
+    groups,
+  };
+}

@@ -1,0 +1,131 @@
+// Journey SLIs through the real gateway and services: each answered request of a persona journey is
+// counted once, in the Prometheus counters every process serves at /metrics and in the minute rollups the
+// SLO engine reads; the simulator's client-side outcomes come in through POST /_lab/slis, bad batches
+// are refused naming the field, and GET /_lab/slos shows the budget burning after an injected failure.
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildBillingServer } from "../backend-services/billing/server.ts";
+import { buildClinicalServer } from "../backend-services/clinical/server.ts";
+import { buildGatewayServer } from "../backend-services/gateway/server.ts";
+import { labSigningKey } from "../lib/auth/tokens.ts";
+import type { SqlDatabase } from "../lib/data/sql-database.ts";
+import { loadSloDirectory } from "../lib/slo/load-slos.ts";
+import { openSliStore, readSli } from "../lib/slo/sli-store.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { type Persona, caller, listen, personaTokens } from "./support/service-harness.ts";
+import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
+
+const SECRET = "integration-test-secret-0123456789";
+const key = labSigningKey(SECRET);
+const slos = loadSloDirectory(join(import.meta.dirname, "../slo"));
+const slo = (name: string) => slos.find((s) => s.name === name)!;
+const thisMinute = () => Math.floor(Date.now() / 60_000);
+
+/** The value of the Prometheus sample with this name and (at least) these labels, in any label order. */
+function sample(exposition: string, name: string, labels: Record<string, string>): number | null {
+  for (const line of exposition.split("\n")) {
+    const m = /^([a-zA-Z_:][\w:]*)\{(.*)\} (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = Object.fromEntries([...m[2]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
+  }
+  return null;
+}
+
+describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
+  let t: TestLab;
+  let store: SqlDatabase;
+  let clinical: FastifyInstance;
+  let billing: FastifyInstance;
+  let gateway: FastifyInstance;
+  let call: ReturnType<typeof caller>;
+  let patientId: string;
+
+  beforeAll(async () => {
+    t = await createTestLab(backend, { secret: SECRET });
+    await generateLabData(t.lab, { patients: 20, seed: 5, facilities: 1 });
+    store = await openSliStore(t.config);
+    clinical = buildClinicalServer(t.lab, key, "silent");
+    billing = buildBillingServer(t.lab, key, "silent");
+    const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
+    gateway = await buildGatewayServer({
+      tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 10_000,
+      publicUrl: "http://127.0.0.1:4000", logLevel: "silent", slis: { store, slos },
+    });
+    patientId = (await t.lab.shards[0]!.prisma.patient.findFirst())?.id ?? (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst()))).find(Boolean)!.id;
+    call = caller(gateway, (await personaTokens(key, patientId)) as Record<Persona, string>);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await clinical?.close();
+    await billing?.close();
+    await store?.close();
+    await t?.dispose();
+  });
+
+  it("counts each journey request once, at /metrics and in the minute rollups, and nothing for callers outside a journey", async () => {
+    for (let i = 0; i < 3; i++) expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("patient", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("instructor", "GET", `/patients/${patientId}`)).statusCode).toBe(403); // no instructor journey
+    const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
+    expect(sample(metrics, "pimlab_journey_requests_total", { journey: "clinician/find-patient", source: "server", outcome: "success", service: "gateway" })).toBe(3);
+    expect(sample(metrics, "pimlab_journey_requests_total", { journey: "patient/view-record", source: "server", outcome: "success" })).toBe(1);
+    const shard = String(t.lab.shardMap.shardOf(patientId));
+    expect(sample(metrics, "http_server_request_duration_seconds_count", { http_request_method: "GET", http_route: "/patients/:patientId", http_response_status_code: "200", shard, service: "gateway" })).toBe(4);
+    expect(metrics).toContain("process_cpu_user_seconds_total");
+    const service = (await clinical.inject({ method: "GET", url: "/metrics" })).body;
+    expect(sample(service, "http_server_request_duration_seconds_count", { http_request_method: "GET", http_route: "/patients/:patientId", http_response_status_code: "200", shard, service: "clinical" })).toBe(4);
+
+    await (await call("sre", "GET", "/_lab/slos")).json(); // flushes the recorder
+    const minute = thisMinute();
+    const sli = await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1);
+    expect(Array.from(sli.total).reduce((a, b) => a + b, 0)).toBe(3);
+    expect(Array.from(sli.bad).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it("takes the simulator's client-side outcomes, and refuses a bad batch naming the field, writing nothing", async () => {
+    const at = new Date().toISOString();
+    const good = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 120 }, { journey: "clinician/record-diagnosis", at, ok: false, latencyMs: 3000 }] });
+    expect(good.statusCode, good.body).toBe(202);
+    expect(good.json()).toEqual({ accepted: 2 });
+    const unknown = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 }, { journey: "clinician/juggle", at, ok: true, latencyMs: 5 }] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().field).toBe("outcomes.1.journey");
+    const future = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at: "2999-01-01T00:00:00Z", ok: true, latencyMs: 5 }] });
+    expect(future.statusCode).toBe(422);
+    expect(future.json().field).toBe("outcomes.0.at");
+    expect((await call("clinician", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 }] })).statusCode).toBe(403);
+    expect((await call(null, "POST", "/_lab/slis", { outcomes: [] })).statusCode).toBe(401);
+
+    await call("sre", "GET", "/_lab/slos");
+    const minute = thisMinute();
+    const client = await readSli(store, slo("clinician-record-diagnosis-availability-client"), minute - 2, minute + 1);
+    expect([Array.from(client.total).reduce((a, b) => a + b, 0), Array.from(client.bad).reduce((a, b) => a + b, 0)]).toEqual([2, 1]);
+    const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
+    expect(sample(metrics, "pimlab_journey_requests_total", { journey: "clinician/record-diagnosis", source: "client", outcome: "error" })).toBe(1);
+  });
+
+  it("counts failed journey requests as bad, flushed before GET /_lab/slos reports every SLO and group (operators only)", async () => {
+    // An injected 503 on every patient read of the clinical service: clinician/find-patient fails.
+    const rules = { rules: [{ id: "reads-down", match: { routes: ["/patients/:patientId"], methods: ["GET"] }, effect: { kind: "error", status: 503, rate: 1 }, durationSeconds: 60 }] };
+    const token = (await personaTokens(key, patientId)).sre;
+    const switched = await clinical.inject({ method: "PUT", url: "/_lab/faults", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: JSON.stringify(rules) });
+    expect(switched.statusCode, switched.body).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(503);
+    await clinical.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: `Bearer ${token}` } });
+
+    const minute = thisMinute();
+    const sli = await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1);
+    // Not yet flushed: the report flushes before it evaluates, and evaluates complete minutes only.
+    expect(Array.from(sli.bad).reduce((a, b) => a + b, 0)).toBe(0);
+    const report = await call("sre", "GET", "/_lab/slos");
+    expect(report.statusCode).toBe(200);
+    const body = report.json() as { slos: { name: string; budgetRemaining: number }[]; groups: { name: string; members: string[] }[] };
+    expect(body.slos.map((s) => s.name).sort()).toEqual(slos.map((s) => s.name).sort());
+    expect(body.groups.find((g) => g.name === "clinical-30d")!.members).toContain("clinician-find-patient-availability");
+    const after = await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1);
+    expect(Array.from(after.bad).reduce((a, b) => a + b, 0)).toBe(20);
+    for (const who of ["patient", "clinician", "billing"] as const) expect((await call(who, "GET", "/_lab/slos")).statusCode).toBe(403);
+  });
+});
