@@ -3,9 +3,8 @@
 // PostgreSQL database named after the lab's prefix).
 import { join } from "node:path";
 import type { LabConfig } from "../config/index.ts";
-import { ensurePostgresDatabase } from "../data/lab-databases.ts";
-import { postgresUrlFor } from "../data/lab-topology.ts";
-import { type SqlDatabase, openPostgres, openSqlite } from "../data/sql-database.ts";
+import { openSideDatabase } from "../data/side-database.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
 import type { EventBus } from "./bus.ts";
 import { openEmbeddedLog } from "./embedded-log.ts";
 import { openKafkaBus } from "./kafka-bus.ts";
@@ -19,15 +18,7 @@ export async function openEventBus(config: LabConfig, clientId = "pim-sre-lab"):
 
 /** The read-model database, created and migrated when missing. */
 export async function openReadModels(config: LabConfig): Promise<SqlDatabase> {
-  let db: SqlDatabase;
-  if (config.database.kind === "sqlite") {
-    db = openSqlite(join(config.database.dir, "read-models.db"), "read-models");
-  } else {
-    const databaseName = `${config.database.namePrefix}_read_models`;
-    const location = postgresUrlFor(config.database.serverUrl, databaseName);
-    await ensurePostgresDatabase(config.database.serverUrl, { label: "read-models", provider: "postgresql", location, databaseName });
-    db = openPostgres(location, "read-models");
-  }
+  const db = await openSideDatabase(config, "read-models");
   await migrateReadModels(db);
   return db;
 }

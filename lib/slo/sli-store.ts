@@ -2,10 +2,9 @@
 // in full mode). Writers add to a minute's row; the engine reads an SLO's minutes back as dense series.
 import { join } from "node:path";
 import type { LabConfig } from "../config/index.ts";
-import { ensurePostgresDatabase } from "../data/lab-databases.ts";
-import { postgresUrlFor } from "../data/lab-topology.ts";
 import { migrate, readMigrations } from "../data/migrations.ts";
-import { type SqlDatabase, openPostgres, openSqlite } from "../data/sql-database.ts";
+import { openSideDatabase } from "../data/side-database.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
 import type { SliMinutes } from "./burn-rate.ts";
 import type { SloDefinition } from "./load-slos.ts";
 import { LATENCY_BUCKETS_MS } from "./openslo-schema.ts";
@@ -21,15 +20,7 @@ export async function migrateSliStore(db: SqlDatabase): Promise<void> {
 
 /** The telemetry database, created and migrated when missing. */
 export async function openSliStore(config: LabConfig): Promise<SqlDatabase> {
-  let db: SqlDatabase;
-  if (config.database.kind === "sqlite") {
-    db = openSqlite(join(config.database.dir, "telemetry.db"), "telemetry");
-  } else {
-    const databaseName = `${config.database.namePrefix}_telemetry`;
-    const location = postgresUrlFor(config.database.serverUrl, databaseName);
-    await ensurePostgresDatabase(config.database.serverUrl, { label: "telemetry", provider: "postgresql", location, databaseName });
-    db = openPostgres(location, "telemetry");
-  }
+  const db = await openSideDatabase(config, "telemetry");
   await migrateSliStore(db);
   return db;
 }
