@@ -7,6 +7,7 @@ import { LabError } from "../lib/errors/index.ts";
 import { describeLocation, openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
 import { labTopology } from "../lib/data/lab-topology.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
 import { repoRoot, runCommand } from "./cli.ts";
 import { buildPortalIfStale } from "./portal-build.ts";
 import { createProgressReporter } from "./progress.ts";
@@ -57,6 +58,23 @@ runCommand("lab", async () => {
     const started = spawnSync("bash", [join(repoRoot, "deploy", "local", "kafka", "start.sh")], { cwd: repoRoot, stdio: "inherit" });
     if (started.status !== 0) throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
   }
+  let prometheus: LocalPrometheus | null = null;
+  if (config.prometheus.startLocal) {
+    // Full mode's metrics: Debian's Prometheus scraping every lab process, with the generated SLO rules.
+    const targets = [
+      { name: "gateway", address: `127.0.0.1:${config.gateway.port}` },
+      { name: "clinical", address: `127.0.0.1:${config.clinicalPort}` },
+      { name: "billing", address: `127.0.0.1:${config.billingPort}` },
+      { name: "projector", address: `127.0.0.1:${config.projectorPort}` },
+    ];
+    const ruleFiles = [join(repoRoot, "deploy", "observability", "rules", "*.yaml")];
+    try {
+      prometheus = await startLocalPrometheus({ binary: config.prometheus.binary, dir: join(config.dataDir, "prometheus"), port: config.prometheus.port, config: prometheusConfig({ targets, ruleFiles }) });
+    } catch (err) {
+      throw new LabError("setup", `Prometheus did not start (${(err as Error).message}); install Debian's prometheus package, or set PROMETHEUS_URL to one of yours`, { field: "PROMETHEUS_URL" });
+    }
+    log(`lab: Prometheus at ${prometheus.url} (scraping ${targets.length} processes, SLO rules from deploy/observability/rules)`);
+  }
   buildPortalIfStale(repoRoot, log);
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   // Each service is one node process with tsx as its loader (not the tsx wrapper, which would put a parent
@@ -101,6 +119,7 @@ runCommand("lab", async () => {
   const stop = () => {
     stopping = true;
     processes.forEach((p) => p.child.kill("SIGTERM"));
+    void prometheus?.stop();
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -121,6 +140,7 @@ runCommand("lab", async () => {
   gateway   http://127.0.0.1:${config.gateway.port}/ (the API: bearer token required; /healthz, /readyz open)
   clinical  http://127.0.0.1:${config.clinicalPort}/  billing http://127.0.0.1:${config.billingPort}/ (behind the gateway)
   projector http://127.0.0.1:${config.projectorPort}/_lab/events/status (outbox relay, read models, dead letters; ${config.events.bus} bus)
+  SLOs      http://127.0.0.1:${config.gateway.port}/_lab/slos (${config.prometheus.url ? `from Prometheus at ${config.prometheus.url}` : "from the embedded rollups"}); every process serves /metrics
 Press Ctrl-C to stop.`);
   // One process ending ends the lab: the others are stopped rather than left running alone.
   const first = await Promise.race(exits);

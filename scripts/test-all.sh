@@ -56,15 +56,15 @@ else
   fi
 fi
 
-if ! command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1; then
+if ! command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
   say "installing Debian's prometheus (promtool) for the rule tests"
   apt_install prometheus || true
 fi
-if command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1; then
+if command -v "${PROMTOOL:-promtool}" >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; then
   export LAB_TEST_PROMTOOL=available
 else
   export LAB_TEST_PROMTOOL=unavailable
-  not_run+=("test/promtool-rules.test.ts: no promtool, and Debian's prometheus package could not be installed with apt-get")
+  not_run+=("test/promtool-rules.test.ts and test/prometheus-source.test.ts: no promtool or prometheus, and Debian's prometheus package could not be installed with apt-get")
 fi
 
 # --- build steps ------------------------------------------------------------------------------

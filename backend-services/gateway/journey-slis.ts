@@ -13,7 +13,8 @@ import { JOURNEYS, journeyOf } from "../../lib/slo/journeys.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import { SliRecorder } from "../../lib/slo/sli-recorder.ts";
 import { addSliRollups } from "../../lib/slo/sli-store.ts";
-import { type SloReport, sloReport } from "../../lib/slo/slo-status.ts";
+import { type SloReportSource, embeddedSloSource } from "../../lib/slo/slo-sources.ts";
+import type { SloReport } from "../../lib/slo/slo-status.ts";
 import { countJourney } from "../../lib/telemetry/metrics.ts";
 import { authenticate, parseInput } from "../common/http-context.ts";
 import { routeFor } from "./upstream-routes.ts";
@@ -48,6 +49,8 @@ function jsonOf(body: unknown): unknown {
 export interface JourneySliOptions {
   store: SqlDatabase;
   slos: readonly SloDefinition[];
+  /** Where GET /_lab/slos reads the SLOs: the rollups in `store` unless Prometheus is configured. */
+  source?: SloReportSource;
   tokens: TokenVerifier;
   flushEveryMs?: number;
   now?: () => Date;
@@ -56,6 +59,7 @@ export interface JourneySliOptions {
 export function installJourneySlis(app: FastifyInstance, options: JourneySliOptions): { flush(): Promise<void> } {
   const recorder = new SliRecorder();
   const now = options.now ?? (() => new Date());
+  const source = options.source ?? embeddedSloSource(options.store, options.slos);
   let flushing: Promise<void> = Promise.resolve();
   const flush = () => {
     flushing = flushing.then(async () => {
@@ -76,6 +80,15 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
     await flush();
   });
 
+  // Every journey's counters exist from the start at zero: Prometheus' increase() only sees a series'
+  // growth after its first sample, so a counter born at its first failure would hide that failure.
+  for (const { id } of JOURNEYS) {
+    for (const side of ["server", "client"] as const) {
+      for (const outcome of ["success", "error"]) app.metrics.journeyRequests.inc({ journey: id, source: side, outcome }, 0);
+      app.metrics.journeyDuration.zero({ journey: id, source: side });
+    }
+  }
+
   app.addHook("onResponse", async (request, reply) => {
     const actor = request.actor;
     if (!actor) return;
@@ -88,7 +101,8 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
     recorder.record(journey, "server", Date.now(), ok, reply.elapsedTime);
   });
 
-  app.post("/_lab/slis", async (request, reply) => {
+  // 10,000 outcomes are about 1 MB of JSON: this route alone takes more than the API's 64 KB.
+  app.post("/_lab/slis", { bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
     const actor = await authenticate(request, options.tokens);
     const decision = authorize(actor, "sli.ingest");
     if (!decision.allowed) throw new LabError("forbidden", decision.reason);
@@ -115,7 +129,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
     const at = now().getTime();
     await flush();
     if (!cached || at - cached.at > 15_000) {
-      cached = { at, report: sloReport(options.store, options.slos, new Date(at)) };
+      cached = { at, report: source.report(new Date(at)) };
       cached.report.catch(() => (cached = null));
     }
     return cached.report;

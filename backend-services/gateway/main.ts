@@ -6,6 +6,7 @@ import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
 import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
 import { openSliStore } from "../../lib/slo/sli-store.ts";
+import { embeddedSloSource, prometheusSloSource } from "../../lib/slo/slo-sources.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
 
@@ -29,7 +30,7 @@ const app = await buildGatewayServer({
   ratePerMinute: config.gateway.ratePerMinute,
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
-  slis: { store: sliStore, slos },
+  slis: { store: sliStore, slos, source: config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(sliStore, slos) },
 });
 closeOnSignals(app, async () => {
   await control.close();

@@ -12,6 +12,7 @@ import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
+import type { SloReportSource } from "../../lib/slo/slo-sources.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { installJourneySlis } from "./journey-slis.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
@@ -30,7 +31,7 @@ export interface GatewayOptions {
   publicUrl: string;
   logLevel?: string;
   /** Where journey SLIs are rolled up, and the SLOs evaluated over them (GET /_lab/slos). */
-  slis?: { store: SqlDatabase; slos: readonly SloDefinition[] };
+  slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource };
 }
 
 const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);

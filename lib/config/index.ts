@@ -46,6 +46,12 @@ const EnvSchema = z.object({
   LAB_JWT_ISSUER: z.string().min(1).optional(),
   LAB_JWT_AUDIENCE: z.string().min(1).default("pim-sre-lab-api"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  PROMETHEUS_URL: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL of a Prometheus server")
+    .optional(),
+  PROMETHEUS_PORT: z.coerce.number().int().min(1).max(65535).default(9090),
+  PROMETHEUS_BINARY: z.string().min(1).default("prometheus"),
 });
 
 export type LabMode = "embedded" | "full";
@@ -74,6 +80,11 @@ export interface LabConfig {
   seedPatients: number;
   seed: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  /**
+   * Where SLOs are read: Prometheus at `url` (PromQL over the generated rules) when set, else the embedded
+   * rollups. In full mode without PROMETHEUS_URL the lab starts Debian's Prometheus on `port` (`startLocal`).
+   */
+  prometheus: { url: string | null; port: number; binary: string; startLocal: boolean };
 }
 
 /** A configuration that cannot start the lab; the message names each variable and what it allows. */
@@ -129,6 +140,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,
+    prometheus: {
+      url: e.PROMETHEUS_URL ?? (e.LAB_MODE === "full" ? `http://127.0.0.1:${e.PROMETHEUS_PORT}` : null),
+      port: e.PROMETHEUS_PORT,
+      binary: e.PROMETHEUS_BINARY,
+      startLocal: e.LAB_MODE === "full" && !e.PROMETHEUS_URL,
+    },
   };
 }
 

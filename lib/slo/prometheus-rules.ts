@@ -25,16 +25,35 @@ export function recordedWindows(slo: SloDefinition): number[] {
 
 const selector = (slo: SloDefinition, extra = "") => `{journey="${slo.journey}",source="${slo.source}"${extra}}`;
 
-/** The SLI's error ratio over a window, in PromQL: bad requests / all requests. */
-export function errorRatioExpr(slo: SloDefinition, windowMinutes: number): string {
+/** Bad requests of the SLI within a window, in PromQL (a label-less vector). */
+export function badIncreaseExpr(slo: SloDefinition, windowMinutes: number): string {
   const w = promDuration(windowMinutes);
   if (slo.sli.kind === "availability") {
-    // `or vector(0)`: before the first failure there is no error series, and the ratio is 0, not absent.
-    return `(sum(increase(${JOURNEY_REQUESTS_METRIC}${selector(slo, ',outcome="error"')}[${w}])) or vector(0)) / sum(increase(${JOURNEY_REQUESTS_METRIC}${selector(slo)}[${w}]))`;
+    // `or vector(0)`: a journey that never failed has no error series, and its bad count is 0, not absent.
+    return `(sum(increase(${JOURNEY_REQUESTS_METRIC}${selector(slo, ',outcome="error"')}[${w}])) or vector(0))`;
   }
-  const total = `sum(increase(${JOURNEY_DURATION_METRIC}_count${selector(slo)}[${w}]))`;
   const fast = `sum(increase(${JOURNEY_DURATION_METRIC}_bucket${selector(slo, `,le="${slo.sli.thresholdMs / 1000}"`)}[${w}]))`;
-  return `(${total} - ${fast}) / ${total}`;
+  return `(${totalIncreaseExpr(slo, windowMinutes)} - ${fast})`;
+}
+
+/** All requests of the SLI within a window, in PromQL. */
+export function totalIncreaseExpr(slo: SloDefinition, windowMinutes: number): string {
+  const w = promDuration(windowMinutes);
+  return slo.sli.kind === "availability"
+    ? `sum(increase(${JOURNEY_REQUESTS_METRIC}${selector(slo)}[${w}]))`
+    : `sum(increase(${JOURNEY_DURATION_METRIC}_count${selector(slo)}[${w}]))`;
+}
+
+/** The SLI's error ratio over a window, in PromQL: bad requests / all requests. */
+export function errorRatioExpr(slo: SloDefinition, windowMinutes: number): string {
+  return `${badIncreaseExpr(slo, windowMinutes)} / ${totalIncreaseExpr(slo, windowMinutes)}`;
+}
+
+/** A group's burn rate over a window: its members' bad requests over the bad requests each allows. */
+export function groupBurnRateExpr(members: readonly SloDefinition[], windowMinutes: number): string {
+  const bad = members.map((m) => badIncreaseExpr(m, windowMinutes)).join(" + ");
+  const allowed = members.map((m) => `(${totalIncreaseExpr(m, windowMinutes)} or vector(0)) * ${String(1 - m.target)}`).join(" + ");
+  return `(${bad}) / (${allowed})`;
 }
 
 export interface RuleGroup {

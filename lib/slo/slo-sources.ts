@@ -1,0 +1,95 @@
+// Two places the SLOs can be read from, behind one interface: the embedded minute rollups evaluated by
+// the engine, and Prometheus, queried over the generated recording rules (and ALERTS for the tiers'
+// states). The portal and the alerting read whichever the configuration names.
+import type { SqlDatabase } from "../data/sql-database.ts";
+import type { AlertState } from "./alert-state.ts";
+import { promDuration, tiersFor } from "./burn-rate-tiers.ts";
+import type { SloDefinition } from "./load-slos.ts";
+import { BUDGET_REMAINING_RECORD, BURN_ALERT, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
+import { type SloReport, sloReport } from "./slo-status.ts";
+
+export interface SloReportSource {
+  readonly kind: "embedded" | "prometheus";
+  report(now: Date): Promise<SloReport>;
+}
+
+export function embeddedSloSource(store: SqlDatabase, slos: readonly SloDefinition[]): SloReportSource {
+  return { kind: "embedded", report: (now) => sloReport(store, slos, now) };
+}
+
+interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+async function instantQuery(url: string, query: string, at: Date): Promise<PromSample[]> {
+  const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query, time: String(at.getTime() / 1000) })}`, { signal: AbortSignal.timeout(10_000) });
+  const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromSample[] } };
+  if (body.status !== "success" || !body.data) throw new Error(`Prometheus at ${url} refused ${query}: ${body.error ?? res.status}`);
+  return body.data.result;
+}
+
+/**
+ * Prometheus as the source: burn rates and budgets are the recording rules' series, a tier's state is its
+ * ALERTS series (pending or firing; Prometheus keeps no resolved alerts, nor a replayable history, so
+ * `transitions` is empty and a resolved tier reads inactive). Groups are computed with PromQL from their
+ * members' counters, as the engine adds their ledgers; there are no group alert rules, so their tiers read
+ * inactive.
+ */
+export function prometheusSloSource(url: string, slos: readonly SloDefinition[]): SloReportSource {
+  const windows = [...new Set(slos.flatMap((s) => recordedWindows(s)))];
+  return {
+    kind: "prometheus",
+    async report(now) {
+      const bySlo = (samples: PromSample[]) => new Map(samples.map((s) => [s.metric.slo!, Number(s.value[1])]));
+      const burn = new Map(await Promise.all(windows.map(async (w) => [w, bySlo(await instantQuery(url, burnRateRecord(w), now))] as const)));
+      const budget = bySlo(await instantQuery(url, BUDGET_REMAINING_RECORD, now));
+      const alerts = new Map<string, AlertState>();
+      for (const a of await instantQuery(url, `ALERTS{alertname="${BURN_ALERT}"}`, now)) {
+        const key = `${a.metric.slo} ${a.metric.burnrate_tier}`;
+        // An alert both pending and firing cannot be; if a scrape shows both, firing wins.
+        if (alerts.get(key) !== "firing") alerts.set(key, a.metric.alertstate === "firing" ? "firing" : "pending");
+      }
+      const nanTo = (x: number | undefined, fallback: number) => (x === undefined || Number.isNaN(x) ? fallback : x);
+      const reportSlos = slos.map((slo) => ({
+        name: slo.name,
+        displayName: slo.displayName,
+        journey: slo.journey,
+        source: slo.source,
+        service: slo.service,
+        target: slo.target,
+        windowMinutes: slo.windowMinutes,
+        sli: slo.sli,
+        budgetRemaining: nanTo(budget.get(slo.name), 1),
+        tiers: slo.tiers.map((tier) => {
+          const longBurnRate = nanTo(burn.get(tier.longMinutes)?.get(slo.name), Number.NaN);
+          const shortBurnRate = nanTo(burn.get(tier.shortMinutes)?.get(slo.name), Number.NaN);
+          return {
+            tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate,
+            conditionMet: longBurnRate > tier.factor && shortBurnRate > tier.factor,
+            state: alerts.get(`${slo.name} ${tier.name}`) ?? "inactive",
+          };
+        }),
+        transitions: [],
+      }));
+      const groups = new Map<string, SloDefinition[]>();
+      for (const slo of slos) groups.set(`${slo.service} ${slo.windowMinutes}`, [...(groups.get(`${slo.service} ${slo.windowMinutes}`) ?? []), slo]);
+      const groupReports = await Promise.all(
+        [...groups.values()].map(async (members) => {
+          const { service, windowMinutes } = members[0]!;
+          const value = async (minutes: number) => nanTo(Number((await instantQuery(url, groupBurnRateExpr(members, minutes), now))[0]?.value[1] ?? Number.NaN), Number.NaN);
+          const tiers = await Promise.all(
+            tiersFor(windowMinutes).map(async (tier) => {
+              const [longBurnRate, shortBurnRate] = await Promise.all([value(tier.longMinutes), value(tier.shortMinutes)]);
+              const conditionMet = longBurnRate > tier.factor && shortBurnRate > tier.factor;
+              return { tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate, conditionMet, state: "inactive" as AlertState };
+            }),
+          );
+          const spent = await value(windowMinutes);
+          return { name: `${service}-${promDuration(windowMinutes)}`, service, members: members.map((m) => m.name), budgetRemaining: Number.isNaN(spent) ? 1 : 1 - spent, tiers, transitions: [] };
+        }),
+      );
+      return { evaluatedAt: now.toISOString(), slos: reportSlos, groups: groupReports };
+    },
+  };
+}
