@@ -11,7 +11,8 @@ import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { loadSloDirectory } from "../lib/slo/load-slos.ts";
-import { openSliStore, readSli } from "../lib/slo/sli-store.ts";
+import { readSli } from "../lib/slo/sli-store.ts";
+import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type Persona, caller, listen, personaTokens } from "./support/service-harness.ts";
 import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
@@ -45,7 +46,7 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
   beforeAll(async () => {
     t = await createTestLab(backend, { secret: SECRET });
     await generateLabData(t.lab, { patients: 20, seed: 5, facilities: 1 });
-    store = await openSliStore(t.config);
+    store = await openTelemetryStore(t.config);
     clinical = buildClinicalServer(t.lab, key, "silent");
     billing = buildBillingServer(t.lab, key, "silent");
     const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];

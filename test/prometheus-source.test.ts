@@ -12,7 +12,7 @@ import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { loadSloDirectory } from "../lib/slo/load-slos.ts";
-import { openSliStore } from "../lib/slo/sli-store.ts";
+import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
 import { type SloReportSource, embeddedSloSource, prometheusSloSource } from "../lib/slo/slo-sources.ts";
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
 import { caller, listen, personaTokens } from "./support/service-harness.ts";
@@ -37,7 +37,7 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
 
   beforeAll(async () => {
     t = await createTestLab("sqlite", { secret: SECRET });
-    store = await openSliStore(t.config);
+    store = await openTelemetryStore(t.config);
     services = [buildClinicalServer(t.lab, key, "silent"), buildBillingServer(t.lab, key, "silent")];
     const [clinicalUrl, billingUrl] = await Promise.all(services.map(listen));
     gateway = await buildGatewayServer({

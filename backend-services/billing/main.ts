@@ -3,10 +3,15 @@ import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
+import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { buildBillingServer } from "./server.ts";
 
 const config = loadConfigOrExit();
+const telemetry = await startProcessTelemetry("billing", config);
 const lab = await openLabDatabases(config);
 const app = buildBillingServer(lab, tokenTrustOf(config), config.logLevel);
-closeOnSignals(app, () => lab.close());
+closeOnSignals(app, async () => {
+  await lab.close();
+  await telemetry.close();
+});
 await app.listen({ host: "127.0.0.1", port: config.billingPort });

@@ -3,10 +3,15 @@ import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
+import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { buildClinicalServer } from "./server.ts";
 
 const config = loadConfigOrExit();
+const telemetry = await startProcessTelemetry("clinical", config);
 const lab = await openLabDatabases(config);
 const app = buildClinicalServer(lab, tokenTrustOf(config), config.logLevel);
-closeOnSignals(app, () => lab.close());
+closeOnSignals(app, async () => {
+  await lab.close();
+  await telemetry.close();
+});
 await app.listen({ host: "127.0.0.1", port: config.clinicalPort });

@@ -7,6 +7,7 @@ import type { Actor } from "../../lib/auth/roles.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { CommandReply, RequestContext } from "../../lib/commands/run-patient-command.ts";
 import { LabError } from "../../lib/errors/index.ts";
+import { type Span, SpanKind, contextFromTraceparent, labTracer, traceparentOf, tracingStarted } from "../../lib/telemetry/tracing.ts";
 import { InputError } from "./problem.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -47,6 +48,24 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
   const spanId = randomHex(8);
   const flags = valid ? m[3]! : "01";
   return { traceId, spanId, traceparent: `00-${traceId}-${spanId}-${flags}`, parentSpanId: valid ? m[2]! : null };
+}
+
+/**
+ * The server span of a request in a tracing process, continuing the caller's valid traceparent: its ids
+ * become the request's trace context (audit entries, outbox headers, the traceparent sent on).
+ */
+export function startServerSpan(request: FastifyRequest): { span: Span; trace: TraceContext } | null {
+  if (!tracingStarted()) return null;
+  const header = request.headers.traceparent;
+  const caller = typeof header === "string" ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
+  const route = request.routeOptions.url ?? request.url.split("?")[0]!;
+  const span = labTracer().startSpan(
+    `${request.method} ${route}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route, "url.path": request.url.split("?")[0]!, "lab.request_id": request.id } },
+    contextFromTraceparent(caller ? header as string : null),
+  );
+  const c = span.spanContext();
+  return { span, trace: { traceId: c.traceId, spanId: c.spanId, traceparent: traceparentOf(span), parentSpanId: caller ? caller[2]! : null } };
 }
 
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {

@@ -2,8 +2,9 @@
 // trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { type LabMetrics, createLabMetrics } from "../../lib/telemetry/metrics.ts";
+import { type Span, SpanStatusCode } from "../../lib/telemetry/tracing.ts";
 import { installProblemHandler } from "./problem.ts";
-import { requestIdFrom, traceFrom } from "./http-context.ts";
+import { requestIdFrom, startServerSpan, traceFrom } from "./http-context.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -11,6 +12,8 @@ declare module "fastify" {
     metrics: LabMetrics;
   }
   interface FastifyRequest {
+    /** This request's server span, when the process traces (startTracing). */
+    span: Span | null;
     /** The route pattern to label this request with, when it is not the Fastify route (the gateway's catch-all). */
     labRoute: string | null;
   }
@@ -50,14 +53,26 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   app.removeContentTypeParser("text/plain");
   app.decorateRequest("trace", null as never);
   app.decorateRequest("labRoute", null);
+  app.decorateRequest("span", null);
   app.addHook("onRequest", async (request, reply) => {
-    request.trace = traceFrom(request.headers.traceparent);
+    const started = startServerSpan(request);
+    request.span = started?.span ?? null;
+    request.trace = started?.trace ?? traceFrom(request.headers.traceparent);
+    // Every line this request logs carries its trace and span (the request id is Fastify's own binding).
+    request.log = request.log.child({ traceId: request.trace.traceId, spanId: request.trace.spanId });
+    reply.log = request.log;
     reply.header("x-request-id", request.id);
   });
   const metrics = createLabMetrics(options.name);
   app.decorate("metrics", metrics);
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url;
+    if (request.span) {
+      request.span.setAttribute("http.response.status_code", reply.statusCode);
+      if (request.labRoute) request.span.updateName(`${request.method} ${request.labRoute}`);
+      if (reply.statusCode >= 500) request.span.setStatus({ code: SpanStatusCode.ERROR });
+      request.span.end();
+    }
     if (route !== "/metrics") {
       // The gateway says which shard it routed to; a service hears it from the gateway.
       const shard = reply.getHeader("x-lab-shard") ?? request.headers["x-lab-shard"] ?? "";
@@ -67,7 +82,7 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
       );
     }
     request.log.info(
-      { traceId: request.trace?.traceId, method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
       "request",
     );
   });

@@ -5,7 +5,7 @@ import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
 import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
-import { openSliStore } from "../../lib/slo/sli-store.ts";
+import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { embeddedSloSource, prometheusSloSource } from "../../lib/slo/slo-sources.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
@@ -19,7 +19,7 @@ const reload = setInterval(() => {
 }, 5_000);
 reload.unref();
 
-const sliStore = await openSliStore(config);
+const telemetry = await startProcessTelemetry("gateway", config);
 const slos = loadSloDirectory(join(import.meta.dirname, "../../slo"));
 
 const app = await buildGatewayServer({
@@ -30,10 +30,10 @@ const app = await buildGatewayServer({
   ratePerMinute: config.gateway.ratePerMinute,
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
-  slis: { store: sliStore, slos, source: config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(sliStore, slos) },
+  slis: { store: telemetry.store, slos, source: config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(telemetry.store, slos) },
 });
 closeOnSignals(app, async () => {
   await control.close();
-  await sliStore.close();
+  await telemetry.close();
 });
 await app.listen({ host: "127.0.0.1", port: config.gateway.port });

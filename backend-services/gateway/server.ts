@@ -8,6 +8,7 @@ import type { Actor } from "../../lib/auth/roles.ts";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
+import { SpanKind, SpanStatusCode, contextOfSpan, labTracer, traceparentOf } from "../../lib/telemetry/tracing.ts";
 import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
@@ -15,6 +16,7 @@ import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import type { SloReportSource } from "../../lib/slo/slo-sources.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { installJourneySlis } from "./journey-slis.ts";
+import { traceRoutes } from "./trace-routes.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -30,7 +32,7 @@ export interface GatewayOptions {
   /** Where callers reach the gateway, for the OpenAPI document's server entry. */
   publicUrl: string;
   logLevel?: string;
-  /** Where journey SLIs are rolled up, and the SLOs evaluated over them (GET /_lab/slos). */
+  /** The telemetry store: journey SLIs rolled up there and the SLOs evaluated over them (GET /_lab/slos); traces read from it (GET /_lab/traces/:traceId). */
   slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource };
 }
 
@@ -98,19 +100,31 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   });
 
   apiDocsRoutes(app, options.publicUrl);
-  if (options.slis) installJourneySlis(app, { ...options.slis, tokens });
+  if (options.slis) {
+    installJourneySlis(app, { ...options.slis, tokens });
+    traceRoutes(app, options.slis.store, tokens);
+  }
 
   app.all("/*", async (request, reply) => {
     const decision = routeFor(request.url);
     if (!decision) throw new LabError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`);
     request.labRoute = decision.route;
     const shard = decision.patientId ? options.shardMap().shardOf(decision.patientId) : null;
+    // The call upstream is a client span under the request's server span (when this process traces).
+    const call = request.span
+      ? labTracer().startSpan(`${request.method} ${decision.route}`, { kind: SpanKind.CLIENT, attributes: { "server.address": decision.upstream, "lab.shard": shard ?? -1 } }, contextOfSpan(request.span))
+      : null;
     const res = await forward(
       pools.pool(decision.upstream),
       decision.upstream,
       { method: request.method, url: request.url, headers: request.headers, body: request.body as Buffer | undefined },
-      { requestId: request.id, traceparent: request.trace.traceparent, shard, deadlineMs: options.timeoutMs },
+      { requestId: request.id, traceparent: call ? traceparentOf(call) : request.trace.traceparent, shard, deadlineMs: options.timeoutMs },
     );
+    if (call) {
+      call.setAttribute("http.response.status_code", res.status || (Buffer.isBuffer(res.body) ? 0 : res.body.status));
+      if (!Buffer.isBuffer(res.body)) call.setStatus({ code: SpanStatusCode.ERROR, message: res.body.detail });
+      call.end();
+    }
     reply.header("x-lab-upstream", decision.upstream);
     if (shard !== null) reply.header("x-lab-shard", String(shard));
     request.log.info({ route: decision.route, upstream: decision.upstream, shard, upstreamStatus: res.status }, "forwarded");

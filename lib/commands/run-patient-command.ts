@@ -8,6 +8,7 @@ import type { Actor } from "../auth/roles.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import { insertRow, selectRow } from "../data/rows.ts";
 import { type ShardTx, inPatientShard } from "../data/shard-transaction.ts";
+import { SpanKind, contextFromTraceparent, inSpan } from "../telemetry/tracing.ts";
 import { LabError } from "../errors/index.ts";
 import { type DomainEvent, appendOutboxEvents } from "../events/outbox.ts";
 
@@ -69,6 +70,23 @@ export async function runPatientCommand<R>(
   command: (tx: ShardTx) => Promise<CommandOutcome<R>>,
 ): Promise<CommandReply<R>> {
   const requestHash = createHash("sha256").update(canonicalJson({ operation: options.operation, request: options.request ?? null })).digest("hex");
+  const shardIndex = lab.shardMap.shardOf(patientId);
+  // The shard transaction as a span of the request's trace (the server span named by ctx.traceparent).
+  return inSpan(
+    `shard transaction ${options.operation}`,
+    { kind: SpanKind.CLIENT, parent: contextFromTraceparent(ctx.traceparent), attributes: { "db.system.name": lab.config.database.kind, "db.operation.name": "transaction", "lab.shard": shardIndex } },
+    () => runInShard(lab, patientId, ctx, options, requestHash, command),
+  );
+}
+
+async function runInShard<R>(
+  lab: LabDatabases,
+  patientId: string,
+  ctx: RequestContext,
+  options: CommandOptions,
+  requestHash: string,
+  command: (tx: ShardTx) => Promise<CommandOutcome<R>>,
+): Promise<CommandReply<R>> {
   return inPatientShard(lab, patientId, async (tx, shard) => {
     if (ctx.idempotencyKey) {
       const seen = await selectRow(tx, "IdempotencyRecord", { actorId: ctx.actor.userId, key: ctx.idempotencyKey });

@@ -52,6 +52,11 @@ const EnvSchema = z.object({
     .optional(),
   PROMETHEUS_PORT: z.coerce.number().int().min(1).max(65535).default(9090),
   PROMETHEUS_BINARY: z.string().min(1).default("prometheus"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be the http(s) URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)")
+    .optional(),
+  LAB_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
 });
 
 export type LabMode = "embedded" | "full";
@@ -85,6 +90,8 @@ export interface LabConfig {
    * rollups. In full mode without PROMETHEUS_URL the lab starts Debian's Prometheus on `port` (`startLocal`).
    */
   prometheus: { url: string | null; port: number; binary: string; startLocal: boolean };
+  /** Spans go to the local store always, and over OTLP/HTTP when an endpoint is set; new traces are sampled at this ratio. */
+  tracing: { otlpEndpoint: string | null; sampleRatio: number };
 }
 
 /** A configuration that cannot start the lab; the message names each variable and what it allows. */
@@ -146,6 +153,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       binary: e.PROMETHEUS_BINARY,
       startLocal: e.LAB_MODE === "full" && !e.PROMETHEUS_URL,
     },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, sampleRatio: e.LAB_TRACE_SAMPLE_RATIO },
   };
 }
 

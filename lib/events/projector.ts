@@ -7,6 +7,7 @@ import { LabError } from "../errors/index.ts";
 import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC, type Delivery, type EventBus, type Subscription } from "./bus.ts";
 import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
 import { applyEvent, applyEvents } from "./projections.ts";
+import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
 
 export const PROJECTOR_GROUP = "projector";
 
@@ -103,10 +104,21 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
 
   const subscription: Subscription = await bus.subscribe(
     { group: options.group ?? PROJECTOR_GROUP, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 },
-    async (batch) => {
-      if (await projectBatch(batch)) return;
-      for (const d of batch) await project(d);
-    },
+    (batch) =>
+      // One consumer span per batch, linked to the traces of the requests whose events it applies.
+      inSpan(
+        `${DOMAIN_TOPIC} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          parent: ROOT_CONTEXT,
+          links: linksTo(batch.map((d) => d.headers.traceparent)),
+          attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": batch.length, "messaging.consumer.group.name": options.group ?? PROJECTOR_GROUP },
+        },
+        async () => {
+          if (await projectBatch(batch)) return;
+          for (const d of batch) await project(d);
+        },
+      ),
   );
   return { stats, stop: () => subscription.stop() };
 }

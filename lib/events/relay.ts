@@ -5,7 +5,8 @@ import type { ShardHandle } from "../data/lab-databases.ts";
 import type { OutboxEvent } from "../data/prisma-clients.ts";
 import { selectList } from "../data/tables.ts";
 import { DOMAIN_TOPIC, type EventBus } from "./bus.ts";
-import { envelopeOf } from "./envelope.ts";
+import { type EventEnvelope, envelopeOf } from "./envelope.ts";
+import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
 
 export interface RelayPass {
   published: number;
@@ -22,10 +23,23 @@ export async function relayOnce(shard: ShardHandle, bus: EventBus, batchSize = 5
   const rows = (await shard.readSql.query(UNPUBLISHED, [batchSize])) as OutboxEvent[];
   // A short read took every unpublished row: no count needed for the backlog (the idle loop's common case).
   if (rows.length === 0) return { published: 0, backlog: 0, latenciesMs: [] };
+  const envelopes = rows.map((row) => envelopeOf(row, shard.index, false)); // checked against the catalog when written
+  return inSpan(
+    `${DOMAIN_TOPIC} publish`,
+    {
+      kind: SpanKind.PRODUCER,
+      parent: ROOT_CONTEXT,
+      links: linksTo(envelopes.map((e) => e.headers.traceparent)),
+      attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": rows.length, "lab.shard": shard.index },
+    },
+    () => publishBatch(shard, bus, rows, envelopes, batchSize, now),
+  );
+}
+
+async function publishBatch(shard: ShardHandle, bus: EventBus, rows: OutboxEvent[], envelopes: EventEnvelope[], batchSize: number, now: () => Date): Promise<RelayPass> {
   await bus.publish(
     DOMAIN_TOPIC,
-    rows.map((row) => {
-      const envelope = envelopeOf(row, shard.index, false); // checked against the catalog when written
+    envelopes.map((envelope) => {
       return {
         key: envelope.partitionKey,
         value: JSON.stringify(envelope),

@@ -1,9 +1,5 @@
-// The embedded SLI store: minute rollups in a SQLite file beside the shards (or a PostgreSQL database
-// in full mode). Writers add to a minute's row; the engine reads an SLO's minutes back as dense series.
-import { join } from "node:path";
-import type { LabConfig } from "../config/index.ts";
-import { migrate, readMigrations } from "../data/migrations.ts";
-import { openSideDatabase } from "../data/side-database.ts";
+// The embedded SLI store: minute rollups in the telemetry database (lib/telemetry/telemetry-store.ts).
+// Writers add to a minute's row; the engine reads an SLO's minutes back as dense series.
 import type { SqlDatabase } from "../data/sql-database.ts";
 import type { SliMinutes } from "./burn-rate.ts";
 import type { SloDefinition } from "./load-slos.ts";
@@ -13,17 +9,6 @@ import type { SliRollup, SliSource } from "./sli-recorder.ts";
 const WITHIN = LATENCY_BUCKETS_MS.map((ms) => `le_${ms}`);
 const COUNTERS = ["total", "errors", ...WITHIN];
 const ADD = `INSERT INTO "sli_minutes" ("minute", "journey", "source", ${COUNTERS.map((c) => `"${c}"`).join(", ")}) VALUES (${["?", "?", "?", ...COUNTERS.map(() => "?")].join(", ")}) ON CONFLICT ("journey", "source", "minute") DO UPDATE SET ${COUNTERS.map((c) => `"${c}" = "sli_minutes"."${c}" + excluded."${c}"`).join(", ")}`;
-
-export async function migrateSliStore(db: SqlDatabase): Promise<void> {
-  await migrate(db, readMigrations(join(import.meta.dirname, "migrations")));
-}
-
-/** The telemetry database, created and migrated when missing. */
-export async function openSliStore(config: LabConfig): Promise<SqlDatabase> {
-  const db = await openSideDatabase(config, "telemetry");
-  await migrateSliStore(db);
-  return db;
-}
 
 /** Adds rollups to their minutes' rows, in one transaction. */
 export async function addSliRollups(db: SqlDatabase, rollups: readonly SliRollup[]): Promise<void> {

@@ -1,0 +1,87 @@
+// Spans kept in the telemetry database for the portal's trace view: an OpenTelemetry span exporter that
+// writes ended spans (and their links) in batches, and the read of one trace by id, including the relay's
+// and projector's spans that link to it (they carry many requests' events, so they link rather than nest).
+import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import type { SqlDatabase } from "../data/sql-database.ts";
+
+const SPAN_COLUMNS = ["trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_us", "duration_us", "status_code", "status_message", "attributes"];
+const LINK_COLUMNS = ["linked_trace_id", "linked_span_id", "trace_id", "span_id"];
+
+/** Spans older than this are pruned as new ones arrive. */
+export const SPAN_RETENTION_HOURS = 24;
+
+const micros = ([s, ns]: [number, number]) => s * 1_000_000 + Math.round(ns / 1000);
+
+export class LocalSpanExporter implements SpanExporter {
+  private exports = 0;
+
+  constructor(private readonly db: SqlDatabase) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.write(spans).then(
+      () => done({ code: ExportResultCode.SUCCESS }),
+      (error: Error) => done({ code: ExportResultCode.FAILED, error }),
+    );
+  }
+
+  private async write(spans: ReadableSpan[]): Promise<void> {
+    const rows = spans.map((s) => {
+      const ctx = s.spanContext();
+      return [
+        ctx.traceId, ctx.spanId, s.parentSpanContext?.spanId ?? null, String(s.resource.attributes["service.name"] ?? "unknown"), s.name, s.kind,
+        micros(s.startTime), micros(s.duration), s.status.code, s.status.message ?? null, JSON.stringify(s.attributes),
+      ];
+    });
+    const links = spans.flatMap((s) => s.links.map((l) => [l.context.traceId, l.context.spanId, s.spanContext().traceId, s.spanContext().spanId]));
+    await this.db.transaction(async (tx) => {
+      await tx.insertMany("spans", SPAN_COLUMNS, rows, { ignoreExisting: true });
+      await tx.insertMany("span_links", LINK_COLUMNS, links, { ignoreExisting: true });
+      // Retention, every hundred exports: the local store is for recent traces, not an archive.
+      if (++this.exports % 100 === 1) {
+        const cutoff = (Date.now() - SPAN_RETENTION_HOURS * 3_600_000) * 1000;
+        await tx.execute(`DELETE FROM "span_links" WHERE "trace_id" IN (SELECT "trace_id" FROM "spans" WHERE "start_us" < ?)`, [cutoff]);
+        await tx.execute(`DELETE FROM "spans" WHERE "start_us" < ?`, [cutoff]);
+      }
+    });
+  }
+
+  async shutdown(): Promise<void> {}
+}
+
+export interface StoredSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  service: string;
+  name: string;
+  kind: number;
+  startUs: number;
+  durationUs: number;
+  statusCode: number;
+  statusMessage: string | null;
+  attributes: Record<string, unknown>;
+  /** For a span of another trace: which spans of this trace it links to. */
+  linksTo: string[];
+}
+
+/** One trace's spans by start time, with the spans of other traces that link to it. */
+export async function readTrace(db: SqlDatabase, traceId: string): Promise<StoredSpan[]> {
+  const own = await db.query(`SELECT ${SPAN_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM "spans" WHERE "trace_id" = ?`, [traceId]);
+  const linked = await db.query(
+    `SELECT ${SPAN_COLUMNS.map((c) => `s."${c}"`).join(", ")}, l."linked_span_id" AS "links_to" FROM "span_links" l JOIN "spans" s ON s."trace_id" = l."trace_id" AND s."span_id" = l."span_id" WHERE l."linked_trace_id" = ?`,
+    [traceId],
+  );
+  const spans = new Map<string, StoredSpan>();
+  for (const row of [...own, ...linked]) {
+    const key = `${row.trace_id} ${row.span_id}`;
+    const span = spans.get(key) ?? {
+      traceId: String(row.trace_id), spanId: String(row.span_id), parentSpanId: row.parent_span_id === null ? null : String(row.parent_span_id), service: String(row.service),
+      name: String(row.name), kind: Number(row.kind), startUs: Number(row.start_us), durationUs: Number(row.duration_us), statusCode: Number(row.status_code),
+      statusMessage: row.status_message === null ? null : String(row.status_message), attributes: JSON.parse(String(row.attributes)) as Record<string, unknown>, linksTo: [],
+    };
+    if (row.links_to !== undefined) span.linksTo.push(String(row.links_to));
+    spans.set(key, span);
+  }
+  return [...spans.values()].sort((a, b) => a.startUs - b.startUs);
+}

@@ -1,0 +1,109 @@
+// OpenTelemetry tracing for a lab process: the SDK's tracer provider with W3C trace context, spans
+// exported to the local span store (the portal's trace view) and, when configured, over OTLP/HTTP.
+// The lab creates its spans where it owns the boundary (each service's server span, the gateway's call
+// upstream, each shard transaction, the relay's publish and the projector's apply), with the trace context
+// it already carries in requests and event headers (ADR 0009).
+import { type Context, type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, context, propagation, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { LocalSpanExporter } from "./span-store.ts";
+
+export interface LabTracing {
+  tracer: Tracer;
+  /** Exports what is buffered (tests, and before a process exits). */
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+let installed: TracerProvider | null = null;
+
+/** Installs the process's tracer provider; one per process (a second call replaces the first's). */
+export function startTracing(service: string, options: { store?: SqlDatabase; otlpEndpoint?: string | null; sampleRatio?: number }): LabTracing {
+  const spanProcessors: SpanProcessor[] = [];
+  if (options.store) spanProcessors.push(new BatchSpanProcessor({ exporter: new LocalSpanExporter(options.store), scheduledDelayMillis: 1000, maxQueueSize: 20_000, maxExportBatchSize: 1000 }));
+  if (options.otlpEndpoint) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` }) }));
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ "service.name": service, "service.namespace": "pim-sre-lab" }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    spanProcessors,
+  });
+  if (!installed) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  }
+  trace.disable();
+  trace.setGlobalTracerProvider(provider);
+  installed = provider;
+  return {
+    tracer: provider.getTracer("pim-sre-lab"),
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** The tracer of the installed provider (a no-op tracer before startTracing). */
+export function labTracer(): Tracer {
+  return trace.getTracer("pim-sre-lab");
+}
+
+/** The context a W3C traceparent header names (the root context when absent or malformed). */
+export function contextFromTraceparent(traceparent: string | undefined | null): Context {
+  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+}
+
+/**
+ * Links to the traces that produced a batch's events (their traceparent headers): a relay or projector
+ * span carries many requests' events, so it links to them rather than joining one. At most `max`, distinct.
+ */
+export function linksTo(traceparents: readonly (string | null | undefined)[], max = 128): Link[] {
+  const seen = new Set<string>();
+  const links: Link[] = [];
+  for (const tp of traceparents) {
+    if (!tp || seen.has(tp) || links.length >= max) continue;
+    seen.add(tp);
+    const spanContext = trace.getSpanContext(contextFromTraceparent(tp));
+    if (spanContext) links.push({ context: spanContext });
+  }
+  return links;
+}
+
+/** A context whose active span is `span`: the parent for its children. */
+export function contextOfSpan(span: Span): Context {
+  return trace.setSpan(ROOT_CONTEXT, span);
+}
+
+/** The traceparent header for a span: its trace, itself as the parent, its sampling flag. */
+export function traceparentOf(span: Span): string {
+  const c = span.spanContext();
+  return `00-${c.traceId}-${c.spanId}-${(c.traceFlags & 1) === 1 ? "01" : "00"}`;
+}
+
+/** Runs `fn` in a span, ending it with an error status when `fn` throws. */
+export async function inSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number | boolean>; links?: Link[] },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const span = labTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, options.parent ?? context.active());
+  try {
+    return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => fn(span));
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** Whether this process installed a tracer provider (without one, spans are no-ops). */
+export function tracingStarted(): boolean {
+  return installed !== null;
+}
+
+export { ROOT_CONTEXT, SpanKind, SpanStatusCode };
+export type { Span };
