@@ -44,7 +44,7 @@ describe("a lab run's telemetry", () => {
     }
     await lab.close();
     for (const name of ["clinical", "billing", "gateway", "projector"]) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout!.on("data", (b: Buffer) => logs.push(b.toString()));
       child.stderr!.on("data", (b: Buffer) => logs.push(b.toString()));
       children.push(child);

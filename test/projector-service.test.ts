@@ -60,6 +60,11 @@ describe("projector process", () => {
     const status = await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toMatchObject({ bus: "embedded", outboxBacklog: [{ unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }], deadLetters: 0 });
+    // The same readings as gauges for Prometheus.
+    const metrics = (await projector.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(/^pimlab_outbox_backlog_events\{shard="3",service="projector"\} 0$/m);
+    expect(metrics).toMatch(/^messaging_consumer_lag_messages\{partition="0",service="projector"\} 0$/m);
+    expect(metrics).toMatch(/^pimlab_dead_letters\{service="projector"\} 0$/m);
   });
 
   it("answers its operations API by role: status and dead letters to ops.read, redrive to events.redrive", async () => {

@@ -6,6 +6,7 @@ import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
 import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
+import { startSloAlerting } from "../../lib/slo/slo-alerting.ts";
 import { embeddedSloSource, prometheusSloSource } from "../../lib/slo/slo-sources.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
@@ -22,6 +23,8 @@ reload.unref();
 const telemetry = await startProcessTelemetry("gateway", config);
 const slos = loadSloDirectory(join(import.meta.dirname, "../../slo"));
 
+const sloSource = config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(telemetry.store, slos);
+
 const app = await buildGatewayServer({
   tokenKey: tokenTrustOf(config),
   shardMap: () => shardMap,
@@ -30,9 +33,12 @@ const app = await buildGatewayServer({
   ratePerMinute: config.gateway.ratePerMinute,
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
-  slis: { store: telemetry.store, slos, source: config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(telemetry.store, slos) },
+  slis: { store: telemetry.store, slos, source: sloSource },
 });
+// Alert notifications, once a minute, when webhooks are configured.
+const alerting = config.alertWebhooks.length > 0 ? startSloAlerting({ source: sloSource, webhooks: config.alertWebhooks, everyMs: 60_000, onError: (err) => app.log.warn({ err: String(err) }, "SLO alert evaluation or notification failed") }) : null;
 closeOnSignals(app, async () => {
+  alerting?.stop();
   await control.close();
   await telemetry.close();
 });

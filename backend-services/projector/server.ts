@@ -11,6 +11,7 @@ import { LabError } from "../../lib/errors/index.ts";
 import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
 import { PROJECTOR_GROUP, type Projector, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
+import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
 import { authenticate, parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 
@@ -36,6 +37,12 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
   const relays: RelayLoop = startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
   const projector: Projector = await startProjector(bus, readModels, {
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
+  });
+
+  registerEventMetrics(app.metrics.registry, {
+    outboxBacklog: () => Promise.all(lab.shards.map(outboxBacklog)),
+    consumerLag: () => bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
+    deadLetters: async () => (await listDeadLetters(readModels)).length,
   });
 
   const allowed = async (request: Parameters<typeof authenticate>[0], action: "ops.read" | "events.redrive") => {

@@ -57,6 +57,10 @@ const EnvSchema = z.object({
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be the http(s) URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)")
     .optional(),
   LAB_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  LAB_ALERT_WEBHOOKS: z
+    .string()
+    .refine((v) => v.split(",").every((u) => URL.canParse(u.trim()) && /^https?:$/.test(new URL(u.trim()).protocol)), "must be comma-separated http(s) URLs")
+    .optional(),
 });
 
 export type LabMode = "embedded" | "full";
@@ -92,6 +96,8 @@ export interface LabConfig {
   prometheus: { url: string | null; port: number; binary: string; startLocal: boolean };
   /** Spans go to the local store always, and over OTLP/HTTP when an endpoint is set; new traces are sampled at this ratio. */
   tracing: { otlpEndpoint: string | null; sampleRatio: number };
+  /** Webhooks (Alertmanager format) told when an SLO tier starts or stops firing. */
+  alertWebhooks: string[];
 }
 
 /** A configuration that cannot start the lab; the message names each variable and what it allows. */
@@ -154,6 +160,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       startLocal: e.LAB_MODE === "full" && !e.PROMETHEUS_URL,
     },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, sampleRatio: e.LAB_TRACE_SAMPLE_RATIO },
+    alertWebhooks: e.LAB_ALERT_WEBHOOKS ? e.LAB_ALERT_WEBHOOKS.split(",").map((u) => u.trim()) : [],
   };
 }
 

@@ -1,0 +1,68 @@
+import { createServer } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqlite } from "../data/sql-database.ts";
+import { migrateTelemetryStore } from "../telemetry/telemetry-store.ts";
+import { tiersFor } from "./burn-rate-tiers.ts";
+import type { SloDefinition } from "./load-slos.ts";
+import { startSloAlerting } from "./slo-alerting.ts";
+import { embeddedSloSource } from "./slo-sources.ts";
+import { addSliRollups } from "./sli-store.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "pimlab-alerting-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const slo: SloDefinition = {
+  name: "clinician-prescribe-availability", displayName: "A clinician prescribes", description: "", service: "clinical", journey: "clinician/prescribe", source: "server",
+  sli: { kind: "availability" }, target: 0.999, windowMinutes: 43200, tiers: tiersFor(43200), file: "test",
+};
+
+describe("SLO alert notifications", () => {
+  it("posts an Alertmanager-format webhook when the fast page starts firing, and again when it resolves", async () => {
+    const received: { status: string; alerts: { status: string; labels: Record<string, string>; startsAt: string }[] }[] = [];
+    let failFirst = true;
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        // The first delivery fails: the notifier must retry it.
+        if (failFirst) {
+          failFirst = false;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push(JSON.parse(body));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+    const store = openSqlite(join(dir, "telemetry.db"), "telemetry");
+    await migrateTelemetryStore(store);
+    try {
+      const start = 29_000_000; // minutes since the epoch
+      // An hour of healthy traffic, then ten minutes of a full outage.
+      await addSliRollups(store, Array.from({ length: 70 }, (_, i) => ({ minute: start + i, journey: slo.journey, source: "server" as const, total: 100, errors: i >= 60 ? 100 : 0, within: Array(9).fill(100) })));
+      const alerting = startSloAlerting({ source: embeddedSloSource(store, [slo]), webhooks: [url], attempts: 3 });
+      const at = (minute: number) => new Date(minute * 60_000);
+      expect(await alerting.evaluate(at(start + 60))).toEqual([]); // healthy so far
+      // Replayed from the data: the page fires within the outage's first minutes.
+      const firing = await alerting.evaluate(at(start + 70));
+      expect(firing.map((a) => [a.status, a.labels.burnrate_tier])).toContainEqual(["firing", "page-fast"]);
+      expect(await alerting.evaluate(at(start + 70))).toEqual([]); // no news, no post
+      // Twenty quiet minutes later the short windows are clean again.
+      await addSliRollups(store, Array.from({ length: 20 }, (_, i) => ({ minute: start + 70 + i, journey: slo.journey, source: "server" as const, total: 100, errors: 0, within: Array(9).fill(100) })));
+      const resolved = await alerting.evaluate(at(start + 90));
+      expect(resolved.find((a) => a.labels.burnrate_tier === "page-fast")?.status).toBe("resolved");
+      alerting.stop();
+      expect(received.map((r) => r.alerts.find((a) => a.labels.burnrate_tier === "page-fast")?.status)).toEqual(["firing", "resolved"]);
+      expect(received[0]!.alerts[0]!.labels).toMatchObject({ alertname: "PimLabErrorBudgetBurn", slo: slo.name, severity: "page" });
+      expect(received[1]!.alerts.find((a) => a.labels.burnrate_tier === "page-fast")!.startsAt).toBe(at(start + 70).toISOString());
+    } finally {
+      await store.close();
+      server.close();
+    }
+  });
+});
