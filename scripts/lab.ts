@@ -8,6 +8,7 @@ import { describeLocation, openLabDatabases, prepareLabDatabases } from "../lib/
 import { labTopology } from "../lib/data/lab-topology.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
+import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
 import { repoRoot, runCommand } from "./cli.ts";
 import { buildPortalIfStale } from "./portal-build.ts";
 import { createProgressReporter } from "./progress.ts";
@@ -51,6 +52,9 @@ runCommand("lab", async () => {
   } finally {
     await lab.close();
   }
+
+  // The telemetry database (SLI rollups, spans, RUM), migrated before any process writes to it.
+  await (await openTelemetryStore(config)).close();
 
   if (config.events.bus === "kafka") {
     // Full mode's bus: a local broker from deploy/local/kafka unless one already answers (start.sh checks).

@@ -34,3 +34,17 @@ export function redactForLog(value: unknown, depth = 0): unknown {
   }
   return out;
 }
+
+// Identifier shapes a free text (a browser error message, say) may carry: e-mail addresses, national-id,
+// phone and MRN-like numbers. Synthetic as the lab's people are, they are never stored in clear.
+const IDENTIFIER_SHAPES = [
+  /[\w.+-]+@[\w-]+(\.[\w-]+)+/g,
+  /\b\d{3}-\d{2}-\d{4}\b/g,
+  /\b\d{3}[-. ]\d{3,4}[-. ]\d{4}\b/g,
+  /\bMRN[-\w]*\d[-\w]*/gi,
+];
+
+/** A free text with identifier-shaped substrings replaced by [redacted]. */
+export function scrubText(text: string): string {
+  return IDENTIFIER_SHAPES.reduce((t, shape) => t.replace(shape, REDACTED), text);
+}
