@@ -1,6 +1,7 @@
 // The Fastify base every lab service starts from: strict JSON bodies of bounded size, request ids and
 // trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
 import Fastify, { type FastifyInstance, LogController } from "fastify";
+import { redactForLog } from "../../lib/privacy/redact.ts";
 import { type LabMetrics, createLabMetrics } from "../../lib/telemetry/metrics.ts";
 import { type Span, SpanStatusCode } from "../../lib/telemetry/tracing.ts";
 import { installProblemHandler } from "./problem.ts";
@@ -34,7 +35,13 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
     genReqId: (req) => requestIdFrom(req.headers),
-    logger: { level: options.logLevel ?? "info", base: { service: options.name }, redact: { paths: ["req.headers.authorization"], censor: "[redacted]" } },
+    logger: {
+      level: options.logLevel ?? "info",
+      base: { service: options.name },
+      redact: { paths: ["req.headers.authorization"], censor: "[redacted]" },
+      // Whatever a line is given, fields named like PHI or clear identifiers are hidden (lib/privacy).
+      formatters: { log: (object) => redactForLog(object) as Record<string, unknown> },
+    },
     // Our onResponse hook writes one line per request, with the trace id; Fastify's own two lines are off.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
     return503OnClosing: true,

@@ -30,6 +30,21 @@ export async function openKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> 
   return new KafkaBus(kafka, admin, producer, { ...options, partitions });
 }
 
+/**
+ * Retries an admin call while Kafka says to (a partition without a leader yet, just after a topic was
+ * created or a broker came back): kafkajs's admin gives up on the first such answer.
+ */
+async function retriable<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 const text = (value: Buffer | string | (Buffer | string)[] | undefined) => (value === undefined ? "" : Array.isArray(value) ? value.map(String).join(",") : value.toString());
 
 export class KafkaBus implements EventBus {
@@ -77,59 +92,84 @@ export class KafkaBus implements EventBus {
   async subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription> {
     await this.ensureTopic(options.topic);
     await this.recordStart(options);
-    const consumer: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
-    await consumer.connect();
-    await consumer.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
     const maxBatch = options.maxBatch ?? 500;
     const retryMs = this.options.retryMs ?? 200;
+    let stopped = false;
+    let consumer!: Consumer;
     // subscribe() resolves once the group has joined and partitions are assigned, as the embedded log's does
     // once it holds its lease: a caller that publishes next knows a consumer is there.
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`consumer group ${this.named(options.group)} did not join within 30 s`)), 30_000);
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
-        resolve();
+    let markJoined!: () => void;
+    const joinedOnce = new Promise<void>((resolve) => (markJoined = resolve));
+    // A consumer of the group, running the handler; kafkajs restarts it after retriable failures, and
+    // after one it will not restart (it has given up and disconnected) a new one takes its place.
+    // Until one starts (the broker may still be down); one that starts after stop() is let go at once.
+    const replace = () =>
+      setTimeout(() => {
+        if (stopped) return;
+        start().then(
+          (next) => (stopped ? void next.disconnect() : (consumer = next)),
+          () => replace(),
+        );
+      }, retryMs * 5);
+    const start = async (): Promise<Consumer> => {
+      const c: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+      c.on(c.events.GROUP_JOIN, () => markJoined());
+      c.on(c.events.CRASH, ({ payload }) => {
+        if (!payload.restart && !stopped) replace();
       });
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-        const all = batch.messages;
-        for (let start = 0; start < all.length && isRunning() && !isStale(); start += maxBatch) {
-          const chunk = all.slice(start, start + maxBatch).map((m: KafkaMessage): Delivery => ({
-            topic: options.topic,
-            partition: batch.partition,
-            offset: Number(m.offset),
-            key: text(m.key ?? undefined),
-            value: text(m.value ?? undefined),
-            headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, text(v)])),
-            timestamp: Number(m.timestamp),
-          }));
-          // The same chunk until its handler succeeds: nothing is committed past a message not handled.
-          for (;;) {
-            try {
-              await handle(chunk);
-              break;
-            } catch {
-              if (!isRunning() || isStale()) return;
-              await heartbeat();
-              await new Promise((r) => setTimeout(r, retryMs));
+      await c.connect();
+      await c.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          const all = batch.messages;
+          for (let from = 0; from < all.length && isRunning() && !isStale(); from += maxBatch) {
+            const chunk = all.slice(from, from + maxBatch).map((m: KafkaMessage): Delivery => ({
+              topic: options.topic,
+              partition: batch.partition,
+              offset: Number(m.offset),
+              key: text(m.key ?? undefined),
+              value: text(m.value ?? undefined),
+              headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, text(v)])),
+              timestamp: Number(m.timestamp),
+            }));
+            // The same chunk until its handler succeeds: nothing is committed past a message not handled.
+            for (;;) {
+              try {
+                await handle(chunk);
+                break;
+              } catch {
+                if (!isRunning() || isStale()) return;
+                await heartbeat();
+                await new Promise((r) => setTimeout(r, retryMs));
+              }
             }
+            const last = chunk[chunk.length - 1]!;
+            await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(last.offset + 1) }]);
+            resolveOffset(String(last.offset));
+            await heartbeat();
           }
-          const last = chunk[chunk.length - 1]!;
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(last.offset + 1) }]);
-          resolveOffset(String(last.offset));
-          await heartbeat();
-        }
-      },
-    });
+        },
+      });
+      return c;
+    };
+    consumer = await start();
+    let timer: NodeJS.Timeout | undefined;
+    const joined = Promise.race([
+      joinedOnce,
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`consumer group ${this.named(options.group)} did not join within 30 s`)), 30_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     await joined.catch(async (err: unknown) => {
+      stopped = true;
       await consumer.disconnect();
       throw err;
     });
     const subscription: Subscription = {
       stop: async () => {
+        stopped = true;
         await consumer.disconnect();
         this.consumers.delete(subscription);
       },
@@ -147,7 +187,10 @@ export class KafkaBus implements EventBus {
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     await this.ensureTopic(topic);
-    const [ends, commits] = await Promise.all([this.admin.fetchTopicOffsets(this.named(topic)), this.admin.fetchOffsets({ groupId: this.named(group), topics: [this.named(topic)] })]);
+    const [ends, commits] = await Promise.all([
+      retriable(() => this.admin.fetchTopicOffsets(this.named(topic))),
+      retriable(() => this.admin.fetchOffsets({ groupId: this.named(group), topics: [this.named(topic)] })),
+    ]);
     const committed = new Map((commits[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
     return ends
       .map((p) => {
@@ -171,7 +214,7 @@ export class KafkaBus implements EventBus {
    */
   private async recordStart(options: SubscribeOptions): Promise<void> {
     const start = await this.targetOffsets(options.topic, options.fromBeginning ? { earliest: true } : { latest: true });
-    const [commits] = await this.admin.fetchOffsets({ groupId: this.named(options.group), topics: [this.named(options.topic)] });
+    const [commits] = await retriable(() => this.admin.fetchOffsets({ groupId: this.named(options.group), topics: [this.named(options.topic)] }));
     const committed = new Set((commits?.partitions ?? []).filter((p) => Number(p.offset) >= 0).map((p) => p.partition));
     const missing = start.filter((p) => !committed.has(p.partition));
     if (missing.length === 0) return;
@@ -187,9 +230,9 @@ export class KafkaBus implements EventBus {
   private async targetOffsets(topic: string, target: SeekTarget): Promise<{ partition: number; offset: number }[]> {
     if ("offsets" in target) return Object.entries(target.offsets).map(([partition, offset]) => ({ partition: Number(partition), offset }));
     if ("timestamp" in target) {
-      return (await this.admin.fetchTopicOffsetsByTimestamp(this.named(topic), target.timestamp.getTime())).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
+      return (await retriable(() => this.admin.fetchTopicOffsetsByTimestamp(this.named(topic), target.timestamp.getTime()))).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
     }
-    const offsets = await this.admin.fetchTopicOffsets(this.named(topic));
+    const offsets = await retriable(() => this.admin.fetchTopicOffsets(this.named(topic)));
     return offsets.map((p) => ({ partition: p.partition, offset: Number("earliest" in target ? p.low : p.high) }));
   }
 }
