@@ -12,6 +12,7 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { repoRoot } from "./support/test-labs.ts";
+import { waitUntil } from "./support/wait-until.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const base = 15_000 + (process.pid % 1000) * 5;
@@ -49,7 +50,7 @@ describe("a lab run's telemetry", () => {
       child.stderr!.on("data", (b: Buffer) => logs.push(b.toString()));
       children.push(child);
     }
-    for (const port of Object.values(ports)) await until(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
+    for (const port of Object.values(ports)) await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
     const key = labSigningKey(SECRET);
     clinician = await issueLabToken(key, { userId: "usr-trace-clinician", role: "clinician", facilityId: "fac-0001", patientId: null });
     sre = await issueLabToken(key, { userId: "usr-trace-sre", role: "sre", facilityId: null, patientId: null });
@@ -73,7 +74,7 @@ describe("a lab run's telemetry", () => {
 
     type Span = { service: string; name: string; kind: number; spanId: string; parentSpanId: string | null; traceId: string; linksTo: string[] };
     let spans: Span[] = [];
-    await until(async () => {
+    await waitUntil(async () => {
       const r = await fetch(`http://127.0.0.1:${ports.gateway}/_lab/traces/${traceId}`, { headers: { authorization: `Bearer ${sre}` } });
       if (!r.ok) return false;
       spans = ((await r.json()) as { spans: Span[] }).spans;
@@ -123,16 +124,3 @@ describe("a lab run's telemetry", () => {
     expect(found, "clear identifiers in the lab's logs").toEqual([]);
   });
 });
-
-async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}

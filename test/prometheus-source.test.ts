@@ -17,6 +17,7 @@ import { type SloReportSource, embeddedSloSource, prometheusSloSource } from "..
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
 import { caller, listen, personaTokens } from "./support/service-harness.ts";
 import { createTestLab, type TestLab } from "./support/test-labs.ts";
+import { waitUntil } from "./support/wait-until.ts";
 
 const root = join(import.meta.dirname, "..");
 const SECRET = "integration-test-secret-0123456789";
@@ -71,7 +72,7 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
   it("gives the same burn rates and budget through both sources for the same traffic, and Prometheus fires the 14.4x page", async () => {
     const call = caller(gateway, await personaTokens(key, "pat-none"));
     // Prometheus must have seen the counters at zero before the traffic, as it would in a running lab.
-    await waitFor(async () => (await fetch(`${prometheus.url}/api/v1/query?query=up`).then((r) => r.json()) as { data: { result: unknown[] } }).data.result.length > 0, 20_000);
+    await waitUntil(async () => (await fetch(`${prometheus.url}/api/v1/query?query=up`).then((r) => r.json()) as { data: { result: unknown[] } }).data.result.length > 0, 20_000);
     await new Promise((r) => setTimeout(r, 2500));
     // 1,000 clinician/record-diagnosis journeys as the simulator's users saw them, exactly 1 in 10 failed,
     // dated in the last complete minute so the engine counts them now.
@@ -82,7 +83,7 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
 
     const burnOf = (report: Awaited<ReturnType<SloReportSource["report"]>>) => report.slos.find((s) => s.name === UNDER_TEST)!;
     // Wait for a scrape and an evaluation that saw all 1,000.
-    await waitFor(async () => Math.abs(burnOf(await fromPrometheus.report(new Date())).tiers[0]!.shortBurnRate - 100) < 1, 30_000);
+    await waitUntil(async () => Math.abs(burnOf(await fromPrometheus.report(new Date())).tiers[0]!.shortBurnRate - 100) < 1, 30_000);
     const viaPrometheus = burnOf(await fromPrometheus.report(new Date()));
     const viaEngine = burnOf(await embedded.report(new Date()));
     // 10 % bad against a 0.1 % allowance: 100x on every window, and 99 budgets spent.
@@ -99,22 +100,9 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
     expect(promGroup.tiers[0]!.shortBurnRate).toBeCloseTo(engineGroup.tiers[0]!.shortBurnRate, 6);
 
     // The page tier's `for` is 2 minutes: pending first, then firing in Prometheus.
-    await waitFor(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "pending", 20_000);
-    await waitFor(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "firing", 170_000);
+    await waitUntil(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "pending", 20_000);
+    await waitUntil(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "firing", 170_000);
     const firing = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
     expect(firing.data.alerts.find((a) => a.state === "firing" && a.labels.burnrate_tier === "page-fast")?.labels).toMatchObject({ slo: UNDER_TEST, severity: "page", factor: "14.4" });
   }, 260_000);
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await condition()) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
