@@ -32,7 +32,7 @@ describe("projector process", () => {
     bus = await openEmbeddedLog({ file: join(dir, "events.db"), partitions: 4, pollMs: 5 });
     models = openSqlite(join(dir, "read-models.db"), "read-models");
     await migrateReadModels(models);
-    projector = await startProjectorProcess(t.lab, bus, models, labSigningKey(SECRET), "silent");
+    projector = await startProjectorProcess(t.lab, bus, models, labSigningKey(SECRET), { logLevel: "silent" });
     const anyPatient = (await t.lab.shards[0]!.prisma.patient.findFirstOrThrow()).id;
     tokens = await personaTokens(labSigningKey(SECRET), anyPatient);
   });

@@ -4,6 +4,7 @@ import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { openEventBus, openReadModels } from "../../lib/events/event-platform.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
+import { busSpecOf, startRelayWorker } from "../../lib/events/relay-worker.ts";
 import { startProjectorProcess } from "./server.ts";
 
 const config = loadConfigOrExit();
@@ -11,7 +12,12 @@ const telemetry = await startProcessTelemetry("projector", config);
 const lab = await openLabDatabases(config);
 const bus = await openEventBus(config, "pim-sre-lab-projector");
 const readModels = await openReadModels(config);
-const projector = await startProjectorProcess(lab, bus, readModels, tokenTrustOf(config), config.logLevel);
+const projector = await startProjectorProcess(lab, bus, readModels, tokenTrustOf(config), { logLevel: config.logLevel, relays: false });
+// The outbox relays on a thread of their own (ADR 0007): publishing and projecting each need a core.
+const relays = await startRelayWorker(config, busSpecOf(config), {
+  tracedAs: "projector",
+  onError: (shard, message) => projector.app.log.warn({ shard, err: message }, "relay pass failed; retrying"),
+});
 
 let stopping = false;
 const stop = async (signal: string) => {
@@ -19,6 +25,7 @@ const stop = async (signal: string) => {
   stopping = true;
   projector.app.log.info({ signal }, "draining");
   await projector.stop();
+  await relays.stop();
   await Promise.all([bus.close(), readModels.close(), lab.close()]);
   await telemetry.close();
   process.exit(0);

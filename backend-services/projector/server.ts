@@ -24,7 +24,14 @@ export interface ProjectorProcess {
 const DeadLetterParams = z.strictObject({ eventId: z.string().min(1).max(200) });
 const DeadLetterQuery = z.strictObject({ status: z.enum(["dead", "redriven", "all"]).default("dead") });
 
-export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, readModels: SqlDatabase, tokenKey: TokenKey, logLevel = "info"): Promise<ProjectorProcess> {
+export interface ProjectorProcessOptions {
+  logLevel?: string;
+  /** Run the outbox relays here (tests); the lab's process runs them on a worker thread of its own instead. */
+  relays?: boolean;
+}
+
+export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, readModels: SqlDatabase, tokenKey: TokenKey, options: ProjectorProcessOptions = {}): Promise<ProjectorProcess> {
+  const logLevel = options.logLevel ?? "info";
   const tokens = createTokenVerifier(tokenKey);
   const app = createLabServer({
     name: "projector",
@@ -34,7 +41,7 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
       await bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC);
     },
   });
-  const relays: RelayLoop = startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
+  const relays: RelayLoop | null = options.relays === false ? null : startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
   const projector: Projector = await startProjector(bus, readModels, {
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
   });
@@ -74,7 +81,7 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     app,
     async stop() {
       await app.close();
-      await relays.stop();
+      await relays?.stop();
       await projector.stop();
     },
   };

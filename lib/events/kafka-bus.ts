@@ -120,6 +120,9 @@ export class KafkaBus implements EventBus {
       await c.connect();
       await c.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
       await c.run({
+        // Partitions are handled side by side (each one still in order): a fetch brings a batch per
+        // partition, and their commits' round trips overlap instead of queueing.
+        partitionsConsumedConcurrently: this.partitions,
         autoCommit: false,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {

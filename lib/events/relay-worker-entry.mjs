@@ -1,0 +1,6 @@
+// The relay worker thread's entry: plain JavaScript that registers tsx in this thread (a worker does not
+// inherit the main thread's loader), then loads the TypeScript module that does the work.
+import { register } from "tsx/esm/api";
+
+register();
+await import("./relay-worker-thread.ts");

@@ -1,0 +1,39 @@
+// The relay worker's thread (see relay-worker.ts): opens the shards and the bus, runs every shard's relay
+// until told to stop, reports failed passes to its parent.
+import { parentPort, workerData } from "node:worker_threads";
+import type { LabConfig } from "../config/index.ts";
+import { openLabDatabases } from "../data/lab-databases.ts";
+import { openTelemetryStore } from "../telemetry/telemetry-store.ts";
+import { startTracing } from "../telemetry/tracing.ts";
+import type { EventBus } from "./bus.ts";
+import { openEmbeddedLog } from "./embedded-log.ts";
+import { openKafkaBus } from "./kafka-bus.ts";
+import { startRelays } from "./relay.ts";
+import type { BusSpec, RelayWorkerMessage, RelayWorkerOptions } from "./relay-worker.ts";
+
+const { config, bus: spec, settings } = workerData as { config: LabConfig; bus: BusSpec; settings: Omit<RelayWorkerOptions, "onError"> };
+const tell = (m: RelayWorkerMessage) => parentPort!.postMessage(m);
+
+try {
+  const telemetry = settings.tracedAs ? await openTelemetryStore(config) : null;
+  const tracing = telemetry ? startTracing(settings.tracedAs!, { store: telemetry, otlpEndpoint: config.tracing.otlpEndpoint, sampleRatio: config.tracing.sampleRatio }) : null;
+  const lab = await openLabDatabases(config);
+  const bus: EventBus =
+    spec.kind === "kafka"
+      ? await openKafkaBus({ brokers: spec.brokers, partitions: spec.partitions, topicPrefix: spec.topicPrefix, clientId: spec.clientId })
+      : await openEmbeddedLog({ file: spec.file, partitions: spec.partitions });
+  const relays = startRelays(lab.shards, bus, { batchSize: settings.batchSize, idleMs: settings.idleMs, onError: (shard, err) => tell({ type: "error", shard, message: String(err) }) });
+  parentPort!.on("message", async (m) => {
+    if (m !== "stop") return;
+    await relays.stop();
+    await bus.close();
+    await lab.close();
+    await tracing?.shutdown();
+    await telemetry?.close();
+    tell({ type: "stopped" });
+    parentPort!.close();
+  });
+  tell({ type: "ready" });
+} catch (err) {
+  tell({ type: "failed", message: String(err) });
+}
