@@ -72,6 +72,10 @@ runCommand("lab", async () => {
       { name: "projector", address: `127.0.0.1:${config.projectorPort}` },
     ];
     const ruleFiles = [join(repoRoot, "deploy", "observability", "rules", "*.yaml")];
+    // A Prometheus left on the port by an earlier run would answer as if it were ours.
+    if (await fetch(`http://127.0.0.1:${config.prometheus.port}/-/ready`).then(() => true, () => false)) {
+      throw new LabError("setup", `something already answers on 127.0.0.1:${config.prometheus.port}; stop it, or set PROMETHEUS_URL to use it, or PROMETHEUS_PORT`, { field: "PROMETHEUS_PORT" });
+    }
     try {
       prometheus = await startLocalPrometheus({ binary: config.prometheus.binary, dir: join(config.dataDir, "prometheus"), port: config.prometheus.port, config: prometheusConfig({ targets, ruleFiles }) });
     } catch (err) {
@@ -79,7 +83,12 @@ runCommand("lab", async () => {
     }
     log(`lab: Prometheus at ${prometheus.url} (scraping ${targets.length} processes, SLO rules from deploy/observability/rules)`);
   }
-  buildPortalIfStale(repoRoot, log);
+  try {
+    buildPortalIfStale(repoRoot, log);
+  } catch (err) {
+    await prometheus?.stop(); // nothing else has started yet
+    throw err;
+  }
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
   // Each service is one node process with tsx as its loader (not the tsx wrapper, which would put a parent
   // process in between): a signal sent to it reaches the service itself.

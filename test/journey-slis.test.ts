@@ -1,7 +1,7 @@
 // Journey SLIs through the real gateway and services: each answered request of a persona journey is
 // counted once, in the Prometheus counters every process serves at /metrics and in the minute rollups the
 // SLO engine reads; the simulator's client-side outcomes come in through POST /_lab/slis, bad batches
-// are refused naming the field, and GET /_lab/slos shows the budget burning after an injected failure.
+// are refused naming the field, and failed requests are counted as bad in what GET /_lab/slos evaluates.
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -117,9 +117,7 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     await clinical.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: `Bearer ${token}` } });
 
     const minute = thisMinute();
-    const sli = await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1);
-    // Not yet flushed: the report flushes before it evaluates, and evaluates complete minutes only.
-    expect(Array.from(sli.bad).reduce((a, b) => a + b, 0)).toBe(0);
+    // The report flushes the counts before it evaluates (it evaluates complete minutes only).
     const report = await call("sre", "GET", "/_lab/slos");
     expect(report.statusCode).toBe(200);
     const body = report.json() as { slos: { name: string; budgetRemaining: number }[]; groups: { name: string; members: string[] }[] };

@@ -27,6 +27,8 @@ export interface LabServerOptions {
   name: string;
   bodyLimitBytes?: number;
   logLevel?: string;
+  /** Whether a request's x-lab-shard header (set by the gateway) labels its metrics; not at the gateway itself. */
+  shardFromRequest?: boolean;
   /** Readiness: resolves when the service's dependencies answer. */
   ready: () => Promise<void>;
 }
@@ -81,8 +83,10 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
       request.span.end();
     }
     if (route !== "/metrics") {
-      // The gateway says which shard it routed to; a service hears it from the gateway.
-      const shard = reply.getHeader("x-lab-shard") ?? request.headers["x-lab-shard"] ?? "";
+      // The gateway labels the shard it chose; a service the one the gateway told it, if it looks like one
+      // (a caller's made-up header must not mint new series).
+      const told = options.shardFromRequest === false ? undefined : request.headers["x-lab-shard"];
+      const shard = reply.getHeader("x-lab-shard") ?? (typeof told === "string" && /^\d{1,2}$/.test(told) ? told : "");
       metrics.httpServerDuration.observe(
         { http_request_method: request.method, http_route: request.labRoute ?? route ?? "unmatched", http_response_status_code: reply.statusCode, shard: String(shard) },
         reply.elapsedTime / 1000,

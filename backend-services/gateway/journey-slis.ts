@@ -132,7 +132,12 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
       cached = { at, report: source.report(new Date(at)) };
       cached.report.catch(() => (cached = null));
     }
-    return cached.report;
+    try {
+      return await cached.report;
+    } catch (err) {
+      request.log.warn({ err }, "the SLO source did not answer");
+      throw new LabError("unavailable", `the SLOs could not be read from ${source.kind === "prometheus" ? "Prometheus" : "the SLI store"}; retry shortly`);
+    }
   });
 
   return { flush };

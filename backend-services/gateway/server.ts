@@ -49,6 +49,7 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   const pools = createUpstreamPools(options.upstreams, options.timeoutMs);
   const app = createLabServer({
     name: "gateway",
+    shardFromRequest: false,
     logLevel: options.logLevel,
     ready: async () => {
       options.shardMap();

@@ -107,7 +107,7 @@ export class KafkaBus implements EventBus {
       setTimeout(() => {
         if (stopped) return;
         start().then(
-          (next) => (stopped ? void next.disconnect() : (consumer = next)),
+          (next) => (stopped ? void next.disconnect().catch(() => undefined) : (consumer = next)),
           () => replace(),
         );
       }, retryMs * 5);
@@ -117,8 +117,13 @@ export class KafkaBus implements EventBus {
       c.on(c.events.CRASH, ({ payload }) => {
         if (!payload.restart && !stopped) replace();
       });
-      await c.connect();
-      await c.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
+      try {
+        await c.connect();
+        await c.subscribe({ topic: this.named(options.topic), fromBeginning: options.fromBeginning ?? false });
+      } catch (err) {
+        await c.disconnect().catch(() => undefined); // a half-started consumer must not keep its connections
+        throw err;
+      }
       await c.run({
         // Partitions are handled side by side (each one still in order): a fetch brings a batch per
         // partition, and their commits' round trips overlap instead of queueing.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Prisma } from "../data/generated/sqlite/client.ts";
 import { FIELD_CLASSES, PHI_FIELD_NAMES } from "./classification.ts";
 import { TOKEN_PATTERN, createPseudonymizer, pseudonymToken } from "./pseudonymize.ts";
-import { REDACTED, redactForLog, redactRecord } from "./redact.ts";
+import { REDACTED, redactForLog, redactRecord, scrubText } from "./redact.ts";
 
 const SECRET = "unit-test-secret-0123456789";
 
@@ -75,5 +75,18 @@ describe("redaction", () => {
     for (const clear of ["Ada", "Lovelace", "a@example.org", '"555"']) expect(out).not.toContain(clear);
     expect(out).toContain('"traceId":"abc"');
     expect(out).toContain('"id":"pat-1"');
+  });
+});
+
+describe("log redaction of errors and free text", () => {
+  it("keeps an error's type, message and stack (scrubbed), which are not enumerable", () => {
+    const out = redactForLog({ err: new TypeError("no patient jane@example.org, call 555-010-1234") }) as { err: { type: string; message: string; stack: string } };
+    expect(out.err.type).toBe("TypeError");
+    expect(out.err.message).toBe("no patient [redacted], call [redacted]");
+    expect(out.err.stack).toContain("TypeError: no patient [redacted]");
+  });
+
+  it("scrubs identifier shapes from free text and leaves the rest", () => {
+    expect(scrubText("MRN-0042 for 987-65-4320 at x@y.org: ok")).toBe("[redacted] for [redacted] at [redacted]: ok");
   });
 });

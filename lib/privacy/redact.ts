@@ -27,6 +27,8 @@ export function redactForLog(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object") return value;
   if (depth > 8) return REDACTED; // too deep to inspect: hide it rather than let it through unread
   if (value instanceof Date) return value;
+  // An error's message and stack are not enumerable: kept (scrubbed), or error lines would say nothing.
+  if (value instanceof Error) return { type: value.name, message: scrubText(value.message), stack: value.stack ? scrubText(value.stack) : undefined, ...(redactForLog({ ...value }, depth + 1) as object) };
   if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

@@ -19,9 +19,9 @@ export interface SloGroupStatus extends SloStatus {
   members: string[];
 }
 
-function statusOf(name: string, ledger: BudgetLedger, definition: Pick<SloDefinition, "tiers" | "windowMinutes">): SloStatus {
+function statusOf(name: string, ledger: BudgetLedger, definition: Pick<SloDefinition, "tiers" | "windowMinutes">, fromIndex: number): SloStatus {
   const end = ledger.bad.length - 1;
-  const { alerts, transitions } = replayAlerts(ledger, definition.tiers);
+  const { alerts, transitions } = replayAlerts(ledger, definition.tiers, { fromIndex });
   return {
     name,
     budgetRemaining: budgetRemainingAt(ledger, end, definition.windowMinutes),
@@ -32,9 +32,15 @@ function statusOf(name: string, ledger: BudgetLedger, definition: Pick<SloDefini
 
 /**
  * Evaluates every SLO on the minutes `sliOf` gives it (all SLOs must cover the same minutes for their
- * groups to add up); a group per service and window holds that service's SLOs of that window.
+ * groups to add up); a group per service and window holds that service's SLOs of that window. Alerts are
+ * replayed from `replayFromIndex` on, where the caller's data fills the longest tier window.
  */
-export function evaluateSlos(slos: readonly SloDefinition[], sliOf: (slo: SloDefinition) => SliMinutes): { slos: SloStatus[]; groups: SloGroupStatus[] } {
+export function evaluateSlos(
+  slos: readonly SloDefinition[],
+  sliOf: (slo: SloDefinition) => SliMinutes,
+  options: { replayFromIndex?: number } = {},
+): { slos: SloStatus[]; groups: SloGroupStatus[] } {
+  const fromIndex = options.replayFromIndex ?? 1;
   const groups = new Map<string, { members: SloDefinition[]; ledger: BudgetLedger | null }>();
   const statuses: SloStatus[] = [];
   // One SLO at a time through one pair of running-sum arrays: fresh arrays per SLO cost more (page
@@ -43,7 +49,7 @@ export function evaluateSlos(slos: readonly SloDefinition[], sliOf: (slo: SloDef
   for (const slo of slos) {
     const ledger = budgetLedger(sliOf(slo), slo.target, scratch);
     scratch = ledger;
-    statuses.push(statusOf(slo.name, ledger, slo));
+    statuses.push(statusOf(slo.name, ledger, slo, fromIndex));
     const key = `${slo.service} ${slo.windowMinutes}`;
     const group = groups.get(key) ?? { members: [], ledger: null };
     groups.set(key, group);
@@ -53,7 +59,7 @@ export function evaluateSlos(slos: readonly SloDefinition[], sliOf: (slo: SloDef
   }
   const groupStatuses = [...groups.values()].map(({ members, ledger }) => {
     const { service, windowMinutes } = members[0]!;
-    const status = statusOf(`${service}-${promDuration(windowMinutes)}`, ledger!, { windowMinutes, tiers: tiersFor(windowMinutes) });
+    const status = statusOf(`${service}-${promDuration(windowMinutes)}`, ledger!, { windowMinutes, tiers: tiersFor(windowMinutes) }, fromIndex);
     return { ...status, service, members: members.map((m) => m.name) };
   });
   return { slos: statuses, groups: groupStatuses };

@@ -64,9 +64,13 @@ export function startSloAlerting(options: { source: SloReportSource; webhooks: r
   const firingSince = new Map<string, string>();
   const evaluate = async (now = new Date()) => {
     const report = await options.source.report(now);
-    const changes = alertChanges(previous, report, firingSince);
-    previous = report;
+    const since = new Map(firingSince);
+    const changes = alertChanges(previous, report, since);
     if (changes.length > 0) await Promise.all(options.webhooks.map((url) => post(url, changes, options.attempts ?? 3)));
+    // Only once told: a webhook that stays down gets the same changes again at the next evaluation.
+    previous = report;
+    firingSince.clear();
+    for (const [k, v] of since) firingSince.set(k, v);
     return changes;
   };
   const timer = options.everyMs ? setInterval(() => evaluate().catch((err) => options.onError?.(err)), options.everyMs) : null;

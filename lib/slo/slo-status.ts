@@ -14,9 +14,10 @@ export interface SloReport {
 export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[], now: Date): Promise<SloReport> {
   // Evaluated at the start of the current minute: the minute under way is still being counted.
   const end = Math.floor(now.getTime() / 60_000);
-  const span = Math.max(0, ...slos.map((s) => s.windowMinutes));
+  const longest = Math.max(0, ...slos.flatMap((s) => s.tiers.map((t) => t.longMinutes)));
+  const span = Math.max(0, ...slos.map((s) => s.windowMinutes)) + longest;
   const minutes = new Map(await Promise.all(slos.map(async (slo) => [slo.name, await readSli(db, slo, end - span, end)] as const)));
-  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => minutes.get(slo.name)!);
+  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => minutes.get(slo.name)!, { replayFromIndex: longest + 1 });
   const byName = new Map(slos.map((s) => [s.name, s]));
   return {
     evaluatedAt: new Date(end * 60_000).toISOString(),

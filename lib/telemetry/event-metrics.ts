@@ -1,6 +1,6 @@
 // The event pipeline's gauges on the projector's /metrics, read when Prometheus scrapes: each shard's
 // outbox backlog, the projector group's lag per partition, and the dead letters waiting for a redrive.
-import { Gauge, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 
 export interface EventPipelineReadings {
   outboxBacklog(): Promise<number[]>;
@@ -8,14 +8,26 @@ export interface EventPipelineReadings {
   deadLetters(): Promise<number>;
 }
 
+/**
+ * A reading that fails (the bus down) leaves its gauge at the last value instead of failing the scrape:
+ * the other metrics matter most during exactly that outage. Failures are counted.
+ */
 export function registerEventMetrics(registry: Registry, read: EventPipelineReadings): void {
+  const failures = new Counter({ name: "pimlab_event_metric_read_failures_total", help: "Event pipeline readings that failed at a scrape.", labelNames: ["reading"], registers: [registry] });
+  const guarded = async (reading: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch {
+      failures.inc({ reading });
+    }
+  };
   new Gauge({
     name: "pimlab_outbox_backlog_events",
     help: "Outbox events written and not yet published, per shard.",
     labelNames: ["shard"],
     registers: [registry],
     async collect() {
-      (await read.outboxBacklog()).forEach((n, shard) => this.set({ shard: String(shard) }, n));
+      await guarded("outbox_backlog", async () => (await read.outboxBacklog()).forEach((n, shard) => this.set({ shard: String(shard) }, n)));
     },
   });
   new Gauge({
@@ -25,7 +37,9 @@ export function registerEventMetrics(registry: Registry, read: EventPipelineRead
     labelNames: ["partition"],
     registers: [registry],
     async collect() {
-      for (const p of await read.consumerLag()) this.set({ partition: String(p.partition) }, p.lag);
+      await guarded("consumer_lag", async () => {
+        for (const p of await read.consumerLag()) this.set({ partition: String(p.partition) }, p.lag);
+      });
     },
   });
   new Gauge({
@@ -33,7 +47,7 @@ export function registerEventMetrics(registry: Registry, read: EventPipelineRead
     help: "Events dead-lettered by the projector and not redriven.",
     registers: [registry],
     async collect() {
-      this.set(await read.deadLetters());
+      await guarded("dead_letters", async () => this.set(await read.deadLetters()));
     },
   });
 }

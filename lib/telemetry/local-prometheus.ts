@@ -2,7 +2,7 @@
 // lab's processes and the generated SLO rules, and the server started in the background, ready when its
 // readiness endpoint answers.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, openSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 
@@ -40,6 +40,7 @@ export async function startLocalPrometheus(options: { binary: string; dir: strin
     [`--config.file=${configFile}`, `--storage.tsdb.path=${join(options.dir, "data")}`, `--web.listen-address=127.0.0.1:${options.port}`, "--web.enable-lifecycle", "--log.level=warn"],
     { stdio: ["ignore", log, log] },
   );
+  closeSync(log); // the child holds its own copy
   const exited = new Promise<string>((resolve) => {
     child.once("error", (err) => resolve(err.message));
     child.once("exit", (code) => resolve(`exited with code ${code}`));
@@ -57,7 +58,8 @@ export async function startLocalPrometheus(options: { binary: string; dir: strin
   while (Date.now() < deadline) {
     if (early) throw new Error(`prometheus (${options.binary}) ${early}; see ${join(options.dir, "prometheus.log")}`);
     try {
-      if ((await fetch(`${url}/-/ready`)).ok) return { url, child, stop };
+      // Ready, and still ours: a server that was already on the port would answer while our child fails.
+      if ((await fetch(`${url}/-/ready`)).ok && child.exitCode === null) return { url, child, stop };
     } catch {
       // not listening yet
     }

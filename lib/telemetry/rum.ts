@@ -19,8 +19,8 @@ const OtlpSpan = z.object({
   parentSpanId: z.union([Hex(16), z.literal("")]).optional(),
   name: z.string().min(1).max(500),
   kind: z.number().int().min(0).max(5).default(1),
-  startTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number()]),
-  endTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number()]),
+  startTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
+  endTimeUnixNano: z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]),
   attributes: z.array(OtlpAttribute).max(128).default([]),
   status: z.object({ code: z.number().int().min(0).max(2).default(0), message: Text.optional() }).optional(),
 });
@@ -49,7 +49,21 @@ const SPAN_COLUMNS = ["trace_id", "span_id", "parent_span_id", "service", "name"
 /** A page URL without its query and fragment (they may carry anything the page was given). */
 const pageOf = (url: string | undefined) => (url ? url.split(/[?#]/)[0]!.slice(0, 500) : null);
 const microsOf = (nanos: string | number) => Number(BigInt(nanos) / 1000n);
-const attributeValue = (v: z.infer<typeof OtlpValue>) => (v.stringValue !== undefined ? scrubText(v.stringValue) : v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue ?? null));
+/** A browser's string attribute, kept without a URL's query or fragment and scrubbed (decoded first). */
+function cleanString(value: string): string {
+  const withoutQuery = /^(https?:\/)?\//.test(value) ? value.split(/[?#]/)[0]! : value;
+  let decoded = withoutQuery;
+  try {
+    decoded = decodeURIComponent(withoutQuery);
+  } catch {
+    // not URI-encoded
+  }
+  return scrubText(decoded);
+}
+const attributeValue = (v: z.infer<typeof OtlpValue>) => (v.stringValue !== undefined ? cleanString(v.stringValue) : v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue ?? null));
+
+/** RUM events older than this are pruned as new ones arrive. */
+export const RUM_RETENTION_DAYS = 7;
 
 export interface RumIngested {
   events: number;
@@ -67,7 +81,7 @@ export async function ingestRum(db: SqlDatabase, payload: FaroPayload, receivedA
     ...payload.measurements.map((m) => row("measurement", m.type, m.timestamp, m.trace, m.values)),
     ...payload.exceptions.map((e) => row("exception", e.type, e.timestamp, e.trace, { value: scrubText(e.value) })),
     ...payload.logs.map((l) => row("log", l.level, l.timestamp, l.trace, { message: scrubText(l.message) })),
-    ...payload.events.map((e) => row("event", e.name, e.timestamp, e.trace, { domain: e.domain ?? null })),
+    ...payload.events.map((e) => row("event", cleanString(e.name), e.timestamp, e.trace, { domain: e.domain ?? null })),
   ];
   const spans = (payload.traces?.resourceSpans ?? []).flatMap((rs) => {
     const service = rs.resource?.attributes.find((a) => a.key === "service.name")?.value.stringValue ?? payload.meta?.app?.name ?? "browser";
@@ -75,7 +89,7 @@ export async function ingestRum(db: SqlDatabase, payload: FaroPayload, receivedA
       ss.spans.map((s) => {
         const start = microsOf(s.startTimeUnixNano);
         return [
-          s.traceId, s.spanId, s.parentSpanId || null, `browser:${service}`.slice(0, 200), s.name,
+          s.traceId, s.spanId, s.parentSpanId || null, `browser:${service}`.slice(0, 200), cleanString(s.name),
           Math.max(0, s.kind - 1), // OTLP numbers kinds from 1 (internal); the store keeps the API's (from 0)
           start, Math.max(0, microsOf(s.endTimeUnixNano) - start), s.status?.code ?? 0, s.status?.message ? scrubText(s.status.message) : null,
           JSON.stringify(Object.fromEntries(s.attributes.map((a) => [a.key, attributeValue(a.value)]))),
@@ -85,7 +99,9 @@ export async function ingestRum(db: SqlDatabase, payload: FaroPayload, receivedA
   });
   await db.transaction(async (tx) => {
     await tx.insertMany("rum_events", RUM_COLUMNS, rows);
+    // A browser span never replaces a kept one (the backend's exporter replaces a browser's, see span-store).
     await tx.insertMany("spans", SPAN_COLUMNS, spans, { ignoreExisting: true });
+    if (Math.random() < 0.01) await tx.execute(`DELETE FROM "rum_events" WHERE "received_at" < ?`, [receivedAt.getTime() - RUM_RETENTION_DAYS * 86_400_000]);
   });
   return { events: rows.length, spans: spans.length };
 }

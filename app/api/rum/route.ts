@@ -16,6 +16,8 @@ export async function POST(request: Request) {
   const sameOrigin = request.headers.get("sec-fetch-site") === "same-origin" || (origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get("host"));
   if (!sameOrigin) return problem(403, "RUM is taken from the portal's own pages only", "origin");
   if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) return problem(415, "send the Faro payload as application/json", "content-type");
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BYTES) return problem(413, `a RUM payload may be at most ${MAX_BYTES} bytes`, "body");
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BYTES) return problem(413, `a RUM payload may be at most ${MAX_BYTES} bytes`, "body");
   let body: unknown;
