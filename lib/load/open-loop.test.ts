@@ -23,6 +23,20 @@ describe("open-loop load driver", () => {
     expect(result.latencyMs.p50).toBeLessThan(50);
   });
 
+  it("follows an arrival process: a ramp from 0 to 400/s over a second offers 200 requests, most late in it", async () => {
+    const origin = await serve((answer) => answer());
+    const sentAt: number[] = [];
+    const began = performance.now();
+    const result = await runOpenLoop({
+      origin,
+      durationMs: 1000,
+      arrivals: { profile: { shape: "ramp", fromRatePerSecond: 0, toRatePerSecond: 400, overSeconds: 1 }, spacing: "even" },
+      next: () => (sentAt.push(performance.now() - began), { method: "GET", path: "/" }),
+    });
+    expect(result.due).toBe(200);
+    expect(sentAt.filter((t) => t >= 500).length).toBeGreaterThan(140); // three quarters arrive in the second half
+  });
+
   it("charges a stalled server's delay to every request that came due during the stall", async () => {
     // The server holds every answer for its first 300 ms: a closed-model driver would just send less.
     const stallUntil = Date.now() + 300;

@@ -1,9 +1,11 @@
-// An open-model load driver: requests leave on the clock at a fixed rate, whether or not earlier ones have
-// answered, and each latency is measured from the moment the request was due, so a stalled server shows up
-// as latency instead of as fewer requests (no coordinated omission). autocannon's rate option instead sends
+// An open-model load driver: requests leave on the clock (a fixed rate, or an arrival process of
+// lib/load/arrival-processes.ts), whether or not earlier ones have answered, and each latency is measured
+// from the moment the request was due, so a stalled server shows up as latency instead of as fewer
+// requests (no coordinated omission). autocannon's rate option instead sends
 // each connection's quota for the second as a burst, which measures bursts rather than a rate.
 import * as hdr from "hdr-histogram-js";
 import { Pool } from "undici";
+import { type ArrivalProfile, arrivals } from "./arrival-processes.ts";
 
 export interface LoadRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -14,7 +16,9 @@ export interface LoadRequest {
 
 export interface OpenLoopOptions {
   origin: string;
-  ratePerSecond: number;
+  /** A fixed rate, evenly spaced; or give `arrivals` (a profile and its spacing) instead. */
+  ratePerSecond?: number;
+  arrivals?: { profile: ArrivalProfile; spacing: "even" | "poisson"; seed?: number };
   durationMs: number;
   next: (index: number) => LoadRequest;
   /** Requests still unanswered beyond this are not sent (counted as dropped): the driver must not melt. */
@@ -39,7 +43,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const pool = new Pool(options.origin, { connections: options.connections ?? 128 });
   const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const lag = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
-  const intervalMs = 1000 / options.ratePerSecond;
+  const schedule = options.arrivals ?? { profile: { shape: "constant" as const, ratePerSecond: options.ratePerSecond ?? 0 }, spacing: "even" as const };
+  const dueTimes = arrivals(schedule.profile, options.durationMs / 1000, { spacing: schedule.spacing, seed: schedule.seed });
   const maxInFlight = options.maxInFlight ?? 10_000;
   const statuses: Record<string, number> = {};
   let [due, sent, dropped, errors, inFlight] = [0, 0, 0, 0, 0];
@@ -74,11 +79,13 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   };
 
   // Each tick sends every request that has come due since the last one, at its own due time.
+  let nextDue = dueTimes.next();
   while (performance.now() - start < options.durationMs) {
     const now = performance.now() - start;
-    while (due * intervalMs <= now && due * intervalMs < options.durationMs) {
-      fire(due, start + due * intervalMs);
+    while (!nextDue.done && nextDue.value * 1000 <= now) {
+      fire(due, start + nextDue.value * 1000);
       due++;
+      nextDue = dueTimes.next();
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
