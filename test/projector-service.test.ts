@@ -65,6 +65,7 @@ describe("projector process", () => {
     expect(metrics).toMatch(/^pimlab_outbox_backlog_events\{shard="3",service="projector"\} 0$/m);
     expect(metrics).toMatch(/^messaging_consumer_lag_messages\{partition="0",service="projector"\} 0$/m);
     expect(metrics).toMatch(/^pimlab_dead_letters\{service="projector"\} 0$/m);
+    expect(metrics).toMatch(/^pimlab_outbox_publish_latency_seconds_count\{[^}]*shard="\d"[^}]*\} [1-9]/m);
   });
 
   it("answers its operations API by role: status and dead letters to ops.read, redrive to events.redrive", async () => {

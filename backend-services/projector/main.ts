@@ -16,6 +16,7 @@ const projector = await startProjectorProcess(lab, bus, readModels, tokenTrustOf
 // The outbox relays on a thread of their own (ADR 0007): publishing and projecting each need a core.
 const relays = await startRelayWorker(config, busSpecOf(config), {
   tracedAs: "projector",
+  onPublished: (shard, latenciesMs) => projector.observePublished(shard, latenciesMs),
   onError: (shard, message) => projector.app.log.warn({ shard, err: message }, "relay pass failed; retrying"),
 });
 

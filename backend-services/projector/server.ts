@@ -17,6 +17,8 @@ import { createLabServer } from "../common/lab-server.ts";
 
 export interface ProjectorProcess {
   app: FastifyInstance;
+  /** Where relays running elsewhere (the worker thread) report their publish latencies. */
+  observePublished(shard: number, latenciesMs: readonly number[]): void;
   /** Stops the relays and the projector (after their batch in hand), then the server. */
   stop(): Promise<void>;
 }
@@ -41,15 +43,20 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
       await bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC);
     },
   });
-  const relays: RelayLoop | null = options.relays === false ? null : startRelays(lab.shards, bus, { onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying") });
-  const projector: Projector = await startProjector(bus, readModels, {
-    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
-  });
-
-  registerEventMetrics(app.metrics.registry, {
+  const eventMetrics = registerEventMetrics(app.metrics.registry, {
     outboxBacklog: () => Promise.all(lab.shards.map(outboxBacklog)),
     consumerLag: () => bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
     deadLetters: async () => (await listDeadLetters(readModels)).length,
+  });
+  const relays: RelayLoop | null =
+    options.relays === false
+      ? null
+      : startRelays(lab.shards, bus, {
+          onPass: (shard, pass) => eventMetrics.observePublished(shard, pass.latenciesMs),
+          onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying"),
+        });
+  const projector: Projector = await startProjector(bus, readModels, {
+    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
   });
 
   const allowed = async (request: Parameters<typeof authenticate>[0], action: "ops.read" | "events.redrive") => {
@@ -79,6 +86,7 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
 
   return {
     app,
+    observePublished: eventMetrics.observePublished,
     async stop() {
       await app.close();
       await relays?.stop();

@@ -11,7 +11,7 @@ import { openKafkaBus } from "./kafka-bus.ts";
 import { startRelays } from "./relay.ts";
 import type { BusSpec, RelayWorkerMessage, RelayWorkerOptions } from "./relay-worker.ts";
 
-const { config, bus: spec, settings } = workerData as { config: LabConfig; bus: BusSpec; settings: Omit<RelayWorkerOptions, "onError"> };
+const { config, bus: spec, settings } = workerData as { config: LabConfig; bus: BusSpec; settings: Omit<RelayWorkerOptions, "onError" | "onPublished"> };
 const tell = (m: RelayWorkerMessage) => parentPort!.postMessage(m);
 
 try {
@@ -22,7 +22,12 @@ try {
     spec.kind === "kafka"
       ? await openKafkaBus({ brokers: spec.brokers, partitions: spec.partitions, topicPrefix: spec.topicPrefix, clientId: spec.clientId })
       : await openEmbeddedLog({ file: spec.file, partitions: spec.partitions });
-  const relays = startRelays(lab.shards, bus, { batchSize: settings.batchSize, idleMs: settings.idleMs, onError: (shard, err) => tell({ type: "error", shard, message: String(err) }) });
+  const relays = startRelays(lab.shards, bus, {
+    batchSize: settings.batchSize,
+    idleMs: settings.idleMs,
+    onPass: (shard, pass) => pass.published > 0 && tell({ type: "published", shard, latenciesMs: pass.latenciesMs }),
+    onError: (shard, err) => tell({ type: "error", shard, message: String(err) }),
+  });
   parentPort!.on("message", async (m) => {
     if (m !== "stop") return;
     await relays.stop();

@@ -23,16 +23,23 @@ export interface RelayWorkerOptions {
   /** Trace the relay's publishes (spans to the telemetry store, under this service name). */
   tracedAs?: string;
   onError?: (shard: number, message: string) => void;
+  /** Each pass that published: its shard and each event's time from commit to publication (ms). */
+  onPublished?: (shard: number, latenciesMs: number[]) => void;
 }
 
 export interface RelayWorker {
   stop(): Promise<void>;
 }
 
-export type RelayWorkerMessage = { type: "ready" } | { type: "error"; shard: number; message: string } | { type: "failed"; message: string } | { type: "stopped" };
+export type RelayWorkerMessage =
+  | { type: "ready" }
+  | { type: "published"; shard: number; latenciesMs: number[] }
+  | { type: "error"; shard: number; message: string }
+  | { type: "failed"; message: string }
+  | { type: "stopped" };
 
 export async function startRelayWorker(config: LabConfig, bus: BusSpec, options: RelayWorkerOptions = {}): Promise<RelayWorker> {
-  const { onError, ...settings } = options;
+  const { onError, onPublished, ...settings } = options;
   const worker = new Worker(new URL("./relay-worker-entry.mjs", import.meta.url), { workerData: { config, bus, settings } });
   let stopped: () => void = () => undefined;
   const stoppedOnce = new Promise<void>((resolve) => (stopped = resolve));
@@ -41,6 +48,7 @@ export async function startRelayWorker(config: LabConfig, bus: BusSpec, options:
       if (m.type === "ready") resolve();
       else if (m.type === "failed") reject(new Error(`the relay worker could not start: ${m.message}`));
       else if (m.type === "error") onError?.(m.shard, m.message);
+      else if (m.type === "published") onPublished?.(m.shard, m.latenciesMs);
       else if (m.type === "stopped") stopped();
     });
     worker.once("error", reject);

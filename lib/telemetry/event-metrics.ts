@@ -1,6 +1,7 @@
-// The event pipeline's gauges on the projector's /metrics, read when Prometheus scrapes: each shard's
-// outbox backlog, the projector group's lag per partition, and the dead letters waiting for a redrive.
-import { Counter, Gauge, type Registry } from "prom-client";
+// The event pipeline's metrics on the projector's /metrics: gauges read when Prometheus scrapes (each
+// shard's outbox backlog, the projector group's lag per partition, the dead letters waiting for a
+// redrive), and the relay's publish latency per shard as it publishes.
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 
 export interface EventPipelineReadings {
   outboxBacklog(): Promise<number[]>;
@@ -12,7 +13,7 @@ export interface EventPipelineReadings {
  * A reading that fails (the bus down) leaves its gauge at the last value instead of failing the scrape:
  * the other metrics matter most during exactly that outage. Failures are counted.
  */
-export function registerEventMetrics(registry: Registry, read: EventPipelineReadings): void {
+export function registerEventMetrics(registry: Registry, read: EventPipelineReadings): { observePublished(shard: number, latenciesMs: readonly number[]): void } {
   const failures = new Counter({ name: "pimlab_event_metric_read_failures_total", help: "Event pipeline readings that failed at a scrape.", labelNames: ["reading"], registers: [registry] });
   const guarded = async (reading: string, fn: () => Promise<void>) => {
     try {
@@ -50,4 +51,16 @@ export function registerEventMetrics(registry: Registry, read: EventPipelineRead
       await guarded("dead_letters", async () => this.set(await read.deadLetters()));
     },
   });
+  const publishLatency = new Histogram({
+    name: "pimlab_outbox_publish_latency_seconds",
+    help: "From an outbox event's commit to its publication by the relay, per shard.",
+    labelNames: ["shard"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return {
+    observePublished(shard, latenciesMs) {
+      for (const ms of latenciesMs) publishLatency.observe({ shard: String(shard) }, ms / 1000);
+    },
+  };
 }
