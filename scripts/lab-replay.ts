@@ -9,7 +9,7 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openSqlite } from "../lib/data/sql-database.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { openEventBus, openReadModels } from "../lib/events/event-platform.ts";
-import { migrateReadModels, readModelChecksums } from "../lib/events/projections.ts";
+import { prepareReadModels, readModelChecksums } from "../lib/events/projections.ts";
 import { differingModels, replayReadModels } from "../lib/events/replay.ts";
 import { runCommand } from "./cli.ts";
 import { parseDuration } from "./durations.ts";
@@ -25,7 +25,7 @@ runCommand("lab:replay", async () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-replay-"));
   const scratch = openSqlite(join(dir, "read-models.db"), "replayed read models");
   try {
-    await migrateReadModels(scratch);
+    await prepareReadModels(scratch);
     console.error(`lab:replay: replaying ${values.since ? `the last ${values.since}` : "the whole log"} from the ${bus.kind} bus into a scratch database`);
     let progress: ReturnType<typeof createProgressReporter> | null = null;
     const report = await replayReadModels(bus, scratch, {

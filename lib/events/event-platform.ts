@@ -8,7 +8,7 @@ import type { SqlDatabase } from "../data/sql-database.ts";
 import type { EventBus } from "./bus.ts";
 import { openEmbeddedLog } from "./embedded-log.ts";
 import { openKafkaBus } from "./kafka-bus.ts";
-import { migrateReadModels } from "./projections.ts";
+import { prepareReadModels } from "./projections.ts";
 
 export async function openEventBus(config: LabConfig, clientId = "pim-sre-lab"): Promise<EventBus> {
   return config.events.bus === "kafka"
@@ -19,6 +19,6 @@ export async function openEventBus(config: LabConfig, clientId = "pim-sre-lab"):
 /** The read-model database, created and migrated when missing. */
 export async function openReadModels(config: LabConfig): Promise<SqlDatabase> {
   const db = await openSideDatabase(config, "read-models");
-  await migrateReadModels(db);
+  await prepareReadModels(db);
   return db;
 }

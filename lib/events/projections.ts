@@ -12,6 +12,16 @@ export async function migrateReadModels(db: SqlDatabase): Promise<void> {
   await migrate(db, readMigrations(join(import.meta.dirname, "read-model-migrations")));
 }
 
+/**
+ * A read-model connection made ready: migrated, and on SQLite without a sync per commit. Read models are
+ * derived from the log and rebuilt by replay; SQLite keeps committed data across a process crash either
+ * way, and only an OS crash could cost the last commits, which `npm run lab:replay` restores.
+ */
+export async function prepareReadModels(db: SqlDatabase): Promise<void> {
+  await migrateReadModels(db);
+  if (db.dialect === "sqlite") await db.executeScript("PRAGMA synchronous = OFF");
+}
+
 const upsertAdd = (table: string, keys: string[], counters: string[]) =>
   `INSERT INTO "${table}" (${[...keys, ...counters].map((c) => `"${c}"`).join(", ")}) VALUES (${[...keys, ...counters].map(() => "?").join(", ")}) ` +
   `ON CONFLICT (${keys.map((c) => `"${c}"`).join(", ")}) DO UPDATE SET ${counters.map((c) => `"${c}" = "${table}"."${c}" + excluded."${c}"`).join(", ")}`;
