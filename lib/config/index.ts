@@ -56,7 +56,7 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be the http(s) URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)")
     .optional(),
-  LAB_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1),
+  LAB_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   LAB_ALERT_WEBHOOKS: z
     .string()
     .refine((v) => v.split(",").every((u) => URL.canParse(u.trim()) && /^https?:$/.test(new URL(u.trim()).protocol)), "must be comma-separated http(s) URLs")

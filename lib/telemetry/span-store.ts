@@ -36,7 +36,10 @@ export class LocalSpanExporter implements SpanExporter {
     const links = spans.flatMap((s) => s.links.map((l) => [l.context.traceId, l.context.spanId, s.spanContext().traceId, s.spanContext().spanId]));
     await this.db.transaction(async (tx) => {
       // The lab's own span wins over anything stored under its ids before (a browser may send any ids).
-      for (const [traceId, spanId] of rows) await tx.execute(`DELETE FROM "spans" WHERE "trace_id" = ? AND "span_id" = ? AND "service" LIKE 'browser:%'`, [traceId, spanId]);
+      await tx.execute(
+        `DELETE FROM "spans" WHERE "service" LIKE 'browser:%' AND ("trace_id", "span_id") IN (VALUES ${rows.map(() => "(?, ?)").join(", ")})`,
+        rows.flatMap((r) => [r[0], r[1]]),
+      );
       await tx.insertMany("spans", SPAN_COLUMNS, rows, { ignoreExisting: true });
       await tx.insertMany("span_links", LINK_COLUMNS, links, { ignoreExisting: true });
       // Retention, every hundred exports: the local store is for recent traces, not an archive.

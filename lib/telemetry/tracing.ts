@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, ParentBasedSampler, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor, ParentBasedSampler, type Sampler, SamplingDecision, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { LocalSpanExporter } from "./span-store.ts";
 
@@ -21,14 +21,29 @@ export interface LabTracing {
 
 let installed: TracerProvider | null = null;
 
+/**
+ * For spans that start a trace: recorded when they link to a recorded span (a relay or projector batch
+ * carrying a sampled request's event, so that request's trace finds it), else at the ratio.
+ */
+function linkAwareSampler(ratio: number): Sampler {
+  const byRatio = new TraceIdRatioBasedSampler(ratio);
+  return {
+    shouldSample(ctx, traceId, name, kind, attributes, links) {
+      if (links.some((l) => (l.context.traceFlags & 1) === 1)) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      return byRatio.shouldSample(ctx, traceId);
+    },
+    toString: () => `LinkAware{${byRatio.toString()}}`,
+  };
+}
+
 /** Installs the process's tracer provider; one per process (a second call replaces the first's). */
 export function startTracing(service: string, options: { store?: SqlDatabase; otlpEndpoint?: string | null; sampleRatio?: number }): LabTracing {
   const spanProcessors: SpanProcessor[] = [];
-  if (options.store) spanProcessors.push(new BatchSpanProcessor({ exporter: new LocalSpanExporter(options.store), scheduledDelayMillis: 1000, maxQueueSize: 20_000, maxExportBatchSize: 1000 }));
+  if (options.store) spanProcessors.push(new BatchSpanProcessor({ exporter: new LocalSpanExporter(options.store), scheduledDelayMillis: 500, maxQueueSize: 20_000, maxExportBatchSize: 256 }));
   if (options.otlpEndpoint) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` }) }));
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": service, "service.namespace": "pim-sre-lab" }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    sampler: new ParentBasedSampler({ root: linkAwareSampler(options.sampleRatio ?? 1) }),
     spanProcessors,
   });
   if (!installed) {
@@ -41,7 +56,13 @@ export function startTracing(service: string, options: { store?: SqlDatabase; ot
   return {
     tracer: provider.getTracer("pim-sre-lab"),
     flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
+    async shutdown() {
+      await provider.shutdown();
+      if (installed === provider) {
+        trace.disable(); // later spans are no-ops, not spans of a provider that exports nothing
+        installed = null;
+      }
+    },
   };
 }
 
