@@ -36,9 +36,12 @@ export class LocalSpanExporter implements SpanExporter {
     const links = spans.flatMap((s) => s.links.map((l) => [l.context.traceId, l.context.spanId, s.spanContext().traceId, s.spanContext().spanId]));
     await this.db.transaction(async (tx) => {
       // The lab's own span wins over anything stored under its ids before (a browser may send any ids).
+      // Keyed by trace id first, so the primary key finds the candidates (a row-value IN scanned the table).
+      const traces = [...new Set(rows.map((r) => r[0]))];
+      const spanIds = rows.map((r) => r[1]);
       await tx.execute(
-        `DELETE FROM "spans" WHERE "service" LIKE 'browser:%' AND ("trace_id", "span_id") IN (VALUES ${rows.map(() => "(?, ?)").join(", ")})`,
-        rows.flatMap((r) => [r[0], r[1]]),
+        `DELETE FROM "spans" WHERE "trace_id" IN (${traces.map(() => "?").join(", ")}) AND "span_id" IN (${spanIds.map(() => "?").join(", ")}) AND "service" LIKE 'browser:%'`,
+        [...traces, ...spanIds],
       );
       await tx.insertMany("spans", SPAN_COLUMNS, rows, { ignoreExisting: true });
       await tx.insertMany("span_links", LINK_COLUMNS, links, { ignoreExisting: true });
