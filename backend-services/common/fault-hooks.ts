@@ -2,12 +2,11 @@
 // (role with "fault.switch" only; every switch audited). Faults never touch the health endpoints.
 import type { FastifyInstance } from "fastify";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
-import { authorize } from "../../lib/auth/policy.ts";
 import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { FaultRulesInput, decideFault } from "../../lib/faults/fault-rules.ts";
 import type { FaultSwitch } from "../../lib/faults/fault-switch.ts";
-import { authenticate, parseInput } from "./http-context.ts";
+import { authenticate, authorizedActor, parseInput } from "./http-context.ts";
 
 const EXEMPT = new Set(["/healthz", "/readyz", "/metrics", "/_lab/faults"]);
 
@@ -33,9 +32,7 @@ export function installFaults(app: FastifyInstance, faults: FaultSwitch, tokens:
   });
 
   app.get("/_lab/faults", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const decision = authorize(actor, "fault.switch");
-    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    await authorizedActor(request, tokens, "fault.switch");
     return { service: faults.service, rules: faults.active() };
   });
 

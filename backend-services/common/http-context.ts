@@ -3,6 +3,7 @@
 import { randomFillSync, randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { type Action, authorize } from "../../lib/auth/policy.ts";
 import type { Actor } from "../../lib/auth/roles.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { CommandReply, RequestContext } from "../../lib/commands/run-patient-command.ts";
@@ -80,6 +81,14 @@ export async function authenticate(request: FastifyRequest, tokens: TokenVerifie
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new LabError("unauthenticated", "the Authorization header must be 'Bearer <token>'", { field: "authorization" });
   return tokens.verify(m[1]!);
+}
+
+/** The caller, when authenticated and allowed `action` by the policy (no target: operational routes); else a 401/403. */
+export async function authorizedActor(request: FastifyRequest, tokens: TokenVerifier, action: Action): Promise<Actor> {
+  const actor = await authenticate(request, tokens);
+  const decision = authorize(actor, action);
+  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+  return actor;
 }
 
 /** If-Match: the version the caller last saw ("3", "W/\"3\"" or 3); required on updates. */

@@ -4,7 +4,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Action } from "../../lib/auth/policy.ts";
-import { authorize } from "../../lib/auth/policy.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import { API_ROUTES } from "../../lib/contracts/api-catalog.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
@@ -16,7 +15,7 @@ import { addSliRollups } from "../../lib/slo/sli-store.ts";
 import { type SloReportSource, embeddedSloSource } from "../../lib/slo/slo-sources.ts";
 import type { SloReport } from "../../lib/slo/slo-status.ts";
 import { countJourney } from "../../lib/telemetry/metrics.ts";
-import { authenticate, parseInput } from "../common/http-context.ts";
+import { authorizedActor, parseInput } from "../common/http-context.ts";
 import { routeFor } from "./upstream-routes.ts";
 
 const ACTION_OF = new Map<string, Action>(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.action]));
@@ -92,8 +91,9 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
   app.addHook("onResponse", async (request, reply) => {
     const actor = request.actor;
     if (!actor) return;
-    const decision = routeFor(request.url);
-    const action = decision && ACTION_OF.get(`${request.method} ${decision.route}`);
+    // The forwarding handler set the route pattern; a request refused before it (a 429) is routed here.
+    const route = request.labRoute ?? routeFor(request.url)?.route;
+    const action = route && ACTION_OF.get(`${request.method} ${route}`);
     const journey = action ? journeyOf(actor.role, action) : null;
     if (!journey) return;
     const ok = reply.statusCode < 500;
@@ -103,9 +103,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
 
   // 10,000 outcomes are about 1 MB of JSON: this route alone takes more than the API's 64 KB.
   app.post("/_lab/slis", { bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
-    const actor = await authenticate(request, options.tokens);
-    const decision = authorize(actor, "sli.ingest");
-    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    await authorizedActor(request, options.tokens, "sli.ingest");
     const { outcomes } = parseInput(ClientOutcomes, jsonOf(request.body), "body");
     const nowMs = now().getTime();
     outcomes.forEach((o, i) => {
@@ -123,9 +121,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
   // Evaluating reads 30 days of minutes per SLO: one evaluation serves every caller for 15 s.
   let cached: { at: number; report: Promise<SloReport> } | null = null;
   app.get("/_lab/slos", async (request) => {
-    const actor = await authenticate(request, options.tokens);
-    const decision = authorize(actor, "ops.read");
-    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    await authorizedActor(request, options.tokens, "ops.read");
     const at = now().getTime();
     await flush();
     if (!cached || at - cached.at > 15_000) {

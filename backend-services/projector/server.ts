@@ -3,16 +3,14 @@
 // the outbox backlog, consumer lag and counters, and the dead letters with their redrive.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { authorize } from "../../lib/auth/policy.ts";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
-import { LabError } from "../../lib/errors/index.ts";
 import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
 import { PROJECTOR_GROUP, type Projector, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
 import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
-import { authenticate, parseInput } from "../common/http-context.ts";
+import { authorizedActor, parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 
 export interface ProjectorProcess {
@@ -59,27 +57,20 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
   });
 
-  const allowed = async (request: Parameters<typeof authenticate>[0], action: "ops.read" | "events.redrive") => {
-    const actor = await authenticate(request, tokens);
-    const decision = authorize(actor, action);
-    if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-    return actor;
-  };
-
   app.get("/_lab/events/status", async (request) => {
-    await allowed(request, "ops.read");
+    await authorizedActor(request, tokens, "ops.read");
     const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), listDeadLetters(readModels)]);
     return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters: deadLetters.length };
   });
 
   app.get("/_lab/events/dead-letters", async (request) => {
-    await allowed(request, "ops.read");
+    await authorizedActor(request, tokens, "ops.read");
     const { status } = parseInput(DeadLetterQuery, request.query, "query");
     return { items: await listDeadLetters(readModels, status) };
   });
 
   app.post("/_lab/events/dead-letters/:eventId/redrive", async (request) => {
-    await allowed(request, "events.redrive");
+    await authorizedActor(request, tokens, "events.redrive");
     const { eventId } = parseInput(DeadLetterParams, request.params, "params");
     return redriveDeadLetter(readModels, eventId);
   });

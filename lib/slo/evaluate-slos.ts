@@ -41,7 +41,8 @@ export function evaluateSlos(
   options: { replayFromIndex?: number } = {},
 ): { slos: SloStatus[]; groups: SloGroupStatus[] } {
   const fromIndex = options.replayFromIndex ?? 1;
-  const groups = new Map<string, { members: SloDefinition[]; ledger: BudgetLedger | null }>();
+  const groups = sloGroups(slos).map((group) => ({ group, ledger: null as BudgetLedger | null }));
+  const groupOf = new Map(groups.flatMap((g) => g.group.members.map((m) => [m.name, g] as const)));
   const statuses: SloStatus[] = [];
   // One SLO at a time through one pair of running-sum arrays: fresh arrays per SLO cost more (page
   // faults and garbage) than the evaluation itself (bench:slo).
@@ -50,17 +51,33 @@ export function evaluateSlos(
     const ledger = budgetLedger(sliOf(slo), slo.target, scratch);
     scratch = ledger;
     statuses.push(statusOf(slo.name, ledger, slo, fromIndex));
-    const key = `${slo.service} ${slo.windowMinutes}`;
-    const group = groups.get(key) ?? { members: [], ledger: null };
-    groups.set(key, group);
-    group.members.push(slo);
-    group.ledger ??= emptyGroupLedger(ledger.startMinute, ledger.bad.length);
-    addToGroup(group.ledger, ledger);
+    const g = groupOf.get(slo.name)!;
+    g.ledger ??= emptyGroupLedger(ledger.startMinute, ledger.bad.length);
+    addToGroup(g.ledger, ledger);
   }
-  const groupStatuses = [...groups.values()].map(({ members, ledger }) => {
-    const { service, windowMinutes } = members[0]!;
-    const status = statusOf(`${service}-${promDuration(windowMinutes)}`, ledger!, { windowMinutes, tiers: tiersFor(windowMinutes) }, fromIndex);
-    return { ...status, service, members: members.map((m) => m.name) };
+  const groupStatuses = groups.map(({ group, ledger }) => {
+    const status = statusOf(group.name, ledger!, { windowMinutes: group.windowMinutes, tiers: tiersFor(group.windowMinutes) }, fromIndex);
+    return { ...status, service: group.service, members: group.members.map((m) => m.name) };
   });
   return { slos: statuses, groups: groupStatuses };
+}
+
+export interface SloGroup {
+  /** `<service>-<window>`, e.g. clinical-30d. */
+  name: string;
+  service: string;
+  windowMinutes: number;
+  members: SloDefinition[];
+}
+
+/** A service's SLOs of one window, rolled up: the groups every SLO source reports. */
+export function sloGroups(slos: readonly SloDefinition[]): SloGroup[] {
+  const groups = new Map<string, SloGroup>();
+  for (const slo of slos) {
+    const name = `${slo.service}-${promDuration(slo.windowMinutes)}`;
+    const group = groups.get(name) ?? { name, service: slo.service, windowMinutes: slo.windowMinutes, members: [] };
+    groups.set(name, group);
+    group.members.push(slo);
+  }
+  return [...groups.values()];
 }

@@ -18,20 +18,33 @@ export async function addSliRollups(db: SqlDatabase, rollups: readonly SliRollup
   });
 }
 
-/** An SLO's minutes [fromMinute, toMinute) as dense series, quiet minutes as zeros. */
-export async function readSli(db: SqlDatabase, slo: Pick<SloDefinition, "journey" | "source" | "sli">, fromMinute: number, toMinute: number): Promise<SliMinutes> {
+/** One journey's counted minutes within [fromMinute, toMinute), as stored (quiet minutes have no row). */
+export type JourneyMinuteRows = readonly Record<string, unknown>[];
+
+export async function readJourneyMinutes(db: SqlDatabase, journey: string, source: SliSource, fromMinute: number, toMinute: number): Promise<JourneyMinuteRows> {
+  return db.query(`SELECT "minute", ${COUNTERS.map((c) => `"${c}"`).join(", ")} FROM "sli_minutes" WHERE "journey" = ? AND "source" = ? AND "minute" >= ? AND "minute" < ?`, [
+    journey,
+    source,
+    fromMinute,
+    toMinute,
+  ]);
+}
+
+/** An SLO's dense series from its journey's rows: bad = failed (availability) or slower than the bound. */
+export function sliOfRows(rows: JourneyMinuteRows, slo: Pick<SloDefinition, "sli">, fromMinute: number, toMinute: number): SliMinutes {
   const n = Math.max(0, toMinute - fromMinute);
   const total = new Float64Array(n);
   const bad = new Float64Array(n);
   const good = slo.sli.kind === "latency" ? `le_${slo.sli.thresholdMs}` : null;
-  const rows = await db.query<{ minute: number | string; total: number | string; bad: number | string }>(
-    `SELECT "minute", "total", ${good ? `"total" - "${good}"` : `"errors"`} AS "bad" FROM "sli_minutes" WHERE "journey" = ? AND "source" = ? AND "minute" >= ? AND "minute" < ?`,
-    [slo.journey, slo.source satisfies SliSource, fromMinute, toMinute],
-  );
   for (const row of rows) {
     const i = Number(row.minute) - fromMinute;
     total[i] = Number(row.total);
-    bad[i] = Number(row.bad);
+    bad[i] = good ? total[i]! - Number(row[good]) : Number(row.errors);
   }
   return { startMinute: fromMinute, total, bad };
+}
+
+/** An SLO's minutes [fromMinute, toMinute) as dense series, quiet minutes as zeros. */
+export async function readSli(db: SqlDatabase, slo: Pick<SloDefinition, "journey" | "source" | "sli">, fromMinute: number, toMinute: number): Promise<SliMinutes> {
+  return sliOfRows(await readJourneyMinutes(db, slo.journey, slo.source, fromMinute, toMinute), slo, fromMinute, toMinute);
 }

@@ -3,9 +3,10 @@
 // states). The portal and the alerting read whichever the configuration names.
 import type { SqlDatabase } from "../data/sql-database.ts";
 import type { AlertState } from "./alert-state.ts";
-import { promDuration, tiersFor } from "./burn-rate-tiers.ts";
+import { tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
 import { BUDGET_REMAINING_RECORD, BURN_ALERT, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
+import { sloGroups } from "./evaluate-slos.ts";
 import { type SloReport, sloReport } from "./slo-status.ts";
 
 export interface SloReportSource {
@@ -72,11 +73,8 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
         }),
         transitions: [],
       }));
-      const groups = new Map<string, SloDefinition[]>();
-      for (const slo of slos) groups.set(`${slo.service} ${slo.windowMinutes}`, [...(groups.get(`${slo.service} ${slo.windowMinutes}`) ?? []), slo]);
       const groupReports = await Promise.all(
-        [...groups.values()].map(async (members) => {
-          const { service, windowMinutes } = members[0]!;
+        sloGroups(slos).map(async ({ name, service, windowMinutes, members }) => {
           const value = async (minutes: number) => nanTo(Number((await instantQuery(url, groupBurnRateExpr(members, minutes), now))[0]?.value[1] ?? Number.NaN), Number.NaN);
           const tiers = await Promise.all(
             tiersFor(windowMinutes).map(async (tier) => {
@@ -86,7 +84,7 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
             }),
           );
           const spent = await value(windowMinutes);
-          return { name: `${service}-${promDuration(windowMinutes)}`, service, members: members.map((m) => m.name), budgetRemaining: Number.isNaN(spent) ? 1 : 1 - spent, tiers, transitions: [] };
+          return { name, service, members: members.map((m) => m.name), budgetRemaining: Number.isNaN(spent) ? 1 : 1 - spent, tiers, transitions: [] };
         }),
       );
       return { evaluatedAt: now.toISOString(), slos: reportSlos, groups: groupReports };

@@ -3,7 +3,8 @@
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { type SloGroupStatus, type SloStatus, evaluateSlos } from "./evaluate-slos.ts";
 import type { SloDefinition } from "./load-slos.ts";
-import { readSli } from "./sli-store.ts";
+import type { SliSource } from "./sli-recorder.ts";
+import { readJourneyMinutes, sliOfRows } from "./sli-store.ts";
 
 export interface SloReport {
   evaluatedAt: string;
@@ -16,8 +17,17 @@ export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[],
   const end = Math.floor(now.getTime() / 60_000);
   const longest = Math.max(0, ...slos.flatMap((s) => s.tiers.map((t) => t.longMinutes)));
   const span = Math.max(0, ...slos.map((s) => s.windowMinutes)) + longest;
-  const minutes = new Map(await Promise.all(slos.map(async (slo) => [slo.name, await readSli(db, slo, end - span, end)] as const)));
-  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => minutes.get(slo.name)!, { replayFromIndex: longest + 1 });
+  // A journey's availability and latency SLOs share its rows: each journey and side is read once.
+  const journeys = [...new Set(slos.map((s) => `${s.source} ${s.journey}`))];
+  const rows = new Map(
+    await Promise.all(
+      journeys.map(async (key) => {
+        const [source, journey] = key.split(" ") as [SliSource, string];
+        return [key, await readJourneyMinutes(db, journey, source, end - span, end)] as const;
+      }),
+    ),
+  );
+  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => sliOfRows(rows.get(`${slo.source} ${slo.journey}`)!, slo, end - span, end), { replayFromIndex: longest + 1 });
   const byName = new Map(slos.map((s) => [s.name, s]));
   return {
     evaluatedAt: new Date(end * 60_000).toISOString(),
