@@ -28,6 +28,9 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 300_000,
+    // The lab's processes run in process groups of their own (ADR 0010): the supervisor must be asked to stop
+    // them, not killed with its group.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
     stdout: "pipe",
     env: {
       LAB_DATA_DIR: ".lab/e2e",
@@ -36,6 +39,9 @@ export default defineConfig({
       BILLING_PORT: String(port + 2),
       GATEWAY_PORT: String(port + 3),
       PROJECTOR_PORT: String(port + 4),
+      SUPERVISOR_PORT: String(port + 5),
+      SIMULATOR_PORT: String(port + 6),
+      DRILL_ENGINE_PORT: String(port + 7),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
     },

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { currentActor } from "@/app/session.ts";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -7,7 +8,8 @@ export const metadata: Metadata = {
   description: "A hands-on SRE lab on synthetic healthcare services: SLO burn, audit trail, chaos drills.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const actor = await currentActor();
   return (
     <html lang="en">
       <body>
@@ -18,10 +20,24 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <span className="brand">PIM SRE Lab</span>
           <nav aria-label="Main">
             <a href="/">Overview</a>
+            <a href="/slos">SLOs</a>
+            <a href="/traffic">Traffic</a>
           </nav>
           <span className="synthetic-badge" title="Every record in this lab is generated; none belongs to a real person">
             synthetic data only
           </span>
+          {actor ? (
+            <span className="signed-in">
+              <span data-testid="signed-in-as">
+                {actor.userId} ({actor.role})
+              </span>{" "}
+              <a href="/api/auth/signout">Sign out</a>
+            </span>
+          ) : (
+            <a className="signed-in" href="/sign-in">
+              Sign in
+            </a>
+          )}
         </header>
         <main id="main">{children}</main>
       </body>

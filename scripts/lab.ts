@@ -1,60 +1,28 @@
 // npm run lab: migrate the lab's databases, seed an empty lab with synthetic data, build the portal when
-// needed and start it with the services and the projector; Ctrl-C stops everything.
-import { spawn, spawnSync } from "node:child_process";
+// needed, then supervise every process (services, projector, gateway, portal) until Ctrl-C stops them all.
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config/index.ts";
 import { LabError } from "../lib/errors/index.ts";
-import { describeLocation, openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
-import { labTopology } from "../lib/data/lab-topology.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
-import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
+import { labProcesses } from "../lib/supervisor/lab-processes.ts";
+import { superviseLab } from "../backend-services/supervisor/supervise-lab.ts";
 import { repoRoot, runCommand } from "./cli.ts";
 import { buildPortalIfStale } from "./portal-build.ts";
-import { createProgressReporter } from "./progress.ts";
 
 const log = (line: string) => console.log(line);
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new LabError("setup", `the portal did not become healthy at ${url} within ${timeoutMs / 1000} s`);
-}
-
 runCommand("lab", async () => {
+  // Startup is timed from this process's start (node and tsx included), as a user waits for it.
+  const startedAt = Date.now() - process.uptime() * 1000;
   const config = loadConfig();
-  log(`lab: ${config.mode} mode, ${config.shardCount} shards, control database at ${describeLocation(labTopology(config).control)}`);
-  if (config.usesEmbeddedSecret) log("lab: pseudonymizing with the built-in lab secret (set LAB_SECRET for your own)");
-
-  const prepared = await prepareLabDatabases(config, repoRoot);
-  for (const db of prepared.databases) if (db.applied.length) log(`lab: migrated ${db.label}: ${db.applied.join(", ")}`);
-
-  const lab = await openLabDatabases(config);
-  try {
-    const patients = (await Promise.all(lab.shards.map((s) => s.prisma.patient.count()))).reduce((a, b) => a + b, 0);
-    if (patients === 0 && config.seedPatients > 0) {
-      log(`lab: empty lab, generating ${config.seedPatients} synthetic patients (seed ${config.seed})`);
-      const progress = createProgressReporter("patients", config.seedPatients);
-      const report = await generateLabData(lab, { patients: config.seedPatients, seed: config.seed, onProgress: (p) => progress.update(p.done, { rows: p.rows }) });
-      progress.stop();
-      log(`lab: ${report.written} patients, ${report.rows} rows in ${report.seconds.toFixed(1)} s`);
-    } else {
-      log(`lab: ${patients} patients already in the lab`);
-    }
-  } finally {
-    await lab.close();
+  // Migrations, the seed and the telemetry database in a process of their own: the Prisma clients and the
+  // generator would otherwise stay in this long-lived supervisor's memory (about 100 MB of the lab's budget).
+  const prepared = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-prepare.ts")], { cwd: repoRoot, stdio: "inherit", env: process.env });
+  if (prepared.status !== 0) {
+    process.exitCode = prepared.status ?? 1; // it said why
+    return;
   }
-
-  // The telemetry database (SLI rollups, spans, RUM), migrated before any process writes to it.
-  await (await openTelemetryStore(config)).close();
 
   if (config.events.bus === "kafka") {
     // Full mode's bus: a local broker from deploy/local/kafka unless one already answers (start.sh checks).
@@ -66,10 +34,8 @@ runCommand("lab", async () => {
   if (config.prometheus.startLocal) {
     // Full mode's metrics: Debian's Prometheus scraping every lab process, with the generated SLO rules.
     const targets = [
-      { name: "gateway", address: `127.0.0.1:${config.gateway.port}` },
-      { name: "clinical", address: `127.0.0.1:${config.clinicalPort}` },
-      { name: "billing", address: `127.0.0.1:${config.billingPort}` },
-      { name: "projector", address: `127.0.0.1:${config.projectorPort}` },
+      ...labProcesses(config, repoRoot).filter((p) => p.name !== "portal").map((p) => ({ name: p.name, address: `127.0.0.1:${p.port}` })),
+      { name: "supervisor", address: `127.0.0.1:${config.supervisorPort}` },
     ];
     const ruleFiles = [join(repoRoot, "deploy", "observability", "rules", "*.yaml")];
     // A Prometheus left on the port by an earlier run would answer as if it were ours.
@@ -89,76 +55,11 @@ runCommand("lab", async () => {
     await prometheus?.stop(); // nothing else has started yet
     throw err;
   }
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-  // Each service is one node process with tsx as its loader (not the tsx wrapper, which would put a parent
-  // process in between): a signal sent to it reaches the service itself.
-  const service = (name: string) => spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, stdio: "inherit", env });
-  const processes = [
-    {
-      name: "clinical",
-      child: service("clinical"),
-      ready: `http://127.0.0.1:${config.clinicalPort}/readyz`,
-    },
-    {
-      name: "billing",
-      child: service("billing"),
-      ready: `http://127.0.0.1:${config.billingPort}/readyz`,
-    },
-    {
-      name: "gateway",
-      child: service("gateway"),
-      ready: `http://127.0.0.1:${config.gateway.port}/readyz`,
-    },
-    {
-      name: "projector",
-      child: service("projector"),
-      ready: `http://127.0.0.1:${config.projectorPort}/readyz`,
-    },
-    {
-      name: "portal",
-      child: spawn(join(repoRoot, "node_modules", ".bin", "next"), ["start", "-p", String(config.portalPort), "-H", "127.0.0.1"], { cwd: repoRoot, stdio: "inherit", env }),
-      ready: `http://127.0.0.1:${config.portalPort}/api/health`,
-    },
-  ];
-  let stopping = false;
-  const exits = processes.map(
-    (p) =>
-      new Promise<{ name: string; code: number }>((resolve) => {
-        // A process that could not start, or was killed by a signal we did not send, is a failure.
-        p.child.on("error", (err) => resolve({ name: `${p.name} (${err.message})`, code: 1 }));
-        p.child.on("exit", (code, signal) => resolve({ name: p.name, code: code ?? (signal && stopping ? 0 : 1) }));
-      }),
-  );
-  const stop = () => {
-    stopping = true;
-    processes.forEach((p) => p.child.kill("SIGTERM"));
-    void prometheus?.stop();
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-
+  // From here the supervisor runs the lab (backend-services/supervisor): every process started, watched and
+  // restarted, its control API on SUPERVISOR_PORT, and on Ctrl-C every lease reverted and every process stopped.
   try {
-    await Promise.race([
-      Promise.all(processes.map((p) => waitForHealth(p.ready, 60_000))),
-      Promise.race(exits).then(({ name, code }) => Promise.reject(new LabError("setup", `${name} exited with code ${code} before it was ready (is its port free?)`))),
-    ]);
-  } catch (err) {
-    stop(); // never leave a half-started lab holding its ports
-    throw err;
+    await superviseLab({ config, root: repoRoot, env: process.env, startedAt });
+  } finally {
+    await prometheus?.stop();
   }
-  const base = `http://127.0.0.1:${config.portalPort}`;
-  log(`lab: ready
-  portal    ${base}/
-  health    ${base}/api/health
-  gateway   http://127.0.0.1:${config.gateway.port}/ (the API: bearer token required; /healthz, /readyz open)
-  clinical  http://127.0.0.1:${config.clinicalPort}/  billing http://127.0.0.1:${config.billingPort}/ (behind the gateway)
-  projector http://127.0.0.1:${config.projectorPort}/_lab/events/status (outbox relay, read models, dead letters; ${config.events.bus} bus)
-  SLOs      http://127.0.0.1:${config.gateway.port}/_lab/slos (${config.prometheus.url ? `from Prometheus at ${config.prometheus.url}` : "from the embedded rollups"}); every process serves /metrics
-Press Ctrl-C to stop.`);
-  // One process ending ends the lab: the others are stopped rather than left running alone.
-  const first = await Promise.race(exits);
-  stop();
-  await Promise.all(exits);
-  log(`lab: stopped (${first.name} exited first)`);
-  if (first.code !== 0) process.exitCode = first.code;
 });

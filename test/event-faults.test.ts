@@ -2,26 +2,18 @@
 // SIGKILL in the middle of a stream of 10,000 events. Restarted, it loses nothing and counts nothing twice,
 // and its read models equal a fresh replay of the log.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { openEventBus, openReadModels } from "../lib/events/event-platform.ts";
 import { EVENTS_PER_STORY, fillOutboxes, replayMatchesLive } from "./support/event-stories.ts";
 import { type TestLab, createTestLab, repoRoot } from "./support/test-labs.ts";
+import { freePort } from "./support/free-port.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const EVENTS = 10_000;
 const kafka = process.env.LAB_TEST_KAFKA ?? "127.0.0.1:9092";
 const buses = kafka === "unavailable" ? (["embedded"] as const) : (["embedded", "kafka"] as const);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 90_000) {
   const end = Date.now() + timeoutMs;

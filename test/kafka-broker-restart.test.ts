@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SqlDatabase, openSqlite } from "../lib/data/sql-database.ts";
-import type { EventBus } from "../lib/events/bus.ts";
+import { DOMAIN_TOPIC, type EventBus } from "../lib/events/bus.ts";
 import { openKafkaBus } from "../lib/events/kafka-bus.ts";
-import { startProjector } from "../lib/events/projector.ts";
+import { PROJECTOR_GROUP, startProjector } from "../lib/events/projector.ts";
 import { migrateReadModels } from "../lib/events/projections.ts";
 import { startRelays } from "../lib/events/relay.ts";
 import { EVENTS_PER_STORY, fillOutboxes, replayMatchesLive } from "./support/event-stories.ts";
@@ -46,7 +46,8 @@ describe.runIf(available)("Kafka broker restarted mid-stream", () => {
 
   it("loses and doubles nothing across a broker stop and restart, and equals a fresh replay", async () => {
     const projector = await startProjector(bus, models, { maxAttempts: 1_000 });
-    const relays = startRelays(t.lab.shards, bus, { idleMs: 20 });
+    const relayErrors = new Map<number, string>();
+    const relays = startRelays(t.lab.shards, bus, { idleMs: 20, onError: (shard, err) => relayErrors.set(shard, `${(err as Error).name}: ${(err as Error).message}`) });
     const pidBefore = readFileSync(join(dataDir, "broker.pid"), "utf8");
     let refusedWhileDown = false;
     const chunk = 250;
@@ -65,12 +66,16 @@ describe.runIf(available)("Kafka broker restarted mid-stream", () => {
     const end = Date.now() + 240_000;
     const processed = async () => Number((await models.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "processed_events"`))[0]!.n);
     while ((await processed()) < EVENTS && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    // What is stuck, should the count fall short: the outboxes (relay side) or the group's lag (consumer side).
+    const unpublished = await Promise.all(t.lab.shards.map((s) => s.prisma.outboxEvent.count({ where: { publishedAt: null } })));
+    const lag = (await bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC).catch((err: Error) => [{ error: err.message }])) as unknown[];
+    const progress = JSON.stringify({ unpublished, lastRelayErrors: Object.fromEntries(relayErrors), lag, stats: projector.stats });
     await relays.stop();
     await projector.stop();
 
     expect(refusedWhileDown, "the broker was really down").toBe(true);
     expect(readFileSync(join(dataDir, "broker.pid"), "utf8"), "and really restarted").not.toBe(pidBefore);
-    expect(await processed()).toBe(EVENTS);
+    expect(await processed(), progress).toBe(EVENTS);
     expect((await Promise.all(t.lab.shards.map((s) => s.prisma.outboxEvent.count({ where: { publishedAt: null } })))).every((n) => n === 0)).toBe(true);
     const patients = EVENTS / EVENTS_PER_STORY;
     expect(await models.query(`SELECT "patients", "encounters_total" FROM "facility_census"`)).toEqual([{ patients, encounters_total: patients }]);

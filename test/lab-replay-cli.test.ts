@@ -65,6 +65,6 @@ describe("lab:replay", () => {
     expect(r.out).toMatch(/facility_census\s+live \S+\s+replayed \S+\s+DIFFERS/);
     const bad = await replay("--since", "yesterday");
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--since must look like 90d, 24h or 30m/);
+    expect(bad.err).toMatch(/--since must look like 90d, 24h, 30m or 45s/);
   });
 });

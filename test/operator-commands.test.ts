@@ -52,7 +52,7 @@ describe("audit commands", () => {
     expect(r.out.match(/: ok,/g)).toHaveLength(5);
     const bad = await audit("prune", "--older-than", "soon");
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--older-than must look like 90d, 24h or 30m/);
+    expect(bad.err).toMatch(/--older-than must look like 90d, 24h, 30m or 45s/);
   });
 });
 

@@ -73,9 +73,11 @@ describe("projector process", () => {
       "GET /_lab/events/status": ["sre", "instructor", "admin"],
       "GET /_lab/events/dead-letters": ["sre", "instructor", "admin"],
       "POST /_lab/events/dead-letters/evt-none/redrive": ["sre", "admin"],
+      "GET /_lab/events/faults": ["sre", "instructor"],
+      "DELETE /_lab/events/faults": ["sre", "instructor"],
     };
     for (const [route, allowed] of Object.entries(expected)) {
-      const [method, url] = route.split(" ") as ["GET" | "POST", string];
+      const [method, url] = route.split(" ") as ["GET" | "POST" | "DELETE", string];
       expect((await projector.app.inject({ method, url })).statusCode, `${route} anonymous`).toBe(401);
       for (const persona of PERSONAS) {
         const res = await projector.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[persona]}` } });
@@ -86,4 +88,42 @@ describe("projector process", () => {
     }
     expect((await projector.app.inject({ method: "GET", url: "/_lab/events/dead-letters?status=bogus", headers: { authorization: `Bearer ${tokens.sre}` } })).json()).toMatchObject({ status: 400 });
   });
+
+  it("injects event-pipeline faults on request: a paused relay backs the outbox up, failing events go to the dead letters, and both end when switched off", async () => {
+    const register = (n: number) =>
+      registerPatient(t.lab, { actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null }, requestId: `req-fault-${n}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
+        facilityId: "fac-0001", givenName: "Fault", familyName: `Case${n}`, sex: "other", birthDate: "1980-01-01", addressLine: "2 Model Way", city: "Readville",
+        region: "IL", postalCode: "62701", mrn: `MRN-FAULT-${n}`, nationalId: "999-33-3333", phone: "555-0100-3333", email: `fault${n}@example.org`,
+      });
+    const switchFaults = (method: "PUT" | "DELETE", body?: object) =>
+      projector.app.inject({ method, url: "/_lab/events/faults", headers: { authorization: `Bearer ${tokens.instructor}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { payload: body } : {}) });
+    const status = async () => (await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } })).json() as { outboxBacklog: { unpublished: number }[]; deadLetters: number };
+    const backlog = async () => (await status()).outboxBacklog.reduce((a, b) => a + b.unpublished, 0);
+    const until = async (check: () => Promise<boolean>) => {
+      for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await check()) return;
+      throw new Error("timed out");
+    };
+
+    expect((await switchFaults("PUT", { durationSeconds: 60 })).json()).toMatchObject({ status: 400, field: "relayPaused" });
+    expect((await switchFaults("PUT", { relayPaused: true, durationSeconds: 60 })).statusCode).toBe(200);
+    for (let n = 1; n <= 3; n++) await register(n);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await backlog()).toBe(3);
+    expect((await switchFaults("DELETE")).statusCode).toBe(200);
+    await until(async () => (await backlog()) === 0);
+
+    // Every event fails to project: retried, then dead-lettered.
+    expect((await switchFaults("PUT", { consumerFailRate: 1, durationSeconds: 60 })).statusCode).toBe(200);
+    const before = (await status()).deadLetters;
+    await register(4);
+    await until(async () => (await status()).deadLetters > before);
+    expect((await switchFaults("DELETE")).statusCode).toBe(200);
+    const dead = (await status()).deadLetters;
+    await register(5);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await status()).deadLetters).toBe(dead);
+
+    const entries = await t.lab.control.sql.query<{ action: string }>(`SELECT "action" FROM "audit_entries" WHERE "entityType" = 'FaultSwitch' AND "entityId" = 'events' ORDER BY "sequence"`);
+    expect(entries.map((e) => e.action).slice(-4)).toEqual(["fault.events-on", "fault.events-off", "fault.events-on", "fault.events-off"]);
+  }, 30_000);
 });

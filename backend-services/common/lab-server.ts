@@ -31,6 +31,8 @@ export interface LabServerOptions {
   shardFromRequest?: boolean;
   /** Readiness: resolves when the service's dependencies answer. */
   ready: () => Promise<void>;
+  /** Log lines go to this file (appended) instead of stdout: the supervisor's stdout is the lab's terminal. */
+  logFile?: string;
 }
 
 export function createLabServer(options: LabServerOptions): FastifyInstance {
@@ -39,6 +41,7 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
     genReqId: (req) => requestIdFrom(req.headers),
     logger: {
       level: options.logLevel ?? "info",
+      ...(options.logFile ? { file: options.logFile } : {}),
       base: { service: options.name },
       redact: { paths: ["req.headers.authorization"], censor: "[redacted]" },
       // Whatever a line is given, fields named like PHI or clear identifiers are hidden (lib/privacy).

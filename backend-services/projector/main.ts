@@ -19,6 +19,7 @@ const relays = await startRelayWorker(config, busSpecOf(config), {
   onPublished: (shard, latenciesMs) => projector.observePublished(shard, latenciesMs),
   onError: (shard, message) => projector.app.log.warn({ shard, err: message }, "relay pass failed; retrying"),
 });
+projector.onRelayPause((untilMs) => relays.pause(untilMs));
 
 let stopping = false;
 const stop = async (signal: string) => {

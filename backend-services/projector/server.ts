@@ -10,13 +10,16 @@ import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
 import { PROJECTOR_GROUP, type Projector, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
 import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
-import { authorizedActor, parseInput } from "../common/http-context.ts";
+import { EventFaultSwitch, EventFaultsInput } from "../../lib/events/event-faults.ts";
+import { authenticate, authorizedActor, parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
 
 export interface ProjectorProcess {
   app: FastifyInstance;
   /** Where relays running elsewhere (the worker thread) report their publish latencies. */
   observePublished(shard: number, latenciesMs: readonly number[]): void;
+  /** Relays running elsewhere (the worker thread) are told of injected pauses through this. */
+  onRelayPause(listener: (untilMs: number | null) => void): void;
   /** Stops the relays and the projector (after their batch in hand), then the server. */
   stop(): Promise<void>;
 }
@@ -46,21 +49,32 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     consumerLag: () => bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
     deadLetters: async () => (await listDeadLetters(readModels)).length,
   });
+  let relayPausedUntil = 0;
+  const pauseListeners: ((untilMs: number | null) => void)[] = [];
+  const faults = new EventFaultSwitch(lab.control.sql, (untilMs) => {
+    relayPausedUntil = untilMs ?? 0;
+    for (const listener of pauseListeners) listener(untilMs);
+  });
   const relays: RelayLoop | null =
     options.relays === false
       ? null
       : startRelays(lab.shards, bus, {
+          paused: () => Date.now() < relayPausedUntil,
           onPass: (shard, pass) => eventMetrics.observePublished(shard, pass.latenciesMs),
           onError: (shard, err) => app.log.warn({ shard, err: String(err) }, "relay pass failed; retrying"),
         });
   const projector: Projector = await startProjector(bus, readModels, {
+    fault: () => {
+      const f = faults.active();
+      return f && { delayMs: f.consumerDelayMs, failRate: f.consumerFailRate };
+    },
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
   });
 
   app.get("/_lab/events/status", async (request) => {
     await authorizedActor(request, tokens, "ops.read");
     const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), listDeadLetters(readModels)]);
-    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters: deadLetters.length };
+    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters: deadLetters.length, faults: faults.active() };
   });
 
   app.get("/_lab/events/dead-letters", async (request) => {
@@ -75,8 +89,25 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     return redriveDeadLetter(readModels, eventId);
   });
 
+  app.get("/_lab/events/faults", async (request) => {
+    await authorizedActor(request, tokens, "fault.switch");
+    return { faults: faults.active() };
+  });
+
+  app.put("/_lab/events/faults", async (request) => {
+    const actor = await authenticate(request, tokens);
+    const input = parseInput(EventFaultsInput, request.body, "body");
+    return { faults: await faults.set(actor, input, { requestId: request.id, traceId: request.trace.traceId }) };
+  });
+
+  app.delete("/_lab/events/faults", async (request) => {
+    const actor = await authenticate(request, tokens);
+    return { faults: await faults.set(actor, null, { requestId: request.id, traceId: request.trace.traceId }) };
+  });
+
   return {
     app,
+    onRelayPause: (listener) => void pauseListeners.push(listener),
     observePublished: eventMetrics.observePublished,
     async stop() {
       await app.close();

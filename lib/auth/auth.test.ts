@@ -39,10 +39,12 @@ describe("authorization policy", () => {
     for (const action of writes) expect(authorize(actors.sre, action).allowed, action).toBe(false);
   });
 
-  it("reserves reference data changes for admins and fault switches for SREs and instructors", () => {
+  it("reserves reference data changes for admins, and fault switches and traffic control for SREs and instructors", () => {
     for (const role of ROLES) {
       expect(authorize(actors[role], "reference.write").allowed).toBe(role === "admin");
       expect(authorize(actors[role], "fault.switch").allowed).toBe(role === "sre" || role === "instructor");
+      expect(authorize(actors[role], "traffic.control").allowed).toBe(role === "sre" || role === "instructor");
+      expect(authorize(actors[role], "drill.run").allowed).toBe(role === "sre" || role === "instructor");
       expect(authorize(actors[role], "reference.read").allowed).toBe(true);
     }
   });

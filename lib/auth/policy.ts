@@ -43,6 +43,10 @@ export const POLICY = {
   "audit.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },
   "audit.verify": { sre: any("masked"), admin: any("masked") },
   "fault.switch": { sre: any("masked"), instructor: any("masked") },
+  // Starting and stopping the persona traffic simulator: whoever runs drills and scenarios.
+  "traffic.control": { sre: any("masked"), instructor: any("masked") },
+  // Launching, aborting and emergency-stopping drills.
+  "drill.run": { sre: any("masked"), instructor: any("masked") },
   "ops.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },
   "events.redrive": { sre: any("masked"), admin: any("masked") },
   // The simulator reports its users' view of each journey as the instructor who runs it (or an SRE).

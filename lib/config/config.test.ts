@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "./index.ts";
 describe("lab configuration", () => {
   it("starts an embedded lab of four SQLite shards under .lab with no settings at all", () => {
     const config = loadConfig({}, "/repo");
-    expect(config).toMatchObject({ mode: "embedded", shardCount: 4, dataDir: "/repo/.lab", database: { kind: "sqlite", dir: "/repo/.lab" }, portalPort: 3000 });
+    expect(config).toMatchObject({ mode: "embedded", shardCount: 4, dataDir: "/repo/.lab", database: { kind: "sqlite", dir: "/repo/.lab" }, portalPort: 3000, supervisorPort: 4900 });
     expect(config.usesEmbeddedSecret).toBe(true);
   });
 
@@ -28,6 +28,7 @@ describe("lab configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a postgresql:\/\/ URL/],
     [{ LAB_SECRET: "short" }, /LAB_SECRET: must be at least 16 characters/],
     [{ PORTAL_PORT: "70000" }, /PORTAL_PORT/],
+    [{ SUPERVISOR_PORT: "0" }, /SUPERVISOR_PORT/],
     [{ LAB_DB_PREFIX: "Bad-Name" }, /LAB_DB_PREFIX: must be lower-case/],
   ])("refuses %o with a message naming the variable and what it allows", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -27,6 +27,15 @@ const EnvSchema = z.object({
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   GATEWAY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
   PROJECTOR_PORT: z.coerce.number().int().min(1).max(65535).default(4103),
+  SUPERVISOR_PORT: z.coerce.number().int().min(1).max(65535).default(4900),
+  SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4104),
+  DRILL_ENGINE_PORT: z.coerce.number().int().min(1).max(65535).default(4105),
+  LAB_DRILL_MAX_SECONDS: z.coerce.number().int().min(5).max(86_400).default(3600),
+  LAB_DRILL_MAX_CONCURRENT: z.coerce.number().int().min(1).max(20).default(2),
+  LAB_TRAFFIC_PROFILE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name (traffic-profiles/*.yaml) or off")
+    .default("steady-demo"),
   LAB_EVENT_BUS: z.enum(["embedded", "kafka"]).optional(),
   KAFKA_BROKERS: z
     .string()
@@ -81,6 +90,12 @@ export interface LabConfig {
   billingPort: number;
   gateway: { port: number; timeoutMs: number; ratePerMinute: number };
   projectorPort: number;
+  /** The supervisor's control API (process status, kill, pause, fault switches with deadlines). */
+  supervisorPort: number;
+  /** The persona traffic simulator's control API, and the profile it runs from the start (null: off). */
+  simulator: { port: number; startProfile: string | null };
+  /** The drill engine's API and its guardrails: the longest a drill may run, how many at once. */
+  drills: { port: number; maxDurationSeconds: number; maxConcurrent: number };
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
   events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number; topicPrefix: string };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
@@ -148,6 +163,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     billingPort: e.BILLING_PORT,
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
     projectorPort: e.PROJECTOR_PORT,
+    supervisorPort: e.SUPERVISOR_PORT,
+    simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE },
+    drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT },
     events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
     seedPatients: e.LAB_SEED_PATIENTS,
@@ -162,6 +180,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, sampleRatio: e.LAB_TRACE_SAMPLE_RATIO },
     alertWebhooks: e.LAB_ALERT_WEBHOOKS ? e.LAB_ALERT_WEBHOOKS.split(",").map((u) => u.trim()) : [],
   };
+}
+
+/**
+ * The environment this process was started with, for the processes it starts: each child reads the same
+ * configuration from it (the supervisor passes it on whole).
+ */
+export function labEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
 }
 
 /** For command-line entry points: a bad configuration prints its problems and exits with code 2. */

@@ -14,20 +14,43 @@ export interface KafkaBusOptions {
   topicPrefix?: string;
   /** How long a consumer waits before redelivering a batch its handler failed. */
   retryMs?: number;
+  /** A consumer that has made no progress this long while its group lags is replaced, and so is a producer
+   * whose every send has failed this long (stall watchdogs). */
+  stallMs?: number;
 }
 
 export async function openKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
   const kafka = new Kafka({ clientId: options.clientId ?? "pim-sre-lab", brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
   const admin = kafka.admin();
   const partitions = options.partitions ?? 8;
+  await admin.connect();
+  const producer = await connectProducer(kafka, partitions);
+  return new KafkaBus(kafka, admin, producer, { ...options, partitions });
+}
+
+async function connectProducer(kafka: Kafka, partitions: number): Promise<Producer> {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: () => ({ message, partitionMetadata }) => partitionOf(String(message.key), partitionMetadata.length || partitions),
   });
-  await admin.connect();
-  await producer.connect();
-  return new KafkaBus(kafka, admin, producer, { ...options, partitions });
+  try {
+    await producer.connect();
+  } catch (err) {
+    await producer.disconnect().catch(() => undefined);
+    throw err;
+  }
+  return producer;
+}
+
+// Answers after which an idempotent producer's sequence numbers no longer match the broker's (seen after a
+// broker restart): kafkajs keeps sending with the same producer id and gets the same answer forever.
+const LOST_SEQUENCE = new Set(["OUT_OF_ORDER_SEQUENCE_NUMBER", "UNKNOWN_PRODUCER_ID", "INVALID_PRODUCER_EPOCH", "INVALID_PRODUCER_ID_MAPPING"]);
+function lostSequence(err: unknown, depth = 0): boolean {
+  if (typeof err !== "object" || err === null || depth > 4) return false;
+  const e = err as { type?: string; cause?: unknown; originalError?: unknown; errors?: unknown[] };
+  if (e.type !== undefined && LOST_SEQUENCE.has(e.type)) return true;
+  return [e.cause, e.originalError, ...(e.errors ?? [])].some((inner) => lostSequence(inner, depth + 1));
 }
 
 /**
@@ -52,11 +75,14 @@ export class KafkaBus implements EventBus {
   readonly partitions: number;
   private readonly topics = new Map<string, Promise<void>>();
   private readonly consumers = new Set<Subscription>();
+  /** Since when every send has failed (undefined while sends succeed). */
+  private failingSince: number | undefined;
+  private renewal: Promise<void> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly admin: Admin,
-    private readonly producer: Producer,
+    private producer: Producer,
     private readonly options: KafkaBusOptions & { partitions: number },
   ) {
     this.partitions = options.partitions;
@@ -86,7 +112,33 @@ export class KafkaBus implements EventBus {
   async publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.ensureTopic(topic);
-    await this.producer.send({ topic: this.named(topic), acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+    const producer = this.producer;
+    try {
+      await producer.send({ topic: this.named(topic), acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+      this.failingSince = undefined;
+    } catch (err) {
+      this.failingSince ??= Date.now();
+      // A new producer (a new producer id, sequences from zero) once the old one has lost step with the
+      // broker, or has failed every send for stallMs; the caller retries, and consumers drop what the
+      // old one may have written after all (at-least-once).
+      if (lostSequence(err) || Date.now() - this.failingSince >= (this.options.stallMs ?? 30_000)) await this.renewProducer(producer);
+      throw err;
+    }
+  }
+
+  private renewProducer(failed: Producer): Promise<void> {
+    if (failed !== this.producer) return Promise.resolve(); // another send has renewed it already
+    this.renewal ??= connectProducer(this.kafka, this.partitions)
+      .then(
+        (next) => {
+          this.producer = next;
+          this.failingSince = undefined;
+          void failed.disconnect().catch(() => undefined);
+        },
+        () => undefined, // the broker is still away: the next failure tries again
+      )
+      .finally(() => (this.renewal = undefined));
+    return this.renewal;
   }
 
   async subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription> {
@@ -96,6 +148,7 @@ export class KafkaBus implements EventBus {
     const retryMs = this.options.retryMs ?? 200;
     let stopped = false;
     let consumer!: Consumer;
+    let progressAt = Date.now();
     // subscribe() resolves once the group has joined and partitions are assigned, as the embedded log's does
     // once it holds its lease: a caller that publishes next knows a consumer is there.
     let markJoined!: () => void;
@@ -156,6 +209,7 @@ export class KafkaBus implements EventBus {
             const last = chunk[chunk.length - 1]!;
             await c.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(last.offset + 1) }]);
             resolveOffset(String(last.offset));
+            progressAt = Date.now();
             await heartbeat();
           }
         },
@@ -163,6 +217,24 @@ export class KafkaBus implements EventBus {
       return c;
     };
     consumer = await start();
+    // kafkajs can be left connected but fetching nothing after a broker restart: a consumer that has made
+    // no progress for stallMs while the group lags is disconnected and replaced.
+    const stallMs = this.options.stallMs ?? 30_000;
+    let checking = false;
+    const watchdog = setInterval(() => {
+      if (stopped || checking || Date.now() - progressAt < stallMs) return;
+      checking = true;
+      void this.lag(options.group, options.topic)
+        .then(async (lag) => {
+          progressAt = Date.now();
+          if (stopped || lag.every((p) => p.lag === 0)) return; // idle, not stalled
+          const stale = consumer;
+          await Promise.race([stale.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+          replace();
+        }, () => undefined)
+        .finally(() => (checking = false));
+    }, Math.min(5000, stallMs));
+    watchdog.unref();
     let timer: NodeJS.Timeout | undefined;
     const joined = Promise.race([
       joinedOnce,
@@ -172,12 +244,14 @@ export class KafkaBus implements EventBus {
     ]).finally(() => clearTimeout(timer));
     await joined.catch(async (err: unknown) => {
       stopped = true;
+      clearInterval(watchdog);
       await consumer.disconnect();
       throw err;
     });
     const subscription: Subscription = {
       stop: async () => {
         stopped = true;
+        clearInterval(watchdog);
         await consumer.disconnect();
         this.consumers.delete(subscription);
       },
@@ -212,6 +286,7 @@ export class KafkaBus implements EventBus {
 
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
+    await this.renewal;
     await this.producer.disconnect();
     await this.admin.disconnect();
   }

@@ -18,6 +18,8 @@ export interface ProjectorOptions {
   maxBatch?: number;
   /** Called after each event's first application (for lag measurements). */
   onApplied?: (envelope: EventEnvelope) => void;
+  /** An injected fault (lib/events/event-faults.ts): a delay before each batch, a share of events that fail. */
+  fault?: () => { delayMs: number; failRate: number } | null;
   /** Called for each failed attempt at a message, and once more when it is dead-lettered. */
   onFailure?: (failure: { partition: number; offset: number; attempt: number; deadLettered: boolean; error: string }) => void;
 }
@@ -51,6 +53,12 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   const maxAttempts = options.maxAttempts ?? 5;
   const retryMs = options.retryMs ?? 100;
   const stats: ProjectorStats = { applied: 0, duplicates: 0, deadLettered: 0 };
+  // Decided once per message (from its place in the log), so every retry of a failing event fails too and
+  // it reaches the dead letters: a share of poison events, not a share of attempts.
+  const failing = (d: Delivery) => {
+    const rate = options.fault?.()?.failRate ?? 0;
+    return rate > 0 && unitHash(`${d.topic}:${d.partition}:${d.offset}`) < rate;
+  };
 
   const project = async (d: Delivery) => {
     let envelope: EventEnvelope | null = null;
@@ -58,6 +66,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         envelope ??= checkEnvelope(JSON.parse(d.value));
+        if (failing(d)) throw new Error("injected fault: projecting this event failed");
         if (await applyEvent(db, envelope)) {
           stats.applied++;
           options.onApplied?.(envelope);
@@ -79,6 +88,8 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   // A batch is applied in one read-model transaction; if any of it fails, it is applied again event by
   // event, so a poison message is isolated (and dead-lettered) without holding back the rest.
   const projectBatch = async (batch: Delivery[]) => {
+    // Under an injected failure rate each event goes alone, so the failures hit single events, as a poison one would.
+    if ((options.fault?.()?.failRate ?? 0) > 0) return false;
     const envelopes: EventEnvelope[] = [];
     for (const d of batch) {
       try {
@@ -115,12 +126,21 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
           attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": batch.length, "messaging.consumer.group.name": options.group ?? PROJECTOR_GROUP },
         },
         async () => {
+          const delayMs = options.fault?.()?.delayMs ?? 0;
+          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
           if (await projectBatch(batch)) return;
           for (const d of batch) await project(d);
         },
       ),
   );
   return { stats, stop: () => subscription.stop() };
+}
+
+/** A number in [0, 1) from a string (FNV-1a), the same for the same string. */
+function unitHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0) / 4294967296;
 }
 
 async function deadLetter(bus: EventBus, db: SqlDatabase, d: Delivery, envelope: EventEnvelope | null, error: string, attempts: number) {

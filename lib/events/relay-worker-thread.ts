@@ -22,13 +22,20 @@ try {
     spec.kind === "kafka"
       ? await openKafkaBus({ brokers: spec.brokers, partitions: spec.partitions, topicPrefix: spec.topicPrefix, clientId: spec.clientId })
       : await openEmbeddedLog({ file: spec.file, partitions: spec.partitions });
+  // An injected pause (lib/events/event-faults.ts) until this time (ms since the epoch), told by the parent.
+  let pausedUntil = 0;
   const relays = startRelays(lab.shards, bus, {
+    paused: () => Date.now() < pausedUntil,
     batchSize: settings.batchSize,
     idleMs: settings.idleMs,
     onPass: (shard, pass) => pass.published > 0 && tell({ type: "published", shard, latenciesMs: pass.latenciesMs }),
     onError: (shard, err) => tell({ type: "error", shard, message: String(err) }),
   });
   parentPort!.on("message", async (m) => {
+    if (typeof m === "object" && m?.type === "pause") {
+      pausedUntil = m.untilMs ?? 0;
+      return;
+    }
     if (m !== "stop") return;
     await relays.stop();
     await bus.close();

@@ -28,6 +28,8 @@ export interface RelayWorkerOptions {
 }
 
 export interface RelayWorker {
+  /** Pauses publishing until `untilMs` (ms since the epoch); null resumes it. */
+  pause(untilMs: number | null): void;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,9 @@ export async function startRelayWorker(config: LabConfig, bus: BusSpec, options:
     });
   });
   return {
+    pause(untilMs) {
+      worker.postMessage({ type: "pause", untilMs: untilMs ?? 0 });
+    },
     async stop() {
       worker.postMessage("stop");
       await Promise.race([stoppedOnce, new Promise((r) => setTimeout(r, 10_000))]);

@@ -76,13 +76,25 @@ export interface RelayLoop {
 export function startRelays(
   shards: readonly ShardHandle[],
   bus: EventBus,
-  options: { batchSize?: number; idleMs?: number; retryMs?: number; onPass?: (shard: number, pass: RelayPass) => void; onError?: (shard: number, err: unknown) => void } = {},
+  options: {
+    batchSize?: number;
+    idleMs?: number;
+    retryMs?: number;
+    /** While true, no shard publishes (an injected relay pause): the outboxes back up. */
+    paused?: () => boolean;
+    onPass?: (shard: number, pass: RelayPass) => void;
+    onError?: (shard: number, err: unknown) => void;
+  } = {},
 ): RelayLoop {
   let stopping = false;
   const batchSize = options.batchSize ?? 500;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const loops = shards.map(async (shard) => {
     while (!stopping) {
+      if (options.paused?.()) {
+        await sleep(options.idleMs ?? 50);
+        continue;
+      }
       try {
         const pass = await relayOnce(shard, bus, batchSize);
         options.onPass?.(shard.index, pass);

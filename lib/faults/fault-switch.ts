@@ -1,13 +1,10 @@
 // The fault switches of one service process: the rules in force, replaced or cleared only by a caller
 // allowed "fault.switch", and every switch recorded in the lab's control audit chain with an annotation
 // (so the SLO charts show when a fault started and stopped).
-import { randomUUID } from "node:crypto";
-import { recordAudit } from "../audit/audit-chain.ts";
+import { recordOnTimeline } from "../audit/control-timeline.ts";
 import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
-import type { Annotation } from "../data/prisma-clients.ts";
-import { rowValues, tableOf } from "../data/tables.ts";
 import { LabError } from "../errors/index.ts";
 import type { FaultRule, FaultRuleInput } from "./fault-rules.ts";
 
@@ -31,8 +28,9 @@ export class FaultSwitch {
     const now = meta.now ?? new Date();
     const next = inputs.map((r) => ({ ...r, expiresAt: new Date(now.getTime() + r.durationSeconds * 1000), setBy: actor.userId }));
     const summary = next.map((r) => ({ id: r.id, kind: r.effect.kind, match: r.match, durationSeconds: r.durationSeconds }));
-    await this.lab.control.sql.transaction(async (tx) => {
-      await recordAudit(tx, {
+    await recordOnTimeline(
+      this.lab.control.sql,
+      {
         occurredAt: now,
         actorId: actor.userId,
         actorRole: actor.role,
@@ -44,22 +42,16 @@ export class FaultSwitch {
         traceId: meta.traceId,
         outcome: "success",
         details: { service: this.service, rules: summary, replaced: this.active(now).map((r) => r.id) },
-      });
-      const annotation: Annotation = {
-        id: `ann-${randomUUID()}`,
-        at: now,
+      },
+      {
         endAt: next.length ? new Date(Math.max(...next.map((r) => r.expiresAt.getTime()))) : null,
         kind: "fault",
         title: next.length ? `${this.service}: ${next.map((r) => `${r.effect.kind} (${r.id})`).join(", ")} on` : `${this.service}: faults off`,
         body: JSON.stringify(summary),
         tags: JSON.stringify(["fault", `service:${this.service}`]),
-        actorId: actor.userId,
         drillRunId: null,
-        traceId: meta.traceId,
-      };
-      const spec = tableOf("Annotation");
-      await tx.insertMany(spec.table, spec.columns, rowValues(spec, [annotation]));
-    });
+      },
+    );
     this.rules = next;
     return next;
   }

@@ -5,7 +5,8 @@
 // each connection's quota for the second as a burst, which measures bursts rather than a rate.
 import * as hdr from "hdr-histogram-js";
 import { Pool } from "undici";
-import { type ArrivalProfile, arrivals } from "./arrival-processes.ts";
+import type { ArrivalProfile } from "./arrival-processes.ts";
+import { runArrivalClock } from "./arrival-clock.ts";
 
 export interface LoadRequest {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
@@ -44,15 +45,14 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const lag = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
   const schedule = options.arrivals ?? { profile: { shape: "constant" as const, ratePerSecond: options.ratePerSecond ?? 0 }, spacing: "even" as const };
-  const dueTimes = arrivals(schedule.profile, options.durationMs / 1000, { spacing: schedule.spacing, seed: schedule.seed });
   const maxInFlight = options.maxInFlight ?? 10_000;
   const statuses: Record<string, number> = {};
   let [due, sent, dropped, errors, inFlight] = [0, 0, 0, 0, 0];
   const pending = new Set<Promise<void>>();
-  const start = performance.now();
   const micros = (ms: number) => Math.max(1, Math.round(ms * 1000));
 
   const fire = (index: number, dueAt: number) => {
+    due++;
     if (inFlight >= maxInFlight) {
       dropped++;
       return;
@@ -78,17 +78,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
     pending.add(done);
   };
 
-  // Each tick sends every request that has come due since the last one, at its own due time.
-  let nextDue = dueTimes.next();
-  while (performance.now() - start < options.durationMs) {
-    const now = performance.now() - start;
-    while (!nextDue.done && nextDue.value * 1000 <= now) {
-      fire(due, start + nextDue.value * 1000);
-      due++;
-      nextDue = dueTimes.next();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await runArrivalClock({ schedule, durationMs: options.durationMs }, fire);
   await Promise.all(pending);
   await pool.close();
   const ms = (h: hdr.Histogram, p: number) => Math.round(h.getValueAtPercentile(p) / 100) / 10;

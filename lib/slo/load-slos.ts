@@ -3,7 +3,8 @@
 // once, so a broken definition is fixed in one pass.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, type Document, parseAllDocuments } from "yaml";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { fieldPath, locator } from "../config/yaml-locations.ts";
 import type { z } from "zod";
 import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, tiersFor } from "./burn-rate-tiers.ts";
 import { type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
@@ -148,19 +149,4 @@ function tierList(value: string | undefined, problem: (message: string) => void)
     return null;
   }
   return names as TierName[];
-}
-
-/** `file:line` of the deepest node on a path that exists in the document. */
-function locator(file: string, doc: Document.Parsed, lines: LineCounter) {
-  return (path: readonly PropertyKey[]) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
-      if (node && typeof node === "object" && node.range) return `${file}:${lines.linePos(node.range[0]).line}`;
-    }
-    return `${file}:1`;
-  };
-}
-
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("") || "(document)";
 }

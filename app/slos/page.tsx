@@ -1,0 +1,98 @@
+// The SLO board: every SLO of the lab with its error budget left and the burn-rate tiers firing or
+// pending, worst first. For the roles allowed to read the lab's operations (SRE, instructor, admin).
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentActor, labBearer } from "@/app/session.ts";
+import { authorize } from "@/lib/auth/policy.ts";
+import { labConfig } from "@/lib/data/lab-connection.ts";
+import { sloBoard } from "@/lib/portal/slo-board.ts";
+import type { SloReport } from "@/lib/slo/slo-status.ts";
+
+export const metadata: Metadata = { title: "SLOs" };
+export const dynamic = "force-dynamic";
+
+export default async function SlosPage() {
+  const actor = await currentActor();
+  if (!actor) redirect("/sign-in?callbackUrl=/slos");
+  if (!authorize(actor, "ops.read").allowed) {
+    return (
+      <section className="panel error-state" role="alert">
+        <h1>Not for your role</h1>
+        <p>The SLO board is for SREs, instructors and admins; you are signed in as a {actor.role}.</p>
+      </section>
+    );
+  }
+  let report: SloReport;
+  try {
+    const res = await fetch(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos`, { headers: { authorization: await labBearer(actor) }, cache: "no-store", signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`the gateway answered ${res.status}`);
+    report = (await res.json()) as SloReport;
+  } catch (err) {
+    return (
+      <section className="panel error-state" role="alert">
+        <h1>The SLOs cannot be read right now</h1>
+        <p>{err instanceof Error ? err.message : String(err)}. Is the gateway running? See <code>npm run lab:status</code>.</p>
+      </section>
+    );
+  }
+  const rows = sloBoard(report);
+  const firing = rows.filter((r) => r.firing.length > 0).length;
+  return (
+    <>
+      <h1>SLOs</h1>
+      <p className="subtitle">
+        {rows.length} SLOs of the persona journeys · {firing === 0 ? "no burn-rate alert firing" : `${firing} with a burn-rate alert firing`} · evaluated {new Date(report.evaluatedAt).toISOString().slice(11, 16)} UTC
+      </p>
+      <section className="panel" aria-labelledby="board-heading">
+        <h2 id="board-heading">Error budgets</h2>
+        {rows.length === 0 ? (
+          <p>No SLO has data yet: the simulator starts the lab's traffic within a minute of <code>npm run lab</code>.</p>
+        ) : (
+          <table aria-label="SLO board">
+            <thead>
+              <tr>
+                <th scope="col">SLO</th>
+                <th scope="col">Journey</th>
+                <th scope="col">Side</th>
+                <th scope="col">Target</th>
+                <th scope="col">Budget left</th>
+                <th scope="col">Burn now</th>
+                <th scope="col">Alerts</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.name} data-slo={r.name}>
+                  <th scope="row">{r.displayName}</th>
+                  <td>{r.journey}</td>
+                  <td>{r.source}</td>
+                  <td>
+                    {r.targetPercent} % / {r.windowDays} d
+                  </td>
+                  <td data-budget>
+                    <meter min={0} max={100} low={25} high={50} optimum={100} value={Math.max(0, r.budgetRemainingPercent)} aria-label={`${r.budgetRemainingPercent} % of the error budget left`} />{" "}
+                    {r.budgetRemainingPercent} %
+                  </td>
+                  <td>{r.burnNow}x</td>
+                  <td>
+                    {r.firing.map((t) => (
+                      <span key={t} className="badge badge-firing">
+                        {t} firing
+                      </span>
+                    ))}
+                    {r.pending.map((t) => (
+                      <span key={t} className="badge badge-pending">
+                        {t} pending
+                      </span>
+                    ))}
+                    {r.firing.length + r.pending.length === 0 && "none"}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}

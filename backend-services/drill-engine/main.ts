@@ -1,0 +1,50 @@
+// The drill engine process (:4105): npm run lab's supervisor starts it. It acts on the lab through the
+// supervisor (faults, kill, pause: each with a deadline the supervisor keeps) and the simulator (traffic),
+// and reads the SLOs from the gateway for its abort conditions.
+import { join } from "node:path";
+import { createTokenVerifier, issueLabToken, labSigningKey, tokenTrustOf } from "../../lib/auth/tokens.ts";
+import { loadConfigOrExit } from "../../lib/config/index.ts";
+import { openSql } from "../../lib/data/lab-databases.ts";
+import { labTopology } from "../../lib/data/lab-topology.ts";
+import { DrillEngine } from "../../lib/drills/drill-engine.ts";
+import { DEFAULT_GUARDRAILS } from "../../lib/drills/drill-request.ts";
+import { httpLabEffects } from "../../lib/drills/lab-effects.ts";
+import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
+import { closeOnSignals } from "../common/lab-server.ts";
+import { startProcessTelemetry } from "../common/process-telemetry.ts";
+import { buildDrillEngineServer } from "./server.ts";
+
+const config = loadConfigOrExit();
+const root = join(import.meta.dirname, "..", "..");
+const telemetry = await startProcessTelemetry("drill-engine", config);
+// The control database alone, over plain SQL: runs, audit and annotations are all the engine writes.
+const control = openSql(labTopology(config).control);
+const key = labSigningKey(config.privacySecret);
+// The engine acts as itself (an instructor-role service identity); each run records who launched it.
+let token = { value: "", renewAt: 0 };
+const engineToken = async () => {
+  if (Date.now() > token.renewAt) token = { value: await issueLabToken(key, { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null }, { ttlSeconds: 3600 }), renewAt: Date.now() + 1_800_000 };
+  return token.value;
+};
+const effects = httpLabEffects({
+  supervisorUrl: `http://127.0.0.1:${config.supervisorPort}`,
+  simulatorUrl: `http://127.0.0.1:${config.simulator.port}`,
+  gatewayUrl: `http://127.0.0.1:${config.gateway.port}`,
+  token: engineToken,
+});
+const engine = new DrillEngine({
+  effects,
+  control,
+  guardrails: { ...DEFAULT_GUARDRAILS, maxDurationSeconds: config.drills.maxDurationSeconds, maxConcurrent: config.drills.maxConcurrent },
+  shardCount: config.shardCount,
+  knownSlos: new Set(loadSloDirectory(join(root, "slo"), root).map((s) => s.name)),
+  onError: (message, err) => app.log.warn({ err }, message),
+});
+const app = buildDrillEngineServer(engine, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, ready: async () => void (await control.query("SELECT 1")) });
+const interrupted = await engine.recover();
+if (interrupted) app.log.warn({ interrupted }, "drill runs left live by an earlier engine marked interrupted (the supervisor reverted their effects)");
+closeOnSignals(app, async () => {
+  await control.close();
+  await telemetry.close();
+});
+await app.listen({ host: "127.0.0.1", port: config.drills.port });

@@ -1,0 +1,22 @@
+// The SLO board on the running lab, whose simulator makes traffic from the start: every SLO with its
+// budget for the roles that read operations; a sign-in first for anyone else; a refusal for a patient.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./personas.ts";
+
+test("an SRE sees every SLO of the lab with its budget left, and the page has no serious accessibility violations", async ({ page }) => {
+  await signInAs(page, "Sam Demo (SRE)", "/slos");
+  await expect(page.getByRole("heading", { name: "SLOs", exact: true })).toBeVisible();
+  const rows = page.getByRole("table", { name: "SLO board" }).locator("tbody tr");
+  await expect(rows).toHaveCount(22);
+  await expect(page.locator('tr[data-slo="clinician-record-diagnosis-availability"] td[data-budget]')).toContainText("%");
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+});
+
+test("the SLO board asks who you are first, and refuses a patient", async ({ page }) => {
+  await page.goto("/slos");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=(%2F|\/)slos$/);
+  await signInAs(page, "Pat Demo (patient)", "/slos");
+  await expect(page.locator("section[role=alert]")).toContainText("The SLO board is for SREs, instructors and admins; you are signed in as a patient.");
+});

@@ -1,0 +1,221 @@
+// The drill catalog: the lab's failure modes (seed 000) as drills an SRE or instructor can launch. Each
+// drill has a params schema and a plan: the exact actions it takes on which targets (what a dry run lists),
+// each with the action that reverts it. Faults are applied through the supervisor (fault rules on a
+// service or the projector, kill, pause), so its deadman reverts them at their deadline even when the drill
+// engine is gone; traffic goes to the simulator with the deadline as its duration, so a spike ends by itself.
+import { z } from "zod";
+import { ROLES } from "../auth/roles.ts";
+import type { EventFaultsInput } from "../events/event-faults.ts";
+import { type FaultRuleInput, LatencyDistribution } from "../faults/fault-rules.ts";
+
+/** What a drill does to the lab; the engine adds deadlines when it applies them. */
+export type DrillAction =
+  | { type: "set-faults"; service: "clinical" | "billing"; rules: Omit<FaultRuleInput, "durationSeconds">[] }
+  | { type: "set-event-faults"; faults: Omit<EventFaultsInput, "durationSeconds"> }
+  | { type: "kill-process"; process: string }
+  | { type: "pause-process"; process: string }
+  | { type: "start-traffic"; profile: string };
+
+export interface DrillStep {
+  /** What the step does, in words for the run view and the audit trail. */
+  description: string;
+  apply: DrillAction;
+}
+
+/** The blast radius of a plan: what it touches, checked against the guardrails before anything starts. */
+export interface BlastRadius {
+  services: string[];
+  shards: number[] | "all";
+  personas: string[] | "all";
+}
+
+export interface DrillDefinition<P = unknown> {
+  key: string;
+  title: string;
+  /** The failure mode it rehearses, in the words of seed 000. */
+  failureMode: string;
+  params: z.ZodType<P>;
+  /** The longest a run may last (guardrail), whatever the launcher asks. */
+  maxDurationSeconds: number;
+  /** The rollback a run gets unless the launcher chooses. */
+  defaultRollback: "always" | "on-deviation";
+  plan(params: P): { steps: DrillStep[]; radius: BlastRadius };
+}
+
+/** Infers a drill's params type from its schema (defaults applied). */
+function defineDrill<S extends z.ZodType>(definition: Omit<DrillDefinition<z.output<S>>, "params"> & { params: S }): DrillDefinition {
+  return definition as unknown as DrillDefinition;
+}
+
+const RequestService = z.enum(["clinical", "billing"]);
+const ProcessService = z.enum(["clinical", "billing", "gateway", "projector"]);
+const Routes = z.array(z.string().startsWith("/").max(200)).min(1).max(20).optional();
+const Shards = z.array(z.number().int().min(0).max(63)).min(1).max(64).optional();
+const Personas = z.array(z.enum(ROLES)).min(1).optional();
+const Rate = z.number().gt(0).max(1);
+
+const matchOf = (p: { routes?: string[]; shards?: number[]; personas?: (typeof ROLES)[number][] }) => ({
+  ...(p.routes ? { routes: p.routes } : {}),
+  ...(p.shards ? { shards: p.shards } : {}),
+  ...(p.personas ? { personas: p.personas } : {}),
+});
+const radiusOf = (services: string[], p: { shards?: number[]; personas?: string[] }): BlastRadius => ({ services, shards: p.shards ?? "all", personas: p.personas ?? "all" });
+
+const serviceLatency = defineDrill({
+  key: "service-latency",
+  title: "Service latency",
+  failureMode: "A dependency slows down: requests of a service take longer",
+  params: z.strictObject({ service: RequestService, latency: LatencyDistribution.default({ type: "exponential", meanMs: 400 }), rate: Rate.default(1), routes: Routes, shards: Shards, personas: Personas }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => ({
+    steps: [{ description: `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`, apply: { type: "set-faults", service: p.service, rules: [{ id: "drill-latency", match: matchOf(p), effect: { kind: "latency", distribution: p.latency, rate: p.rate } }] } }],
+    radius: radiusOf([p.service], p),
+  }),
+});
+
+const errorBurst = defineDrill({
+  key: "error-burst",
+  title: "Error burst",
+  failureMode: "A service fails a share of its requests",
+  params: z.strictObject({
+    service: RequestService,
+    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503),
+    rate: Rate.default(0.5),
+    routes: Routes,
+    shards: Shards,
+    personas: Personas,
+  }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => ({
+    steps: [{ description: `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`, apply: { type: "set-faults", service: p.service, rules: [{ id: "drill-errors", match: matchOf(p), effect: { kind: "error", status: p.status, rate: p.rate } }] } }],
+    radius: radiusOf([p.service], p),
+  }),
+});
+
+const serviceCrash = defineDrill({
+  key: "service-crash",
+  title: "Service crash",
+  failureMode: "A service process dies and is restarted by its supervisor",
+  params: z.strictObject({ service: ProcessService }),
+  maxDurationSeconds: 600,
+  defaultRollback: "always",
+  plan: (p) => ({ steps: [{ description: `kill the ${p.service} process (SIGKILL); the supervisor restarts it with backoff`, apply: { type: "kill-process", process: p.service } }], radius: radiusOf([p.service], {}) }),
+});
+
+const serviceHang = defineDrill({
+  key: "service-hang",
+  title: "Service hang",
+  failureMode: "A service stops answering without dying (a deadlock, a stop-the-world pause)",
+  params: z.strictObject({ service: ProcessService }),
+  maxDurationSeconds: 600,
+  defaultRollback: "always",
+  plan: (p) => ({ steps: [{ description: `freeze the ${p.service} process (SIGSTOP) until the drill ends`, apply: { type: "pause-process", process: p.service } }], radius: radiusOf([p.service], {}) }),
+});
+
+const shardOutage = defineDrill({
+  key: "shard-outage",
+  title: "Shard outage",
+  failureMode: "One shard of the data tier is unavailable: its patients' requests fail, the others' do not",
+  params: z.strictObject({ shard: z.number().int().min(0).max(63) }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => ({
+    steps: (["clinical", "billing"] as const).map((service) => ({
+      description: `answer every ${service} request for shard ${p.shard}'s patients with 503`,
+      apply: { type: "set-faults" as const, service, rules: [{ id: "drill-shard-outage", match: { shards: [p.shard] }, effect: { kind: "error" as const, status: 503 as const, rate: 1 } }] },
+    })),
+    radius: { services: ["clinical", "billing"], shards: [p.shard], personas: "all" },
+  }),
+});
+
+const badConfigRollout = defineDrill({
+  key: "bad-config-rollout",
+  title: "Bad config rollout",
+  failureMode: "A configuration change ships that breaks some requests and slows the rest; it must be rolled back",
+  params: z.strictObject({ service: RequestService, errorRate: Rate.default(0.2), addedLatencyMs: z.number().int().min(0).max(30_000).default(250) }),
+  maxDurationSeconds: 3600,
+  // A rollout is kept unless the SLOs say it hurts: the abort conditions are its canary analysis.
+  defaultRollback: "on-deviation",
+  plan: (p) => ({
+    steps: [
+      {
+        description: `roll out a bad ${p.service} config: ${pct(p.errorRate)} of requests fail with 500, the rest take ${p.addedLatencyMs} ms more`,
+        apply: {
+          type: "set-faults",
+          service: p.service,
+          rules: [
+            { id: "drill-config-errors", match: {}, effect: { kind: "error", status: 500, rate: p.errorRate } },
+            { id: "drill-config-latency", match: {}, effect: { kind: "latency", distribution: { type: "fixed", ms: p.addedLatencyMs }, rate: 1 } },
+          ],
+        },
+      },
+    ],
+    radius: radiusOf([p.service], {}),
+  }),
+});
+
+const trafficSpike = defineDrill({
+  key: "traffic-spike",
+  title: "Traffic spike",
+  failureMode: "Demand jumps well above the usual: the lab must shed or absorb it",
+  params: z.strictObject({ profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name").default("traffic-spike") }),
+  maxDurationSeconds: 900,
+  defaultRollback: "always",
+  plan: (p) => ({ steps: [{ description: `replace the simulator's traffic with the ${p.profile} profile`, apply: { type: "start-traffic", profile: p.profile } }], radius: { services: ["gateway", "clinical", "billing"], shards: "all", personas: "all" } }),
+});
+
+const consumerStall = defineDrill({
+  key: "consumer-stall",
+  title: "Consumer stall",
+  failureMode: "The projector falls behind and some events cannot be projected: consumer lag and the dead-letter queue grow",
+  params: z.strictObject({ delayMs: z.number().int().min(0).max(10_000).default(2000), failRate: z.number().min(0).max(1).default(0.1) }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => ({
+    steps: [{ description: `slow the projector by ${p.delayMs} ms per batch and fail ${pct(p.failRate)} of events (retried, then dead-lettered)`, apply: { type: "set-event-faults", faults: { relayPaused: false, consumerDelayMs: p.delayMs, consumerFailRate: p.failRate } } }],
+    radius: { services: ["projector"], shards: "all", personas: "all" },
+  }),
+});
+
+const relayPause = defineDrill({
+  key: "relay-pause",
+  title: "Relay pause",
+  failureMode: "The outbox relays stop publishing: events back up in every shard's outbox, read models go stale",
+  params: z.strictObject({}),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: () => ({
+    steps: [{ description: "pause every shard's outbox relay (events wait in the outboxes)", apply: { type: "set-event-faults", faults: { relayPaused: true, consumerDelayMs: 0, consumerFailRate: 0 } } }],
+    radius: { services: ["projector"], shards: "all", personas: "all" },
+  }),
+});
+
+export const DRILLS: readonly DrillDefinition[] = [serviceLatency, errorBurst, serviceCrash, serviceHang, shardOutage, consumerStall, relayPause, badConfigRollout, trafficSpike];
+
+export function drillOf(key: string): DrillDefinition | undefined {
+  return DRILLS.find((d) => d.key === key);
+}
+
+function pct(rate: number): string {
+  return `${Math.round(rate * 1000) / 10} %`;
+}
+
+function describeLatency(d: z.infer<typeof LatencyDistribution>): string {
+  switch (d.type) {
+    case "fixed":
+      return `${d.ms} ms`;
+    case "uniform":
+      return `${d.minMs}-${d.maxMs} ms (uniform)`;
+    case "normal":
+      return `${d.meanMs} ms ± ${d.stdDevMs} ms (normal)`;
+    case "exponential":
+      return `${d.meanMs} ms on average (exponential)`;
+  }
+}
+
+function scope(p: { routes?: string[]; shards?: number[]; personas?: string[] }): string {
+  const parts = [p.routes && `routes ${p.routes.join(", ")}`, p.shards && `shards ${p.shards.join(", ")}`, p.personas && `personas ${p.personas.join(", ")}`].filter(Boolean);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}

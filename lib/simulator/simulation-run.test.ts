@@ -1,0 +1,109 @@
+import { type Server, createServer } from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import type { JourneyFlow } from "./journey-flows.ts";
+import { Simulation } from "./simulation-run.ts";
+import type { TrafficProfileSpec } from "./traffic-profile.ts";
+
+const spec = (over: Partial<TrafficProfileSpec> = {}): TrafficProfileSpec => ({
+  arrivals: { shape: "constant", ratePerSecond: 200 },
+  spacing: "even",
+  seed: 3,
+  durationSeconds: 1,
+  thinkTime: { type: "fixed", ms: 0 },
+  maxInFlightJourneys: 10_000,
+  mix: [{ journey: "patient/view-record", weight: 1 }],
+  ...over,
+});
+
+describe("a simulation run (open model)", () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  async function serve(handler: (path: string, answer: (status: number, body?: string) => void) => void): Promise<string> {
+    server = createServer((req, res) => handler(req.url!, (status, body = "{}") => res.writeHead(status, { "content-type": "application/json" }).end(body)));
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  }
+
+  const twoSteps: JourneyFlow = async (s) => {
+    await s.step({ method: "GET", path: "/a" });
+    await s.think();
+    await s.step({ method: "GET", path: "/b" });
+  };
+
+  it("starts every arrival on the clock, walks each journey's steps in order and reports each outcome", async () => {
+    const seen: string[] = [];
+    const origin = await serve((path, answer) => (seen.push(path), answer(200)));
+    const outcomes: boolean[] = [];
+    const sim = new Simulation({ origin, profile: { name: "t", spec: spec() }, flows: { "patient/view-record": twoSteps }, onJourneyEnd: (o) => outcomes.push(o.ok) });
+    const end = await sim.done;
+    expect(end.state).toBe("finished");
+    expect(end.total).toMatchObject({ due: 200, started: 200, succeeded: 200, failed: 0, dropped: 0, requests: 400 });
+    expect(outcomes).toHaveLength(200);
+    expect(seen.filter((p) => p === "/a")).toHaveLength(200);
+    expect(seen.indexOf("/b")).toBeGreaterThan(seen.indexOf("/a"));
+  });
+
+  it("counts what users would see fail, by reason: 5xx, 429, an unexpected 4xx, a timeout", async () => {
+    let n = 0;
+    const origin = await serve((_path, answer) => {
+      const k = n++ % 4;
+      if (k === 0) answer(503);
+      else if (k === 1) answer(429);
+      else if (k === 2) answer(404);
+      // k === 3: never answers
+    });
+    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
+    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ arrivals: { shape: "constant", ratePerSecond: 40 } }) }, flows: { "patient/view-record": oneStep }, requestTimeoutMs: 300 });
+    const end = await sim.done;
+    expect(end.total.succeeded).toBe(0);
+    expect(end.total.failures).toEqual({ "server-error": 10, "rate-limited": 10, rejected: 10, timeout: 10, network: 0 });
+  });
+
+  it("measures from the due time: a stalled simulator shows up in the corrected latency, not in the raw one", async () => {
+    const origin = await serve((_path, answer) => answer(200));
+    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
+    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ durationSeconds: 2 }) }, flows: { "patient/view-record": oneStep }, lateAfterMs: 10 });
+    // The event loop blocked for 300 ms half way: about 60 arrivals come due while nothing can be sent.
+    setTimeout(() => {
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // a stall, as a long GC pause or a busy client would cause
+      }
+    }, 1000);
+    const end = await sim.done;
+    expect(end.total.started).toBe(400);
+    expect(end.total.late).toBeGreaterThanOrEqual(50);
+    expect(end.total.requestMs.corrected.max).toBeGreaterThanOrEqual(250);
+    expect(end.total.requestMs.raw.p99).toBeLessThan(100);
+    expect(end.total.requestMs.corrected.p99).toBeGreaterThan(end.total.requestMs.raw.p99 * 2);
+  });
+
+  it("drops arrivals beyond the in-flight bound instead of queueing them, and counts them", async () => {
+    const origin = await serve(() => undefined); // never answers
+    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
+    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ maxInFlightJourneys: 10 }) }, flows: { "patient/view-record": oneStep }, requestTimeoutMs: 1500 });
+    const end = await sim.done;
+    expect(end.total.started).toBe(10);
+    expect(end.total.dropped).toBe(190);
+    expect(end.total.failures.timeout).toBe(10);
+  });
+
+  it("stops starting journeys when stopped, and cuts those in flight short without counting them as outcomes", async () => {
+    const origin = await serve((_path, answer) => setTimeout(() => answer(200), 50));
+    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
+    const outcomes: boolean[] = [];
+    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ durationSeconds: 60 }) }, flows: { "patient/view-record": oneStep }, onJourneyEnd: (o) => outcomes.push(o.ok) });
+    await new Promise((r) => setTimeout(r, 300));
+    const stoppedAt = performance.now();
+    const end = await sim.stop();
+    expect(performance.now() - stoppedAt).toBeLessThan(40); // no waiting for the 50 ms answers in flight
+    expect(end.state).toBe("stopped");
+    expect(end.elapsedSeconds).toBeLessThan(2);
+    expect(end.total.cancelled).toBeGreaterThan(0);
+    expect(end.total.started).toBe(end.total.succeeded + end.total.cancelled);
+    expect(end.total.failed).toBe(0);
+    expect(outcomes).toHaveLength(end.total.succeeded);
+    expect(end.total.started).toBeGreaterThan(40);
+  });
+});

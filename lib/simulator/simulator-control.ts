@@ -1,0 +1,139 @@
+// The simulator process's one run at a time: started from a profile by a caller allowed "traffic.control"
+// (the portal, the drill engine, an SRE's curl), replaced by the next start, stopped on request. Each start
+// and stop goes into the lab's control audit chain with an annotation, so SLO charts show when traffic
+// changed and who changed it.
+import { recordOnTimeline } from "../audit/control-timeline.ts";
+import { authorize } from "../auth/policy.ts";
+import type { Actor } from "../auth/roles.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { LabError } from "../errors/index.ts";
+import { ClientSliReporter } from "./client-sli-reporter.ts";
+import { journeyFlows } from "./journey-flows.ts";
+import type { SimulationCast } from "./simulation-cast.ts";
+import { Simulation, type SimulationSnapshot } from "./simulation-run.ts";
+import { type TrafficProfile, findTrafficProfile } from "./traffic-profile.ts";
+
+export interface SimulatorControlOptions {
+  /** The control database: each start and stop goes on its timeline. */
+  control: SqlDatabase;
+  /** Reads the cast (the lab's facilities, providers and a sample of patients). */
+  readCast: () => Promise<SimulationCast>;
+  profiles: readonly TrafficProfile[];
+  /** The gateway the journeys go through. */
+  origin: string;
+  traceSampleRatio: number;
+  /** Told about client SLI delivery problems (the process logs them). */
+  onSliError?: (err: Error) => void;
+}
+
+export interface RequestMeta {
+  requestId: string;
+  traceId: string | null;
+}
+
+export class SimulatorControl {
+  private current: { simulation: Simulation; reporter: ClientSliReporter; startedBy: string } | null = null;
+  private readonly finished: SimulationSnapshot[] = [];
+  private cast: Promise<SimulationCast> | null = null;
+  /** Starts and stops take turns: two at once would leave a run behind that nobody can reach. */
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly o: SimulatorControlOptions) {}
+
+  status(): { running: (SimulationSnapshot & { startedBy: string }) | null; recent: SimulationSnapshot[]; profiles: { name: string; description: string }[] } {
+    return {
+      running: this.current ? { ...this.current.simulation.snapshot(), startedBy: this.current.startedBy } : null,
+      recent: [...this.finished],
+      profiles: this.o.profiles.map((p) => ({ name: p.name, description: p.description })),
+    };
+  }
+
+  start(actor: Actor | null, request: { profile: string; durationSeconds?: number }, meta: RequestMeta): Promise<SimulationSnapshot> {
+    if (actor) permit(actor);
+    const profile = findTrafficProfile(this.o.profiles, request.profile);
+    return this.inTurn(() => this.replace(actor, profile, request.durationSeconds, meta));
+  }
+
+  stop(actor: Actor, meta: RequestMeta): Promise<SimulationSnapshot | null> {
+    permit(actor);
+    return this.inTurn(async () => {
+      const end = await this.stopCurrent();
+      if (end) await this.audit(actor, "traffic.stop", end, meta, `traffic: ${end.profile} stopped`);
+      return end;
+    });
+  }
+
+  /** Stops the run (process shutdown). */
+  close(): Promise<void> {
+    return this.inTurn(async () => void (await this.stopCurrent()));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work, work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async replace(actor: Actor | null, profile: TrafficProfile, durationSeconds: number | undefined, meta: RequestMeta): Promise<SimulationSnapshot> {
+    await this.stopCurrent();
+    // The cast is read once per process: patients registered later are not needed to make traffic.
+    this.cast ??= this.o.readCast();
+    const cast = await this.cast.catch((err: unknown) => {
+      this.cast = null;
+      throw err;
+    });
+    const reporter = new ClientSliReporter({ origin: this.o.origin, token: () => cast.tokenOf({ role: "sre", userId: "sim-sli-reporter", facilityId: null, patientId: null }), onError: this.o.onSliError });
+    const simulation = new Simulation({ origin: this.o.origin, profile, durationSeconds, flows: journeyFlows(cast), traceSampleRatio: this.o.traceSampleRatio, onJourneyEnd: (o) => reporter.record(o) });
+    const startedBy = actor?.userId ?? "lab";
+    this.current = { simulation, reporter, startedBy };
+    void simulation.done.then((end) => this.settle(simulation, reporter, end));
+    const snapshot = simulation.snapshot();
+    await this.audit(actor, "traffic.start", snapshot, meta, `traffic: ${profile.name} started`);
+    return snapshot;
+  }
+
+  /** Stops the running simulation; null when none runs (one that ended by itself is not stopped again). */
+  private async stopCurrent(): Promise<SimulationSnapshot | null> {
+    const run = this.current;
+    if (!run || run.simulation.snapshot().state !== "running") return null;
+    const end = await run.simulation.stop();
+    await this.settle(run.simulation, run.reporter, end);
+    return end;
+  }
+
+  private async settle(simulation: Simulation, reporter: ClientSliReporter, end: SimulationSnapshot): Promise<void> {
+    if (this.current?.simulation !== simulation) return;
+    this.current = null;
+    this.finished.unshift(end);
+    this.finished.splice(10);
+    // The last SLIs go out in the background: a slow gateway must not hold up the next start or a stop.
+    void reporter.close();
+  }
+
+  private async audit(actor: Actor | null, action: string, run: SimulationSnapshot, meta: RequestMeta, title: string): Promise<void> {
+    const now = new Date();
+    const actorId = actor?.userId ?? "lab";
+    await recordOnTimeline(
+      this.o.control,
+      {
+        occurredAt: now,
+        actorId,
+        actorRole: actor?.role ?? "system",
+        action,
+        entityType: "Simulation",
+        entityId: run.runId,
+        patientId: null,
+        requestId: meta.requestId,
+        traceId: meta.traceId,
+        outcome: "success",
+        details: { profile: run.profile, durationSeconds: run.durationSeconds, journeysStarted: run.total.started },
+      },
+      { endAt: null, kind: "traffic", title, body: JSON.stringify({ runId: run.runId, profile: run.profile }), tags: JSON.stringify(["traffic", `profile:${run.profile}`]), drillRunId: null },
+    );
+  }
+}
+
+function permit(actor: Actor): void {
+  const decision = authorize(actor, "traffic.control");
+  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+}

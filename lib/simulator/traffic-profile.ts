@@ -1,0 +1,86 @@
+// Traffic profiles: what the persona traffic simulator offers the lab, as YAML in traffic-profiles/.
+// A profile names an arrival process of journeys (how many start per second, over time), the mix of
+// persona journeys that arrive, and the think time between a journey's steps. Rates count journeys, not
+// requests: a journey is a user's multi-step flow (lib/simulator/journey-flows.ts).
+import { readFileSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { z } from "zod";
+import { fieldPath, locator } from "../config/yaml-locations.ts";
+import { LabError } from "../errors/index.ts";
+import { LatencyDistribution } from "../faults/fault-rules.ts";
+import { ArrivalProfile } from "../load/arrival-processes.ts";
+import { JOURNEY_IDS } from "../slo/journeys.ts";
+
+export const JourneyShare = z.strictObject({
+  journey: z.string().refine((j) => JOURNEY_IDS.has(j), { message: `must be one of the lab's journeys (${[...JOURNEY_IDS].join(", ")})` }),
+  weight: z.number().positive().max(1_000_000),
+});
+
+export const TrafficProfileSpec = z.strictObject({
+  arrivals: ArrivalProfile,
+  /** Evenly spaced arrivals (a steady test) or Poisson (real users: independent, bursty at small scale). */
+  spacing: z.enum(["even", "poisson"]).default("poisson"),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  durationSeconds: z.number().int().min(1).max(7 * 86_400).default(600),
+  thinkTime: LatencyDistribution.default({ type: "exponential", meanMs: 500 }),
+  /** Journeys in progress beyond this are not started (counted as dropped): the simulator must not melt. */
+  maxInFlightJourneys: z.number().int().min(1).max(100_000).default(5_000),
+  mix: z
+    .array(JourneyShare)
+    .min(1)
+    .max(50)
+    .refine((m) => new Set(m.map((s) => s.journey)).size === m.length, { message: "each journey may appear once" }),
+});
+export type TrafficProfileSpec = z.infer<typeof TrafficProfileSpec>;
+
+export const TrafficProfileDocument = z.strictObject({
+  apiVersion: z.literal("pim-lab/v1"),
+  kind: z.literal("TrafficProfile"),
+  metadata: z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and -"),
+    description: z.string().max(500).default(""),
+  }),
+  spec: TrafficProfileSpec,
+});
+
+export interface TrafficProfile {
+  name: string;
+  description: string;
+  spec: TrafficProfileSpec;
+}
+
+export function loadTrafficProfiles(files: readonly { file: string; text: string }[]): TrafficProfile[] {
+  const problems: string[] = [];
+  const profiles: TrafficProfile[] = [];
+  for (const { file, text } of files) {
+    const lines = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+      if (!("errors" in doc) || !("contents" in doc)) continue;
+      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`);
+      if (doc.errors.length > 0 || doc.contents === null) continue;
+      const at = locator(file, doc, lines);
+      const parsed = TrafficProfileDocument.safeParse(doc.toJS());
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
+        continue;
+      }
+      const { metadata, spec } = parsed.data;
+      if (profiles.some((p) => p.name === metadata.name)) problems.push(`${at(["metadata", "name"])} metadata.name: ${metadata.name} is defined twice`);
+      else profiles.push({ name: metadata.name, description: metadata.description, spec });
+    }
+  }
+  if (problems.length > 0) throw new LabError("invalid", `traffic profiles have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "profile" });
+  return profiles;
+}
+
+export function loadTrafficProfileDirectory(dir: string, root = process.cwd()): TrafficProfile[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return loadTrafficProfiles(files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") })));
+}
+
+export function findTrafficProfile(profiles: readonly TrafficProfile[], name: string): TrafficProfile {
+  const found = profiles.find((p) => p.name === name);
+  if (!found) throw new LabError("not_found", `no traffic profile ${JSON.stringify(name)} (profiles: ${profiles.map((p) => p.name).join(", ")})`, { field: "profile" });
+  return found;
+}

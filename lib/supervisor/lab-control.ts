@@ -1,0 +1,234 @@
+// What the supervisor's control API does: the lab's status with each process's memory, and the audited
+// actions on its processes. Each fault it applies (a pause, a service's fault rules) is a lease the deadman
+// reverts at its deadline with the supervisor's own token, whoever asked and whether they are still there.
+import type { Actor } from "../auth/roles.ts";
+import { issueLabToken } from "../auth/tokens.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
+import { LabError } from "../errors/index.ts";
+import { type FaultLease, type LeaseClock, type LeaseEnd, LeaseKeeper, leaseId, systemClock } from "./fault-leases.ts";
+import { type ServiceFaults, forwardFaultSwitch } from "./fault-forwarding.ts";
+import { processNamed } from "./lab-processes.ts";
+import { processTree, rssBytesOf } from "./process-memory.ts";
+import type { ProcessExit, ProcessState, ProcessSupervisor, SupervisorEvent } from "./process-supervisor.ts";
+import { type SupervisorAction, recordSupervisorAction } from "./supervisor-audit.ts";
+
+/** The issue's budget for the whole lab's memory. */
+export const LAB_MEMORY_BUDGET_BYTES = 1_500_000_000;
+
+/** The supervisor's own identity: the deadman reverts and emergency clears are its acts. */
+export const SUPERVISOR_ACTOR: Actor = { userId: "lab-supervisor", role: "sre", facilityId: null, patientId: null };
+
+export interface RequestMeta {
+  requestId: string;
+  traceId: string | null;
+  traceparent: string | null;
+}
+
+export interface ProcessView {
+  name: string;
+  pid: number | null;
+  state: ProcessState;
+  port: number;
+  uptimeSeconds: number | null;
+  restarts: number;
+  lastExit: (Omit<ProcessExit, "at"> & { at: string }) | null;
+  failure: string | null;
+  rssBytes: number;
+}
+
+export interface LabStatus {
+  processes: ProcessView[];
+  supervisor: { pid: number; rssBytes: number };
+  totalRssBytes: number;
+  memoryBudgetBytes: number;
+}
+
+export interface LabControlOptions {
+  supervisor: ProcessSupervisor;
+  control: SqlDatabase;
+  /** The lab's token key: the supervisor signs its own token for the reverts. */
+  tokenKey: Uint8Array;
+  clock?: LeaseClock;
+  /** Lines for the terminal: deadline reverts and what failed. */
+  notice?: (line: string) => void;
+}
+
+const leaseView = (l: FaultLease) => ({ ...l, takenAt: new Date(l.takenAt).toISOString(), deadlineAt: new Date(l.deadlineAt).toISOString(), dueAt: new Date(l.dueAt).toISOString() });
+
+export class LabControl {
+  readonly leases: LeaseKeeper;
+  private readonly supervisor: ProcessSupervisor;
+  private readonly notice: (line: string) => void;
+  private readonly clock: LeaseClock;
+  /** Audit writes of reverts still in flight (they run off the lease timer): shutdown waits for them. */
+  private readonly auditing = new Set<Promise<void>>();
+
+  constructor(private readonly options: LabControlOptions) {
+    this.supervisor = options.supervisor;
+    this.clock = options.clock ?? systemClock;
+    this.notice = options.notice ?? (() => undefined);
+    this.leases = new LeaseKeeper({
+      clock: this.clock,
+      onReverted: (lease, why) => this.recordRevert(lease, why, "success"),
+      // Once per lease: the deadman keeps trying, the chain need not hear it every time.
+      onRevertFailed: (lease, error, why) => (lease.failedAttempts === 0 ? this.recordRevert(lease, why, "failed", error) : undefined),
+    });
+  }
+
+  /** Wire to the supervisor's events: a process that exits or starts afresh is no longer paused. */
+  readonly onProcessEvent = (event: SupervisorEvent): void => {
+    if (event.kind === "crashed" || event.kind === "stopped" || event.kind === "started") this.leases.release(leaseId("pause", event.name));
+  };
+
+  status(now = Date.now()): LabStatus {
+    const counted = new Set<number>();
+    const processes = this.supervisor.status().map((p): ProcessView => {
+      const tree = p.pid !== null ? processTree(p.pid) : [];
+      for (const pid of tree) counted.add(pid);
+      return {
+        name: p.name, pid: p.pid, state: p.state, port: p.port,
+        uptimeSeconds: p.pid !== null && p.startedAt !== null ? Math.round((now - p.startedAt) / 100) / 10 : null,
+        restarts: p.restarts, lastExit: p.lastExit && { ...p.lastExit, at: new Date(p.lastExit.at).toISOString() }, failure: p.failure,
+        rssBytes: tree.reduce((sum, pid) => sum + rssBytesOf(pid), 0),
+      };
+    });
+    // The supervisor with its own helpers (tsx's esbuild), without the lab processes counted above.
+    const own = processTree(process.pid).filter((pid) => !counted.has(pid)).reduce((sum, pid) => sum + rssBytesOf(pid), 0);
+    return { processes, supervisor: { pid: process.pid, rssBytes: own }, totalRssBytes: own + processes.reduce((s, p) => s + p.rssBytes, 0), memoryBudgetBytes: LAB_MEMORY_BUDGET_BYTES };
+  }
+
+  listLeases() {
+    return { leases: this.leases.list().map(leaseView) };
+  }
+
+  async kill(actor: Actor, name: string, signal: NodeJS.Signals, meta: RequestMeta) {
+    const { pid } = this.supervisor.kill(name, signal);
+    await this.record(actor, meta, { action: "supervisor.kill", target: name, deadline: null, title: `${name} sent ${signal}`, details: { signal, pid } });
+    return { process: this.supervisor.statusOf(name), signal };
+  }
+
+  async pause(actor: Actor, name: string, deadlineSeconds: number, meta: RequestMeta) {
+    const { pid } = this.supervisor.pause(name);
+    const lease = this.leases.take({ kind: "pause", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + deadlineSeconds * 1000 }, async () => {
+      this.supervisor.resume(name); // nothing to do when it was resumed or restarted meanwhile
+    });
+    await this.record(actor, meta, { action: "supervisor.pause", target: name, deadline: new Date(lease.deadlineAt), title: `${name} paused (SIGSTOP)`, details: { pid, deadlineSeconds } });
+    return { process: this.supervisor.statusOf(name), lease: leaseView(lease) };
+  }
+
+  /** Idempotent: a process the deadman (or anyone) resumed already answers resumed: false, so a drill's rollback never fails on it. */
+  async resume(actor: Actor, name: string, meta: RequestMeta) {
+    const resumed = this.supervisor.resume(name);
+    const lease = this.leases.release(leaseId("pause", name));
+    await this.record(actor, meta, { action: "supervisor.resume", target: name, deadline: null, title: resumed ? `${name} resumed (SIGCONT)` : `${name} resume: was not paused`, details: { resumed, lease: lease?.id ?? null } });
+    return { process: this.supervisor.statusOf(name), resumed };
+  }
+
+  async restart(actor: Actor, name: string, meta: RequestMeta) {
+    const before = this.supervisor.statusOf(name);
+    this.leases.release(leaseId("pause", name));
+    const after = await this.supervisor.restart(name);
+    await this.record(actor, meta, { action: "supervisor.restart", target: name, deadline: null, title: `${name} restarted`, details: { from: before.state, oldPid: before.pid, pid: after.pid } });
+    return { process: after };
+  }
+
+  /** Which fault switch a process has (its body is checked by that kind's schema), or a 404 naming the field. */
+  faultSwitchOf(name: string) {
+    return this.faultService(name).spec.faultSwitch!;
+  }
+
+  /** Forwards a fault switch to the process and leases it until its longest rule (or its one setting) ends. */
+  async setFaults(actor: Actor, name: string, authorization: string, body: { rules: { id: string; durationSeconds: number }[] } | { durationSeconds: number }, meta: RequestMeta) {
+    const { spec, pid } = this.faultService(name);
+    const faults = await forwardFaultSwitch(spec, { method: "PUT", authorization, body, requestId: meta.requestId, traceparent: meta.traceparent });
+    if (faults.rules.length === 0) return this.clearedFaults(actor, name, faults, meta);
+    const longest = "rules" in body ? Math.max(...body.rules.map((r) => r.durationSeconds)) : body.durationSeconds;
+    const lease = this.leases.take({ kind: "faults", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + longest * 1000 }, () => this.clearServiceFaults(name, pid));
+    await this.record(actor, meta, { action: "supervisor.faults-set", target: name, deadline: new Date(lease.deadlineAt), title: `${name}: ${faults.rules.map((r) => r.id).join(", ")} on`, details: { rules: faults.rules.map((r) => r.id), pid } });
+    return { ...faults, lease: leaseView(lease) };
+  }
+
+  async clearFaults(actor: Actor, name: string, authorization: string, meta: RequestMeta) {
+    const { spec } = this.faultService(name);
+    const faults = await forwardFaultSwitch(spec, { method: "DELETE", authorization, requestId: meta.requestId, traceparent: meta.traceparent });
+    return this.clearedFaults(actor, name, faults, meta);
+  }
+
+  /**
+   * Reverts every lease, then resumes any process still paused and clears the faults of every service
+   * that has a fault switch, however they were set.
+   */
+  async emergencyStop(actor: Actor, meta: RequestMeta) {
+    const outcomes = await this.leases.revertAll("emergency-stop");
+    const resumed = this.supervisor.status().filter((p) => p.state === "paused" && this.supervisor.resume(p.name)).map((p) => p.name);
+    const cleared: string[] = [];
+    const failed = outcomes.filter((o) => !o.ok).map((o) => ({ lease: o.lease.id, error: o.error! }));
+    const reverted = outcomes.filter((o) => o.ok).map((o) => o.lease.id);
+    for (const spec of this.supervisor.specs().filter((s) => s.faultSwitch)) {
+      const pid = this.supervisor.statusOf(spec.name).pid;
+      if (pid === null) continue; // not running: no rules
+      if (reverted.includes(leaseId("faults", spec.name))) {
+        cleared.push(spec.name);
+        continue;
+      }
+      try {
+        await this.clearServiceFaults(spec.name, pid);
+        cleared.push(spec.name);
+      } catch (err) {
+        failed.push({ lease: `faults:${spec.name}`, error: (err as Error).message });
+      }
+    }
+    const result = { reverted, resumed, cleared, failed };
+    await this.record(actor, meta, { action: "supervisor.emergency-stop", target: "lab", deadline: null, title: "emergency stop: every fault reverted", details: result, outcome: failed.length ? "failed" : "success" });
+    return result;
+  }
+
+  /** At shutdown: every lease reverted before the processes stop. */
+  async revertAllForShutdown(): Promise<void> {
+    this.leases.close();
+    await this.leases.idle();
+    await this.leases.revertAll("shutdown");
+    this.leases.close();
+    await Promise.all(this.auditing);
+  }
+
+  private faultService(name: string) {
+    const spec = processNamed(this.supervisor.specs(), name, "service");
+    if (!spec.faultSwitch) {
+      const having = this.supervisor.specs().filter((s) => s.faultSwitch).map((s) => s.name);
+      throw new LabError("not_found", `${name} has no fault switch; these do: ${having.join(", ")}`, { field: "service" });
+    }
+    const { pid } = this.supervisor.statusOf(name);
+    if (pid === null) throw new LabError("conflict", `${name} is not running (${this.supervisor.statusOf(name).state})`, { field: "service" });
+    return { spec, pid };
+  }
+
+  /** DELETE /_lab/faults as the supervisor; a process that has exited since took its rules with it. */
+  private async clearServiceFaults(name: string, pid: number): Promise<void> {
+    if (this.supervisor.statusOf(name).pid !== pid) return;
+    const token = await issueLabToken(this.options.tokenKey, SUPERVISOR_ACTOR, { ttlSeconds: 300 });
+    await forwardFaultSwitch(processNamed(this.supervisor.specs(), name), { method: "DELETE", authorization: `Bearer ${token}` });
+  }
+
+  private async clearedFaults(actor: Actor, name: string, faults: ServiceFaults, meta: RequestMeta) {
+    const lease = this.leases.release(leaseId("faults", name));
+    await this.record(actor, meta, { action: "supervisor.faults-clear", target: name, deadline: null, title: `${name}: faults off`, details: { lease: lease?.id ?? null } });
+    return { ...faults, lease: null };
+  }
+
+  private record(actor: Actor, meta: RequestMeta, a: Omit<SupervisorAction, "actor" | "requestId" | "traceId">): Promise<void> {
+    return recordSupervisorAction(this.options.control, { ...a, actor, requestId: meta.requestId, traceId: meta.traceId });
+  }
+
+  private recordRevert(lease: FaultLease, why: LeaseEnd, outcome: "success" | "failed", error?: string): void {
+    const what = lease.kind === "pause" ? `${lease.target} resumed` : `${lease.target}: faults cleared`;
+    this.notice(outcome === "success" ? `${lease.id} reverted (${why}; taken by ${lease.takenBy})` : `could not revert ${lease.id} (${why}): ${error}; retrying`);
+    const writing = recordSupervisorAction(this.options.control, {
+      actor: SUPERVISOR_ACTOR, action: "supervisor.lease-revert", target: lease.target, deadline: null, title: outcome === "success" ? `${what} (${why})` : `${lease.id}: revert failed (${why})`,
+      details: { lease: lease.id, kind: lease.kind, takenBy: lease.takenBy, why, deadlineAt: new Date(lease.deadlineAt).toISOString(), ...(error ? { error } : {}) },
+      requestId: null, traceId: null, outcome,
+    }).catch((err: unknown) => this.notice(`could not audit the revert of ${lease.id}: ${(err as Error).message}`));
+    this.auditing.add(writing);
+    void writing.finally(() => this.auditing.delete(writing));
+  }
+}

@@ -1,0 +1,99 @@
+// The rest of the drill catalog on a running lab (test/drills.test.ts has latency, error burst, relay
+// pause, abort, emergency stop and the engine's death): a crash, a shard outage that fails only that
+// shard's patients, a consumer stall that fills the dead letters, a traffic spike, a bad config rollout
+// kept when nothing deviates and rolled back on request, and a drill that starts on its schedule.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readShardMap } from "../lib/data/lab-databases.ts";
+import { type DrillLab, type DrillRunView, startDrillLab } from "./support/drill-lab.ts";
+import { waitUntil } from "./support/wait-until.ts";
+
+describe("the drill catalog on a running lab", () => {
+  let t: DrillLab;
+  const launch = async (body: object) => {
+    const res = await t.call<DrillRunView>("POST", `${t.drillsUrl}/runs`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body;
+  };
+  const until = (id: string, status: string, ms = 30_000) => waitUntil(async () => (await t.runOf(id)).status === status, ms);
+
+  beforeAll(async () => {
+    t = await startDrillLab("drill-catalog", 19_000 + (process.pid % 1000) * 7);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it("crashes a service: requests fail while the supervisor restarts it, and none after", async () => {
+    const run = await launch({ drill: "service-crash", params: { service: "clinical" }, durationSeconds: 8 });
+    const during = await t.measure(2);
+    expect(during.total.failed).toBeGreaterThan(0);
+    await until(run.id, "completed");
+    const after = await t.measure(2);
+    expect(after.total.failed).toBe(0);
+    const status = await t.call<{ processes: { name: string; restarts: number; state: string }[] }>("GET", `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`, undefined, t.tokens.sre);
+    expect(status.body.processes.find((p) => p.name === "clinical")).toMatchObject({ state: "ready", restarts: 1 });
+  }, 40_000);
+
+  it("takes one shard away: only that shard's patients' journeys fail", async () => {
+    const shardMap = await readShardMap(t.dbs.control.sql, 4);
+    const run = await launch({ drill: "shard-outage", params: { shard: 1 }, durationSeconds: 6 });
+    const during = await t.measure(3, { ratePerSecond: 40 });
+    const failedPatients = during.journeys[0]!.recentFailures.map((m) => /\/patients\/(pat-[0-9a-f-]+)/.exec(m)?.[1]);
+    expect(during.total.failed).toBeGreaterThan(during.total.started * 0.1);
+    expect(during.total.failed).toBeLessThan(during.total.started * 0.5);
+    expect(failedPatients.length).toBeGreaterThan(0);
+    for (const patient of failedPatients) expect(shardMap.shardOf(patient!), patient).toBe(1);
+    await until(run.id, "completed");
+    expect((await t.measure(2)).total.failed).toBe(0);
+  }, 40_000);
+
+  it("stalls the consumer: failing events go to the dead letters while it runs, and no more after", async () => {
+    const status = async () => (await t.call<{ deadLetters: number; faults: unknown }>("GET", `http://127.0.0.1:${t.ports.projector}/_lab/events/status`, undefined, t.tokens.sre)).body;
+    const before = (await status()).deadLetters;
+    const run = await launch({ drill: "consumer-stall", params: { delayMs: 200, failRate: 1 }, durationSeconds: 8 });
+    // Record-diagnosis journeys write encounters, diagnoses and procedures: events for the projector.
+    await t.measure(2, { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 5 });
+    await waitUntil(async () => (await status()).deadLetters > before, 15_000);
+    await until(run.id, "completed");
+    expect((await status()).faults).toBeNull();
+    const settled = (await status()).deadLetters;
+    await t.measure(2, { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 5 });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect((await status()).deadLetters).toBe(settled);
+  }, 50_000);
+
+  it("spikes the traffic: the simulator runs the spike profile for the drill and stops it after", async () => {
+    const traffic = async () => (await t.call<{ running: { profile: string; total: { started: number } } | null }>("GET", `http://127.0.0.1:${t.ports.simulator}/_lab/traffic`, undefined, t.tokens.sre)).body.running;
+    const run = await launch({ drill: "traffic-spike", durationSeconds: 6 });
+    await waitUntil(async () => ((await traffic())?.total.started ?? 0) > 20, 10_000);
+    expect(await traffic()).toMatchObject({ profile: "traffic-spike" });
+    await until(run.id, "completed");
+    expect(await traffic(), JSON.stringify(await t.runOf(run.id))).toBeNull(); // there was no traffic before the drill
+  }, 30_000);
+
+  it("keeps a bad config rollout when nothing deviates, until it is rolled back on request", async () => {
+    // The deviation it watches for: billing's adjudication journey burning a thousand times its budget.
+    const run = await launch({ drill: "bad-config-rollout", params: { service: "billing", errorRate: 0.01, addedLatencyMs: 10 }, durationSeconds: 5, abortWhen: [{ slo: "billing-adjudicate-availability", burnRateAbove: 1000 }] });
+    expect(run.rollback).toBe("on-deviation");
+    await until(run.id, "completed");
+    expect(await t.runOf(run.id)).toMatchObject({ kept: true });
+    expect(await t.faultsOf("billing")).toHaveLength(2);
+    // Another drill on billing waits for the kept change: one drill per target.
+    expect((await t.call("POST", `${t.drillsUrl}/runs`, { drill: "error-burst", params: { service: "billing" }, durationSeconds: 10 })).status).toBe(409);
+    const rolledBack = await t.call<DrillRunView>("POST", `${t.drillsUrl}/runs/${run.id}/abort`, {});
+    expect(rolledBack.body).toMatchObject({ status: "aborted", kept: false, abortReason: expect.stringMatching(/^kept change rolled back by /) });
+    expect(await t.faultsOf("billing")).toEqual([]);
+  }, 30_000);
+
+  it("starts a scheduled drill at its time, not before", async () => {
+    const at = new Date(Date.now() + 3000).toISOString();
+    const run = await launch({ drill: "error-burst", params: { service: "billing", rate: 0.5 }, durationSeconds: 5, schedule: { at } });
+    expect(run.status).toBe("scheduled");
+    expect(await t.faultsOf("billing")).toEqual([]);
+    await until(run.id, "running", 10_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at) - 50);
+    expect(await t.faultsOf("billing")).toHaveLength(1);
+    await until(run.id, "completed", 15_000);
+    expect(await t.faultsOf("billing")).toEqual([]);
+  }, 40_000);
+});

@@ -1,0 +1,159 @@
+// The persona traffic simulator against the real gateway and services (each its own process): every
+// journey of the lab walks its flow without a failure, the client-side SLIs reach the gateway's rollups,
+// and a fault switched on in the clinical service shows in the simulator's measurements while it is on
+// and is gone once it is switched off.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
+import { loadConfig } from "../lib/config/index.ts";
+import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
+import { ClientSliReporter } from "../lib/simulator/client-sli-reporter.ts";
+import { journeyFlows } from "../lib/simulator/journey-flows.ts";
+import { type SimulationCast, loadSimulationCast } from "../lib/simulator/simulation-cast.ts";
+import { Simulation } from "../lib/simulator/simulation-run.ts";
+import type { TrafficProfileSpec } from "../lib/simulator/traffic-profile.ts";
+import { JOURNEYS } from "../lib/slo/journeys.ts";
+import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
+import { repoRoot } from "./support/test-labs.ts";
+import { waitUntil } from "./support/wait-until.ts";
+
+const SECRET = "simulator-test-secret-0123456789";
+const base = 16_000 + (process.pid % 1000) * 5;
+const ports = { gateway: base, clinical: base + 1, billing: base + 2, simulator: base + 3 };
+const origin = `http://127.0.0.1:${ports.gateway}`;
+
+const profile = (mix: TrafficProfileSpec["mix"], ratePerSecond: number, durationSeconds: number) => ({
+  name: "test",
+  spec: { arrivals: { shape: "constant" as const, ratePerSecond }, spacing: "even" as const, seed: 9, durationSeconds, thinkTime: { type: "fixed" as const, ms: 20 }, maxInFlightJourneys: 1000, mix },
+});
+
+describe("the persona traffic simulator on a running lab", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pimlab-sim-"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH!, HOME: process.env.HOME!, LAB_DATA_DIR: dir, LAB_SECRET: SECRET, LOG_LEVEL: "warn", LAB_SEED_PATIENTS: "0",
+    GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), GATEWAY_RATE_PER_MINUTE: "1000000",
+    SIMULATOR_PORT: String(ports.simulator), LAB_TRAFFIC_PROFILE: "off",
+  };
+  const children: ChildProcess[] = [];
+  let cast: SimulationCast;
+  let sre: string;
+
+  beforeAll(async () => {
+    const config = loadConfig(env);
+    await prepareLabDatabases(config, repoRoot);
+    const lab = await openLabDatabases(config);
+    await generateLabData(lab, { patients: 300, seed: 21, facilities: 3 });
+    cast = await loadSimulationCast({ control: lab.control.sql, shards: lab.shards.map((s) => s.readSql) }, labSigningKey(SECRET));
+    await lab.close();
+    for (const name of ["clinical", "billing", "gateway"]) {
+      children.push(spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "ignore", "inherit"] }));
+    }
+    for (const port of [ports.gateway, ports.clinical, ports.billing]) await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
+    sre = await issueLabToken(labSigningKey(SECRET), { userId: "usr-sim-test-sre", role: "sre", facilityId: null, patientId: null });
+  }, 120_000);
+  afterAll(async () => {
+    for (const c of children) c.kill("SIGTERM");
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("walks every journey of the lab without a failure and reports each as a client-side SLI", async () => {
+    const slis = new ClientSliReporter({ origin, token: async () => sre, flushEveryMs: 1000 });
+    const mix = JOURNEYS.map((j) => ({ journey: j.id, weight: 1 }));
+    const sim = new Simulation({ origin, profile: profile(mix, 30, 8), flows: journeyFlows(cast), onJourneyEnd: (o) => slis.record(o) });
+    const end = await sim.done;
+    await slis.close();
+    for (const j of end.journeys) {
+      expect(j.started, j.journey).toBeGreaterThan(5);
+      expect({ journey: j.journey, failures: j.failures, recent: j.recentFailures }).toEqual({ journey: j.journey, failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 }, recent: [] });
+    }
+    expect(end.total.started).toBe(240);
+    expect(slis.sent).toBe(240);
+    // Record-diagnosis journeys wrote encounters the billing journeys could claim: the flows feed each other.
+    expect(end.journeys.find((j) => j.journey === "clinician/record-diagnosis")!.requests).toBeGreaterThanOrEqual(4 * 20);
+
+    // The gateway wrote them into the client-side rollups (it flushes every 10 s).
+    const store = await openTelemetryStore(loadConfig(env));
+    try {
+      await waitUntil(async () => {
+        const rows = await store.query<{ total: number }>(`SELECT SUM("total") AS "total" FROM "sli_minutes" WHERE "source" = 'client'`);
+        return Number(rows[0]?.total ?? 0) === 240;
+      }, 20_000);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it("shows a fault in the clinical service while it is on, and not after it is switched off", async () => {
+    const view = [{ journey: "patient/view-record", weight: 1 }];
+    const faults = `http://127.0.0.1:${ports.clinical}/_lab/faults`;
+    const on = await fetch(faults, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${sre}`, "content-type": "application/json" },
+      body: JSON.stringify({ rules: [{ id: "record-reads-fail", match: { routes: ["/patients/:patientId"], methods: ["GET"] }, effect: { kind: "error", status: 503, rate: 0.5 }, durationSeconds: 60 }] }),
+    });
+    expect(on.status, await on.clone().text()).toBe(200);
+    const during = await new Simulation({ origin, profile: profile(view, 40, 3), flows: journeyFlows(cast) }).done;
+    expect(during.total.failures["server-error"]).toBeGreaterThan(during.total.started * 0.3);
+    expect(during.total.failures["server-error"]).toBeLessThan(during.total.started * 0.7);
+
+    expect((await fetch(faults, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } })).status).toBe(200);
+    const after = await new Simulation({ origin, profile: profile(view, 40, 3), flows: journeyFlows(cast) }).done;
+    expect(after.total.failed).toBe(0);
+    expect(after.total.succeeded).toBe(120);
+  }, 60_000);
+
+  it("runs a profile in the simulator process when an instructor starts it, reports its progress, and stops it on request", async () => {
+    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "ignore", "inherit"] });
+    children.push(sim);
+    const api = `http://127.0.0.1:${ports.simulator}/_lab/traffic`;
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${ports.simulator}/readyz`)).ok, 60_000);
+    const key = labSigningKey(SECRET);
+    const instructor = await issueLabToken(key, { userId: "usr-sim-instructor", role: "instructor", facilityId: null, patientId: null });
+    const clinician = await issueLabToken(key, { userId: "usr-sim-clinician", role: "clinician", facilityId: "fac-0001", patientId: null });
+    const put = (token: string | null, body: unknown) =>
+      fetch(api, { method: "PUT", headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    expect((await put(null, { profile: "steady-demo" })).status).toBe(401);
+    expect((await put(clinician, { profile: "steady-demo" })).status).toBe(403);
+    const unknown = await put(instructor, { profile: "no-such-profile" });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/no traffic profile "no-such-profile"/);
+    const bad = await put(instructor, { profile: "steady-demo", durationSeconds: -5 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("durationSeconds");
+
+    const started = await put(instructor, { profile: "billing-burst", durationSeconds: 120 });
+    expect(started.status, await started.clone().text()).toBe(200);
+    const { run } = (await started.json()) as { run: { runId: string; profile: string; state: string } };
+    expect(run).toMatchObject({ profile: "billing-burst", state: "running" });
+
+    type Status = { running: { runId: string; startedBy: string; total: { started: number; succeeded: number; failed: number } } | null; recent: { runId: string; state: string }[] };
+    let status: Status | undefined;
+    await waitUntil(async () => {
+      status = (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
+      return (status.running?.total.succeeded ?? 0) >= 20;
+    }, 20_000);
+    expect(status!.running).toMatchObject({ runId: run.runId, startedBy: "usr-sim-instructor", total: { failed: 0 } });
+    expect((await fetch(api, { headers: { authorization: `Bearer ${clinician}` } })).status).toBe(403);
+
+    const stopped = await fetch(api, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
+    expect(((await stopped.json()) as { run: { state: string } }).run.state).toBe("stopped");
+    status = (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
+    expect(status.running).toBeNull();
+    expect(status.recent[0]).toMatchObject({ runId: run.runId, state: "stopped" });
+
+    // Who started and stopped the traffic is in the lab's control audit chain.
+    const lab = await openLabDatabases(loadConfig(env));
+    try {
+      const entries = await lab.control.sql.query<{ action: string; actorId: string }>(`SELECT "action", "actorId" FROM "audit_entries" WHERE "entityId" = ? ORDER BY "sequence"`, [run.runId]);
+      expect(entries).toEqual([{ action: "traffic.start", actorId: "usr-sim-instructor" }, { action: "traffic.stop", actorId: "usr-sim-test-sre" }]);
+    } finally {
+      await lab.close();
+    }
+  }, 90_000);
+});
