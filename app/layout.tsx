@@ -22,6 +22,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a href="/">Overview</a>
             <a href="/slos">SLOs</a>
             <a href="/traffic">Traffic</a>
+            <a href="/scenarios">Scenarios</a>
           </nav>
           <span className="synthetic-badge" title="Every record in this lab is generated; none belongs to a real person">
             synthetic data only

@@ -23,3 +23,30 @@ export async function labAuthorization(request: Request): Promise<string | null>
   const actor = await currentActor();
   return actor ? labBearer(actor) : null;
 }
+
+/** A JSON read from a lab process as the actor; a refusal or a dead process is an Error saying which. */
+export async function readLab<T>(url: string, actor: Actor, processName: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { authorization: await labBearer(actor) }, cache: "no-store", signal: AbortSignal.timeout(5000) });
+  } catch (err) {
+    throw new Error(`the ${processName} ${(err as Error).name === "TimeoutError" ? "did not answer within 5 s" : "is not running"}`, { cause: err });
+  }
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => ({}))) as { detail?: string };
+    throw new Error(`the ${processName} answered ${res.status}${problem.detail ? `: ${problem.detail}` : ""}`);
+  }
+  return (await res.json()) as T;
+}
+
+/** A POST to a lab process as the actor, for server actions; the answer's status and body. */
+export async function writeLab(url: string, actor: Actor, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { authorization: await labBearer(actor) };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  try {
+    const res = await fetch(url, { method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  } catch (err) {
+    return { status: 503, body: { detail: (err as Error).message } };
+  }
+}

@@ -2,7 +2,8 @@
 // pending, worst first. For the roles allowed to read the lab's operations (SRE, instructor, admin).
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { currentActor, labBearer } from "@/app/session.ts";
+import { currentActor, readLab } from "@/app/session.ts";
+import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
 import { labConfig } from "@/lib/data/lab-connection.ts";
 import { sloBoard } from "@/lib/portal/slo-board.ts";
@@ -14,26 +15,12 @@ export const dynamic = "force-dynamic";
 export default async function SlosPage() {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in?callbackUrl=/slos");
-  if (!authorize(actor, "ops.read").allowed) {
-    return (
-      <section className="panel error-state" role="alert">
-        <h1>Not for your role</h1>
-        <p>The SLO board is for SREs, instructors and admins; you are signed in as a {actor.role}.</p>
-      </section>
-    );
-  }
+  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The SLO board" role={actor.role} />;
   let report: SloReport;
   try {
-    const res = await fetch(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos`, { headers: { authorization: await labBearer(actor) }, cache: "no-store", signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`the gateway answered ${res.status}`);
-    report = (await res.json()) as SloReport;
+    report = await readLab<SloReport>(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos`, actor, "gateway");
   } catch (err) {
-    return (
-      <section className="panel error-state" role="alert">
-        <h1>The SLOs cannot be read right now</h1>
-        <p>{err instanceof Error ? err.message : String(err)}. Is the gateway running? See <code>npm run lab:status</code>.</p>
-      </section>
-    );
+    return <Unreachable title="The SLOs cannot be read right now" error={err} />;
   }
   const rows = sloBoard(report);
   const firing = rows.filter((r) => r.firing.length > 0).length;

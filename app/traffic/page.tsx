@@ -3,7 +3,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { changeTraffic } from "@/app/traffic/actions.ts";
-import { currentActor, labBearer } from "@/app/session.ts";
+import { currentActor, readLab } from "@/app/session.ts";
+import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
 import { labConfig } from "@/lib/data/lab-connection.ts";
 import type { SimulationSnapshot } from "@/lib/simulator/simulation-run.ts";
@@ -16,26 +17,12 @@ type TrafficStatus = { running: (SimulationSnapshot & { startedBy: string }) | n
 export default async function TrafficPage() {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in?callbackUrl=/traffic");
-  if (!authorize(actor, "ops.read").allowed) {
-    return (
-      <section className="panel error-state" role="alert">
-        <h1>Not for your role</h1>
-        <p>The lab&apos;s traffic is for SREs, instructors and admins; you are signed in as a {actor.role}.</p>
-      </section>
-    );
-  }
+  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The lab's traffic" role={actor.role} />;
   let status: TrafficStatus;
   try {
-    const res = await fetch(`http://127.0.0.1:${labConfig().simulator.port}/_lab/traffic`, { headers: { authorization: await labBearer(actor) }, cache: "no-store", signal: AbortSignal.timeout(5000) });
-    if (!res.ok) throw new Error(`the simulator answered ${res.status}`);
-    status = (await res.json()) as TrafficStatus;
+    status = await readLab<TrafficStatus>(`http://127.0.0.1:${labConfig().simulator.port}/_lab/traffic`, actor, "simulator");
   } catch (err) {
-    return (
-      <section className="panel error-state" role="alert">
-        <h1>The simulator cannot be reached</h1>
-        <p>{err instanceof Error ? err.message : String(err)}. See <code>npm run lab:status</code>.</p>
-      </section>
-    );
+    return <Unreachable title="The simulator cannot be reached" error={err} />;
   }
   const run = status.running;
   const mayChange = authorize(actor, "traffic.control").allowed;

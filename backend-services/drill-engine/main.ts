@@ -9,6 +9,8 @@ import { labTopology } from "../../lib/data/lab-topology.ts";
 import { DrillEngine } from "../../lib/drills/drill-engine.ts";
 import { DEFAULT_GUARDRAILS } from "../../lib/drills/drill-request.ts";
 import { httpLabEffects } from "../../lib/drills/lab-effects.ts";
+import { ScenarioConductor } from "../../lib/scenarios/scenario-conductor.ts";
+import { loadScenarioDirectory } from "../../lib/scenarios/scenario-script.ts";
 import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
@@ -32,17 +34,27 @@ const effects = httpLabEffects({
   gatewayUrl: `http://127.0.0.1:${config.gateway.port}`,
   token: engineToken,
 });
+const knownSlos = new Set(loadSloDirectory(join(root, "slo"), root).map((s) => s.name));
 const engine = new DrillEngine({
   effects,
   control,
   guardrails: { ...DEFAULT_GUARDRAILS, maxDurationSeconds: config.drills.maxDurationSeconds, maxConcurrent: config.drills.maxConcurrent },
   shardCount: config.shardCount,
-  knownSlos: new Set(loadSloDirectory(join(root, "slo"), root).map((s) => s.name)),
+  knownSlos,
   onError: (message, err) => app.log.warn({ err }, message),
 });
-const app = buildDrillEngineServer(engine, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, ready: async () => void (await control.query("SELECT 1")) });
+const conductor = new ScenarioConductor({
+  scenarios: loadScenarioDirectory(config.drills.scenariosDir, knownSlos, root),
+  engine,
+  control,
+  sloReport: () => effects.sloReport(3000),
+  onError: (message, err) => app.log.warn({ err }, message),
+});
+const app = buildDrillEngineServer(engine, conductor, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, ready: async () => void (await control.query("SELECT 1")) });
 const interrupted = await engine.recover();
 if (interrupted) app.log.warn({ interrupted }, "drill runs left live by an earlier engine marked interrupted (the supervisor reverted their effects)");
+const failedScenarios = await conductor.recover();
+if (failedScenarios) app.log.warn({ failedScenarios }, "scenario runs left running by an earlier engine marked failed");
 closeOnSignals(app, async () => {
   await control.close();
   await telemetry.close();

@@ -4,13 +4,15 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { DrillEngine } from "../../lib/drills/drill-engine.ts";
+import type { ScenarioConductor } from "../../lib/scenarios/scenario-conductor.ts";
 import { authenticate, authorizedActor, parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
+import { installScenarioRoutes } from "./scenario-routes.ts";
 
 const RunParams = z.strictObject({ runId: z.string().regex(/^drl-[a-z0-9-]{1,60}$/, "must be a drill run id (drl-...)") });
 const meta = (request: FastifyRequest) => ({ requestId: request.id, traceId: request.trace.traceId });
 
-export function buildDrillEngineServer(engine: DrillEngine, tokens: TokenVerifier, options: { logLevel: string; ready: () => Promise<void> }): FastifyInstance {
+export function buildDrillEngineServer(engine: DrillEngine, conductor: ScenarioConductor, tokens: TokenVerifier, options: { logLevel: string; ready: () => Promise<void> }): FastifyInstance {
   const app = createLabServer({ name: "drill-engine", logLevel: options.logLevel, ready: options.ready });
 
   app.get("/_lab/drills/catalog", async (request) => {
@@ -39,6 +41,11 @@ export function buildDrillEngineServer(engine: DrillEngine, tokens: TokenVerifie
 
   app.post("/_lab/drills/emergency-stop", async (request) => engine.emergencyStop(await authenticate(request, tokens), meta(request)));
 
-  app.addHook("onClose", async () => engine.close());
+  installScenarioRoutes(app, conductor, tokens);
+  // Scenarios first: a stopped scenario aborts its drills through the engine, which must still be open.
+  app.addHook("onClose", async () => {
+    await conductor.close();
+    await engine.close();
+  });
   return app;
 }

@@ -18,3 +18,11 @@ export async function recordOnTimeline(control: SqlDatabase, audit: AuditFacts, 
     await tx.insertMany(spec.table, spec.columns, rowValues(spec, [row]));
   });
 }
+
+/** The annotations from `from` to `to`, oldest first (at most `limit`): what the narrative and the charts show. */
+export async function readTimeline(control: SqlDatabase, from: Date, to: Date, limit = 2000): Promise<Annotation[]> {
+  return control.query<Annotation & Record<string, unknown>>(
+    `SELECT "id", "at", "endAt", "kind", "title", "body", "tags", "actorId", "drillRunId", "traceId" FROM "annotations" WHERE "at" >= ? AND "at" <= ? ORDER BY "at", "id" LIMIT ?`,
+    [from, to, limit],
+  );
+}

@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   DRILL_ENGINE_PORT: z.coerce.number().int().min(1).max(65535).default(4105),
   LAB_DRILL_MAX_SECONDS: z.coerce.number().int().min(5).max(86_400).default(3600),
   LAB_DRILL_MAX_CONCURRENT: z.coerce.number().int().min(1).max(20).default(2),
+  /** Where the instructors' scenario scripts are (YAML); relative to the working directory. */
+  LAB_SCENARIOS_DIR: z.string().min(1).default("scenarios"),
   LAB_TRAFFIC_PROFILE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name (traffic-profiles/*.yaml) or off")
@@ -95,7 +97,7 @@ export interface LabConfig {
   /** The persona traffic simulator's control API, and the profile it runs from the start (null: off). */
   simulator: { port: number; startProfile: string | null };
   /** The drill engine's API and its guardrails: the longest a drill may run, how many at once. */
-  drills: { port: number; maxDurationSeconds: number; maxConcurrent: number };
+  drills: { port: number; maxDurationSeconds: number; maxConcurrent: number; scenariosDir: string };
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
   events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number; topicPrefix: string };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
@@ -165,7 +167,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     projectorPort: e.PROJECTOR_PORT,
     supervisorPort: e.SUPERVISOR_PORT,
     simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE },
-    drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT },
+    drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT, scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR) },
     events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
     seedPatients: e.LAB_SEED_PATIENTS,

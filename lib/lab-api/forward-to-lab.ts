@@ -21,9 +21,31 @@ export async function forwardToLab(request: Request, target: string, processName
     return Response.json({ type: "https://pim-sre.lab/problems/503", title: "Service Unavailable", status: 503, detail }, { status: 503, headers: { "content-type": "application/problem+json" } });
   }
   const out = new Headers();
-  for (const name of ["content-type", "x-request-id"]) {
+  for (const name of ["content-type", "content-disposition", "x-request-id"]) {
     const value = answer.headers.get(name);
     if (value !== null) out.set(name, value);
   }
   return new Response(await answer.arrayBuffer(), { status: answer.status, headers: out });
+}
+
+export interface LabApiProxy {
+  /** Allowed paths below the prefix, per method: anything else is a 404 here, never forwarded. */
+  routes: Partial<Record<string, RegExp>>;
+  /** The portal's prefix (/api/drills) and the process's (http://127.0.0.1:4105/_lab/drills). */
+  portalPrefix: string;
+  target: () => string;
+  processName: string;
+  authorization: (request: Request) => Promise<string | null>;
+}
+
+/** A catch-all route handler passing the allowed routes of a lab process's API on, query string and all. */
+export function labApiProxy(proxy: LabApiProxy) {
+  return async (request: Request, context: { params: Promise<{ path: string[] }> }): Promise<Response> => {
+    const path = (await context.params).path.join("/");
+    if (!proxy.routes[request.method]?.test(path)) {
+      const detail = `no ${proxy.processName} API route ${request.method} ${proxy.portalPrefix}/${path}`;
+      return Response.json({ type: "https://pim-sre.lab/problems/404", title: "Not Found", status: 404, detail, field: "path" }, { status: 404, headers: { "content-type": "application/problem+json" } });
+    }
+    return forwardToLab(request, `${proxy.target()}/${path}${new URL(request.url).search}`, proxy.processName, await proxy.authorization(request));
+  };
 }

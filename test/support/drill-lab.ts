@@ -43,7 +43,7 @@ export interface DrillLab {
   stop(): Promise<void>;
 }
 
-export async function startDrillLab(name: string, basePort: number): Promise<DrillLab> {
+export async function startDrillLab(name: string, basePort: number, extraEnv: Record<string, string> = {}): Promise<DrillLab> {
   const secret = `${name}-secret-0123456789abcdef`;
   const key = labSigningKey(secret);
   const ports = { gateway: basePort, clinical: basePort + 1, billing: basePort + 2, supervisor: basePort + 3, simulator: basePort + 4, drills: basePort + 5, projector: basePort + 6 };
@@ -52,6 +52,7 @@ export async function startDrillLab(name: string, basePort: number): Promise<Dri
     PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "test", LAB_DATA_DIR: dir, LAB_SECRET: secret, LOG_LEVEL: "warn", LAB_SEED_PATIENTS: "0", GATEWAY_RATE_PER_MINUTE: "1000000",
     GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), SUPERVISOR_PORT: String(ports.supervisor),
     SIMULATOR_PORT: String(ports.simulator), DRILL_ENGINE_PORT: String(ports.drills), PROJECTOR_PORT: String(ports.projector), LAB_TRAFFIC_PROFILE: "off",
+    ...extraEnv,
   };
   const config = loadConfig(env);
   await prepareLabDatabases(config, repoRoot);

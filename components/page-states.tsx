@@ -1,0 +1,22 @@
+// The states every operations page shares: the wrong role for it, and a lab process it cannot reach.
+export function NotForYourRole({ what, role }: { what: string; role: string }) {
+  return (
+    <section className="panel error-state" role="alert">
+      <h1>Not for your role</h1>
+      <p>
+        {what} is for SREs, instructors and admins; you are signed in as a {role}.
+      </p>
+    </section>
+  );
+}
+
+export function Unreachable({ title, error }: { title: string; error: unknown }) {
+  return (
+    <section className="panel error-state" role="alert">
+      <h1>{title}</h1>
+      <p>
+        {error instanceof Error ? error.message : String(error)}. Is the lab running? See <code>npm run lab:status</code>.
+      </p>
+    </section>
+  );
+}
