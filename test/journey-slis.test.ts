@@ -127,4 +127,19 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     expect(Array.from(after.bad).reduce((a, b) => a + b, 0)).toBe(20);
     for (const who of ["patient", "clinician", "billing"] as const) expect((await call(who, "GET", "/_lab/slos")).statusCode).toBe(403);
   });
+
+  it("serves an SLO's minute-by-minute history with the other side's SLO of its journey, operators only, naming a bad field", async () => {
+    const res = await call("sre", "GET", "/_lab/slos/clinician-find-patient-availability/history?minutes=10");
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as { history: { points: { at: string; burn: Record<string, unknown> }[] }; counterpart: { name: string; source: string } | null; tiers: { tier: string }[] };
+    expect(body.history.points).toHaveLength(10);
+    expect(body.history.points.at(-1)!.at).toBe(new Date(thisMinute() * 60_000).toISOString());
+    expect(Object.keys(body.history.points[0]!.burn)).toEqual(["page-fast", "page-slow", "ticket-fast", "ticket-slow"]);
+    expect(body.counterpart).toMatchObject({ name: "clinician-find-patient-availability-client", source: "client" });
+    expect((await call("patient", "GET", "/_lab/slos/clinician-find-patient-availability/history")).statusCode).toBe(403);
+    const unknown = await call("sre", "GET", "/_lab/slos/no-such-slo/history");
+    expect([unknown.statusCode, unknown.json().field]).toEqual([404, "name"]);
+    const bad = await call("sre", "GET", "/_lab/slos/clinician-find-patient-availability/history?minutes=2");
+    expect([bad.statusCode, bad.json().field]).toEqual([400, "minutes"]);
+  });
 });

@@ -50,7 +50,9 @@ export default async function SlosPage() {
             <tbody>
               {rows.map((r) => (
                 <tr key={r.name} data-slo={r.name}>
-                  <th scope="row">{r.displayName}</th>
+                  <th scope="row">
+                    <a href={`/slos/${r.name}`}>{r.displayName}</a>
+                  </th>
                   <td>{r.journey}</td>
                   <td>{r.source}</td>
                   <td>

@@ -1,7 +1,7 @@
 // The gateway's part in the SLOs: every answered request of a persona journey is counted (server side)
 // into the Prometheus counters and the minute rollups; the simulator's users' view (client side) arrives
 // at POST /_lab/slis; GET /_lab/slos evaluates the lab's SLOs over the rollups.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Action } from "../../lib/auth/policy.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
@@ -55,7 +55,7 @@ export interface JourneySliOptions {
   now?: () => Date;
 }
 
-export function installJourneySlis(app: FastifyInstance, options: JourneySliOptions): { flush(): Promise<void> } {
+export function installJourneySlis(app: FastifyInstance, options: JourneySliOptions): { flush(): Promise<void>; report(request: FastifyRequest): Promise<SloReport> } {
   const recorder = new SliRecorder();
   const now = options.now ?? (() => new Date());
   const source = options.source ?? embeddedSloSource(options.store, options.slos);
@@ -120,8 +120,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
 
   // Evaluating reads 30 days of minutes per SLO: one evaluation serves every caller for 15 s.
   let cached: { at: number; report: Promise<SloReport> } | null = null;
-  app.get("/_lab/slos", async (request) => {
-    await authorizedActor(request, options.tokens, "ops.read");
+  const report = async (request: FastifyRequest): Promise<SloReport> => {
     const at = now().getTime();
     await flush();
     if (!cached || at - cached.at > 15_000) {
@@ -134,7 +133,11 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
       request.log.warn({ err }, "the SLO source did not answer");
       throw new LabError("unavailable", `the SLOs could not be read from ${source.kind === "prometheus" ? "Prometheus" : "the SLI store"}; retry shortly`);
     }
+  };
+  app.get("/_lab/slos", async (request) => {
+    await authorizedActor(request, options.tokens, "ops.read");
+    return report(request);
   });
 
-  return { flush };
+  return { flush, report };
 }

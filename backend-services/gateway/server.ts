@@ -16,6 +16,7 @@ import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import type { SloReportSource } from "../../lib/slo/slo-sources.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { installJourneySlis } from "./journey-slis.ts";
+import { sloHistoryRoute } from "./slo-history-route.ts";
 import { traceRoutes } from "./trace-routes.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
@@ -33,7 +34,7 @@ export interface GatewayOptions {
   publicUrl: string;
   logLevel?: string;
   /** The telemetry store: journey SLIs rolled up there and the SLOs evaluated over them (GET /_lab/slos); traces read from it (GET /_lab/traces/:traceId). */
-  slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource };
+  slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource; control?: SqlDatabase };
 }
 
 const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
@@ -102,7 +103,8 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
 
   apiDocsRoutes(app, options.publicUrl);
   if (options.slis) {
-    installJourneySlis(app, { ...options.slis, tokens });
+    const { report } = installJourneySlis(app, { ...options.slis, tokens });
+    sloHistoryRoute(app, { ...options.slis, tokens, report });
     traceRoutes(app, options.slis.store, tokens);
   }
 

@@ -1,0 +1,64 @@
+// GET /_lab/slos/:name/history: one SLO's last hours minute by minute (budget left, each tier's burn
+// rates), its alert transitions, the same journey's SLO of the other side (client vs server) to compare,
+// and the drills and scenarios of those minutes from the control timeline, for the SLO detail charts.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { readTimeline } from "../../lib/audit/control-timeline.ts";
+import type { TokenVerifier } from "../../lib/auth/tokens.ts";
+import type { SqlDatabase } from "../../lib/data/sql-database.ts";
+import { LabError } from "../../lib/errors/index.ts";
+import type { SloDefinition } from "../../lib/slo/load-slos.ts";
+import { sloHistory } from "../../lib/slo/slo-history.ts";
+import type { SloReport } from "../../lib/slo/slo-status.ts";
+import { authorizedActor, parseInput } from "../common/http-context.ts";
+
+const Params = z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,119}$/, "must be an SLO's name") });
+const Query = z.strictObject({ minutes: z.coerce.number().int().min(5).max(1440).default(180) });
+
+export interface SloHistoryRouteOptions {
+  store: SqlDatabase;
+  slos: readonly SloDefinition[];
+  tokens: TokenVerifier;
+  report: (request: FastifyRequest) => Promise<SloReport>;
+  /** The control database, for the annotations; without it the charts carry none. */
+  control?: SqlDatabase;
+  now?: () => Date;
+}
+
+export function sloHistoryRoute(app: FastifyInstance, o: SloHistoryRouteOptions): void {
+  app.get("/_lab/slos/:name/history", async (request) => {
+    await authorizedActor(request, o.tokens, "ops.read");
+    const { name } = parseInput(Params, request.params, "path");
+    const { minutes } = parseInput(Query, request.query, "query");
+    const slo = o.slos.find((s) => s.name === name);
+    if (!slo) throw new LabError("not_found", `no SLO ${name}`, { field: "name" });
+    const now = o.now?.() ?? new Date();
+    const counterpart = o.slos.find((s) => s !== slo && s.journey === slo.journey && s.sli.kind === slo.sli.kind && s.source !== slo.source) ?? null;
+    const [history, counterpartHistory, report, annotations] = await Promise.all([
+      sloHistory(o.store, slo, now, minutes),
+      counterpart ? sloHistory(o.store, counterpart, now, minutes) : null,
+      o.report(request),
+      o.control ? readTimeline(o.control, new Date(now.getTime() - minutes * 60_000), now) : [],
+    ]);
+    const status = report.slos.find((s) => s.name === name);
+    return {
+      slo: { name: slo.name, displayName: slo.displayName, journey: slo.journey, source: slo.source, service: slo.service, target: slo.target, windowMinutes: slo.windowMinutes, sli: slo.sli },
+      budgetRemaining: status?.budgetRemaining ?? null,
+      tiers: status?.tiers ?? [],
+      transitions: status?.transitions ?? [],
+      history,
+      counterpart: counterpart && counterpartHistory ? { name: counterpart.name, displayName: counterpart.displayName, source: counterpart.source, history: counterpartHistory } : null,
+      annotations: annotations.filter((a) => a.kind === "drill" || a.kind === "scenario").map((a) => ({ at: a.at.toISOString(), endAt: a.endAt?.toISOString() ?? null, kind: a.kind, title: a.title, drillRunId: a.drillRunId, status: statusOf(a.body) })),
+    };
+  });
+}
+
+/** The run's status an annotation recorded (drills write it in the body), to end a drill's span where it ended. */
+function statusOf(body: string): string | null {
+  try {
+    const status = (JSON.parse(body) as { status?: unknown }).status;
+    return typeof status === "string" ? status : null;
+  } catch {
+    return null;
+  }
+}

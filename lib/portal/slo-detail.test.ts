@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { type SloDetail, alertHistory, annotationSpans, chartRows } from "./slo-detail.ts";
+
+const at = (m: number) => new Date(Date.UTC(2026, 10, 24, 14, m)).toISOString();
+const point = (m: number, budget: number, short: number | null) => ({ at: at(m), budgetRemaining: budget, requests: 100, bad: 1, burn: { "page-fast": { long: 2.345, short } } });
+const detail: SloDetail = {
+  slo: { name: "clinician-record-diagnosis-latency", displayName: "Diagnosis", journey: "clinician/record-diagnosis", source: "server", service: "clinical", target: 0.99, windowMinutes: 43200 },
+  budgetRemaining: 0.99,
+  tiers: [],
+  transitions: [
+    { tier: "page-fast", severity: "page", minute: Date.parse(at(3)) / 60_000, from: "inactive", to: "pending", longBurnRate: 20, shortBurnRate: 90.04 },
+    { tier: "page-fast", severity: "page", minute: Date.parse(at(5)) / 60_000, from: "pending", to: "firing", longBurnRate: 30, shortBurnRate: 95 },
+  ],
+  history: { tiers: [], points: [point(1, 1, null), point(2, 0.99876, 12.3456), point(3, 0.995, 80), point(4, 0.99, 90)] },
+  counterpart: { name: "clinician-record-diagnosis-latency-client", displayName: "Diagnosis (client)", source: "client", history: { tiers: [], points: [point(2, 0.9, 40), point(3, 0.8, 50)] } },
+  annotations: [
+    { at: at(2), endAt: at(30), kind: "drill", title: "Service latency started by usr-instructor", drillRunId: "drl-1", status: "running" },
+    { at: at(2), endAt: null, kind: "drill", title: "Service latency: add 1500 ms", drillRunId: "drl-1", status: "running" },
+    { at: at(3), endAt: null, kind: "drill", title: "Service latency aborted", drillRunId: "drl-1", status: "aborted" },
+    { at: at(0), endAt: at(60), kind: "scenario", title: "scenario Clinician latency started", drillRunId: null, status: "running" },
+  ],
+};
+
+describe("the SLO detail charts' data", () => {
+  it("gives one row per minute with budget in %, the tier's burn rates, and the other side's where it has data", () => {
+    const rows = chartRows(detail, "page-fast");
+    expect(rows.map((r) => [r.budget, r.short, r.otherBudget, r.otherShort])).toEqual([
+      [100, null, null, null],
+      [99.88, 12.35, 90, 40],
+      [99.5, 80, 80, 50],
+      [99, 90, null, null],
+    ]);
+    expect(rows[0]!.long).toBe(2.35);
+  });
+
+  it("spans a drill from its start to its abort, and a scenario to its planned end, clipped to the charted minutes", () => {
+    expect(annotationSpans(detail)).toEqual([
+      { from: Date.parse(at(2)), to: Date.parse(at(3)), kind: "drill", title: "Service latency started by usr-instructor" },
+      { from: Date.parse(at(1)), to: Date.parse(at(4)), kind: "scenario", title: "scenario Clinician latency started" },
+    ]);
+  });
+
+  it("lists the alert history newest first", () => {
+    expect(alertHistory(detail)).toEqual([
+      { at: at(5), text: "page-fast (page) pending → firing: burn 30x long, 95x short" },
+      { at: at(3), text: "page-fast (page) inactive → pending: burn 20x long, 90x short" },
+    ]);
+  });
+});

@@ -1,0 +1,74 @@
+// What the SLO detail page draws, shaped from the gateway's history answer: one row per minute with the
+// budget left (in %) and the chosen tier's burn rates for this SLO and its other side (client vs server),
+// and the drills and scenarios as spans over the minutes they acted.
+export interface SloDetail {
+  slo: { name: string; displayName: string; journey: string; source: string; service: string; target: number; windowMinutes: number };
+  budgetRemaining: number | null;
+  tiers: { tier: string; severity: string; factor: number; longBurnRate: number; shortBurnRate: number; state: string }[];
+  transitions: { tier: string; severity: string; minute: number; from: string; to: string; longBurnRate: number; shortBurnRate: number }[];
+  history: SideHistory;
+  counterpart: { name: string; displayName: string; source: string; history: SideHistory } | null;
+  annotations: { at: string; endAt: string | null; kind: string; title: string; drillRunId: string | null; status: string | null }[];
+}
+
+interface SideHistory {
+  tiers: { tier: string; severity: string; factor: number; longMinutes: number; shortMinutes: number }[];
+  points: { at: string; budgetRemaining: number; requests: number; bad: number; burn: Record<string, { long: number | null; short: number | null } | undefined> }[];
+}
+
+export interface ChartRow {
+  t: number;
+  budget: number;
+  otherBudget: number | null;
+  long: number | null;
+  short: number | null;
+  otherShort: number | null;
+  requests: number;
+}
+
+const pct = (v: number) => Math.round(v * 10_000) / 100;
+const two = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
+
+export function chartRows(detail: SloDetail, tier: string): ChartRow[] {
+  const other = new Map(detail.counterpart?.history.points.map((p) => [p.at, p]) ?? []);
+  return detail.history.points.map((p) => {
+    const o = other.get(p.at);
+    return {
+      t: Date.parse(p.at),
+      budget: pct(p.budgetRemaining),
+      otherBudget: o ? pct(o.budgetRemaining) : null,
+      long: two(p.burn[tier]?.long),
+      short: two(p.burn[tier]?.short),
+      otherShort: two(o?.burn[tier]?.short),
+      requests: p.requests,
+    };
+  });
+}
+
+const ENDED = new Set(["completed", "aborted", "failed", "cancelled", "interrupted"]);
+
+/**
+ * Drill and scenario spans clipped to the charted minutes: from a start (the annotation that carries the
+ * planned end) to the run's actual end when it ended early (aborted, failed), else to the planned end.
+ */
+export function annotationSpans(detail: SloDetail): { from: number; to: number; kind: string; title: string }[] {
+  const points = detail.history.points;
+  if (points.length === 0) return [];
+  const first = Date.parse(points[0]!.at);
+  const last = Date.parse(points.at(-1)!.at);
+  return detail.annotations
+    .filter((a) => a.endAt !== null)
+    .map((a) => {
+      const ended = a.drillRunId ? detail.annotations.find((e) => e.drillRunId === a.drillRunId && e.status !== null && ENDED.has(e.status) && e.at >= a.at) : undefined;
+      const end = Math.min(Date.parse(a.endAt!), ended ? Date.parse(ended.at) : Number.POSITIVE_INFINITY);
+      return { from: Math.max(first, Date.parse(a.at)), to: Math.min(last, end), kind: a.kind, title: a.title };
+    })
+    .filter((s) => s.to >= s.from);
+}
+
+/** The alert history, newest first, as the page lists it. */
+export function alertHistory(detail: SloDetail): { at: string; text: string }[] {
+  return [...detail.transitions]
+    .sort((a, b) => b.minute - a.minute)
+    .map((t) => ({ at: new Date(t.minute * 60_000).toISOString(), text: `${t.tier} (${t.severity}) ${t.from} → ${t.to}: burn ${Math.round(t.longBurnRate * 10) / 10}x long, ${Math.round(t.shortBurnRate * 10) / 10}x short` }));
+}
