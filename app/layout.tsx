@@ -23,6 +23,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a href="/slos">SLOs</a>
             <a href="/traffic">Traffic</a>
             <a href="/scenarios">Scenarios</a>
+            <a href="/drills">Drills</a>
+            <a href="/audit">Audit</a>
           </nav>
           <span className="synthetic-badge" title="Every record in this lab is generated; none belongs to a real person">
             synthetic data only

@@ -1,0 +1,194 @@
+// Drills: the catalog of failure modes to rehearse, the guardrails every launch is held to, the runs
+// acting on the lab now (abort each, or stop everything), and the history with each run's request id.
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { abortDrillRun, emergencyStopDrills } from "@/app/drills/actions.ts";
+import { type Catalog, type Runs, drillEngine } from "@/app/drills/drill-engine-api.ts";
+import { currentActor, readLab } from "@/app/session.ts";
+import { LiveRefresh } from "@/components/live-refresh.tsx";
+import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { authorize } from "@/lib/auth/policy.ts";
+import { formatSeconds, liveRuns, runHistory, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
+
+export const metadata: Metadata = { title: "Drills" };
+export const dynamic = "force-dynamic";
+
+const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
+
+export default async function DrillsPage({ searchParams }: { searchParams: Promise<{ refused?: string; stopped?: string }> }) {
+  const actor = await currentActor();
+  if (!actor) redirect("/sign-in?callbackUrl=/drills");
+  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Drills" role={actor.role} />;
+  let catalog: Catalog;
+  let runs: Runs["runs"];
+  try {
+    [catalog, { runs }] = await Promise.all([readLab<Catalog>(`${drillEngine()}/catalog`, actor, "drill engine"), readLab<Runs>(`${drillEngine()}/runs`, actor, "drill engine")]);
+  } catch (err) {
+    return <Unreachable title="The drills cannot be read right now" error={err} />;
+  }
+  const { refused, stopped } = await searchParams;
+  const mayRun = authorize(actor, "drill.run").allowed;
+  const now = Date.now();
+  const live = liveRuns(runs, now);
+  const history = runHistory(runs, 50);
+  const g = catalog.guardrails;
+  return (
+    <>
+      <h1>Drills</h1>
+      <p className="subtitle">
+        {catalog.drills.length} failure modes to rehearse · {live.length === 0 ? "none live" : `${live.length} live`}
+        {mayRun ? "" : ` · launching is for SREs and instructors; you are signed in as ${actor.role === "admin" ? "an" : "a"} ${actor.role}`}
+      </p>
+      {live.length > 0 && <LiveRefresh />}
+      {refused && (
+        <p className="panel error-state" role="alert">
+          Refused: {refused}
+        </p>
+      )}
+      {stopped !== undefined && (
+        <p className="panel" role="status">
+          Emergency stop done: {stopped} drill run(s) ended, and the supervisor reverted every lease it held.
+        </p>
+      )}
+      <section className="panel" aria-labelledby="live-heading">
+        <h2 id="live-heading">Live runs</h2>
+        {live.length === 0 ? (
+          <p>No drill is acting on the lab{mayRun ? ": launch one from the catalog below" : ""}.</p>
+        ) : (
+          <table aria-label="Live drill runs">
+            <thead>
+              <tr>
+                <th scope="col">Drill</th>
+                <th scope="col">Status</th>
+                <th scope="col">Time left</th>
+                <th scope="col">Targets</th>
+                <th scope="col">Started by</th>
+                {mayRun && <th scope="col">Action</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {live.map((r) => (
+                <tr key={r.id} data-drill-run={r.id}>
+                  <th scope="row">
+                    <a href={`/drills/runs/${r.id}`}>{r.title}</a> <code className="muted">{r.id}</code>
+                  </th>
+                  <td data-status>{r.phase}</td>
+                  <td>{timeLeft(r, now)}</td>
+                  <td>{targetsOf(r).join(", ")}</td>
+                  <td>{r.startedBy}</td>
+                  {mayRun && (
+                    <td>
+                      <form action={abortDrillRun}>
+                        <input type="hidden" name="runId" value={r.id} />
+                        <input type="hidden" name="from" value="list" />
+                        <button type="submit" className="danger" aria-label={`Abort ${r.title} (${r.id})`}>
+                          {r.phase === "scheduled" ? "Cancel" : r.phase === "kept" ? "Roll back" : "Abort"}
+                        </button>
+                      </form>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {mayRun && (
+          <details className="emergency-stop">
+            <summary>Emergency stop…</summary>
+            <p>Ends every live drill run (reverting each) and has the supervisor revert every fault, kill and pause it holds. Every step is on the audit trail.</p>
+            <form action={emergencyStopDrills}>
+              <button type="submit" className="danger">
+                Stop every drill now
+              </button>
+            </form>
+          </details>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="catalog-heading">
+        <h2 id="catalog-heading">Catalog</h2>
+        <table aria-label="Drill catalog">
+          <thead>
+            <tr>
+              <th scope="col">Drill</th>
+              <th scope="col" className="text">Failure mode</th>
+              <th scope="col">Longest run</th>
+              <th scope="col">Default rollback</th>
+            </tr>
+          </thead>
+          <tbody>
+            {catalog.drills.map((d) => (
+              <tr key={d.key} data-drill={d.key}>
+                <th scope="row">
+                  <a href={`/drills/${d.key}`}>{d.title}</a>
+                </th>
+                <td className="text">{d.failureMode}</td>
+                <td>{formatSeconds(d.maxDurationSeconds)}</td>
+                <td>{d.defaultRollback}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="guardrails-heading">
+        <h2 id="guardrails-heading">Guardrails</h2>
+        <p>Every launch is checked against these before anything touches the lab; the supervisor reverts whatever a run left at its deadline, drill engine or not.</p>
+        <dl className="facts">
+          <dt>Longest run</dt>
+          <dd>{formatSeconds(g.maxDurationSeconds)}</dd>
+          <dt>Drills at once</dt>
+          <dd>{g.maxConcurrent}, one per target</dd>
+          <dt>Services</dt>
+          <dd>{list(g.services)}</dd>
+          <dt>Shards</dt>
+          <dd>{list(g.shards)}</dd>
+          <dt>Personas</dt>
+          <dd>{list(g.personas)}</dd>
+        </dl>
+      </section>
+      <section className="panel" aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        {history.length === 0 ? (
+          <p>No drill has ended yet.</p>
+        ) : (
+          <div className="table-scroll">
+            <table aria-label="Drill history">
+              <thead>
+                <tr>
+                  <th scope="col">Drill</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Started by</th>
+                  <th scope="col">Started</th>
+                  <th scope="col">Ended</th>
+                  <th scope="col" className="text">Why it ended</th>
+                  <th scope="col">Request id</th>
+                  <th scope="col">Trace id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((r) => (
+                  <tr key={r.id} data-drill-run={r.id}>
+                    <th scope="row">
+                      <a href={`/drills/runs/${r.id}`}>{r.title}</a>
+                    </th>
+                    <td data-status>
+                      {r.status}
+                      {r.kept ? " (kept)" : ""}
+                    </td>
+                    <td>{r.startedBy}</td>
+                    <td>{utc(r.startedAt)}</td>
+                    <td>{utc(r.endedAt)}</td>
+                    <td className="text">{r.abortReason ?? (r.status === "completed" ? "ran its course" : "-")}</td>
+                    <td>{r.requestId ? <a href={`/audit?requestId=${encodeURIComponent(r.requestId)}`}>{r.requestId}</a> : "-"}</td>
+                    <td>
+                      <code>{r.traceId || "-"}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,152 @@
+// One drill run, live: its status and time left, each step (applied, reverted, on which target), its abort
+// conditions and deadline, and the abort button while it acts on the lab.
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { abortDrillRun } from "@/app/drills/actions.ts";
+import { RUN_ID, drillEngine } from "@/app/drills/drill-engine-api.ts";
+import { currentActor, readLab } from "@/app/session.ts";
+import { LiveRefresh } from "@/components/live-refresh.tsx";
+import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { authorize } from "@/lib/auth/policy.ts";
+import type { DrillRun } from "@/lib/drills/drill-runs.ts";
+import { formatSeconds, livePhase, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
+
+export const metadata: Metadata = { title: "Drill run" };
+export const dynamic = "force-dynamic";
+
+const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
+
+export default async function DrillRunPage({ params, searchParams }: { params: Promise<{ runId: string }>; searchParams: Promise<{ refused?: string }> }) {
+  const { runId } = await params;
+  const actor = await currentActor();
+  if (!actor) redirect(`/sign-in?callbackUrl=/drills/runs/${encodeURIComponent(runId)}`);
+  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="A drill run" role={actor.role} />;
+  if (!RUN_ID.test(runId)) notFound();
+  let run: DrillRun;
+  try {
+    run = await readLab<DrillRun>(`${drillEngine()}/runs/${runId}`, actor, "drill engine");
+  } catch (err) {
+    if (err instanceof Error && / 404/.test(err.message)) notFound();
+    return <Unreachable title="The drill run cannot be read right now" error={err} />;
+  }
+  const { refused } = await searchParams;
+  const now = Date.now();
+  const phase = livePhase(run, now);
+  const mayRun = authorize(actor, "drill.run").allowed;
+  return (
+    <>
+      <p className="breadcrumb">
+        <a href="/drills">Drills</a> / <code>{run.id}</code>
+      </p>
+      <h1>{run.title}</h1>
+      <p className="subtitle" data-testid="drill-run-status">
+        {run.status}
+        {run.kept ? " (change kept)" : ""} · {phase ? timeLeft(run, now) : `ended ${utc(run.endedAt)}`} · targets {targetsOf(run).join(", ")}
+      </p>
+      {phase && <LiveRefresh everyMs={3000} />}
+      {refused && (
+        <p className="panel error-state" role="alert">
+          Refused: {refused}
+        </p>
+      )}
+      <section className="panel" aria-labelledby="run-heading">
+        <h2 id="run-heading">Run</h2>
+        <dl className="facts">
+          <dt>Status</dt>
+          <dd data-testid="drill-run-state">{run.status}</dd>
+          {run.abortReason && (
+            <>
+              <dt>Why it ended</dt>
+              <dd>{run.abortReason}</dd>
+            </>
+          )}
+          <dt>Started by</dt>
+          <dd>{run.startedBy}</dd>
+          {run.scheduledFor && (
+            <>
+              <dt>Scheduled for</dt>
+              <dd>{utc(run.scheduledFor)}</dd>
+            </>
+          )}
+          <dt>Started</dt>
+          <dd>{utc(run.startedAt)}</dd>
+          <dt>Ends</dt>
+          <dd>
+            {utc(run.endsAt)} ({formatSeconds(run.durationSeconds)})
+          </dd>
+          <dt>Deadline</dt>
+          <dd>{utc(run.deadlineAt)}: the supervisor reverts whatever is left</dd>
+          <dt>Ended</dt>
+          <dd>{utc(run.endedAt)}</dd>
+          <dt>Rollback</dt>
+          <dd>{run.rollback}</dd>
+          <dt>Blast radius</dt>
+          <dd>
+            services {list(run.radius.services)}; shards {list(run.radius.shards)}; personas {list(run.radius.personas)}
+          </dd>
+          <dt>Params</dt>
+          <dd>
+            <code>{JSON.stringify(run.params)}</code>
+          </dd>
+          <dt>Request id</dt>
+          <dd>{run.requestId ? <a href={`/audit?requestId=${encodeURIComponent(run.requestId)}`}>{run.requestId}</a> : "-"}</dd>
+          <dt>Trace id</dt>
+          <dd>
+            <code>{run.traceId || "-"}</code>
+          </dd>
+        </dl>
+        {phase && mayRun && (
+          <form action={abortDrillRun} className="drill-actions">
+            <input type="hidden" name="runId" value={run.id} />
+            <input type="hidden" name="from" value="run" />
+            <button type="submit" className="danger">
+              {phase === "scheduled" ? "Cancel this run" : phase === "kept" ? "Roll back the kept change" : "Abort this run"}
+            </button>
+          </form>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="steps-heading">
+        <h2 id="steps-heading">Steps</h2>
+        <table aria-label="Steps of the run">
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col" className="text">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">Applied</th>
+              <th scope="col">Reverted</th>
+              <th scope="col" className="text">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.steps.map((s, i) => (
+              <tr key={i} data-step={i + 1}>
+                <th scope="row">{i + 1}</th>
+                <td className="text">{s.description}</td>
+                <td>{s.target ?? "-"}</td>
+                <td data-applied>{utc(s.appliedAt)}</td>
+                <td data-reverted>{utc(s.revertedAt)}</td>
+                <td className="text">{s.error ?? "-"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="abort-heading">
+        <h2 id="abort-heading">Abort conditions</h2>
+        {run.abortWhen.length === 0 ? (
+          <p>None: the run lasts its duration unless someone aborts it.</p>
+        ) : (
+          <ul>
+            {run.abortWhen.map((c, i) => (
+              <li key={i}>
+                <code>{c.slo}</code>: {"budgetBelow" in c ? `error budget left below ${c.budgetBelow}` : `${c.tier} burn rate above ${c.burnRateAbove}`}
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="hint">The drill engine checks them every 2 s while the run lasts{run.rollback === "on-deviation" ? ", and while a kept change lives" : ""}.</p>
+      </section>
+    </>
+  );
+}
