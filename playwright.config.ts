@@ -44,6 +44,10 @@ export default defineConfig({
       DRILL_ENGINE_PORT: String(port + 7),
       LAB_SEED_PATIENTS: "400",
       LAB_SEED: "7",
+      // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.
+      GRAFANA_URL: "http://grafana.lab.invalid:3000",
+      TEMPO_URL: "http://tempo.lab.invalid:3200",
+      LOKI_URL: "http://loki.lab.invalid:3100",
     },
   },
 });

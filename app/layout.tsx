@@ -1,6 +1,10 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { currentActor } from "@/app/session.ts";
+import { FaroAgent } from "@/components/faro-agent.tsx";
+import portalPackage from "@/package.json";
+import { ThemeToggle } from "@/components/theme-toggle.tsx";
+import { navigationFor } from "@/lib/portal/navigation.ts";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,10 +12,16 @@ export const metadata: Metadata = {
   description: "A hands-on SRE lab on synthetic healthcare services: SLO burn, audit trail, chaos drills.",
 };
 
+const THEME_BOOT = `try{var t=localStorage.getItem("pimlab-theme");if(t==="light"||t==="dark")document.documentElement.dataset.theme=t}catch(e){}`;
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const actor = await currentActor();
   return (
-    <html lang="en">
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* The saved theme before first paint (see components/theme-toggle.tsx). */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT }} />
+      </head>
       <body>
         <a className="skip-link" href="#main">
           Skip to content
@@ -19,16 +29,16 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <header className="top-bar">
           <span className="brand">PIM SRE Lab</span>
           <nav aria-label="Main">
-            <a href="/">Overview</a>
-            <a href="/slos">SLOs</a>
-            <a href="/traffic">Traffic</a>
-            <a href="/scenarios">Scenarios</a>
-            <a href="/drills">Drills</a>
-            <a href="/audit">Audit</a>
+            {navigationFor(actor).map((link) => (
+              <a key={link.href} href={link.href}>
+                {link.label}
+              </a>
+            ))}
           </nav>
           <span className="synthetic-badge" title="Every record in this lab is generated; none belongs to a real person">
             synthetic data only
           </span>
+          <ThemeToggle />
           {actor ? (
             <span className="signed-in">
               <span data-testid="signed-in-as">
@@ -43,6 +53,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           )}
         </header>
         <main id="main">{children}</main>
+        <FaroAgent version={portalPackage.version} />
       </body>
     </html>
   );

@@ -1,13 +1,20 @@
 "use client";
-// The SLO detail charts: the error budget left and the chosen tier's burn rates, minute by minute, this
-// side against the journey's other side (client vs server), with the drills and scenarios of those
-// minutes shaded and the tier's factor drawn as the alert threshold. Refreshed every 15 s.
+// The SLO detail's live part: the SLO's history refreshed every 15 s (react-query), drawn by the chart
+// panels. Those panels carry recharts (about 117 kB gzipped), so they load after the page has painted: the
+// route's first-load script stays under its 250 kB budget and the tiers table is readable at once.
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import { useState } from "react";
-import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type SloDetail, annotationSpans, chartRows } from "@/lib/portal/slo-detail.ts";
+import type { SloDetail } from "@/lib/portal/slo-detail.ts";
 
-const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
+const SloChartPanels = dynamic(() => import("./slo-chart-panels.tsx"), {
+  ssr: false,
+  loading: () => (
+    <section className="panel chart-loading" aria-busy="true">
+      <p>Drawing the budget and burn-rate charts…</p>
+    </section>
+  ),
+});
 
 export function SloCharts({ initial }: { initial: SloDetail }) {
   const [client] = useState(() => new QueryClient());
@@ -29,13 +36,6 @@ function Charts({ initial }: { initial: SloDetail }) {
     initialData: initial,
     refetchInterval: 15_000,
   });
-  const tiers = data.history.tiers;
-  const [tier, setTier] = useState(tiers[0]?.tier ?? "page-fast");
-  const chosen = tiers.find((t) => t.tier === tier);
-  const rows = chartRows(data, tier);
-  const spans = annotationSpans(data);
-  const other = data.counterpart ? `${data.counterpart.source} side` : null;
-  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={s.kind === "drill" ? "#d1242f" : "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: s.kind, position: "insideTopLeft", fontSize: 11 }} />);
   return (
     <>
       {isError && (
@@ -43,49 +43,7 @@ function Charts({ initial }: { initial: SloDetail }) {
           The latest minutes could not be read; the charts show the last answer.
         </p>
       )}
-      <section className="panel" aria-labelledby="budget-chart-heading">
-        <h2 id="budget-chart-heading">Error budget left</h2>
-        <div role="img" aria-label={`Error budget left over the last ${rows.length} minutes: from ${rows[0]?.budget ?? "n/a"} % to ${rows.at(-1)?.budget ?? "n/a"} %`}>
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={clock} />
-              <YAxis unit=" %" domain={["auto", 100]} width={60} />
-              <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
-              <Legend />
-              {shading}
-              <Line type="monotone" dataKey="budget" name={`${data.slo.source} side`} stroke="#0969da" dot={false} isAnimationActive={false} />
-              {other && <Line type="monotone" dataKey="otherBudget" name={other} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </section>
-      <section className="panel" aria-labelledby="burn-chart-heading">
-        <h2 id="burn-chart-heading">Burn rate</h2>
-        <div role="group" aria-label="Burn-rate tier" className="tier-picker">
-          {tiers.map((t) => (
-            <button key={t.tier} type="button" aria-pressed={t.tier === tier} onClick={() => setTier(t.tier)}>
-              {t.tier} ({t.factor}x)
-            </button>
-          ))}
-        </div>
-        <div role="img" aria-label={`Burn rate of the ${tier} tier over the last ${rows.length} minutes, now ${rows.at(-1)?.short ?? "n/a"}x over its short window; it pages above ${chosen?.factor ?? "?"}x`}>
-          <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={clock} />
-              <YAxis unit="x" width={60} />
-              <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
-              <Legend />
-              {shading}
-              {chosen && <ReferenceLine y={chosen.factor} stroke="#d1242f" strokeDasharray="6 3" label={{ value: `${chosen.factor}x`, position: "right", fontSize: 11 }} />}
-              <Line type="monotone" dataKey="long" name={`long window (${chosen ? chosen.longMinutes : "?"} min)`} stroke="#1a7f37" dot={false} isAnimationActive={false} connectNulls />
-              <Line type="monotone" dataKey="short" name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`} stroke="#bc4c00" dot={false} isAnimationActive={false} connectNulls />
-              {other && <Line type="monotone" dataKey="otherShort" name={`${other}, short window`} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </section>
+      <SloChartPanels data={data} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInAs } from "./personas.ts";
 
 // The portal's RUM collector on the running lab: a Faro payload from the portal's own origin is kept,
 // one from elsewhere or of the wrong shape is refused with a problem body naming the field.
@@ -21,4 +22,15 @@ test("POST /api/rum keeps a same-origin Faro payload and refuses others", async 
   const malformed = await request.post("/api/rum", { data: { ...payload, measurements: [{ type: "web-vitals", values: { lcp: "slow" }, timestamp: "now" }] }, headers: { origin: baseURL! } });
   expect(malformed.status()).toBe(400);
   expect((await malformed.json()).field).toBe("measurements.0.values.lcp");
+});
+
+test("the portal's pages report themselves through Faro, and their API calls carry a traceparent to the lab", async ({ page }) => {
+  test.setTimeout(60_000);
+  const kept = page.waitForResponse((r) => r.url().endsWith("/api/rum") && r.request().method() === "POST", { timeout: 30_000 });
+  await signInAs(page, "Sam Demo (SRE)", "/slos/clinician-record-diagnosis-availability");
+  const rum = await kept;
+  expect(rum.status(), await rum.text()).toBe(202);
+  // The SLO detail refreshes its history every 15 s; Faro's fetch instrumentation adds the trace context.
+  const refresh = await page.waitForRequest((r) => r.url().includes("/api/slos/clinician-record-diagnosis-availability/history"), { timeout: 30_000 });
+  expect(refresh.headers().traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 });

@@ -89,6 +89,43 @@ describe("projector process", () => {
     expect((await projector.app.inject({ method: "GET", url: "/_lab/events/dead-letters?status=bogus", headers: { authorization: `Bearer ${tokens.sre}` } })).json()).toMatchObject({ status: 400 });
   });
 
+  it("serves the persona dashboards from the read models by role: census to a clinician's own facility, the claims pipeline to billing, a timeline to its patient", async () => {
+    const clinician = { userId: "usr-c", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
+    const registered = await registerPatient(t.lab, { actor: clinician, requestId: "req-dash-1", traceparent: null, idempotencyKey: null, now: new Date() }, {
+      facilityId: "fac-0001", givenName: "Dash", familyName: "Board", sex: "male", birthDate: "1990-05-06", addressLine: "3 Model Way", city: "Readville",
+      region: "IL", postalCode: "62701", mrn: "MRN-DASH-1", nationalId: "999-44-4444", phone: "555-0100-4444", email: "dash@example.org",
+    });
+    const patientId = (registered.body as { id: string }).id;
+    const own = await personaTokens(labSigningKey(SECRET), patientId);
+    const get = (who: Persona, url: string) => projector.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${own[who]}` } });
+    const timelineUrl = `/_lab/dashboards/timeline/${patientId}`;
+    const projected = async () => ((await get("patient", timelineUrl)).json() as { entries?: unknown[] }).entries?.length === 1;
+    for (const end = Date.now() + 10_000; Date.now() < end && !(await projected()); ) await new Promise((r) => setTimeout(r, 25));
+
+    const expected: Record<string, Persona[]> = {
+      "/_lab/dashboards/census": ["clinician", "otherClinician", "sre", "instructor", "admin"],
+      "/_lab/dashboards/census?facilityId=fac-0001": ["clinician", "sre", "instructor", "admin"],
+      "/_lab/dashboards/claims": ["billing", "sre", "instructor", "admin"],
+      [timelineUrl]: ["patient", "clinician"],
+    };
+    for (const [url, allowed] of Object.entries(expected)) {
+      expect((await projector.app.inject({ method: "GET", url })).statusCode, `${url} anonymous`).toBe(401);
+      for (const persona of PERSONAS) expect((await get(persona, url)).statusCode, `${url} as ${persona}`).toBe(allowed.includes(persona) ? 200 : 403);
+    }
+    const census = (await get("clinician", "/_lab/dashboards/census")).json();
+    expect(census).toMatchObject({ facilityId: "fac-0001", facilities: [{ facilityId: "fac-0001" }], openEncounters: [] });
+    expect(census.facilities[0].patients).toBeGreaterThanOrEqual(1);
+    expect(census.asOf).toMatch(/^20\d\d-/);
+    const timeline = (await get("patient", timelineUrl)).json();
+    expect(timeline.entries).toEqual([expect.objectContaining({ type: "PatientRegistered", summary: "registered at fac-0001" })]);
+    expect(JSON.stringify(timeline)).not.toMatch(/Dash|Board|1990/);
+    // Bad input names its field; a clinician asking for another facility is refused naming it.
+    expect((await get("sre", "/_lab/dashboards/census?facilityId=nope")).json()).toMatchObject({ status: 400, field: "facilityId" });
+    expect((await get("sre", "/_lab/dashboards/claims?limit=5")).statusCode).toBe(400);
+    expect((await get("patient", "/_lab/dashboards/timeline/not-an-id")).json()).toMatchObject({ status: 400, field: "patientId" });
+    expect((await get("clinician", "/_lab/dashboards/census?facilityId=fac-0002")).json()).toMatchObject({ status: 403, field: "facilityId" });
+  });
+
   it("injects event-pipeline faults on request: a paused relay backs the outbox up, failing events go to the dead letters, and both end when switched off", async () => {
     const register = (n: number) =>
       registerPatient(t.lab, { actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null }, requestId: `req-fault-${n}`, traceparent: null, idempotencyKey: null, now: new Date() }, {

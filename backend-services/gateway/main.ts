@@ -34,6 +34,7 @@ const app = await buildGatewayServer({
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
   slis: { store: telemetry.store, slos, source: sloSource, control },
+  logDir: join(config.dataDir, "logs"),
 });
 // Alert notifications, once a minute, when webhooks are configured.
 const alerting = config.alertWebhooks.length > 0 ? startSloAlerting({ source: sloSource, webhooks: config.alertWebhooks, everyMs: 60_000, onError: (err) => app.log.warn({ err: String(err) }, "SLO alert evaluation or notification failed") }) : null;

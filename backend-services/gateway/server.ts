@@ -35,6 +35,8 @@ export interface GatewayOptions {
   logLevel?: string;
   /** The telemetry store: journey SLIs rolled up there and the SLOs evaluated over them (GET /_lab/slos); traces read from it (GET /_lab/traces/:traceId). */
   slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource; control?: SqlDatabase };
+  /** The lab's process logs (<data dir>/logs), for a trace's log lines (GET /_lab/traces/:traceId/logs). */
+  logDir?: string;
 }
 
 const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
@@ -105,7 +107,7 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   if (options.slis) {
     const { report } = installJourneySlis(app, { ...options.slis, tokens });
     sloHistoryRoute(app, { ...options.slis, tokens, report });
-    traceRoutes(app, options.slis.store, tokens);
+    traceRoutes(app, options.slis.store, tokens, options.logDir ?? null);
   }
 
   app.all("/*", async (request, reply) => {

@@ -1,6 +1,7 @@
 // The projector process (:4103): runs the outbox relay of every shard and the projector that fills the
 // dashboards' read models, and serves its health and an authenticated operations API under /_lab/events:
-// the outbox backlog, consumer lag and counters, and the dead letters with their redrive.
+// the outbox backlog, consumer lag and counters, and the dead letters with their redrive; and the persona
+// dashboards' reads of those models under /_lab/dashboards.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
@@ -13,6 +14,7 @@ import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
 import { EventFaultSwitch, EventFaultsInput } from "../../lib/events/event-faults.ts";
 import { authenticate, authorizedActor, parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
+import { registerDashboardRoutes } from "./dashboard-routes.ts";
 
 export interface ProjectorProcess {
   app: FastifyInstance;
@@ -70,6 +72,8 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     },
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
   });
+
+  registerDashboardRoutes(app, tokens, lab, readModels);
 
   app.get("/_lab/events/status", async (request) => {
     await authorizedActor(request, tokens, "ops.read");

@@ -38,6 +38,10 @@ export const POLICY = {
   "claim.pay": { billing: any("billing") },
   "claim.deny": { billing: any("billing") },
   "claim.read": { patient: own, clinician: facility("billing"), billing: any("billing"), sre: any("masked") },
+  // The persona dashboards' read models: counts and identifiers, no synthetic PHI.
+  "dashboard.census": { clinician: facility(), sre: any("masked"), instructor: any("masked"), admin: any("masked") },
+  "dashboard.claims": { billing: any("billing"), sre: any("masked"), instructor: any("masked"), admin: any("masked") },
+  "dashboard.timeline": { patient: own, clinician: facility() },
   "reference.read": { patient: any(), clinician: any(), billing: any(), sre: any(), instructor: any(), admin: any() },
   "reference.write": { admin: any() },
   "audit.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },

@@ -6,6 +6,12 @@ import { z } from "zod";
 const EMBEDDED_SECRET = "pim-sre-lab-embedded-secret:synthetic-data-only";
 const SECRET_VARIABLES = new Set(["LAB_SECRET", "DATABASE_URL"]);
 
+const httpUrl = (message: string) =>
+  z
+    .string()
+    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), message)
+    .optional();
+
 const EnvSchema = z.object({
   LAB_MODE: z.enum(["embedded", "full"]).default("embedded"),
   LAB_DATA_DIR: z.string().min(1).default(".lab"),
@@ -50,23 +56,19 @@ const EnvSchema = z.object({
   LAB_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
-  LAB_JWKS_URL: z
-    .string()
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL of the identity provider's JWKS")
-    .optional(),
+  LAB_JWKS_URL: httpUrl("must be an http(s) URL of the identity provider's JWKS"),
   LAB_JWT_ISSUER: z.string().min(1).optional(),
   LAB_JWT_AUDIENCE: z.string().min(1).default("pim-sre-lab-api"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  PROMETHEUS_URL: z
-    .string()
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL of a Prometheus server")
-    .optional(),
+  PROMETHEUS_URL: httpUrl("must be an http(s) URL of a Prometheus server"),
   PROMETHEUS_PORT: z.coerce.number().int().min(1).max(65535).default(9090),
+  GRAFANA_URL: httpUrl("must be the http(s) URL of a Grafana (e.g. http://grafana:3000)"),
+  GRAFANA_TEMPO_DATASOURCE: z.string().min(1).default("tempo"),
+  GRAFANA_LOKI_DATASOURCE: z.string().min(1).default("loki"),
+  TEMPO_URL: httpUrl("must be the http(s) URL of Tempo's query frontend"),
+  LOKI_URL: httpUrl("must be the http(s) URL of Loki"),
   PROMETHEUS_BINARY: z.string().min(1).default("prometheus"),
-  OTEL_EXPORTER_OTLP_ENDPOINT: z
-    .string()
-    .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be the http(s) URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)")
-    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl("must be the http(s) URL of an OTLP/HTTP collector (e.g. http://127.0.0.1:4318)"),
   LAB_TRACE_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(0.1),
   LAB_ALERT_WEBHOOKS: z
     .string()
@@ -115,6 +117,11 @@ export interface LabConfig {
   tracing: { otlpEndpoint: string | null; sampleRatio: number };
   /** Webhooks (Alertmanager format) told when an SLO tier starts or stops firing. */
   alertWebhooks: string[];
+  /**
+   * The Grafana stack, where one is configured: the portal links each SLO, drill and scenario to its
+   * generated dashboard, and traces and logs to Tempo and Loki (through Grafana's Explore) when those are set.
+   */
+  grafana: { url: string | null; tempo: { url: string | null; datasource: string }; loki: { url: string | null; datasource: string } };
 }
 
 /** A configuration that cannot start the lab; the message names each variable and what it allows. */
@@ -181,6 +188,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT ?? null, sampleRatio: e.LAB_TRACE_SAMPLE_RATIO },
     alertWebhooks: e.LAB_ALERT_WEBHOOKS ? e.LAB_ALERT_WEBHOOKS.split(",").map((u) => u.trim()) : [],
+    grafana: {
+      url: e.GRAFANA_URL?.replace(/\/+$/, "") ?? null,
+      tempo: { url: e.TEMPO_URL ?? null, datasource: e.GRAFANA_TEMPO_DATASOURCE },
+      loki: { url: e.LOKI_URL ?? null, datasource: e.GRAFANA_LOKI_DATASOURCE },
+    },
   };
 }
 

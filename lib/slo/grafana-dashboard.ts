@@ -7,7 +7,9 @@ import { BUDGET_REMAINING_RECORD, BURN_ALERT, JOURNEY_DURATION_METRIC, JOURNEY_R
 
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
 
-export const dashboardUid = (slo: SloDefinition) => `pimlab-${slo.name}`.slice(0, 40);
+/** A generated SLO dashboard's Grafana uid, from the SLO's name (Grafana caps uids at 40 characters). */
+export const dashboardUidOf = (sloName: string) => `pimlab-${sloName}`.slice(0, 40);
+export const dashboardUid = (slo: SloDefinition) => dashboardUidOf(slo.name);
 
 export function sloDashboard(slo: SloDefinition): Record<string, unknown> {
   const match = `{slo="${slo.name}"}`;

@@ -93,3 +93,35 @@ export async function readTrace(db: SqlDatabase, traceId: string): Promise<Store
   }
   return [...spans.values()].sort((a, b) => a.startUs - b.startUs);
 }
+
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  /** Some span of the trace ended in error (OTel status ERROR). */
+  error: boolean;
+}
+
+/**
+ * The newest requests the gateway served whose traces are kept (its SERVER spans: every request the portal
+ * or the simulator sends enters there), newest first; `errorsOnly` keeps those with a failed span,
+ * `minDurationMs` the slow ones.
+ */
+export async function recentTraces(db: SqlDatabase, options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number }): Promise<TraceSummary[]> {
+  const since = options.sinceUs ?? (Date.now() - SPAN_RETENTION_HOURS * 3_600_000) * 1000;
+  const failed = `EXISTS (SELECT 1 FROM "spans" f WHERE f."trace_id" = s."trace_id" AND f."status_code" = 2)`;
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT s."trace_id", s."name", s."start_us", s."duration_us", ${failed} AS "failed" FROM "spans" s ` +
+      `WHERE s."service" = 'gateway' AND s."kind" = 1 AND s."start_us" >= ? AND s."duration_us" >= ?${options.errorsOnly ? ` AND ${failed}` : ""} ` +
+      `ORDER BY s."start_us" DESC LIMIT ?`,
+    [since, Math.round((options.minDurationMs ?? 0) * 1000), options.limit],
+  );
+  return rows.map((r) => ({
+    traceId: String(r.trace_id),
+    name: String(r.name),
+    startedAt: new Date(Number(r.start_us) / 1000).toISOString(),
+    durationMs: Number(r.duration_us) / 1000,
+    error: Boolean(Number(r.failed)),
+  }));
+}

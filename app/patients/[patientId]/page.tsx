@@ -4,6 +4,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { currentActor, readLab } from "@/app/session.ts";
+import { type ClaimRow, ClaimsTable } from "@/components/claims-table.tsx";
 import { Unreachable } from "@/components/page-states.tsx";
 import { labConfig } from "@/lib/data/lab-connection.ts";
 
@@ -13,10 +14,8 @@ export const dynamic = "force-dynamic";
 type Page<T> = { items: T[]; nextCursor: string | null };
 type Patient = Record<string, unknown> & { id: string; givenName: string; familyName: string; birthDate: string; facilityId: string };
 type Encounter = { id: string; kind: string; status: string; reason: string; startedAt: string; endedAt: string | null };
-type Claim = { id: string; status: string; payer: string; totalCents: number; paidCents: number | null; denialReason: string | null; createdAt: string };
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
-const money = (cents: number | null) => (cents === null ? "" : `$${(cents / 100).toFixed(2)}`);
 
 export default async function PatientPage({ params }: { params: Promise<{ patientId: string }> }) {
   const { patientId } = await params;
@@ -50,7 +49,7 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
   // Encounters and claims are read with the same rights; a role without them gets an empty section, said so.
   const [encounters, claims] = await Promise.all([
     readLab<Page<Encounter>>(`${gateway}/encounters?limit=20`, actor, "gateway").catch(() => null),
-    readLab<Page<Claim>>(`${gateway}/claims?limit=20`, actor, "gateway").catch(() => null),
+    readLab<Page<ClaimRow>>(`${gateway}/claims?limit=20`, actor, "gateway").catch(() => null),
   ]);
   return (
     <>
@@ -107,30 +106,7 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
         ) : claims.items.length === 0 ? (
           <p>No claims yet.</p>
         ) : (
-          <table aria-label="Claims">
-            <thead>
-              <tr>
-                <th scope="col">Created</th>
-                <th scope="col">Payer</th>
-                <th scope="col">Status</th>
-                <th scope="col">Total</th>
-                <th scope="col">Paid</th>
-                <th scope="col">Denial</th>
-              </tr>
-            </thead>
-            <tbody>
-              {claims.items.map((c) => (
-                <tr key={c.id}>
-                  <td>{day(c.createdAt)}</td>
-                  <td>{c.payer}</td>
-                  <td>{c.status}</td>
-                  <td>{money(c.totalCents)}</td>
-                  <td>{money(c.paidCents)}</td>
-                  <td>{c.denialReason ?? ""}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ClaimsTable claims={claims.items} label="Claims" />
         )}
       </section>
     </>

@@ -5,6 +5,8 @@ import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { stopScenario } from "@/app/scenarios/actions.ts";
 import { currentActor, readLab } from "@/app/session.ts";
+import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
+import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
@@ -38,6 +40,7 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
       <p className="subtitle" data-testid="scenario-status">
         {n.run.status} · started {n.run.startedAt.replace("T", " ").slice(0, 19)} UTC by {n.run.startedBy} · request id <code>{n.run.requestId}</code>
       </p>
+      <GrafanaSloLinks slos={n.budgets.map((b) => b.slo)} range={rangeAround(n.run.startedAt, n.run.endedAt)} />
       {running && <LiveRefresh />}
       <section className="panel" aria-labelledby="summary-heading">
         <h2 id="summary-heading">Summary</h2>

@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
 import { currentActor, readLab } from "@/app/session.ts";
+import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
 import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { SloCharts } from "@/components/slo-charts.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
@@ -40,6 +41,7 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
         {detail.budgetRemaining === null ? "budget unknown" : `${Math.round(detail.budgetRemaining * 1000) / 10} % of the budget left`} ·{" "}
         {firing.length === 0 ? "no alert firing" : `${firing.map((t) => t.tier).join(", ")} firing`}
       </p>
+      <GrafanaSloLinks slos={[detail.slo.name]} />
       <section className="panel" aria-labelledby="tiers-heading">
         <h2 id="tiers-heading">Burn-rate tiers now</h2>
         <table aria-label="Burn-rate tiers">

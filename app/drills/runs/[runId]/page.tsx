@@ -5,6 +5,8 @@ import { notFound, redirect } from "next/navigation";
 import { abortDrillRun } from "@/app/drills/actions.ts";
 import { RUN_ID, drillEngine } from "@/app/drills/drill-engine-api.ts";
 import { currentActor, readLab } from "@/app/session.ts";
+import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
+import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
@@ -43,6 +45,7 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
         {run.status}
         {run.kept ? " (change kept)" : ""} · {phase ? timeLeft(run, now) : `ended ${utc(run.endedAt)}`} · targets {targetsOf(run).join(", ")}
       </p>
+      <GrafanaSloLinks slos={run.abortWhen.map((c) => c.slo)} range={rangeAround(run.startedAt, run.endedAt)} />
       {phase && <LiveRefresh everyMs={3000} />}
       {refused && (
         <p className="panel error-state" role="alert">

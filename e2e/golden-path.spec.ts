@@ -1,18 +1,11 @@
-// Not yet run: the golden path, written this session, waits for a session with time to run it (rename to
-// e2e/golden-path.spec.ts). It needs about five minutes: the fast page fires two whole minutes after the burn.
 // The portal's golden path on the running lab (steady demo traffic from the start): an instructor starts
 // the "clinician latency" scenario; the SLO page shows the burn rising and the fast page firing; the drill
 // aborts on its burn-rate guard (or rolls back); the narrative tells the story; an audit search by the
 // scenario's request id finds the drill. Every page the path passes is saved as a screenshot.
-import { mkdirSync } from "node:fs";
-import { expect, type Page, test } from "@playwright/test";
-import { signInAs } from "../personas.ts";
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./personas.ts";
+import { shot } from "./shots.ts";
 
-const SHOTS = "test-results/screenshots";
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-};
 const SLO = "clinician-record-diagnosis-latency";
 
 test("instructor: scenario -> burn and page alert -> drill aborts -> narrative -> audit finds the drill", async ({ page }) => {
@@ -41,12 +34,14 @@ test("instructor: scenario -> burn and page alert -> drill aborts -> narrative -
     const short = Number.parseFloat((await fast.locator("td").nth(3).textContent()) ?? "");
     expect(short).toBeGreaterThan(14.4);
   }).toPass({ timeout: 150_000, intervals: [5000] });
+  await page.locator("svg.recharts-surface").first().waitFor();
   await shot(page, "slo-burning");
   await expect(async () => {
     await page.reload();
     await expect(fast.locator("td").nth(4)).toHaveText("firing", { timeout: 1000 });
   }).toPass({ timeout: 240_000, intervals: [10_000] });
   await expect(page.getByRole("list", { name: "Alert history" })).toContainText("pending → firing");
+  await page.locator("svg.recharts-surface").first().waitFor();
   await shot(page, "slo-page-firing");
 
   // The drill ended on its own: aborted by its burn-rate guard (or rolled back at its end).
@@ -54,7 +49,8 @@ test("instructor: scenario -> burn and page alert -> drill aborts -> narrative -
   const drillRow = page.getByRole("table", { name: "Drills of this scenario" }).locator("tbody tr").first();
   await expect(drillRow.locator("td").nth(1)).toHaveText(/^(aborted|completed)$/, { timeout: 60_000 });
   await expect(timeline).toContainText("page alert firing (page-fast) on clinician/record-diagnosis");
-  await expect(page.getByTestId("narrative-summary")).toContainText(`of the budget of ${SLO} spent`);
+  // The summary names the clinician journey that spent the most budget (the latency hits every clinical route).
+  await expect(page.getByTestId("narrative-summary")).toContainText(/\d % of the budget of clinician-[a-z-]+ spent/);
   await shot(page, "scenario-narrative");
   const review = await page.request.get(`${new URL(runUrl).pathname.replace("/scenarios/", "/api/scenarios/runs/")}/narrative?format=markdown`);
   expect(await review.text()).toMatch(/^# Post-incident review: Clinician latency\n/);
@@ -69,16 +65,4 @@ test("instructor: scenario -> burn and page alert -> drill aborts -> narrative -
   const stop = page.getByRole("button", { name: "Stop the scenario and abort its drills" });
   if (await stop.isVisible()) await stop.click();
   await expect(page.getByTestId("scenario-status")).not.toContainText("running");
-});
-
-test("every page of the portal, as the instructor sees it, is saved as a screenshot", async ({ page }) => {
-  await signInAs(page, "Indra Demo (instructor)", "/");
-  for (const [name, path] of [["overview", "/"], ["slos", "/slos"], ["slo-detail", `/slos/${SLO}`], ["traffic", "/traffic"], ["scenario-list", "/scenarios"], ["drills", "/drills"], ["audit", "/audit"]] as const) {
-    const res = await page.goto(path);
-    expect(res?.status(), path).toBe(200);
-    await shot(page, `page-${name}`);
-  }
-  await page.goto("/api/auth/signout");
-  await page.goto("/sign-in");
-  await shot(page, "page-sign-in");
 });

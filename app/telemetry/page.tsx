@@ -1,0 +1,92 @@
+// Telemetry: the newest requests through the gateway whose traces are kept (the failed or the slow ones on
+// request), and a box to open any trace by id, e.g. one from a log line or an audit entry.
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { readThroughGateway } from "@/app/operations-reads.ts";
+import { currentActor } from "@/app/session.ts";
+import { PanelFrame } from "@/components/operations/panel-frame.tsx";
+import { NotForYourRole } from "@/components/page-states.tsx";
+import { authorize } from "@/lib/auth/policy.ts";
+import type { TraceSummary } from "@/lib/telemetry/span-store.ts";
+
+export const metadata: Metadata = { title: "Telemetry" };
+export const dynamic = "force-dynamic";
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+export default async function TelemetryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await currentActor();
+  if (!actor) redirect("/sign-in?callbackUrl=/telemetry");
+  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Telemetry" role={actor.role} />;
+  const params = await searchParams;
+  const asked = typeof params.traceId === "string" ? params.traceId.trim().toLowerCase() : "";
+  if (TRACE_ID.test(asked)) redirect(`/telemetry/${asked}`);
+  const errors = params.errors === "true";
+  const minMs = typeof params.minMs === "string" && /^\d{1,6}$/.test(params.minMs) ? Number(params.minMs) : 0;
+  const traces = await readThroughGateway<{ traces: TraceSummary[] }>(actor, `/_lab/traces?limit=50&errors=${errors}&minMs=${minMs}`);
+  return (
+    <>
+      <h1>Telemetry</h1>
+      <p className="subtitle">Traces kept for 24 h: the gateway starts one for every tenth request, and records every request that arrives with a sampled traceparent.</p>
+      <section className="panel" aria-labelledby="open-trace-heading">
+        <h2 id="open-trace-heading">Open a trace</h2>
+        <form method="get" className="audit-filter">
+          <label>
+            Trace id (32 hex digits)
+            <input name="traceId" defaultValue={asked} pattern="[0-9a-fA-F]{32}" aria-invalid={asked !== "" && !TRACE_ID.test(asked)} />
+          </label>
+          <button type="submit">Open</button>
+        </form>
+        {asked !== "" && !TRACE_ID.test(asked) ? (
+          <p className="error-state" role="alert">
+            A trace id is 32 hexadecimal digits, as in a traceparent header; &quot;{asked.slice(0, 64)}&quot; is not one.
+          </p>
+        ) : null}
+      </section>
+      <PanelFrame id="recent-traces" title="Recent requests" reading={traces}>
+        {(t) => (
+          <>
+            <form method="get" className="audit-filter" aria-label="Filter the recent requests">
+              <label>
+                <span>
+                  <input type="checkbox" name="errors" value="true" defaultChecked={errors} /> failed only
+                </span>
+              </label>
+              <label>
+                Slower than (ms)
+                <input name="minMs" type="number" min={0} max={600000} defaultValue={minMs || ""} />
+              </label>
+              <button type="submit">Filter</button>
+            </form>
+            {t.traces.length === 0 ? (
+              <p>No request matches yet. The simulator sends traffic from the lab&apos;s start; widen the filter or wait a minute.</p>
+            ) : (
+              <table aria-label="Recent requests">
+                <thead>
+                  <tr>
+                    <th scope="col">Request</th>
+                    <th scope="col">Started</th>
+                    <th scope="col">Duration</th>
+                    <th scope="col">Outcome</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {t.traces.map((trace) => (
+                    <tr key={trace.traceId} data-trace={trace.traceId}>
+                      <th scope="row">
+                        <a href={`/telemetry/${trace.traceId}`}>{trace.name}</a>
+                      </th>
+                      <td>{trace.startedAt.slice(11, 23)}</td>
+                      <td>{trace.durationMs.toFixed(1)} ms</td>
+                      <td>{trace.error ? <span className="badge badge-firing">error</span> : "ok"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </PanelFrame>
+    </>
+  );
+}

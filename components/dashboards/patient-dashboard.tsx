@@ -1,0 +1,56 @@
+// A patient's own dashboard: the recent activity on their record (the timeline read model, fed by the event
+// pipeline since the lab started, so it trails the services by a moment, said so) and their claims with what
+// was paid or why denied.
+import { readDashboard, readThroughGateway } from "@/app/operations-reads.ts";
+import { type ClaimRow, ClaimsTable } from "@/components/claims-table.tsx";
+import { PanelFrame } from "@/components/operations/panel-frame.tsx";
+import type { Actor } from "@/lib/auth/roles.ts";
+import type { TimelineEntry } from "@/lib/dashboards/dashboard-reads.ts";
+
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+
+export async function PatientDashboard({ actor }: { actor: Actor }) {
+  const own = actor.patientId ?? "";
+  const [timeline, claims] = await Promise.all([
+    readDashboard<{ asOf: string | null; entries: TimelineEntry[] }>(actor, `/timeline/${encodeURIComponent(own)}?limit=30`),
+    readThroughGateway<{ items: ClaimRow[] }>(actor, `/patients/${encodeURIComponent(own)}/claims?limit=20`),
+  ]);
+  return (
+    <>
+      <p className="subtitle">
+        Your synthetic record <a href={`/patients/${own}`}>{own}</a>: what happened, newest first, and your claims.
+      </p>
+      <PanelFrame id="timeline" title="Recent activity on your record" reading={timeline}>
+        {(t) =>
+          t.entries.length === 0 ? (
+            <p>
+              Nothing has changed on your record since the lab started. Changes appear here a moment after the clinic or billing records them; your whole history is on{" "}
+              <a href={`/patients/${own}`}>your record</a>.
+            </p>
+          ) : (
+            <>
+              <ol className="timeline" aria-label="Recent activity on your record">
+                {t.entries.map((e) => (
+                  <li key={e.eventId} data-type={e.type}>
+                    <time dateTime={e.occurredAt}>{when(e.occurredAt)}</time>
+                    {e.summary}
+                  </li>
+                ))}
+              </ol>
+              <p className="facts-line">As of the newest event projected: {t.asOf ? `${when(t.asOf)} UTC` : "none yet"}</p>
+            </>
+          )
+        }
+      </PanelFrame>
+      <PanelFrame id="claims" title="Your claims" reading={claims}>
+        {(c) =>
+          c.items.length === 0 ? (
+            <p>No claims yet: a claim follows a closed encounter.</p>
+          ) : (
+            <ClaimsTable claims={c.items} label="Your claims" />
+          )
+        }
+      </PanelFrame>
+    </>
+  );
+}

@@ -1,0 +1,66 @@
+"use client";
+// The SLO detail's two charts (recharts): the error budget left and the chosen tier's burn rates, minute by
+// minute, this side against the journey's other side, drills and scenarios shaded, the tier's factor drawn
+// as the alert threshold. Loaded after the page (recharts is half the page's script), see slo-charts.tsx.
+import { useState } from "react";
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { type SloDetail, annotationSpans, chartRows } from "@/lib/portal/slo-detail.ts";
+
+const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
+
+export default function SloChartPanels({ data }: { data: SloDetail }) {
+  const tiers = data.history.tiers;
+  const [tier, setTier] = useState(tiers[0]?.tier ?? "page-fast");
+  const chosen = tiers.find((t) => t.tier === tier);
+  const rows = chartRows(data, tier);
+  const spans = annotationSpans(data);
+  const other = data.counterpart ? `${data.counterpart.source} side` : null;
+  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={s.kind === "drill" ? "#d1242f" : "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: s.kind, position: "insideTopLeft", fontSize: 11 }} />);
+  return (
+    <>
+      <section className="panel" aria-labelledby="budget-chart-heading">
+        <h2 id="budget-chart-heading">Error budget left</h2>
+        <div role="img" aria-label={`Error budget left over the last ${rows.length} minutes: from ${rows[0]?.budget ?? "n/a"} % to ${rows.at(-1)?.budget ?? "n/a"} %`}>
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={clock} />
+              <YAxis unit=" %" domain={["auto", 100]} width={60} />
+              <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
+              <Legend />
+              {shading}
+              <Line type="monotone" dataKey="budget" name={`${data.slo.source} side`} stroke="#0969da" dot={false} isAnimationActive={false} />
+              {other && <Line type="monotone" dataKey="otherBudget" name={other} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="burn-chart-heading">
+        <h2 id="burn-chart-heading">Burn rate</h2>
+        <div role="group" aria-label="Burn-rate tier" className="tier-picker">
+          {tiers.map((t) => (
+            <button key={t.tier} type="button" aria-pressed={t.tier === tier} onClick={() => setTier(t.tier)}>
+              {t.tier} ({t.factor}x)
+            </button>
+          ))}
+        </div>
+        <div role="img" aria-label={`Burn rate of the ${tier} tier over the last ${rows.length} minutes, now ${rows.at(-1)?.short ?? "n/a"}x over its short window; it pages above ${chosen?.factor ?? "?"}x`}>
+          <ResponsiveContainer width="100%" height={260}>
+            <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" />
+              <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={clock} />
+              <YAxis unit="x" width={60} />
+              <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
+              <Legend />
+              {shading}
+              {chosen && <ReferenceLine y={chosen.factor} stroke="#d1242f" strokeDasharray="6 3" label={{ value: `${chosen.factor}x`, position: "right", fontSize: 11 }} />}
+              <Line type="monotone" dataKey="long" name={`long window (${chosen ? chosen.longMinutes : "?"} min)`} stroke="#1a7f37" dot={false} isAnimationActive={false} connectNulls />
+              <Line type="monotone" dataKey="short" name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`} stroke="#bc4c00" dot={false} isAnimationActive={false} connectNulls />
+              {other && <Line type="monotone" dataKey="otherShort" name={`${other}, short window`} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,90 @@
+// The persona dashboards, the operations overview, telemetry and admin on the running lab, whose simulator
+// makes traffic from the start: each persona sees its own side of the lab and only that.
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./personas.ts";
+
+test("an SRE's overview shows the processes, drills, SLOs by journey and the event pipeline; the SRE dashboard adds shard health", async ({ page }) => {
+  await signInAs(page, "Sam Demo (SRE)", "/");
+  await expect(page.locator('table[aria-label="Lab processes"] tr[data-process="gateway"]')).toContainText("ready");
+  await expect(page.getByTestId("lab-memory")).toContainText("MB RSS of the");
+  await expect(page.locator('[data-panel="active-drills"]')).toBeVisible();
+  await expect(page.locator('[data-panel="event-pipeline"] [data-figure="outbox-backlog"]')).toContainText("events unpublished");
+  await expect(async () => {
+    await page.reload();
+    expect(await page.getByRole("table", { name: "SLOs by persona journey" }).locator("tbody tr").count()).toBeGreaterThan(3);
+  }).toPass({ timeout: 90_000, intervals: [5000] });
+
+  await page.goto("/dashboard");
+  await expect(page.getByRole("heading", { name: "SRE dashboard" })).toBeVisible();
+  const shards = page.getByRole("table", { name: "Shard health" }).locator("tbody tr");
+  await expect(shards).toHaveCount(4);
+  for (let i = 0; i < 4; i++) await expect(shards.nth(i)).toContainText("reachable");
+});
+
+test("a patient's dashboard tells their own timeline and claims; the overview offers them no operations", async ({ page }) => {
+  await signInAs(page, "Pat Demo (patient)", "/dashboard");
+  await expect(page.getByRole("heading", { name: "My health record" })).toBeVisible();
+  await expect(page.locator('[data-panel="timeline"]')).toBeVisible();
+  await expect(page.locator('[data-panel="claims"]')).toBeVisible();
+  await expect(page.locator('[data-panel="timeline"] .error-state')).toHaveCount(0);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link")).toHaveText(["Overview", "My dashboard", "My record"]);
+  await page.goto("/");
+  await expect(page.locator('[data-panel="processes"]')).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "My dashboard" }).last()).toBeVisible();
+});
+
+test("a clinician's dashboard shows their facility's census; billing sees the claims pipeline; neither may read the other's", async ({ page }) => {
+  await signInAs(page, "Dr. Casey Demo (clinician)", "/dashboard");
+  await expect(page.getByRole("heading", { name: "Clinic floor" })).toBeVisible();
+  await expect(page.locator('[data-panel="census"] .error-state')).toHaveCount(0);
+  await expect(page.locator('[data-panel="open-encounters"]')).toBeVisible();
+  expect((await page.request.get("/api/auth/session")).status()).toBe(200);
+
+  await page.context().clearCookies();
+  await signInAs(page, "Bailey Demo (billing admin)", "/dashboard");
+  await expect(page.getByRole("heading", { name: "Claims desk" })).toBeVisible();
+  await expect(page.getByTestId("denial-rate")).toContainText("Denial rate:");
+  await expect(page.getByRole("table", { name: "Claims by status" }).locator("tbody tr")).toHaveCount(5);
+});
+
+test("telemetry lists recent requests and opens one as a waterfall with its logs; a bad trace id is named", async ({ page }) => {
+  await signInAs(page, "Sam Demo (SRE)", "/telemetry");
+  const first = page.getByRole("table", { name: "Recent requests" }).locator("tbody tr").first().getByRole("link");
+  await expect(async () => {
+    await page.reload();
+    await expect(first).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 60_000, intervals: [3000] });
+  await first.click();
+  await expect(page).toHaveURL(/\/telemetry\/[0-9a-f]{32}$/);
+  const waterfall = page.getByRole("table", { name: "Trace waterfall" });
+  await expect(waterfall.locator('tr[data-service="gateway"]').first()).toBeVisible();
+  const logs = page.getByRole("table", { name: "Logs of this trace" });
+  await expect(logs).toContainText("gateway");
+  await expect(logs).toContainText("route=");
+  // The configured Grafana stack: the trace in Tempo and its logs in Loki, through Grafana's Explore.
+  const traceId = page.url().split("/").pop()!;
+  expect(decodeURIComponent((await page.getByRole("link", { name: "open in Tempo" }).getAttribute("href"))!)).toContain(`"query":"${traceId}"`);
+  expect(await page.getByRole("link", { name: "logs in Loki" }).getAttribute("href")).toMatch(/^http:\/\/grafana\.lab\.invalid:3000\/explore\?/);
+  await page.goto("/slos/clinician-record-diagnosis-latency");
+  expect(await page.getByTestId("grafana-links").getByRole("link").getAttribute("href")).toBe("http://grafana.lab.invalid:3000/d/pimlab-clinician-record-diagnosis-latenc?from=now-24h&to=now&var-datasource=prometheus");
+
+  await page.goto("/telemetry?traceId=not-a-trace");
+  await expect(page.locator("p.error-state")).toContainText("is not one");
+  expect((await page.goto("/telemetry/0123"))?.status()).toBe(404);
+});
+
+test("the admin sees the shard map and locates a patient; an SRE is refused the admin page", async ({ page }) => {
+  await signInAs(page, "Alex Demo (lab admin)", "/admin");
+  const map = page.getByRole("table", { name: "Shard map" }).locator("tbody tr");
+  await expect(map).toHaveCount(4);
+  await expect(map.first().locator("td").first()).toHaveText("256");
+  await page.getByLabel("Patient id").fill("pat-e2e-somebody");
+  await page.getByRole("button", { name: "Locate" }).click();
+  await expect(page.getByTestId("patient-location")).toContainText(/pat-e2e-somebody hashes to bucket \d+, owned by shard-\d \(active\)/);
+
+  await page.context().clearCookies();
+  await signInAs(page, "Sam Demo (SRE)", "/");
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Not for your role" })).toBeVisible();
+});

@@ -1,0 +1,56 @@
+// Every page of the portal, as each persona reaches it from the navigation, in both themes where it
+// matters: it answers 200, axe-core finds no serious or critical violation, and a screenshot is saved.
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { signInAs } from "./personas.ts";
+import { shot } from "./shots.ts";
+
+const SEVERE = new Set(["serious", "critical"]);
+
+async function checkPage(page: Page, path: string, name: string): Promise<string[]> {
+  const res = await page.goto(path);
+  expect(res?.status(), path).toBe(200);
+  await page.waitForLoadState("networkidle").catch(() => undefined); // live pages keep polling; settle what can
+  if (path.startsWith("/slos/")) await page.locator("svg.recharts-surface").first().waitFor();
+  await shot(page, name);
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => SEVERE.has(v.impact ?? "")).map((v) => `${path}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")}`);
+}
+
+/** The pages a persona's navigation offers, plus the ones reached from them. */
+async function navigationOf(page: Page): Promise<string[]> {
+  return page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+}
+
+const PERSONAS: [display: string, slug: string, extra: string[]][] = [
+  ["Sam Demo (SRE)", "sre", ["/slos/clinician-record-diagnosis-latency", "/drills/service-latency"]],
+  ["Indra Demo (instructor)", "instructor", []],
+  ["Alex Demo (lab admin)", "admin", []],
+  ["Pat Demo (patient)", "patient", []],
+  ["Dr. Casey Demo (clinician)", "clinician", []],
+  ["Bailey Demo (billing admin)", "billing", []],
+];
+
+for (const [display, slug, extra] of PERSONAS) {
+  test(`every page the ${slug} reaches serves, is saved as a screenshot, and has no serious accessibility violation`, async ({ page }) => {
+    test.setTimeout(120_000);
+    await signInAs(page, display, "/");
+    const pages = [...new Set([...(await navigationOf(page)), ...extra])];
+    expect(pages.length).toBeGreaterThan(1);
+    const violations: string[] = [];
+    for (const path of pages) violations.push(...(await checkPage(page, path, `${slug}${path === "/" ? "-overview" : path.replaceAll("/", "-")}`)));
+    expect(violations).toEqual([]);
+  });
+}
+
+test("the sign-in page and the dark theme pass the same checks", async ({ page }) => {
+  expect(await checkPage(page, "/sign-in", "sign-in")).toEqual([]);
+  await signInAs(page, "Sam Demo (SRE)", "/");
+  await page.getByRole("button", { name: /^Theme: system/ }).click(); // system -> light
+  await page.getByRole("button", { name: /^Theme: light/ }).click(); // light -> dark
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  const violations: string[] = [];
+  for (const [path, name] of [["/", "dark-overview"], ["/dashboard", "dark-dashboard"], ["/slos", "dark-slos"], ["/audit", "dark-audit"]] as const) violations.push(...(await checkPage(page, path, name)));
+  await expect(page.locator("html")).toHaveAttribute("data-theme", "dark"); // kept across pages
+  expect(violations).toEqual([]);
+});
