@@ -9,6 +9,8 @@ import { ClinicianDashboard } from "@/components/dashboards/clinician-dashboard.
 import { OperationsDashboard } from "@/components/dashboards/operations-dashboard.tsx";
 import { PatientDashboard } from "@/components/dashboards/patient-dashboard.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
+import { NotForYourRole } from "@/components/page-states.tsx";
+import { authorize } from "@/lib/auth/policy.ts";
 
 export const metadata: Metadata = { title: "My dashboard" };
 export const dynamic = "force-dynamic";
@@ -28,8 +30,10 @@ export default async function DashboardPage() {
         <ClinicianDashboard actor={actor} />
       ) : actor.role === "billing" ? (
         <BillingDashboard actor={actor} />
-      ) : (
+      ) : authorize(actor, "ops.read").allowed ? (
         <OperationsDashboard actor={actor} />
+      ) : (
+        <NotForYourRole what="The SRE dashboard" role={actor.role} />
       )}
     </>
   );

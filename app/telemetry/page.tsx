@@ -72,7 +72,7 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Pr
                 </thead>
                 <tbody>
                   {t.traces.map((trace) => (
-                    <tr key={trace.traceId} data-trace={trace.traceId}>
+                    <tr key={trace.spanId} data-trace={trace.traceId}>
                       <th scope="row">
                         <a href={`/telemetry/${trace.traceId}`}>{trace.name}</a>
                       </th>

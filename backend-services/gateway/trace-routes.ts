@@ -35,6 +35,6 @@ export function traceRoutes(app: FastifyInstance, store: SqlDatabase, tokens: To
   app.get("/_lab/traces/:traceId/logs", async (request) => {
     await authorizedActor(request, tokens, "ops.read");
     const { traceId } = parseInput(TraceParams, request.params, "path");
-    return { traceId, lines: logDir ? traceLogLines(logDir, traceId) : [] };
+    return { traceId, lines: logDir ? await traceLogLines(logDir, traceId) : [] };
   });
 }

@@ -1,6 +1,43 @@
-// Where a problem sits in a YAML file the lab reads (SLOs, traffic profiles): `file:line` of the deepest
-// node on the path that exists, and the path written the way the file's author reads it.
-import type { Document, LineCounter } from "yaml";
+// The YAML files the lab reads (SLOs, traffic profiles, scenarios): every document of every file, and
+// where a problem sits in one: `file:line` of the deepest node on the path that exists, and the path
+// written the way the file's author reads it.
+import { readFileSync, readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+import { type Document, LineCounter, parseAllDocuments } from "yaml";
+
+export interface YamlFile {
+  file: string;
+  text: string;
+}
+
+export interface YamlDocument {
+  file: string;
+  /** The document as plain data. */
+  raw: unknown;
+  /** `file:line` of the deepest node that exists on a path into the document. */
+  at: (path: readonly PropertyKey[]) => string;
+}
+
+/** Every *.yaml / *.yml file of a directory, named relative to `root`, in name order. */
+export function readYamlDirectory(dir: string, root = process.cwd()): YamlFile[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") }));
+}
+
+/** Every non-empty document of the files; a document with YAML syntax errors is left out, its errors added to `problems`. */
+export function yamlDocuments(files: readonly YamlFile[], problems: string[]): YamlDocument[] {
+  const documents: YamlDocument[] = [];
+  for (const { file, text } of files) {
+    const lines = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
+      if (!("errors" in doc) || !("contents" in doc)) continue;
+      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`);
+      if (doc.errors.length > 0 || doc.contents === null) continue;
+      documents.push({ file, raw: doc.toJS(), at: locator(file, doc, lines) });
+    }
+  }
+  return documents;
+}
 
 export function locator(file: string, doc: Document.Parsed, lines: LineCounter) {
   return (path: readonly PropertyKey[]) => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
 import type { EventEnvelope } from "../events/envelope.ts";
 import { applyEvents, migrateReadModels } from "../events/projections.ts";
-import { claimsPipeline, facilityCensus, openEncounters, patientTimeline, readModelsAsOf, registeredFacility } from "./dashboard-reads.ts";
+import { claimsPipeline, facilityCensus, openEncounters, patientTimeline, readModelsAsOf } from "./dashboard-reads.ts";
 
 let minute = 0;
 function event(type: string, patientId: string, payload: Record<string, unknown>): EventEnvelope {
@@ -55,34 +55,48 @@ describe("a patient's timeline from the read models", () => {
     ]);
     expect(timeline.some((e) => /female|1980/.test(e.summary))).toBe(false);
     expect(await patientTimeline(db, "pat-2", 2)).toHaveLength(2);
-    expect(await registeredFacility(db, "pat-4")).toBe("fac-0002");
-    expect(await registeredFacility(db, "pat-404")).toBeNull();
     expect(await readModelsAsOf(db)).toBe(new Date(Date.UTC(2026, 10, 24, 9, minute - 1)).toISOString());
   });
 });
 
 describe("census and claims pipeline, counted across the shards", () => {
-  const shards: { sql: SqlDatabase }[] = [];
+  const shards: { readSql: SqlDatabase }[] = [];
+  // Shard 1 also holds a stale copy of bucket 7 (pat-9 and its rows), fenced there: it must not count twice.
+  const SHARDS = [
+    {
+      patients: [["pat-1", 1, "fac-0001"], ["pat-2", 2, "fac-0001"], ["pat-3", 3, "fac-0002"], ["pat-9", 7, "fac-0001"]],
+      encounters: [["enc-1", "pat-1", "fac-0001", "open", "2026-11-24T09:05:00.000+00:00"], ["enc-2", "pat-2", "fac-0001", "closed", "2026-11-24T08:00:00.000+00:00"]],
+      claims: [["pat-1", "fac-0001", "paid", 10_000], ["pat-2", "fac-0001", "denied", 12_500]],
+      fenced: [],
+    },
+    {
+      patients: [["pat-4", 4, "fac-0001"], ["pat-5", 5, "fac-0002"], ["pat-9", 7, "fac-0001"]],
+      encounters: [["enc-3", "pat-4", "fac-0001", "open", "2026-11-24T09:01:00.000+00:00"], ["enc-4", "pat-5", "fac-0002", "open", "2026-11-24T07:00:00.000+00:00"], ["enc-9", "pat-9", "fac-0001", "open", "2026-11-24T06:00:00.000+00:00"]],
+      claims: [["pat-5", "fac-0002", "paid", 5_000], ["pat-4", "fac-0001", "submitted", 2_000], ["pat-9", "fac-0001", "denied", 99_999]],
+      fenced: [7],
+    },
+  ];
   beforeEach(async () => {
-    for (const rows of [
-      { patients: ["fac-0001", "fac-0001", "fac-0002"], encounters: [["enc-1", "pat-1", "fac-0001", "open", "2026-11-24T09:05:00.000+00:00"], ["enc-2", "pat-2", "fac-0001", "closed", "2026-11-24T08:00:00.000+00:00"]], claims: [["fac-0001", "paid", 10_000], ["fac-0001", "denied", 12_500]] },
-      { patients: ["fac-0001"], encounters: [["enc-3", "pat-4", "fac-0001", "open", "2026-11-24T09:01:00.000+00:00"], ["enc-4", "pat-5", "fac-0002", "open", "2026-11-24T07:00:00.000+00:00"]], claims: [["fac-0002", "paid", 5_000], ["fac-0001", "submitted", 2_000]] },
-    ]) {
+    for (const rows of SHARDS) {
       const sql = openSqlite(":memory:", "shard");
-      await sql.executeScript(`CREATE TABLE "patients" ("id" INTEGER PRIMARY KEY, "facilityId" TEXT); CREATE TABLE "encounters" ("id" TEXT, "patientId" TEXT, "facilityId" TEXT, "status" TEXT, "startedAt" TEXT); CREATE TABLE "claims" ("facilityId" TEXT, "status" TEXT, "totalCents" INTEGER);`);
-      for (const f of rows.patients) await sql.execute(`INSERT INTO "patients" ("facilityId") VALUES (?)`, [f]);
+      await sql.executeScript(
+        `CREATE TABLE "patients" ("id" TEXT PRIMARY KEY, "bucket" INTEGER, "facilityId" TEXT); CREATE TABLE "encounters" ("id" TEXT, "patientId" TEXT, "facilityId" TEXT, "status" TEXT, "startedAt" TEXT); ` +
+          `CREATE TABLE "claims" ("patientId" TEXT, "facilityId" TEXT, "status" TEXT, "totalCents" INTEGER); CREATE TABLE "bucket_fences" ("bucket" INTEGER PRIMARY KEY);`,
+      );
+      for (const p of rows.patients) await sql.execute(`INSERT INTO "patients" VALUES (?, ?, ?)`, p);
       for (const e of rows.encounters) await sql.execute(`INSERT INTO "encounters" VALUES (?, ?, ?, ?, ?)`, e);
-      for (const c of rows.claims) await sql.execute(`INSERT INTO "claims" VALUES (?, ?, ?)`, c);
-      shards.push({ sql });
+      for (const c of rows.claims) await sql.execute(`INSERT INTO "claims" VALUES (?, ?, ?, ?)`, c);
+      for (const b of rows.fenced) await sql.execute(`INSERT INTO "bucket_fences" VALUES (?)`, [b]);
+      shards.push({ readSql: sql });
     }
   });
   afterEach(() => {
-    for (const s of shards.splice(0)) s.sql.close();
+    for (const s of shards.splice(0)) s.readSql.close();
   });
 
-  it("adds up a facility's patients and encounters over every shard, and lists its open encounters longest-open first", async () => {
-    expect(await facilityCensus(shards, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 3, openEncounters: 2, encountersTotal: 3 }]);
-    expect((await facilityCensus(shards)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([["fac-0001", 3, 2], ["fac-0002", 1, 1]]);
+  it("adds up a facility's patients and encounters over every shard, leaving out fenced copies, and lists its open encounters longest-open first", async () => {
+    expect(await facilityCensus(shards, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 4, openEncounters: 2, encountersTotal: 3 }]);
+    expect((await facilityCensus(shards)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([["fac-0001", 4, 2], ["fac-0002", 2, 1]]);
     expect((await openEncounters(shards, "fac-0001", 10)).map((e) => [e.encounterId, e.startedAt])).toEqual([["enc-3", "2026-11-24T09:01:00.000Z"], ["enc-1", "2026-11-24T09:05:00.000Z"]]);
     expect(await openEncounters(shards, "fac-0001", 1)).toHaveLength(1);
   });

@@ -2,6 +2,8 @@
 // pipeline with its denial rate (billing), counted on the shards; a patient's recent activity (patient)
 // from the projector's timeline read model, which trails the services by the event pipeline's delay and
 // says how fresh it is (the newest event applied).
+import { ownedRowsCondition as owned } from "../data/bucket-fences.ts";
+import type { ShardHandle } from "../data/lab-databases.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { describeTimelineEvent } from "./timeline-entry.ts";
 
@@ -44,8 +46,9 @@ export async function readModelsAsOf(db: SqlDatabase): Promise<string | null> {
   return row?.at ?? null;
 }
 
-type Shards = readonly { sql: SqlDatabase }[];
+type Shards = readonly Pick<ShardHandle, "readSql">[];
 const iso = (v: unknown) => new Date(v instanceof Date ? v : String(v)).toISOString();
+
 
 /**
  * Every facility's census, or one facility's, counted on the shards. The seeded lab's patients and
@@ -53,13 +56,17 @@ const iso = (v: unknown) => new Date(v instanceof Date ? v : String(v)).toISOStr
  * shards know everything, and a facility's rows are a short indexed scan per shard.
  */
 export async function facilityCensus(shards: Shards, facilityId?: string): Promise<Census[]> {
-  const where = facilityId ? `WHERE "facilityId" = ?` : "";
+  const facility = facilityId ? ` AND "facilityId" = ?` : "";
   const args = facilityId ? [facilityId] : [];
   const perShard = await Promise.all(
-    shards.map(async ({ sql }) => {
+    shards.map(async ({ readSql }) => {
+      const [ownPatients, ownRows] = await Promise.all([owned(readSql, "bucket"), owned(readSql, "patientId")]);
       const [patients, encounters] = await Promise.all([
-        sql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", COUNT(*) AS "n" FROM "patients" ${where} GROUP BY "facilityId"`, args),
-        sql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", COUNT(*) AS "n", SUM(CASE WHEN "status" = 'open' THEN 1 ELSE 0 END) AS "open" FROM "encounters" ${where} GROUP BY "facilityId"`, args),
+        readSql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", COUNT(*) AS "n" FROM "patients" WHERE ${ownPatients.sql}${facility} GROUP BY "facilityId"`, [...ownPatients.args, ...args]),
+        readSql.query<Record<string, unknown>>(
+          `SELECT "facilityId" AS "f", COUNT(*) AS "n", SUM(CASE WHEN "status" = 'open' THEN 1 ELSE 0 END) AS "open" FROM "encounters" WHERE ${ownRows.sql}${facility} GROUP BY "facilityId"`,
+          [...ownRows.args, ...args],
+        ),
       ]);
       return { patients, encounters };
     }),
@@ -80,9 +87,13 @@ export async function facilityCensus(shards: Shards, facilityId?: string): Promi
 export async function openEncounters(shards: Shards, facilityId: string, limit: number): Promise<OpenEncounter[]> {
   const rows = (
     await Promise.all(
-      shards.map(({ sql }) =>
-        sql.query<Record<string, unknown>>(`SELECT "id", "patientId", "facilityId", "startedAt" FROM "encounters" WHERE "facilityId" = ? AND "status" = 'open' ORDER BY "startedAt", "id" LIMIT ?`, [facilityId, limit]),
-      ),
+      shards.map(async ({ readSql }) => {
+        const own = await owned(readSql, "patientId");
+        return readSql.query<Record<string, unknown>>(
+          `SELECT "id", "patientId", "facilityId", "startedAt" FROM "encounters" WHERE ${own.sql} AND "facilityId" = ? AND "status" = 'open' ORDER BY "startedAt", "id" LIMIT ?`,
+          [...own.args, facilityId, limit],
+        );
+      }),
     )
   ).flat();
   return rows
@@ -93,9 +104,17 @@ export async function openEncounters(shards: Shards, facilityId: string, limit: 
 
 /** Claims by status across the shards (or at one facility), the denial rate overall and per facility. */
 export async function claimsPipeline(shards: Shards, facilityId?: string): Promise<ClaimsPipeline> {
-  const where = facilityId ? `WHERE "facilityId" = ?` : "";
+  const facility = facilityId ? ` AND "facilityId" = ?` : "";
   const rows = (
-    await Promise.all(shards.map(({ sql }) => sql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", "status", COUNT(*) AS "claims", SUM("totalCents") AS "cents" FROM "claims" ${where} GROUP BY "facilityId", "status"`, facilityId ? [facilityId] : [])))
+    await Promise.all(
+      shards.map(async ({ readSql }) => {
+        const own = await owned(readSql, "patientId");
+        return readSql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", "status", COUNT(*) AS "claims", SUM("totalCents") AS "cents" FROM "claims" WHERE ${own.sql}${facility} GROUP BY "facilityId", "status"`, [
+          ...own.args,
+          ...(facilityId ? [facilityId] : []),
+        ]);
+      }),
+    )
   ).flat();
   const statuses = new Map<string, { claims: number; totalCents: number }>(CLAIM_STATUSES.map((s) => [s, { claims: 0, totalCents: 0 }]));
   const facilities = new Map<string, { claims: number; denied: number; paid: number }>();
@@ -127,12 +146,4 @@ export async function patientTimeline(db: SqlDatabase, patientId: string, limit:
     [patientId, limit],
   );
   return rows.map((r) => ({ eventId: String(r.event_id), occurredAt: String(r.occurred_at), type: String(r.type), summary: describeTimelineEvent(String(r.type), JSON.parse(String(r.facts)) as Record<string, unknown>) }));
-}
-
-/** The facility a patient registered at, from their PatientRegistered event (null when not projected yet). */
-export async function registeredFacility(db: SqlDatabase, patientId: string): Promise<string | null> {
-  const [row] = await db.query<{ facts: string }>(`SELECT "facts" FROM "patient_timeline" WHERE "patient_id" = ? AND "type" = 'PatientRegistered' LIMIT 1`, [patientId]);
-  if (!row) return null;
-  const facility = (JSON.parse(row.facts) as { facilityId?: unknown }).facilityId;
-  return typeof facility === "string" ? facility : null;
 }

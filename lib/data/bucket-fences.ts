@@ -17,6 +17,17 @@ export const ownedPatients = (fenced: number[]) => (fenced.length ? { bucket: { 
 export const ownedByPatient = (fenced: number[]) => (fenced.length ? { patient: { bucket: { notIn: fenced } } } : {});
 
 /**
+ * Raw SQL's `where` for the rows a shard owns, like `ownedPatients` / `ownedByPatient` for Prisma: the
+ * condition on the patients table (`bucket`) or on patient-rooted rows (`patientId`), and its arguments.
+ */
+export async function ownedRowsCondition(readSql: SqlDatabase, column: "bucket" | "patientId"): Promise<{ sql: string; args: number[] }> {
+  const fenced = await fencedBuckets(readSql);
+  if (fenced.length === 0) return { sql: "1 = 1", args: [] };
+  const list = fenced.map(() => "?").join(", ");
+  return column === "bucket" ? { sql: `"bucket" NOT IN (${list})`, args: fenced } : { sql: `"patientId" NOT IN (SELECT "id" FROM "patients" WHERE "bucket" IN (${list}))`, args: fenced };
+}
+
+/**
  * Takes the shard's write lock (the audit chain head row) and refuses if the bucket is fenced here. Run it
  * first in every write transaction: a bucket move fences under the same lock, so no write slips past it.
  */

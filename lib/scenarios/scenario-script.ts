@@ -3,11 +3,8 @@
 // what to look at) and optionally a drill launched as the drill engine's API would launch it. Every drill
 // step is checked against the drill catalog when the file is read, so a scenario never fails half-way on a
 // typo; problems are named `file:line field: message`.
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { fieldPath, locator } from "../config/yaml-locations.ts";
+import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import { drillOf } from "../drills/drill-catalog.ts";
 import { DrillLaunch } from "../drills/drill-request.ts";
 import { LabError } from "../errors/index.ts";
@@ -57,42 +54,34 @@ export interface Scenario {
 export function loadScenarios(files: readonly { file: string; text: string }[], knownSlos: ReadonlySet<string>): Scenario[] {
   const problems: string[] = [];
   const scenarios: Scenario[] = [];
-  for (const { file, text } of files) {
-    const lines = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-      if (!("errors" in doc) || !("contents" in doc)) continue;
-      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`);
-      if (doc.errors.length > 0 || doc.contents === null) continue;
-      const at = locator(file, doc, lines);
-      const say = (path: PropertyKey[], message: string) => problems.push(`${at(path)} ${fieldPath(path)}: ${message}`);
-      const parsed = ScenarioDocument.safeParse(doc.toJS());
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) say(issue.path, issue.message);
-        continue;
-      }
-      const { metadata, spec } = parsed.data;
-      const before = problems.length;
-      spec.watch.forEach((slo, i) => knownSlos.has(slo) || say(["spec", "watch", i], `no SLO named ${slo}`));
-      spec.steps.forEach((step, i) => {
-        if (!step.drill) return;
-        const path = ["spec", "steps", i, "drill"];
-        const drill = drillOf(step.drill.drill);
-        if (!drill) return say([...path, "drill"], `no drill ${step.drill.drill} in the catalog`);
-        const params = drill.params.safeParse(step.drill.params);
-        if (!params.success) for (const issue of params.error.issues) say([...path, "params", ...issue.path], issue.message);
-        step.drill.abortWhen.forEach((c, j) => knownSlos.has(c.slo) || say([...path, "abortWhen", j, "slo"], `no SLO named ${c.slo}`));
-        if (step.afterSeconds + step.drill.durationSeconds > spec.durationSeconds) say([...path, "durationSeconds"], `the drill outlasts the scenario (${spec.durationSeconds} s)`);
-      });
-      if (problems.length > before) continue;
-      if (scenarios.some((s) => s.name === metadata.name)) say(["metadata", "name"], `${metadata.name} is defined twice`);
-      else scenarios.push({ name: metadata.name, title: metadata.title, description: metadata.description, watch: spec.watch, steps: spec.steps, durationSeconds: spec.durationSeconds });
+  for (const { raw, at } of yamlDocuments(files, problems)) {
+    const say = (path: PropertyKey[], message: string) => problems.push(`${at(path)} ${fieldPath(path)}: ${message}`);
+    const parsed = ScenarioDocument.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) say(issue.path, issue.message);
+      continue;
     }
+    const { metadata, spec } = parsed.data;
+    const before = problems.length;
+    spec.watch.forEach((slo, i) => knownSlos.has(slo) || say(["spec", "watch", i], `no SLO named ${slo}`));
+    spec.steps.forEach((step, i) => {
+      if (!step.drill) return;
+      const path = ["spec", "steps", i, "drill"];
+      const drill = drillOf(step.drill.drill);
+      if (!drill) return say([...path, "drill"], `no drill ${step.drill.drill} in the catalog`);
+      const params = drill.params.safeParse(step.drill.params);
+      if (!params.success) for (const issue of params.error.issues) say([...path, "params", ...issue.path], issue.message);
+      step.drill.abortWhen.forEach((c, j) => knownSlos.has(c.slo) || say([...path, "abortWhen", j, "slo"], `no SLO named ${c.slo}`));
+      if (step.afterSeconds + step.drill.durationSeconds > spec.durationSeconds) say([...path, "durationSeconds"], `the drill outlasts the scenario (${spec.durationSeconds} s)`);
+    });
+    if (problems.length > before) continue;
+    if (scenarios.some((s) => s.name === metadata.name)) say(["metadata", "name"], `${metadata.name} is defined twice`);
+    else scenarios.push({ name: metadata.name, title: metadata.title, description: metadata.description, watch: spec.watch, steps: spec.steps, durationSeconds: spec.durationSeconds });
   }
   if (problems.length > 0) throw new LabError("invalid", `scenarios have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "scenario" });
   return scenarios;
 }
 
 export function loadScenarioDirectory(dir: string, knownSlos: ReadonlySet<string>, root = process.cwd()): Scenario[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return loadScenarios(files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") })), knownSlos);
+  return loadScenarios(readYamlDirectory(dir, root), knownSlos);
 }

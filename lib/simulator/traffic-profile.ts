@@ -2,11 +2,8 @@
 // A profile names an arrival process of journeys (how many start per second, over time), the mix of
 // persona journeys that arrive, and the think time between a journey's steps. Rates count journeys, not
 // requests: a journey is a user's multi-step flow (lib/simulator/journey-flows.ts).
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
 import { z } from "zod";
-import { fieldPath, locator } from "../config/yaml-locations.ts";
+import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import { LabError } from "../errors/index.ts";
 import { LatencyDistribution } from "../faults/fault-rules.ts";
 import { ArrivalProfile } from "../load/arrival-processes.ts";
@@ -53,30 +50,22 @@ export interface TrafficProfile {
 export function loadTrafficProfiles(files: readonly { file: string; text: string }[]): TrafficProfile[] {
   const problems: string[] = [];
   const profiles: TrafficProfile[] = [];
-  for (const { file, text } of files) {
-    const lines = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-      if (!("errors" in doc) || !("contents" in doc)) continue;
-      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`);
-      if (doc.errors.length > 0 || doc.contents === null) continue;
-      const at = locator(file, doc, lines);
-      const parsed = TrafficProfileDocument.safeParse(doc.toJS());
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
-        continue;
-      }
-      const { metadata, spec } = parsed.data;
-      if (profiles.some((p) => p.name === metadata.name)) problems.push(`${at(["metadata", "name"])} metadata.name: ${metadata.name} is defined twice`);
-      else profiles.push({ name: metadata.name, description: metadata.description, spec });
+  for (const { raw, at } of yamlDocuments(files, problems)) {
+    const parsed = TrafficProfileDocument.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
+      continue;
     }
+    const { metadata, spec } = parsed.data;
+    if (profiles.some((p) => p.name === metadata.name)) problems.push(`${at(["metadata", "name"])} metadata.name: ${metadata.name} is defined twice`);
+    else profiles.push({ name: metadata.name, description: metadata.description, spec });
   }
   if (problems.length > 0) throw new LabError("invalid", `traffic profiles have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "profile" });
   return profiles;
 }
 
 export function loadTrafficProfileDirectory(dir: string, root = process.cwd()): TrafficProfile[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return loadTrafficProfiles(files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") })));
+  return loadTrafficProfiles(readYamlDirectory(dir, root));
 }
 
 export function findTrafficProfile(profiles: readonly TrafficProfile[], name: string): TrafficProfile {

@@ -1,10 +1,7 @@
 // Reads OpenSLO v1 YAML files into the lab's SLO definitions. Every problem is reported with its file,
 // line and field path (`slo/clinician.yaml:14 spec.objectives[0].target: must be below 1`), all of them at
 // once, so a broken definition is fixed in one pass.
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
-import { fieldPath, locator } from "../config/yaml-locations.ts";
+import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import type { z } from "zod";
 import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, tiersFor } from "./burn-rate-tiers.ts";
 import { type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
@@ -39,35 +36,27 @@ type Parsed<T> = { value: T; at: (path: readonly PropertyKey[]) => string };
 
 /** Loads every *.yaml / *.yml file in a directory. */
 export function loadSloDirectory(dir: string, root = process.cwd()): SloDefinition[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return loadSloFiles(files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") })));
+  return loadSloFiles(readYamlDirectory(dir, root));
 }
 
 export function loadSloFiles(files: readonly { file: string; text: string }[]): SloDefinition[] {
   const problems: string[] = [];
   const slos: Parsed<z.infer<typeof SloDocument>>[] = [];
   const slis = new Map<string, Parsed<z.infer<typeof SliDocument>>>();
-  for (const { file, text } of files) {
-    const lines = new LineCounter();
-    for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
-      if (!("errors" in doc) || !("contents" in doc)) continue;
-      const at = locator(file, doc, lines);
-      for (const e of doc.errors) problems.push(`${file}:${e.linePos?.[0]?.line ?? "?"} ${e.message.split("\n")[0]}`);
-      if (doc.errors.length > 0 || doc.contents === null) continue;
-      const raw = doc.toJS() as { kind?: unknown };
-      const schema = raw?.kind === "SLO" ? SloDocument : raw?.kind === "SLI" ? SliDocument : raw?.kind === "Service" ? ServiceDocument : null;
-      if (!schema) {
-        problems.push(`${at(["kind"])} kind: must be SLO, SLI or Service (got ${JSON.stringify(raw?.kind ?? null)})`);
-        continue;
-      }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
-        continue;
-      }
-      if (parsed.data.kind === "SLO") slos.push({ value: parsed.data, at });
-      if (parsed.data.kind === "SLI") slis.set(parsed.data.metadata.name, { value: parsed.data, at });
+  for (const { raw: document, at } of yamlDocuments(files, problems)) {
+    const raw = document as { kind?: unknown } | null;
+    const schema = raw?.kind === "SLO" ? SloDocument : raw?.kind === "SLI" ? SliDocument : raw?.kind === "Service" ? ServiceDocument : null;
+    if (!schema) {
+      problems.push(`${at(["kind"])} kind: must be SLO, SLI or Service (got ${JSON.stringify(raw?.kind ?? null)})`);
+      continue;
     }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
+      continue;
+    }
+    if (parsed.data.kind === "SLO") slos.push({ value: parsed.data, at });
+    if (parsed.data.kind === "SLI") slis.set(parsed.data.metadata.name, { value: parsed.data, at });
   }
   const definitions: SloDefinition[] = [];
   const seen = new Map<string, string>();

@@ -24,8 +24,8 @@ describe("recent traces", () => {
 
   it("lists the gateway's requests newest first, flagging a trace with a failed span anywhere", async () => {
     expect(await recentTraces(db, { limit: 10, sinceUs: T0 })).toEqual([
-      { traceId: "b".repeat(32), name: "POST /patients", startedAt: "2026-11-24T20:00:01.000Z", durationMs: 250, error: true },
-      { traceId: "a".repeat(32), name: "GET /patients/:patientId", startedAt: "2026-11-24T20:00:00.000Z", durationMs: 4, error: false },
+      { traceId: "b".repeat(32), spanId: "b1", name: "POST /patients", startedAt: "2026-11-24T20:00:01.000Z", durationMs: 250, error: true },
+      { traceId: "a".repeat(32), spanId: "a1", name: "GET /patients/:patientId", startedAt: "2026-11-24T20:00:00.000Z", durationMs: 4, error: false },
     ]);
   });
 

@@ -96,6 +96,8 @@ export async function readTrace(db: SqlDatabase, traceId: string): Promise<Store
 
 export interface TraceSummary {
   traceId: string;
+  /** The request's own span: a journey's several requests share one trace. */
+  spanId: string;
   name: string;
   startedAt: string;
   durationMs: number;
@@ -105,20 +107,21 @@ export interface TraceSummary {
 
 /**
  * The newest requests the gateway served whose traces are kept (its SERVER spans: every request the portal
- * or the simulator sends enters there), newest first; `errorsOnly` keeps those with a failed span,
+ * or the simulator sends enters there), one per request, newest first; `errorsOnly` keeps those with a failed span,
  * `minDurationMs` the slow ones.
  */
 export async function recentTraces(db: SqlDatabase, options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number }): Promise<TraceSummary[]> {
   const since = options.sinceUs ?? (Date.now() - SPAN_RETENTION_HOURS * 3_600_000) * 1000;
   const failed = `EXISTS (SELECT 1 FROM "spans" f WHERE f."trace_id" = s."trace_id" AND f."status_code" = 2)`;
   const rows = await db.query<Record<string, unknown>>(
-    `SELECT s."trace_id", s."name", s."start_us", s."duration_us", ${failed} AS "failed" FROM "spans" s ` +
+    `SELECT s."trace_id", s."span_id", s."name", s."start_us", s."duration_us", ${failed} AS "failed" FROM "spans" s ` +
       `WHERE s."service" = 'gateway' AND s."kind" = 1 AND s."start_us" >= ? AND s."duration_us" >= ?${options.errorsOnly ? ` AND ${failed}` : ""} ` +
       `ORDER BY s."start_us" DESC LIMIT ?`,
     [since, Math.round((options.minDurationMs ?? 0) * 1000), options.limit],
   );
   return rows.map((r) => ({
     traceId: String(r.trace_id),
+    spanId: String(r.span_id),
     name: String(r.name),
     startedAt: new Date(Number(r.start_us) / 1000).toISOString(),
     durationMs: Number(r.duration_us) / 1000,

@@ -22,16 +22,18 @@ describe("a trace's log lines", () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("finds the trace's lines in every process log, oldest first, with their level and the known fields only", () => {
-    const lines = traceLogLines(dir, TRACE);
+  it("finds the trace's lines in every process log, oldest first, with their level and the known fields only", async () => {
+    const lines = await traceLogLines(dir, TRACE);
     expect(lines).toEqual([
       { process: "clinical", time: "2026-11-24T20:30:00.001Z", level: "error", msg: "write failed", fields: { err: "shard-2 is down" } },
       { process: "gateway", time: "2026-11-24T20:30:00.005Z", level: "info", msg: "request", fields: { requestId: "req-1", spanId: "b7ad6b7169203331", method: "POST", route: "/patients", status: 201, ms: 12 } },
     ]);
   });
 
-  it("reads only each file's tail, and answers nothing for a missing log directory", () => {
-    expect(traceLogLines(dir, TRACE, { tailBytes: 300 }).map((l) => l.process)).toEqual(["clinical"]);
-    expect(traceLogLines(join(dir, "none"), TRACE)).toEqual([]);
+  it("reads only each file's tail, skips a line without a usable time, and answers nothing for a missing log directory", async () => {
+    expect((await traceLogLines(dir, TRACE, { tailBytes: 300 })).map((l) => l.process)).toEqual(["clinical"]);
+    writeFileSync(join(dir, "projector.log"), line({ level: 30, time: "soon", traceId: TRACE, msg: "no usable time" }));
+    expect((await traceLogLines(dir, TRACE)).map((l) => l.process)).toEqual(["clinical", "gateway"]);
+    expect(await traceLogLines(join(dir, "none"), TRACE)).toEqual([]);
   });
 });
