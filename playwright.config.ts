@@ -23,31 +23,44 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
-  webServer: {
-    command: "node_modules/.bin/tsx scripts/lab.ts",
-    url: `http://127.0.0.1:${port}/api/health`,
-    reuseExistingServer: false,
-    timeout: 300_000,
-    // The lab's processes run in process groups of their own (ADR 0010): the supervisor must be asked to stop
-    // them, not killed with its group.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-    stdout: "pipe",
-    env: {
-      LAB_DATA_DIR: ".lab/e2e",
-      PORTAL_PORT: String(port),
-      CLINICAL_PORT: String(port + 1),
-      BILLING_PORT: String(port + 2),
-      GATEWAY_PORT: String(port + 3),
-      PROJECTOR_PORT: String(port + 4),
-      SUPERVISOR_PORT: String(port + 5),
-      SIMULATOR_PORT: String(port + 6),
-      DRILL_ENGINE_PORT: String(port + 7),
-      LAB_SEED_PATIENTS: "400",
-      LAB_SEED: "7",
-      // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.
-      GRAFANA_URL: "http://grafana.lab.invalid:3000",
-      TEMPO_URL: "http://tempo.lab.invalid:3200",
-      LOKI_URL: "http://loki.lab.invalid:3100",
+  webServer: [
+    {
+      // The identity provider the portal's OIDC sign-in goes to (e2e/support/oidc-provider.ts).
+      command: `node_modules/.bin/tsx e2e/support/oidc-provider-main.ts ${port + 9}`,
+      url: `http://127.0.0.1:${port + 9}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
-  },
+    {
+      command: "node_modules/.bin/tsx scripts/lab.ts",
+      url: `http://127.0.0.1:${port}/api/health`,
+      reuseExistingServer: false,
+      timeout: 300_000,
+      // The lab's processes run in process groups of their own (ADR 0010): the supervisor must be asked to stop
+      // them, not killed with its group.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
+      stdout: "pipe",
+      env: {
+        LAB_DATA_DIR: ".lab/e2e",
+        PORTAL_PORT: String(port),
+        CLINICAL_PORT: String(port + 1),
+        BILLING_PORT: String(port + 2),
+        GATEWAY_PORT: String(port + 3),
+        PROJECTOR_PORT: String(port + 4),
+        SUPERVISOR_PORT: String(port + 5),
+        SIMULATOR_PORT: String(port + 6),
+        DRILL_ENGINE_PORT: String(port + 7),
+        LAB_SEED_PATIENTS: "400",
+        LAB_SEED: "7",
+        // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.
+        GRAFANA_URL: "http://grafana.lab.invalid:3000",
+        TEMPO_URL: "http://tempo.lab.invalid:3200",
+        LOKI_URL: "http://loki.lab.invalid:3100",
+        LAB_OIDC_ISSUER: `http://127.0.0.1:${port + 9}`,
+        LAB_OIDC_CLIENT_ID: "pim-portal-e2e",
+        LAB_OIDC_CLIENT_SECRET: "e2e-client-secret-0123456789",
+        LAB_OIDC_NAME: "Lab test IdP",
+      },
+    },
+  ],
 });

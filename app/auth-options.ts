@@ -1,10 +1,39 @@
-// Sign-in to the portal (next-auth 4): in embedded mode a persona picker over the lab's demo users. The
-// session (a signed JWT cookie) carries the persona's actor: role, facility, own record; pages and API
-// routes check it on the server.
+// Sign-in to the portal (next-auth 4): a persona picker over the lab's demo users (embedded mode, or full
+// mode without a provider), and an OpenID Connect provider from config (LAB_OIDC_*: authorization code with
+// PKCE and state; its ID token's role claims make the actor). The session (a signed JWT cookie) carries
+// the actor: role, facility, own record; pages and API routes check it on the server.
 import type { NextAuthOptions } from "next-auth";
+import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import type { Actor } from "@/lib/auth/roles.ts";
 import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { discoveryUrl, signInFromIdToken } from "@/lib/portal/oidc-sign-in.ts";
 import { actorOfSession, findPersona, portalSessionSecret } from "@/lib/portal/personas.ts";
+
+type OidcUser = { id: string; name: string; actor: Actor | null; refusal: string | null };
+
+function oidcProvider(): OAuthConfig<Record<string, unknown>>[] {
+  const oidc = labConfig().oidc;
+  if (!oidc) return [];
+  return [
+    {
+      id: "oidc",
+      name: oidc.name,
+      type: "oauth",
+      wellKnown: discoveryUrl(oidc.issuer),
+      clientId: oidc.clientId,
+      clientSecret: oidc.clientSecret,
+      authorization: { params: { scope: "openid profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(claims): OidcUser {
+        const result = signInFromIdToken(claims);
+        const id = typeof claims.sub === "string" ? claims.sub : "unknown";
+        return result.ok ? { id, name: result.displayName, actor: result.actor, refusal: null } : { id, name: id, actor: null, refusal: result.reason };
+      },
+    },
+  ];
+}
 
 export const authOptions: NextAuthOptions = {
   secret: portalSessionSecret(labConfig().privacySecret),
@@ -20,8 +49,14 @@ export const authOptions: NextAuthOptions = {
         return persona ? { id: persona.actor.userId, name: persona.displayName, actor: persona.actor } : null;
       },
     }),
+    ...oidcProvider(),
   ],
   callbacks: {
+    signIn({ user }) {
+      // A provider's user the lab cannot place goes back to the sign-in page, told why.
+      const refusal = (user as Partial<OidcUser>).refusal;
+      return refusal ? `/sign-in?error=NoLabRole&reason=${encodeURIComponent(refusal)}` : true;
+    },
     jwt({ token, user }) {
       if (user && "actor" in user) token.actor = user.actor;
       return token;

@@ -17,6 +17,12 @@ const Claims = z.object({
   patient_id: z.string().min(1).nullable().optional(),
 });
 
+/** The actor a token's (or an ID token's) claims name: `sub`, `role`, `facility_id`, `patient_id`. Throws a ZodError when they do not. */
+export function actorOfClaims(payload: unknown): Actor {
+  const claims = Claims.parse(payload);
+  return ActorSchema.parse({ userId: claims.sub, role: claims.role, facilityId: claims.facility_id ?? null, patientId: claims.patient_id ?? null });
+}
+
 /** The HS256 key of an embedded lab, derived from its secret so there is one secret to manage. */
 export function labSigningKey(secret: string): Uint8Array {
   return new Uint8Array(createHmac("sha256", secret).update("pim-sre-lab/jwt/v1").digest());
@@ -86,9 +92,7 @@ async function verifyWithExpiry(key: TokenKey, token: string, now?: Date): Promi
       idp && issuer === idp.issuer
         ? await jwtVerify(token, idp.keys, { issuer: idp.issuer, audience: idp.audience, algorithms: PROVIDER_ALGORITHMS, requiredClaims: ["exp"], ...at })
         : await jwtVerify(token, trust.labKey, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"], ...at });
-    const claims = Claims.parse(payload);
-    const actor = ActorSchema.parse({ userId: claims.sub, role: claims.role, facilityId: claims.facility_id ?? null, patientId: claims.patient_id ?? null });
-    return { actor, expiresAtMs: payload.exp! * 1000 };
+    return { actor: actorOfClaims(payload), expiresAtMs: payload.exp! * 1000 };
   } catch (err) {
     if (err instanceof errors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
       throw new LabError("unavailable", "the identity provider's keys cannot be fetched right now; retry shortly", { cause: err });

@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 
 const EMBEDDED_SECRET = "pim-sre-lab-embedded-secret:synthetic-data-only";
-const SECRET_VARIABLES = new Set(["LAB_SECRET", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["LAB_SECRET", "DATABASE_URL", "LAB_OIDC_CLIENT_SECRET"]);
 
 const httpUrl = (message: string) =>
   z
@@ -58,6 +58,10 @@ const EnvSchema = z.object({
   LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
   LAB_JWKS_URL: httpUrl("must be an http(s) URL of the identity provider's JWKS"),
   LAB_JWT_ISSUER: z.string().min(1).optional(),
+  LAB_OIDC_ISSUER: httpUrl("must be the http(s) issuer URL of an OpenID Connect provider (its /.well-known/openid-configuration is read)"),
+  LAB_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LAB_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  LAB_OIDC_NAME: z.string().min(1).max(60).default("your identity provider"),
   LAB_JWT_AUDIENCE: z.string().min(1).default("pim-sre-lab-api"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   PROMETHEUS_URL: httpUrl("must be an http(s) URL of a Prometheus server"),
@@ -104,6 +108,12 @@ export interface LabConfig {
   events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number; topicPrefix: string };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
   identityProvider: { jwksUrl: string; issuer: string; audience: string } | null;
+  /**
+   * The portal's sign-in through an OpenID Connect provider (authorization code with PKCE), offered beside
+   * the persona picker in embedded mode and instead of it in full mode; its ID token's `role`, `facility_id`
+   * and `patient_id` claims make the session's actor.
+   */
+  oidc: { issuer: string; clientId: string; clientSecret: string; name: string } | null;
   /** How many synthetic patients `npm run lab` puts into an empty lab, and from which seed. */
   seedPatients: number;
   seed: number;
@@ -154,6 +164,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // The built-in secret is public (it is in this file); a shared lab must choose its own.
     ...(e.LAB_MODE === "full" && e.LAB_SECRET === EMBEDDED_SECRET ? ["LAB_SECRET: required when LAB_MODE=full (at least 16 characters of your own)"] : []),
     ...(e.LAB_JWKS_URL && !e.LAB_JWT_ISSUER ? ["LAB_JWT_ISSUER: required with LAB_JWKS_URL (the iss claim of the identity provider's tokens)"] : []),
+    ...(e.LAB_OIDC_ISSUER && !(e.LAB_OIDC_CLIENT_ID && e.LAB_OIDC_CLIENT_SECRET) ? ["LAB_OIDC_CLIENT_ID, LAB_OIDC_CLIENT_SECRET: required with LAB_OIDC_ISSUER (the portal's client at the provider)"] : []),
   ];
   if (fullModeProblems.length > 0) throw new ConfigError(fullModeProblems);
   const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
@@ -177,6 +188,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT, scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR) },
     events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
+    oidc: e.LAB_OIDC_ISSUER ? { issuer: e.LAB_OIDC_ISSUER, clientId: e.LAB_OIDC_CLIENT_ID!, clientSecret: e.LAB_OIDC_CLIENT_SECRET!, name: e.LAB_OIDC_NAME } : null,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,
