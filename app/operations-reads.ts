@@ -6,6 +6,7 @@ import { labConfig } from "@/lib/data/lab-connection.ts";
 import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import type { PartitionLag } from "@/lib/events/bus.ts";
 import type { SloReport } from "@/lib/slo/slo-status.ts";
+import type { DataJob } from "@/lib/supervisor/data-jobs.ts";
 import type { LabStatus } from "@/lib/supervisor/lab-control.ts";
 
 export type Reading<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -25,6 +26,7 @@ const settle = <T,>(read: Promise<T>): Promise<Reading<T>> =>
 
 const local = (port: number, path: string) => `http://127.0.0.1:${port}${path}`;
 
+export const readDataJobs = (actor: Actor) => settle(readLab<{ jobs: DataJob[] }>(local(labConfig().supervisorPort, "/_lab/jobs"), actor, "supervisor"));
 export const readProcesses = (actor: Actor) => settle(readLab<LabStatus>(local(labConfig().supervisorPort, "/_lab/processes"), actor, "supervisor"));
 export const readDrillRuns = (actor: Actor) => settle(readLab<{ runs: DrillRun[] }>(local(labConfig().drills.port, "/_lab/drills/runs"), actor, "drill engine").then((r) => r.runs));
 export const readSloReport = (actor: Actor) => settle(readLab<SloReport>(local(labConfig().gateway.port, "/_lab/slos"), actor, "gateway"));

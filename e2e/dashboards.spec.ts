@@ -1,7 +1,11 @@
 // The persona dashboards, the operations overview, telemetry and admin on the running lab, whose simulator
 // makes traffic from the start: each persona sees its own side of the lab and only that.
 import { expect, test } from "@playwright/test";
+import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
+import { loadConfig } from "../lib/config/index.ts";
 import { signInAs } from "./personas.ts";
+
+const key = labSigningKey(loadConfig({}).privacySecret);
 
 test("an SRE's overview shows the processes, drills, SLOs by journey and the event pipeline; the SRE dashboard adds shard health", async ({ page }) => {
   await signInAs(page, "Sam Demo (SRE)", "/");
@@ -86,8 +90,25 @@ test("the admin sees the shard map and locates a patient; an SRE is refused the 
   await page.getByRole("button", { name: "Locate" }).click();
   await expect(page.getByTestId("patient-location")).toContainText(/pat-e2e-somebody hashes to bucket \d+, owned by shard-\d \(active\)/);
 
+  // A data job from the page: five more synthetic patients, run by the supervisor, its progress shown.
+  const generate = page.getByRole("form", { name: "Generate synthetic patients" });
+  await generate.getByLabel("Patients to add").fill("5");
+  await generate.getByLabel("Seed").fill("901");
+  await generate.getByRole("button", { name: "Generate" }).click();
+  const row = page.getByRole("table", { name: "Data jobs" }).locator("tbody tr").first();
+  await expect(row.getByRole("rowheader")).toHaveText("generate 5 patients (seed 901)");
+  await expect(row).toHaveAttribute("data-state", "succeeded", { timeout: 60_000 });
+  await expect(row.locator("td").last()).toContainText(/lab:generate seed 901: 5 patients written|5\/5 patients/);
+
   await page.context().clearCookies();
   await signInAs(page, "Sam Demo (SRE)", "/");
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Not for your role" })).toBeVisible();
+  // Nor may an SRE start a generation behind the page's back; a replay is theirs to run.
+  const sre = { authorization: `Bearer ${await issueLabToken(key, { userId: "usr-e2e-sre", role: "sre", facilityId: null, patientId: null })}` };
+  const jobs = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 5}/_lab/jobs`;
+  const refused = await page.request.post(jobs, { headers: sre, data: { kind: "generate", patients: 5, seed: 1 } });
+  expect(refused.status()).toBe(403);
+  const bad = await page.request.post(jobs, { headers: sre, data: { kind: "replay", since: "forever" } });
+  expect((await bad.json())).toMatchObject({ status: 400, field: "since" });
 });

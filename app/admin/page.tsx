@@ -1,7 +1,10 @@
-// Admin: the data tier's shape. The shard map (buckets per shard, moved and moving buckets), where a
-// patient id routes, and the commands that grow the lab, move a bucket and rebuild the read models.
+// Admin: the data tier's shape and its jobs. The shard map (buckets per shard, moved and moving buckets),
+// where a patient id routes, and the data jobs (generate synthetic patients, replay the read models) run by
+// the supervisor with their progress.
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { DataJobsPanel } from "@/app/admin/data-jobs-panel.tsx";
+import { readDataJobs } from "@/app/operations-reads.ts";
 import { currentActor } from "@/app/session.ts";
 import { NotForYourRole } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
@@ -23,7 +26,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   // The map as it is now: a bucket move by another process changes it.
   const [map, health] = await Promise.all([lab.reloadShardMap(), shardHealth(lab)]);
   const view = shardMapView(map);
-  const asked = typeof (await searchParams).patientId === "string" ? String((await searchParams).patientId).trim() : "";
+  const params = await searchParams;
+  const asked = typeof params.patientId === "string" ? params.patientId.trim() : "";
+  const refused = typeof params.refused === "string" ? params.refused.slice(0, 300) : null;
+  const jobs = await readDataJobs(actor);
   const located = PATIENT_ID.test(asked) ? locatePatient(map, asked) : null;
   return (
     <>
@@ -75,9 +81,10 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           </p>
         ) : null}
       </section>
+      <DataJobsPanel reading={jobs} refused={refused} />
       <section className="panel" aria-labelledby="commands-heading">
-        <h2 id="commands-heading">Data generation and replay</h2>
-        <p>These run from a terminal beside the lab and show their progress as they go.</p>
+        <h2 id="commands-heading">From a terminal</h2>
+        <p>The same jobs as commands, with a live progress bar, and the FHIR export.</p>
         <dl className="facts">
           <dt>Add synthetic patients</dt>
           <dd>npm run lab:generate -- --patients 1000 --seed 7</dd>

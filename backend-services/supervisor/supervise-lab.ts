@@ -9,6 +9,7 @@ import type { LabConfig } from "../../lib/config/index.ts";
 import { openSql } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
 import { LabError } from "../../lib/errors/index.ts";
+import { DataJobs } from "../../lib/supervisor/data-jobs.ts";
 import { LabControl } from "../../lib/supervisor/lab-control.ts";
 import { type LabProcessSpec, checkProcessTable, labProcesses } from "../../lib/supervisor/lab-processes.ts";
 import { ProcessSupervisor, type SupervisorEvent } from "../../lib/supervisor/process-supervisor.ts";
@@ -70,7 +71,8 @@ export async function startLabSupervisor(options: SuperviseLabOptions): Promise<
   });
   const control = new LabControl({ supervisor, control: controlDb, tokenKey: labSigningKey(config.privacySecret), notice: (line) => say(`lab: ${line}`) });
   supervisor.subscribe(control.onProcessEvent);
-  const app = buildSupervisorServer(control, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, logFile: join(logDir, "supervisor.log") });
+  const jobs = new DataJobs({ root: options.root, env: options.env, control: controlDb });
+  const app = buildSupervisorServer(control, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, logFile: join(logDir, "supervisor.log"), jobs });
   try {
     // The control API first: a second lab on the same ports stops here, before it starts anything.
     await app.listen({ host: "127.0.0.1", port: config.supervisorPort }).catch((err: NodeJS.ErrnoException) => {
@@ -92,6 +94,7 @@ export async function startLabSupervisor(options: SuperviseLabOptions): Promise<
       (stopping ??= (async () => {
         await control.revertAllForShutdown();
         await app.close();
+        jobs.stop();
         await supervisor.stop();
         await controlDb.close();
       })()),

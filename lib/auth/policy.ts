@@ -44,6 +44,10 @@ export const POLICY = {
   "dashboard.timeline": { patient: own, clinician: facility() },
   "reference.read": { patient: any(), clinician: any(), billing: any(), sre: any(), instructor: any(), admin: any() },
   "reference.write": { admin: any() },
+  // The data jobs the supervisor runs: growing the lab with synthetic patients is the admin's; rebuilding
+  // and comparing the read models is also an SRE's repair.
+  "data.generate": { admin: any("masked") },
+  "data.replay": { sre: any("masked"), admin: any("masked") },
   "audit.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },
   "audit.verify": { sre: any("masked"), admin: any("masked") },
   "fault.switch": { sre: any("masked"), instructor: any("masked") },
