@@ -39,7 +39,7 @@ describe("the lab's data jobs", () => {
   });
 
   it("runs a job's command, keeps its output, refuses a second job while one runs, and audits its start and end", async () => {
-    const jobs = new DataJobs({ root, env: process.env, control: db, command: script });
+    const jobs = new DataJobs({ root, env: { PATH: "/usr/bin:/bin" }, control: db, command: script });
     const job = await jobs.start(admin, { kind: "generate", patients: 1000, seed: 7 }, meta);
     await expect(jobs.start(admin, { kind: "replay" }, meta)).rejects.toMatchObject({ status: 409, field: "kind" });
     const done = await finished(jobs, job.id);
