@@ -3,6 +3,7 @@
 import { expect, test } from "@playwright/test";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
 const key = labSigningKey(loadConfig({}).privacySecret);
@@ -69,6 +70,7 @@ test("telemetry lists recent requests and opens one as a waterfall with its logs
   const logs = page.getByRole("table", { name: "Logs of this trace" });
   await expect(logs).toContainText("gateway");
   await expect(logs).toContainText("route=");
+  expect(await seriousViolations(page)).toEqual([]);
   // The configured Grafana stack: the trace in Tempo and its logs in Loki, through Grafana's Explore.
   const traceId = page.url().split("/").pop()!;
   expect(decodeURIComponent((await page.getByRole("link", { name: "open in Tempo" }).getAttribute("href"))!)).toContain(`"query":"${traceId}"`);

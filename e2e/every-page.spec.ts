@@ -1,11 +1,9 @@
 // Every page of the portal, as each persona reaches it from the navigation, in both themes where it
 // matters: it answers 200, axe-core finds no serious or critical violation, and a screenshot is saved.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 import { shot } from "./shots.ts";
-
-const SEVERE = new Set(["serious", "critical"]);
 
 async function checkPage(page: Page, path: string, name: string): Promise<string[]> {
   const res = await page.goto(path);
@@ -13,8 +11,7 @@ async function checkPage(page: Page, path: string, name: string): Promise<string
   await page.waitForLoadState("networkidle").catch(() => undefined); // live pages keep polling; settle what can
   if (path.startsWith("/slos/")) await page.locator("svg.recharts-surface").first().waitFor();
   await shot(page, name);
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations.filter((v) => SEVERE.has(v.impact ?? "")).map((v) => `${path}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")}`);
+  return seriousViolations(page);
 }
 
 /** The pages a persona's navigation offers, plus the ones reached from them. */

@@ -3,6 +3,7 @@
 // aborts on its burn-rate guard (or rolls back); the narrative tells the story; an audit search by the
 // scenario's request id finds the drill. Every page the path passes is saved as a screenshot.
 import { expect, test } from "@playwright/test";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 import { shot } from "./shots.ts";
 
@@ -52,6 +53,7 @@ test("instructor: scenario -> burn and page alert -> drill aborts -> narrative -
   // The summary names the clinician journey that spent the most budget (the latency hits every clinical route).
   await expect(page.getByTestId("narrative-summary")).toContainText(/\d % of the budget of clinician-[a-z-]+ spent/);
   await shot(page, "scenario-narrative");
+  expect(await seriousViolations(page)).toEqual([]);
   const review = await page.request.get(`${new URL(runUrl).pathname.replace("/scenarios/", "/api/scenarios/runs/")}/narrative?format=markdown`);
   expect(await review.text()).toMatch(/^# Post-incident review: Clinician latency\n/);
 

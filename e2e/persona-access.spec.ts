@@ -4,6 +4,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
 const gateway = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 3}`;
@@ -39,6 +40,7 @@ test("a patient opens their own record but not another patient's, neither the pa
   await expect(page.getByRole("heading", { name: "No record you may open" })).toBeVisible();
   await expect(page.locator("section.error-state")).toContainText(`Your own record is at /patients/${own.patientId}`);
   await expect(page.getByTestId("patient-name")).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
   for (const path of [other, `${other}/encounters`, `${other}/claims`]) {
     expect((await page.request.get(`/api/patients/${path}`)).status(), path).toBe(403);
   }
@@ -48,25 +50,26 @@ test("a patient opens their own record but not another patient's, neither the pa
 });
 
 test("an SRE reads a patient's record with the PHI-like fields masked; the clinician of the facility reads them in full", async ({ browser }) => {
-  const patient = await browser.newPage();
+  const patient = await (await browser.newContext()).newPage(); // a context of its own: axe needs one
   const own = await patsRecord(patient);
   const other = await neighbourOf(own);
-  await patient.close();
+  await patient.context().close();
 
-  const sre = await browser.newPage();
+  const sre = await (await browser.newContext()).newPage();
   await signInAs(sre, "Sam Demo (SRE)", "/");
   await sre.goto(`/patients/${other}`);
   await expect(sre.getByTestId("patient-name")).toHaveText("[redacted] [redacted]");
   for (const field of ["addressLine", "city", "postalCode"]) await expect(sre.locator(`dd[data-field="${field}"]`)).toHaveText("[redacted]");
+  expect(await seriousViolations(sre)).toEqual([]);
   const masked = await (await sre.request.get(`/api/patients/${other}`)).json();
   expect(masked).toMatchObject({ id: other, givenName: "[redacted]", familyName: "[redacted]", addressLine: "[redacted]" });
   expect(JSON.stringify(masked)).not.toMatch(/"birthDate":"\d{4}-\d\d-\d\d"/);
-  await sre.close();
+  await sre.context().close();
 
-  const clinician = await browser.newPage();
+  const clinician = await (await browser.newContext()).newPage();
   await signInAs(clinician, "Dr. Casey Demo (clinician)", "/");
   await clinician.goto(`/patients/${other}`);
   await expect(clinician.getByTestId("patient-name")).not.toContainText("[redacted]");
   await expect(clinician.locator('dd[data-field="city"]')).not.toHaveText("[redacted]");
-  await clinician.close();
+  await clinician.context().close();
 });
