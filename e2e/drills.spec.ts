@@ -2,15 +2,14 @@
 // its params schema, gets the engine's refusal beside a bad field, dry-runs it (targets with their pids),
 // launches it, watches and aborts the run, and finds it aborted in the history; a clinician is refused.
 // Every page has no serious or critical accessibility violation, and is saved as a screenshot.
-import AxeBuilder from "@axe-core/playwright";
 import { type Page, expect, test } from "@playwright/test";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
 /** Checks the page with axe-core and saves it as a screenshot beside the other pages' (test-results/screenshots). */
 async function expectNoSeriousViolations(page: Page, shot: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/drills-${shot}.png`, fullPage: true });
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 }
 
 test("an SRE dry-runs, launches and aborts a service-latency drill from its form, and finds it aborted in the history", async ({ page }) => {

@@ -1,15 +1,14 @@
 // Persona sign-in on the running lab: the picker lists the lab's demo personas, signing in shows who you
 // are, and the portal's API then acts as that persona (the lab's services check the role).
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
 test("the sign-in page lists the six demo personas and has no serious accessibility violations", async ({ page }) => {
   await page.goto("/sign-in");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await expect(page.locator(".persona-list button")).toHaveCount(6);
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test("an instructor signs in and drives the lab's traffic through the portal's API as themself", async ({ page }) => {

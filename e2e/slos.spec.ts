@@ -1,7 +1,7 @@
 // The SLO board on the running lab, whose simulator makes traffic from the start: every SLO with its
 // budget for the roles that read operations; a sign-in first for anyone else; a refusal for a patient.
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
 test("an SRE sees every SLO of the lab with its budget left, and the page has no serious accessibility violations", async ({ page }) => {
@@ -10,8 +10,7 @@ test("an SRE sees every SLO of the lab with its budget left, and the page has no
   const rows = page.getByRole("table", { name: "SLO board" }).locator("tbody tr");
   await expect(rows).toHaveCount(22);
   await expect(page.locator('tr[data-slo="clinician-record-diagnosis-availability"] td[data-budget]')).toContainText("%");
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
 });
 
 test("the SLO board asks who you are first, and refuses a patient", async ({ page }) => {
@@ -33,8 +32,7 @@ test("an SLO's detail shows its tiers, budget and burn charts against the other 
   await page.getByRole("button", { name: /^page-slow/ }).click();
   await expect(page.getByRole("button", { name: /^page-slow/ })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByRole("heading", { name: "Alert history" })).toBeVisible();
-  const results = await new AxeBuilder({ page }).analyze();
-  expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await seriousViolations(page)).toEqual([]);
   expect((await page.request.get("/api/slos/no-such-slo/history")).status()).toBe(404);
   expect((await page.request.get("/api/slos/clinician-record-diagnosis-availability/other")).status()).toBe(404);
 });
