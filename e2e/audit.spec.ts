@@ -5,22 +5,16 @@ import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
 import { seriousViolations } from "./accessibility.ts";
-import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { loadConfig } from "../lib/config/index.ts";
+import { bearer, gatewayUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
-
-const key = labSigningKey(loadConfig({}).privacySecret);
-const gateway = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 3}`;
-const bearer = async (role: "clinician" | "instructor" | "patient" | "sre") => ({
-  authorization: `Bearer ${await issueLabToken(key, { userId: `usr-e2e-${role}`, role, facilityId: role === "clinician" ? "fac-0001" : null, patientId: role === "patient" ? "pat-none" : null })}`,
-});
+import { shot } from "./shots.ts";
 
 const suffix = randomUUID().slice(0, 8);
 const familyName = `Quartermain${suffix.replace(/\d/g, "x")}`;
 
 /** A patient registered through the gateway with a request id of ours: an entry on the patient's shard. */
 async function registerPatient(request: APIRequestContext, requestId: string) {
-  const res = await request.post(`${gateway}/patients`, {
+  const res = await request.post(`${gatewayUrl}/patients`, {
     headers: { ...(await bearer("clinician")), "x-request-id": requestId },
     data: {
       facilityId: "fac-0001", givenName: "Zelda", familyName, sex: "female", birthDate: "1981-02-03", addressLine: "7 Hidden Lane", city: "Riverton",
@@ -47,7 +41,7 @@ test("an SRE finds a clinician's write by its request id with the patient's PHI 
   await expect(page.locator("main")).not.toContainText(familyName);
   await expect(page.getByRole("table", { name: "Audit chain verification" }).locator('tr[data-chain="control"]')).toContainText("intact", { timeout: 15_000 });
   expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: "test-results/screenshots/audit-search.png", fullPage: true });
+  await shot(page, "audit-search");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}T\d{6}Z\.csv$/);

@@ -1,12 +1,10 @@
 // The persona dashboards, the operations overview, telemetry and admin on the running lab, whose simulator
 // makes traffic from the start: each persona sees its own side of the lab and only that.
 import { expect, test } from "@playwright/test";
-import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { loadConfig } from "../lib/config/index.ts";
 import { seriousViolations } from "./accessibility.ts";
+import { bearer, supervisorUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
 
-const key = labSigningKey(loadConfig({}).privacySecret);
 
 test("an SRE's overview shows the processes, drills, SLOs by journey and the event pipeline; the SRE dashboard adds shard health", async ({ page }) => {
   await signInAs(page, "Sam Demo (SRE)", "/");
@@ -107,8 +105,8 @@ test("the admin sees the shard map and locates a patient; an SRE is refused the 
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Not for your role" })).toBeVisible();
   // Nor may an SRE start a generation behind the page's back; a replay is theirs to run.
-  const sre = { authorization: `Bearer ${await issueLabToken(key, { userId: "usr-e2e-sre", role: "sre", facilityId: null, patientId: null })}` };
-  const jobs = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 5}/_lab/jobs`;
+  const sre = await bearer("sre");
+  const jobs = `${supervisorUrl}/_lab/jobs`;
   const refused = await page.request.post(jobs, { headers: sre, data: { kind: "generate", patients: 5, seed: 1 } });
   expect(refused.status()).toBe(403);
   const bad = await page.request.post(jobs, { headers: sre, data: { kind: "replay", since: "forever" } });

@@ -5,10 +5,11 @@
 import { type Page, expect, test } from "@playwright/test";
 import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
+import { shot as saveShot } from "./shots.ts";
 
 /** Checks the page with axe-core and saves it as a screenshot beside the other pages' (test-results/screenshots). */
 async function expectNoSeriousViolations(page: Page, shot: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screenshots/drills-${shot}.png`, fullPage: true });
+  await saveShot(page, `drills-${shot}`);
   expect(await seriousViolations(page)).toEqual([]);
 }
 

@@ -2,11 +2,8 @@
 // (started by the lab on its steady demo profile) and the drill engine's catalog and dry runs, with the
 // caller's role checked by the process behind it.
 import { expect, test } from "@playwright/test";
-import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { loadConfig } from "../lib/config/index.ts";
+import { bearer } from "./lab-tokens.ts";
 
-const key = labSigningKey(loadConfig({}).privacySecret);
-const bearer = async (role: "sre" | "instructor" | "patient") => ({ authorization: `Bearer ${await issueLabToken(key, { userId: `usr-e2e-${role}`, role, facilityId: null, patientId: role === "patient" ? "pat-none" : null })}` });
 
 test("the portal's traffic API shows the lab's steady traffic, and lets an instructor switch profiles", async ({ request }) => {
   expect((await request.get("/api/traffic")).status()).toBe(401);

@@ -2,13 +2,9 @@
 // patient's record (the page refuses and the API answers 403 without saying whether it exists); a
 // clinician of the same facility reads it in full; an SRE reads it with the PHI-like fields masked.
 import { expect, type Page, test } from "@playwright/test";
-import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { loadConfig } from "../lib/config/index.ts";
 import { seriousViolations } from "./accessibility.ts";
+import { bearer, gatewayUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
-
-const gateway = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 3100) + 3}`;
-const key = labSigningKey(loadConfig({}).privacySecret);
 
 /** Pat's own id and facility, as the patient's record page shows them. */
 async function patsRecord(page: Page): Promise<{ patientId: string; facilityId: string }> {
@@ -23,8 +19,7 @@ async function patsRecord(page: Page): Promise<{ patientId: string; facilityId: 
 
 /** Another patient of the same facility, found by an SRE's search at the gateway. */
 async function neighbourOf(own: { patientId: string; facilityId: string }): Promise<string> {
-  const token = await issueLabToken(key, { userId: "usr-e2e-sre", role: "sre", facilityId: null, patientId: null });
-  const res = await fetch(`${gateway}/patients?facilityId=${own.facilityId}&limit=10`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${gatewayUrl}/patients?facilityId=${own.facilityId}&limit=10`, { headers: await bearer("sre") });
   expect(res.status).toBe(200);
   const other = ((await res.json()) as { items: { id: string }[] }).items.find((p) => p.id !== own.patientId);
   expect(other, "a second patient at Pat's facility").toBeDefined();

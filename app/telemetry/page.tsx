@@ -7,12 +7,10 @@ import { currentActor } from "@/app/session.ts";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import { NotForYourRole } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import type { TraceSummary } from "@/lib/telemetry/span-store.ts";
+import { TRACE_ID, type TraceSummary } from "@/lib/telemetry/span-store.ts";
 
 export const metadata: Metadata = { title: "Telemetry" };
 export const dynamic = "force-dynamic";
-
-const TRACE_ID = /^[0-9a-f]{32}$/;
 
 export default async function TelemetryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await currentActor();

@@ -6,11 +6,11 @@ import { z } from "zod";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
-import { readTrace, recentTraces } from "../../lib/telemetry/span-store.ts";
+import { TRACE_ID, readTrace, recentTraces } from "../../lib/telemetry/span-store.ts";
 import { traceLogLines } from "../../lib/telemetry/trace-logs.ts";
 import { authorizedActor, parseInput } from "../common/http-context.ts";
 
-const TraceParams = z.strictObject({ traceId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lower-case hex digits (a W3C trace id)") });
+const TraceParams = z.strictObject({ traceId: z.string().regex(TRACE_ID, "must be 32 lower-case hex digits (a W3C trace id)") });
 const RecentQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   errors: z.enum(["true", "false"]).default("false"),

@@ -9,6 +9,7 @@ import type { Actor } from "../../lib/auth/roles.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import { FacilityId, PatientId } from "../../lib/clinical/contracts.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { findPatient } from "../../lib/data/patients.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { claimsPipeline, facilityCensus, openEncounters, patientTimeline, readModelsAsOf } from "../../lib/dashboards/dashboard-reads.ts";
 import { LabError } from "../../lib/errors/index.ts";
@@ -27,7 +28,7 @@ function facilityOf(actor: Actor, action: Action, asked: string | undefined): st
   return asked ?? (decision.grant.scope === "own-facility" ? (actor.facilityId ?? undefined) : undefined);
 }
 
-export function registerDashboardRoutes(app: FastifyInstance, tokens: TokenVerifier, lab: Pick<LabDatabases, "shards" | "shardForPatient">, readModels: SqlDatabase): void {
+export function registerDashboardRoutes(app: FastifyInstance, tokens: TokenVerifier, lab: LabDatabases, readModels: SqlDatabase): void {
   app.get("/_lab/dashboards/census", async (request) => {
     const actor = await authenticate(request, tokens);
     const query = parseInput(CensusQuery, request.query, "query");
@@ -53,8 +54,7 @@ export function registerDashboardRoutes(app: FastifyInstance, tokens: TokenVerif
     const { patientId } = parseInput(TimelineParams, request.params, "params");
     const { limit } = parseInput(TimelineQuery, request.query, "query");
     // The patient's facility from their shard (seeded patients have no PatientRegistered event to ask).
-    const [home] = await lab.shardForPatient(patientId).readSql.query<{ facilityId: string }>(`SELECT "facilityId" FROM "patients" WHERE "id" = ?`, [patientId]);
-    const facilityId = home?.facilityId;
+    const facilityId = (await findPatient(lab, patientId))?.facilityId;
     const decision = authorize(actor, "dashboard.timeline", { patientId, facilityId });
     // No such patient and not one's own read alike: a refusal must not tell which patients exist.
     if (!decision.allowed || (decision.grant.scope === "own-facility" && !facilityId)) throw new LabError("forbidden", decision.allowed ? "the patient is not registered at your facility" : decision.reason);

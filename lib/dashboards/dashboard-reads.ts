@@ -2,7 +2,8 @@
 // pipeline with its denial rate (billing), counted on the shards; a patient's recent activity (patient)
 // from the projector's timeline read model, which trails the services by the event pipeline's delay and
 // says how fresh it is (the newest event applied).
-import { ownedRowsCondition as owned } from "../data/bucket-fences.ts";
+import { CLAIM_STATUSES } from "../billing/contracts.ts";
+import { fencedBuckets, ownedRowsCondition } from "../data/bucket-fences.ts";
 import type { ShardHandle } from "../data/lab-databases.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { describeTimelineEvent } from "./timeline-entry.ts";
@@ -21,7 +22,6 @@ export interface OpenEncounter {
   startedAt: string;
 }
 
-export const CLAIM_STATUSES = ["draft", "submitted", "adjudicated", "paid", "denied"] as const;
 
 export interface ClaimsPipeline {
   byStatus: { status: string; claims: number; totalCents: number }[];
@@ -60,7 +60,8 @@ export async function facilityCensus(shards: Shards, facilityId?: string): Promi
   const args = facilityId ? [facilityId] : [];
   const perShard = await Promise.all(
     shards.map(async ({ readSql }) => {
-      const [ownPatients, ownRows] = await Promise.all([owned(readSql, "bucket"), owned(readSql, "patientId")]);
+      const fenced = await fencedBuckets(readSql);
+      const [ownPatients, ownRows] = [ownedRowsCondition(fenced, "bucket"), ownedRowsCondition(fenced, "patientId")];
       const [patients, encounters] = await Promise.all([
         readSql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", COUNT(*) AS "n" FROM "patients" WHERE ${ownPatients.sql}${facility} GROUP BY "facilityId"`, [...ownPatients.args, ...args]),
         readSql.query<Record<string, unknown>>(
@@ -88,7 +89,7 @@ export async function openEncounters(shards: Shards, facilityId: string, limit: 
   const rows = (
     await Promise.all(
       shards.map(async ({ readSql }) => {
-        const own = await owned(readSql, "patientId");
+        const own = ownedRowsCondition(await fencedBuckets(readSql), "patientId");
         return readSql.query<Record<string, unknown>>(
           `SELECT "id", "patientId", "facilityId", "startedAt" FROM "encounters" WHERE ${own.sql} AND "facilityId" = ? AND "status" = 'open' ORDER BY "startedAt", "id" LIMIT ?`,
           [...own.args, facilityId, limit],
@@ -108,7 +109,7 @@ export async function claimsPipeline(shards: Shards, facilityId?: string): Promi
   const rows = (
     await Promise.all(
       shards.map(async ({ readSql }) => {
-        const own = await owned(readSql, "patientId");
+        const own = ownedRowsCondition(await fencedBuckets(readSql), "patientId");
         return readSql.query<Record<string, unknown>>(`SELECT "facilityId" AS "f", "status", COUNT(*) AS "claims", SUM("totalCents") AS "cents" FROM "claims" WHERE ${own.sql}${facility} GROUP BY "facilityId", "status"`, [
           ...own.args,
           ...(facilityId ? [facilityId] : []),

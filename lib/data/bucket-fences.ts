@@ -17,14 +17,14 @@ export const ownedPatients = (fenced: number[]) => (fenced.length ? { bucket: { 
 export const ownedByPatient = (fenced: number[]) => (fenced.length ? { patient: { bucket: { notIn: fenced } } } : {});
 
 /**
- * Raw SQL's `where` for the rows a shard owns, like `ownedPatients` / `ownedByPatient` for Prisma: the
- * condition on the patients table (`bucket`) or on patient-rooted rows (`patientId`), and its arguments.
+ * Raw SQL's `where` for the rows a shard owns, like `ownedPatients` / `ownedByPatient` for Prisma (given the
+ * shard's `fencedBuckets`): the condition on the patients table (`bucket`) or on patient-rooted rows
+ * (`patientId`), and its arguments.
  */
-export async function ownedRowsCondition(readSql: SqlDatabase, column: "bucket" | "patientId"): Promise<{ sql: string; args: number[] }> {
-  const fenced = await fencedBuckets(readSql);
+export function ownedRowsCondition(fenced: readonly number[], column: "bucket" | "patientId"): { sql: string; args: number[] } {
   if (fenced.length === 0) return { sql: "1 = 1", args: [] };
   const list = fenced.map(() => "?").join(", ");
-  return column === "bucket" ? { sql: `"bucket" NOT IN (${list})`, args: fenced } : { sql: `"patientId" NOT IN (SELECT "id" FROM "patients" WHERE "bucket" IN (${list}))`, args: fenced };
+  return column === "bucket" ? { sql: `"bucket" NOT IN (${list})`, args: [...fenced] } : { sql: `"patientId" NOT IN (SELECT "id" FROM "patients" WHERE "bucket" IN (${list}))`, args: [...fenced] };
 }
 
 /**

@@ -94,6 +94,9 @@ export async function readTrace(db: SqlDatabase, traceId: string): Promise<Store
   return [...spans.values()].sort((a, b) => a.startUs - b.startUs);
 }
 
+/** A W3C trace id as the store keeps it: 32 lower-case hex digits. */
+export const TRACE_ID = /^[0-9a-f]{32}$/;
+
 export interface TraceSummary {
   traceId: string;
   /** The request's own span: a journey's several requests share one trace. */

@@ -11,7 +11,7 @@ import { authorize } from "@/lib/auth/policy.ts";
 import { labConfig } from "@/lib/data/lab-connection.ts";
 import { lokiLogsLink, tempoTraceLink } from "@/lib/portal/grafana-links.ts";
 import { traceWaterfall } from "@/lib/portal/trace-waterfall.ts";
-import type { StoredSpan } from "@/lib/telemetry/span-store.ts";
+import { type StoredSpan, TRACE_ID } from "@/lib/telemetry/span-store.ts";
 import type { TraceLogLine } from "@/lib/telemetry/trace-logs.ts";
 
 export const metadata: Metadata = { title: "Trace" };
@@ -19,7 +19,7 @@ export const dynamic = "force-dynamic";
 
 export default async function TracePage({ params }: { params: Promise<{ traceId: string }> }) {
   const { traceId } = await params;
-  if (!/^[0-9a-f]{32}$/.test(traceId)) notFound();
+  if (!TRACE_ID.test(traceId)) notFound();
   const actor = await currentActor();
   if (!actor) redirect(`/sign-in?callbackUrl=/telemetry/${traceId}`);
   if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Telemetry" role={actor.role} />;
