@@ -53,16 +53,17 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
 
 /**
  * The server span of a request in a tracing process, continuing the caller's valid traceparent: its ids
- * become the request's trace context (audit entries, outbox headers, the traceparent sent on).
+ * become the request's trace context (audit entries, outbox headers, the traceparent sent on). Started
+ * before routing (see lab-server), so it is named by path here and by route once the response is known.
  */
-export function startServerSpan(request: FastifyRequest): { span: Span; trace: TraceContext } | null {
+export function startServerSpan(request: { method?: string; url?: string; headers: Record<string, string | string[] | undefined> }, requestId: string): { span: Span; trace: TraceContext } | null {
   if (!tracingStarted()) return null;
   const header = request.headers.traceparent;
   const caller = typeof header === "string" ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
-  const route = request.routeOptions.url ?? request.url.split("?")[0]!;
+  const path = (request.url ?? "/").split("?")[0]!;
   const span = labTracer().startSpan(
-    `${request.method} ${route}`,
-    { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route, "url.path": request.url.split("?")[0]!, "lab.request_id": request.id } },
+    `${request.method} ${path}`,
+    { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method ?? "GET", "url.path": path, "lab.request_id": requestId } },
     contextFromTraceparent(caller ? header as string : null),
   );
   const c = span.spanContext();

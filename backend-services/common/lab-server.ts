@@ -1,11 +1,12 @@
 // The Fastify base every lab service starts from: strict JSON bodies of bounded size, request ids and
 // trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
+import type { IncomingMessage } from "node:http";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { redactForLog } from "../../lib/privacy/redact.ts";
 import { type LabMetrics, createLabMetrics } from "../../lib/telemetry/metrics.ts";
 import { type Span, SpanStatusCode } from "../../lib/telemetry/tracing.ts";
 import { installProblemHandler } from "./problem.ts";
-import { requestIdFrom, startServerSpan, traceFrom } from "./http-context.ts";
+import { type TraceContext, requestIdFrom, startServerSpan, traceFrom } from "./http-context.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -35,6 +36,10 @@ export interface LabServerOptions {
   logFile?: string;
 }
 
+// The trace a request belongs to, worked out when Fastify makes the request's logger (see childLoggerFactory).
+const REQUEST_TRACE = Symbol("lab.requestTrace");
+type TracedMessage = IncomingMessage & { [REQUEST_TRACE]?: { span: Span | null; trace: TraceContext } };
+
 export function createLabServer(options: LabServerOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
@@ -49,6 +54,16 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
     },
     // Our onResponse hook writes one line per request, with the trace id; Fastify's own two lines are off.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
+    // Every line a request logs carries its trace and span ids, bound in the one child logger Fastify makes
+    // per request (a second child per request cost more than the rest of the logging).
+    childLoggerFactory: (logger, bindings, childOptions, raw) => {
+      const message = raw as TracedMessage;
+      const requestId = String((bindings as Record<string, unknown>).requestId);
+      const started = startServerSpan(message, requestId);
+      const trace = started?.trace ?? traceFrom(message.headers.traceparent);
+      message[REQUEST_TRACE] = { span: started?.span ?? null, trace };
+      return logger.child({ ...bindings, traceId: trace.traceId, spanId: trace.spanId }, childOptions);
+    },
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
@@ -67,12 +82,9 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   app.decorateRequest("labRoute", null);
   app.decorateRequest("span", null);
   app.addHook("onRequest", async (request, reply) => {
-    const started = startServerSpan(request);
-    request.span = started?.span ?? null;
-    request.trace = started?.trace ?? traceFrom(request.headers.traceparent);
-    // Every line this request logs carries its trace and span (the request id is Fastify's own binding).
-    request.log = request.log.child({ traceId: request.trace.traceId, spanId: request.trace.spanId });
-    reply.log = request.log;
+    const started = (request.raw as TracedMessage)[REQUEST_TRACE] ?? { span: null, trace: traceFrom(request.headers.traceparent) };
+    request.span = started.span;
+    request.trace = started.trace;
     reply.header("x-request-id", request.id);
   });
   const metrics = createLabMetrics(options.name);
@@ -81,7 +93,11 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
     const route = request.routeOptions.url;
     if (request.span) {
       request.span.setAttribute("http.response.status_code", reply.statusCode);
-      if (request.labRoute) request.span.updateName(`${request.method} ${request.labRoute}`);
+      const labelled = request.labRoute ?? route;
+      if (labelled) {
+        request.span.updateName(`${request.method} ${labelled}`);
+        request.span.setAttribute("http.route", labelled);
+      }
       if (reply.statusCode >= 500) request.span.setStatus({ code: SpanStatusCode.ERROR });
       request.span.end();
     }

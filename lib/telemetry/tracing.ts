@@ -2,9 +2,9 @@
 // exported to the local span store (the portal's trace view) and, when configured, over OTLP/HTTP.
 // The lab creates its spans where it owns the boundary (each service's server span, the gateway's call
 // upstream, each shard transaction, the relay's publish and the projector's apply), with the trace context
-// it already carries in requests and event headers (ADR 0009).
-import { type Context, type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, context, propagation, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+// it already carries in requests and event headers (ADR 0009). Parents are always passed explicitly: no
+// async-context manager is installed, because one costs every promise of every request (ADR 0015).
+import { type Context, type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, propagation, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -46,10 +46,7 @@ export function startTracing(service: string, options: { store?: SqlDatabase; ot
     sampler: new ParentBasedSampler({ root: linkAwareSampler(options.sampleRatio ?? 1) }),
     spanProcessors,
   });
-  if (!installed) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  }
+  if (!installed) propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.disable();
   trace.setGlobalTracerProvider(provider);
   installed = provider;
@@ -103,15 +100,15 @@ export function traceparentOf(span: Span): string {
   return `00-${c.traceId}-${c.spanId}-${(c.traceFlags & 1) === 1 ? "01" : "00"}`;
 }
 
-/** Runs `fn` in a span, ending it with an error status when `fn` throws. */
+/** Runs `fn` in a span under `parent` (a new trace without one), ending it with an error status when `fn` throws. */
 export async function inSpan<T>(
   name: string,
   options: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number | boolean>; links?: Link[] },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const span = labTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, options.parent ?? context.active());
+  const span = labTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, options.parent ?? ROOT_CONTEXT);
   try {
-    return await context.with(trace.setSpan(options.parent ?? context.active(), span), () => fn(span));
+    return await fn(span);
   } catch (err) {
     span.recordException(err as Error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
