@@ -20,7 +20,7 @@ const telemetry = await startProcessTelemetry("simulator", config);
 const topology = labTopology(config);
 const controlDb = openSql(topology.control);
 const readCast = async () => {
-  const shards = topology.shards.map(openSql);
+  const shards = topology.shards.map((target) => openSql(target));
   try {
     return await loadSimulationCast({ control: controlDb, shards }, labSigningKey(config.privacySecret));
   } finally {

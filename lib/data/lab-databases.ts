@@ -8,7 +8,8 @@ import { type DatabaseTarget, labTopology } from "./lab-topology.ts";
 import { migrate, migrationsDir, readMigrations } from "./migrations.ts";
 import { type LabPrisma, createPrismaClient } from "./prisma-clients.ts";
 import { type BucketAssignment, type BucketState, ShardMap, initialAssignments } from "./shard-map.ts";
-import { type SqlDatabase, openPostgres, openSqlite } from "./sql-database.ts";
+import { type SqlDatabase, type SqliteOptions, openPostgres, openSqlite } from "./sql-database.ts";
+import { type WalCheckpointer, startWalCheckpointer } from "./wal-checkpointer.ts";
 
 export interface ShardHandle {
   index: number;
@@ -58,8 +59,8 @@ function unreachable(target: Pick<DatabaseTarget, "provider" | "location" | "lab
   });
 }
 
-export function openSql(target: DatabaseTarget): SqlDatabase {
-  return target.provider === "sqlite" ? openSqlite(target.location, target.label) : openPostgres(target.location, target.label);
+export function openSql(target: DatabaseTarget, options: SqliteOptions = {}): SqlDatabase {
+  return target.provider === "sqlite" ? openSqlite(target.location, target.label, options) : openPostgres(target.location, target.label);
 }
 
 /** Creates a PostgreSQL database of the lab's (C collation) unless it exists; refuses one of another collation. */
@@ -192,8 +193,14 @@ export async function readShardMap(control: SqlDatabase, shardCount: number): Pr
   return new ShardMap(assignments, shardCount);
 }
 
+export interface OpenLabOptions {
+  /** SQLite shards: checkpoint their write-ahead logs on a worker thread, not in the commits (the services' request path). */
+  checkpointInBackground?: boolean;
+  onCheckpointError?: (file: string, error: string) => void;
+}
+
 /** Opens a prepared lab: raw SQL and Prisma for the control database and every shard. */
-export async function openLabDatabases(config: LabConfig): Promise<LabDatabases> {
+export async function openLabDatabases(config: LabConfig, options: OpenLabOptions = {}): Promise<LabDatabases> {
   const topology = labTopology(config);
   const controlSql = openSql(topology.control);
   let meta: Map<string, string>;
@@ -214,8 +221,10 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
   }
   const shards: ShardHandle[] = [];
   const control = { sql: controlSql, prisma: createPrismaClient(topology.control) };
+  let checkpointer: WalCheckpointer | null = null;
   const closeAll = () =>
     Promise.all([
+      checkpointer?.stop(),
       ...shards.flatMap((s) => [
         s.sql.close(),
         s.prisma.$disconnect(),
@@ -230,9 +239,13 @@ export async function openLabDatabases(config: LabConfig): Promise<LabDatabases>
     for (const target of topology.shards) {
       const prisma = createPrismaClient(target);
       const reader = target.provider === "sqlite" ? createPrismaClient(target) : prisma; // pg: pooled connections already isolate
-      const sql = openSql(target);
+      const sql = openSql(target, { autoCheckpoint: !options.checkpointInBackground });
       const readSql = target.provider === "sqlite" ? openSql(target) : sql;
       shards.push({ index: target.shard!, label: target.label, sql, prisma, reader, readSql });
+    }
+    const sqliteShards = topology.shards.filter((t) => t.provider === "sqlite");
+    if (options.checkpointInBackground && sqliteShards.length > 0) {
+      checkpointer = startWalCheckpointer(sqliteShards.map((t) => t.location), { onError: options.onCheckpointError });
     }
     shardMap = await readShardMap(controlSql, config.shardCount);
   } catch (err) {

@@ -42,13 +42,22 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null;
 }
 
-export function openSqlite(file: string, label: string): SqlDatabase {
+export interface SqliteOptions {
+  /**
+   * false: a WalCheckpointer does the checkpoints off the event loop; SQLite's own, on commit, only starts at
+   * a WAL of about 40 MB, the backstop should that worker stop.
+   */
+  autoCheckpoint?: boolean;
+}
+
+export function openSqlite(file: string, label: string, options: SqliteOptions = {}): SqlDatabase {
   const db = new Database(file, { timeout: 5000 });
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   // 64 MB of page cache per connection (the default is 2 MB): bulk writes into large shards stay in memory.
   db.pragma("cache_size = -65536");
+  if (options.autoCheckpoint === false) db.pragma("wal_autocheckpoint = 10000");
   // Statements are prepared once per SQL text (preparing cost as much as running a primary-key read).
   const statements = new Map<string, { statement: Database.Statement; dateColumns: string[] }>();
   const cached = (sql: string) => {
