@@ -29,7 +29,8 @@ test("the portal's pages report themselves through Faro, and their API calls car
   const kept = page.waitForResponse((r) => r.url().endsWith("/api/rum") && r.request().method() === "POST", { timeout: 30_000 });
   await signInAs(page, "Sam Demo (SRE)", "/slos/clinician-record-diagnosis-availability");
   const rum = await kept;
-  expect(rum.status(), await rum.text()).toBe(202);
+  // The body may be gone once the page moved on (sign-in redirects); the status stays.
+  expect(rum.status(), await rum.text().catch(() => "(body no longer available)")).toBe(202);
   // The SLO detail refreshes its history every 15 s; Faro's fetch instrumentation adds the trace context.
   const refresh = await page.waitForRequest((r) => r.url().includes("/api/slos/clinician-record-diagnosis-availability/history"), { timeout: 30_000 });
   expect(refresh.headers().traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
