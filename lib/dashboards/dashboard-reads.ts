@@ -22,7 +22,6 @@ export interface OpenEncounter {
   startedAt: string;
 }
 
-
 export interface ClaimsPipeline {
   byStatus: { status: string; claims: number; totalCents: number }[];
   /** Denied among decided claims (paid + denied); null before any decision. */
