@@ -2,6 +2,8 @@
 // as under npm run lab) driven by autocannon, against a bare Fastify hello-world measured in the same run.
 //   read mix   GET a patient / a patient's encounters, as a clinician, as fast as it goes (median of --runs)
 //   bare forward  a Fastify that only forwards to the hello-world: the floor of any two-hop design
+//   read floor    the bare forward in front of a bare Fastify doing the read mix's two reads (bench/
+//                 read-floor-peer.ts): the floor of these reads, with no token, log, trace or metric
 //   80/20 mix  reads and patient registrations at a fixed --rate (default 500 req/s) on the clock (open
 //              model, lib/load/open-loop.ts; latency from each request's due time), and the same mix
 //              through autocannon's overallRate, which sends each second's quota as a burst
@@ -28,7 +30,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), "pimlab-bench-api-"));
-const ports = { clinical: 4801, billing: 4802, gateway: 4800, peer: 4990, forwardPeer: 4991 };
+const ports = { clinical: 4801, billing: 4802, gateway: 4800, peer: 4990, forwardPeer: 4991, readFloor: 4992, readFloorForward: 4993 };
 const env = {
   ...process.env,
   LAB_DATA_DIR: dir,
@@ -79,7 +81,15 @@ try {
   start("backend-services/gateway/main.ts");
   start("bench/hello-peer.ts", [String(ports.peer)]);
   start("bench/forward-peer.ts", [String(ports.forwardPeer), `http://127.0.0.1:${ports.peer}`]);
-  await Promise.all([waitFor(`http://127.0.0.1:${ports.gateway}/readyz`), waitFor(`http://127.0.0.1:${ports.peer}/`), waitFor(`http://127.0.0.1:${ports.forwardPeer}/`)]);
+  start("bench/read-floor-peer.ts", [String(ports.readFloor), "fac-0001"]);
+  start("bench/forward-peer.ts", [String(ports.readFloorForward), `http://127.0.0.1:${ports.readFloor}`]);
+  const floorPatient = `/patients/${patients[0]}`;
+  await Promise.all([
+    waitFor(`http://127.0.0.1:${ports.gateway}/readyz`),
+    waitFor(`http://127.0.0.1:${ports.peer}/`),
+    waitFor(`http://127.0.0.1:${ports.forwardPeer}/`),
+    waitFor(`http://127.0.0.1:${ports.readFloorForward}${floorPatient}`),
+  ]);
 
   let n = 0;
   const readPath = () => {
@@ -101,13 +111,15 @@ try {
   ]);
   const peer: autocannon.Result[] = [];
   const forwardPeer: autocannon.Result[] = [];
+  const readFloor: autocannon.Result[] = [];
   const reads: autocannon.Result[] = [];
   say("warming up (3 s of the read mix, not counted)");
   await cannon({ url: `http://127.0.0.1:${ports.gateway}`, connections, duration: 3, headers, requests: readRequests });
   for (let r = 1; r <= runs; r++) {
-    say(`run ${r}/${runs}: peer, forwarding peer, then gateway read mix (${seconds} s each, ${connections} connections)`);
+    say(`run ${r}/${runs}: peer, forwarding peer, read floor, then gateway read mix (${seconds} s each, ${connections} connections)`);
     peer.push(await cannon({ url: `http://127.0.0.1:${ports.peer}/`, connections, duration: seconds }));
     forwardPeer.push(await cannon({ url: `http://127.0.0.1:${ports.forwardPeer}/`, connections, duration: seconds }));
+    readFloor.push(await cannon({ url: `http://127.0.0.1:${ports.readFloorForward}`, connections, duration: seconds, requests: readRequests }));
     reads.push(
       await cannon({
         url: `http://127.0.0.1:${ports.gateway}`,
@@ -154,6 +166,7 @@ try {
   const rows = [
     row("hello-world peer", peer),
     row("bare forward -> hello-world (two-hop floor)", forwardPeer),
+    row("bare forward -> bare read mix (floor of these reads)", readFloor),
     row("gateway read mix", reads),
     { name: `gateway 80/20, open model at ${rate}/s`, rps: open.achievedPerSecond, p50: open.latencyMs.p50, p99: open.latencyMs.p99, errors: openErrors },
     row(`gateway 80/20, autocannon bursts at ${rate}/s`, [mixed]),
@@ -164,9 +177,11 @@ try {
   for (const x of rows) console.log(`| ${x.name} | ${Math.round(x.rps)} | ${x.p50} | ${x.p99} | ${x.errors} | ${(x.rps / rows[0]!.rps).toFixed(2)}x |`);
   console.log(`open model: p90 ${open.latencyMs.p90} ms, max ${open.latencyMs.max} ms, driver send lag p99 ${open.sendLagP99Ms} ms, answers ${JSON.stringify(open.statuses)}`);
   console.log(`autocannon 80/20 answers: ${[...statuses].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${v} x ${k}`).join("; ")}`);
-  const readRatio = rows[2]!.rps / rows[0]!.rps;
+  const [forwardRow, floorRow, readRow] = [rows[1]!, rows[2]!, rows[3]!];
+  const readRatio = readRow.rps / rows[0]!.rps;
   console.log(`read throughput ${readRatio.toFixed(2)}x the peer (target >= 0.25x): ${readRatio >= 0.25 ? "meets" : "misses"}`);
-  console.log(`read throughput ${(rows[2]!.rps / rows[1]!.rps).toFixed(2)}x the bare forward: what the gateway's work and the service's read cost beyond two hops`);
+  console.log(`read floor ${(floorRow.rps / rows[0]!.rps).toFixed(2)}x the peer: two bare Node hops and these reads, with no lab feature at all`);
+  console.log(`read throughput ${(readRow.rps / floorRow.rps).toFixed(2)}x the read floor, ${(readRow.rps / forwardRow.rps).toFixed(2)}x the bare forward: what the lab's own work costs`);
   console.log(`mixed p99 ${open.latencyMs.p99} ms at ${open.achievedPerSecond} req/s, open model (target < 50 ms at ${rate}/s): ${open.latencyMs.p99 < 50 && openErrors === 0 ? "meets" : "misses"}`);
 } finally {
   for (const c of children) c.kill("SIGTERM");
