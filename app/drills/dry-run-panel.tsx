@@ -2,6 +2,7 @@
 // it starts, its deadline, its blast radius and abort conditions; and the button that launches exactly it.
 import { launchDrill } from "@/app/drills/actions.ts";
 import type { DryRun } from "@/app/drills/drill-engine-api.ts";
+import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
 import type { LaunchBody } from "@/lib/portal/drill-launch-form.ts";
 import { formatSeconds, utc } from "@/lib/portal/drill-runs-view.ts";
 
@@ -50,7 +51,7 @@ export function DryRunPanel({ dry, request, query, nowMs }: { dry: DryRun; reque
           services {list(dry.radius.services)}; shards {list(dry.radius.shards)}; personas {list(dry.radius.personas)}
         </dd>
         <dt>Abort when</dt>
-        <dd>{dry.abortWhen.length === 0 ? "no condition: it runs its duration unless aborted" : dry.abortWhen.map((c) => ("budgetBelow" in c ? `${c.slo}: budget left below ${c.budgetBelow}` : `${c.slo}: ${c.tier} burn rate above ${c.burnRateAbove}`)).join("; ")}</dd>
+        <dd>{dry.abortWhen.length === 0 ? "no condition: it runs its duration unless aborted" : dry.abortWhen.map((c) => `${c.slo}: ${describeAbortCondition(c)}`).join("; ")}</dd>
       </dl>
       <form action={launchDrill}>
         <input type="hidden" name="drill" value={dry.drill} />

@@ -51,7 +51,7 @@ export function LaunchFields({ drill, value, slos, invalid }: { drill: CatalogDr
       <fieldset className="form-section">
         <legend>Abort when (optional)</legend>
         <p className="hint">
-          The drill aborts (and rolls back) as soon as one condition holds. Threshold: a burn-rate factor (14.4 is the fast page), or the error budget left as a fraction (0.5); the tier applies to a burn rate.
+          The drill aborts (and rolls back) as soon as one condition holds. Threshold: a burn-rate factor (14.4 is the fast page), or the error budget left as a fraction (0.5); the tier applies to a burn rate and to an alert, which needs no threshold.
           {slos === null ? " The SLO list cannot be read from the gateway right now: type an SLO's name." : ""}
         </p>
         {Array.from({ length: ABORT_ROWS }, (_, i) => (
@@ -91,6 +91,7 @@ function AbortRow({ index, value, slos, invalid }: { index: number; value: (name
         <select id={kind.id} name={n("kind")} defaultValue={value(n("kind")) || "burn-rate"}>
           <option value="burn-rate">its burn rate goes above</option>
           <option value="budget">its error budget left falls below</option>
+          <option value="alert">the tier's alert fires</option>
         </select>
       </div>
       <div className="field">

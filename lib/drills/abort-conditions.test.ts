@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { abortVerdict, unknownSlos } from "./abort-conditions.ts";
+import { abortVerdict, describeAbortCondition, unknownSlos } from "./abort-conditions.ts";
 import { AbortCondition, DrillLaunch, scheduleTimes } from "./drill-request.ts";
 
-const tier = (name: string, shortBurnRate: number) => ({ tier: name, severity: "page", factor: 14.4, longBurnRate: 0, shortBurnRate, conditionMet: false, state: "inactive" });
+const tier = (name: string, shortBurnRate: number, state = "inactive") => ({ tier: name, severity: "page", factor: 14.4, longBurnRate: 0, shortBurnRate, conditionMet: false, state });
 const report = {
   slos: [
-    { name: "clinician-record-diagnosis-availability", budgetRemaining: 0.93, tiers: [tier("page-fast", 20.5), tier("ticket-slow", 2)] },
-    { name: "patient-view-record-availability", budgetRemaining: 0.4, tiers: [tier("page-fast", 0.5)] },
+    { name: "clinician-record-diagnosis-availability", budgetRemaining: 0.93, tiers: [tier("page-fast", 20.5, "pending"), tier("ticket-slow", 2)] },
+    { name: "patient-view-record-availability", budgetRemaining: 0.4, tiers: [tier("page-fast", 0.5), tier("page-slow", 7, "firing")] },
   ],
 } as never;
 
@@ -21,6 +21,23 @@ describe("drill abort conditions", () => {
   it("holds when the budget left falls below the floor; the first condition that holds wins", () => {
     const conditions = [AbortCondition.parse({ slo: "patient-view-record-availability", burnRateAbove: 14.4 }), AbortCondition.parse({ slo: "patient-view-record-availability", budgetBelow: 0.5 })];
     expect(abortVerdict(conditions, report)?.reason).toBe("patient-view-record-availability has 40 % of its error budget left (abort below 50 %)");
+  });
+
+  it("holds once the chosen tier's alert fires, not while it is pending", () => {
+    const pending = AbortCondition.parse({ slo: "clinician-record-diagnosis-availability", alertFiring: "page-fast" });
+    expect(abortVerdict([pending], report)).toBeNull();
+    const firing = AbortCondition.parse({ slo: "patient-view-record-availability", alertFiring: "page-slow" });
+    expect(abortVerdict([pending, firing], report)).toEqual({ condition: firing, reason: "patient-view-record-availability's page-slow alert is firing" });
+    expect(abortVerdict([AbortCondition.parse({ slo: "patient-view-record-availability", alertFiring: "page-fast" })], report)).toBeNull();
+    expect(AbortCondition.safeParse({ slo: "patient-view-record-availability", alertFiring: "page-now" }).success).toBe(false);
+  });
+
+  it("says what each kind of condition waits for", () => {
+    expect([{ slo: "s", burnRateAbove: 14.4, tier: "page-fast" as const }, { slo: "s", alertFiring: "page-fast" as const }, { slo: "s", budgetBelow: 0.5 }].map(describeAbortCondition)).toEqual([
+      "page-fast burn rate above 14.4",
+      "its page-fast alert fires",
+      "error budget left below 0.5",
+    ]);
   });
 
   it("names the SLOs a launch asks for that do not exist", () => {

@@ -18,11 +18,22 @@ export function abortVerdict(conditions: readonly AbortCondition[], report: Pick
       if (tier && tier.shortBurnRate > condition.burnRateAbove) {
         return { condition, reason: `${slo.name} burns its budget ${round(tier.shortBurnRate)}x over the ${condition.tier} tier's short window (abort above ${condition.burnRateAbove}x)` };
       }
+    } else if ("alertFiring" in condition) {
+      if (slo.tiers.some((t) => t.tier === condition.alertFiring && t.state === "firing")) {
+        return { condition, reason: `${slo.name}'s ${condition.alertFiring} alert is firing` };
+      }
     } else if (slo.budgetRemaining < condition.budgetBelow) {
       return { condition, reason: `${slo.name} has ${round(slo.budgetRemaining * 100)} % of its error budget left (abort below ${round(condition.budgetBelow * 100)} %)` };
     }
   }
   return null;
+}
+
+/** What a condition waits for on its SLO, in words (the launch preview and the run page name the SLO). */
+export function describeAbortCondition(condition: AbortCondition): string {
+  if ("burnRateAbove" in condition) return `${condition.tier} burn rate above ${condition.burnRateAbove}`;
+  if ("alertFiring" in condition) return `its ${condition.alertFiring} alert fires`;
+  return `error budget left below ${condition.budgetBelow}`;
 }
 
 /** The SLOs named by conditions that the report does not have: a launch naming one is refused. */

@@ -17,6 +17,11 @@ export const AbortCondition = z.union([
     /** Abort when the SLO's error budget left (0-1 of the window's) falls below this floor. */
     budgetBelow: z.number().min(-10).max(1),
   }),
+  z.strictObject({
+    slo: z.string().min(1).max(120),
+    /** Abort once this tier's alert fires: the drill has shown what it was for, someone has been paged. */
+    alertFiring: z.enum(TIER_NAMES),
+  }),
 ]);
 export type AbortCondition = z.infer<typeof AbortCondition>;
 

@@ -33,6 +33,9 @@ describe("the launch form around a drill's params", () => {
     const budget = readLaunch("service-latency", fields, form({ "abort.0.slo": "clinician-record-diagnosis-availability", "abort.0.kind": "budget", "abort.0.value": "0.5", "schedule.at": "2030-01-02T03:04" }));
     expect(budget.abortWhen).toEqual([{ slo: "clinician-record-diagnosis-availability", budgetBelow: 0.5 }]);
     expect(budget.schedule).toEqual({ at: "2030-01-02T03:04:00Z" });
+    const alert = readLaunch("service-latency", fields, form({ "abort.0.slo": "clinician-record-diagnosis-latency", "abort.0.kind": "alert", "abort.0.value": "3", "abort.0.tier": "page-slow" }));
+    expect(alert.abortWhen).toEqual([{ slo: "clinician-record-diagnosis-latency", alertFiring: "page-slow" }]);
+    expect(DrillLaunch.safeParse(alert).success).toBe(true);
     expect(DrillLaunch.safeParse(budget).success).toBe(true);
     const cron = readLaunch("service-latency", fields, form({ "schedule.cron": "*/5 * * * *", "schedule.times": "3" }));
     expect(cron.schedule).toEqual({ cron: "*/5 * * * *", times: 3 });

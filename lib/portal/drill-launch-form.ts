@@ -6,7 +6,7 @@ import { type FormField, type FormLike, fieldForProblem, numberOr, readParams } 
 /** Abort-condition rows the form offers (the engine takes up to 20; two cover a page and a budget floor). */
 export const ABORT_ROWS = 2;
 
-export type AbortKind = "burn-rate" | "budget";
+export type AbortKind = "burn-rate" | "budget" | "alert";
 
 export interface LaunchBody {
   drill: string;
@@ -38,10 +38,17 @@ function readAbortConditions(form: FormLike): Record<string, unknown>[] {
   for (let i = 0; i < ABORT_ROWS; i++) {
     const slo = value(form, `abort.${i}.slo`);
     if (slo === "") continue;
+    const kind = value(form, `abort.${i}.kind`) as AbortKind;
+    const tier = value(form, `abort.${i}.tier`) || "page-fast";
+    // An alert condition has no threshold: its tier's own factor and duration decide when it fires.
+    if (kind === "alert") {
+      conditions.push({ slo, alertFiring: tier });
+      continue;
+    }
     const threshold = value(form, `abort.${i}.value`);
-    const limit = threshold === "" ? {} : { [value(form, `abort.${i}.kind`) === "budget" ? "budgetBelow" : "burnRateAbove"]: numberOr(threshold) };
-    if (value(form, `abort.${i}.kind`) === "budget") conditions.push({ slo, ...limit });
-    else conditions.push({ slo, ...limit, tier: value(form, `abort.${i}.tier`) || "page-fast" });
+    const limit = threshold === "" ? {} : { [kind === "budget" ? "budgetBelow" : "burnRateAbove"]: numberOr(threshold) };
+    if (kind === "budget") conditions.push({ slo, ...limit });
+    else conditions.push({ slo, ...limit, tier });
   }
   return conditions;
 }

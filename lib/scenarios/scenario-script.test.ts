@@ -20,7 +20,7 @@ describe("scenario scripts", () => {
     const scenarios = loadScenarioDirectory(join(root, "scenarios"), knownSlos, root);
     expect(scenarios.map((s) => s.name)).toContain("clinician-latency");
     const latency = scenarios.find((s) => s.name === "clinician-latency")!;
-    expect(latency.steps.find((s) => s.drill)?.drill).toMatchObject({ drill: "service-latency", abortWhen: [{ slo: "clinician-record-diagnosis-latency", burnRateAbove: 14.4, tier: "page-fast" }] });
+    expect(latency.steps.find((s) => s.drill)?.drill).toMatchObject({ drill: "service-latency", abortWhen: [{ slo: "clinician-record-diagnosis-latency", alertFiring: "page-fast" }] });
   });
 
   it("names the file, line and field of a drill's bad params, an unknown drill and an unknown SLO", () => {

@@ -10,6 +10,7 @@ import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
+import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
 import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { formatSeconds, livePhase, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
 
@@ -143,7 +144,7 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
           <ul>
             {run.abortWhen.map((c, i) => (
               <li key={i}>
-                <code>{c.slo}</code>: {"budgetBelow" in c ? `error budget left below ${c.budgetBelow}` : `${c.tier} burn rate above ${c.burnRateAbove}`}
+                <code>{c.slo}</code>: {describeAbortCondition(c)}
               </li>
             ))}
           </ul>
