@@ -53,7 +53,7 @@ test("an SRE dry-runs, launches and aborts a service-latency drill from its form
   await condition.getByRole("combobox", { name: "When" }).selectOption("budget");
   await condition.getByRole("spinbutton", { name: "Threshold" }).fill("-5");
   await page.getByRole("button", { name: "Dry run" }).click();
-  await expect(page.locator("#dry-run")).toContainText("clinician-record-diagnosis-availability: budget left below -5");
+  await expect(page.locator("#dry-run")).toContainText("clinician-record-diagnosis-availability: error budget left below -5");
   const target = page.getByRole("table", { name: "Targets of the drill" }).locator('tr[data-target="clinical"]');
   await expect(target).toContainText("add 300 ms to 100 % of clinical requests");
   await expect(target.locator("td[data-pid]")).toHaveText(/^\d+$/);
