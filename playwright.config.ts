@@ -32,7 +32,7 @@ export default defineConfig({
   webServer: [
     {
       // The identity provider the portal's OIDC sign-in goes to (e2e/support/oidc-provider.ts).
-      command: `node_modules/.bin/tsx e2e/support/oidc-provider-main.ts ${port + 9}`,
+      command: `node_modules/.bin/tsx e2e/support/oidc-provider-main.ts ${port + 9} http://127.0.0.1:${port}`,
       url: `http://127.0.0.1:${port + 9}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -57,8 +57,10 @@ export const authOptions: NextAuthOptions = {
       const refusal = (user as Partial<OidcUser>).refusal;
       return refusal ? `/sign-in?error=NoLabRole&reason=${encodeURIComponent(refusal)}` : true;
     },
-    jwt({ token, user }) {
+    jwt({ token, user, account }) {
       if (user && "actor" in user) token.actor = user.actor;
+      // Kept for signing out at the provider too (app/sign-out/route.ts): it is the end-session request's hint.
+      if (account?.provider === "oidc" && account.id_token) token.idToken = account.id_token;
       return token;
     },
     session({ session, token }) {

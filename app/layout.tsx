@@ -40,12 +40,14 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </span>
           <ThemeToggle />
           {actor ? (
-            <span className="signed-in">
+            <div className="signed-in">
               <span data-testid="signed-in-as">
                 {actor.userId} ({actor.role})
               </span>{" "}
-              <a href="/api/auth/signout">Sign out</a>
-            </span>
+              <form className="sign-out" method="post" action="/sign-out">
+                <button type="submit">Sign out</button>
+              </form>
+            </div>
           ) : (
             <a className="signed-in" href="/sign-in">
               Sign in

@@ -24,3 +24,23 @@ test("an account the lab cannot place is refused at sign-in with the reason, and
   await expect(page.getByTestId("sign-in-error")).toContainText("the lab cannot place you: the identity provider gave no lab role");
   await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
 });
+
+test("signing out of the portal ends the provider's session too: the next sign-in asks at the provider again", async ({ page }) => {
+  const signInAtProvider = async () => {
+    await page.goto("/sign-in?callbackUrl=%2F");
+    await page.getByRole("button", { name: "Sign in with Lab test IdP" }).click();
+  };
+  await signInAtProvider();
+  await page.getByRole("link", { name: "Oscar Oncall" }).click();
+  await expect(page.getByTestId("signed-in-as")).toHaveText("idp-oscar (sre)");
+  // While the provider's session lives it signs the person straight back in, without its login page ...
+  await signInAtProvider();
+  await expect(page.getByTestId("signed-in-as")).toHaveText("idp-oscar (sre)");
+  // ... until the portal's sign-out ends it there as well.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?signedOut=provider$/);
+  await expect(page.getByTestId("signed-out")).toHaveText("You are signed out of the portal and of your organisation's account.");
+  await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
+  await signInAtProvider();
+  await expect(page.getByRole("heading", { name: "Sign in to the lab test identity provider" })).toBeVisible();
+});

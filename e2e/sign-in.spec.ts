@@ -27,3 +27,16 @@ test("a signed-in patient is refused the lab's traffic and drill controls", asyn
   expect((await page.request.get("/api/traffic")).status()).toBe(403);
   expect((await page.request.post("/api/drills/dry-run", { data: { drill: "service-latency", params: { service: "clinical" }, durationSeconds: 60 } })).status()).toBe(403);
 });
+
+test("a persona signs out: the session ends and the portal says so", async ({ page }) => {
+  await signInAs(page, "Sam Demo (SRE)");
+  // A sign-out posted from another site is refused, and the session stays.
+  const forged = await page.request.post("/sign-out", { headers: { origin: "https://elsewhere.example" }, maxRedirects: 0 });
+  expect(forged.status()).toBe(403);
+  expect((await page.request.get("/api/traffic")).status()).toBe(200);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?signedOut=portal$/);
+  await expect(page.getByTestId("signed-out")).toHaveText("You are signed out of the portal.");
+  await expect(page.getByTestId("signed-in-as")).toHaveCount(0);
+  expect((await page.request.get("/api/traffic")).status()).toBe(401);
+});

@@ -16,8 +16,8 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "The identity provider refused the sign-in.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string }> }) {
-  const { callbackUrl, error, reason } = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; signedOut?: string }> }) {
+  const { callbackUrl, error, reason, signedOut } = await searchParams;
   // Only the portal's own paths: a sign-in link must not send anyone elsewhere.
   const back = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
   const config = labConfig();
@@ -28,6 +28,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <>
       <h1>Sign in</h1>
       <p className="subtitle">Each role sees the lab as it allows; every record is synthetic.</p>
+      {signedOut && !problem ? (
+        <p className="panel" role="status" data-testid="signed-out">
+          {signedOut === "provider" ? "You are signed out of the portal and of your organisation's account." : "You are signed out of the portal."}
+        </p>
+      ) : null}
       {problem ? (
         <p className="panel error-state" role="alert" data-testid="sign-in-error">
           {problem}

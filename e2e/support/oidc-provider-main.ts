@@ -3,10 +3,13 @@
 import { startOidcProvider } from "./oidc-provider.ts";
 
 const port = Number(process.argv[2] ?? 3109);
+// The portal it serves (for the end-session endpoint's way back).
+const portal = process.argv[3] ?? `http://127.0.0.1:${port - 9}`;
 await startOidcProvider({
   port,
   clientId: "pim-portal-e2e",
   clientSecret: "e2e-client-secret-0123456789",
+  postLogoutOrigins: [new URL(portal).origin],
   accounts: [
     { sub: "idp-ida", name: "Dr. Ida Provider", claims: { role: "clinician", facility_id: "fac-0001" } },
     { sub: "idp-oscar", name: "Oscar Oncall", claims: { role: "sre" } },
