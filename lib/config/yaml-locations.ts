@@ -1,9 +1,9 @@
 // The YAML files the lab reads (SLOs, traffic profiles, scenarios): every document of every file, and
-// where a problem sits in one: `file:line` of the deepest node on the path that exists, and the path
-// written the way the file's author reads it.
+// where a problem sits in one: `file:line` of the key the path ends at, else of the deepest node on the
+// path that exists, and the path written the way the file's author reads it.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Document, LineCounter, parseAllDocuments } from "yaml";
+import { type Document, LineCounter, isMap, isScalar, parseAllDocuments } from "yaml";
 
 export interface YamlFile {
   file: string;
@@ -41,6 +41,12 @@ export function yamlDocuments(files: readonly YamlFile[], problems: string[]): Y
 
 export function locator(file: string, doc: Document.Parsed, lines: LineCounter) {
   return (path: readonly PropertyKey[]) => {
+    // A path that ends at a key of a map points at the key's line, even when its value is a block below it.
+    const parent = path.length > 0 ? doc.getIn(path.slice(0, -1) as unknown[], true) : undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+      if (pair && isScalar(pair.key) && pair.key.range) return `${file}:${lines.linePos(pair.key.range[0]).line}`;
+    }
     for (let n = path.length; n >= 0; n--) {
       const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
       if (node && typeof node === "object" && node.range) return `${file}:${lines.linePos(node.range[0]).line}`;

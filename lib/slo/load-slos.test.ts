@@ -32,9 +32,29 @@ ${overrides.extra ?? ""}spec:
     - target: ${overrides.target ?? "0.999"}
 `;
 
-function problemsOf(text: string): string[] {
+const sli = (name: string, journey = "clinician/prescribe") => `apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: ${name}
+spec:
+  ratioMetric:
+    counter: true
+    good:
+      metricSource:
+        type: pim-lab
+        spec: { journey: ${journey}, source: server, outcome: success }
+    total:
+      metricSource:
+        type: pim-lab
+        spec: { journey: ${journey}, source: server }
+`;
+
+/** The SLO of slo() bound to an SLI document instead of an inline indicator. */
+const sloReferencing = (indicatorRef: string) => slo().replace(/ {2}indicator:\n(?: {4}.*\n)+/, `  indicatorRef: ${indicatorRef}\n`);
+
+function problemsOf(text: string | { file: string; text: string }[]): string[] {
   try {
-    loadSloFiles([{ file: "slo/test.yaml", text }]);
+    loadSloFiles(typeof text === "string" ? [{ file: "slo/test.yaml", text }] : text);
   } catch (err) {
     if (err instanceof SloDefinitionError) return err.problems;
     throw err;
@@ -83,8 +103,54 @@ describe("loading OpenSLO definitions", () => {
 
   it("refuses two SLOs of one name, and an indicatorRef to no SLI", () => {
     expect(problemsOf(`${slo()}---\n${slo()}`)).toEqual([expect.stringMatching(/^slo\/test\.yaml:\d+ metadata\.name: SLO clinician-prescribe-availability is also defined at slo\/test\.yaml:4$/)]);
-    const referenced = slo().replace(/ {2}indicator:\n(?: {4}.*\n)+/, "  indicatorRef: nowhere\n");
-    expect(problemsOf(referenced)).toEqual([expect.stringMatching(/spec\.indicatorRef: no SLI named nowhere$/)]);
+    expect(problemsOf(sloReferencing("nowhere"))).toEqual([expect.stringMatching(/spec\.indicatorRef: no SLI named nowhere$/)]);
+  });
+
+  it("refuses two SLIs of one name, in one file and across files, naming both places", () => {
+    expect(problemsOf(`${sli("prescribe-counters")}---\n${sli("prescribe-counters", "clinician/find-patient")}---\n${sloReferencing("prescribe-counters")}`)).toEqual([
+      "slo/test.yaml:20 metadata.name: SLI prescribe-counters is also defined at slo/test.yaml:4",
+    ]);
+    const files = [
+      { file: "slo/a.yaml", text: `${sli("prescribe-counters")}---\n${sloReferencing("prescribe-counters")}` },
+      { file: "slo/b.yaml", text: sli("prescribe-counters", "clinician/find-patient") },
+    ];
+    expect(problemsOf(files)).toEqual(["slo/b.yaml:4 metadata.name: SLI prescribe-counters is also defined at slo/a.yaml:4"]);
+    expect(loadSloFiles(files.slice(0, 1))[0]!.journey).toBe("clinician/prescribe");
+  });
+
+  it("refuses a target and a targetPercent that disagree, and accepts both when they agree", () => {
+    expect(problemsOf(slo({ target: "0.999\n      targetPercent: 99" }))).toEqual([
+      "slo/test.yaml:27 spec.objectives[0].targetPercent: 99 disagrees with target 0.999 (99.9 %): give one of them",
+    ]);
+    expect(loadSloFiles([{ file: "a.yaml", text: slo({ target: "0.999\n      targetPercent: 99.9" }) }])[0]!.target).toBe(0.999);
+  });
+
+  it("refuses a time window shorter than the long window of an enabled tier, saying which tiers to disable", () => {
+    expect(problemsOf(slo({ window: "2d" }))).toEqual([
+      "slo/test.yaml:9 spec.timeWindow[0].duration: 2d is shorter than the long window of its tier ticket-slow (3d): give a window of at least 3d, or disable that tier with the annotation pim-lab/disabled-tiers: ticket-slow",
+    ]);
+    expect(problemsOf(slo({ window: "5m", extra: "  annotations:\n    pim-lab/disabled-tiers: page-slow\n" }))).toEqual([
+      "slo/test.yaml:11 spec.timeWindow[0].duration: 5m is shorter than the long window of its tiers page-fast (1h), ticket-fast (1d), ticket-slow (3d): give a window of at least 3d, or disable those tiers with the annotation pim-lab/disabled-tiers: page-fast, page-slow, ticket-fast, ticket-slow",
+    ]);
+    const [short] = loadSloFiles([{ file: "a.yaml", text: slo({ window: "2d", extra: "  annotations:\n    pim-lab/disabled-tiers: ticket-slow\n" }) }]);
+    expect(short!.tiers.map((t) => t.name)).toEqual(["page-fast", "page-slow", "ticket-fast"]);
+  });
+
+  it("refuses fields the lab does not read, naming each key, and why for OpenSLO fields it leaves out", () => {
+    const text = slo({ target: "0.999\n      targetPercnt: 99.9\n      op: lte", extra: "  team: identity\n" }).replace(
+      "  objectives:\n",
+      "  alertPolicies:\n    - alertPolicyRef: page-on-call\n  objectives:\n",
+    );
+    expect(problemsOf(text)).toEqual([
+      "slo/test.yaml:5 metadata.team: the lab does not read team: it is no OpenSLO v1 field here (lib/slo/openslo-schema.ts lists the fields the lab reads)",
+      "slo/test.yaml:31 spec.objectives[0].op: the lab does not read op: op and value compare a threshold metric, and the lab's SLIs are ratios; give target (e.g. 0.999) or targetPercent (e.g. 99.9)",
+      "slo/test.yaml:30 spec.objectives[0].targetPercnt: the lab does not read targetPercnt: it is no OpenSLO v1 field here (lib/slo/openslo-schema.ts lists the fields the lab reads)",
+      // The key's own line, though its value is a block below it.
+      "slo/test.yaml:26 spec.alertPolicies: the lab does not read alertPolicies: the lab's alerts are the burn-rate tiers it generates for every SLO (lib/slo/burn-rate-tiers.ts); drop alertPolicies, and turn a tier off with the annotation pim-lab/disabled-tiers",
+    ]);
+    expect(problemsOf(sli("prescribe-counters").replace("    counter: true\n", "    counter: true\n    rawType: success\n"))).toEqual([
+      "slo/test.yaml:8 spec.ratioMetric.rawType: the lab does not read rawType: the lab divides its own good and total counters, it reads no precomputed ratio; give good and total",
+    ]);
   });
 
   it("reports YAML syntax errors with their line", () => {

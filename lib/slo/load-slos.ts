@@ -3,8 +3,10 @@
 // once, so a broken definition is fixed in one pass.
 import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import type { z } from "zod";
-import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, tiersFor } from "./burn-rate-tiers.ts";
-import { type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
+import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, promDuration, tiersFor } from "./burn-rate-tiers.ts";
+import { DISABLED_TIERS_ANNOTATION, type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
+
+export { DISABLED_TIERS_ANNOTATION };
 
 export interface SloDefinition {
   name: string;
@@ -22,9 +24,6 @@ export interface SloDefinition {
   /** Where it was defined, for messages. */
   file: string;
 }
-
-/** Annotation that turns tiers off for one SLO: a comma-separated list of tier names. */
-export const DISABLED_TIERS_ANNOTATION = "pim-lab/disabled-tiers";
 
 export class SloDefinitionError extends Error {
   constructor(readonly problems: string[]) {
@@ -52,11 +51,21 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
     }
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
+      for (const issue of parsed.error.issues) {
+        if (issue.code !== "unrecognized_keys") problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
+        // zod names the object; the key's own path puts the line on the key.
+        else for (const key of issue.keys) problems.push(`${at([...issue.path, key])} ${fieldPath([...issue.path, key])}: ${unknownField(key)}`);
+      }
       continue;
     }
     if (parsed.data.kind === "SLO") slos.push({ value: parsed.data, at });
-    if (parsed.data.kind === "SLI") slis.set(parsed.data.metadata.name, { value: parsed.data, at });
+    if (parsed.data.kind === "SLI") {
+      // The first definition stays, so SLOs that name it are checked against one indicator, not a cascade.
+      const name = parsed.data.metadata.name;
+      const first = slis.get(name);
+      if (first) problems.push(`${at(["metadata", "name"])} metadata.name: SLI ${name} is also defined at ${first.at(["metadata", "name"])}`);
+      else slis.set(name, { value: parsed.data, at });
+    }
   }
   const definitions: SloDefinition[] = [];
   const seen = new Map<string, string>();
@@ -79,8 +88,13 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
     const objective = slo.spec.objectives[0]!;
     const target = objective.target ?? (objective.targetPercent === undefined ? undefined : objective.targetPercent / 100);
     if (target === undefined) problems.push(`${at(["spec", "objectives", 0])} spec.objectives[0]: give target (e.g. 0.999) or targetPercent (e.g. 99.9)`);
-    if (!sli || target === undefined || !disabled) continue;
-    const windowMinutes = durationMinutes(slo.spec.timeWindow[0]!.duration);
+    const disagreement = targetDisagreement(objective);
+    if (disagreement) problems.push(`${at(["spec", "objectives", 0, "targetPercent"])} spec.objectives[0].targetPercent: ${disagreement}`);
+    const duration = slo.spec.timeWindow[0]!.duration;
+    const windowMinutes = durationMinutes(duration);
+    const outlasting = disabled && windowOutlasted(duration, windowMinutes, disabled);
+    if (outlasting) problems.push(`${at(["spec", "timeWindow", 0, "duration"])} spec.timeWindow[0].duration: ${outlasting}`);
+    if (!sli || target === undefined || !disabled || disagreement || outlasting) continue;
     definitions.push({
       name,
       displayName: slo.metadata.displayName ?? name,
@@ -97,6 +111,29 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
   }
   if (problems.length > 0) throw new SloDefinitionError(problems);
   return definitions;
+}
+
+/** An unknown field is refused, never dropped: the lab might otherwise ignore what its author meant. */
+function unknownField(key: string): string {
+  return `the lab does not read ${key}: it is no OpenSLO v1 field here (lib/slo/openslo-schema.ts lists the fields the lab reads)`;
+}
+
+/** Both target and targetPercent may be given, but only if they say the same (within float noise: 0.999 * 100 is not 99.9). */
+function targetDisagreement({ target, targetPercent }: { target?: number; targetPercent?: number }): string | null {
+  if (target === undefined || targetPercent === undefined || Math.abs(target * 100 - targetPercent) <= 1e-9) return null;
+  return `${targetPercent} disagrees with target ${target} (${Number((target * 100).toPrecision(12))} %): give one of them`;
+}
+
+/** A tier judges the burn over its long window, so that window must fit in the SLO's: a 5-minute SLO cannot judge three days. */
+function windowOutlasted(duration: string, windowMinutes: number, disabled: readonly TierName[]): string | null {
+  const outlasting = tiersFor(windowMinutes, disabled).filter((t) => t.longMinutes > windowMinutes);
+  if (outlasting.length === 0) return null;
+  const [tiers, them] = outlasting.length === 1 ? ["tier", "that tier"] : ["tiers", "those tiers"];
+  const off = TIER_NAMES.filter((n) => disabled.includes(n) || outlasting.some((t) => t.name === n));
+  return (
+    `${duration} is shorter than the long window of its ${tiers} ${outlasting.map((t) => `${t.name} (${promDuration(t.longMinutes)})`).join(", ")}: ` +
+    `give a window of at least ${promDuration(Math.max(...outlasting.map((t) => t.longMinutes)))}, or disable ${them} with the annotation ${DISABLED_TIERS_ANNOTATION}: ${off.join(", ")}`
+  );
 }
 
 type RatioMetric = z.infer<typeof SliDocument>["spec"]["ratioMetric"];
