@@ -8,7 +8,7 @@ import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
-import { PROJECTOR_GROUP, type Projector, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
+import { PROJECTOR_GROUP, type Projector, countDeadLetters, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
 import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
 import { EventFaultSwitch, EventFaultsInput } from "../../lib/events/event-faults.ts";
@@ -49,7 +49,7 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
   const eventMetrics = registerEventMetrics(app.metrics.registry, {
     outboxBacklog: () => Promise.all(lab.shards.map(outboxBacklog)),
     consumerLag: () => bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
-    deadLetters: async () => (await listDeadLetters(readModels)).length,
+    deadLetters: () => countDeadLetters(readModels),
   });
   let relayPausedUntil = 0;
   const pauseListeners: ((untilMs: number | null) => void)[] = [];
@@ -70,15 +70,15 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
       const f = faults.active();
       return f && { delayMs: f.consumerDelayMs, failRate: f.consumerFailRate };
     },
-    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : "projecting an event failed; retrying"),
+    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : f.kind === "gap" ? "event waits for the one before it" : "projecting an event failed; retrying"),
   });
 
   registerDashboardRoutes(app, tokens, lab, readModels);
 
   app.get("/_lab/events/status", async (request) => {
     await authorizedActor(request, tokens, "ops.read");
-    const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), listDeadLetters(readModels)]);
-    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters: deadLetters.length, faults: faults.active() };
+    const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), countDeadLetters(readModels)]);
+    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters, faults: faults.active() };
   });
 
   app.get("/_lab/events/dead-letters", async (request) => {

@@ -72,7 +72,7 @@ describe("projector", () => {
     await publish(log, events.slice(0, 10)); // the relay published these twice (at-least-once)
     await drained();
     await projector.stop();
-    expect(projector.stats).toEqual({ applied: 24, duplicates: 10, deadLettered: 0 });
+    expect(projector.stats).toEqual({ applied: 24, duplicates: 10, deadLettered: 0, held: 0 });
     expect(await readModelChecksums(models)).toEqual(once);
     expect(await models.query(`SELECT "patients", "open_encounters", "encounters_total" FROM "facility_census"`)).toEqual([{ patients: 3, open_encounters: 0, encounters_total: 3 }]);
     expect(await models.query(`SELECT "status", "claims", "total_cents" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: 3, total_cents: 30_000 }]);
@@ -84,27 +84,86 @@ describe("projector", () => {
     expect((await models.query(`SELECT "type" FROM "patient_timeline" WHERE "patient_id" = 'pat-2' ORDER BY "occurred_at", "rowid"`)).map((r) => r.type)).toEqual(story(2).map((e) => e.type));
   });
 
-  it("dead-letters a message that keeps failing, moves on, and redrives it once its cause is fixed", async () => {
+  const settled = async (projector: { stats: { held: number } }, group = "projector") => {
+    await drained(group);
+    const end = Date.now() + 10_000;
+    while (projector.stats.held > 0) {
+      if (Date.now() > end) throw new Error("the waiting room did not empty");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it("parks an unreadable message at once, and an ordering gap after its bound with a reason to act on, while other patients' events flow", async () => {
     const [registered, , , , created, submitted] = story(7);
-    // ClaimSubmitted arrives without its ClaimCreated (dead-lettered or lost upstream), plus one unreadable message.
+    // ClaimSubmitted arrives without its ClaimCreated (lost upstream), then an unreadable message, then other patients.
     await publish(log, [registered!, submitted!]);
     await log.publish(DOMAIN_TOPIC, [{ key: "pat-x", value: "{not json" }]);
-    const projector = await startProjector(log, models, { maxAttempts: 3, retryMs: 5 });
+    await publish(log, [1, 2].flatMap(story));
+    const failures: string[] = [];
+    const projector = await startProjector(log, models, { gapWaitMs: 300, drainEveryMs: 20, onFailure: (f) => failures.push(`${f.kind}${f.deadLettered ? " parked" : ""}`) });
     await drained();
+    expect(projector.stats.applied).toBe(17); // the healthy ones did not wait for the gap
+    expect(projector.stats.held).toBe(1);
+    await settled(projector);
     const letters = await listDeadLetters(models);
-    expect(letters.map((l) => [l.type, l.attempts])).toEqual(expect.arrayContaining([["ClaimSubmitted", 3], ["(unreadable)", 3]]));
-    expect(letters.find((l) => l.type === "ClaimSubmitted")!.error).toMatch(/before its ClaimCreated/);
-    expect(projector.stats).toMatchObject({ applied: 1, deadLettered: 2 });
+    expect(letters.map((l) => [l.type, l.kind])).toEqual(expect.arrayContaining([["ClaimSubmitted", "gap"], ["(unreadable)", "poison"]]));
+    expect(letters.find((l) => l.type === "ClaimSubmitted")!.error).toMatch(/^ordering gap: claim clm-7 changed state before its ClaimCreated was projected; waited 0\.\d s for it\. Redrive it once/);
+    expect(letters.find((l) => l.kind === "poison")).toMatchObject({ attempts: 1, error: expect.stringMatching(/^poison: /) });
+    expect(failures).toEqual(expect.arrayContaining(["gap", "gap parked", "poison parked"]));
     await log.seek("dlq-watch", DEAD_LETTER_TOPIC, { earliest: true });
     expect((await log.lag("dlq-watch", DEAD_LETTER_TOPIC)).reduce((sum, p) => sum + p.lag, 0)).toBe(2); // also on the dead-letter topic
 
     await publish(log, [created!]);
-    await drained();
+    await settled(projector);
     await projector.stop();
     const redriven = await redriveDeadLetter(models, submitted!.eventId);
     expect(redriven.status).toBe("redriven");
-    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "submitted", claims: 1 }]);
+    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0 AND "facility_id" = 'fac-0001' ORDER BY "status"`)).toEqual([
+      { status: "paid", claims: 2 },
+      { status: "submitted", claims: 1 },
+    ]);
     await expect(redriveDeadLetter(models, submitted!.eventId)).rejects.toMatchObject({ status: 409 });
+  });
+
+  it("applies a gapped event once its predecessor arrives within the bound, in the patient's order", async () => {
+    const events = story(3);
+    // The claim's moves reach the log before its creation (relayed from another shard after a bucket move, say).
+    await publish(log, [...events.slice(0, 4), ...events.slice(5), events[4]!]);
+    const projector = await startProjector(log, models, { gapWaitMs: 5_000, drainEveryMs: 20 });
+    await settled(projector);
+    await projector.stop();
+    expect(projector.stats).toMatchObject({ applied: 8, deadLettered: 0, held: 0 });
+    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: 1 }]);
+  });
+
+  it("retries transient failures off the partition's path, keeps each patient's order, and parks what still fails", async () => {
+    await publish(log, [1, 2, 3].flatMap(story));
+    let failRate = 1; // every event fails while the fault is on: each patient's first one is retried, the rest wait behind it
+    const projector = await startProjector(log, models, { retryMs: 10, maxRetryMs: 20, maxAttempts: 1000, drainEveryMs: 10, fault: () => ({ delayMs: 0, failRate }) });
+    await drained(); // the partitions moved on although nothing could be applied
+    expect(projector.stats).toMatchObject({ applied: 0, held: 24 });
+    failRate = 0;
+    await settled(projector);
+    expect(projector.stats).toMatchObject({ applied: 24, deadLettered: 0 });
+    const rebuilt = await freshModels("clean");
+    const clean = await startProjector(log, rebuilt, { group: "clean" });
+    await settled(clean, "clean");
+    await clean.stop();
+    expect(await readModelChecksums(models)).toEqual(await readModelChecksums(rebuilt));
+
+    await projector.stop();
+
+    const strict = await startProjector(log, models, { retryMs: 10, maxAttempts: 3, drainEveryMs: 10, fault: () => ({ delayMs: 0, failRate: 1 }) });
+    await publish(log, story(4).slice(0, 1));
+    const letters = await (async () => {
+      for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+        const found = await listDeadLetters(models);
+        if (found.length > 0) return found;
+      }
+      return [];
+    })();
+    await strict.stop();
+    expect(letters).toEqual([expect.objectContaining({ type: "PatientRegistered", kind: "transient", attempts: 3, error: "failed 3 times: injected fault: projecting this event failed" })]);
   });
 
   it("rebuilds read models equal to the live ones by replaying the log from the beginning", async () => {

@@ -1,33 +1,48 @@
-// The projector: consumes the domain events as one consumer group and applies them to the read models.
-// A message that keeps failing (after `maxAttempts`, or at once when it can never succeed: not an event of
-// the catalog) goes to the dead-letter table and topic with its error, and the stream moves on; an operator
-// lists dead letters and redrives them once the cause is fixed.
+// The projector: consumes the domain events as one consumer group and applies them to the read models, a
+// batch per transaction. A failing event never stalls its partition (ADR 0019): what can never be
+// projected (not a catalog event, a bad payload) is parked as a dead letter at once; an ordering gap (a
+// claim moving before its ClaimCreated) waits in the waiting room for its predecessor, briefly, then parks
+// with that reason; any other failure is retried there on a doubling schedule, then parks. Later events of
+// the same patient wait behind a retried one, so a patient's events never overtake each other, while every
+// other patient's events flow at full speed. An operator lists dead letters and redrives them.
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
 import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC, type Delivery, type EventBus, type Subscription } from "./bus.ts";
+import { type FailureKind, type ParkedLetter, deadLetterMessage, parkInTransaction } from "./dead-letters.ts";
 import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
-import { applyEvent, applyEvents } from "./projections.ts";
+import { type HeldEvent, type HeldKind, holdInTransaction, readHeldByKey, releaseHeld, updateHeld } from "./held-events.ts";
+import { OrderingGap, applyEventInTransaction } from "./projections.ts";
 import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
+
+export { countDeadLetters, listDeadLetters, redriveDeadLetter, type DeadLetter } from "./dead-letters.ts";
 
 export const PROJECTOR_GROUP = "projector";
 
 export interface ProjectorOptions {
   group?: string;
+  maxBatch?: number;
+  /** How long an ordering gap waits for the event before it (default 10 s); 0 parks it at once (a replay: its log is whole). */
+  gapWaitMs?: number;
+  /** Attempts at an event failing for another reason before it is parked (default 5), the first retry after `retryMs` (default 200), doubling up to `maxRetryMs` (default 5 s). */
   maxAttempts?: number;
   retryMs?: number;
-  maxBatch?: number;
+  maxRetryMs?: number;
+  /** How often the waiting room is looked at while it holds anything (default 100 ms). */
+  drainEveryMs?: number;
   /** Called after each event's first application (for lag measurements). */
   onApplied?: (envelope: EventEnvelope) => void;
   /** An injected fault (lib/events/event-faults.ts): a delay before each batch, a share of events that fail. */
   fault?: () => { delayMs: number; failRate: number } | null;
-  /** Called for each failed attempt at a message, and once more when it is dead-lettered. */
-  onFailure?: (failure: { partition: number; offset: number; attempt: number; deadLettered: boolean; error: string }) => void;
+  /** Called when an event is held, retried without success, or parked. */
+  onFailure?: (failure: { partition: number; offset: number; kind: FailureKind; attempt: number; deadLettered: boolean; error: string }) => void;
 }
 
 export interface ProjectorStats {
   applied: number;
   duplicates: number;
   deadLettered: number;
+  /** Events in the waiting room now. */
+  held: number;
 }
 
 export interface Projector {
@@ -35,105 +50,271 @@ export interface Projector {
   stop(): Promise<void>;
 }
 
-export interface DeadLetter {
-  eventId: string;
-  type: string;
-  partitionKey: string;
-  error: string;
-  attempts: number;
-  failedAt: string;
-  status: "dead" | "redriven";
+const reason = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+const GAP_RETRY_MS = 250;
+
+/** What kind of failure an error is: the rule that decides between parking at once, waiting and retrying. */
+export function failureKind(err: unknown): FailureKind {
+  if (err instanceof OrderingGap) return "gap";
+  if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid")) return "poison";
+  return "transient";
 }
 
-/** Dead letters are kept by event id, or by their place in the log when they are not even an envelope. */
-const letterId = (d: Delivery, envelope: EventEnvelope | null) => envelope?.eventId ?? `raw:${d.topic}:${d.partition}:${d.offset}`;
-const reason = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+/** Thrown out of a batch's transaction when an event's effects fail: the batch is redone with savepoints. */
+class EffectFailed extends Error {}
+
+type Item = { d: Delivery; envelope: EventEnvelope | null; error: unknown };
+type KeyState = { gaps: number; blocking: number };
 
 export async function startProjector(bus: EventBus, db: SqlDatabase, options: ProjectorOptions = {}): Promise<Projector> {
+  const gapWaitMs = options.gapWaitMs ?? 10_000;
   const maxAttempts = options.maxAttempts ?? 5;
-  const retryMs = options.retryMs ?? 100;
-  const stats: ProjectorStats = { applied: 0, duplicates: 0, deadLettered: 0 };
+  const retryMs = options.retryMs ?? 200;
+  const backoff = (attempts: number) => Math.min(retryMs * 2 ** (attempts - 1), options.maxRetryMs ?? 5_000);
+  const group = options.group ?? PROJECTOR_GROUP;
+  const stats: ProjectorStats = { applied: 0, duplicates: 0, deadLettered: 0, held: 0 };
+  // Which patients have events in the waiting room: read back from it after every change (it is small).
+  let keys = new Map<string, KeyState>();
+  const refreshKeys = async () => {
+    const rows = await db.query<{ partition_key: string; kind: HeldKind; n: number }>(`SELECT "partition_key", "kind", COUNT(*) AS "n" FROM "held_events" GROUP BY "partition_key", "kind"`);
+    const next = new Map<string, KeyState>();
+    for (const r of rows) {
+      const s = next.get(r.partition_key) ?? { gaps: 0, blocking: 0 };
+      if (r.kind === "gap") s.gaps += Number(r.n);
+      else s.blocking += Number(r.n);
+      next.set(r.partition_key, s);
+    }
+    keys = next;
+    stats.held = rows.reduce((sum, r) => sum + Number(r.n), 0);
+  };
+  await refreshKeys();
+
+  // Batches and the waiting room's passes take turns: both write the read models and the waiting room.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work, work);
+    turn = next.catch(() => undefined);
+    return next;
+  };
+
   // Decided once per message (from its place in the log), so every retry of a failing event fails too and
   // it reaches the dead letters: a share of poison events, not a share of attempts.
-  const failing = (d: Delivery) => {
+  const failing = (partition: number, offset: number) => {
     const rate = options.fault?.()?.failRate ?? 0;
-    return rate > 0 && unitHash(`${d.topic}:${d.partition}:${d.offset}`) < rate;
+    return rate > 0 && unitHash(`${DOMAIN_TOPIC}:${partition}:${offset}`) < rate;
+  };
+  const injected = () => new Error("injected fault: projecting this event failed");
+
+  /** What one transaction decided, acted on once it has committed. */
+  interface Outcome {
+    applied: EventEnvelope[];
+    duplicates: number;
+    parked: ParkedLetter[];
+    failures: { partition: number; offset: number; kind: FailureKind; attempt: number; error: string }[];
+    heldChanged: boolean;
+  }
+  const newOutcome = (): Outcome => ({ applied: [], duplicates: 0, parked: [], failures: [], heldChanged: false });
+
+  const settle = async (o: Outcome, failedAt: string) => {
+    for (const e of o.applied) {
+      stats.applied++;
+      options.onApplied?.(e);
+    }
+    stats.duplicates += o.duplicates;
+    stats.deadLettered += o.parked.length;
+    for (const f of o.failures) options.onFailure?.({ ...f, deadLettered: false });
+    for (const p of o.parked) options.onFailure?.({ partition: p.from.partition, offset: p.from.offset, kind: p.kind, attempt: p.attempts, deadLettered: true, error: p.error });
+    if (o.heldChanged) await refreshKeys();
+    if (o.parked.length > 0) {
+      // The table is the record; the topic is for tools that watch the bus, told after the commit.
+      await bus.publish(DEAD_LETTER_TOPIC, o.parked.map((p) => deadLetterMessage(p, failedAt))).catch(() => undefined);
+    }
   };
 
-  const project = async (d: Delivery) => {
-    let envelope: EventEnvelope | null = null;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      try {
-        envelope ??= checkEnvelope(JSON.parse(d.value));
-        if (failing(d)) throw new Error("injected fault: projecting this event failed");
-        if (await applyEvent(db, envelope)) {
-          stats.applied++;
-          options.onApplied?.(envelope);
-        } else stats.duplicates++;
-        return;
-      } catch (err) {
-        lastError = err;
-        options.onFailure?.({ partition: d.partition, offset: d.offset, attempt, deadLettered: false, error: reason(err) });
-        // A message that is not a catalog event will not become one by retrying.
-        if (err instanceof SyntaxError || (err instanceof LabError && err.code === "invalid") || attempt === maxAttempts) break;
-        await new Promise((r) => setTimeout(r, retryMs * attempt));
-      }
-    }
-    await deadLetter(bus, db, d, envelope, reason(lastError), maxAttempts);
-    stats.deadLettered++;
-    options.onFailure?.({ partition: d.partition, offset: d.offset, attempt: maxAttempts, deadLettered: true, error: reason(lastError) });
-  };
+  const park = (o: Outcome, item: { eventId: string; type: string; key: string; value: string; from: ParkedLetter["from"] }, kind: FailureKind, error: string, attempts: number) =>
+    o.parked.push({ eventId: item.eventId, type: item.type, key: item.key, value: item.value, kind, error, attempts, from: item.from });
 
-  // A batch is applied in one read-model transaction; if any of it fails, it is applied again event by
-  // event, so a poison message is isolated (and dead-lettered) without holding back the rest.
-  const projectBatch = async (batch: Delivery[]) => {
-    // Under an injected failure rate each event goes alone, so the failures hit single events, as a poison one would.
-    if ((options.fault?.()?.failRate ?? 0) > 0) return false;
-    const envelopes: EventEnvelope[] = [];
-    for (const d of batch) {
-      try {
-        envelopes.push(checkEnvelope(JSON.parse(d.value)));
-      } catch {
-        return false;
-      }
-    }
-    let applied: boolean[];
+  /** Applies one event inside a savepoint, so its failure undoes only its own statements. */
+  const tryApply = async (tx: SqlDatabase, envelope: EventEnvelope, partition: number, offset: number): Promise<{ ok: true; first: boolean } | { ok: false; err: unknown }> => {
+    if (failing(partition, offset)) return { ok: false, err: injected() };
+    await tx.execute(`SAVEPOINT "projector_event"`);
     try {
-      applied = await applyEvents(db, envelopes);
-    } catch {
-      return false;
+      const first = await applyEventInTransaction(tx, envelope);
+      await tx.execute(`RELEASE SAVEPOINT "projector_event"`);
+      return { ok: true, first };
+    } catch (err) {
+      await tx.execute(`ROLLBACK TO SAVEPOINT "projector_event"`);
+      await tx.execute(`RELEASE SAVEPOINT "projector_event"`);
+      return { ok: false, err };
     }
-    applied.forEach((first, i) => {
-      if (first) {
-        stats.applied++;
-        options.onApplied?.(envelopes[i]!);
-      } else stats.duplicates++;
-    });
-    return true;
   };
 
-  const subscription: Subscription = await bus.subscribe(
-    { group: options.group ?? PROJECTOR_GROUP, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 },
-    (batch) =>
-      // One consumer span per batch, linked to the traces of the requests whose events it applies.
-      inSpan(
-        `${DOMAIN_TOPIC} process`,
-        {
-          kind: SpanKind.CONSUMER,
-          parent: ROOT_CONTEXT,
-          links: linksTo(batch.map((d) => d.headers.traceparent)),
-          attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": batch.length, "messaging.consumer.group.name": options.group ?? PROJECTOR_GROUP },
-        },
-        async () => {
-          const delayMs = options.fault?.()?.delayMs ?? 0;
-          if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-          if (await projectBatch(batch)) return;
-          for (const d of batch) await project(d);
-        },
-      ),
+  /** A first failure of a new event: parked at once, or held for its retries, by its kind. */
+  const firstFailure = async (tx: SqlDatabase, o: Outcome, item: Item, envelope: EventEnvelope, err: unknown, now: number) => {
+    const kind = failureKind(err);
+    const base = { eventId: envelope.eventId, type: envelope.type, key: item.d.key, value: item.d.value, from: { topic: item.d.topic, partition: item.d.partition, offset: item.d.offset } };
+    if (kind === "poison") return park(o, base, "poison", `poison: ${reason(err)}`, 1);
+    if (kind === "gap" && gapWaitMs === 0) return park(o, base, "gap", gapReason(err, 0), 1);
+    await holdInTransaction(tx, {
+      eventId: envelope.eventId, key: item.d.key, partition: item.d.partition, offset: item.d.offset, type: envelope.type, value: item.d.value, kind, reason: reason(err), attempts: 1, heldAt: now,
+      nextAttemptAt: now + (kind === "gap" ? GAP_RETRY_MS : backoff(1)), parkAt: kind === "gap" ? now + gapWaitMs : Number.MAX_SAFE_INTEGER,
+    });
+    o.heldChanged = true;
+    o.failures.push({ partition: item.d.partition, offset: item.d.offset, kind, attempt: 1, error: reason(err) });
+  };
+
+  /**
+   * One batch in one transaction. `isolate` false: the fast path, no savepoints; an event whose effects
+   * fail aborts it (EffectFailed) and the batch is done again with `isolate` true, each event in a savepoint.
+   */
+  const applyBatch = async (tx: SqlDatabase, items: Item[], isolate: boolean, now: number): Promise<Outcome> => {
+    const o = newOutcome();
+    const heldHere = new Set<string>(); // patients held by this batch so far
+    for (const item of items) {
+      const { d, envelope } = item;
+      if (!envelope) {
+        park(o, { eventId: `raw:${d.topic}:${d.partition}:${d.offset}`, type: "(unreadable)", key: d.key, value: d.value, from: d }, "poison", `poison: ${reason(item.error)}`, 1);
+        continue;
+      }
+      const state = keys.get(d.key);
+      if ((state && state.blocking > 0) || heldHere.has(d.key)) {
+        // Behind an earlier event of the same patient that is waiting for a retry: in log order, later.
+        await holdInTransaction(tx, { eventId: envelope.eventId, key: d.key, partition: d.partition, offset: d.offset, type: envelope.type, value: d.value, kind: "behind", reason: "waiting behind an earlier event of the same patient", attempts: 0, heldAt: now, nextAttemptAt: now, parkAt: Number.MAX_SAFE_INTEGER });
+        o.heldChanged = true;
+        continue;
+      }
+      if (!isolate && !failing(d.partition, d.offset)) {
+        try {
+          if (await applyEventInTransaction(tx, envelope)) o.applied.push(envelope);
+          else o.duplicates++;
+        } catch (err) {
+          throw new EffectFailed(reason(err), { cause: err });
+        }
+        continue;
+      }
+      const result = await tryApply(tx, envelope, d.partition, d.offset);
+      if (result.ok) {
+        if (result.first) o.applied.push(envelope);
+        else o.duplicates++;
+        continue;
+      }
+      await firstFailure(tx, o, item, envelope, result.err, now);
+      if (failureKind(result.err) === "transient") heldHere.add(d.key);
+    }
+    for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
+    return o;
+  };
+
+  const handleBatch = (batch: Delivery[]) =>
+    exclusive(async () => {
+      const delayMs = options.fault?.()?.delayMs ?? 0;
+      if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      const items: Item[] = batch.map((d) => {
+        try {
+          return { d, envelope: checkEnvelope(JSON.parse(d.value)), error: null };
+        } catch (error) {
+          return { d, envelope: null, error };
+        }
+      });
+      const now = Date.now();
+      let outcome: Outcome;
+      try {
+        outcome = await db.transaction((tx) => applyBatch(tx, items, false, now));
+      } catch (err) {
+        if (!(err instanceof EffectFailed)) throw err; // the database itself: the bus redelivers the batch
+        outcome = await db.transaction((tx) => applyBatch(tx, items, true, now));
+      }
+      await settle(outcome, new Date(now).toISOString());
+    });
+
+  /** One pass over the waiting room: every patient's held events in log order, those that are due. */
+  const drainHeld = () =>
+    exclusive(async () => {
+      if (stats.held === 0) return;
+      const now = Date.now();
+      const groups = await readHeldByKey(db);
+      if (!groups.some((g) => g.some((h) => h.kind === "behind" || h.nextAttemptAt <= now || h.parkAt <= now))) return;
+      const o = newOutcome();
+      await db.transaction(async (tx) => {
+        for (const group of groups) await drainKey(tx, o, group, now);
+        for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
+      });
+      await settle(o, new Date(now).toISOString());
+    });
+
+  const drainKey = async (tx: SqlDatabase, o: Outcome, group: HeldEvent[], now: number) => {
+    let blocked = false; // a transient failure earlier in this patient's events: the rest wait behind it
+    for (const h of group) {
+      if (blocked) continue;
+      const due = h.kind === "behind" || h.nextAttemptAt <= now || h.parkAt <= now;
+      if (!due) {
+        if (h.kind === "transient") blocked = true;
+        continue;
+      }
+      const letter = { eventId: h.eventId, type: h.type, key: h.key, value: h.value, from: { topic: DOMAIN_TOPIC, partition: h.partition, offset: h.offset } };
+      const envelope = checkEnvelope(JSON.parse(h.value)); // it was read once already
+      const result = await tryApply(tx, envelope, h.partition, h.offset);
+      o.heldChanged = true;
+      if (result.ok) {
+        await releaseHeld(tx, h.eventId);
+        if (result.first) o.applied.push(envelope);
+        else o.duplicates++;
+        continue;
+      }
+      const kind = failureKind(result.err);
+      const attempts = h.attempts + 1;
+      if (kind === "poison") {
+        await releaseHeld(tx, h.eventId);
+        park(o, letter, "poison", `poison: ${reason(result.err)}`, attempts);
+      } else if (kind === "gap") {
+        const parkAt = h.kind === "gap" ? h.parkAt : now + gapWaitMs;
+        if (now >= parkAt) {
+          await releaseHeld(tx, h.eventId);
+          park(o, letter, "gap", gapReason(result.err, now - (h.kind === "gap" ? h.heldAt : now)), attempts);
+        } else {
+          await updateHeld(tx, { ...h, kind: "gap", reason: reason(result.err), attempts, nextAttemptAt: now + GAP_RETRY_MS, parkAt });
+          if (h.kind !== "gap") o.failures.push({ partition: h.partition, offset: h.offset, kind, attempt: attempts, error: reason(result.err) });
+        }
+      } else if (attempts >= maxAttempts) {
+        await releaseHeld(tx, h.eventId);
+        park(o, letter, "transient", `failed ${attempts} times: ${reason(result.err)}`, attempts);
+      } else {
+        await updateHeld(tx, { ...h, kind: "transient", reason: reason(result.err), attempts, nextAttemptAt: now + backoff(attempts), parkAt: Number.MAX_SAFE_INTEGER });
+        o.failures.push({ partition: h.partition, offset: h.offset, kind, attempt: attempts, error: reason(result.err) });
+        blocked = true;
+      }
+    }
+  };
+
+  const drainTimer = setInterval(() => void drainHeld().catch(() => undefined), options.drainEveryMs ?? 100);
+  drainTimer.unref();
+
+  const subscription: Subscription = await bus.subscribe({ group, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 }, (batch) =>
+    // One consumer span per batch, linked to the traces of the requests whose events it applies.
+    inSpan(
+      `${DOMAIN_TOPIC} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: ROOT_CONTEXT,
+        links: linksTo(batch.map((d) => d.headers.traceparent)),
+        attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": batch.length, "messaging.consumer.group.name": group },
+      },
+      () => handleBatch(batch),
+    ),
   );
-  return { stats, stop: () => subscription.stop() };
+  return {
+    stats,
+    async stop() {
+      clearInterval(drainTimer);
+      await subscription.stop();
+      await turn;
+    },
+  };
+
+  function gapReason(err: unknown, waitedMs: number): string {
+    const waited = waitedMs > 0 ? `; waited ${(waitedMs / 1000).toFixed(1)} s for it` : "";
+    return `ordering gap: ${reason(err)}${waited}. Redrive it once the event before it is projected, or replay the log`;
+  }
 }
 
 /** A number in [0, 1) from a string (FNV-1a), the same for the same string. */
@@ -141,40 +322,4 @@ function unitHash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return (h >>> 0) / 4294967296;
-}
-
-async function deadLetter(bus: EventBus, db: SqlDatabase, d: Delivery, envelope: EventEnvelope | null, error: string, attempts: number) {
-  const id = letterId(d, envelope);
-  const failedAt = new Date().toISOString();
-  await db.transaction((tx) =>
-    tx.execute(
-      `INSERT INTO "dead_letters" ("event_id", "type", "partition_key", "value", "error", "attempts", "failed_at", "status") VALUES (?, ?, ?, ?, ?, ?, ?, 'dead')
-       ON CONFLICT ("event_id") DO UPDATE SET "error" = excluded."error", "attempts" = "dead_letters"."attempts" + excluded."attempts", "failed_at" = excluded."failed_at", "status" = 'dead'`,
-      [id, envelope?.type ?? "(unreadable)", d.key, d.value, error, attempts, failedAt],
-    ),
-  );
-  // Also on the dead-letter topic, for tools that watch the bus rather than the projector's store.
-  await bus.publish(DEAD_LETTER_TOPIC, [{ key: d.key, value: JSON.stringify({ eventId: id, error, attempts, failedAt, from: { topic: d.topic, partition: d.partition, offset: d.offset }, value: d.value }) }]);
-}
-
-export async function listDeadLetters(db: SqlDatabase, status: "dead" | "redriven" | "all" = "dead"): Promise<DeadLetter[]> {
-  const rows = await db.query<{ event_id: string; type: string; partition_key: string; error: string; attempts: number; failed_at: string; status: "dead" | "redriven" }>(
-    `SELECT "event_id", "type", "partition_key", "error", "attempts", "failed_at", "status" FROM "dead_letters" ${status === "all" ? "" : `WHERE "status" = ?`} ORDER BY "failed_at", "event_id"`,
-    status === "all" ? [] : [status],
-  );
-  return rows.map((r) => ({ eventId: r.event_id, type: r.type, partitionKey: r.partition_key, error: r.error, attempts: Number(r.attempts), failedAt: r.failed_at, status: r.status }));
-}
-
-/** Applies a dead letter again; it is marked redriven when it now succeeds, and keeps its new error when not. */
-export async function redriveDeadLetter(db: SqlDatabase, eventId: string): Promise<DeadLetter> {
-  const [row] = await db.query<{ value: string; status: string }>(`SELECT "value", "status" FROM "dead_letters" WHERE "event_id" = ?`, [eventId]);
-  if (!row) throw new LabError("not_found", `no dead letter ${eventId}`, { field: "eventId" });
-  if (row.status !== "dead") throw new LabError("conflict", `dead letter ${eventId} was already redriven`, { field: "eventId" });
-  try {
-    await applyEvent(db, checkEnvelope(JSON.parse(row.value)));
-    await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "status" = 'redriven' WHERE "event_id" = ?`, [eventId]));
-  } catch (err) {
-    await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "error" = ?, "attempts" = "attempts" + 1, "failed_at" = ? WHERE "event_id" = ?`, [reason(err), new Date().toISOString(), eventId]));
-  }
-  return (await listDeadLetters(db, "all")).find((l) => l.eventId === eventId)!;
 }

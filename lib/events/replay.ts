@@ -1,6 +1,7 @@
 // Replay: rebuilds read models from the log into a database of their own, from the beginning of the log or
 // from a point in time (FR-14.x: 24 h of events), as a fresh consumer group, reporting progress until it
-// has caught up with the end of the log as it stood when the replay began.
+// has caught up with the end of the log as it stood when the replay began. Large batches (one transaction
+// each) and no waiting: the log is whole, so an ordering gap in a replay is parked at once, never waited on.
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { DOMAIN_TOPIC, type EventBus, type SeekTarget } from "./bus.ts";
@@ -17,7 +18,7 @@ export interface ReplayReport {
 export async function replayReadModels(
   bus: EventBus,
   into: SqlDatabase,
-  options: { from: SeekTarget; onProgress?: (done: number, total: number, perSecond: number) => void; timeoutMs?: number },
+  options: { from: SeekTarget; onProgress?: (done: number, total: number, perSecond: number) => void; timeoutMs?: number; maxBatch?: number },
 ): Promise<ReplayReport> {
   const group = `replay-${randomUUID().slice(0, 8)}`;
   await bus.seek(group, DOMAIN_TOPIC, options.from);
@@ -25,7 +26,7 @@ export async function replayReadModels(
   const total = start.reduce((sum, p) => sum + p.lag, 0);
   const ends = new Map(start.map((p) => [p.partition, p.end]));
   const began = performance.now();
-  const projector = await startProjector(bus, into, { group });
+  const projector = await startProjector(bus, into, { group, gapWaitMs: 0, maxBatch: options.maxBatch ?? 5_000 });
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   try {
     for (;;) {
@@ -34,9 +35,9 @@ export async function replayReadModels(
       const left = lag.reduce((sum, p) => sum + Math.max(0, (ends.get(p.partition) ?? 0) - p.committed), 0);
       const seconds = (performance.now() - began) / 1000;
       options.onProgress?.(total - left, total, Math.round((total - left) / Math.max(seconds, 0.001)));
-      if (left === 0) break;
+      if (left === 0 && projector.stats.held === 0) break;
       if (Date.now() > deadline) throw new Error(`replay did not finish: ${left} of ${total} events left`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
   } finally {
     await projector.stop();
