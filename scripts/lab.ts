@@ -30,6 +30,12 @@ runCommand("lab", async () => {
     const started = spawnSync("bash", [join(repoRoot, "deploy", "local", "kafka", "start.sh")], { cwd: repoRoot, stdio: "inherit" });
     if (started.status !== 0) throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
   }
+  // A lab seeded before seeding was history is offered its backfill (ADR 0018), once the bus is up.
+  const offered = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-backfill.ts"), "--offer"], { cwd: repoRoot, stdio: "inherit", env: process.env });
+  if (offered.status !== 0) {
+    process.exitCode = offered.status ?? 1; // it said why
+    return;
+  }
   let prometheus: LocalPrometheus | null = null;
   if (config.prometheus.startLocal) {
     // Full mode's metrics: Debian's Prometheus scraping every lab process, with the generated SLO rules.
@@ -58,7 +64,8 @@ runCommand("lab", async () => {
   // From here the supervisor runs the lab (backend-services/supervisor): every process started, watched and
   // restarted, its control API on SUPERVISOR_PORT, and on Ctrl-C every lease reverted and every process stopped.
   try {
-    await superviseLab({ config, root: repoRoot, env: process.env, startedAt });
+    // Every process learns when the start began: the simulator's lab-start annotation spans it.
+    await superviseLab({ config, root: repoRoot, env: { ...process.env, LAB_STARTED_AT: String(Math.round(startedAt)) }, startedAt });
   } finally {
     await prometheus?.stop();
   }

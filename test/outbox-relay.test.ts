@@ -60,7 +60,7 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
     // The real log with its publish failing, as a bus does while its broker is down.
     const failing: EventBus = {
       kind: log.kind, partitions: log.partitions, publish: async () => Promise.reject(new Error("broker down")),
-      subscribe: (o, h) => log.subscribe(o, h), seek: (g, tp, to) => log.seek(g, tp, to), lag: (g, tp) => log.lag(g, tp), close: async () => undefined,
+      subscribe: (o, h) => log.subscribe(o, h), seek: (g, tp, to) => log.seek(g, tp, to), lag: (g, tp) => log.lag(g, tp), ends: (tp) => log.ends(tp), deleteBefore: (tp, o) => log.deleteBefore(tp, o), close: async () => undefined,
     };
     const before = await Promise.all(t.lab.shards.map(outboxBacklog));
     for (const shard of t.lab.shards.filter((_s, i) => before[i]! > 0)) await expect(relayOnce(shard, failing)).rejects.toThrow("broker down");

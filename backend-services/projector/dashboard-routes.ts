@@ -1,7 +1,7 @@
-// The persona dashboards' API on the projector: a facility's census and open encounters (clinician: own
-// facility) and the claims pipeline with its denial rate (billing and operations), counted on the shards;
-// a patient's recent activity (the patient; a clinician of their facility) from the timeline read model.
-// Each answer carries `asOf`, the newest event the read models hold.
+// The persona dashboards' API on the projector, read from its read models: a facility's census and open
+// encounters (clinician: own facility), the claims pipeline with its denial rate (billing and operations),
+// a patient's recent activity (the patient; a clinician of their facility). Each answer carries `asOf`,
+// the newest event the read models hold.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { type Action, authorize } from "../../lib/auth/policy.ts";
@@ -34,8 +34,8 @@ export function registerDashboardRoutes(app: FastifyInstance, tokens: TokenVerif
     const query = parseInput(CensusQuery, request.query, "query");
     const facilityId = facilityOf(actor, "dashboard.census", query.facilityId);
     const [facilities, open, asOf] = await Promise.all([
-      facilityCensus(lab.shards, facilityId),
-      facilityId ? openEncounters(lab.shards, facilityId, query.limit) : Promise.resolve([]),
+      facilityCensus(readModels, facilityId),
+      facilityId ? openEncounters(readModels, facilityId, query.limit) : Promise.resolve([]),
       readModelsAsOf(readModels),
     ]);
     return { asOf, facilityId: facilityId ?? null, facilities, openEncounters: open };
@@ -45,7 +45,7 @@ export function registerDashboardRoutes(app: FastifyInstance, tokens: TokenVerif
     const actor = await authenticate(request, tokens);
     const query = parseInput(ClaimsQuery, request.query, "query");
     const facilityId = facilityOf(actor, "dashboard.claims", query.facilityId);
-    const [pipeline, asOf] = await Promise.all([claimsPipeline(lab.shards, facilityId), readModelsAsOf(readModels)]);
+    const [pipeline, asOf] = await Promise.all([claimsPipeline(readModels, facilityId), readModelsAsOf(readModels)]);
     return { asOf, facilityId: facilityId ?? null, ...pipeline };
   });
 

@@ -4,6 +4,7 @@ import { readDashboard } from "@/app/operations-reads.ts";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { Actor } from "@/lib/auth/roles.ts";
 import type { ClaimsPipeline } from "@/lib/dashboards/dashboard-reads.ts";
+import { ReadModelAsOf } from "./read-model-as-of.tsx";
 
 const money = (cents: number) => `$${Math.round(cents / 100).toLocaleString("en-US")}`;
 const percent = (rate: number | null) => (rate === null ? "no decision yet" : `${(rate * 100).toFixed(1)} %`);
@@ -40,6 +41,7 @@ export async function BillingDashboard({ actor }: { actor: Actor }) {
                   ))}
                 </tbody>
               </table>
+              <ReadModelAsOf asOf={p.asOf} />
             </>
           );
         }}

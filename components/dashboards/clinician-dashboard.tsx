@@ -4,11 +4,12 @@ import { readDashboard } from "@/app/operations-reads.ts";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { Actor } from "@/lib/auth/roles.ts";
 import type { Census, OpenEncounter } from "@/lib/dashboards/dashboard-reads.ts";
+import { ReadModelAsOf } from "./read-model-as-of.tsx";
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
 export async function ClinicianDashboard({ actor }: { actor: Actor }) {
-  const census = await readDashboard<{ facilityId: string; facilities: Census[]; openEncounters: OpenEncounter[] }>(actor, "/census?limit=25");
+  const census = await readDashboard<{ asOf: string | null; facilityId: string; facilities: Census[]; openEncounters: OpenEncounter[] }>(actor, "/census?limit=25");
   return (
     <>
       <p className="subtitle">Facility {actor.facilityId}: who is registered here and who is being seen now.</p>
@@ -16,14 +17,17 @@ export async function ClinicianDashboard({ actor }: { actor: Actor }) {
         {(c) => {
           const own = c.facilities[0];
           return own ? (
-            <dl className="facts" data-testid="census">
-              <dt>Patients registered</dt>
-              <dd data-figure="patients">{own.patients.toLocaleString("en-US")}</dd>
-              <dt>Encounters open now</dt>
-              <dd data-figure="open-encounters">{own.openEncounters.toLocaleString("en-US")}</dd>
-              <dt>Encounters in all</dt>
-              <dd>{own.encountersTotal.toLocaleString("en-US")}</dd>
-            </dl>
+            <>
+              <dl className="facts" data-testid="census">
+                <dt>Patients registered</dt>
+                <dd data-figure="patients">{own.patients.toLocaleString("en-US")}</dd>
+                <dt>Encounters open now</dt>
+                <dd data-figure="open-encounters">{own.openEncounters.toLocaleString("en-US")}</dd>
+                <dt>Encounters in all</dt>
+                <dd>{own.encountersTotal.toLocaleString("en-US")}</dd>
+              </dl>
+              <ReadModelAsOf asOf={c.asOf} />
+            </>
           ) : (
             <p>No patient is registered at {c.facilityId} yet.</p>
           );

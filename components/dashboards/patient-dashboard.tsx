@@ -1,11 +1,12 @@
-// A patient's own dashboard: the recent activity on their record (the timeline read model, fed by the event
-// pipeline since the lab started, so it trails the services by a moment, said so) and their claims with what
-// was paid or why denied.
+// A patient's own dashboard: the activity on their record, newest first (the timeline read model: their
+// seeded history and every change since, trailing the services by the event pipeline's delay, said so) and
+// their claims with what was paid or why denied.
 import { readDashboard, readThroughGateway } from "@/app/operations-reads.ts";
 import { type ClaimRow, ClaimsTable } from "@/components/claims-table.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { Actor } from "@/lib/auth/roles.ts";
 import type { TimelineEntry } from "@/lib/dashboards/dashboard-reads.ts";
+import { ReadModelAsOf } from "./read-model-as-of.tsx";
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
@@ -24,8 +25,8 @@ export async function PatientDashboard({ actor }: { actor: Actor }) {
         {(t) =>
           t.entries.length === 0 ? (
             <p>
-              Nothing has changed on your record since the lab started. Changes appear here a moment after the clinic or billing records them; your whole history is on{" "}
-              <a href={`/patients/${own}`}>your record</a>.
+              Nothing is on your record yet. Changes appear here a moment after the clinic or billing records them; your record itself is{" "}
+              <a href={`/patients/${own}`}>here</a>.
             </p>
           ) : (
             <>
@@ -37,7 +38,7 @@ export async function PatientDashboard({ actor }: { actor: Actor }) {
                   </li>
                 ))}
               </ol>
-              <p className="facts-line">As of the newest event projected: {t.asOf ? `${when(t.asOf)} UTC` : "none yet"}</p>
+              <ReadModelAsOf asOf={t.asOf} />
             </>
           )
         }

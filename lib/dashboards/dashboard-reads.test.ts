@@ -59,62 +59,36 @@ describe("a patient's timeline from the read models", () => {
   });
 });
 
-describe("census and claims pipeline, counted across the shards", () => {
-  const shards: { readSql: SqlDatabase }[] = [];
-  // Shard 1 also holds a stale copy of bucket 7 (pat-9 and its rows), fenced there: it must not count twice.
-  const SHARDS = [
-    {
-      patients: [["pat-1", 1, "fac-0001"], ["pat-2", 2, "fac-0001"], ["pat-3", 3, "fac-0002"], ["pat-9", 7, "fac-0001"]],
-      encounters: [["enc-1", "pat-1", "fac-0001", "open", "2026-11-24T09:05:00.000+00:00"], ["enc-2", "pat-2", "fac-0001", "closed", "2026-11-24T08:00:00.000+00:00"]],
-      claims: [["pat-1", "fac-0001", "paid", 10_000], ["pat-2", "fac-0001", "denied", 12_500]],
-      fenced: [],
-    },
-    {
-      patients: [["pat-4", 4, "fac-0001"], ["pat-5", 5, "fac-0002"], ["pat-9", 7, "fac-0001"]],
-      encounters: [["enc-3", "pat-4", "fac-0001", "open", "2026-11-24T09:01:00.000+00:00"], ["enc-4", "pat-5", "fac-0002", "open", "2026-11-24T07:00:00.000+00:00"], ["enc-9", "pat-9", "fac-0001", "open", "2026-11-24T06:00:00.000+00:00"]],
-      claims: [["pat-5", "fac-0002", "paid", 5_000], ["pat-4", "fac-0001", "submitted", 2_000], ["pat-9", "fac-0001", "denied", 99_999]],
-      fenced: [7],
-    },
-  ];
+describe("census and claims pipeline from the read models", () => {
+  let db: SqlDatabase;
   beforeEach(async () => {
-    for (const rows of SHARDS) {
-      const sql = openSqlite(":memory:", "shard");
-      await sql.executeScript(
-        `CREATE TABLE "patients" ("id" TEXT PRIMARY KEY, "bucket" INTEGER, "facilityId" TEXT); CREATE TABLE "encounters" ("id" TEXT, "patientId" TEXT, "facilityId" TEXT, "status" TEXT, "startedAt" TEXT); ` +
-          `CREATE TABLE "claims" ("patientId" TEXT, "facilityId" TEXT, "status" TEXT, "totalCents" INTEGER); CREATE TABLE "bucket_fences" ("bucket" INTEGER PRIMARY KEY);`,
-      );
-      for (const p of rows.patients) await sql.execute(`INSERT INTO "patients" VALUES (?, ?, ?)`, p);
-      for (const e of rows.encounters) await sql.execute(`INSERT INTO "encounters" VALUES (?, ?, ?, ?, ?)`, e);
-      for (const c of rows.claims) await sql.execute(`INSERT INTO "claims" VALUES (?, ?, ?, ?)`, c);
-      for (const b of rows.fenced) await sql.execute(`INSERT INTO "bucket_fences" VALUES (?)`, [b]);
-      shards.push({ readSql: sql });
-    }
+    db = openSqlite(":memory:", "read models");
+    await migrateReadModels(db);
+    await applyEvents(db, [...visit(1, "fac-0001", "paid"), ...visit(2, "fac-0001", "denied"), ...visit(3, "fac-0001", "open"), ...visit(4, "fac-0002", "paid"), ...visit(5, "fac-0002", "open"), ...visit(6, "fac-0001", "open")]);
   });
-  afterEach(() => {
-    for (const s of shards.splice(0)) s.readSql.close();
-  });
+  afterEach(() => db.close());
 
-  it("adds up a facility's patients and encounters over every shard, leaving out fenced copies, and lists its open encounters longest-open first", async () => {
-    expect(await facilityCensus(shards, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 4, openEncounters: 2, encountersTotal: 3 }]);
-    expect((await facilityCensus(shards)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([["fac-0001", 4, 2], ["fac-0002", 2, 1]]);
-    expect((await openEncounters(shards, "fac-0001", 10)).map((e) => [e.encounterId, e.startedAt])).toEqual([["enc-3", "2026-11-24T09:01:00.000Z"], ["enc-1", "2026-11-24T09:05:00.000Z"]]);
-    expect(await openEncounters(shards, "fac-0001", 1)).toHaveLength(1);
+  it("gives a facility's patients and encounters, and its open encounters longest-open first", async () => {
+    expect(await facilityCensus(db, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 4, openEncounters: 2, encountersTotal: 4 }]);
+    expect((await facilityCensus(db)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([["fac-0001", 4, 2], ["fac-0002", 2, 1]]);
+    expect((await openEncounters(db, "fac-0001", 10)).map((e) => [e.encounterId, e.startedAt])).toEqual([["enc-3", "2026-11-24T09:03:00.000Z"], ["enc-6", "2026-11-24T09:06:00.000Z"]]);
+    expect(await openEncounters(db, "fac-0001", 1)).toHaveLength(1);
   });
 
   it("gives the claims pipeline by status and the denial rate among decided claims, worst facility first", async () => {
-    const all = await claimsPipeline(shards);
+    const all = await claimsPipeline(db);
     expect(all.byStatus).toEqual([
       { status: "draft", claims: 0, totalCents: 0 },
-      { status: "submitted", claims: 1, totalCents: 2_000 },
+      { status: "submitted", claims: 0, totalCents: 0 },
       { status: "adjudicated", claims: 0, totalCents: 0 },
-      { status: "paid", claims: 2, totalCents: 15_000 },
+      { status: "paid", claims: 2, totalCents: 25_000 },
       { status: "denied", claims: 1, totalCents: 12_500 },
     ]);
     expect(all.denialRate).toBeCloseTo(1 / 3);
     expect(all.byFacility).toEqual([
-      { facilityId: "fac-0001", claims: 3, denied: 1, denialRate: 0.5 },
+      { facilityId: "fac-0001", claims: 2, denied: 1, denialRate: 0.5 },
       { facilityId: "fac-0002", claims: 1, denied: 0, denialRate: 0 },
     ]);
-    expect((await claimsPipeline(shards, "fac-0009")).denialRate).toBeNull();
+    expect((await claimsPipeline(db, "fac-0009")).denialRate).toBeNull();
   });
 });

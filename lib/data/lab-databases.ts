@@ -91,7 +91,15 @@ export async function ensurePostgresDatabase(serverUrl: string, target: Pick<Dat
   }
 }
 
-async function readMeta(db: SqlDatabase): Promise<Map<string, string>> {
+/** lab_meta key of a shard whose every patient has its history in the event stream, and its value. */
+export const EVENT_HISTORY_META = "event_history";
+export const EVENT_HISTORY_SNAPSHOTS = "snapshots-v1";
+
+async function hasPatients(db: SqlDatabase): Promise<boolean> {
+  return (await db.query(`SELECT 1 AS "one" FROM "patients" LIMIT 1`)).length > 0;
+}
+
+export async function readMeta(db: SqlDatabase): Promise<Map<string, string>> {
   const rows = await db.query<{ key: string; value: string }>(`SELECT "key", "value" FROM "lab_meta"`);
   return new Map(rows.map((r) => [r.key, r.value]));
 }
@@ -147,7 +155,10 @@ export async function prepareLabDatabases(config: LabConfig, root: string): Prom
         if (recorded !== undefined && Number(recorded) !== target.shard) {
           throw new LabError("setup", `${describeLocation(target)} holds shard ${recorded}, not shard ${target.shard}`);
         }
-        await writeMetaIfMissing(db, { role: "shard", shard_index: String(target.shard) });
+        // A shard created now has every patient's history in its outbox from its first row (ADR 0018); one
+        // created before that needs the backfill (lib/events/history-backfill.ts) before it can say so.
+        const created = recorded === undefined && !(await hasPatients(db));
+        await writeMetaIfMissing(db, { role: "shard", shard_index: String(target.shard), ...(created ? { [EVENT_HISTORY_META]: EVENT_HISTORY_SNAPSHOTS } : {}) });
       }
     } finally {
       await db.close();

@@ -56,6 +56,10 @@ export interface EventBus {
   /** Moves a group's committed offsets; the group must have no running subscription. */
   seek(group: string, topic: string, target: SeekTarget): Promise<void>;
   lag(group: string, topic: string): Promise<PartitionLag[]>;
+  /** The next offset of every partition: where the log ends now. */
+  ends(topic: string): Promise<Record<number, number>>;
+  /** Deletes every message before these offsets (a log whose history was rewritten: the backfill, ADR 0018). */
+  deleteBefore(topic: string, offsets: Record<number, number>): Promise<void>;
   close(): Promise<void>;
 }
 

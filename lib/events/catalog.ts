@@ -8,11 +8,12 @@ const id = (prefix: string) => z.string().regex(new RegExp(`^${prefix}-[A-Za-z0-
 const at = z.iso.datetime({ offset: true });
 const cents = z.number().int().min(0);
 
+const ClaimStatus = z.enum(["draft", "submitted", "adjudicated", "paid", "denied"]);
 const ClaimState = {
   claimId: id("clm"),
   patientId: id("pat"),
   facilityId: id("fac"),
-  status: z.enum(["draft", "submitted", "adjudicated", "paid", "denied"]),
+  status: ClaimStatus,
   totalCents: cents,
   allowedCents: cents.nullable(),
   paidCents: cents.nullable(),
@@ -51,6 +52,39 @@ export const EVENT_CATALOG = {
   ClaimAdjudicated: { 1: z.looseObject(ClaimState) },
   ClaimPaid: { 1: z.looseObject(ClaimState) },
   ClaimDenied: { 1: z.looseObject(ClaimState) },
+  // A patient's record as it stood at `asOf`: the baseline its later events build on, written by seeding
+  // and by the backfill of older labs (ADR 0018). Its parts carry what the catalog events above would.
+  PatientRecordSnapshot: {
+    1: z.looseObject({
+      patientId: id("pat"),
+      facilityId: id("fac"),
+      sex: z.string(),
+      birthYear: z.number().int().min(1850).max(2200),
+      registeredAt: at,
+      asOf: at,
+      encounters: z.array(z.looseObject({ encounterId: id("enc"), facilityId: id("fac"), providerId: id("prv"), kind: z.string(), startedAt: at, endedAt: at.nullable() })),
+      diagnoses: z.array(z.looseObject({ diagnosisId: id("dx"), encounterId: id("enc"), code: z.string(), recordedAt: at })),
+      procedures: z.array(z.looseObject({ procedureId: id("px"), encounterId: id("enc"), code: z.string(), performedAt: at })),
+      medications: z.array(z.looseObject({ medicationId: id("med"), encounterId: id("enc"), code: z.string(), prescribedAt: at, discontinuedAt: at.nullable() })),
+      claims: z.array(
+        z.looseObject({
+          claimId: id("clm"),
+          encounterId: id("enc"),
+          facilityId: id("fac"),
+          payer: z.string(),
+          status: ClaimStatus,
+          totalCents: cents,
+          allowedCents: cents.nullable(),
+          paidCents: cents.nullable(),
+          denialReason: z.string().nullable(),
+          createdAt: at,
+          submittedAt: at.nullable(),
+          adjudicatedAt: at.nullable(),
+          paidAt: at.nullable(),
+        }),
+      ),
+    }),
+  },
 } as const satisfies Record<string, Record<number, z.ZodObject>>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

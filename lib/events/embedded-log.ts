@@ -166,11 +166,22 @@ export class EmbeddedLog implements EventBus {
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
     const positions = await this.positions({ group, topic, fromBeginning: true });
-    const ends = await this.ends(topic);
+    const ends = await this.endOffsets(topic);
     return [...Array(this.partitions).keys()].map((partition) => {
       const end = ends.get(partition) ?? 0;
       const committed = positions.get(partition)!;
       return { partition, committed, end, lag: Math.max(0, end - committed) };
+    });
+  }
+
+  async ends(topic: string): Promise<Record<number, number>> {
+    const ends = await this.endOffsets(topic);
+    return Object.fromEntries([...Array(this.partitions).keys()].map((p) => [p, ends.get(p) ?? 0]));
+  }
+
+  async deleteBefore(topic: string, offsets: Record<number, number>): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const [partition, offset] of Object.entries(offsets)) await tx.execute(`DELETE FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "offset" < ?`, [topic, Number(partition), offset]);
     });
   }
 
@@ -185,7 +196,7 @@ export class EmbeddedLog implements EventBus {
     await this.db.close();
   }
 
-  private async ends(topic: string): Promise<Map<number, number>> {
+  private async endOffsets(topic: string): Promise<Map<number, number>> {
     const rows = await this.db.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "log_ends" WHERE "topic" = ?`, [topic]);
     return new Map(rows.map((r) => [r.partition, r.next_offset]));
   }

@@ -284,6 +284,18 @@ export class KafkaBus implements EventBus {
       .sort((a, b) => a.partition - b.partition);
   }
 
+  async ends(topic: string): Promise<Record<number, number>> {
+    await this.ensureTopic(topic);
+    const offsets = await retriable(() => this.admin.fetchTopicOffsets(this.named(topic)));
+    return Object.fromEntries(offsets.map((p) => [p.partition, Number(p.high)]));
+  }
+
+  async deleteBefore(topic: string, offsets: Record<number, number>): Promise<void> {
+    await this.ensureTopic(topic);
+    const partitions = Object.entries(offsets).filter(([, offset]) => offset > 0).map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) }));
+    if (partitions.length > 0) await retriable(() => this.admin.deleteTopicRecords({ topic: this.named(topic), partitions }));
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     await this.renewal;

@@ -18,29 +18,42 @@ export interface DomainEvent {
 }
 
 
+/**
+ * The outbox row of an event, checked against the catalog: an event it does not describe is an error.
+ * `check` false is for seeding, whose snapshot builder a test holds to the catalog: checking 100,000
+ * snapshots here would cost the generator seconds of its 60 s goal.
+ */
+export function outboxRowOf(e: DomainEvent, headers: EventHeaders, occurredAt: Date, check = true): Record<string, unknown> {
+  const payload = check ? canonicalJson(e.payload) : JSON.stringify(e.payload);
+  if (check) {
+    const checked = payloadSchema(e.type, e.version)?.safeParse(JSON.parse(payload));
+    if (!checked?.success) throw new Error(`event ${e.type} v${e.version} does not match the catalog: ${checked?.error.message ?? "unknown type"}`);
+  }
+  return {
+    eventId: randomUUID(),
+    eventType: e.type,
+    eventVersion: e.version,
+    aggregateType: e.aggregateType,
+    aggregateId: e.aggregateId,
+    partitionKey: e.partitionKey,
+    payload,
+    headers: canonicalJson(headers),
+    occurredAt,
+    publishedAt: null,
+    attempts: 0,
+  };
+}
+
+/** The outbox's columns a writer gives (the position is the database's to assign), for bulk inserts. */
+export const OUTBOX_INSERT_COLUMNS = ["eventId", "eventType", "eventVersion", "aggregateType", "aggregateId", "partitionKey", "payload", "headers", "occurredAt", "publishedAt", "attempts"] as const;
+
 export async function appendOutboxEvents(tx: ShardTx, events: readonly DomainEvent[], headers: EventHeaders, occurredAt: Date): Promise<string[]> {
   const ids: string[] = [];
   for (const e of events) {
     // An event the catalog does not describe never enters the outbox: the write fails instead.
-    const payload = canonicalJson(e.payload);
-    const schema = payloadSchema(e.type, e.version);
-    const checked = schema?.safeParse(JSON.parse(payload));
-    if (!checked?.success) throw new Error(`event ${e.type} v${e.version} does not match the catalog: ${checked?.error.message ?? "unknown type"}`);
-    const eventId = randomUUID();
-    ids.push(eventId);
-    await insertRow(tx, "OutboxEvent", {
-      eventId,
-      eventType: e.type,
-      eventVersion: e.version,
-      aggregateType: e.aggregateType,
-      aggregateId: e.aggregateId,
-      partitionKey: e.partitionKey,
-      payload,
-      headers: canonicalJson(headers),
-      occurredAt,
-      publishedAt: null,
-      attempts: 0,
-    });
+    const row = outboxRowOf(e, headers, occurredAt);
+    ids.push(row.eventId as string);
+    await insertRow(tx, "OutboxEvent", row);
   }
   return ids;
 }

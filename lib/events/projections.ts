@@ -7,6 +7,7 @@ import { migrate, readMigrations } from "../data/migrations.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
 import type { EventEnvelope } from "./envelope.ts";
+import { PATIENT_SNAPSHOT, snapshotFacts } from "./patient-snapshot.ts";
 
 export async function migrateReadModels(db: SqlDatabase): Promise<void> {
   await migrate(db, readMigrations(join(import.meta.dirname, "read-model-migrations")));
@@ -30,6 +31,16 @@ const CENSUS = upsertAdd("facility_census", ["facility_id"], ["patients", "open_
 const PIPELINE = upsertAdd("claims_pipeline", ["facility_id", "status"], ["claims", "total_cents"]);
 const DAILY = upsertAdd("daily_analytics", ["day", "metric"], ["value"]);
 
+/**
+ * An event that needs one before it (of the same patient) that has not been applied: its predecessor may
+ * still come (an event relayed from another shard after a bucket move), so the projector waits a little.
+ */
+export class OrderingGap extends LabError {
+  constructor(message: string, field: string) {
+    super("conflict", message, { field });
+  }
+}
+
 type Payload = Record<string, unknown>;
 const str = (p: Payload, k: string) => {
   const v = p[k];
@@ -48,7 +59,7 @@ async function daily(tx: SqlDatabase, e: EventEnvelope, metric: string, value = 
 async function moveClaim(tx: SqlDatabase, p: Payload) {
   const claimId = str(p, "claimId");
   const [state] = await tx.query<{ facility_id: string; status: string; total_cents: number }>(`SELECT "facility_id", "status", "total_cents" FROM "claim_states" WHERE "claim_id" = ?`, [claimId]);
-  if (!state) throw new LabError("conflict", `claim ${claimId} changed state before its ClaimCreated was projected`, { field: "payload.claimId" });
+  if (!state) throw new OrderingGap(`claim ${claimId} changed state before its ClaimCreated was projected`, "payload.claimId");
   const status = str(p, "status");
   await tx.execute(PIPELINE, [state.facility_id, state.status, -1, -Number(state.total_cents)]);
   await tx.execute(PIPELINE, [state.facility_id, status, 1, Number(state.total_cents)]);
@@ -107,21 +118,30 @@ const EFFECTS: Record<string, (tx: SqlDatabase, e: EventEnvelope, p: Payload) =>
   },
 };
 
-async function applyInTransaction(tx: SqlDatabase, e: EventEnvelope): Promise<boolean> {
-  const effect = EFFECTS[e.type];
-  if (!effect) throw new LabError("invalid", `the projector has no projection for ${e.type}`, { field: "type" });
-  const [seen] = await tx.query(`SELECT 1 AS "seen" FROM "processed_events" WHERE "event_id" = ?`, [e.eventId]);
-  if (seen) return false;
-  await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?)`, [e.eventId, e.type, e.occurredAt]);
+/** What an event does to the read models: itself, or for a snapshot each catalog event it stands for. */
+function effectsOf(e: EventEnvelope): { timelineId: string; envelope: EventEnvelope }[] {
+  if (e.type !== PATIENT_SNAPSHOT) return [{ timelineId: e.eventId, envelope: e }];
+  return snapshotFacts(e.payload).map((fact, i) => ({ timelineId: `${e.eventId}:${i}`, envelope: { ...e, type: fact.type, occurredAt: fact.occurredAt, payload: fact.payload } }));
+}
+
+/** Applies one event inside an open read-model transaction: false when its id was already applied. */
+export async function applyEventInTransaction(tx: SqlDatabase, e: EventEnvelope): Promise<boolean> {
+  const parts = effectsOf(e);
+  for (const { envelope } of parts) if (!EFFECTS[envelope.type]) throw new LabError("invalid", `the projector has no projection for ${envelope.type}`, { field: "type" });
+  // The event's id is its claim to being applied: a redelivered one changes nothing.
+  const claimed = await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`, [e.eventId, e.type, e.occurredAt]);
+  if (claimed === 0) return false;
   const patientId = typeof e.payload.patientId === "string" ? e.payload.patientId : e.partitionKey;
-  await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [e.eventId, patientId, e.occurredAt, e.type, JSON.stringify(e.payload)]);
-  await effect(tx, e, e.payload);
+  for (const { timelineId, envelope } of parts) {
+    await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [timelineId, patientId, envelope.occurredAt, envelope.type, JSON.stringify(envelope.payload)]);
+    await EFFECTS[envelope.type]!(tx, envelope, envelope.payload);
+  }
   return true;
 }
 
 /** Applies one event to the read models, once: false when its id was already applied. */
 export async function applyEvent(db: SqlDatabase, e: EventEnvelope): Promise<boolean> {
-  return db.transaction((tx) => applyInTransaction(tx, e));
+  return db.transaction((tx) => applyEventInTransaction(tx, e));
 }
 
 /**
@@ -131,12 +151,13 @@ export async function applyEvent(db: SqlDatabase, e: EventEnvelope): Promise<boo
 export async function applyEvents(db: SqlDatabase, events: readonly EventEnvelope[]): Promise<boolean[]> {
   return db.transaction(async (tx) => {
     const applied: boolean[] = [];
-    for (const e of events) applied.push(await applyInTransaction(tx, e));
+    for (const e of events) applied.push(await applyEventInTransaction(tx, e));
     return applied;
   });
 }
 
-const MODEL_TABLES: Record<string, string> = {
+/** The read models' tables and their keys (the waiting room and the dead letters are not models). */
+export const MODEL_TABLES: Record<string, string> = {
   processed_events: `"event_id"`,
   patient_timeline: `"event_id"`,
   facility_census: `"facility_id"`,

@@ -1,6 +1,7 @@
 // Fills a prepared lab with synthetic data: reference rows into the control database, then patients in
 // batches, each batch one transaction per shard, so an interrupted run leaves only whole patients behind
-// and a rerun with the same seed skips what is there and finishes the rest.
+// and a rerun with the same seed skips what is there and finishes the rest. Each patient's record also
+// goes into the shard's outbox as a snapshot event, in the same transaction: seeding is history too.
 import { LabError } from "../errors/index.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import { bucketOf } from "../data/shard-map.ts";
@@ -9,6 +10,8 @@ import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import { generateReference } from "./generate-reference.ts";
 import { type GeneratedModel, type GeneratedPatient, generatePatient, patientIdFor } from "./generate-patient.ts";
 import { personaUsers } from "./personas.ts";
+import { OUTBOX_INSERT_COLUMNS, outboxRowOf } from "../events/outbox.ts";
+import { type PatientRecordRows, patientSnapshotEvent } from "../events/patient-snapshot.ts";
 import { type FacilityRef, createSynthContext } from "./synth-context.ts";
 
 export interface GenerateOptions {
@@ -92,6 +95,11 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
             rowsByTable[spec.table] = (rowsByTable[spec.table] ?? 0) + rows.length;
             progress.rows += rows.length;
           }
+          // Each patient's history in the stream, in the transaction of its rows (ADR 0018).
+          const headers = { requestId: `lab-seed-${options.seed}`, traceparent: null, actorId: "lab-seed", shard };
+          const events = patients.map((p) => outboxRowOf(patientSnapshotEvent(recordOf(p), ctx.asOf), headers, ctx.asOf, false));
+          await tx.insertMany("outbox_events", OUTBOX_INSERT_COLUMNS, events.map((e) => OUTBOX_INSERT_COLUMNS.map((c) => e[c])));
+          rowsByTable.outbox_events = (rowsByTable.outbox_events ?? 0) + events.length;
         }),
       ),
     );
@@ -103,6 +111,15 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
   if (options.patients > 0) await ensurePersonaUsers(lab, patientIdFor(ctx, 0), ctx.asOf);
   return { ...progress, seconds: (performance.now() - started) / 1000, rowsByTable };
 }
+
+const recordOf = (p: GeneratedPatient): PatientRecordRows => ({
+  patient: p.rows.Patient[0]!,
+  encounters: p.rows.Encounter,
+  diagnoses: p.rows.Diagnosis,
+  procedures: p.rows.Procedure,
+  medications: p.rows.Medication,
+  claims: p.rows.Claim,
+});
 
 async function loadFacilityRefs(lab: LabDatabases): Promise<FacilityRef[]> {
   const facilities = await lab.control.sql.query<{ id: string; kind: string }>(`SELECT "id", "kind" FROM "facilities" ORDER BY "id"`);

@@ -97,6 +97,19 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
       expect((await bus.lag("g-seek", t)).reduce((s, p) => s + p.lag, 0)).toBe(1);
     });
 
+    it("tells where each partition ends, and deletes what lies before given offsets: the oldest kept message moves on", async () => {
+      const t = topic();
+      await bus.publish(t, messages(8, 5, "old"));
+      const ends = await bus.ends(t);
+      expect(Object.values(ends).reduce((a, b) => a + b, 0)).toBe(40);
+      await bus.publish(t, messages(8, 1, "new"));
+      await bus.deleteBefore(t, ends);
+      await bus.seek("g-cut", t, { earliest: true });
+      expect((await bus.lag("g-cut", t)).reduce((s, p) => s + p.lag, 0)).toBe(8);
+      const kept = await consume({ group: "g-cut", topic: t }, 8);
+      expect(kept.map((d) => d.headers.tag)).toEqual(Array(8).fill("new"));
+    });
+
     it("keeps consumer groups independent, and starts a new group at the end unless told to read from the beginning", async () => {
       const t = topic();
       await bus.publish(t, messages(5, 4, "before"));
