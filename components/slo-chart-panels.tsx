@@ -1,11 +1,13 @@
 "use client";
 // The SLO detail's two charts (recharts): the error budget left and the chosen tier's burn rates, minute by
-// minute, this side against the journey's other side, drills and scenarios shaded, the tier's factor drawn
+// minute, this side against the journey's other side, drills, scenarios and lab starts shaded, the tier's factor drawn
 // as the alert threshold. Loaded after the page (recharts is half the page's script), see slo-charts.tsx.
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type SloDetail, annotationSpans, chartRows } from "@/lib/portal/slo-detail.ts";
+import { type SloDetail, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel } from "@/lib/portal/slo-detail.ts";
 
+/** Drills red, scenarios blue, the lab's own start grey: it is not an incident. */
+const SPAN_COLOURS: Record<string, string> = { drill: "#d1242f", scenario: "#0969da", "lab-start": "#6e7781" };
 const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 export default function SloChartPanels({ data }: { data: SloDetail }) {
@@ -15,7 +17,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
   const rows = chartRows(data, tier);
   const spans = annotationSpans(data);
   const other = data.counterpart ? `${data.counterpart.source} side` : null;
-  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={s.kind === "drill" ? "#d1242f" : "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: s.kind, position: "insideTopLeft", fontSize: 11 }} />);
+  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={SPAN_COLOURS[s.kind] ?? "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: spanLabel(s.kind), position: "insideTopLeft", fontSize: 11 }} />);
   return (
     <>
       <section className="panel" aria-labelledby="budget-chart-heading">
@@ -25,7 +27,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
             <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="t" type="number" domain={["dataMin", "dataMax"]} scale="time" tickFormatter={clock} />
-              <YAxis unit=" %" domain={["auto", 100]} width={60} />
+              <YAxis tickFormatter={budgetTick} domain={["auto", 100]} width={budgetAxisWidth(rows)} />
               <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
               <Legend />
               {shading}

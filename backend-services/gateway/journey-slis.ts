@@ -97,6 +97,10 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
     const journey = action ? journeyOf(actor.role, action) : null;
     if (!journey) return;
     const ok = reply.statusCode < 500;
+    if (actor.traffic === "warmup") {
+      app.metrics.warmupRequests.inc({ journey, outcome: ok ? "success" : "error" });
+      return;
+    }
     countJourney(app.metrics, journey, "server", ok, reply.elapsedTime);
     recorder.record(journey, "server", Date.now(), ok, reply.elapsedTime);
   });

@@ -48,10 +48,13 @@ export function sloHistoryRoute(app: FastifyInstance, o: SloHistoryRouteOptions)
       transitions: status?.transitions ?? [],
       history,
       counterpart: counterpart && counterpartHistory ? { name: counterpart.name, displayName: counterpart.displayName, source: counterpart.source, history: counterpartHistory } : null,
-      annotations: annotations.filter((a) => a.kind === "drill" || a.kind === "scenario").map((a) => ({ at: a.at.toISOString(), endAt: a.endAt?.toISOString() ?? null, kind: a.kind, title: a.title, drillRunId: a.drillRunId, status: statusOf(a.body) })),
+      annotations: annotations.filter((a) => CHARTED_KINDS.has(a.kind)).map((a) => ({ at: a.at.toISOString(), endAt: a.endAt?.toISOString() ?? null, kind: a.kind, title: a.title, drillRunId: a.drillRunId, status: statusOf(a.body) })),
     };
   });
 }
+
+/** What the SLO charts shade: drills, scenarios, and the lab's starts (processes starting, journeys warming up). */
+const CHARTED_KINDS = new Set(["drill", "scenario", "lab-start"]);
 
 /** The run's status an annotation recorded (drills write it in the body), to end a drill's span where it ended. */
 function statusOf(body: string): string | null {

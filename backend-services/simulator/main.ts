@@ -1,5 +1,6 @@
 // The persona traffic simulator process (:4104): npm run lab starts it after the gateway, and it starts
-// LAB_TRAFFIC_PROFILE (steady-demo unless set; "off" for none) so every SLO has traffic from the start.
+// LAB_TRAFFIC_PROFILE (steady-demo unless set; "off" for none) so every SLO has traffic, once the lab is
+// ready and warmed up (LAB_WARMUP_SECONDS).
 import { join } from "node:path";
 import { createTokenVerifier, labSigningKey, tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
@@ -8,6 +9,8 @@ import { labTopology } from "../../lib/data/lab-topology.ts";
 import { loadSimulationCast } from "../../lib/simulator/simulation-cast.ts";
 import { SimulatorControl } from "../../lib/simulator/simulator-control.ts";
 import { loadTrafficProfileDirectory } from "../../lib/simulator/traffic-profile.ts";
+import { waitForLabReady } from "../../lib/simulator/lab-start.ts";
+import { labProcesses } from "../../lib/supervisor/lab-processes.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { buildSimulatorServer } from "./server.ts";
@@ -48,21 +51,21 @@ closeOnSignals(app, async () => {
 await app.listen({ host: "127.0.0.1", port: config.simulator.port });
 
 if (config.simulator.startProfile) {
-  // Traffic from the start, once the gateway answers (the supervisor may start us first).
+  // Traffic that counts starts once every other process of the lab answers ready and the journeys have
+  // been warmed up (lib/simulator/lab-start.ts); the supervisor may have started us first.
   const profile = config.simulator.startProfile;
   void (async () => {
-    for (let attempt = 0; attempt < 120; attempt++) {
-      if (await gatewayReady().then(() => true, () => false)) {
-        try {
-          const run = await control.start(null, { profile }, { requestId: `lab-start-${Date.now()}`, traceId: null });
-          app.log.info({ profile, runId: run.runId }, "traffic started");
-        } catch (err) {
-          app.log.error({ err, profile }, "traffic could not start");
-        }
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 500));
+    const since = config.labStartedAt ?? new Date();
+    const others = labProcesses(config, root).filter((p) => p.name !== "simulator");
+    const ready = await waitForLabReady(others.map((p) => p.readyUrl));
+    if (!ready.ready) app.log.warn({ notReady: ready.notReady }, "starting traffic although some lab processes are not ready");
+    try {
+      // A lab start when the lab began less than ten minutes ago; later (this process restarted) a warm-up alone.
+      const fromLabStart = config.labStartedAt !== null && Date.now() - config.labStartedAt.getTime() < 600_000;
+      const run = await control.startAfterWarmUp(profile, { since, fromLabStart, warmUpSeconds: config.simulator.warmUpSeconds, waitedMs: ready.waitedMs, notReady: ready.notReady }, { requestId: `lab-start-${Date.now()}`, traceId: null });
+      app.log.info({ profile, runId: run.runId, warmUpSeconds: config.simulator.warmUpSeconds }, "traffic started");
+    } catch (err) {
+      app.log.error({ err, profile }, "traffic could not start");
     }
-    app.log.error({ profile }, "the gateway never became ready; no traffic started");
   })();
 }

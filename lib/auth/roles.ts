@@ -11,5 +11,10 @@ export const ActorSchema = z.object({
   facilityId: z.string().min(1).nullable(),
   /** The patient record a patient persona is. */
   patientId: z.string().min(1).nullable(),
+  /**
+   * Set on the simulator's warm-up users only (a claim of lab tokens, never of a provider's): their
+   * requests are counted as warm-up, apart from the journeys' SLIs (a lab start is not an incident).
+   */
+  traffic: z.literal("warmup").optional(),
 });
 export type Actor = z.infer<typeof ActorSchema>;

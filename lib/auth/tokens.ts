@@ -30,7 +30,7 @@ export function labSigningKey(secret: string): Uint8Array {
 
 export async function issueLabToken(key: Uint8Array, actor: Actor, options: { ttlSeconds?: number; now?: Date } = {}): Promise<string> {
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  return new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId })
+  return new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId, ...(actor.traffic ? { lab_traffic: actor.traffic } : {}) })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(actor.userId)
     .setIssuer(TOKEN_ISSUER)
@@ -88,11 +88,14 @@ async function verifyWithExpiry(key: TokenKey, token: string, now?: Date): Promi
     // The unverified issuer only chooses which key to check against; the check then requires that issuer.
     const issuer = decodeJwt(token).iss;
     const idp = trust.identityProvider;
-    const { payload } =
-      idp && issuer === idp.issuer
-        ? await jwtVerify(token, idp.keys, { issuer: idp.issuer, audience: idp.audience, algorithms: PROVIDER_ALGORITHMS, requiredClaims: ["exp"], ...at })
-        : await jwtVerify(token, trust.labKey, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"], ...at });
-    return { actor: actorOfClaims(payload), expiresAtMs: payload.exp! * 1000 };
+    const viaProvider = idp !== undefined && issuer === idp.issuer;
+    const { payload } = viaProvider
+      ? await jwtVerify(token, idp.keys, { issuer: idp.issuer, audience: idp.audience, algorithms: PROVIDER_ALGORITHMS, requiredClaims: ["exp"], ...at })
+      : await jwtVerify(token, trust.labKey, { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ["HS256"], requiredClaims: ["exp"], ...at });
+    const actor = actorOfClaims(payload);
+    // Only the lab's own key can mark warm-up traffic: a person's token always counts towards the SLIs.
+    const warmup = !viaProvider && payload.lab_traffic === "warmup";
+    return { actor: warmup ? { ...actor, traffic: "warmup" } : actor, expiresAtMs: payload.exp! * 1000 };
   } catch (err) {
     if (err instanceof errors.JWKSTimeout || (err instanceof TypeError && /fetch/i.test(err.message))) {
       throw new LabError("unavailable", "the identity provider's keys cannot be fetched right now; retry shortly", { cause: err });

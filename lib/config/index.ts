@@ -44,6 +44,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name (traffic-profiles/*.yaml) or off")
     .default("steady-demo"),
+  /** Seconds the simulator's warm-up users walk the journeys after a lab start, before traffic counts (0: none). */
+  LAB_WARMUP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /** When the lab's start began (ms since the epoch): set by the supervisor for its processes. */
+  LAB_STARTED_AT: z.coerce.number().int().min(0).optional(),
   LAB_EVENT_BUS: z.enum(["embedded", "kafka"]).optional(),
   KAFKA_BROKERS: z
     .string()
@@ -101,7 +105,9 @@ export interface LabConfig {
   /** The supervisor's control API (process status, kill, pause, fault switches with deadlines). */
   supervisorPort: number;
   /** The persona traffic simulator's control API, and the profile it runs from the start (null: off). */
-  simulator: { port: number; startProfile: string | null };
+  simulator: { port: number; startProfile: string | null; warmUpSeconds: number };
+  /** When `npm run lab` began starting this lab (null when a process runs outside the supervisor). */
+  labStartedAt: Date | null;
   /** The drill engine's API and its guardrails: the longest a drill may run, how many at once. */
   drills: { port: number; maxDurationSeconds: number; maxConcurrent: number; scenariosDir: string };
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
@@ -184,7 +190,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
     projectorPort: e.PROJECTOR_PORT,
     supervisorPort: e.SUPERVISOR_PORT,
-    simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE },
+    simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE, warmUpSeconds: e.LAB_WARMUP_SECONDS },
+    labStartedAt: e.LAB_STARTED_AT === undefined ? null : new Date(e.LAB_STARTED_AT),
     drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT, scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR) },
     events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SloDetail, alertHistory, annotationSpans, chartRows } from "./slo-detail.ts";
+import { type SloDetail, alertHistory, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel } from "./slo-detail.ts";
 
 const at = (m: number) => new Date(Date.UTC(2026, 10, 24, 14, m)).toISOString();
 const point = (m: number, budget: number, short: number | null) => ({ at: at(m), budgetRemaining: budget, requests: 100, bad: 1, burn: { "page-fast": { long: 2.345, short } } });
@@ -45,5 +45,19 @@ describe("the SLO detail charts' data", () => {
       { at: at(5), text: "page-fast (page) pending → firing: burn 30x long, 95x short" },
       { at: at(3), text: "page-fast (page) inactive → pending: burn 20x long, 90x short" },
     ]);
+  });
+
+  it("keeps the sign of a negative budget tick, and widens the axis so the sign is not cut off", () => {
+    expect(budgetTick(650)).toBe("650 %");
+    expect(budgetTick(-650)).toBe("\u2212650 %");
+    expect(budgetTick(-1805)).toBe("\u22121,805 %");
+    expect(budgetTick(0)).toBe("0 %");
+    expect(budgetAxisWidth([{ budget: 99, otherBudget: 98 }])).toBe(60);
+    expect(budgetAxisWidth([{ budget: -1805, otherBudget: null }])).toBeGreaterThan(budgetAxisWidth([{ budget: -65 }]));
+  });
+
+  it("labels a lab start's span in words", () => {
+    expect(spanLabel("lab-start")).toBe("lab start");
+    expect(spanLabel("drill")).toBe("drill");
   });
 });

@@ -66,6 +66,21 @@ export function annotationSpans(detail: SloDetail): { from: number; to: number; 
     .filter((s) => s.to >= s.from);
 }
 
+/** A budget axis tick: a negative budget keeps its sign (a true minus, so it is not lost as a hyphen). */
+export function budgetTick(percent: number): string {
+  return `${percent < 0 ? "\u2212" : ""}${Math.abs(percent).toLocaleString("en-US")} %`;
+}
+
+/** How wide the budget axis must be for its longest tick (px at the charts' 12 px font). */
+export function budgetAxisWidth(rows: readonly { budget?: number | null; otherBudget?: number | null }[]): number {
+  const low = Math.min(0, ...rows.flatMap((r) => [r.budget ?? 0, r.otherBudget ?? 0]));
+  // recharts rounds the domain out to a nice tick, at most about twice the lowest value.
+  return Math.max(60, 16 + 7.5 * budgetTick(Math.floor(low * 2)).length);
+}
+
+/** The label a shaded span carries on the charts. */
+export const spanLabel = (kind: string) => kind.replace("-", " ");
+
 /** The alert history, newest first, as the page lists it. */
 export function alertHistory(detail: SloDetail): { at: string; text: string }[] {
   return [...detail.transitions]

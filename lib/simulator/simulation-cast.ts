@@ -18,6 +18,8 @@ export interface VirtualUser {
   userId: string;
   facilityId: string | null;
   patientId: string | null;
+  /** A warm-up user: its requests are counted as warm-up, not towards the SLIs. */
+  traffic?: "warmup";
 }
 
 export interface SimulationCast {
@@ -60,14 +62,19 @@ export async function loadSimulationCast(source: CastSource, signingKey: Uint8Ar
   return { facilities: working, patients: sampled, tokenOf: tokenCache(signingKey, options.tokenTtlSeconds ?? 3600, options.now ?? Date.now) };
 }
 
+/** The same cast with every virtual user a warm-up user (the simulator's warm-up after a lab start). */
+export function warmUpCast(cast: SimulationCast): SimulationCast {
+  return { ...cast, tokenOf: (user) => cast.tokenOf({ ...user, traffic: "warmup" }) };
+}
+
 function tokenCache(signingKey: Uint8Array, ttlSeconds: number, now: () => number): SimulationCast["tokenOf"] {
   const cache = new Map<string, { token: Promise<string>; renewAt: number }>();
   return (user) => {
-    const key = `${user.role}|${user.userId}|${user.facilityId ?? ""}|${user.patientId ?? ""}`;
+    const key = `${user.role}|${user.userId}|${user.facilityId ?? ""}|${user.patientId ?? ""}|${user.traffic ?? ""}`;
     const hit = cache.get(key);
     if (hit && hit.renewAt > now()) return hit.token;
     // Renewed at half its life, so a long run never sends a token about to expire.
-    const token = issueLabToken(signingKey, { userId: user.userId, role: user.role, facilityId: user.facilityId, patientId: user.patientId }, { ttlSeconds });
+    const token = issueLabToken(signingKey, { userId: user.userId, role: user.role, facilityId: user.facilityId, patientId: user.patientId, ...(user.traffic ? { traffic: user.traffic } : {}) }, { ttlSeconds });
     cache.set(key, { token, renewAt: now() + (ttlSeconds * 1000) / 2 });
     return token;
   };

@@ -9,7 +9,8 @@ import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
 import { ClientSliReporter } from "./client-sli-reporter.ts";
 import { journeyFlows } from "./journey-flows.ts";
-import type { SimulationCast } from "./simulation-cast.ts";
+import { type SimulationCast, warmUpCast } from "./simulation-cast.ts";
+import { labStartTitle } from "./lab-start.ts";
 import { Simulation, type SimulationSnapshot } from "./simulation-run.ts";
 import { type TrafficProfile, findTrafficProfile } from "./traffic-profile.ts";
 
@@ -26,6 +27,13 @@ export interface SimulatorControlOptions {
   onSliError?: (err: Error) => void;
 }
 
+/** The warm-up in progress after a lab start: which profile it warms, since when, for how long. */
+export interface WarmUp {
+  profile: string;
+  since: string;
+  seconds: number;
+}
+
 export interface RequestMeta {
   requestId: string;
   traceId: string | null;
@@ -35,14 +43,16 @@ export class SimulatorControl {
   private current: { simulation: Simulation; reporter: ClientSliReporter; startedBy: string } | null = null;
   private readonly finished: SimulationSnapshot[] = [];
   private cast: Promise<SimulationCast> | null = null;
+  private warmingUp: WarmUp | null = null;
   /** Starts and stops take turns: two at once would leave a run behind that nobody can reach. */
   private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: SimulatorControlOptions) {}
 
-  status(): { running: (SimulationSnapshot & { startedBy: string }) | null; recent: SimulationSnapshot[]; profiles: { name: string; description: string }[] } {
+  status(): { running: (SimulationSnapshot & { startedBy: string }) | null; warmingUp: WarmUp | null; recent: SimulationSnapshot[]; profiles: { name: string; description: string }[] } {
     return {
       running: this.current ? { ...this.current.simulation.snapshot(), startedBy: this.current.startedBy } : null,
+      warmingUp: this.warmingUp,
       recent: [...this.finished],
       profiles: this.o.profiles.map((p) => ({ name: p.name, description: p.description })),
     };
@@ -63,6 +73,28 @@ export class SimulatorControl {
     });
   }
 
+  /**
+   * The lab's own start of traffic (lib/simulator/lab-start.ts): every journey of the profile walked by
+   * warm-up users for `warmUpSeconds` (their requests counted apart from the SLIs), then the profile itself.
+   * The whole start, from `since`, goes on the control timeline as a lab-start annotation.
+   */
+  startAfterWarmUp(profileName: string, start: { since: Date; fromLabStart: boolean; warmUpSeconds: number; waitedMs: number; notReady: string[] }, meta: RequestMeta): Promise<SimulationSnapshot> {
+    const profile = findTrafficProfile(this.o.profiles, profileName);
+    return this.inTurn(async () => {
+      const cast = await this.castOnce();
+      this.warmingUp = { profile: profile.name, since: new Date().toISOString(), seconds: start.warmUpSeconds };
+      const warm = new Simulation({ origin: this.o.origin, profile: { name: `${profile.name} (warm-up)`, spec: profile.spec }, durationSeconds: start.warmUpSeconds, flows: journeyFlows(warmUpCast(cast)), traceSampleRatio: 0 });
+      const end = await warm.done.finally(() => (this.warmingUp = null));
+      const title = labStartTitle({ ...start, warmUpJourneys: end.total.started });
+      await recordOnTimeline(
+        this.o.control,
+        { occurredAt: start.since, actorId: "lab", actorRole: "system", action: "traffic.warm-up", entityType: "Simulation", entityId: warm.runId, patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { profile: profile.name, warmUpSeconds: start.warmUpSeconds, journeys: end.total.started, failed: end.total.failed, notReady: start.notReady } },
+        { endAt: new Date(), kind: "lab-start", title, body: JSON.stringify({ runId: warm.runId, profile: profile.name, journeys: end.total.started }), tags: JSON.stringify(["lab-start", `profile:${profile.name}`]), drillRunId: null },
+      );
+      return this.replace(null, profile, undefined, meta);
+    });
+  }
+
   /** Stops the run (process shutdown). */
   close(): Promise<void> {
     return this.inTurn(async () => void (await this.stopCurrent()));
@@ -76,12 +108,7 @@ export class SimulatorControl {
 
   private async replace(actor: Actor | null, profile: TrafficProfile, durationSeconds: number | undefined, meta: RequestMeta): Promise<SimulationSnapshot> {
     await this.stopCurrent();
-    // The cast is read once per process: patients registered later are not needed to make traffic.
-    this.cast ??= this.o.readCast();
-    const cast = await this.cast.catch((err: unknown) => {
-      this.cast = null;
-      throw err;
-    });
+    const cast = await this.castOnce();
     const reporter = new ClientSliReporter({ origin: this.o.origin, token: () => cast.tokenOf({ role: "sre", userId: "sim-sli-reporter", facilityId: null, patientId: null }), onError: this.o.onSliError });
     const simulation = new Simulation({ origin: this.o.origin, profile, durationSeconds, flows: journeyFlows(cast), traceSampleRatio: this.o.traceSampleRatio, onJourneyEnd: (o) => reporter.record(o) });
     const startedBy = actor?.userId ?? "lab";
@@ -90,6 +117,15 @@ export class SimulatorControl {
     const snapshot = simulation.snapshot();
     await this.audit(actor, "traffic.start", snapshot, meta, `traffic: ${profile.name} started`);
     return snapshot;
+  }
+
+  /** The cast is read once per process: patients registered later are not needed to make traffic. */
+  private async castOnce(): Promise<SimulationCast> {
+    this.cast ??= this.o.readCast();
+    return this.cast.catch((err: unknown) => {
+      this.cast = null;
+      throw err;
+    });
   }
 
   /** Stops the running simulation; null when none runs (one that ended by itself is not stopped again). */

@@ -14,6 +14,8 @@ export interface LabMetrics {
   httpServerDuration: Histogram<"http_request_method" | "http_route" | "http_response_status_code" | "shard">;
   journeyRequests: Counter<"journey" | "source" | "outcome">;
   journeyDuration: Histogram<"journey" | "source">;
+  /** The simulator's warm-up requests after a lab start: counted, labelled, and apart from the SLIs. */
+  warmupRequests: Counter<"journey" | "outcome">;
 }
 
 export function createLabMetrics(service: string): LabMetrics {
@@ -31,6 +33,7 @@ export function createLabMetrics(service: string): LabMetrics {
     }),
     journeyRequests: new Counter({ name: JOURNEY_REQUESTS_METRIC, help: "Requests of each persona journey by outcome (SLI).", labelNames: ["journey", "source", "outcome"], registers: [registry] }),
     journeyDuration: new Histogram({ name: JOURNEY_DURATION_METRIC, help: "Latency of each persona journey's requests (SLI).", labelNames: ["journey", "source"], buckets: SECONDS, registers: [registry] }),
+    warmupRequests: new Counter({ name: "pimlab_warmup_requests_total", help: "The simulator's warm-up requests after a lab start, by journey and outcome (not part of any SLI).", labelNames: ["journey", "outcome"], registers: [registry] }),
   };
 }
 
