@@ -58,6 +58,9 @@ export default defineConfig({
         DRILL_ENGINE_PORT: String(port + 7),
         LAB_SEED_PATIENTS: "400",
         LAB_SEED: "7",
+        // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the portal answers,
+        // and the golden path's drill needs the counted traffic going.
+        LAB_WARMUP_SECONDS: "10",
         // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.
         GRAFANA_URL: "http://grafana.lab.invalid:3000",
         TEMPO_URL: "http://tempo.lab.invalid:3200",

@@ -7,8 +7,13 @@
 //   end-to-end lag       patient registrations at --rate writes/s for --seconds, each from its commit to its
 //                        projection: p50/p99 (open model: writes are sent on the clock)
 //   peer                 kafkajs alone: produce --events messages of the same size and consume them
-// Relay -> projection is the median of --runs runs (default 3).
-// Targets: embedded replay >= 20k events/s; Kafka path >= 10k events/s; lag p99 < 1 s at 500 writes/s.
+//   live-lab replay      a lab started as npm run lab does, given 24 h of its steady-demo event volume, then
+//                        npm run lab:replay -- --since 24h while it runs (bench/live-lab-replay.ts)
+// Relay -> projection is the median of --runs runs (default 3). The local Kafka broker is started when none
+// answers (deploy/local/kafka), as npm test does, and stopped again at the end.
+// Targets: embedded replay >= 20k events/s; Kafka path >= 10k events/s; lag p99 < 1 s at 500 writes/s;
+// live-lab replay >= 20k events/s embedded, >= 10k on Kafka, equal to the live models, in under 60 s.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,8 +31,14 @@ import { type BusSpec, startRelayWorker } from "../lib/events/relay-worker.ts";
 import { replayReadModels } from "../lib/events/replay.ts";
 import { EVENTS_PER_STORY, fillOutboxes } from "../test/support/event-stories.ts";
 import { createTestLab } from "../test/support/test-labs.ts";
+import { type LiveReplayFigures, measureLiveReplay } from "./live-lab-replay.ts";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, events: { type: "string", default: "20000" }, rate: { type: "string", default: "500" }, seconds: { type: "string", default: "10" }, kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" }, events: { type: "string", default: "20000" }, rate: { type: "string", default: "500" }, seconds: { type: "string", default: "10" },
+    kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" }, "live-sample": { type: "string", default: "60" }, live: { type: "string", default: "embedded,kafka" },
+  },
+});
 const events = Number(values.events);
 const runs = Number(values.runs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -153,6 +164,18 @@ async function kafkaPeer(brokers: string[]): Promise<{ producePerSecond: number;
   return { producePerSecond, consumePerSecond };
 }
 
+/** The local broker, started when none answers at --kafka's first address (and stopped at the end). */
+function ensureKafka(address: string): { started: boolean; answers: boolean } {
+  const [host, port] = address.split(":");
+  const answers = () => spawnSync("bash", ["-c", `(exec 3<>/dev/tcp/${host}/${port}) 2>/dev/null`]).status === 0;
+  if (answers()) return { started: false, answers: true };
+  say(`kafka: no broker answers at ${address}; starting the local one (deploy/local/kafka/start.sh)`);
+  const started = spawnSync("bash", [join(root, "deploy", "local", "kafka", "start.sh")], { stdio: "inherit", env: { ...process.env, KAFKA_PORT: port } });
+  return { started: started.status === 0, answers: answers() };
+}
+
+const root = join(import.meta.dirname, "..");
+const kafkaState = ensureKafka(values.kafka.split(",")[0]!);
 try {
   const brokers = values.kafka.split(",");
   const embedded = await openEmbeddedLog({ file: join(dir, "events.db"), partitions: 8, pollMs: 5 });
@@ -187,6 +210,28 @@ try {
   for (const [name, f] of [["embedded", embeddedFigures], ["kafka", kafkaFigures]] as const) {
     if (f) console.log(`${name} lag p99 ${f.lagP99Ms} ms at ${f.writesPerSecond} writes/s (target < 1000 ms at ${rate}/s): ${verdict(f.lagP99Ms < 1000 && f.writesPerSecond >= rate * 0.99)}`);
   }
+
+  const live: LiveReplayFigures[] = [];
+  for (const [i, bus] of (values.live.split(",").filter(Boolean) as ("embedded" | "kafka")[]).entries()) {
+    if (bus === "kafka" && !kafkaState.answers) {
+      say("live replay (kafka): not measured: no broker answers and the local one did not start");
+      continue;
+    }
+    live.push(await measureLiveReplay(bus, { root, brokers: values.kafka, basePort: 5_500 + i * 20, sampleSeconds: Number(values["live-sample"]) }));
+  }
+  if (live.length > 0) {
+    console.log(`\nlive-lab replay: npm run lab:replay -- --since 24h on a running lab (2,000 seeded patients, steady-demo traffic) given 24 h of its event volume`);
+    console.log("| bus | lab events/s | 24 h of events | generated | live pipeline events/s | replayed | replay events/s | lab:replay wall s | equal to live |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    for (const f of live) {
+      console.log(`| ${f.bus} | ${f.labEventsPerSecond.toFixed(1)} | ${f.dayOfEvents} | ${f.generatedEvents} | ${Math.round(f.livePipelineEventsPerSecond)} | ${f.replayedEvents} | ${f.replayEventsPerSecond} | ${f.replayWallSeconds.toFixed(1)} | ${f.equal ? "yes" : "NO"} |`);
+    }
+    for (const f of live) {
+      const target = f.bus === "kafka" ? 10_000 : 20_000;
+      console.log(`live ${f.bus} replay ${f.replayEventsPerSecond} events/s (target >= ${target}), ${f.replayWallSeconds.toFixed(1)} s (target < 60 s), ${f.equal ? "equal to" : "DIFFERENT from"} the live models: ${verdict(f.replayEventsPerSecond >= target && f.replayWallSeconds < 60 && f.equal)}`);
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  if (kafkaState.started) spawnSync("bash", [join(root, "deploy", "local", "kafka", "stop.sh")], { stdio: "inherit" });
 }

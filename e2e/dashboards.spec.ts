@@ -30,6 +30,10 @@ test("a patient's dashboard tells their own timeline and claims; the overview of
   await expect(page.locator('[data-panel="timeline"]')).toBeVisible();
   await expect(page.locator('[data-panel="claims"]')).toBeVisible();
   await expect(page.locator('[data-panel="timeline"] .error-state')).toHaveCount(0);
+  // The seeded history is in the read model: the record's registration and visits, and how fresh it is.
+  await expect(page.getByRole("list", { name: "Recent activity on your record" })).toContainText("registered at fac-");
+  await expect(page.getByRole("list", { name: "Recent activity on your record" }).locator('li[data-type="EncounterOpened"]').first()).toBeVisible();
+  await expect(page.locator('[data-panel="timeline"]').getByTestId("as-of")).toContainText(/As of the newest event projected: 20\d\d-/);
   const nav = page.getByRole("navigation", { name: "Main" });
   await expect(nav.getByRole("link")).toHaveText(["Overview", "My dashboard", "My record"]);
   await page.goto("/");
@@ -43,6 +47,7 @@ test("a clinician's dashboard counts their facility's seeded patients; billing s
   await expect(page.locator('[data-panel="census"] .error-state')).toHaveCount(0);
   // 400 patients were seeded over 12 facilities: the census counts the seeded ones, not only new events.
   expect(Number((await page.locator('[data-figure="patients"]').innerText()).replace(/,/g, ""))).toBeGreaterThan(10);
+  await expect(page.locator('[data-panel="census"]').getByTestId("as-of")).toContainText(/As of the newest event projected: 20\d\d-/);
   await expect(page.locator('[data-panel="open-encounters"]')).toBeVisible();
   await expect(page.getByTestId("denial-rate")).toHaveCount(0);
 

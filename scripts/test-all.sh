@@ -52,7 +52,7 @@ else
     trap 'bash deploy/local/kafka/stop.sh >/dev/null 2>&1 || true' EXIT # started here, so stopped here
   else
     export LAB_TEST_KAFKA=unavailable
-    not_run+=("Kafka halves of test/event-bus.test.ts and test/event-faults.test.ts, and test/kafka-broker-restart.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
+    not_run+=("Kafka halves of test/event-bus.test.ts, test/event-faults.test.ts and test/projector-poison.test.ts, and test/kafka-broker-restart.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
   fi
 fi
 
@@ -80,12 +80,16 @@ node_modules/.bin/eslint . || failed+=("lint")
 # --- unit and integration tests ------------------------------------------------------------------
 say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
 # A zone far from UTC: timestamps must not depend on the host's time zone.
-TZ=America/New_York node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+
+# --- soak: the whole lab for ten minutes, judged by its own SLOs, alone on the machine -------------
+say "soak test (vitest --project soak: npm run lab's lab left to itself for ten minutes)"
+node_modules/.bin/tsx scripts/portal-build.ts || failed+=("portal build")
+node_modules/.bin/vitest run --project soak --reporter=default --reporter=json --outputFile.json=test-results/vitest-soak.json || failed+=("soak")
 
 # --- browser tests -----------------------------------------------------------------------------
 if [ -x "$chromium" ]; then
   say "browser tests (Playwright in $chromium)"
-  node_modules/.bin/tsx scripts/portal-build.ts || failed+=("portal build")
   rm -rf .lab/e2e
   CHROMIUM_PATH="$chromium" node_modules/.bin/playwright test || failed+=("playwright")
 else
@@ -94,7 +98,7 @@ fi
 
 # --- summary -----------------------------------------------------------------------------------
 say "summary"
-node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/playwright.json
+node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/vitest-soak.json test-results/playwright.json
 status=0
 if [ ${#not_run[@]} -gt 0 ]; then
   echo "Tests that could not run:"

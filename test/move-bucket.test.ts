@@ -41,7 +41,7 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
     const report = await moveBucket(t.lab, bucket, to, { actorId: "usr-admin" });
 
     expect(report).toMatchObject({ bucket, fromShard: from, toShard: to, patients: patients.length });
-    expect(report.rowsByTable.outbox_events).toBe(1);
+    expect(report.rowsByTable.outbox_events).toBe(1 + patients.length); // and each seeded patient's snapshot, not yet relayed
     expect(t.lab.shardMap.assignment(bucket)).toMatchObject({ shard: to, state: "active" });
     expect(await t.lab.shards[from]!.prisma.patient.count({ where: { bucket } })).toBe(0);
     expect(await t.lab.shards[from]!.prisma.outboxEvent.count({ where: { eventId: "evt-moving" } })).toBe(0);

@@ -65,7 +65,7 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
     const before = await Promise.all(t.lab.shards.map(outboxBacklog));
     for (const shard of t.lab.shards.filter((_s, i) => before[i]! > 0)) await expect(relayOnce(shard, failing)).rejects.toThrow("broker down");
     expect(await Promise.all(t.lab.shards.map(outboxBacklog))).toEqual(before);
-    expect(before.reduce((a, b) => a + b, 0)).toBe(36);
+    expect(before.reduce((a, b) => a + b, 0)).toBe(46); // 36 written, and the 10 seeded patients' snapshots
   });
 
   it("publishes every outbox event once, in outbox order per patient, with its trace, and marks it published", async () => {
@@ -79,10 +79,13 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
     const envelopes = got.map((d) => checkEnvelope(JSON.parse(d.value)));
     expect(envelopes.map((e) => e.eventId).sort()).toEqual(rows.map((r) => r.eventId).sort());
     expect(new Set(envelopes.map((e) => e.eventId)).size).toBe(rows.length);
-    for (const d of got) expect(d.headers.traceparent).toBe(TRACEPARENT);
+    // Seeding has no request to trace; every write's events carry the request's trace.
+    for (const d of got) expect(d.headers.traceparent).toBe(d.headers.type === "PatientRecordSnapshot.v1" ? undefined : TRACEPARENT);
     const byPatient = new Map<string, string[]>();
     for (const e of envelopes) byPatient.set(e.partitionKey, [...(byPatient.get(e.partitionKey) ?? []), e.type]);
-    for (const types of byPatient.values()) expect(types).toEqual(["PatientRegistered", "EncounterOpened", "DiagnosisRecorded"]);
+    const stories = [...byPatient.values()].map((types) => types.join(" "));
+    expect(stories.filter((s) => s === "PatientRecordSnapshot")).toHaveLength(10);
+    expect(stories.filter((s) => s === "PatientRegistered EncounterOpened DiagnosisRecorded")).toHaveLength(12);
     const unpublished = await Promise.all(t.lab.shards.map((s) => s.prisma.outboxEvent.count({ where: { publishedAt: null } })));
     expect(unpublished).toEqual([0, 0, 0, 0]);
   });

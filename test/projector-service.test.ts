@@ -53,10 +53,10 @@ describe("projector process", () => {
     let census: { patients: number }[] = [];
     while (Date.now() < end) {
       census = await models.query<{ patients: number }>(`SELECT "patients" FROM "facility_census" WHERE "facility_id" = 'fac-0001'`);
-      if (census[0]?.patients === 1) break;
+      if (census[0]?.patients === 11) break;
       await new Promise((r) => setTimeout(r, 20));
     }
-    expect(census).toEqual([{ patients: 1 }]);
+    expect(census).toEqual([{ patients: 11 }]); // the ten seeded (their snapshots) and the one registered now
     const status = await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toMatchObject({ bus: "embedded", outboxBacklog: [{ unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }], deadLetters: 0 });
@@ -149,7 +149,7 @@ describe("projector process", () => {
     expect((await switchFaults("DELETE")).statusCode).toBe(200);
     await until(async () => (await backlog()) === 0);
 
-    // Every event fails to project: retried, then dead-lettered.
+    // Every event fails to project: retried off the partition's path, then dead-lettered.
     expect((await switchFaults("PUT", { consumerFailRate: 1, durationSeconds: 60 })).statusCode).toBe(200);
     const before = (await status()).deadLetters;
     await register(4);

@@ -8,11 +8,12 @@ import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
 import { labConfig } from "@/lib/data/lab-connection.ts";
 import type { SimulationSnapshot } from "@/lib/simulator/simulation-run.ts";
+import type { WarmUp } from "@/lib/simulator/simulator-control.ts";
 
 export const metadata: Metadata = { title: "Traffic" };
 export const dynamic = "force-dynamic";
 
-type TrafficStatus = { running: (SimulationSnapshot & { startedBy: string }) | null; profiles: { name: string; description: string }[] };
+type TrafficStatus = { running: (SimulationSnapshot & { startedBy: string }) | null; warmingUp: WarmUp | null; profiles: { name: string; description: string }[] };
 
 export default async function TrafficPage() {
   const actor = await currentActor();
@@ -30,7 +31,11 @@ export default async function TrafficPage() {
     <>
       <h1>Traffic</h1>
       <p className="subtitle" data-testid="traffic-state">
-        {run ? `${run.profile}: ${run.total.started} journeys in ${Math.round(run.elapsedSeconds)} s (offered ${run.offeredPerSecond}/s), started by ${run.startedBy}` : "No traffic is running."}
+        {run
+          ? `${run.profile}: ${run.total.started} journeys in ${Math.round(run.elapsedSeconds)} s (offered ${run.offeredPerSecond}/s), started by ${run.startedBy}`
+          : status.warmingUp
+            ? `Warming up after the lab's start: ${status.warmingUp.profile} starts once its journeys have been walked for ${status.warmingUp.seconds} s (since ${status.warmingUp.since.slice(11, 19)} UTC); warm-up requests do not count toward the SLOs.`
+            : "No traffic is running."}
       </p>
       {mayChange && (
         <section className="panel" aria-labelledby="change-heading">

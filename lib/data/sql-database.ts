@@ -26,6 +26,8 @@ export interface SqlDatabase {
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options?: InsertOptions): Promise<void>;
   /** Runs fn in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  /** Runs fn's reads in one consistent snapshot that takes no write lock (SQLite WAL; PostgreSQL REPEATABLE READ). */
+  snapshot<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -120,6 +122,20 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
         turn = result.catch(() => undefined);
         return result;
       },
+      async snapshot(fn) {
+        if (inTransaction) return fn(self);
+        const run = async () => {
+          db.exec("BEGIN DEFERRED"); // the snapshot starts at the first read and blocks no writer
+          try {
+            return await fn(session(true));
+          } finally {
+            if (db.inTransaction) db.exec("COMMIT");
+          }
+        };
+        const result = turn.then(run, run);
+        turn = result.catch(() => undefined);
+        return result;
+      },
       async close() {
         if (!inTransaction) db.close();
       },
@@ -190,6 +206,17 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
         );
         client.release(broken);
         throw err;
+      }
+    },
+    async snapshot(fn) {
+      if (inTransaction) return fn(self);
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        return await fn(pgSession(client, label, pool, true));
+      } finally {
+        await client.query("COMMIT").catch(() => undefined);
+        client.release();
       }
     },
     async close() {

@@ -68,6 +68,24 @@ async function retriable<T>(call: () => Promise<T>, attempts = 10): Promise<T> {
   }
 }
 
+/** Consecutive parts of the messages, each at most `maxBytes` of keys, values and headers (a larger message alone). */
+export function byteBoundedParts(messages: readonly BusMessage[], maxBytes: number): BusMessage[][] {
+  const parts: BusMessage[][] = [];
+  let part: BusMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = Buffer.byteLength(m.key) + Buffer.byteLength(m.value) + Object.entries(m.headers ?? {}).reduce((n, [k, v]) => n + k.length + v.length, 0) + 64;
+    if (part.length > 0 && bytes + size > maxBytes) {
+      parts.push(part);
+      [part, bytes] = [[], 0];
+    }
+    part.push(m);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}
+
 const text = (value: Buffer | string | (Buffer | string)[] | undefined) => (value === undefined ? "" : Array.isArray(value) ? value.map(String).join(",") : value.toString());
 
 export class KafkaBus implements EventBus {
@@ -114,7 +132,11 @@ export class KafkaBus implements EventBus {
     await this.ensureTopic(topic);
     const producer = this.producer;
     try {
-      await producer.send({ topic: this.named(topic), acks: -1, messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+      // A produce request carries at most the broker's message.max.bytes (1 MB by default) per partition:
+      // batches go in parts well under it (500 seeded snapshots are about 1.5 MB). In order, one at a time.
+      for (const part of byteBoundedParts(messages, 512 * 1024)) {
+        await producer.send({ topic: this.named(topic), acks: -1, messages: part.map((m) => ({ key: m.key, value: m.value, headers: m.headers ?? {} })) });
+      }
       this.failingSince = undefined;
     } catch (err) {
       this.failingSince ??= Date.now();

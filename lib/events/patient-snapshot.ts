@@ -141,3 +141,18 @@ function claimFacts(patientId: string, c: Row): SnapshotFact[] {
   if (status === "paid") facts.push({ type: "ClaimPaid", occurredAt: at(c.paidAt ?? c.adjudicatedAt), payload: state("paid") });
   return facts;
 }
+
+const AGGREGATE_OF: Record<string, [type: string, idField: string]> = {
+  Patient: ["Patient", "patientId"],
+  Encounter: ["Encounter", "encounterId"],
+  Diagnosis: ["Diagnosis", "diagnosisId"],
+  Procedure: ["Procedure", "procedureId"],
+  Medication: ["Medication", "medicationId"],
+  Claim: ["Claim", "claimId"],
+};
+
+/** A fact as the outbox event the live command would have written (its aggregate named as the command names it). */
+export function catalogEventOf(fact: SnapshotFact, patientId: string): DomainEvent {
+  const [aggregateType, idField] = AGGREGATE_OF[/^[A-Z][a-z]+/.exec(fact.type)![0]]!;
+  return { type: fact.type, version: 1, aggregateType, aggregateId: String(fact.payload[idField]), partitionKey: patientId, payload: fact.payload };
+}

@@ -167,6 +167,17 @@ export const MODEL_TABLES: Record<string, string> = {
   daily_analytics: `"day", "metric"`,
 };
 
+/**
+ * The read models' checksums and the place in the log they were built up to (the group's applied
+ * positions), read in one snapshot: a replay up to those positions must give the same checksums.
+ */
+export async function readModelsAtPosition(db: SqlDatabase, group: string): Promise<{ positions: Record<number, number>; checksums: Record<string, string> }> {
+  return db.snapshot(async (tx) => {
+    const rows = await tx.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "projected_positions" WHERE "group_id" = ?`, [group]);
+    return { positions: Object.fromEntries(rows.map((r) => [Number(r.partition), Number(r.next_offset)])), checksums: await readModelChecksums(tx) };
+  });
+}
+
 /** A checksum per read model over its rows in key order: two builds from the same events agree. */
 export async function readModelChecksums(db: SqlDatabase): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -29,6 +29,8 @@ export interface ProjectorOptions {
   maxRetryMs?: number;
   /** How often the waiting room is looked at while it holds anything (default 100 ms). */
   drainEveryMs?: number;
+  /** Applies only what lies before these offsets (a replay compared with live models at their position); later messages pass unapplied. */
+  until?: Record<number, number>;
   /** Called after each event's first application (for lag measurements). */
   onApplied?: (envelope: EventEnvelope) => void;
   /** An injected fault (lib/events/event-faults.ts): a delay before each batch, a share of events that fail. */
@@ -126,10 +128,14 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     for (const p of o.parked) options.onFailure?.({ partition: p.from.partition, offset: p.from.offset, kind: p.kind, attempt: p.attempts, deadLettered: true, error: p.error });
     if (o.heldChanged) await refreshKeys();
     if (o.parked.length > 0) {
-      // The table is the record; the topic is for tools that watch the bus, told after the commit.
-      await bus.publish(DEAD_LETTER_TOPIC, o.parked.map((p) => deadLetterMessage(p, failedAt))).catch(() => undefined);
+      // The table is the record; the topic is for tools that watch the bus, told after the commit and off the
+      // partition's path (its first publish may create the topic, which takes Kafka a second or two).
+      const told = bus.publish(DEAD_LETTER_TOPIC, o.parked.map((p) => deadLetterMessage(p, failedAt))).catch(() => undefined);
+      telling.add(told);
+      void told.finally(() => telling.delete(told));
     }
   };
+  const telling = new Set<Promise<unknown>>();
 
   const park = (o: Outcome, item: { eventId: string; type: string; key: string; value: string; from: ParkedLetter["from"] }, kind: FailureKind, error: string, attempts: number) =>
     o.parked.push({ eventId: item.eventId, type: item.type, key: item.key, value: item.value, kind, error, attempts, from: item.from });
@@ -202,13 +208,17 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       if (failureKind(result.err) === "transient") heldHere.add(d.key);
     }
     for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
+    await recordPositions(tx, group, items.map((i) => i.d));
     return o;
   };
 
-  const handleBatch = (batch: Delivery[]) =>
+  const handleBatch = (delivered: Delivery[]) =>
     exclusive(async () => {
       const delayMs = options.fault?.()?.delayMs ?? 0;
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+      const until = options.until;
+      const batch = until ? delivered.filter((d) => d.offset < (until[d.partition] ?? 0)) : delivered;
+      if (batch.length === 0) return;
       const items: Item[] = batch.map((d) => {
         try {
           return { d, envelope: checkEnvelope(JSON.parse(d.value)), error: null };
@@ -308,12 +318,25 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       clearInterval(drainTimer);
       await subscription.stop();
       await turn;
+      await Promise.all(telling);
     },
   };
 
   function gapReason(err: unknown, waitedMs: number): string {
     const waited = waitedMs > 0 ? `; waited ${(waitedMs / 1000).toFixed(1)} s for it` : "";
     return `ordering gap: ${reason(err)}${waited}. Redrive it once the event before it is projected, or replay the log`;
+  }
+}
+
+/** Where the group's applied events end now, per partition, in the transaction that applied them. */
+async function recordPositions(tx: SqlDatabase, group: string, batch: readonly Delivery[]): Promise<void> {
+  const next = new Map<number, number>();
+  for (const d of batch) next.set(d.partition, Math.max(next.get(d.partition) ?? 0, d.offset + 1));
+  for (const [partition, offset] of next) {
+    await tx.execute(
+      `INSERT INTO "projected_positions" ("group_id", "partition", "next_offset") VALUES (?, ?, ?) ON CONFLICT ("group_id", "partition") DO UPDATE SET "next_offset" = excluded."next_offset"`,
+      [group, partition, offset],
+    );
   }
 }
 

@@ -4,7 +4,7 @@
 // each) and no waiting: the log is whole, so an ordering gap in a replay is parked at once, never waited on.
 import { randomUUID } from "node:crypto";
 import type { SqlDatabase } from "../data/sql-database.ts";
-import { DOMAIN_TOPIC, type EventBus, type SeekTarget } from "./bus.ts";
+import { DOMAIN_TOPIC, type EventBus, type PartitionLag, type SeekTarget } from "./bus.ts";
 import { type ProjectorStats, startProjector } from "./projector.ts";
 
 export interface ReplayReport {
@@ -18,21 +18,28 @@ export interface ReplayReport {
 export async function replayReadModels(
   bus: EventBus,
   into: SqlDatabase,
-  options: { from: SeekTarget; onProgress?: (done: number, total: number, perSecond: number) => void; timeoutMs?: number; maxBatch?: number },
+  options: {
+    from: SeekTarget;
+    /** Replays up to these offsets (where the live models stand, to compare with them); else up to the log's end as it is now. */
+    until?: Record<number, number>;
+    onProgress?: (done: number, total: number, perSecond: number) => void;
+    timeoutMs?: number;
+    maxBatch?: number;
+  },
 ): Promise<ReplayReport> {
   const group = `replay-${randomUUID().slice(0, 8)}`;
   await bus.seek(group, DOMAIN_TOPIC, options.from);
   const start = await bus.lag(group, DOMAIN_TOPIC);
-  const total = start.reduce((sum, p) => sum + p.lag, 0);
-  const ends = new Map(start.map((p) => [p.partition, p.end]));
+  const target = new Map(start.map((p) => [p.partition, options.until ? (options.until[p.partition] ?? 0) : p.end]));
+  const leftOf = (lag: PartitionLag[]) => lag.reduce((sum, p) => sum + Math.max(0, (target.get(p.partition) ?? 0) - p.committed), 0);
+  const total = leftOf(start);
   const began = performance.now();
-  const projector = await startProjector(bus, into, { group, gapWaitMs: 0, maxBatch: options.maxBatch ?? 5_000 });
+  const projector = await startProjector(bus, into, { group, gapWaitMs: 0, maxBatch: options.maxBatch ?? 5_000, until: Object.fromEntries(target) });
   const deadline = Date.now() + (options.timeoutMs ?? 3_600_000);
   try {
     for (;;) {
-      const lag = await bus.lag(group, DOMAIN_TOPIC);
-      // Caught up with the log as it stood at the start; events appended since are not part of this replay.
-      const left = lag.reduce((sum, p) => sum + Math.max(0, (ends.get(p.partition) ?? 0) - p.committed), 0);
+      // Caught up with the target; events appended since are not part of this replay.
+      const left = leftOf(await bus.lag(group, DOMAIN_TOPIC));
       const seconds = (performance.now() - began) / 1000;
       options.onProgress?.(total - left, total, Math.round((total - left) / Math.max(seconds, 0.001)));
       if (left === 0 && projector.stats.held === 0) break;

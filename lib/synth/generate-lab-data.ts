@@ -10,8 +10,8 @@ import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import { generateReference } from "./generate-reference.ts";
 import { type GeneratedModel, type GeneratedPatient, generatePatient, patientIdFor } from "./generate-patient.ts";
 import { personaUsers } from "./personas.ts";
-import { OUTBOX_INSERT_COLUMNS, outboxRowOf } from "../events/outbox.ts";
-import { type PatientRecordRows, patientSnapshotEvent } from "../events/patient-snapshot.ts";
+import { type DomainEvent, OUTBOX_INSERT_COLUMNS, outboxRowOf } from "../events/outbox.ts";
+import { type PatientRecordRows, catalogEventOf, patientSnapshotEvent, snapshotFacts } from "../events/patient-snapshot.ts";
 import { type FacilityRef, createSynthContext } from "./synth-context.ts";
 
 export interface GenerateOptions {
@@ -21,6 +21,12 @@ export interface GenerateOptions {
   batchSize?: number;
   asOf?: Date;
   onProgress?: (progress: GenerateProgress) => void;
+  /**
+   * How each patient's history enters the stream: one snapshot event (seeding: ADR 0018), or every catalog
+   * event the API would have emitted for the record, at the times its rows carry (bench:events uses this
+   * to give a lab a day's worth of event volume without waiting a day).
+   */
+  history?: "snapshot" | "events";
   /** Sees each generated patient, clear identifiers included (tests use it to prove none is stored). */
   onPatient?: (patient: GeneratedPatient) => void;
 }
@@ -97,7 +103,7 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
           }
           // Each patient's history in the stream, in the transaction of its rows (ADR 0018).
           const headers = { requestId: `lab-seed-${options.seed}`, traceparent: null, actorId: "lab-seed", shard };
-          const events = patients.map((p) => outboxRowOf(patientSnapshotEvent(recordOf(p), ctx.asOf), headers, ctx.asOf, false));
+          const events = patients.flatMap((p) => historyOf(p, ctx.asOf, options.history ?? "snapshot").map((e) => outboxRowOf(e.event, headers, e.occurredAt, false)));
           await tx.insertMany("outbox_events", OUTBOX_INSERT_COLUMNS, events.map((e) => OUTBOX_INSERT_COLUMNS.map((c) => e[c])));
           rowsByTable.outbox_events = (rowsByTable.outbox_events ?? 0) + events.length;
         }),
@@ -110,6 +116,13 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
 
   if (options.patients > 0) await ensurePersonaUsers(lab, patientIdFor(ctx, 0), ctx.asOf);
   return { ...progress, seconds: (performance.now() - started) / 1000, rowsByTable };
+}
+
+/** A patient's history as outbox events: its snapshot, or the catalog events the snapshot stands for. */
+function historyOf(p: GeneratedPatient, asOf: Date, history: "snapshot" | "events"): { event: DomainEvent; occurredAt: Date }[] {
+  const snapshot = patientSnapshotEvent(recordOf(p), asOf);
+  if (history === "snapshot") return [{ event: snapshot, occurredAt: asOf }];
+  return snapshotFacts(snapshot.payload).map((fact) => ({ event: catalogEventOf(fact, p.patientId), occurredAt: new Date(fact.occurredAt) }));
 }
 
 const recordOf = (p: GeneratedPatient): PatientRecordRows => ({

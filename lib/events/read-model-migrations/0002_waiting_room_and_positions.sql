@@ -21,3 +21,13 @@ CREATE INDEX "held_events_key" ON "held_events" ("partition_key", "partition", "
 -- Why a dead letter is there: poison (never projectable), gap (its predecessor never came), transient
 -- (still failing after its retries; a drill's injected failures land here).
 ALTER TABLE "dead_letters" ADD COLUMN "kind" TEXT NOT NULL DEFAULT 'poison';
+
+-- Where each consumer group's applied events end, per partition, written in the transaction that applied
+-- them: the read models and their position in the log always agree, so a replay can be compared with the
+-- live models at exactly the same place in the log (npm run lab:replay).
+CREATE TABLE "projected_positions" (
+  "group_id" TEXT NOT NULL,
+  "partition" INTEGER NOT NULL,
+  "next_offset" BIGINT NOT NULL,
+  PRIMARY KEY ("group_id", "partition")
+);

@@ -1,0 +1,102 @@
+// A poison event never stalls its partition (ADR 0019), on both buses: among 10,000 healthy events on one
+// partition, an unreadable message and an orphan (a claim moved before its ClaimCreated), and the healthy
+// ones still arrive at 0.9x or more of the rate with no poison at all, measured in the same run.
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqlite } from "../lib/data/sql-database.ts";
+import { type BusMessage, DOMAIN_TOPIC, type EventBus, partitionOf } from "../lib/events/bus.ts";
+import { openEmbeddedLog } from "../lib/events/embedded-log.ts";
+import type { EventEnvelope } from "../lib/events/envelope.ts";
+import { openKafkaBus } from "../lib/events/kafka-bus.ts";
+import { listDeadLetters, startProjector } from "../lib/events/projector.ts";
+import { prepareReadModels } from "../lib/events/projections.ts";
+import { story } from "./support/event-stories.ts";
+
+const kafka = process.env.LAB_TEST_KAFKA ?? "127.0.0.1:9092";
+const dir = mkdtempSync(join(tmpdir(), "pimlab-poison-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const PARTITIONS = 4;
+const at = new Date().toISOString();
+const envelope = (n: number, i: number, e: ReturnType<typeof story>[number]): EventEnvelope => ({
+  eventId: randomUUID(), type: e.type, version: 1, occurredAt: at, shard: 0, outboxPosition: n * 10 + i + 1, aggregateType: e.aggregateType, aggregateId: e.aggregateId, partitionKey: e.partitionKey,
+  headers: { requestId: "req-poison", traceparent: null, actorId: "usr-poison", shard: 0 }, payload: e.payload,
+});
+
+/** 10,000 healthy events of patients whose key lands on partition 0, and, when asked, two bad ones in the middle. */
+function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healthy: number } {
+  const messages: BusMessage[] = [];
+  for (let n = 0; messages.length < 10_000; n++) {
+    const events = story(n, at).map((e, i) => envelope(n, i, { ...e, partitionKey: `${e.partitionKey}-${run}`, payload: { ...e.payload, patientId: `${String(e.payload.patientId)}-${run}` } }));
+    if (partitionOf(events[0]!.partitionKey, PARTITIONS) !== 0) continue;
+    messages.push(...events.map((e) => ({ key: e.partitionKey, value: JSON.stringify(e) })));
+  }
+  const healthy = messages.length;
+  if (poisoned) {
+    const key = messages[5_000]!.key;
+    const orphan = envelope(0, 0, { type: "ClaimAdjudicated", version: 1, aggregateType: "Claim", aggregateId: `clm-orphan-${run}`, partitionKey: key, payload: { claimId: `clm-orphan-${run}`, patientId: "pat-orphan", facilityId: "fac-0001", status: "adjudicated", totalCents: 1, allowedCents: 1, paidCents: null, denialReason: null } });
+    messages.splice(5_000, 0, { key, value: "{not an event" }, { key, value: JSON.stringify(orphan) });
+  }
+  return { messages, healthy };
+}
+
+/** Healthy events per second through a fresh projector, from its first application to its last. */
+async function healthyRate(open: (run: string) => Promise<EventBus>, run: string, poisoned: boolean): Promise<number> {
+  const { messages, healthy } = stream(run, poisoned);
+  const bus = await open(run); // a log of its own per run: every run reads exactly its own stream
+  const topicGroup = `poison-${run}`;
+  for (let i = 0; i < messages.length; i += 500) await bus.publish(DOMAIN_TOPIC, messages.slice(i, i + 500)); // as the relay publishes
+  const models = openSqlite(join(dir, `${topicGroup}.db`), topicGroup);
+  await prepareReadModels(models);
+  let first = 0;
+  let last = 0;
+  let applied = 0;
+  const projector = await startProjector(bus, models, {
+    group: topicGroup,
+    maxBatch: 500,
+    onApplied: (e) => {
+      if (!e.partitionKey.endsWith(`-${run}`)) return;
+      first ||= performance.now();
+      last = performance.now();
+      applied++;
+    },
+  });
+  const end = Date.now() + 60_000;
+  while (applied < healthy && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+  await projector.stop();
+  const letters = await listDeadLetters(models);
+  await Promise.all([models.close(), bus.close()]);
+  expect(applied).toBe(healthy);
+  if (poisoned) expect(projector.stats.deadLettered + projector.stats.held).toBe(2);
+  else expect(letters).toEqual([]);
+  return healthy / ((last - first) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function compare(open: (run: string) => Promise<EventBus>) {
+  await healthyRate(open, `warm-${randomUUID().slice(0, 6)}`, false); // JIT and connections warm
+  const clean: number[] = [];
+  const poisoned: number[] = [];
+  // Medians of five alternating runs: a single run of 10,000 events swings by a quarter on this machine.
+  for (let i = 0; i < 5; i++) {
+    clean.push(await healthyRate(open, `clean${i}-${randomUUID().slice(0, 6)}`, false));
+    poisoned.push(await healthyRate(open, `poisoned${i}-${randomUUID().slice(0, 6)}`, true));
+  }
+  const ratio = median(poisoned) / median(clean);
+  console.log(`healthy events/s: clean ${clean.map(Math.round).join(", ")}; with poison ${poisoned.map(Math.round).join(", ")}; ratio of medians ${ratio.toFixed(2)}`);
+  expect(ratio).toBeGreaterThanOrEqual(0.9);
+}
+
+describe("a poison event among 10,000 healthy ones on a partition", () => {
+  it("leaves the healthy ones at 0.9x or more of the clean rate on the embedded log", async () => {
+    await compare((run) => openEmbeddedLog({ file: join(dir, `${run}.db`), partitions: PARTITIONS, pollMs: 5 }));
+  }, 300_000);
+
+  it.skipIf(kafka === "unavailable")(`leaves the healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`, async () => {
+    await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }));
+  }, 300_000);
+});
