@@ -10,8 +10,9 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openSqlite } from "../lib/data/sql-database.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { openEventBus, openReadModels } from "../lib/events/event-platform.ts";
+import { liveReadModelsAtPosition } from "../lib/events/live-checksums.ts";
 import { PROJECTOR_GROUP } from "../lib/events/projector.ts";
-import { prepareReadModels, readModelChecksums, readModelsAtPosition } from "../lib/events/projections.ts";
+import { prepareScratchReadModels, readModelChecksums } from "../lib/events/projections.ts";
 import { differingModels, replayReadModels } from "../lib/events/replay.ts";
 import { runCommand } from "./cli.ts";
 import { parseDuration } from "./durations.ts";
@@ -23,19 +24,21 @@ runCommand("lab:replay", async () => {
   const from = values.since ? { timestamp: new Date(Date.now() - parseDuration(values.since, "since")) } : { earliest: true as const };
   const config = loadConfig();
   const bus = await openEventBus(config, "pim-sre-lab-replay");
-  const live = await openReadModels(config);
+  await (await openReadModels(config)).close(); // migrated before its reader thread opens it
   const dir = mkdtempSync(join(tmpdir(), "pimlab-replay-"));
   const scratch = openSqlite(join(dir, "read-models.db"), "replayed read models");
   try {
-    await prepareReadModels(scratch);
+    await prepareScratchReadModels(scratch);
     // The live models and where in the log they stand, in one snapshot: the replay goes exactly that far, so
-    // the two can be compared while the lab keeps running.
-    const current = await readModelsAtPosition(live, PROJECTOR_GROUP);
+    // the two can be compared while the lab keeps running. Their checksums are summed on another thread
+    // meanwhile.
+    const current = liveReadModelsAtPosition(config, PROJECTOR_GROUP);
+    const until = await current.positions;
     console.error(`lab:replay: replaying ${values.since ? `the last ${values.since}` : "the whole log"} from the ${bus.kind} bus into a scratch database, up to where the live read models stand`);
     let progress: ReturnType<typeof createProgressReporter> | null = null;
     const report = await replayReadModels(bus, scratch, {
       from,
-      until: current.positions,
+      until,
       onProgress: (done, total, rate) => {
         progress ??= createProgressReporter("events", total, "{rate} events/s");
         progress.update(done, { rate });
@@ -43,16 +46,16 @@ runCommand("lab:replay", async () => {
     });
     (progress as ReturnType<typeof createProgressReporter> | null)?.stop();
     console.log(`lab:replay: ${report.events} events in ${report.seconds.toFixed(1)} s (${report.eventsPerSecond} events/s); ${report.stats.deadLettered} dead-lettered`);
-    const replayed = await readModelChecksums(scratch);
-    const differ = differingModels(replayed, current.checksums);
-    for (const model of Object.keys(current.checksums)) console.log(`  ${model.padEnd(18)} live ${current.checksums[model]}  replayed ${replayed[model]}  ${differ.includes(model) ? "DIFFERS" : "equal"}`);
+    const [replayed, liveChecksums] = await Promise.all([readModelChecksums(scratch), current.checksums]);
+    const differ = differingModels(replayed, liveChecksums);
+    for (const model of Object.keys(liveChecksums)) console.log(`  ${model.padEnd(18)} live ${liveChecksums[model]}  replayed ${replayed[model]}  ${differ.includes(model) ? "DIFFERS" : "equal"}`);
     if (differ.length > 0) {
       const hint = values.since ? " (a partial replay cannot rebuild totals that include older events; try --from-beginning)" : "";
       throw new LabError("conflict", `the replayed read models differ from the live ones: ${differ.join(", ")}${hint}`);
     }
     console.log("lab:replay: the replayed read models equal the live ones");
   } finally {
-    await Promise.all([bus.close(), live.close(), scratch.close()]);
+    await Promise.all([bus.close(), scratch.close()]);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -38,7 +38,9 @@ export function createProgressReporter(unit: string, total: number, detail = "{r
     const seconds = estimateSecondsLeft(start, at, total);
     return seconds === null ? "estimating time left" : `${formatSecondsLeft(seconds)} left`;
   };
-  bar.start(total, 0, { rows: 0, rate: 0, left: left(0) });
+  // Every placeholder of `detail` starts at 0, so the first line never shows a bare "{rows}".
+  const zeros = Object.fromEntries([...detail.matchAll(/\{(\w+)\}/g)].map((m) => [m[1], 0]));
+  bar.start(total, 0, { ...zeros, left: left(0) });
   let stopped = false;
   return {
     update(value: number, payload: Record<string, unknown> = {}) {

@@ -187,7 +187,10 @@ export class KafkaBus implements EventBus {
         );
       }, retryMs * 5);
     const start = async (): Promise<Consumer> => {
-      const c: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+      // A fetch brings about a batch's worth per partition (2 KB an event; 1 MB at the least, Kafka's default):
+      // a replay's large batches are not cut into a fetch's small ones.
+      const maxBytesPerPartition = Math.max(1_048_576, maxBatch * 2_048);
+      const c: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxBytesPerPartition, maxBytes: maxBytesPerPartition * this.partitions });
       c.on(c.events.GROUP_JOIN, () => markJoined());
       c.on(c.events.CRASH, ({ payload }) => {
         if (!payload.restart && !stopped) replace();

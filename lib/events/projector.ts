@@ -11,7 +11,7 @@ import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC, type Delivery, type EventBus, type Sub
 import { type FailureKind, type ParkedLetter, deadLetterMessage, parkInTransaction } from "./dead-letters.ts";
 import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
 import { type HeldEvent, type HeldKind, holdInTransaction, readHeldByKey, releaseHeld, updateHeld } from "./held-events.ts";
-import { OrderingGap, applyEventInTransaction } from "./projections.ts";
+import { CounterDeltas, OrderingGap, applyEventInTransaction } from "./projections.ts";
 import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
 
 export { countDeadLetters, listDeadLetters, redriveDeadLetter, type DeadLetter } from "./dead-letters.ts";
@@ -66,7 +66,6 @@ export function failureKind(err: unknown): FailureKind {
 class EffectFailed extends Error {}
 
 type Item = { d: Delivery; envelope: EventEnvelope | null; error: unknown };
-type KeyState = { gaps: number; blocking: number };
 
 export async function startProjector(bus: EventBus, db: SqlDatabase, options: ProjectorOptions = {}): Promise<Projector> {
   const gapWaitMs = options.gapWaitMs ?? 10_000;
@@ -75,18 +74,12 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   const backoff = (attempts: number) => Math.min(retryMs * 2 ** (attempts - 1), options.maxRetryMs ?? 5_000);
   const group = options.group ?? PROJECTOR_GROUP;
   const stats: ProjectorStats = { applied: 0, duplicates: 0, deadLettered: 0, held: 0 };
-  // Which patients have events in the waiting room: read back from it after every change (it is small).
-  let keys = new Map<string, KeyState>();
+  // The patients whose new events must wait behind a held one (one waiting for a retry; a gap does not
+  // block: the next event may be the one it waits for). Read back from the waiting room after every change.
+  let blocked = new Set<string>();
   const refreshKeys = async () => {
     const rows = await db.query<{ partition_key: string; kind: HeldKind; n: number }>(`SELECT "partition_key", "kind", COUNT(*) AS "n" FROM "held_events" GROUP BY "partition_key", "kind"`);
-    const next = new Map<string, KeyState>();
-    for (const r of rows) {
-      const s = next.get(r.partition_key) ?? { gaps: 0, blocking: 0 };
-      if (r.kind === "gap") s.gaps += Number(r.n);
-      else s.blocking += Number(r.n);
-      next.set(r.partition_key, s);
-    }
-    keys = next;
+    blocked = new Set(rows.filter((r) => r.kind !== "gap").map((r) => r.partition_key));
     stats.held = rows.reduce((sum, r) => sum + Number(r.n), 0);
   };
   await refreshKeys();
@@ -141,11 +134,11 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     o.parked.push({ eventId: item.eventId, type: item.type, key: item.key, value: item.value, kind, error, attempts, from: item.from });
 
   /** Applies one event inside a savepoint, so its failure undoes only its own statements. */
-  const tryApply = async (tx: SqlDatabase, envelope: EventEnvelope, partition: number, offset: number): Promise<{ ok: true; first: boolean } | { ok: false; err: unknown }> => {
+  const tryApply = async (tx: SqlDatabase, counters: CounterDeltas, envelope: EventEnvelope, partition: number, offset: number): Promise<{ ok: true; first: boolean } | { ok: false; err: unknown }> => {
     if (failing(partition, offset)) return { ok: false, err: injected() };
     await tx.execute(`SAVEPOINT "projector_event"`);
     try {
-      const first = await applyEventInTransaction(tx, envelope);
+      const first = await applyEventInTransaction(tx, envelope, counters);
       await tx.execute(`RELEASE SAVEPOINT "projector_event"`);
       return { ok: true, first };
     } catch (err) {
@@ -175,6 +168,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
    */
   const applyBatch = async (tx: SqlDatabase, items: Item[], isolate: boolean, now: number): Promise<Outcome> => {
     const o = newOutcome();
+    const counters = new CounterDeltas();
     const heldHere = new Set<string>(); // patients held by this batch so far
     for (const item of items) {
       const { d, envelope } = item;
@@ -182,8 +176,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
         park(o, { eventId: `raw:${d.topic}:${d.partition}:${d.offset}`, type: "(unreadable)", key: d.key, value: d.value, from: d }, "poison", `poison: ${reason(item.error)}`, 1);
         continue;
       }
-      const state = keys.get(d.key);
-      if ((state && state.blocking > 0) || heldHere.has(d.key)) {
+      if (blocked.has(d.key) || heldHere.has(d.key)) {
         // Behind an earlier event of the same patient that is waiting for a retry: in log order, later.
         await holdInTransaction(tx, { eventId: envelope.eventId, key: d.key, partition: d.partition, offset: d.offset, type: envelope.type, value: d.value, kind: "behind", reason: "waiting behind an earlier event of the same patient", attempts: 0, heldAt: now, nextAttemptAt: now, parkAt: Number.MAX_SAFE_INTEGER });
         o.heldChanged = true;
@@ -191,14 +184,14 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       }
       if (!isolate && !failing(d.partition, d.offset)) {
         try {
-          if (await applyEventInTransaction(tx, envelope)) o.applied.push(envelope);
+          if (await applyEventInTransaction(tx, envelope, counters)) o.applied.push(envelope);
           else o.duplicates++;
         } catch (err) {
           throw new EffectFailed(reason(err), { cause: err });
         }
         continue;
       }
-      const result = await tryApply(tx, envelope, d.partition, d.offset);
+      const result = await tryApply(tx, counters, envelope, d.partition, d.offset);
       if (result.ok) {
         if (result.first) o.applied.push(envelope);
         else o.duplicates++;
@@ -208,6 +201,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       if (failureKind(result.err) === "transient") heldHere.add(d.key);
     }
     for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
+    await counters.flush(tx);
     await recordPositions(tx, group, items.map((i) => i.d));
     return o;
   };
@@ -246,24 +240,26 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       if (!groups.some((g) => g.some((h) => h.kind === "behind" || h.nextAttemptAt <= now || h.parkAt <= now))) return;
       const o = newOutcome();
       await db.transaction(async (tx) => {
-        for (const group of groups) await drainKey(tx, o, group, now);
+        const counters = new CounterDeltas();
+        for (const group of groups) await drainKey(tx, counters, o, group, now);
         for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
+        await counters.flush(tx);
       });
       await settle(o, new Date(now).toISOString());
     });
 
-  const drainKey = async (tx: SqlDatabase, o: Outcome, group: HeldEvent[], now: number) => {
-    let blocked = false; // a transient failure earlier in this patient's events: the rest wait behind it
+  const drainKey = async (tx: SqlDatabase, counters: CounterDeltas, o: Outcome, group: HeldEvent[], now: number) => {
+    let waitingBehind = false; // a transient failure earlier in this patient's events: the rest wait behind it
     for (const h of group) {
-      if (blocked) continue;
+      if (waitingBehind) continue;
       const due = h.kind === "behind" || h.nextAttemptAt <= now || h.parkAt <= now;
       if (!due) {
-        if (h.kind === "transient") blocked = true;
+        if (h.kind === "transient") waitingBehind = true;
         continue;
       }
       const letter = { eventId: h.eventId, type: h.type, key: h.key, value: h.value, from: { topic: DOMAIN_TOPIC, partition: h.partition, offset: h.offset } };
       const envelope = checkEnvelope(JSON.parse(h.value)); // it was read once already
-      const result = await tryApply(tx, envelope, h.partition, h.offset);
+      const result = await tryApply(tx, counters, envelope, h.partition, h.offset);
       o.heldChanged = true;
       if (result.ok) {
         await releaseHeld(tx, h.eventId);
@@ -291,7 +287,7 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
       } else {
         await updateHeld(tx, { ...h, kind: "transient", reason: reason(result.err), attempts, nextAttemptAt: now + backoff(attempts), parkAt: Number.MAX_SAFE_INTEGER });
         o.failures.push({ partition: h.partition, offset: h.offset, kind, attempt: attempts, error: reason(result.err) });
-        blocked = true;
+        waitingBehind = true;
       }
     }
   };
