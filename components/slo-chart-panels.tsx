@@ -4,7 +4,7 @@
 // as the alert threshold. Loaded after the page (recharts is half the page's script), see slo-charts.tsx.
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { type SloDetail, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel } from "@/lib/portal/slo-detail.ts";
+import { type SloDetail, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel, spanLabelPosition } from "@/lib/portal/slo-detail.ts";
 
 /** Drills red, scenarios blue, the lab's own start grey: it is not an incident. */
 const SPAN_COLOURS: Record<string, string> = { drill: "#d1242f", scenario: "#0969da", "lab-start": "#6e7781" };
@@ -17,7 +17,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
   const rows = chartRows(data, tier);
   const spans = annotationSpans(data);
   const other = data.counterpart ? `${data.counterpart.source} side` : null;
-  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={SPAN_COLOURS[s.kind] ?? "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: spanLabel(s.kind), position: "insideTopLeft", fontSize: 11 }} />);
+  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={SPAN_COLOURS[s.kind] ?? "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: spanLabel(s.kind), position: spanLabelPosition(s, rows), fontSize: 11 }} />);
   return (
     <>
       <section className="panel" aria-labelledby="budget-chart-heading">

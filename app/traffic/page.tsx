@@ -34,7 +34,7 @@ export default async function TrafficPage() {
         {run
           ? `${run.profile}: ${run.total.started} journeys in ${Math.round(run.elapsedSeconds)} s (offered ${run.offeredPerSecond}/s), started by ${run.startedBy}`
           : status.warmingUp
-            ? `Warming up after the lab's start: ${status.warmingUp.profile} starts once its journeys have been walked for ${status.warmingUp.seconds} s (since ${status.warmingUp.since.slice(11, 19)} UTC); warm-up requests do not count toward the SLOs.`
+            ? `Warming up: ${status.warmingUp.profile} starts once warm-up users have walked its journeys for ${status.warmingUp.seconds} s (since ${status.warmingUp.since.slice(11, 19)} UTC); their requests do not count toward the SLOs.`
             : "No traffic is running."}
       </p>
       {mayChange && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SloDetail, alertHistory, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel } from "./slo-detail.ts";
+import { type SloDetail, alertHistory, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel, spanLabelPosition } from "./slo-detail.ts";
 
 const at = (m: number) => new Date(Date.UTC(2026, 10, 24, 14, m)).toISOString();
 const point = (m: number, budget: number, short: number | null) => ({ at: at(m), budgetRemaining: budget, requests: 100, bad: 1, burn: { "page-fast": { long: 2.345, short } } });
@@ -56,8 +56,11 @@ describe("the SLO detail charts' data", () => {
     expect(budgetAxisWidth([{ budget: -1805, otherBudget: null }])).toBeGreaterThan(budgetAxisWidth([{ budget: -65 }]));
   });
 
-  it("labels a lab start's span in words", () => {
+  it("labels a lab start's span in words, inside the chart even at its right edge", () => {
     expect(spanLabel("lab-start")).toBe("lab start");
     expect(spanLabel("drill")).toBe("drill");
+    const rows = [{ t: 0 }, { t: 100 }];
+    expect(spanLabelPosition({ from: 95, to: 100 }, rows)).toBe("insideTopRight");
+    expect(spanLabelPosition({ from: 10, to: 20 }, rows)).toBe("insideTopLeft");
   });
 });

@@ -81,6 +81,14 @@ export function budgetAxisWidth(rows: readonly { budget?: number | null; otherBu
 /** The label a shaded span carries on the charts. */
 export const spanLabel = (kind: string) => kind.replace("-", " ");
 
+/** Where a span's label goes: inside its right edge when the span is in the chart's right half, so a span at
+ * the end of the charted minutes (a lab that has just started) keeps its label inside the chart. */
+export function spanLabelPosition(span: { from: number; to: number }, rows: readonly { t: number }[]): "insideTopLeft" | "insideTopRight" {
+  if (rows.length === 0) return "insideTopLeft";
+  const middle = (rows[0]!.t + rows.at(-1)!.t) / 2;
+  return span.from > middle ? "insideTopRight" : "insideTopLeft";
+}
+
 /** The alert history, newest first, as the page lists it. */
 export function alertHistory(detail: SloDetail): { at: string; text: string }[] {
   return [...detail.transitions]
