@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBillingServer } from "../backend-services/billing/server.ts";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
 import { buildGatewayServer } from "../backend-services/gateway/server.ts";
-import { labSigningKey } from "../lib/auth/tokens.ts";
+import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { loadSloDirectory } from "../lib/slo/load-slos.ts";
 import { readSli } from "../lib/slo/sli-store.ts";
@@ -83,6 +83,25 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     const sli = await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1);
     expect(Array.from(sli.total).reduce((a, b) => a + b, 0)).toBe(3);
     expect(Array.from(sli.bad).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it("counts the simulator's warm-up requests apart, labelled, and never in a journey's SLI", async () => {
+    const total = async () => {
+      await (await call("sre", "GET", "/_lab/slos")).json(); // flushes the recorder
+      const minute = thisMinute();
+      return Array.from((await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1)).total).reduce((a, b) => a + b, 0);
+    };
+    const before = await total();
+    const clinician = { userId: "sim-clinician-warm", role: "clinician" as const, facilityId: (await t.lab.shardForPatient(patientId).prisma.patient.findUniqueOrThrow({ where: { id: patientId } })).facilityId, patientId: null };
+    const warm = await issueLabToken(key, { ...clinician, traffic: "warmup" });
+    for (let i = 0; i < 2; i++) expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${warm}` } })).statusCode).toBe(200);
+    const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
+    expect(sample(metrics, "pimlab_warmup_requests_total", { journey: "clinician/find-patient", outcome: "success", service: "gateway" })).toBe(2);
+    expect(await total()).toBe(before);
+    // The same person without the warm-up label counts as ever.
+    const plain = await issueLabToken(key, clinician);
+    expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${plain}` } })).statusCode).toBe(200);
+    expect(await total()).toBe(before + 1);
   });
 
   it("takes the simulator's client-side outcomes, and refuses a bad batch naming the field, writing nothing", async () => {

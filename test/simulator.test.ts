@@ -156,4 +156,33 @@ describe("the persona traffic simulator on a running lab", () => {
       await lab.close();
     }
   }, 90_000);
+
+  it("warms every journey up before its counted traffic starts: warm-up requests counted apart, the start on the control timeline", async () => {
+    const port = base + 4;
+    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], {
+      cwd: repoRoot, env: { ...env, NODE_ENV: "test", SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "3" }, stdio: ["ignore", "ignore", "inherit"],
+    });
+    children.push(sim);
+    const api = `http://127.0.0.1:${port}/_lab/traffic`;
+    type Status = { running: { profile: string } | null; warmingUp: { profile: string; seconds: number } | null };
+    const status = async () => (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
+    await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)), 60_000);
+    await waitUntil(async () => (await status()).warmingUp !== null, 20_000);
+    expect(await status()).toMatchObject({ running: null, warmingUp: { profile: "steady-demo", seconds: 3 } });
+    await waitUntil(async () => (await status()).running?.profile === "steady-demo", 20_000);
+    expect((await status()).warmingUp).toBeNull();
+
+    const metrics = await (await fetch(`${origin}/metrics`)).text();
+    const warmed = [...metrics.matchAll(/^pimlab_warmup_requests_total\{[^}]*outcome="success"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(warmed).toBeGreaterThan(0);
+    const lab = await openLabDatabases(loadConfig(env));
+    try {
+      const [start] = await lab.control.sql.query<{ title: string; kind: string; endAt: unknown }>(`SELECT "title", "kind", "endAt" FROM "annotations" WHERE "kind" = 'lab-start' ORDER BY "at" DESC LIMIT 1`);
+      expect(start?.title).toMatch(/^traffic warm-up: [1-9]\d* warm-up journeys in 3 s, not counted toward the SLOs$/);
+      expect(start?.endAt).not.toBeNull();
+    } finally {
+      await lab.close();
+    }
+    await fetch(api, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
+  }, 90_000);
 });

@@ -56,8 +56,10 @@ if (config.simulator.startProfile) {
   const profile = config.simulator.startProfile;
   void (async () => {
     const since = config.labStartedAt ?? new Date();
-    const others = labProcesses(config, root).filter((p) => p.name !== "simulator");
-    const ready = await waitForLabReady(others.map((p) => p.readyUrl));
+    // Under npm run lab (which says when the start began) every other process of its table; run on its own
+    // (a test, a developer), the gateway its traffic goes through.
+    const others = config.labStartedAt ? labProcesses(config, root).filter((p) => p.name !== "simulator").map((p) => p.readyUrl) : [`${origin}/readyz`];
+    const ready = await waitForLabReady(others);
     if (!ready.ready) app.log.warn({ notReady: ready.notReady }, "starting traffic although some lab processes are not ready");
     try {
       // A lab start when the lab began less than ten minutes ago; later (this process restarted) a warm-up alone.

@@ -124,6 +124,16 @@ describe("lab tokens", () => {
     await expect(verifyLabToken(key, good)).rejects.toMatchObject({ status: 401 });
   });
 
+  it("marks warm-up traffic only in a lab token: a provider's token claiming it is still a person's", async () => {
+    const warm = { ...actors.clinician, traffic: "warmup" as const };
+    expect(await verifyLabToken(key, await issueLabToken(key, warm))).toEqual(warm);
+    expect(await verifyLabToken(key, await issueLabToken(key, actors.clinician))).not.toHaveProperty("traffic");
+    const { publicKey, privateKey } = await generateKeyPair("ES256");
+    const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
+    const claiming = await new SignJWT({ role: "clinician", facility_id: "fac-0001", lab_traffic: "warmup" }).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
+    expect(await verifyLabToken(trust, claiming)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
+  });
+
   it("refuses a token without an expiry", async () => {
     const forever = await new SignJWT({ role: "sre" }).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("pim-sre-lab").setAudience("pim-sre-lab-api").sign(key);
     await expect(verifyLabToken(key, forever)).rejects.toMatchObject({ status: 401 });

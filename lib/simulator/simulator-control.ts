@@ -82,14 +82,19 @@ export class SimulatorControl {
     const profile = findTrafficProfile(this.o.profiles, profileName);
     return this.inTurn(async () => {
       const cast = await this.castOnce();
-      this.warmingUp = { profile: profile.name, since: new Date().toISOString(), seconds: start.warmUpSeconds };
-      const warm = new Simulation({ origin: this.o.origin, profile: { name: `${profile.name} (warm-up)`, spec: profile.spec }, durationSeconds: start.warmUpSeconds, flows: journeyFlows(warmUpCast(cast)), traceSampleRatio: 0 });
-      const end = await warm.done.finally(() => (this.warmingUp = null));
-      const title = labStartTitle({ ...start, warmUpJourneys: end.total.started });
+      let journeys = { started: 0, failed: 0 };
+      let warmUpRun: string | null = null;
+      if (start.warmUpSeconds > 0) {
+        this.warmingUp = { profile: profile.name, since: new Date().toISOString(), seconds: start.warmUpSeconds };
+        const warm = new Simulation({ origin: this.o.origin, profile: { name: `${profile.name} (warm-up)`, spec: profile.spec }, durationSeconds: start.warmUpSeconds, flows: journeyFlows(warmUpCast(cast)), traceSampleRatio: 0 });
+        warmUpRun = warm.runId;
+        journeys = (await warm.done.finally(() => (this.warmingUp = null))).total;
+      }
+      const title = labStartTitle({ ...start, warmUpJourneys: journeys.started });
       await recordOnTimeline(
         this.o.control,
-        { occurredAt: start.since, actorId: "lab", actorRole: "system", action: "traffic.warm-up", entityType: "Simulation", entityId: warm.runId, patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { profile: profile.name, warmUpSeconds: start.warmUpSeconds, journeys: end.total.started, failed: end.total.failed, notReady: start.notReady } },
-        { endAt: new Date(), kind: "lab-start", title, body: JSON.stringify({ runId: warm.runId, profile: profile.name, journeys: end.total.started }), tags: JSON.stringify(["lab-start", `profile:${profile.name}`]), drillRunId: null },
+        { occurredAt: start.since, actorId: "lab", actorRole: "system", action: "traffic.warm-up", entityType: "Simulation", entityId: warmUpRun ?? "none", patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { profile: profile.name, warmUpSeconds: start.warmUpSeconds, journeys: journeys.started, failed: journeys.failed, notReady: start.notReady } },
+        { endAt: new Date(), kind: "lab-start", title, body: JSON.stringify({ runId: warmUpRun, profile: profile.name, journeys: journeys.started }), tags: JSON.stringify(["lab-start", `profile:${profile.name}`]), drillRunId: null },
       );
       return this.replace(null, profile, undefined, meta);
     });
