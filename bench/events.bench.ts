@@ -187,9 +187,10 @@ try {
     // Topics of this run only: the bench must not read an earlier run's events, nor touch a lab's.
     const topicPrefix = `bench-${Date.now()}.`;
     const kafkaBus = await openKafkaBus({ brokers, partitions: 8, clientId: "bench-events", topicPrefix });
+    // The peer first: it also warms a broker this bench has just started (a cold JVM is slow for a minute).
+    peer = await kafkaPeer(brokers);
     kafkaFigures = await measure("kafka", kafkaBus, { kind: "kafka", brokers, partitions: 8, topicPrefix, clientId: "bench-events-relay" });
     await kafkaBus.close();
-    peer = await kafkaPeer(brokers);
   } catch (err) {
     say(`kafka: not measured (${err instanceof Error ? err.message : String(err)}); start it with bash deploy/local/kafka/start.sh`);
   }

@@ -44,11 +44,12 @@ export async function measureLiveReplay(bus: "embedded" | "kafka", options: { ro
   const config = loadConfig(env);
   const sre = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-bench-sre", role: "sre", facilityId: null, patientId: null });
   const get = async <T>(port: number, path: string) => (await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${sre}` } })).json()) as T;
-  type Status = { projector: { held: number; lag: { lag: number; end: number }[] } };
+  type Status = { outboxBacklog: { unpublished: number }[]; projector: { held: number; lag: { lag: number; end: number }[] } };
   const logEnd = async () => (await get<Status>(config.projectorPort, "/_lab/events/status")).projector.lag.reduce((a, x) => a + x.end, 0);
   const caughtUp = async () => {
     const s = await get<Status>(config.projectorPort, "/_lab/events/status");
-    return s.projector.held === 0 && s.projector.lag.every((x) => x.lag === 0);
+    // Everything generated relayed (an empty outbox), and all of it projected.
+    return s.outboxBacklog.every((b) => b.unpublished === 0) && s.projector.held === 0 && s.projector.lag.every((x) => x.lag === 0);
   };
 
   let lab: ChildProcess | null = null;

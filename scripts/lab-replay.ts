@@ -12,7 +12,7 @@ import { LabError } from "../lib/errors/index.ts";
 import { openEventBus, openReadModels } from "../lib/events/event-platform.ts";
 import { liveReadModelsAtPosition } from "../lib/events/live-checksums.ts";
 import { PROJECTOR_GROUP } from "../lib/events/projector.ts";
-import { prepareScratchReadModels, readModelChecksums } from "../lib/events/projections.ts";
+import { finishScratchReadModels, prepareScratchReadModels, readModelChecksums } from "../lib/events/projections.ts";
 import { differingModels, replayReadModels } from "../lib/events/replay.ts";
 import { runCommand } from "./cli.ts";
 import { parseDuration } from "./durations.ts";
@@ -30,8 +30,7 @@ runCommand("lab:replay", async () => {
   try {
     await prepareScratchReadModels(scratch);
     // The live models and where in the log they stand, in one snapshot: the replay goes exactly that far, so
-    // the two can be compared while the lab keeps running. Their checksums are summed on another thread
-    // meanwhile.
+    // the two can be compared while the lab keeps running. Their checksums are summed on another thread.
     const current = liveReadModelsAtPosition(config, PROJECTOR_GROUP);
     const until = await current.positions;
     console.error(`lab:replay: replaying ${values.since ? `the last ${values.since}` : "the whole log"} from the ${bus.kind} bus into a scratch database, up to where the live read models stand`);
@@ -46,7 +45,8 @@ runCommand("lab:replay", async () => {
     });
     (progress as ReturnType<typeof createProgressReporter> | null)?.stop();
     console.log(`lab:replay: ${report.events} events in ${report.seconds.toFixed(1)} s (${report.eventsPerSecond} events/s); ${report.stats.deadLettered} dead-lettered`);
-    const [replayed, liveChecksums] = await Promise.all([readModelChecksums(scratch), current.checksums]);
+    await finishScratchReadModels(scratch);
+    const [liveChecksums, replayed] = await Promise.all([current.checksums(), readModelChecksums(scratch)]);
     const differ = differingModels(replayed, liveChecksums);
     for (const model of Object.keys(liveChecksums)) console.log(`  ${model.padEnd(18)} live ${liveChecksums[model]}  replayed ${replayed[model]}  ${differ.includes(model) ? "DIFFERS" : "equal"}`);
     if (differ.length > 0) {

@@ -10,8 +10,14 @@ const { config, group } = workerData as { config: LabConfig; group: string };
 const tell = (m: LiveChecksumsMessage) => parentPort!.postMessage(m);
 try {
   const live = await openReadModels(config);
+  // The snapshot stays open (it blocks no writer) until the parent asks for the sums: summing while the
+  // replay runs would take the replay's core.
+  const asked = new Promise<void>((resolve) => parentPort!.once("message", () => resolve()));
   try {
-    const { checksums } = await readModelsAtPosition(live, group, (positions) => tell({ type: "positions", positions }));
+    const { checksums } = await readModelsAtPosition(live, group, async (positions) => {
+      tell({ type: "positions", positions });
+      await asked;
+    });
     tell({ type: "checksums", checksums });
   } finally {
     await live.close();

@@ -1,6 +1,7 @@
-// The live read models' checksums at their place in the log, computed on a thread of its own: a replay
-// needs the position at once to know how far to go, and the checksums only at the end, so the two run side
-// by side on the machine's two cores instead of one after the other (a day's models take seconds to sum).
+// The live read models' checksums at their place in the log, on a thread of its own: a replay needs the
+// position at once to know how far to go, and the checksums only at the end. The thread holds its snapshot
+// open (no writer waits for it) while the replay runs, then sums the live models while the replay's own are
+// summed on the main thread: the two take the machine's two cores instead of one after the other.
 import { Worker } from "node:worker_threads";
 import type { LabConfig } from "../config/index.ts";
 
@@ -12,8 +13,8 @@ export type LiveChecksumsMessage =
 export interface LiveChecksums {
   /** Where the live models stand in the log, per partition. */
   positions: Promise<Record<number, number>>;
-  /** Their checksums there, model by model. */
-  checksums: Promise<Record<string, string>>;
+  /** Their checksums there, model by model, summed once asked (after the replay, beside the replay's own sums). */
+  checksums(): Promise<Record<string, string>>;
 }
 
 /** A promise with its settlers at hand (Node 20 has no Promise.withResolvers). */
@@ -42,5 +43,11 @@ export function liveReadModelsAtPosition(config: LabConfig, group: string): Live
   worker.once("error", fail);
   worker.once("exit", () => fail(new Error("the live read models' reader stopped before it was done")));
   checksums.promise.catch(() => undefined); // the caller may fail on the positions first
-  return { positions: positions.promise, checksums: checksums.promise };
+  return {
+    positions: positions.promise,
+    checksums: () => {
+      worker.postMessage("sum");
+      return checksums.promise;
+    },
+  };
 }

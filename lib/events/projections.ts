@@ -212,13 +212,14 @@ export const MODEL_TABLES: Record<string, string> = {
 /**
  * The read models' checksums and the place in the log they were built up to (the group's applied
  * positions), read in one snapshot: a replay up to those positions must give the same checksums. The
- * positions are told as soon as they are read, so a replay can start while the checksums are computed.
+ * positions are told as soon as they are read (the checksums wait for `onPositions` to resolve), so a
+ * replay can start from them while the snapshot stays open.
  */
-export async function readModelsAtPosition(db: SqlDatabase, group: string, onPositions?: (positions: Record<number, number>) => void): Promise<{ positions: Record<number, number>; checksums: Record<string, string> }> {
+export async function readModelsAtPosition(db: SqlDatabase, group: string, onPositions?: (positions: Record<number, number>) => void | Promise<void>): Promise<{ positions: Record<number, number>; checksums: Record<string, string> }> {
   return db.snapshot(async (tx) => {
     const rows = await tx.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "projected_positions" WHERE "group_id" = ?`, [group]);
     const positions = Object.fromEntries(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
-    onPositions?.(positions);
+    await onPositions?.(positions);
     return { positions, checksums: await readModelChecksums(tx) };
   });
 }
@@ -261,5 +262,14 @@ export async function readModelChecksums(db: SqlDatabase): Promise<Record<string
 export async function prepareScratchReadModels(db: SqlDatabase): Promise<void> {
   await prepareReadModels(db);
   if (db.dialect !== "sqlite") return;
-  await db.executeScript(`PRAGMA cache_size = -262144; PRAGMA journal_mode = MEMORY; DROP INDEX IF EXISTS "patient_timeline_patient";`);
+  // The timeline without its key while the replay appends to it (processed_events already makes each event
+  // apply once); finishScratchReadModels builds the key in one sorted pass before the checksums read by it.
+  await db.executeScript(`PRAGMA cache_size = -262144; PRAGMA journal_mode = MEMORY;
+    DROP TABLE "patient_timeline";
+    CREATE TABLE "patient_timeline" ("event_id" TEXT NOT NULL, "patient_id" TEXT NOT NULL, "occurred_at" TEXT NOT NULL, "type" TEXT NOT NULL, "facts" TEXT NOT NULL);`);
+}
+
+/** A replayed scratch database made ready to be compared: its timeline keyed again. */
+export async function finishScratchReadModels(db: SqlDatabase): Promise<void> {
+  if (db.dialect === "sqlite") await db.executeScript(`CREATE UNIQUE INDEX IF NOT EXISTS "patient_timeline_key" ON "patient_timeline" ("event_id")`);
 }
