@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 // Three projects: unit tests beside the code, integration tests under test/ that need real servers
-// (PostgreSQL) or several processes, and soak tests (test/soak/) that run the whole lab for minutes.
-// `npm test` runs all three, the soak one alone; scripts/test-all.sh decides which can run.
+// (PostgreSQL) or several processes, and the tests under test/alone/ that need the machine to themselves
+// (the whole lab for minutes, judged by its SLOs; rates compared). `npm test` runs all three, the last one
+// alone after the others; scripts/test-all.sh decides which can run.
 export default defineConfig({
   test: {
     projects: [
@@ -17,7 +18,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/soak/**"],
+          exclude: ["test/alone/**"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -26,11 +27,11 @@ export default defineConfig({
         },
       },
       {
-        // Whole-lab runs of many minutes that judge the lab by its own SLOs: run alone, after the others
-        // (scripts/test-all.sh), so no other test's load shows in their latency.
+        // Tests that measure: a whole-lab run of many minutes judged by its own SLOs, and rates compared.
+        // Run alone, after the others (scripts/test-all.sh), so no other test's load shows in what they measure.
         test: {
-          name: "soak",
-          include: ["test/soak/**/*.test.ts"],
+          name: "alone",
+          include: ["test/alone/**/*.test.ts"],
           environment: "node",
           testTimeout: 30 * 60_000,
           hookTimeout: 120_000,

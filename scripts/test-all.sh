@@ -52,7 +52,7 @@ else
     trap 'bash deploy/local/kafka/stop.sh >/dev/null 2>&1 || true' EXIT # started here, so stopped here
   else
     export LAB_TEST_KAFKA=unavailable
-    not_run+=("Kafka halves of test/event-bus.test.ts, test/event-faults.test.ts and test/projector-poison.test.ts, and test/kafka-broker-restart.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
+    not_run+=("Kafka halves of test/event-bus.test.ts, test/event-faults.test.ts and test/alone/projector-poison.test.ts, and test/kafka-broker-restart.test.ts: the broker did not start (needs java and mvn; see .lab/kafka/broker.out)")
   fi
 fi
 
@@ -82,10 +82,10 @@ say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: 
 # A zone far from UTC: timestamps must not depend on the host's time zone.
 TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
-# --- soak: the whole lab for ten minutes, judged by its own SLOs, alone on the machine -------------
-say "soak test (vitest --project soak: npm run lab's lab left to itself for ten minutes)"
+# --- alone on the machine: the whole lab for ten minutes judged by its own SLOs; the poison rates ----
+say "tests that measure, alone (vitest --project alone: npm run lab's lab left to itself for ten minutes; a poison event's cost to its partition)"
 node_modules/.bin/tsx scripts/portal-build.ts || failed+=("portal build")
-node_modules/.bin/vitest run --project soak --reporter=default --reporter=json --outputFile.json=test-results/vitest-soak.json || failed+=("soak")
+node_modules/.bin/vitest run --project alone --reporter=default --reporter=json --outputFile.json=test-results/vitest-alone.json || failed+=("vitest alone")
 
 # --- browser tests -----------------------------------------------------------------------------
 if [ -x "$chromium" ]; then
@@ -98,7 +98,7 @@ fi
 
 # --- summary -----------------------------------------------------------------------------------
 say "summary"
-node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/vitest-soak.json test-results/playwright.json
+node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/vitest-alone.json test-results/playwright.json
 status=0
 if [ ${#not_run[@]} -gt 0 ]; then
   echo "Tests that could not run:"

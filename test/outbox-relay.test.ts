@@ -59,7 +59,7 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
   it("leaves the outbox untouched when the bus refuses the batch", async () => {
     // The real log with its publish failing, as a bus does while its broker is down.
     const failing: EventBus = {
-      kind: log.kind, partitions: log.partitions, publish: async () => Promise.reject(new Error("broker down")),
+      kind: log.kind, partitions: log.partitions, publish: async () => Promise.reject(new Error("broker down")), ensureTopic: (tp) => log.ensureTopic(tp),
       subscribe: (o, h) => log.subscribe(o, h), seek: (g, tp, to) => log.seek(g, tp, to), lag: (g, tp) => log.lag(g, tp), ends: (tp) => log.ends(tp), deleteBefore: (tp, o) => log.deleteBefore(tp, o), close: async () => undefined,
     };
     const before = await Promise.all(t.lab.shards.map(outboxBacklog));

@@ -52,6 +52,8 @@ export interface EventBus {
   readonly kind: "embedded" | "kafka";
   readonly partitions: number;
   publish(topic: string, messages: readonly BusMessage[]): Promise<void>;
+  /** Makes sure the topic exists, so that a first publish to it later costs no topic creation on its way. */
+  ensureTopic(topic: string): Promise<void>;
   subscribe(options: SubscribeOptions, handle: (batch: Delivery[]) => Promise<void>): Promise<Subscription>;
   /** Moves a group's committed offsets; the group must have no running subscription. */
   seek(group: string, topic: string, target: SeekTarget): Promise<void>;

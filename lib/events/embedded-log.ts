@@ -174,6 +174,9 @@ export class EmbeddedLog implements EventBus {
     });
   }
 
+  /** A topic of the embedded log is its rows: there is nothing to create. */
+  async ensureTopic(_topic: string): Promise<void> {}
+
   async ends(topic: string): Promise<Record<number, number>> {
     const ends = await this.endOffsets(topic);
     return Object.fromEntries([...Array(this.partitions).keys()].map((p) => [p, ends.get(p) ?? 0]));

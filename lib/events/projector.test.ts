@@ -125,6 +125,23 @@ describe("projector", () => {
     await expect(redriveDeadLetter(models, submitted!.eventId)).rejects.toMatchObject({ status: 409 });
   });
 
+  it("applies every healthy event of a batch once when several of its events fail, and hands each failing one on once", async () => {
+    // Five orphans of one patient, so in one batch: the first redoes the batch without savepoints, from the
+    // third on each event gets one.
+    const orphans = [1, 2, 3, 4, 5].map((n) => event("ClaimAdjudicated", "pat-1", { claimId: `clm-lost-${n}`, patientId: "pat-1", facilityId: "fac-0001", status: "adjudicated", totalCents: 1, allowedCents: 1, paidCents: null, denialReason: null }));
+    const healthy = [1, 2, 3, 4, 5].map(story);
+    await publish(log, healthy.flatMap((s, i) => [...s.slice(0, 4), orphans[i]!, ...s.slice(4)]));
+    const failures: string[] = [];
+    const projector = await startProjector(log, models, { gapWaitMs: 60_000, drainEveryMs: 20, maxBatch: 500, onFailure: (f) => failures.push(f.kind) });
+    await drained();
+    await projector.stop();
+    expect(projector.stats).toMatchObject({ applied: 40, duplicates: 0, deadLettered: 0, held: 5 });
+    expect(failures).toEqual(Array(5).fill("gap"));
+    expect(await models.query(`SELECT COUNT(*) AS "n" FROM "patient_timeline"`)).toEqual([{ n: 40 }]);
+    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: 5 }]);
+    expect(await models.query(`SELECT "patients", "open_encounters" FROM "facility_census" WHERE "facility_id" = 'fac-0001'`)).toEqual([{ patients: 5, open_encounters: 0 }]);
+  });
+
   it("applies a gapped event once its predecessor arrives within the bound, in the patient's order", async () => {
     const events = story(3);
     // The claim's moves reach the log before its creation (relayed from another shard after a bucket move, say).

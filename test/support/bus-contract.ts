@@ -110,6 +110,15 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
       expect(kept.map((d) => d.headers.tag)).toEqual(Array(8).fill("new"));
     });
 
+
+    it("makes a topic ready before its first message, empty at every partition, and again without harm", async () => {
+      const t = topic();
+      await bus.ensureTopic(t);
+      await bus.ensureTopic(t);
+      expect(Object.values(await bus.ends(t))).toEqual(Array(bus.partitions).fill(0));
+      await bus.publish(t, messages(4, 1, "first"));
+      expect((await consume({ group: "g-ready", topic: t, fromBeginning: true }, 4)).map((d) => d.headers.tag)).toEqual(Array(4).fill("first"));
+    });
     it("keeps consumer groups independent, and starts a new group at the end unless told to read from the beginning", async () => {
       const t = topic();
       await bus.publish(t, messages(5, 4, "before"));

@@ -2,7 +2,7 @@
 // patients, the steady-demo traffic, no drill, no fault) runs ten minutes, and then: no dead letter, every
 // SLO's budget left at 99 % or more, no tier pending or firing at any minute after the warm-up, the outbox
 // backlog and the consumer lag back to 0 within 5 s of pausing traffic, and the read models equal to the
-// shards' own counts. It runs alone (`vitest --project soak`, after the other suites): its latency SLOs
+// shards' own counts. It runs alone (`vitest --project alone`, after the other suites): its latency SLOs
 // would otherwise measure the other tests' load.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
