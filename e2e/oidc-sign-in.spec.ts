@@ -35,6 +35,10 @@ test("signing out of the portal ends the provider's session too: the next sign-i
   await expect(page.getByTestId("signed-in-as")).toHaveText("idp-oscar (sre)");
   // While the provider's session lives it signs the person straight back in, without its login page ...
   await signInAtProvider();
+  // (The sign-in page already names the person: wait for the round trip to land on its callback, or the
+  // click below races the redirects and is lost with the page it was on.)
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/$/);
+  await expect(page.getByRole("heading", { name: "Lab overview" })).toBeVisible();
   await expect(page.getByTestId("signed-in-as")).toHaveText("idp-oscar (sre)");
   // ... until the portal's sign-out ends it there as well.
   await page.getByRole("button", { name: "Sign out" }).click();
