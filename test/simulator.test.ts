@@ -88,6 +88,16 @@ describe("the persona traffic simulator on a running lab", () => {
     }
   }, 60_000);
 
+  it("registers new patients without a conflict when a profile runs again with the same seed (a warm-up, then the counted traffic)", async () => {
+    const mix = [{ journey: "clinician/register-patient", weight: 1 }];
+    for (const run of ["warm-up", "counted"]) {
+      const end = await new Simulation({ origin, profile: profile(mix, 20, 1), flows: journeyFlows(cast) }).done;
+      const journey = end.journeys.find((j) => j.journey === "clinician/register-patient")!;
+      expect(journey.started, run).toBe(20);
+      expect({ run, failures: journey.failures, recent: journey.recentFailures }).toEqual({ run, failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 }, recent: [] });
+    }
+  }, 60_000);
+
   it("shows a fault in the clinical service while it is on, and not after it is switched off", async () => {
     const view = [{ journey: "patient/view-record", weight: 1 }];
     const faults = `http://127.0.0.1:${ports.clinical}/_lab/faults`;

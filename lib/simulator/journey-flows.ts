@@ -1,6 +1,7 @@
 // The persona journeys as users walk them through the gateway: each a few steps with think times between,
 // later steps using what earlier ones answered (the encounter just opened, the claim just listed). The
 // journey ids are lib/slo/journeys.ts's, so what the simulator measures is what the client-side SLOs count.
+import { createHash } from "node:crypto";
 import { DENIAL_REASONS, DIAGNOSES, type EncounterKind, MEDICATIONS, PAYERS, PROCEDURE_BY_CODE, VISIT_PROCEDURE } from "../synth/catalog.ts";
 import { JourneyFailure, type JourneySession } from "./journey-session.ts";
 import type { CastFacility, SimulationCast } from "./simulation-cast.ts";
@@ -19,6 +20,12 @@ interface Item {
 const GIVEN = ["Ari", "Noor", "Kim", "Jules", "Remy", "Sasha", "Toni", "Avery"];
 const FAMILY = ["Lindqvist", "Okafor", "Moreau", "Tanaka", "Novak", "Reyes", "Haddad", "Keller"];
 const digits = (s: JourneySession, n: number) => Array.from({ length: n }, () => Math.floor(s.random() * 10)).join("");
+/**
+ * A medical record number no other journey draws. The seeded stream repeats itself whenever a profile
+ * starts again with its seed (the lab's warm-up and then its counted traffic, say), and a repeated MRN is
+ * a 409 and a failed journey in a healthy lab; this journey's id never repeats.
+ */
+const uniqueMrn = (s: JourneySession) => `SIM-${(BigInt(`0x${createHash("sha256").update(s.journeyId).digest("hex").slice(0, 15)}`) % 10n ** 12n).toString().padStart(12, "0")}`;
 
 /** The lab's nine journeys, walked by the cast's virtual users. */
 export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> {
@@ -80,7 +87,7 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
             city: "Labtown",
             region: "ZZ",
             postalCode: digits(s, 5),
-            mrn: `SIM-${digits(s, 12)}`,
+            mrn: uniqueMrn(s),
             nationalId: `9${digits(s, 2)}-${digits(s, 2)}-${digits(s, 4)}`,
             phone: `555-01${digits(s, 2)}`,
             email: `sim.${digits(s, 10)}@example.test`,

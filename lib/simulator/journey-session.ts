@@ -74,6 +74,11 @@ export class JourneySession {
     return this.o.random;
   }
 
+  /** This journey's own name in the lab (its run and number): unique where a seeded draw repeats. */
+  get journeyId(): string {
+    return this.o.requestIdPrefix;
+  }
+
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new JourneyFailure("rejected", "nothing to pick from");
     return items[Math.floor(this.o.random() * items.length)]!;
