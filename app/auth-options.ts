@@ -6,7 +6,7 @@ import type { NextAuthOptions } from "next-auth";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Actor } from "@/lib/auth/roles.ts";
-import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { discoveryUrl, signInFromIdToken } from "@/lib/portal/oidc-sign-in.ts";
 import { actorOfSession, findPersona, portalSessionSecret } from "@/lib/portal/personas.ts";
 

@@ -1,8 +1,8 @@
 // The overview: what an operator scans first (processes and their health, drills under way, SLOs per
 // persona journey, the event pipeline's lag), then the shape of the data tier. Other personas see the
 // data tier and a way to their own dashboard; nobody signed out sees more than row counts.
-import { readDrillRuns, readEventPipeline, readProcesses, readSloReport } from "@/app/operations-reads.ts";
-import { currentActor } from "@/app/session.ts";
+import { labAs } from "@/app/lab.ts";
+import { viewerOf } from "@/app/page-access.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { ActiveDrillsPanel } from "@/components/operations/active-drills-panel.tsx";
 import { EventPipelinePanel } from "@/components/operations/event-pipeline-panel.tsx";
@@ -11,16 +11,19 @@ import { ProcessesPanel } from "@/components/operations/processes-panel.tsx";
 import { ShardTable } from "@/components/shard-table.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
 import { describeLocation } from "@/lib/data/lab-databases.ts";
-import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { labTopology } from "@/lib/data/lab-topology.ts";
 import { shardStats } from "@/lib/data/shard-stats.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { settle } from "@/lib/portal/reading.ts";
+import { Panel } from "@/components/panel.tsx";
 
 // Counts change as the lab runs; render on every request.
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   const config = labConfig();
-  const actor = await currentActor();
+  const actor = await viewerOf(PAGES.overview);
   const operator = actor !== null && authorize(actor, "ops.read").allowed;
   let stats: Awaited<ReturnType<typeof shardStats>>;
   try {
@@ -36,7 +39,10 @@ export default async function OverviewPage() {
       </section>
     );
   }
-  const [processes, drills, slos, events] = operator ? await Promise.all([readProcesses(actor), readDrillRuns(actor), readSloReport(actor), readEventPipeline(actor)]) : [];
+  const lab = operator ? labAs(actor) : null;
+  const [processes, drills, slos, events] = lab
+    ? await Promise.all([settle(lab.processes()), settle(lab.drillRuns().then((r) => r.runs)), settle(lab.slos()), settle(lab.eventPipeline())])
+    : [];
   const control = stats.control.rows;
   return (
     <>
@@ -47,20 +53,18 @@ export default async function OverviewPage() {
       </p>
       {operator ? <LiveRefresh everyMs={15_000} /> : null}
       {!actor ? (
-        <section className="panel" aria-labelledby="start-heading">
-          <h2 id="start-heading">Start here</h2>
+        <Panel id="start" title="Start here">
           <p>
             <a href="/sign-in">Sign in as one of the lab&apos;s personas</a>: an SRE watches SLO budgets burn and runs drills, an instructor plays scenarios, a patient, a
             clinician or a billing admin sees the lab from their side.
           </p>
-        </section>
+        </Panel>
       ) : !operator ? (
-        <section className="panel" aria-labelledby="yours-heading">
-          <h2 id="yours-heading">Your view of the lab</h2>
+        <Panel id="yours" title="Your view of the lab">
           <p>
             As a {actor.role} your dashboard is at <a href="/dashboard">My dashboard</a>; the lab&apos;s operations are for SREs, instructors and admins.
           </p>
-        </section>
+        </Panel>
       ) : null}
       {processes && drills && slos && events ? (
         <div className="panel-grid">
@@ -70,12 +74,10 @@ export default async function OverviewPage() {
           <EventPipelinePanel reading={events} />
         </div>
       ) : null}
-      <section className="panel" aria-labelledby="shards-heading">
-        <h2 id="shards-heading">Shards</h2>
+      <Panel id="shards" title="Shards">
         <ShardTable shards={stats.shards} />
-      </section>
-      <section className="panel" aria-labelledby="control-heading">
-        <h2 id="control-heading">Control database</h2>
+      </Panel>
+      <Panel id="control" title="Control database">
         <dl className="facts">
           <dt>Facilities</dt>
           <dd data-count="facilities">{control.facilities ?? 0}</dd>
@@ -86,7 +88,7 @@ export default async function OverviewPage() {
           <dt>Location</dt>
           <dd>{describeLocation(labTopology(config).control)}</dd>
         </dl>
-      </section>
+      </Panel>
     </>
   );
 }

@@ -1,30 +1,17 @@
 // A patient's claims as the record page and the patient's dashboard show them: when, to whom, where it
 // stands, what was billed and paid, and why a denial.
-export interface ClaimRow {
-  id: string;
-  status: string;
-  payer: string;
-  totalCents: number;
-  paidCents: number | null;
-  denialReason: string | null;
-  createdAt: string;
-}
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
-const money = (cents: number | null) => (cents === null ? "" : `$${(cents / 100).toFixed(2)}`);
+/** A claim as the caller's view shows it: a field hidden from the view reads "[redacted]". */
+export type ClaimRow = LabAnswer<"patientClaims">["items"][number];
+
+const money = (cents: number | string | null) => (typeof cents === "number" ? `$${(cents / 100).toFixed(2)}` : (cents ?? ""));
 
 export function ClaimsTable({ claims, label }: { claims: readonly ClaimRow[]; label: string }) {
   return (
     <table aria-label={label}>
-      <thead>
-        <tr>
-          <th scope="col">Created</th>
-          <th scope="col">Payer</th>
-          <th scope="col">Status</th>
-          <th scope="col">Total</th>
-          <th scope="col">Paid</th>
-          <th scope="col">Denial</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Created", "Payer", "Status", "Total", "Paid", "Denial"]} />
       <tbody>
         {claims.map((c) => (
           <tr key={c.id}>

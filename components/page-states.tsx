@@ -1,10 +1,10 @@
 // The states every operations page shares: the wrong role for it, and a lab process it cannot reach.
-export function NotForYourRole({ what, role, forRoles = "SREs, instructors and admins" }: { what: string; role: string; forRoles?: string }) {
+export function NotForYourRole({ what, role, forRoles = "SREs, instructors and admins", plural = false }: { what: string; role: string; forRoles?: string; plural?: boolean }) {
   return (
     <section className="panel error-state" role="alert">
       <h1>Not for your role</h1>
       <p>
-        {what} is for {forRoles}; you are signed in as a {role}.
+        {what} {plural ? "are" : "is"} for {forRoles}; you are signed in as a {role}.
       </p>
     </section>
   );

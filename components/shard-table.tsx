@@ -1,4 +1,5 @@
 import type { DatabaseStats } from "@/lib/data/shard-stats.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 const COLUMNS: [table: string, label: string][] = [
   ["patients", "Patients"],
@@ -20,17 +21,7 @@ export function ShardTable({ shards }: { shards: DatabaseStats[] }) {
   const sum = (table: string) => shards.reduce((total, s) => total + (s.rows[table] ?? 0), 0);
   return (
     <table aria-label="Rows per shard">
-      <thead>
-        <tr>
-          <th scope="col">Shard</th>
-          <th scope="col">Buckets</th>
-          {COLUMNS.map(([table, label]) => (
-            <th scope="col" key={table}>
-              {label}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead columns={["Shard", "Buckets", ...COLUMNS.map(([table, label]) => ({ key: table, label }))]} />
       <tbody>
         {shards.map((s) => (
           <tr key={s.label} data-shard={s.shard ?? undefined}>

@@ -5,6 +5,7 @@
 import { useState } from "react";
 import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { type SloDetail, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel, spanLabelPosition } from "@/lib/portal/slo-detail.ts";
+import { Panel } from "@/components/panel.tsx";
 
 /** Drills red, scenarios blue, the lab's own start grey: it is not an incident. */
 const SPAN_COLOURS: Record<string, string> = { drill: "#d1242f", scenario: "#0969da", "lab-start": "#6e7781" };
@@ -20,8 +21,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
   const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={SPAN_COLOURS[s.kind] ?? "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: spanLabel(s.kind), position: spanLabelPosition(s, rows), fontSize: 11 }} />);
   return (
     <>
-      <section className="panel" aria-labelledby="budget-chart-heading">
-        <h2 id="budget-chart-heading">Error budget left</h2>
+      <Panel id="budget-chart" title="Error budget left">
         <div role="img" aria-label={`Error budget left over the last ${rows.length} minutes: from ${rows[0]?.budget ?? "n/a"} % to ${rows.at(-1)?.budget ?? "n/a"} %`}>
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
@@ -36,9 +36,8 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
             </LineChart>
           </ResponsiveContainer>
         </div>
-      </section>
-      <section className="panel" aria-labelledby="burn-chart-heading">
-        <h2 id="burn-chart-heading">Burn rate</h2>
+      </Panel>
+      <Panel id="burn-chart" title="Burn rate">
         <div role="group" aria-label="Burn-rate tier" className="tier-picker">
           {tiers.map((t) => (
             <button key={t.tier} type="button" aria-pressed={t.tier === tier} onClick={() => setTier(t.tier)}>
@@ -62,7 +61,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
             </LineChart>
           </ResponsiveContainer>
         </div>
-      </section>
+      </Panel>
     </>
   );
 }

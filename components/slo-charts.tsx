@@ -5,6 +5,7 @@
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useState } from "react";
+import { readThroughPortal } from "@/lib/lab-client/portal-fetch.ts";
 import type { SloDetail } from "@/lib/portal/slo-detail.ts";
 
 const SloChartPanels = dynamic(() => import("./slo-chart-panels.tsx"), {
@@ -28,11 +29,7 @@ export function SloCharts({ initial }: { initial: SloDetail }) {
 function Charts({ initial }: { initial: SloDetail }) {
   const { data = initial, isError } = useQuery({
     queryKey: ["slo-history", initial.slo.name],
-    queryFn: async (): Promise<SloDetail> => {
-      const res = await fetch(`/api/slos/${initial.slo.name}/history?minutes=${initial.history.points.length}`);
-      if (!res.ok) throw new Error(`the gateway answered ${res.status}`);
-      return (await res.json()) as SloDetail;
-    },
+    queryFn: () => readThroughPortal<"sloHistory">(`/api/slos/${initial.slo.name}/history`, { minutes: initial.history.points.length }),
     initialData: initial,
     refetchInterval: 15_000,
   });

@@ -1,9 +1,7 @@
 // What every command-line entry point shares: the repository root, and one way to fail.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ConfigError } from "../lib/config/index.ts";
 import { LabError } from "../lib/errors/index.ts";
-import { MigrationError } from "../lib/data/migrations.ts";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -12,11 +10,11 @@ export function runCommand(name: string, main: () => Promise<void>): void {
   main().then(
     () => process.exit(process.exitCode ?? 0),
     (err: unknown) => {
-      if (err instanceof ConfigError) {
-        console.error(`${name}: ${err.message}`); // one line per bad variable
+      if (err instanceof LabError && err.problems.length > 0) {
+        console.error(`${name}: ${err.message}`); // one line per problem
         process.exit(2);
       }
-      if (err instanceof LabError || err instanceof MigrationError) {
+      if (err instanceof LabError) {
         console.error(`${name}: ${err.message.replace(/\s*\n\s*/g, " ")}`);
         process.exit(2);
       }

@@ -2,7 +2,8 @@
 // deploy/observability/ (and removes those of SLOs that are gone). With --check it changes nothing and
 // exits 1 when a file is missing, stale or left over, which the tests run.
 import { join } from "node:path";
-import { SloDefinitionError, loadSloDirectory } from "../lib/slo/load-slos.ts";
+import { isLabError } from "../lib/errors/index.ts";
+import { loadSloDirectory } from "../lib/slo/load-slos.ts";
 import { OBSERVABILITY_DIR, observabilityFiles } from "../lib/slo/observability-files.ts";
 import { syncGeneratedFiles } from "./generated-files.ts";
 
@@ -12,7 +13,7 @@ let slos;
 try {
   slos = loadSloDirectory(join(root, "slo"), root);
 } catch (err) {
-  if (!(err instanceof SloDefinitionError)) throw err;
+  if (!isLabError(err, "invalid")) throw err;
   console.error(err.message);
   process.exit(2);
 }

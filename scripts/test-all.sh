@@ -74,8 +74,11 @@ node_modules/.bin/tsx scripts/db-generate.ts || { echo "db:generate failed"; exi
 say "type check (tsc --noEmit)"
 node_modules/.bin/tsc --noEmit -p . || failed+=("type check")
 
-say "lint (eslint)"
+say "lint (eslint, with the layer rules of docs/architecture.md)"
 node_modules/.bin/eslint . || failed+=("lint")
+
+say "format (prettier --check; npm run format writes it)"
+node_modules/.bin/prettier --check --log-level warn . || failed+=("format")
 
 # --- unit and integration tests ------------------------------------------------------------------
 say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"

@@ -102,7 +102,7 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     expect(validation.valid).toBe(true);
     expect(spec.openapi).toBe("3.1.0");
     for (const route of API_ROUTES) {
-      const app = route.service === "clinical" ? clinical : billing;
+      const app = route.process === "clinical" ? clinical : billing;
       expect(app.hasRoute({ method: route.method, url: route.path }), `${route.method} ${route.path}`).toBe(true);
     }
     const served = [clinical, billing].flatMap((app) => app.servedRoutes);
@@ -129,6 +129,13 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     expect(limited.json()).toMatchObject({ status: 429 });
     expect(limited.headers["retry-after"]).toBeTruthy();
     expect((await call("admin", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+  });
+
+  it("counts a signed-in caller's probes of unknown paths toward their rate: the 41st is a 429, not a 404", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) statuses.push((await call("otherPatient", "GET", `/admin/probe-${i}`)).statusCode);
+    expect(statuses.slice(0, 40).every((s) => s === 404)).toBe(true);
+    expect(statuses[40]).toBe(429);
   });
 
   it("limits callers without a valid token by address, before looking at their token", async () => {

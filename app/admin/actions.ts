@@ -4,10 +4,10 @@
 // with the problem's detail.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { currentActor, writeLab } from "@/app/session.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
-
-const jobsUrl = () => `http://127.0.0.1:${labConfig().supervisorPort}/_lab/jobs`;
+import { labAs } from "@/app/lab.ts";
+import { currentActor } from "@/app/session.ts";
+import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
+import type { DataJobRequest } from "@/lib/supervisor/data-jobs.ts";
 
 export async function startDataJob(form: FormData): Promise<void> {
   const actor = await currentActor();
@@ -15,10 +15,11 @@ export async function startDataJob(form: FormData): Promise<void> {
   const kind = String(form.get("kind") ?? "");
   const whole = (name: string) => (/^\d{1,9}$/.test(String(form.get(name) ?? "")) ? Number(form.get(name)) : String(form.get(name) ?? ""));
   const since = String(form.get("since") ?? "").trim();
-  const request = kind === "generate" ? { kind, patients: whole("patients"), seed: whole("seed") } : { kind, ...(since ? { since } : {}) };
-  const answer = await writeLab(jobsUrl(), actor, request);
+  // Sent as the form filled it: the supervisor's schema names whatever is wrong.
+  const request = (kind === "generate" ? { kind, patients: whole("patients"), seed: whole("seed") } : { kind, ...(since ? { since } : {}) }) as DataJobRequest;
+  const answer = await outcomeOf(labAs(actor).startDataJob({ body: request }));
   revalidatePath("/admin");
-  if (answer.status === 202) redirect("/admin#jobs");
-  const field = typeof answer.body.field === "string" ? `&field=${encodeURIComponent(answer.body.field)}` : "";
-  redirect(`/admin?refused=${encodeURIComponent(String(answer.body.detail ?? `the supervisor answered ${answer.status}`))}${field}#jobs`);
+  if (answer.ok) redirect("/admin#jobs");
+  const field = answer.error.field ? `&field=${encodeURIComponent(answer.error.field)}` : "";
+  redirect(`/admin?refused=${encodeURIComponent(answer.error.message)}${field}#jobs`);
 }

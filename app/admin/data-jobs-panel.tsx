@@ -1,10 +1,11 @@
 // The admin page's data jobs: start a generation or a replay, and see each job's state and its latest
 // progress line (the page refreshes itself while one runs).
 import { startDataJob } from "@/app/admin/actions.ts";
-import type { Reading } from "@/app/operations-reads.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { DataJob } from "@/lib/supervisor/data-jobs.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 const describe = (job: DataJob) => (job.request.kind === "generate" ? `generate ${job.request.patients} patients (seed ${job.request.seed})` : `replay${job.request.since ? ` the last ${job.request.since}` : " from the beginning"}`);
 
@@ -45,15 +46,7 @@ export function DataJobsPanel({ reading, refused }: { reading: Reading<{ jobs: D
             <p>No job yet. Generation adds synthetic patients to the shards (resumable, by seed); a replay rebuilds the read models from the event log and compares them with the live ones.</p>
           ) : (
             <table aria-label="Data jobs">
-              <thead>
-                <tr>
-                  <th scope="col">Job</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">By</th>
-                  <th scope="col">Latest output</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Job", "State", "Started", "By", "Latest output"]} />
               <tbody>
                 {jobs.map((job) => (
                   <tr key={job.id} data-job={job.id} data-state={job.state}>

@@ -2,15 +2,16 @@
 // where a patient id routes, and the data jobs (generate synthetic patients, replay the read models) run by
 // the supervisor with their progress.
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { DataJobsPanel } from "@/app/admin/data-jobs-panel.tsx";
-import { readDataJobs } from "@/app/operations-reads.ts";
-import { currentActor } from "@/app/session.ts";
-import { NotForYourRole } from "@/components/page-states.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { settle } from "@/lib/portal/reading.ts";
 import { shardHealth } from "@/lib/data/shard-health.ts";
 import { locatePatient, shardMapView } from "@/lib/portal/shard-map-view.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
@@ -19,9 +20,8 @@ const PATIENT_ID = /^pat-[A-Za-z0-9-]{1,80}$/;
 const list = (buckets: number[]) => (buckets.length === 0 ? "none" : buckets.length > 12 ? `${buckets.slice(0, 12).join(", ")} and ${buckets.length - 12} more` : buckets.join(", "));
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/admin");
-  if (!authorize(actor, "reference.write").allowed) return <NotForYourRole what="The lab's administration" role={actor.role} forRoles="admins" />;
+  const { actor, refusal } = await openPage(PAGES.admin, "/admin");
+  if (refusal) return refusal;
   const lab = await sharedLabDatabases();
   // The map as it is now: a bucket move by another process changes it.
   const [map, health] = await Promise.all([lab.reloadShardMap(), shardHealth(lab)]);
@@ -29,7 +29,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const asked = typeof params.patientId === "string" ? params.patientId.trim() : "";
   const refused = typeof params.refused === "string" ? params.refused.slice(0, 300) : null;
-  const jobs = await readDataJobs(actor);
+  const jobs = await settle(labAs(actor).dataJobs());
   const located = PATIENT_ID.test(asked) ? locatePatient(map, asked) : null;
   return (
     <>
@@ -37,18 +37,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <p className="subtitle">
         {labConfig().shardCount} shards · 1,024 virtual buckets · a patient&apos;s bucket is the first 32 bits of the SHA-256 of their id
       </p>
-      <section className="panel" aria-labelledby="shard-map-heading">
-        <h2 id="shard-map-heading">Shard map</h2>
+      <Panel id="shard-map" title="Shard map">
         <table aria-label="Shard map">
-          <thead>
-            <tr>
-              <th scope="col">Shard</th>
-              <th scope="col">Buckets</th>
-              <th scope="col">Patients</th>
-              <th scope="col">Moved in</th>
-              <th scope="col">Moving now</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Shard", "Buckets", "Patients", "Moved in", "Moving now"]} />
           <tbody>
             {view.map((s) => (
               <tr key={s.shard} data-shard={s.shard}>
@@ -61,9 +52,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="panel" aria-labelledby="locate-heading">
-        <h2 id="locate-heading">Where does a patient live?</h2>
+      </Panel>
+      <Panel id="locate" title="Where does a patient live?">
         <form method="get" className="audit-filter">
           <label>
             Patient id
@@ -80,10 +70,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             &quot;{asked.slice(0, 90)}&quot; is not a patient id (pat- and letters, digits or dashes).
           </p>
         ) : null}
-      </section>
+      </Panel>
       <DataJobsPanel reading={jobs} refused={refused} />
-      <section className="panel" aria-labelledby="commands-heading">
-        <h2 id="commands-heading">From a terminal</h2>
+      <Panel id="commands" title="From a terminal">
         <p>The same jobs as commands, with a live progress bar, and the FHIR export.</p>
         <dl className="facts">
           <dt>Add synthetic patients</dt>
@@ -93,7 +82,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           <dt>Export FHIR bundles</dt>
           <dd>npm run lab:export:fhir</dd>
         </dl>
-      </section>
+      </Panel>
     </>
   );
 }

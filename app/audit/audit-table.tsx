@@ -1,6 +1,7 @@
 // The audit search's results: one row per entry, newest first, with what its write changed (values the
 // reader's view may not see already replaced by "[redacted]" in lib/audit).
 import type { AuditRow, FieldChange } from "@/lib/audit/present-audit.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 const shownValue = (value: unknown) => (value === null || value === undefined ? "∅" : typeof value === "string" ? value : JSON.stringify(value));
 
@@ -25,19 +26,7 @@ function Change({ row }: { row: AuditRow }) {
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   return (
     <table className="audit-table" aria-label="Audit entries">
-      <thead>
-        <tr>
-          <th scope="col">Time (UTC)</th>
-          <th scope="col">Source</th>
-          <th scope="col">Actor</th>
-          <th scope="col">Action</th>
-          <th scope="col">Entity</th>
-          <th scope="col">Request id</th>
-          <th scope="col">Trace id</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Change</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Time (UTC)", "Source", "Actor", "Action", "Entity", "Request id", "Trace id", "Outcome", "Change"]} />
       <tbody>
         {rows.map((r) => (
           <tr key={`${r.shard}:${r.sequence}`} data-request-id={r.requestId ?? undefined}>

@@ -2,6 +2,7 @@
 // boundary): the newest entries of every log re-hashed at most once a minute, with when that was.
 import { type ChainStatus, createChainStatusCache } from "@/lib/audit/chain-status.ts";
 import type { LabDatabases } from "@/lib/data/lab-databases.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 const NEWEST = 2_000;
 const TTL_SECONDS = 60;
@@ -35,13 +36,7 @@ export async function ChainStatusPanel({ lab }: { lab: LabDatabases }) {
         Checked at <time dateTime={checkedAt}>{checkedAt.slice(11, 19)} UTC</time>; re-checked at most every {TTL_SECONDS} s. Whole chains: <code>npm run audit:verify</code>.
       </p>
       <table className="audit-table" aria-label="Audit chain verification">
-        <thead>
-          <tr>
-            <th scope="col">Log</th>
-            <th scope="col">Chain</th>
-            <th scope="col">Entries checked</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Log", "Chain", "Entries checked"]} />
         <tbody>
           {statuses.map((s) => (
             <tr key={s.log} data-chain={s.log}>

@@ -3,19 +3,20 @@
 // first, in cursor pages, with synthetic PHI masked for the reader's view, a CSV export of the same filter
 // and each chain's verification. For the roles allowed to read the audit logs (SRE, instructor, admin).
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { AuditFilterForm } from "@/app/audit/audit-filter-form.tsx";
 import { AuditTable } from "@/app/audit/audit-table.tsx";
 import { ChainStatusPanel } from "@/app/audit/chain-status-panel.tsx";
-import { currentActor } from "@/app/session.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { AUDIT_EXPORT_MAX_ROWS } from "@/lib/audit/audit-csv.ts";
 import { type AuditFilter, auditFilterParams, isFiltered, parseAuditFilter } from "@/lib/audit/audit-filter.ts";
 import { type AuditRowPage, readAuditPage } from "@/lib/audit/read-audit-page.ts";
 import { authorize } from "@/lib/auth/policy.ts";
 import type { LabDatabases } from "@/lib/data/lab-databases.ts";
-import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { isLabError } from "@/lib/errors/index.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
@@ -35,20 +36,9 @@ function formValues(params: SearchParams, filter: AuditFilter | null): Record<st
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
-  const actor = await currentActor();
-  if (!actor) {
-    const query = new URLSearchParams(formValues(params, null)).toString();
-    redirect(`/sign-in?callbackUrl=${encodeURIComponent(query ? `/audit?${query}` : "/audit")}`);
-  }
-  const decision = authorize(actor, "audit.read");
-  if (!decision.allowed) {
-    return (
-      <section className="panel error-state" role="alert">
-        <h1>Not for your role</h1>
-        <p>The audit logs are for SREs, instructors and admins; you are signed in as a {actor.role}.</p>
-      </section>
-    );
-  }
+  const query = new URLSearchParams(formValues(params, null)).toString();
+  const { actor, view, refusal } = await openPage(PAGES.audit, query ? `/audit?${query}` : "/audit");
+  if (refusal) return refusal;
   const config = labConfig();
   let filter: AuditFilter | null = null;
   let inputError: { field: string; message: string } | null = null;
@@ -63,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   try {
     lab = await sharedLabDatabases();
-    if (filter) page = await readAuditPage(lab, filter, decision.view);
+    if (filter) page = await readAuditPage(lab, filter, view);
   } catch (err) {
     if (isLabError(err, "invalid")) inputError = { field: err.field ?? "query", message: err.message }; // a stale or forged cursor
     else readError = err instanceof Error ? err.message : String(err);
@@ -84,20 +74,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <>
       <h1>Audit</h1>
       <p className="subtitle">
-        {config.shardCount} shards and the control database · newest first · your view: {decision.view} ({VIEW_NOTE[decision.view]})
+        {config.shardCount} shards and the control database · newest first · your view: {view} ({VIEW_NOTE[view]})
       </p>
-      <section className="panel" aria-labelledby="filter-heading">
-        <h2 id="filter-heading">Search</h2>
+      <Panel id="filter" title="Search">
         {inputError && (
           <p id="filter-error" className="field-error" role="alert">
             {inputError.message}
           </p>
         )}
         <AuditFilterForm raw={formValues(params, filter)} shardCount={config.shardCount} invalidField={inputError?.field ?? null} />
-      </section>
+      </Panel>
       {filter && page && (
-        <section className="panel" aria-labelledby="results-heading">
-          <h2 id="results-heading">Entries</h2>
+        <Panel id="results" title="Entries">
           {page.rows.length === 0 ? (
             <p data-testid="audit-empty">
               {isFiltered(filter)
@@ -115,10 +103,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </a>
             <span className="muted">every page of this filter, at most {AUDIT_EXPORT_MAX_ROWS.toLocaleString("en-US")} rows, masked as shown here</span>
           </nav>
-        </section>
+        </Panel>
       )}
-      <section className="panel" aria-labelledby="chains-heading">
-        <h2 id="chains-heading">Chain verification</h2>
+      <Panel id="chains" title="Chain verification">
         {!mayVerify ? (
           <p>Verifying the audit chains is for SREs and admins; you are signed in as a {actor.role}.</p>
         ) : (
@@ -128,7 +115,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </Suspense>
           )
         )}
-      </section>
+      </Panel>
     </>
   );
 }

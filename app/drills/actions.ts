@@ -4,10 +4,14 @@
 // its problem's detail and field.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { DRILL_KEY, RUN_ID, drillEngine } from "@/app/drills/drill-engine-api.ts";
-import { currentActor, writeLab } from "@/app/session.ts";
+import { labAs } from "@/app/lab.ts";
+import { currentActor } from "@/app/session.ts";
+import { DrillRunId } from "@/lib/contracts/routes/drill-engine-routes.ts";
+import type { DrillLaunch } from "@/lib/drills/drill-request.ts";
+import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
 
-const refusal = (answer: { status: number; body: Record<string, unknown> }) => String(answer.body.detail ?? `the drill engine answered ${answer.status}`);
+const DRILL_KEY = /^[a-z0-9-]{1,60}$/;
+const isRunId = (id: string) => DrillRunId.safeParse(id).success;
 
 /** Launches exactly the request the dry run showed; a refusal returns to the form as it was filled. */
 export async function launchDrill(form: FormData): Promise<void> {
@@ -18,41 +22,46 @@ export async function launchDrill(form: FormData): Promise<void> {
   const back = new URLSearchParams(String(form.get("query") ?? ""));
   back.delete("refused");
   back.delete("field");
-  let request: unknown;
+  let request: DrillLaunch | null;
   try {
-    request = JSON.parse(String(form.get("request") ?? ""));
+    // The reviewed request as the dry run showed it; the engine validates it again.
+    request = JSON.parse(String(form.get("request") ?? "")) as DrillLaunch;
   } catch {
     request = null;
   }
-  const answer = request === null ? { status: 400, body: { detail: "the reviewed request could not be read: dry-run it again" } } : await writeLab(`${drillEngine()}/runs`, actor, request);
-  if (answer.status === 201) {
-    revalidatePath("/drills");
-    redirect(`/drills/runs/${String(answer.body.id)}`);
+  if (request === null) {
+    back.set("refused", "the reviewed request could not be read: dry-run it again");
+    redirect(`/drills/${key}?${back.toString()}`);
   }
-  back.set("refused", refusal(answer));
-  if (typeof answer.body.field === "string") back.set("field", answer.body.field);
+  const answer = await outcomeOf(labAs(actor).launchDrill({ body: request }));
+  if (answer.ok) {
+    revalidatePath("/drills");
+    redirect(`/drills/runs/${answer.value.id}`);
+  }
+  back.set("refused", answer.error.message);
+  if (answer.error.field) back.set("field", answer.error.field);
   redirect(`/drills/${key}?${back.toString()}`);
 }
 
 /** Aborts a running run (cancels a scheduled one, rolls back a kept rollout); back to the page it came from. */
 export async function abortDrillRun(form: FormData): Promise<void> {
   const runId = String(form.get("runId") ?? "");
-  const page = form.get("from") === "run" && RUN_ID.test(runId) ? `/drills/runs/${runId}` : "/drills";
+  const page = form.get("from") === "run" && isRunId(runId) ? `/drills/runs/${runId}` : "/drills";
   const actor = await currentActor();
   if (!actor) redirect(`/sign-in?callbackUrl=${page}`);
-  if (!RUN_ID.test(runId)) redirect("/drills");
-  const answer = await writeLab(`${drillEngine()}/runs/${runId}/abort`, actor);
+  if (!isRunId(runId)) redirect("/drills");
+  const answer = await outcomeOf(labAs(actor).abortDrill({ params: { runId } }));
   revalidatePath("/drills");
-  if (answer.status === 200) redirect(page);
-  redirect(`${page}?refused=${encodeURIComponent(refusal(answer))}`);
+  if (answer.ok) redirect(page);
+  redirect(`${page}?refused=${encodeURIComponent(answer.error.message)}`);
 }
 
 /** Ends every live drill and has the supervisor revert every lease it holds. */
 export async function emergencyStopDrills(): Promise<void> {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in?callbackUrl=/drills");
-  const answer = await writeLab(`${drillEngine()}/emergency-stop`, actor);
+  const answer = await outcomeOf(labAs(actor).drillEmergencyStop());
   revalidatePath("/drills");
-  if (answer.status === 200) redirect(`/drills?stopped=${Array.isArray(answer.body.ended) ? answer.body.ended.length : 0}`);
-  redirect(`/drills?refused=${encodeURIComponent(refusal(answer))}`);
+  if (answer.ok) redirect(`/drills?stopped=${answer.value.ended.length}`);
+  redirect(`/drills?refused=${encodeURIComponent(answer.error.message)}`);
 }

@@ -1,10 +1,11 @@
 // What a launch would do, as the drill engine's dry run says: each step's exact target (process, pid), when
 // it starts, its deadline, its blast radius and abort conditions; and the button that launches exactly it.
 import { launchDrill } from "@/app/drills/actions.ts";
-import type { DryRun } from "@/app/drills/drill-engine-api.ts";
+import type { DryRun } from "@/lib/contracts/routes/drill-engine-routes.ts";
 import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
 import type { LaunchBody } from "@/lib/portal/drill-launch-form.ts";
 import { formatSeconds, utc } from "@/lib/portal/drill-runs-view.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
 
@@ -15,14 +16,7 @@ export function DryRunPanel({ dry, request, query, nowMs }: { dry: DryRun; reque
     <section className="panel dry-run" id="dry-run" aria-labelledby="dry-run-heading">
       <h2 id="dry-run-heading">Dry run: what launching would do</h2>
       <table aria-label="Targets of the drill">
-        <thead>
-          <tr>
-            <th scope="col">Step</th>
-            <th scope="col" className="text">Action</th>
-            <th scope="col">Process</th>
-            <th scope="col">PID</th>
-          </tr>
-        </thead>
+        <TableHead columns={["Step", { key: "Action", label: "Action", className: "text" }, "Process", "PID"]} />
         <tbody>
           {dry.targets.map((t, i) => (
             <tr key={i} data-target={t.process}>

@@ -1,7 +1,9 @@
 // The launch form's controls around the params: duration, rollback, when to start, and the abort
 // conditions (an SLO of the lab with a burn-rate factor or a budget floor). Server-rendered.
 import { type Invalid, notesOf } from "@/app/drills/params-fields.tsx";
-import type { CatalogDrill } from "@/app/drills/drill-engine-api.ts";
+import type { DrillCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
+
+type CatalogDrill = DrillCatalog["drills"][number];
 import { ABORT_ROWS } from "@/lib/portal/drill-launch-form.ts";
 import { TIER_NAMES } from "@/lib/slo/burn-rate-tiers.ts";
 

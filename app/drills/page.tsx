@@ -1,14 +1,18 @@
 // Drills: the catalog of failure modes to rehearse, the guardrails every launch is held to, the runs
 // acting on the lab now (abort each, or stop everything), and the history with each run's request id.
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
 import { abortDrillRun, emergencyStopDrills } from "@/app/drills/actions.ts";
-import { type Catalog, type Runs, drillEngine } from "@/app/drills/drill-engine-api.ts";
-import { currentActor, readLab } from "@/app/session.ts";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
+import type { DrillCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
+import type { DrillRun } from "@/lib/drills/drill-runs.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { formatSeconds, liveRuns, runHistory, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Drills" };
 export const dynamic = "force-dynamic";
@@ -16,13 +20,13 @@ export const dynamic = "force-dynamic";
 const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
 
 export default async function DrillsPage({ searchParams }: { searchParams: Promise<{ refused?: string; stopped?: string }> }) {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/drills");
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Drills" role={actor.role} />;
-  let catalog: Catalog;
-  let runs: Runs["runs"];
+  const { actor, refusal } = await openPage(PAGES.drills, "/drills");
+  if (refusal) return refusal;
+  const lab = labAs(actor);
+  let catalog: DrillCatalog;
+  let runs: DrillRun[];
   try {
-    [catalog, { runs }] = await Promise.all([readLab<Catalog>(`${drillEngine()}/catalog`, actor, "drill engine"), readLab<Runs>(`${drillEngine()}/runs`, actor, "drill engine")]);
+    [catalog, { runs }] = await Promise.all([lab.drillCatalog(), lab.drillRuns()]);
   } catch (err) {
     return <Unreachable title="The drills cannot be read right now" error={err} />;
   }
@@ -50,22 +54,12 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
           Emergency stop done: {stopped} drill run(s) ended, and the supervisor reverted every lease it held.
         </p>
       )}
-      <section className="panel" aria-labelledby="live-heading">
-        <h2 id="live-heading">Live runs</h2>
+      <Panel id="live" title="Live runs">
         {live.length === 0 ? (
           <p>No drill is acting on the lab{mayRun ? ": launch one from the catalog below" : ""}.</p>
         ) : (
           <table aria-label="Live drill runs">
-            <thead>
-              <tr>
-                <th scope="col">Drill</th>
-                <th scope="col">Status</th>
-                <th scope="col">Time left</th>
-                <th scope="col">Targets</th>
-                <th scope="col">Started by</th>
-                {mayRun && <th scope="col">Action</th>}
-              </tr>
-            </thead>
+            <TableHead columns={["Drill", "Status", "Time left", "Targets", "Started by", mayRun && "Action"]} />
             <tbody>
               {live.map((r) => (
                 <tr key={r.id} data-drill-run={r.id}>
@@ -103,18 +97,10 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
             </form>
           </details>
         )}
-      </section>
-      <section className="panel" aria-labelledby="catalog-heading">
-        <h2 id="catalog-heading">Catalog</h2>
+      </Panel>
+      <Panel id="catalog" title="Catalog">
         <table aria-label="Drill catalog">
-          <thead>
-            <tr>
-              <th scope="col">Drill</th>
-              <th scope="col" className="text">Failure mode</th>
-              <th scope="col">Longest run</th>
-              <th scope="col">Default rollback</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Drill", { key: "Failure mode", label: "Failure mode", className: "text" }, "Longest run", "Default rollback"]} />
           <tbody>
             {catalog.drills.map((d) => (
               <tr key={d.key} data-drill={d.key}>
@@ -128,9 +114,8 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="panel" aria-labelledby="guardrails-heading">
-        <h2 id="guardrails-heading">Guardrails</h2>
+      </Panel>
+      <Panel id="guardrails" title="Guardrails">
         <p>Every launch is checked against these before anything touches the lab; the supervisor reverts whatever a run left at its deadline, drill engine or not.</p>
         <dl className="facts">
           <dt>Longest run</dt>
@@ -144,26 +129,14 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
           <dt>Personas</dt>
           <dd>{list(g.personas)}</dd>
         </dl>
-      </section>
-      <section className="panel" aria-labelledby="history-heading">
-        <h2 id="history-heading">History</h2>
+      </Panel>
+      <Panel id="history" title="History">
         {history.length === 0 ? (
           <p>No drill has ended yet.</p>
         ) : (
           <div className="table-scroll">
             <table aria-label="Drill history">
-              <thead>
-                <tr>
-                  <th scope="col">Drill</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Started by</th>
-                  <th scope="col">Started</th>
-                  <th scope="col">Ended</th>
-                  <th scope="col" className="text">Why it ended</th>
-                  <th scope="col">Request id</th>
-                  <th scope="col">Trace id</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Drill", "Status", "Started by", "Started", "Ended", { key: "Why it ended", label: "Why it ended", className: "text" }, "Request id", "Trace id"]} />
               <tbody>
                 {history.map((r) => (
                   <tr key={r.id} data-drill-run={r.id}>
@@ -188,7 +161,7 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
             </table>
           </div>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

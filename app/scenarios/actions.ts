@@ -3,24 +3,24 @@
 // drill engine checks (drill.run). A refusal comes back to the page as its problem's detail.
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { currentActor, writeLab } from "@/app/session.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
-
-const scenarios = () => `http://127.0.0.1:${labConfig().drills.port}/_lab/scenarios`;
+import { labAs } from "@/app/lab.ts";
+import { currentActor } from "@/app/session.ts";
+import { ScenarioRunId } from "@/lib/contracts/routes/drill-engine-routes.ts";
+import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
 
 export async function startScenario(form: FormData): Promise<void> {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in?callbackUrl=/scenarios");
-  const answer = await writeLab(`${scenarios()}/runs`, actor, { scenario: String(form.get("scenario") ?? "") });
-  if (answer.status === 201) redirect(`/scenarios/${String(answer.body.id)}`);
-  redirect(`/scenarios?refused=${encodeURIComponent(String(answer.body.detail ?? `the drill engine answered ${answer.status}`))}`);
+  const answer = await outcomeOf(labAs(actor).startScenario({ body: { scenario: String(form.get("scenario") ?? "") } }));
+  if (answer.ok) redirect(`/scenarios/${answer.value.id}`);
+  redirect(`/scenarios?refused=${encodeURIComponent(answer.error.message)}`);
 }
 
 export async function stopScenario(form: FormData): Promise<void> {
   const actor = await currentActor();
   if (!actor) redirect("/sign-in?callbackUrl=/scenarios");
   const runId = String(form.get("runId") ?? "");
-  if (!/^scn-[a-z0-9-]{1,60}$/.test(runId)) redirect("/scenarios");
-  await writeLab(`${scenarios()}/runs/${runId}/stop`, actor);
+  if (!ScenarioRunId.safeParse(runId).success) redirect("/scenarios");
+  await outcomeOf(labAs(actor).stopScenario({ params: { runId } }));
   revalidatePath(`/scenarios/${runId}`);
 }

@@ -1,29 +1,28 @@
 // Scenarios: the instructor's scripted drills with narration cues. Each script with its steps, a button
 // to start it (instructor, SRE), and the runs so far with their narratives.
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { startScenario } from "@/app/scenarios/actions.ts";
-import { currentActor, readLab } from "@/app/session.ts";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
-import type { ScenarioConductor } from "@/lib/scenarios/scenario-conductor.ts";
+import type { ScenarioCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import type { ScenarioRun } from "@/lib/scenarios/scenario-run.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Scenarios" };
 export const dynamic = "force-dynamic";
 
-type Catalog = { scenarios: ReturnType<ScenarioConductor["catalog"]> };
-
 export default async function ScenariosPage({ searchParams }: { searchParams: Promise<{ refused?: string }> }) {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/scenarios");
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Scenarios" role={actor.role} />;
-  const base = `http://127.0.0.1:${labConfig().drills.port}/_lab/scenarios`;
-  let catalog: Catalog;
+  const { actor, refusal } = await openPage(PAGES.scenarios, "/scenarios");
+  if (refusal) return refusal;
+  const lab = labAs(actor);
+  let catalog: ScenarioCatalog;
   let runs: ScenarioRun[];
   try {
-    [catalog, { runs }] = await Promise.all([readLab<Catalog>(`${base}/catalog`, actor, "drill engine"), readLab<{ runs: ScenarioRun[] }>(`${base}/runs`, actor, "drill engine")]);
+    [catalog, { runs }] = await Promise.all([lab.scenarioCatalog(), lab.scenarioRuns()]);
   } catch (err) {
     return <Unreachable title="The scenarios cannot be read right now" error={err} />;
   }
@@ -77,20 +76,12 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
           )}
         </section>
       ))}
-      <section className="panel" aria-labelledby="runs-heading">
-        <h2 id="runs-heading">Runs</h2>
+      <Panel id="runs" title="Runs">
         {runs.length === 0 ? (
           <p>No scenario has run yet{mayRun ? ": start one above; its narrative builds as it plays" : ""}.</p>
         ) : (
           <table aria-label="Scenario runs">
-            <thead>
-              <tr>
-                <th scope="col">Scenario</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started</th>
-                <th scope="col">By</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Scenario", "Status", "Started", "By"]} />
             <tbody>
               {runs.map((r) => (
                 <tr key={r.id}>
@@ -105,7 +96,7 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
             </tbody>
           </table>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

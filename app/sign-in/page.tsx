@@ -3,10 +3,13 @@
 import type { Metadata } from "next";
 import { OidcSignIn } from "@/components/oidc-sign-in.tsx";
 import { PersonaSignIn } from "@/components/persona-sign-in.tsx";
-import { labConfig, sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { listPersonas } from "@/lib/portal/personas.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { Panel } from "@/components/panel.tsx";
 
-export const metadata: Metadata = { title: "Sign in" };
+// Open to everyone (PAGES.signIn): it is where the others send whoever is not signed in.
+export const metadata: Metadata = { title: PAGES.signIn.what };
 export const dynamic = "force-dynamic";
 
 const ERRORS: Record<string, string> = {
@@ -39,20 +42,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       ) : null}
       {config.oidc ? (
-        <section className="panel" aria-labelledby="oidc-heading">
-          <h2 id="oidc-heading">Your organisation&apos;s account</h2>
+        <Panel id="oidc" title={<>Your organisation&apos;s account</>}>
           <OidcSignIn providerName={config.oidc.name} callbackUrl={back} />
-        </section>
+        </Panel>
       ) : null}
       {showPersonas ? (
-        <section className="panel" aria-labelledby="personas-heading">
-          <h2 id="personas-heading">Demo personas</h2>
+        <Panel id="personas" title="Demo personas">
           {personas.length === 0 ? (
             <p>The lab has no demo personas yet. Start it once with <code>npm run lab</code>, which creates them.</p>
           ) : (
             <PersonaSignIn personas={personas.map((p) => ({ username: p.username, displayName: p.displayName, role: p.actor.role }))} callbackUrl={back} />
           )}
-        </section>
+        </Panel>
       ) : null}
     </>
   );

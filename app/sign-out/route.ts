@@ -4,7 +4,10 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { getToken } from "next-auth/jwt";
 import { authOptions } from "@/app/auth-options.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { publicRoute } from "@/app/portal-route.ts";
+import { refusal } from "@/lib/errors/problem-response.ts";
+import { PORTAL_ROUTES } from "@/lib/portal/portal-routes.ts";
+import { labConfig } from "@/app/portal-connections.ts";
 import { discoveryUrl } from "@/lib/portal/oidc-sign-in.ts";
 import { endSessionEndpointOf, sessionCookiesToClear, signOutTarget } from "@/lib/portal/oidc-sign-out.ts";
 
@@ -24,11 +27,11 @@ async function endSessionEndpoint(issuer: string): Promise<string | null> {
   }
 }
 
-export async function POST(request: NextRequest) {
+export const POST = publicRoute(PORTAL_ROUTES.signOut, async (request: NextRequest) => {
   // The portal as the browser reached it (Next's own idea of its URL can name the host it binds instead).
   const origin = `${request.nextUrl.protocol}//${request.headers.get("host") ?? request.nextUrl.host}`;
   const from = request.headers.get("origin");
-  if (from && from !== origin) return NextResponse.json({ title: "Forbidden", status: 403, detail: "sign out from the portal's own pages" }, { status: 403 });
+  if (from && from !== origin) return refusal("forbidden", "sign out from the portal's own pages", "origin");
   const token = await getToken({ req: request, secret: authOptions.secret });
   const oidc = labConfig().oidc;
   const idToken = typeof token?.idToken === "string" ? token.idToken : null;
@@ -39,4 +42,4 @@ export async function POST(request: NextRequest) {
     response.cookies.set(cookie.name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: cookie.secure });
   }
   return response;
-}
+});

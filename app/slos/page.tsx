@@ -1,24 +1,24 @@
 // The SLO board: every SLO of the lab with its error budget left and the burn-rate tiers firing or
 // pending, worst first. For the roles allowed to read the lab's operations (SRE, instructor, admin).
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { currentActor, readLab } from "@/app/session.ts";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { sloBoard } from "@/lib/portal/slo-board.ts";
 import type { SloReport } from "@/lib/slo/slo-status.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "SLOs" };
 export const dynamic = "force-dynamic";
 
 export default async function SlosPage() {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/slos");
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The SLO board" role={actor.role} />;
+  const { actor, refusal } = await openPage(PAGES.slos, "/slos");
+  if (refusal) return refusal;
   let report: SloReport;
   try {
-    report = await readLab<SloReport>(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos`, actor, "gateway");
+    report = await labAs(actor).slos();
   } catch (err) {
     return <Unreachable title="The SLOs cannot be read right now" error={err} />;
   }
@@ -30,23 +30,12 @@ export default async function SlosPage() {
       <p className="subtitle">
         {rows.length} SLOs of the persona journeys · {firing === 0 ? "no burn-rate alert firing" : `${firing} with a burn-rate alert firing`} · evaluated {new Date(report.evaluatedAt).toISOString().slice(11, 16)} UTC
       </p>
-      <section className="panel" aria-labelledby="board-heading">
-        <h2 id="board-heading">Error budgets</h2>
+      <Panel id="board" title="Error budgets">
         {rows.length === 0 ? (
           <p>No SLO has data yet: the simulator starts the lab's traffic within a minute of <code>npm run lab</code>.</p>
         ) : (
           <table aria-label="SLO board">
-            <thead>
-              <tr>
-                <th scope="col">SLO</th>
-                <th scope="col">Journey</th>
-                <th scope="col">Side</th>
-                <th scope="col">Target</th>
-                <th scope="col">Budget left</th>
-                <th scope="col">Burn now</th>
-                <th scope="col">Alerts</th>
-              </tr>
-            </thead>
+            <TableHead columns={["SLO", "Journey", "Side", "Target", "Budget left", "Burn now", "Alerts"]} />
             <tbody>
               {rows.map((r) => (
                 <tr key={r.name} data-slo={r.name}>
@@ -81,7 +70,7 @@ export default async function SlosPage() {
             </tbody>
           </table>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

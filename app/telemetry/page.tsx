@@ -2,32 +2,32 @@
 // request), and a box to open any trace by id, e.g. one from a log line or an audit entry.
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { readThroughGateway } from "@/app/operations-reads.ts";
-import { currentActor } from "@/app/session.ts";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
-import { NotForYourRole } from "@/components/page-states.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
-import { TRACE_ID, type TraceSummary } from "@/lib/telemetry/span-store.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { settle } from "@/lib/portal/reading.ts";
+import { TRACE_ID } from "@/lib/telemetry/span-store.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Telemetry" };
 export const dynamic = "force-dynamic";
 
 export default async function TelemetryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/telemetry");
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Telemetry" role={actor.role} />;
+  const { actor, refusal } = await openPage(PAGES.telemetry, "/telemetry");
+  if (refusal) return refusal;
   const params = await searchParams;
   const asked = typeof params.traceId === "string" ? params.traceId.trim().toLowerCase() : "";
   if (TRACE_ID.test(asked)) redirect(`/telemetry/${asked}`);
   const errors = params.errors === "true";
   const minMs = typeof params.minMs === "string" && /^\d{1,6}$/.test(params.minMs) ? Number(params.minMs) : 0;
-  const traces = await readThroughGateway<{ traces: TraceSummary[] }>(actor, `/_lab/traces?limit=50&errors=${errors}&minMs=${minMs}`);
+  const traces = await settle(labAs(actor).traces({ query: { limit: 50, errors: errors ? "true" : "false", minMs } }));
   return (
     <>
       <h1>Telemetry</h1>
       <p className="subtitle">Traces kept for 24 h: the gateway starts one for every tenth request, and records every request that arrives with a sampled traceparent.</p>
-      <section className="panel" aria-labelledby="open-trace-heading">
-        <h2 id="open-trace-heading">Open a trace</h2>
+      <Panel id="open-trace" title="Open a trace">
         <form method="get" className="audit-filter">
           <label>
             Trace id (32 hex digits)
@@ -40,7 +40,7 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Pr
             A trace id is 32 hexadecimal digits, as in a traceparent header; &quot;{asked.slice(0, 64)}&quot; is not one.
           </p>
         ) : null}
-      </section>
+      </Panel>
       <PanelFrame id="recent-traces" title="Recent requests" reading={traces}>
         {(t) => (
           <>
@@ -60,14 +60,7 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Pr
               <p>No request matches yet. The simulator sends traffic from the lab&apos;s start; widen the filter or wait a minute.</p>
             ) : (
               <table aria-label="Recent requests">
-                <thead>
-                  <tr>
-                    <th scope="col">Request</th>
-                    <th scope="col">Started</th>
-                    <th scope="col">Duration</th>
-                    <th scope="col">Outcome</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Request", "Started", "Duration", "Outcome"]} />
                 <tbody>
                   {t.traces.map((trace) => (
                     <tr key={trace.spanId} data-trace={trace.traceId}>

@@ -1,27 +1,25 @@
 // The persona traffic the lab runs: the simulator's profile and, per journey, what it offered and how it
 // fared (from the due time: CO-corrected), with a form to change the profile (SRE, instructor).
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { changeTraffic } from "@/app/traffic/actions.ts";
-import { currentActor, readLab } from "@/app/session.ts";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
-import type { SimulationSnapshot } from "@/lib/simulator/simulation-run.ts";
-import type { WarmUp } from "@/lib/simulator/simulator-control.ts";
+import type { TrafficStatus } from "@/lib/contracts/routes/simulator-routes.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Traffic" };
 export const dynamic = "force-dynamic";
 
-type TrafficStatus = { running: (SimulationSnapshot & { startedBy: string }) | null; warmingUp: WarmUp | null; profiles: { name: string; description: string }[] };
-
 export default async function TrafficPage() {
-  const actor = await currentActor();
-  if (!actor) redirect("/sign-in?callbackUrl=/traffic");
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The lab's traffic" role={actor.role} />;
+  const { actor, refusal } = await openPage(PAGES.traffic, "/traffic");
+  if (refusal) return refusal;
   let status: TrafficStatus;
   try {
-    status = await readLab<TrafficStatus>(`http://127.0.0.1:${labConfig().simulator.port}/_lab/traffic`, actor, "simulator");
+    status = await labAs(actor).traffic();
   } catch (err) {
     return <Unreachable title="The simulator cannot be reached" error={err} />;
   }
@@ -38,8 +36,7 @@ export default async function TrafficPage() {
             : "No traffic is running."}
       </p>
       {mayChange && (
-        <section className="panel" aria-labelledby="change-heading">
-          <h2 id="change-heading">Change the traffic</h2>
+        <Panel id="change" title="Change the traffic">
           <form action={changeTraffic}>
             <label htmlFor="profile">Profile</label>{" "}
             <select id="profile" name="profile" defaultValue={run?.profile ?? "steady-demo"}>
@@ -52,24 +49,12 @@ export default async function TrafficPage() {
             </select>{" "}
             <button type="submit">Apply</button>
           </form>
-        </section>
+        </Panel>
       )}
       {run && (
-        <section className="panel" aria-labelledby="journeys-heading">
-          <h2 id="journeys-heading">Journeys</h2>
+        <Panel id="journeys" title="Journeys">
           <table aria-label="Journeys of the running profile">
-            <thead>
-              <tr>
-                <th scope="col">Journey</th>
-                <th scope="col">Started</th>
-                <th scope="col">OK</th>
-                <th scope="col">Failed</th>
-                <th scope="col">Late</th>
-                <th scope="col">Dropped</th>
-                <th scope="col">p99 ms (from due)</th>
-                <th scope="col">p99 ms (raw)</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Journey", "Started", "OK", "Failed", "Late", "Dropped", "p99 ms (from due)", "p99 ms (raw)"]} />
             <tbody>
               {run.journeys.map((j) => (
                 <tr key={j.journey}>
@@ -85,7 +70,7 @@ export default async function TrafficPage() {
               ))}
             </tbody>
           </table>
-        </section>
+        </Panel>
       )}
     </>
   );

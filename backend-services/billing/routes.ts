@@ -1,65 +1,30 @@
-// The billing service's HTTP surface: claims on a patient's shard, and the pipeline across shards.
-import type { FastifyInstance } from "fastify";
-import type { TokenVerifier } from "../../lib/auth/tokens.ts";
+// The billing service's HTTP surface, served from the API catalog: claims on a patient's shard, and the
+// pipeline across shards.
 import { listClaimsInStatus, listPatientClaims, readClaim } from "../../lib/billing/billing-reads.ts";
 import { adjudicateClaim, createClaim, denyClaim, payClaim, submitClaim } from "../../lib/billing/claim-commands.ts";
-import { AdjudicateClaimInput, ClaimParams, ClaimPipelineQuery, CreateClaimInput, DenyClaimInput, NoBody } from "../../lib/billing/contracts.ts";
-import { PageQuery, PatientParams } from "../../lib/clinical/contracts.ts";
+import { NoBody } from "../../lib/billing/contracts.ts";
+import { API } from "../../lib/contracts/api-catalog.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
-import { authenticate, commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
+import type { DeclaredRoutes } from "../common/declared-routes.ts";
+import { commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
 
-export function billingRoutes(app: FastifyInstance, lab: LabDatabases, tokens: TokenVerifier): void {
-
-  app.get("/claims", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const q = parseInput(ClaimPipelineQuery, request.query, "query");
-    return listClaimsInStatus(lab, actor, q.status, { limit: q.limit, cursor: q.cursor });
+export function billingRoutes(routes: DeclaredRoutes, lab: LabDatabases): void {
+  routes.serve(API.claimsInStatus, ({ actor, query: q }) => listClaimsInStatus(lab, actor, q.status, { limit: q.limit, cursor: q.cursor }));
+  routes.serve(API.patientClaims, ({ actor, params, query }) => listPatientClaims(lab, actor, params.patientId, query));
+  routes.serve(API.createClaim, async ({ actor, params, body, request, reply }) => sendCommandReply(reply, await createClaim(lab, commandContext(request, actor), params.patientId, body)));
+  routes.serve(API.claim, ({ actor, params }) => readClaim(lab, actor, params.patientId, params.claimId));
+  routes.serve(API.submitClaim, async ({ actor, params, rawBody, request, reply }) => {
+    parseInput(NoBody, rawBody, "body");
+    return sendCommandReply(reply, await submitClaim(lab, commandContext(request, actor), params.patientId, params.claimId, expectedVersion(request)));
   });
-
-  app.get("/patients/:patientId/claims", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    return listPatientClaims(lab, actor, patientId, parseInput(PageQuery, request.query, "query"));
+  routes.serve(API.adjudicateClaim, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await adjudicateClaim(lab, commandContext(request, actor), params.patientId, params.claimId, expectedVersion(request), body)),
+  );
+  routes.serve(API.payClaim, async ({ actor, params, rawBody, request, reply }) => {
+    parseInput(NoBody, rawBody, "body");
+    return sendCommandReply(reply, await payClaim(lab, commandContext(request, actor), params.patientId, params.claimId, expectedVersion(request)));
   });
-
-  app.post("/patients/:patientId/claims", async (request, reply) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    const input = parseInput(CreateClaimInput, request.body, "body");
-    return sendCommandReply(reply, await createClaim(lab, commandContext(request, actor), patientId, input));
-  });
-
-  app.get("/patients/:patientId/claims/:claimId", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
-    return readClaim(lab, actor, patientId, claimId);
-  });
-
-  app.post("/patients/:patientId/claims/:claimId/submit", async (request, reply) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
-    parseInput(NoBody, request.body, "body");
-    return sendCommandReply(reply, await submitClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
-  });
-
-  app.post("/patients/:patientId/claims/:claimId/adjudicate", async (request, reply) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
-    const input = parseInput(AdjudicateClaimInput, request.body, "body");
-    return sendCommandReply(reply, await adjudicateClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
-  });
-
-  app.post("/patients/:patientId/claims/:claimId/pay", async (request, reply) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
-    parseInput(NoBody, request.body, "body");
-    return sendCommandReply(reply, await payClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request)));
-  });
-
-  app.post("/patients/:patientId/claims/:claimId/deny", async (request, reply) => {
-    const actor = await authenticate(request, tokens);
-    const { patientId, claimId } = parseInput(ClaimParams, request.params, "path");
-    const input = parseInput(DenyClaimInput, request.body, "body");
-    return sendCommandReply(reply, await denyClaim(lab, commandContext(request, actor), patientId, claimId, expectedVersion(request), input));
-  });
+  routes.serve(API.denyClaim, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await denyClaim(lab, commandContext(request, actor), params.patientId, params.claimId, expectedVersion(request), body)),
+  );
 }

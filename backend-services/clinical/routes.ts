@@ -1,104 +1,37 @@
-// The clinical service's HTTP surface. Each handler parses, authenticates, calls one lib/ function, answers.
-import type { FastifyInstance } from "fastify";
-import type { TokenVerifier } from "../../lib/auth/tokens.ts";
-import { readEncounter, readPatient, listPatientEncounters, searchPatients } from "../../lib/clinical/clinical-reads.ts";
-import {
-  EncounterParams,
-  MedicationParams,
-  OpenEncounterInput,
-  PageQuery,
-  PatientParams,
-  PatientSearchQuery,
-  PrescribeMedicationInput,
-  RecordDiagnosisInput,
-  RecordProcedureInput,
-  RegisterPatientInput,
-  UpdateDemographicsInput,
-} from "../../lib/clinical/contracts.ts";
+// The clinical service's HTTP surface, served from the API catalog (lib/contracts/api-catalog.ts): each
+// handler gets an actor allowed the route's action and the parsed input, and calls one lib/ function.
+import { API } from "../../lib/contracts/api-catalog.ts";
+import { listPatientEncounters, readEncounter, readPatient, searchPatients } from "../../lib/clinical/clinical-reads.ts";
 import { closeEncounter, openEncounter } from "../../lib/clinical/encounter-commands.ts";
 import { registerPatient, updateDemographics } from "../../lib/clinical/patient-commands.ts";
 import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProcedure } from "../../lib/clinical/record-commands.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
-import { authenticate, commandContext, expectedVersion, parseInput, sendCommandReply } from "../common/http-context.ts";
+import type { DeclaredRoutes } from "../common/declared-routes.ts";
+import { commandContext, expectedVersion, sendCommandReply } from "../common/http-context.ts";
 
-export function clinicalRoutes(app: FastifyInstance, lab: LabDatabases, tokens: TokenVerifier): void {
-  const actorOf = (request: Parameters<typeof authenticate>[0]) => authenticate(request, tokens);
-
-  app.post("/patients", async (request, reply) => {
-    const actor = await actorOf(request);
-    const input = parseInput(RegisterPatientInput, request.body, "body");
-    return sendCommandReply(reply, await registerPatient(lab, commandContext(request, actor), input));
-  });
-
-  app.get("/patients", async (request) => {
-    const actor = await actorOf(request);
-    const q = parseInput(PatientSearchQuery, request.query, "query");
-    return searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor });
-  });
-
-  app.get("/patients/:patientId", async (request) => {
-    const actor = await actorOf(request);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    return readPatient(lab, actor, patientId);
-  });
-
-  app.patch("/patients/:patientId", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    const change = parseInput(UpdateDemographicsInput, request.body, "body");
-    return sendCommandReply(reply, await updateDemographics(lab, commandContext(request, actor), patientId, expectedVersion(request), change));
-  });
-
-  app.get("/patients/:patientId/encounters", async (request) => {
-    const actor = await actorOf(request);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    const q = parseInput(PageQuery, request.query, "query");
-    return listPatientEncounters(lab, actor, patientId, q);
-  });
-
-  app.post("/patients/:patientId/encounters", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId } = parseInput(PatientParams, request.params, "path");
-    const input = parseInput(OpenEncounterInput, request.body, "body");
-    return sendCommandReply(reply, await openEncounter(lab, commandContext(request, actor), patientId, input));
-  });
-
-  app.get("/patients/:patientId/encounters/:encounterId", async (request) => {
-    const actor = await actorOf(request);
-    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    return readEncounter(lab, actor, patientId, encounterId);
-  });
-
-  app.post("/patients/:patientId/encounters/:encounterId/close", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    return sendCommandReply(reply, await closeEncounter(lab, commandContext(request, actor), patientId, encounterId, expectedVersion(request)));
-  });
-
-  app.post("/patients/:patientId/encounters/:encounterId/diagnoses", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    const input = parseInput(RecordDiagnosisInput, request.body, "body");
-    return sendCommandReply(reply, await recordDiagnosis(lab, commandContext(request, actor), patientId, encounterId, input));
-  });
-
-  app.post("/patients/:patientId/encounters/:encounterId/procedures", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    const input = parseInput(RecordProcedureInput, request.body, "body");
-    return sendCommandReply(reply, await recordProcedure(lab, commandContext(request, actor), patientId, encounterId, input));
-  });
-
-  app.post("/patients/:patientId/encounters/:encounterId/medications", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId, encounterId } = parseInput(EncounterParams, request.params, "path");
-    const input = parseInput(PrescribeMedicationInput, request.body, "body");
-    return sendCommandReply(reply, await prescribeMedication(lab, commandContext(request, actor), patientId, encounterId, input));
-  });
-
-  app.post("/patients/:patientId/medications/:medicationId/discontinue", async (request, reply) => {
-    const actor = await actorOf(request);
-    const { patientId, medicationId } = parseInput(MedicationParams, request.params, "path");
-    return sendCommandReply(reply, await discontinueMedication(lab, commandContext(request, actor), patientId, medicationId, expectedVersion(request)));
-  });
+export function clinicalRoutes(routes: DeclaredRoutes, lab: LabDatabases): void {
+  routes.serve(API.registerPatient, async ({ actor, body, request, reply }) => sendCommandReply(reply, await registerPatient(lab, commandContext(request, actor), body)));
+  routes.serve(API.searchPatients, ({ actor, query: q }) => searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor }));
+  routes.serve(API.patient, ({ actor, params }) => readPatient(lab, actor, params.patientId));
+  routes.serve(API.updateDemographics, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await updateDemographics(lab, commandContext(request, actor), params.patientId, expectedVersion(request), body)),
+  );
+  routes.serve(API.encounters, ({ actor, params, query }) => listPatientEncounters(lab, actor, params.patientId, query));
+  routes.serve(API.openEncounter, async ({ actor, params, body, request, reply }) => sendCommandReply(reply, await openEncounter(lab, commandContext(request, actor), params.patientId, body)));
+  routes.serve(API.encounter, ({ actor, params }) => readEncounter(lab, actor, params.patientId, params.encounterId));
+  routes.serve(API.closeEncounter, async ({ actor, params, request, reply }) =>
+    sendCommandReply(reply, await closeEncounter(lab, commandContext(request, actor), params.patientId, params.encounterId, expectedVersion(request))),
+  );
+  routes.serve(API.recordDiagnosis, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await recordDiagnosis(lab, commandContext(request, actor), params.patientId, params.encounterId, body)),
+  );
+  routes.serve(API.recordProcedure, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await recordProcedure(lab, commandContext(request, actor), params.patientId, params.encounterId, body)),
+  );
+  routes.serve(API.prescribeMedication, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await prescribeMedication(lab, commandContext(request, actor), params.patientId, params.encounterId, body)),
+  );
+  routes.serve(API.discontinueMedication, async ({ actor, params, request, reply }) =>
+    sendCommandReply(reply, await discontinueMedication(lab, commandContext(request, actor), params.patientId, params.medicationId, expectedVersion(request))),
+  );
 }

@@ -1,16 +1,17 @@
 // Applies a service's fault rules to its requests, and serves its fault switch: GET/PUT/DELETE /_lab/faults
 // (role with "fault.switch" only; every switch audited). Faults never touch the health endpoints.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
-import { FaultRulesInput, decideFault } from "../../lib/faults/fault-rules.ts";
+import { faultSwitchRoutes } from "../../lib/contracts/routes/service-routes.ts";
+import { decideFault } from "../../lib/faults/fault-rules.ts";
 import type { FaultSwitch } from "../../lib/faults/fault-switch.ts";
-import { authenticate, authorizedActor, parseInput } from "./http-context.ts";
+import type { DeclaredRoutes } from "./declared-routes.ts";
 
 const EXEMPT = new Set(["/healthz", "/readyz", "/metrics", "/_lab/faults"]);
 
-export function installFaults(app: FastifyInstance, faults: FaultSwitch, tokens: TokenVerifier, shardMap: () => ShardMap): void {
+export function installFaults(app: FastifyInstance, routes: DeclaredRoutes, faults: FaultSwitch, tokens: TokenVerifier, shardMap: () => ShardMap): void {
   app.addHook("preHandler", async (request, reply) => {
     const route = request.routeOptions.url ?? request.url;
     if (EXEMPT.has(route)) return;
@@ -27,23 +28,13 @@ export function installFaults(app: FastifyInstance, faults: FaultSwitch, tokens:
     }
     if (decision.fail) {
       reply.header("x-lab-fault", decision.fail.ruleId);
-      throw Object.assign(new Error(`injected fault ${decision.fail.ruleId}`), { injectedStatus: decision.fail.status });
+      throw new LabError("injected", decision.fail.ruleId, { status: decision.fail.status });
     }
   });
 
-  app.get("/_lab/faults", async (request) => {
-    await authorizedActor(request, tokens, "fault.switch");
-    return { service: faults.service, rules: faults.active() };
-  });
-
-  app.put("/_lab/faults", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const { rules } = parseInput(FaultRulesInput, request.body, "body");
-    return { service: faults.service, rules: await faults.replace(actor, rules, { requestId: request.id, traceId: request.trace.traceId }) };
-  });
-
-  app.delete("/_lab/faults", async (request) => {
-    const actor = await authenticate(request, tokens);
-    return { service: faults.service, rules: await faults.replace(actor, [], { requestId: request.id, traceId: request.trace.traceId }) };
-  });
+  const r = faultSwitchRoutes(faults.service as "clinical" | "billing");
+  const meta = (request: FastifyRequest) => ({ requestId: request.id, traceId: request.trace.traceId });
+  routes.serve(r.faults, () => ({ service: faults.service, rules: faults.active() }));
+  routes.serve(r.setFaults, async ({ actor, body, request }) => ({ service: faults.service, rules: await faults.replace(actor, body.rules, meta(request)) }));
+  routes.serve(r.clearFaults, async ({ actor, request }) => ({ service: faults.service, rules: await faults.replace(actor, [], meta(request)) }));
 }

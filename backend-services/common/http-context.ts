@@ -3,13 +3,12 @@
 import { randomFillSync, randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { type Action, authorize } from "../../lib/auth/policy.ts";
 import type { Actor } from "../../lib/auth/roles.ts";
 import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { CommandReply, RequestContext } from "../../lib/commands/run-patient-command.ts";
 import { LabError } from "../../lib/errors/index.ts";
+import { inputError } from "../../lib/errors/problem-of.ts";
 import { type Span, SpanKind, contextFromTraceparent, labTracer, traceparentOf, tracingStarted } from "../../lib/telemetry/tracing.ts";
-import { InputError } from "./problem.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -72,7 +71,7 @@ export function startServerSpan(request: { method?: string; url?: string; header
 
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(parsed.error, where);
+  if (!parsed.success) throw inputError(parsed.error, where);
   return parsed.data;
 }
 
@@ -82,14 +81,6 @@ export async function authenticate(request: FastifyRequest, tokens: TokenVerifie
   const m = /^Bearer\s+(\S+)$/i.exec(header);
   if (!m) throw new LabError("unauthenticated", "the Authorization header must be 'Bearer <token>'", { field: "authorization" });
   return tokens.verify(m[1]!);
-}
-
-/** The caller, when authenticated and allowed `action` by the policy (no target: operational routes); else a 401/403. */
-export async function authorizedActor(request: FastifyRequest, tokens: TokenVerifier, action: Action): Promise<Actor> {
-  const actor = await authenticate(request, tokens);
-  const decision = authorize(actor, action);
-  if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-  return actor;
 }
 
 /** If-Match: the version the caller last saw ("3", "W/\"3\"" or 3); required on updates. */

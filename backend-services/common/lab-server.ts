@@ -1,7 +1,10 @@
 // The Fastify base every lab service starts from: strict JSON bodies of bounded size, request ids and
 // trace context, problem bodies, liveness and readiness, and a shutdown that drains in-flight requests.
 import type { IncomingMessage } from "node:http";
-import Fastify, { type FastifyInstance, LogController } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import type { LabProcess, LabRoute } from "../../lib/contracts/lab-route.ts";
+import { routeKey, routesOf } from "../../lib/contracts/lab-routes.ts";
+import { probeRoutes } from "../../lib/contracts/routes/service-routes.ts";
 import { redactForLog } from "../../lib/privacy/redact.ts";
 import { type LabMetrics, createLabMetrics } from "../../lib/telemetry/metrics.ts";
 import { type Span, SpanStatusCode } from "../../lib/telemetry/tracing.ts";
@@ -25,7 +28,8 @@ declare module "fastify" {
 const OPERATIONAL = new Set(["/healthz", "/readyz", "/metrics"]);
 
 export interface LabServerOptions {
-  name: string;
+  /** The process: the routes it may serve are those declared for it (lib/contracts/lab-routes.ts). */
+  name: LabProcess;
   bodyLimitBytes?: number;
   logLevel?: string;
   /** Whether a request's x-lab-shard header (set by the gateway) labels its metrics; not at the gateway itself. */
@@ -34,6 +38,8 @@ export interface LabServerOptions {
   ready: () => Promise<void>;
   /** Log lines go to this file (appended) instead of stdout: the supervisor's stdout is the lab's terminal. */
   logFile?: string;
+  /** The process sets its own not-found handler (the gateway's is rate-limited like every other path). */
+  ownNotFound?: boolean;
 }
 
 // The trace a request belongs to, worked out when Fastify makes the request's logger (see childLoggerFactory).
@@ -70,8 +76,14 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   // What the service serves, for its API catalogue test.
   const served: string[] = [];
   app.decorate("servedRoutes", served);
+  const declared = new Map(routesOf(options.name).map((r) => [routeKey(r), r]));
   app.addHook("onRoute", (route) => {
     for (const method of [route.method].flat()) {
+      // Every route comes from its declaration, so who may call it is said in one place (declared-routes.ts).
+      const declaration = (route.config as { declared?: LabRoute } | undefined)?.declared;
+      if (method !== "HEAD" && (!declaration || routeKey(declaration) !== `${method} ${route.url}` || declared.get(routeKey(declaration)) === undefined)) {
+        throw new Error(`${options.name}: ${method} ${route.url} is not served from a declaration of the ${options.name} process in lib/contracts`);
+      }
       // The health endpoints and the internal control API (/_lab/...) are not part of the public API.
       if (method !== "HEAD" && !OPERATIONAL.has(route.url) && !route.url.startsWith("/_lab/")) served.push(`${method} ${route.url}`);
     }
@@ -125,11 +137,14 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   app.addHook("onSend", async (_request, reply) => {
     if (closing) reply.header("connection", "close");
   });
-  installProblemHandler(app);
-  app.get("/healthz", async () => ({ status: "ok", service: options.name }));
+  installProblemHandler(app, { notFound: !options.ownNotFound });
+  const probes = probeRoutes(options.name);
+  const probe = (r: LabRoute, handler: (reply: FastifyReply) => Promise<unknown>) =>
+    app.route({ method: r.method, url: r.path, config: { declared: r }, handler: (_request, reply) => handler(reply) });
+  probe(probes.healthz, async () => ({ status: "ok", service: options.name }));
   // Scraped by Prometheus on the lab's loopback address; it holds counts and timings, never record data.
-  app.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  app.get("/readyz", async (_request, reply) => {
+  probe(probes.metrics, async (reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  probe(probes.readyz, async (reply) => {
     try {
       await options.ready();
       return { status: "ready", service: options.name };

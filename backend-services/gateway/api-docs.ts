@@ -1,6 +1,7 @@
 // /openapi.json and a readable /docs page, both from the generated OpenAPI document (no CDN assets: the
 // page is plain server-rendered HTML).
-import type { FastifyInstance } from "fastify";
+import { GATEWAY_ROUTES } from "../../lib/contracts/routes/gateway-routes.ts";
+import type { DeclaredRoutes } from "../common/declared-routes.ts";
 import { buildOpenApi } from "../../lib/contracts/openapi.ts";
 
 interface Operation {
@@ -32,10 +33,10 @@ export function docsPage(spec: Spec): string {
 </head><body><h1>${escape(spec.info.title)} ${escape(spec.info.version)}</h1><p>${escape(spec.info.description)} Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escape(spec.openapi)}). Every route needs <code>Authorization: Bearer &lt;token&gt;</code>; errors are RFC 9457 problem bodies.</p>${operations.join("")}</body></html>`;
 }
 
-export function apiDocsRoutes(app: FastifyInstance, serverUrl: string): void {
+export function apiDocsRoutes(routes: DeclaredRoutes, serverUrl: string): void {
   const spec = buildOpenApi(serverUrl);
   const html = docsPage(spec as unknown as Spec);
-  app.get("/openapi.json", async () => spec);
+  routes.servePublic(GATEWAY_ROUTES.openApi, () => spec);
   // The docs page inlines its style; the gateway's API-wide CSP (default-src 'none') is relaxed for it alone.
-  app.get("/docs", async (_request, reply) => reply.type("text/html; charset=utf-8").header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'").send(html));
+  routes.servePublic(GATEWAY_ROUTES.apiDocs, ({ reply }) => reply.type("text/html; charset=utf-8").header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'").send(html));
 }

@@ -2,7 +2,7 @@
 // request id and traceparent, a deadline; and a JSON problem (502/503/504) instead of a hang when the
 // upstream is down, broken or slow.
 import { Pool, errors } from "undici";
-import { problem, type Problem } from "../common/problem.ts";
+import { type Problem, problemBody } from "../../lib/errors/problem.ts";
 
 const PASS_THROUGH = ["authorization", "content-type", "idempotency-key", "if-match", "accept"];
 const RETURN_HEADERS = ["content-type", "idempotency-replayed", "retry-after"];
@@ -74,7 +74,7 @@ export async function forward(
 function upstreamProblem(name: string, err: unknown): Problem {
   const code = (err as { code?: string }).code;
   const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || (err as Error)?.name === "TimeoutError";
-  if (timedOut) return problem(504, `the ${name} service did not answer in time`);
-  if (err instanceof errors.ConnectTimeoutError || code === "ECONNREFUSED" || code === "ENOTFOUND") return problem(503, `the ${name} service is not reachable`);
-  return problem(502, `the ${name} service answered badly (${code ?? "broken response"})`);
+  if (timedOut) return problemBody(504, `the ${name} service did not answer in time`);
+  if (err instanceof errors.ConnectTimeoutError || code === "ECONNREFUSED" || code === "ENOTFOUND") return problemBody(503, `the ${name} service is not reachable`);
+  return problemBody(502, `the ${name} service answered badly (${code ?? "broken response"})`);
 }

@@ -2,10 +2,8 @@
 // into the Prometheus counters and the minute rollups; the simulator's users' view (client side) arrives
 // at POST /_lab/slis; GET /_lab/slos evaluates the lab's SLOs over the rollups.
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
-import type { Action } from "../../lib/auth/policy.ts";
-import type { TokenVerifier } from "../../lib/auth/tokens.ts";
-import { API_ROUTES } from "../../lib/contracts/api-catalog.ts";
+import type { LabRoute } from "../../lib/contracts/lab-route.ts";
+import { GATEWAY_ROUTES as R } from "../../lib/contracts/routes/gateway-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { JOURNEYS, journeyOf } from "../../lib/slo/journeys.ts";
@@ -15,47 +13,18 @@ import { addSliRollups } from "../../lib/slo/sli-store.ts";
 import { type SloReportSource, embeddedSloSource } from "../../lib/slo/slo-sources.ts";
 import type { SloReport } from "../../lib/slo/slo-status.ts";
 import { countJourney } from "../../lib/telemetry/metrics.ts";
-import { authorizedActor, parseInput } from "../common/http-context.ts";
-import { routeFor } from "./upstream-routes.ts";
-
-const ACTION_OF = new Map<string, Action>(API_ROUTES.map((r) => [`${r.method} ${r.path}`, r.action]));
-
-const ClientOutcomes = z.strictObject({
-  outcomes: z
-    .array(
-      z.strictObject({
-        journey: z.enum(JOURNEYS.map((j) => j.id) as [string, ...string[]]),
-        /** When the journey finished, as the client's clock saw it. */
-        at: z.iso.datetime({ offset: true }),
-        ok: z.boolean(),
-        latencyMs: z.number().min(0).max(600_000),
-      }),
-    )
-    .min(1)
-    .max(10_000),
-});
-
-/** The gateway passes bodies through as bytes; its own control routes parse them. */
-function jsonOf(body: unknown): unknown {
-  if (!Buffer.isBuffer(body)) return body;
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    throw new LabError("invalid", "the body is not valid JSON", { field: "body" });
-  }
-}
+import type { DeclaredRoutes } from "../common/declared-routes.ts";
 
 export interface JourneySliOptions {
   store: SqlDatabase;
   slos: readonly SloDefinition[];
   /** Where GET /_lab/slos reads the SLOs: the rollups in `store` unless Prometheus is configured. */
   source?: SloReportSource;
-  tokens: TokenVerifier;
   flushEveryMs?: number;
   now?: () => Date;
 }
 
-export function installJourneySlis(app: FastifyInstance, options: JourneySliOptions): { flush(): Promise<void>; report(request: FastifyRequest): Promise<SloReport> } {
+export function installJourneySlis(app: FastifyInstance, routes: DeclaredRoutes, options: JourneySliOptions): { flush(): Promise<void>; report(request: FastifyRequest): Promise<SloReport> } {
   const recorder = new SliRecorder();
   const now = options.now ?? (() => new Date());
   const source = options.source ?? embeddedSloSource(options.store, options.slos);
@@ -91,10 +60,9 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
   app.addHook("onResponse", async (request, reply) => {
     const actor = request.actor;
     if (!actor) return;
-    // The forwarding handler set the route pattern; a request refused before it (a 429) is routed here.
-    const route = request.labRoute ?? routeFor(request.url)?.route;
-    const action = route && ACTION_OF.get(`${request.method} ${route}`);
-    const journey = action ? journeyOf(actor.role, action) : null;
+    // The route's declaration, also for a request refused before its handler ran (a 429).
+    const declared = (request.routeOptions.config as { declared?: LabRoute } | undefined)?.declared;
+    const journey = declared && declared.action !== "public" ? journeyOf(actor.role, declared.action) : null;
     if (!journey) return;
     const ok = reply.statusCode < 500;
     if (actor.traffic === "warmup") {
@@ -106,9 +74,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
   });
 
   // 10,000 outcomes are about 1 MB of JSON: this route alone takes more than the API's 64 KB.
-  app.post("/_lab/slis", { bodyLimit: 2 * 1024 * 1024 }, async (request, reply) => {
-    await authorizedActor(request, options.tokens, "sli.ingest");
-    const { outcomes } = parseInput(ClientOutcomes, jsonOf(request.body), "body");
+  routes.serve(R.reportSlis, ({ body: { outcomes } }) => {
     const nowMs = now().getTime();
     outcomes.forEach((o, i) => {
       const at = Date.parse(o.at);
@@ -119,8 +85,8 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
       countJourney(app.metrics, o.journey, "client", o.ok, o.latencyMs);
       recorder.record(o.journey, "client", Date.parse(o.at), o.ok, o.latencyMs);
     }
-    return reply.status(202).send({ accepted: outcomes.length });
-  });
+    return { accepted: outcomes.length };
+  }, { bodyLimit: 2 * 1024 * 1024 });
 
   // Evaluating reads 30 days of minutes per SLO: one evaluation serves every caller for 15 s.
   let cached: { at: number; report: Promise<SloReport> } | null = null;
@@ -138,10 +104,7 @@ export function installJourneySlis(app: FastifyInstance, options: JourneySliOpti
       throw new LabError("unavailable", `the SLOs could not be read from ${source.kind === "prometheus" ? "Prometheus" : "the SLI store"}; retry shortly`);
     }
   };
-  app.get("/_lab/slos", async (request) => {
-    await authorizedActor(request, options.tokens, "ops.read");
-    return report(request);
-  });
+  routes.serve(R.slos, ({ request }) => report(request));
 
   return { flush, report };
 }

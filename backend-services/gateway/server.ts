@@ -11,6 +11,10 @@ import { LabError } from "../../lib/errors/index.ts";
 import { SpanKind, SpanStatusCode, contextOfSpan, labTracer, traceparentOf } from "../../lib/telemetry/tracing.ts";
 import { authenticate } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
+import { answerNotFound, sendProblem } from "../common/problem.ts";
+import { declaredRoutes } from "../common/declared-routes.ts";
+import { API_ROUTES } from "../../lib/contracts/api-catalog.ts";
+import { routesOf } from "../../lib/contracts/lab-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import type { SloReportSource } from "../../lib/slo/slo-sources.ts";
@@ -21,7 +25,6 @@ import { traceRoutes } from "./trace-routes.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { securityHeaders } from "./security-headers.ts";
-import { routeFor } from "./upstream-routes.ts";
 
 export interface GatewayOptions {
   tokenKey: TokenKey;
@@ -39,7 +42,18 @@ export interface GatewayOptions {
   logDir?: string;
 }
 
-const OPEN_PATHS = new Set(["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"]);
+// The routes that answer without a token, from their declarations.
+const OPEN_PATHS = new Set(routesOf("gateway").filter((r) => r.action === "public").map((r) => r.path));
+
+/** The gateway passes bodies through as bytes; its own routes parse them. */
+function jsonOf(body: unknown): unknown {
+  if (!Buffer.isBuffer(body)) return body;
+  try {
+    return JSON.parse(body.toString("utf8"));
+  } catch {
+    throw new LabError("invalid", "the body is not valid JSON", { field: "body" });
+  }
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -53,6 +67,7 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   const app = createLabServer({
     name: "gateway",
     shardFromRequest: false,
+    ownNotFound: true,
     logLevel: options.logLevel,
     ready: async () => {
       options.shardMap();
@@ -103,38 +118,46 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
       new LabError("rate_limited", `rate limit of ${context.max} requests per minute reached; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
 
-  apiDocsRoutes(app, options.publicUrl);
+  // An unknown path counts toward the caller's rate like any other: probing for routes is not free.
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, answerNotFound);
+
+  // The gateway knows its caller from the onRequest hook above; its own routes read bodies from the bytes.
+  const routes = declaredRoutes(app, { tokens, knownActor: (request) => request.actor, decodeBody: jsonOf });
+  apiDocsRoutes(routes, options.publicUrl);
   if (options.slis) {
-    const { report } = installJourneySlis(app, { ...options.slis, tokens });
-    sloHistoryRoute(app, { ...options.slis, tokens, report });
-    traceRoutes(app, options.slis.store, tokens, options.logDir ?? null);
+    const { report } = installJourneySlis(app, routes, options.slis);
+    sloHistoryRoute(routes, { ...options.slis, report });
+    traceRoutes(routes, options.slis.store, options.logDir ?? null);
   }
 
-  app.all("/*", async (request, reply) => {
-    const decision = routeFor(request.url);
-    if (!decision) throw new LabError("not_found", `no route ${request.method} ${request.url.split("?")[0]}`);
-    request.labRoute = decision.route;
-    const shard = decision.patientId ? options.shardMap().shardOf(decision.patientId) : null;
-    // The call upstream is a client span under the request's server span (when this process traces).
-    const call = request.span
-      ? labTracer().startSpan(`${request.method} ${decision.route}`, { kind: SpanKind.CLIENT, attributes: { "server.address": decision.upstream, "lab.shard": shard ?? -1 } }, contextOfSpan(request.span))
-      : null;
-    const res = await forward(
-      pools.pool(decision.upstream),
-      decision.upstream,
-      { method: request.method, url: request.url, headers: request.headers, body: request.body as Buffer | undefined },
-      { requestId: request.id, traceparent: call ? traceparentOf(call) : request.trace.traceparent, shard, deadlineMs: options.timeoutMs },
-    );
-    if (call) {
-      call.setAttribute("http.response.status_code", res.status || (Buffer.isBuffer(res.body) ? 0 : res.body.status));
-      if (!Buffer.isBuffer(res.body)) call.setStatus({ code: SpanStatusCode.ERROR, message: res.body.detail });
-      call.end();
-    }
-    reply.header("x-lab-upstream", decision.upstream);
-    if (shard !== null) reply.header("x-lab-shard", String(shard));
-    request.log.info({ route: decision.route, upstream: decision.upstream, shard, upstreamStatus: res.status }, "forwarded");
-    if (Buffer.isBuffer(res.body)) return reply.status(res.status).headers(res.headers).send(res.body);
-    return reply.status(res.body.status).type("application/problem+json").send({ ...res.body, requestId: request.id });
-  });
+  // The API's route table is its catalog: each route forwarded to the service that owns it, any other path
+  // a 404 before an upstream is called.
+  for (const api of API_ROUTES) {
+    routes.forward(api, async ({ request, reply }) => {
+      const upstream = api.process;
+      const patientId = (request.params as { patientId?: string }).patientId ?? null;
+      const shard = patientId ? options.shardMap().shardOf(patientId) : null;
+      // The call upstream is a client span under the request's server span (when this process traces).
+      const call = request.span
+        ? labTracer().startSpan(`${request.method} ${api.path}`, { kind: SpanKind.CLIENT, attributes: { "server.address": upstream, "lab.shard": shard ?? -1 } }, contextOfSpan(request.span))
+        : null;
+      const res = await forward(
+        pools.pool(upstream),
+        upstream,
+        { method: request.method, url: request.url, headers: request.headers, body: request.body as Buffer | undefined },
+        { requestId: request.id, traceparent: call ? traceparentOf(call) : request.trace.traceparent, shard, deadlineMs: options.timeoutMs },
+      );
+      if (call) {
+        call.setAttribute("http.response.status_code", res.status || (Buffer.isBuffer(res.body) ? 0 : res.body.status));
+        if (!Buffer.isBuffer(res.body)) call.setStatus({ code: SpanStatusCode.ERROR, message: res.body.detail });
+        call.end();
+      }
+      reply.header("x-lab-upstream", upstream);
+      if (shard !== null) reply.header("x-lab-shard", String(shard));
+      request.log.info({ route: api.path, upstream, shard, upstreamStatus: res.status }, "forwarded");
+      if (Buffer.isBuffer(res.body)) return reply.status(res.status).headers(res.headers).send(res.body);
+      return sendProblem(reply, res.body, request.id);
+    });
+  }
   return app;
 }

@@ -1,35 +1,27 @@
 // GET /_lab/slos/:name/history: one SLO's last hours minute by minute (budget left, each tier's burn
 // rates), its alert transitions, the same journey's SLO of the other side (client vs server) to compare,
 // and the drills and scenarios of those minutes from the control timeline, for the SLO detail charts.
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { FastifyRequest } from "fastify";
 import { readTimeline } from "../../lib/audit/control-timeline.ts";
-import type { TokenVerifier } from "../../lib/auth/tokens.ts";
+import { GATEWAY_ROUTES as R } from "../../lib/contracts/routes/gateway-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import { sloHistory } from "../../lib/slo/slo-history.ts";
 import type { SloReport } from "../../lib/slo/slo-status.ts";
-import { authorizedActor, parseInput } from "../common/http-context.ts";
-
-const Params = z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,119}$/, "must be an SLO's name") });
-const Query = z.strictObject({ minutes: z.coerce.number().int().min(5).max(1440).default(180) });
+import type { DeclaredRoutes } from "../common/declared-routes.ts";
 
 export interface SloHistoryRouteOptions {
   store: SqlDatabase;
   slos: readonly SloDefinition[];
-  tokens: TokenVerifier;
   report: (request: FastifyRequest) => Promise<SloReport>;
   /** The control database, for the annotations; without it the charts carry none. */
   control?: SqlDatabase;
   now?: () => Date;
 }
 
-export function sloHistoryRoute(app: FastifyInstance, o: SloHistoryRouteOptions): void {
-  app.get("/_lab/slos/:name/history", async (request) => {
-    await authorizedActor(request, o.tokens, "ops.read");
-    const { name } = parseInput(Params, request.params, "path");
-    const { minutes } = parseInput(Query, request.query, "query");
+export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOptions): void {
+  routes.serve(R.sloHistory, async ({ params: { name }, query: { minutes }, request }) => {
     const slo = o.slos.find((s) => s.name === name);
     if (!slo) throw new LabError("not_found", `no SLO ${name}`, { field: "name" });
     const now = o.now?.() ?? new Date();

@@ -3,7 +3,6 @@
 // the outbox backlog, consumer lag and counters, and the dead letters with their redrive; and the persona
 // dashboards' reads of those models under /_lab/dashboards.
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
@@ -11,8 +10,9 @@ import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
 import { PROJECTOR_GROUP, type Projector, countDeadLetters, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
 import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
-import { EventFaultSwitch, EventFaultsInput } from "../../lib/events/event-faults.ts";
-import { authenticate, authorizedActor, parseInput } from "../common/http-context.ts";
+import { EventFaultSwitch } from "../../lib/events/event-faults.ts";
+import { PROJECTOR_ROUTES as R } from "../../lib/contracts/routes/projector-routes.ts";
+import { declaredRoutes } from "../common/declared-routes.ts";
 import { createLabServer } from "../common/lab-server.ts";
 import { registerDashboardRoutes } from "./dashboard-routes.ts";
 
@@ -25,9 +25,6 @@ export interface ProjectorProcess {
   /** Stops the relays and the projector (after their batch in hand), then the server. */
   stop(): Promise<void>;
 }
-
-const DeadLetterParams = z.strictObject({ eventId: z.string().min(1).max(200) });
-const DeadLetterQuery = z.strictObject({ status: z.enum(["dead", "redriven", "all"]).default("dead") });
 
 export interface ProjectorProcessOptions {
   logLevel?: string;
@@ -73,41 +70,19 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
     onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : f.kind === "gap" ? "event waits for the one before it" : "projecting an event failed; retrying"),
   });
 
-  registerDashboardRoutes(app, tokens, lab, readModels);
+  const routes = declaredRoutes(app, { tokens });
+  registerDashboardRoutes(routes, lab, readModels);
 
-  app.get("/_lab/events/status", async (request) => {
-    await authorizedActor(request, tokens, "ops.read");
+  routes.serve(R.eventPipeline, async () => {
     const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), countDeadLetters(readModels)]);
     return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters, faults: faults.active() };
   });
 
-  app.get("/_lab/events/dead-letters", async (request) => {
-    await authorizedActor(request, tokens, "ops.read");
-    const { status } = parseInput(DeadLetterQuery, request.query, "query");
-    return { items: await listDeadLetters(readModels, status) };
-  });
-
-  app.post("/_lab/events/dead-letters/:eventId/redrive", async (request) => {
-    await authorizedActor(request, tokens, "events.redrive");
-    const { eventId } = parseInput(DeadLetterParams, request.params, "params");
-    return redriveDeadLetter(readModels, eventId);
-  });
-
-  app.get("/_lab/events/faults", async (request) => {
-    await authorizedActor(request, tokens, "fault.switch");
-    return { faults: faults.active() };
-  });
-
-  app.put("/_lab/events/faults", async (request) => {
-    const actor = await authenticate(request, tokens);
-    const input = parseInput(EventFaultsInput, request.body, "body");
-    return { faults: await faults.set(actor, input, { requestId: request.id, traceId: request.trace.traceId }) };
-  });
-
-  app.delete("/_lab/events/faults", async (request) => {
-    const actor = await authenticate(request, tokens);
-    return { faults: await faults.set(actor, null, { requestId: request.id, traceId: request.trace.traceId }) };
-  });
+  routes.serve(R.deadLetters, async ({ query }) => ({ items: await listDeadLetters(readModels, query.status) }));
+  routes.serve(R.redrive, ({ params }) => redriveDeadLetter(readModels, params.eventId));
+  routes.serve(R.eventFaults, () => ({ faults: faults.active() }));
+  routes.serve(R.setEventFaults, async ({ actor, body, request }) => ({ faults: await faults.set(actor, body, { requestId: request.id, traceId: request.trace.traceId }) }));
+  routes.serve(R.clearEventFaults, async ({ actor, request }) => ({ faults: await faults.set(actor, null, { requestId: request.id, traceId: request.trace.traceId }) }));
 
   return {
     app,

@@ -1,16 +1,15 @@
 // The billing admin's dashboard: the claims pipeline by status (count and amount), the denial rate among
 // decided claims, and the facilities denied most.
-import { readDashboard } from "@/app/operations-reads.ts";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
-import type { Actor } from "@/lib/auth/roles.ts";
-import type { ClaimsPipeline } from "@/lib/dashboards/dashboard-reads.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { ReadModelAsOf } from "./read-model-as-of.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 const money = (cents: number) => `$${Math.round(cents / 100).toLocaleString("en-US")}`;
 const percent = (rate: number | null) => (rate === null ? "no decision yet" : `${(rate * 100).toFixed(1)} %`);
 
-export async function BillingDashboard({ actor }: { actor: Actor }) {
-  const pipeline = await readDashboard<ClaimsPipeline & { asOf: string | null }>(actor, "/claims");
+export function BillingDashboard({ pipeline }: { pipeline: Reading<LabAnswer<"claimsDashboard">> }) {
   return (
     <>
       <p className="subtitle">Claims across every facility, from draft to paid or denied.</p>
@@ -21,13 +20,7 @@ export async function BillingDashboard({ actor }: { actor: Actor }) {
             <>
               <p data-testid="denial-rate">Denial rate: {percent(p.denialRate)} of decided claims</p>
               <table aria-label="Claims by status">
-                <thead>
-                  <tr>
-                    <th scope="col">Status</th>
-                    <th scope="col">Claims</th>
-                    <th scope="col">Amount</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Status", "Claims", "Amount"]} />
                 <tbody>
                   {p.byStatus.map((s) => (
                     <tr key={s.status} data-status={s.status}>
@@ -52,14 +45,7 @@ export async function BillingDashboard({ actor }: { actor: Actor }) {
             <p>No claim yet: claims follow closed encounters.</p>
           ) : (
             <table aria-label="Denials by facility">
-              <thead>
-                <tr>
-                  <th scope="col">Facility</th>
-                  <th scope="col">Claims</th>
-                  <th scope="col">Denied</th>
-                  <th scope="col">Denial rate</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Facility", "Claims", "Denied", "Denial rate"]} />
               <tbody>
                 {p.byFacility.slice(0, 10).map((f) => (
                   <tr key={f.facilityId}>

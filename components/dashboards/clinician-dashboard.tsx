@@ -1,15 +1,15 @@
 // A clinician's dashboard: their facility's census and its open encounters, longest open first, each
 // patient linked to the record the clinician may open.
-import { readDashboard } from "@/app/operations-reads.ts";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { Actor } from "@/lib/auth/roles.ts";
-import type { Census, OpenEncounter } from "@/lib/dashboards/dashboard-reads.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { ReadModelAsOf } from "./read-model-as-of.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
-export async function ClinicianDashboard({ actor }: { actor: Actor }) {
-  const census = await readDashboard<{ asOf: string | null; facilityId: string; facilities: Census[]; openEncounters: OpenEncounter[] }>(actor, "/census?limit=25");
+export function ClinicianDashboard({ actor, census }: { actor: Actor; census: Reading<LabAnswer<"censusDashboard">> }) {
   return (
     <>
       <p className="subtitle">Facility {actor.facilityId}: who is registered here and who is being seen now.</p>
@@ -39,13 +39,7 @@ export async function ClinicianDashboard({ actor }: { actor: Actor }) {
             <p>No encounter is open at your facility.</p>
           ) : (
             <table aria-label="Open encounters">
-              <thead>
-                <tr>
-                  <th scope="col">Patient</th>
-                  <th scope="col">Encounter</th>
-                  <th scope="col">Open since</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Patient", "Encounter", "Open since"]} />
               <tbody>
                 {c.openEncounters.map((e) => (
                   <tr key={e.encounterId}>

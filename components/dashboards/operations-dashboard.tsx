@@ -1,14 +1,20 @@
 // The SRE's dashboard (also the instructor's and admin's): the SLO board by journey, the event pipeline
 // (outbox backlog, consumer lag, dead letters) and each shard's health: reachable, its rows, its backlog.
-import { readEventPipeline, readSloReport } from "@/app/operations-reads.ts";
 import { EventPipelinePanel } from "@/components/operations/event-pipeline-panel.tsx";
 import { JourneysPanel } from "@/components/operations/journeys-panel.tsx";
-import type { Actor } from "@/lib/auth/roles.ts";
-import { sharedLabDatabases } from "@/lib/data/lab-connection.ts";
-import { shardHealth } from "@/lib/data/shard-health.ts";
+import type { ShardHealth } from "@/lib/data/shard-health.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
-export async function OperationsDashboard({ actor }: { actor: Actor }) {
-  const [slos, events, shards] = await Promise.all([readSloReport(actor), readEventPipeline(actor), sharedLabDatabases().then(shardHealth)]);
+export interface OperationsReadings {
+  slos: Reading<LabAnswer<"slos">>;
+  events: Reading<LabAnswer<"eventPipeline">>;
+  shards: ShardHealth[];
+}
+
+export function OperationsDashboard({ slos, events, shards }: OperationsReadings) {
   const backlog = new Map(events.ok ? events.value.outboxBacklog.map((b) => [b.shard, b.unpublished]) : []);
   return (
     <>
@@ -19,18 +25,9 @@ export async function OperationsDashboard({ actor }: { actor: Actor }) {
         <JourneysPanel reading={slos} />
         <EventPipelinePanel reading={events} />
       </div>
-      <section className="panel" aria-labelledby="shard-health-heading">
-        <h2 id="shard-health-heading">Shard health</h2>
+      <Panel id="shard-health" title="Shard health">
         <table aria-label="Shard health">
-          <thead>
-            <tr>
-              <th scope="col">Shard</th>
-              <th scope="col">Database</th>
-              <th scope="col">Answers in</th>
-              <th scope="col">Patients</th>
-              <th scope="col">Outbox unpublished</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Shard", "Database", "Answers in", "Patients", "Outbox unpublished"]} />
           <tbody>
             {shards.map((s) => (
               <tr key={s.shard} data-shard={s.shard}>
@@ -45,7 +42,7 @@ export async function OperationsDashboard({ actor }: { actor: Actor }) {
             ))}
           </tbody>
         </table>
-      </section>
+      </Panel>
     </>
   );
 }

@@ -1,21 +1,22 @@
 // A patient's own dashboard: the activity on their record, newest first (the timeline read model: their
 // seeded history and every change since, trailing the services by the event pipeline's delay, said so) and
 // their claims with what was paid or why denied.
-import { readDashboard, readThroughGateway } from "@/app/operations-reads.ts";
-import { type ClaimRow, ClaimsTable } from "@/components/claims-table.tsx";
+import { ClaimsTable } from "@/components/claims-table.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
-import type { Actor } from "@/lib/auth/roles.ts";
-import type { TimelineEntry } from "@/lib/dashboards/dashboard-reads.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { ReadModelAsOf } from "./read-model-as-of.tsx";
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
-export async function PatientDashboard({ actor }: { actor: Actor }) {
-  const own = actor.patientId ?? "";
-  const [timeline, claims] = await Promise.all([
-    readDashboard<{ asOf: string | null; entries: TimelineEntry[] }>(actor, `/timeline/${encodeURIComponent(own)}?limit=30`),
-    readThroughGateway<{ items: ClaimRow[] }>(actor, `/patients/${encodeURIComponent(own)}/claims?limit=20`),
-  ]);
+export interface PatientReadings {
+  /** The patient's own record id. */
+  own: string;
+  timeline: Reading<LabAnswer<"timelineDashboard">>;
+  claims: Reading<LabAnswer<"patientClaims">>;
+}
+
+export function PatientDashboard({ own, timeline, claims }: PatientReadings) {
   return (
     <>
       <p className="subtitle">

@@ -1,7 +1,8 @@
 // Drills running or scheduled now, each linked to its live run view; "none" says where to start one.
-import type { Reading } from "@/app/operations-reads.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { PanelFrame } from "./panel-frame.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 const clock = (iso: string | null) => (iso ? `${iso.slice(11, 16)} UTC` : "");
 
@@ -19,14 +20,7 @@ export function ActiveDrillsPanel({ reading }: { reading: Reading<DrillRun[]> })
         }
         return (
           <table aria-label="Active drills">
-            <thead>
-              <tr>
-                <th scope="col">Drill</th>
-                <th scope="col">Status</th>
-                <th scope="col">Started by</th>
-                <th scope="col">Ends</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Drill", "Status", "Started by", "Ends"]} />
             <tbody>
               {active.map((r) => (
                 <tr key={r.id} data-run={r.id}>

@@ -1,10 +1,12 @@
 // The event pipeline at a glance: each shard's outbox backlog, the projector's consumer lag, dead letters.
-import type { EventPipelineStatus, Reading } from "@/app/operations-reads.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { PanelFrame } from "./panel-frame.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
-export function EventPipelinePanel({ reading }: { reading: Reading<EventPipelineStatus> }) {
+export function EventPipelinePanel({ reading }: { reading: Reading<LabAnswer<"eventPipeline">> }) {
   return (
     <PanelFrame id="event-pipeline" title="Event pipeline" reading={reading}>
       {(status) => {
@@ -27,15 +29,7 @@ export function EventPipelinePanel({ reading }: { reading: Reading<EventPipeline
               </dd>
             </dl>
             <table aria-label="Outbox backlog per shard">
-              <thead>
-                <tr>
-                  {status.outboxBacklog.map((b) => (
-                    <th scope="col" key={b.shard}>
-                      shard {b.shard}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={status.outboxBacklog.map((b) => ({ key: String(b.shard), label: `shard ${b.shard}` }))} />
               <tbody>
                 <tr>
                   {status.outboxBacklog.map((b) => (

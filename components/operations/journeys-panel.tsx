@@ -1,9 +1,10 @@
 // The SLO summary per persona journey: the lowest budget left among its SLOs and the tiers firing or pending.
-import type { Reading } from "@/app/operations-reads.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import { journeySummaries } from "@/lib/portal/journey-summary.ts";
 import { sloBoard } from "@/lib/portal/slo-board.ts";
 import type { SloReport } from "@/lib/slo/slo-status.ts";
 import { PanelFrame } from "./panel-frame.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 export function JourneysPanel({ reading }: { reading: Reading<SloReport> }) {
   return (
@@ -13,14 +14,7 @@ export function JourneysPanel({ reading }: { reading: Reading<SloReport> }) {
         if (journeys.length === 0) return <p>No SLO has data yet: the simulator starts the lab&apos;s traffic within a minute of <code>npm run lab</code>.</p>;
         return (
           <table aria-label="SLOs by persona journey">
-            <thead>
-              <tr>
-                <th scope="col">Journey</th>
-                <th scope="col">SLOs</th>
-                <th scope="col">Lowest budget left</th>
-                <th scope="col">Alerts</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Journey", "SLOs", "Lowest budget left", "Alerts"]} />
             <tbody>
               {journeys.map((j) => (
                 <tr key={j.journey} data-journey={j.journey}>

@@ -1,12 +1,12 @@
 // A titled panel of an operations page whose reading may have failed: the failure says which process did
 // not answer, inside the panel, so the rest of the page still serves.
 import type { ReactNode } from "react";
-import type { Reading } from "@/app/operations-reads.ts";
+import { Panel } from "@/components/panel.tsx";
+import type { Reading } from "@/lib/portal/reading.ts";
 
 export function PanelFrame<T>({ id, title, reading, children }: { id: string; title: string; reading: Reading<T>; children: (value: T) => ReactNode }) {
   return (
-    <section className="panel" aria-labelledby={`${id}-heading`} data-panel={id}>
-      <h2 id={`${id}-heading`}>{title}</h2>
+    <Panel id={id} title={title}>
       {reading.ok ? (
         children(reading.value)
       ) : (
@@ -14,6 +14,6 @@ export function PanelFrame<T>({ id, title, reading, children }: { id: string; ti
           Cannot read this now: {reading.error}. See <code>npm run lab:status</code>.
         </p>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -1,7 +1,8 @@
 // The lab's processes as the supervisor sees them: state, uptime, restarts, memory against the lab's budget.
-import type { Reading } from "@/app/operations-reads.ts";
+import type { Reading } from "@/lib/portal/reading.ts";
 import type { LabStatus } from "@/lib/supervisor/lab-control.ts";
 import { PanelFrame } from "./panel-frame.tsx";
+import { TableHead } from "@/components/table-head.tsx";
 
 // Decimal megabytes, as `npm run lab:status` prints them against the 1.5 GB budget.
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000).toLocaleString("en-US")} MB`;
@@ -16,15 +17,7 @@ export function ProcessesPanel({ reading }: { reading: Reading<LabStatus> }) {
             {mb(status.totalRssBytes)} RSS of the {mb(status.memoryBudgetBytes)} budget · {status.processes.filter((p) => p.state === "ready").length} of {status.processes.length} ready
           </p>
           <table aria-label="Lab processes">
-            <thead>
-              <tr>
-                <th scope="col">Process</th>
-                <th scope="col">State</th>
-                <th scope="col">Uptime</th>
-                <th scope="col">Restarts</th>
-                <th scope="col">Memory</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Process", "State", "Uptime", "Restarts", "Memory"]} />
             <tbody>
               {status.processes.map((p) => (
                 <tr key={p.name} data-process={p.name}>

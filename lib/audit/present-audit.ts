@@ -5,6 +5,7 @@ import type { View } from "../auth/policy.ts";
 import { present } from "../clinical/present.ts";
 import { type ClassifiedModel, FIELD_CLASSES } from "../privacy/classification.ts";
 import { scrubText } from "../privacy/redact.ts";
+import type { AuditFacts } from "./audit-chain.ts";
 import { canonicalJson } from "./canonical-json.ts";
 import type { EntityChange } from "./audit-changes.ts";
 import { type AuditHit, auditSourceLabel } from "./search-audit.ts";
@@ -16,20 +17,13 @@ export interface FieldChange {
   after: unknown;
 }
 
-export interface AuditRow {
+/** An entry as a reader sees it: who did what to which entity, as recorded, in the order of its chain. */
+export interface AuditRow extends Pick<AuditFacts, "actorId" | "actorRole" | "action" | "entityType" | "entityId" | "patientId" | "requestId" | "traceId"> {
   occurredAt: string;
   /** "control" or "shard N". */
   source: string;
   shard: number;
   sequence: string;
-  actorId: string;
-  actorRole: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  patientId: string | null;
-  requestId: string | null;
-  traceId: string | null;
   outcome: string;
   /** The entry's operational detail, as JSON text. */
   details: string;

@@ -2,16 +2,21 @@
 import { type Action, authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { Page, PageRequest } from "../data/cross-shard-page.ts";
-import { findEncounter, listEncountersForPatient } from "../data/encounters.ts";
+import { type EncounterWithRecords, findEncounter, listEncountersForPatient } from "../data/encounters.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import { findPatient, findPatientByToken, listPatientsByFacility } from "../data/patients.ts";
-import type { Patient } from "../data/prisma-clients.ts";
+import type { Encounter, Patient } from "../data/prisma-clients.ts";
 import { LabError } from "../errors/index.ts";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import { admitToPatient, gatePatientAction } from "./patient-access.ts";
-import { present } from "./present.ts";
+import { type Shown, present } from "./present.ts";
 
-type Shown = Record<string, unknown>;
+/** An encounter with its records, as a view shows them. */
+export type ShownEncounter = Shown<Omit<EncounterWithRecords, "diagnoses" | "procedures" | "medications">> & {
+  diagnoses: Shown<EncounterWithRecords["diagnoses"][number]>[];
+  procedures: Shown<EncounterWithRecords["procedures"][number]>[];
+  medications: Shown<EncounterWithRecords["medications"][number]>[];
+};
 
 async function patientFor(lab: LabDatabases, actor: Actor, action: Action, patientId: string) {
   gatePatientAction(actor, action, patientId);
@@ -19,12 +24,12 @@ async function patientFor(lab: LabDatabases, actor: Actor, action: Action, patie
   return { patient: patient!, view: admitToPatient(actor, action, patientId, patient) };
 }
 
-export async function readPatient(lab: LabDatabases, actor: Actor, patientId: string): Promise<Shown> {
+export async function readPatient(lab: LabDatabases, actor: Actor, patientId: string): Promise<Shown<Patient>> {
   const { patient, view } = await patientFor(lab, actor, "patient.read", patientId);
   return present("Patient", patient, view);
 }
 
-export async function readEncounter(lab: LabDatabases, actor: Actor, patientId: string, encounterId: string): Promise<Shown> {
+export async function readEncounter(lab: LabDatabases, actor: Actor, patientId: string, encounterId: string): Promise<ShownEncounter> {
   const { view } = await patientFor(lab, actor, "encounter.read", patientId);
   const encounter = await findEncounter(lab, patientId, encounterId);
   if (!encounter) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });
@@ -37,14 +42,14 @@ export async function readEncounter(lab: LabDatabases, actor: Actor, patientId: 
   };
 }
 
-export async function listPatientEncounters(lab: LabDatabases, actor: Actor, patientId: string, page: PageRequest): Promise<Page<Shown>> {
+export async function listPatientEncounters(lab: LabDatabases, actor: Actor, patientId: string, page: PageRequest): Promise<Page<Shown<Encounter>>> {
   const { view } = await patientFor(lab, actor, "encounter.read", patientId);
   const result = await listEncountersForPatient(lab, patientId, page);
   return { items: result.items.map((e) => present("Encounter", e, view)), nextCursor: result.nextCursor };
 }
 
 /** Patients of a facility (clinicians: their own), or the one patient holding a clear MRN's token. */
-export async function searchPatients(lab: LabDatabases, actor: Actor, query: { facilityId?: string; mrn?: string }, page: PageRequest): Promise<Page<Shown>> {
+export async function searchPatients(lab: LabDatabases, actor: Actor, query: { facilityId?: string; mrn?: string }, page: PageRequest): Promise<Page<Shown<Patient>>> {
   if (query.mrn !== undefined) {
     const token = createPseudonymizer(lab.config.privacySecret)("mrn", query.mrn);
     const allowedAtAll = authorize(actor, "patient.search");

@@ -8,9 +8,12 @@ import { REDACTED, redactRecord } from "../privacy/redact.ts";
 
 const CLINICAL_FREE_TEXT = new Set(["reason", "note"]);
 
-export function present<T extends object>(model: ClassifiedModel, row: T, view: View): Record<string, unknown> {
-  if (view === "masked") return redactRecord(model, row as Record<string, unknown>, { keep: ["operational", "telemetry", "pseudonym"] });
+/** A record as a view shows it: each field, or "[redacted]" in its place where the view hides it. */
+export type Shown<T> = { [K in keyof T]: T[K] | typeof REDACTED };
+
+export function present<T extends object>(model: ClassifiedModel, row: T, view: View): Shown<T> {
+  if (view === "masked") return redactRecord(model, row as Record<string, unknown>, { keep: ["operational", "telemetry", "pseudonym"] }) as Shown<T>;
   const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
   if (view === "billing") for (const field of CLINICAL_FREE_TEXT) if (field in out) out[field] = REDACTED;
-  return out;
+  return out as Shown<T>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./index.ts";
+import { LabError } from "../errors/index.ts";
+import { loadConfig } from "./index.ts";
 
 describe("lab configuration", () => {
   it("starts an embedded lab of four SQLite shards under .lab with no settings at all", () => {
@@ -31,7 +32,7 @@ describe("lab configuration", () => {
     [{ SUPERVISOR_PORT: "0" }, /SUPERVISOR_PORT/],
     [{ LAB_DB_PREFIX: "Bad-Name" }, /LAB_DB_PREFIX: must be lower-case/],
   ])("refuses %o with a message naming the variable and what it allows", (env, message) => {
-    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(LabError);
     expect(() => loadConfig(env)).toThrow(message);
   });
 
@@ -45,7 +46,8 @@ describe("lab configuration", () => {
       loadConfig({ LAB_SHARD_COUNT: "x", PORTAL_PORT: "y" });
       expect.unreachable();
     } catch (err) {
-      expect((err as ConfigError).problems).toHaveLength(2);
+      expect((err as LabError).code).toBe("setup");
+      expect((err as LabError).problems).toHaveLength(2);
     }
   });
 });

@@ -2,6 +2,7 @@
 // Every value has an embedded default, so `npm run lab` needs no server and no settings.
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
+import { LabError, listedProblems } from "../errors/index.ts";
 
 const EMBEDDED_SECRET = "pim-sre-lab-embedded-secret:synthetic-data-only";
 const SECRET_VARIABLES = new Set(["LAB_SECRET", "DATABASE_URL", "LAB_OIDC_CLIENT_SECRET"]);
@@ -140,13 +141,8 @@ export interface LabConfig {
   grafana: { url: string | null; tempo: { url: string | null; datasource: string }; loki: { url: string | null; datasource: string } };
 }
 
-/** A configuration that cannot start the lab; the message names each variable and what it allows. */
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid lab configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+/** A configuration that cannot start the lab: a "setup" error whose problems name each variable and what it allows. */
+const configError = (problems: string[]) => new LabError("setup", listedProblems("Invalid lab configuration", problems), { problems });
 
 type Env = Record<string, string | undefined>;
 
@@ -155,7 +151,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
-    throw new ConfigError(
+    throw configError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
         // Secrets and URLs that may carry a password are never echoed back.
@@ -172,7 +168,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     ...(e.LAB_JWKS_URL && !e.LAB_JWT_ISSUER ? ["LAB_JWT_ISSUER: required with LAB_JWKS_URL (the iss claim of the identity provider's tokens)"] : []),
     ...(e.LAB_OIDC_ISSUER && !(e.LAB_OIDC_CLIENT_ID && e.LAB_OIDC_CLIENT_SECRET) ? ["LAB_OIDC_CLIENT_ID, LAB_OIDC_CLIENT_SECRET: required with LAB_OIDC_ISSUER (the portal's client at the provider)"] : []),
   ];
-  if (fullModeProblems.length > 0) throw new ConfigError(fullModeProblems);
+  if (fullModeProblems.length > 0) throw configError(fullModeProblems);
   const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
   return {
     mode: e.LAB_MODE,
@@ -228,7 +224,7 @@ export function loadConfigOrExit(env: Env = process.env): LabConfig {
   try {
     return loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof LabError) {
       console.error(err.message);
       process.exit(2);
     }

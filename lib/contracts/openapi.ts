@@ -36,8 +36,8 @@ export function buildOpenApi(serverUrl: string): Json {
     paths[path][route.method.toLowerCase()] = {
       operationId: `${route.action.replace(".", "_")}_${route.method.toLowerCase()}_${route.path.split("/").filter((p) => p && !p.startsWith(":")).join("_")}`,
       summary: route.summary,
-      description: `Action \`${route.action}\`; roles: ${roles.join(", ")}. Served by the ${route.service} service.`,
-      tags: [route.service],
+      description: `Action \`${route.action}\`; roles: ${roles.join(", ")}. Served by the ${route.process} service.`,
+      tags: [route.process],
       parameters: parameters(route),
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(route.body) } } } } : {}),
       responses: {

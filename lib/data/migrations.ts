@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { LabError } from "../errors/index.ts";
 import type { DatabaseRole } from "./lab-topology.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 
@@ -10,10 +11,6 @@ export interface MigrationFile {
   name: string;
   sql: string;
   checksum: string;
-}
-
-export class MigrationError extends Error {
-  override name = "MigrationError";
 }
 
 export function migrationsDir(root: string, provider: string, role: DatabaseRole): string {
@@ -53,13 +50,15 @@ export async function migrate(db: SqlDatabase, files: MigrationFile[], now = () 
   for (const row of applied) {
     const file = known.get(row.name);
     if (!file) {
-      throw new MigrationError(
+      throw new LabError(
+        "setup",
         `${db.label}: migration ${row.name} is applied to the database but missing from the code; ` +
           `run a build that has it, or recreate the database`,
       );
     }
     if (file.checksum !== row.checksum) {
-      throw new MigrationError(
+      throw new LabError(
+        "setup",
         `${db.label}: migration ${row.name} was changed after it was applied ` +
           `(checksum ${row.checksum.slice(0, 12)} in the database, ${file.checksum.slice(0, 12)} on disk); ` +
           `restore the file and put the change in a new migration`,

@@ -4,34 +4,13 @@ import { type Page, type PageKey, type PageRequest, scatterPage } from "./cross-
 import { fencedBuckets, ownedPatients } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
 import type { Patient } from "./prisma-clients.ts";
-import type { ShardTx } from "./shard-transaction.ts";
-import { selectRow, updateVersionedRow } from "./rows.ts";
 import { selectList } from "./tables.ts";
-
-export type DemographicsChange = Partial<Pick<Patient, "givenName" | "familyName" | "addressLine" | "city" | "region" | "postalCode">>;
 
 const PATIENT_BY_ID = `SELECT ${selectList("Patient")} FROM "patients" WHERE "id" = ?`;
 
 export async function findPatient(lab: LabDatabases, patientId: string): Promise<Patient | null> {
   const [row] = await lab.shardForPatient(patientId).readSql.query(PATIENT_BY_ID, [patientId]);
   return (row as Patient | undefined) ?? null;
-}
-
-/** Optimistic concurrency: the change applies only if the row is still at `expectedVersion`. */
-export async function updatePatientDemographics(
-  tx: ShardTx,
-  patientId: string,
-  expectedVersion: number,
-  change: DemographicsChange,
-  at: Date,
-): Promise<{ before: Patient; after: Patient }> {
-  const before = await selectRow(tx, "Patient", { id: patientId });
-  if (!before) throw new LabError("not_found", `patient ${patientId} does not exist`, { field: "patientId" });
-  const after = before.version === expectedVersion ? await updateVersionedRow(tx, "Patient", before, { ...change, updatedAt: at }) : null;
-  if (!after) {
-    throw new LabError("conflict", `patient ${patientId} is at version ${before.version}, not ${expectedVersion}`, { field: "version" });
-  }
-  return { before, after };
 }
 
 const idCursor = (after: PageKey) => {

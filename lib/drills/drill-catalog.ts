@@ -219,3 +219,17 @@ function scope(p: { routes?: string[]; shards?: number[]; personas?: string[] })
   const parts = [p.routes && `routes ${p.routes.join(", ")}`, p.shards && `shards ${p.shards.join(", ")}`, p.personas && `personas ${p.personas.join(", ")}`].filter(Boolean);
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
+
+/** The lab process a step acts on (its fault switch, its pid, or the simulator's traffic). */
+export function processOf(action: DrillStep["apply"]): string {
+  switch (action.type) {
+    case "set-faults":
+      return action.service;
+    case "set-event-faults":
+      return "projector";
+    case "start-traffic":
+      return "simulator";
+    default:
+      return action.process;
+  }
+}

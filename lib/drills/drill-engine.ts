@@ -9,9 +9,10 @@ import { recordOnTimeline } from "../audit/control-timeline.ts";
 import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
+import type { JsonSchema } from "../contracts/json-schema.ts";
 import { LabError } from "../errors/index.ts";
 import { abortVerdict } from "./abort-conditions.ts";
-import { DRILLS, type DrillStep, drillOf } from "./drill-catalog.ts";
+import { DRILLS, type DrillStep, drillOf, processOf } from "./drill-catalog.ts";
 import { type DrillGuardrails, type DrillLaunch, scheduleTimes } from "./drill-request.ts";
 import { type DrillRun, type TimelineEvent, readRunHistory, recordRunEvent } from "./drill-runs.ts";
 import { deadlineSeconds, validateLaunch } from "./drill-validation.ts";
@@ -58,7 +59,7 @@ export class DrillEngine {
   }
 
   catalog() {
-    return DRILLS.map((d) => ({ key: d.key, title: d.title, failureMode: d.failureMode, maxDurationSeconds: Math.min(d.maxDurationSeconds, this.o.guardrails.maxDurationSeconds), defaultRollback: d.defaultRollback, params: z.toJSONSchema(d.params, { io: "input" }) }));
+    return DRILLS.map((d) => ({ key: d.key, title: d.title, failureMode: d.failureMode, maxDurationSeconds: Math.min(d.maxDurationSeconds, this.o.guardrails.maxDurationSeconds), defaultRollback: d.defaultRollback, params: z.toJSONSchema(d.params, { io: "input" }) as JsonSchema }));
   }
 
   guardrails(): DrillGuardrails {
@@ -364,20 +365,6 @@ export class DrillEngine {
 function permit(actor: Actor): void {
   const decision = authorize(actor, "drill.run");
   if (!decision.allowed) throw new LabError("forbidden", decision.reason);
-}
-
-/** The lab process a step acts on (its fault switch, its pid, or the simulator's traffic). */
-function processOf(action: DrillStep["apply"]): string {
-  switch (action.type) {
-    case "set-faults":
-      return action.service;
-    case "set-event-faults":
-      return "projector";
-    case "start-traffic":
-      return "simulator";
-    default:
-      return action.process;
-  }
 }
 
 function targetOf(action: DrillStep["apply"]): string {

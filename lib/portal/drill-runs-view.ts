@@ -1,5 +1,6 @@
 // How the portal shows drill runs: which are live (acting on the lab now or soon), how long each has left,
 // what each touches, and the history. Pure: `now` is passed in.
+import { processOf } from "../drills/drill-catalog.ts";
 import type { DrillRun } from "../drills/drill-runs.ts";
 
 export type LivePhase = "running" | "scheduled" | "kept";
@@ -70,17 +71,4 @@ export function utc(iso: string | null): string {
 
 function startOf(r: DrillRun): string {
   return r.startedAt ?? r.scheduledFor ?? "";
-}
-
-function processOf(action: DrillRun["steps"][number]["action"]): string {
-  switch (action.type) {
-    case "set-faults":
-      return action.service;
-    case "set-event-faults":
-      return "projector";
-    case "start-traffic":
-      return "simulator";
-    default:
-      return action.process;
-  }
 }

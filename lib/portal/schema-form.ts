@@ -3,27 +3,9 @@
 // which field an engine's problem names. The engine stays the judge of what is valid: a value the form
 // cannot read as its type goes on as typed, so the engine's 4xx names the field.
 
-export interface JsonSchema {
-  type?: string;
-  enum?: readonly unknown[];
-  const?: unknown;
-  properties?: Record<string, JsonSchema>;
-  required?: readonly string[];
-  items?: JsonSchema;
-  oneOf?: readonly JsonSchema[];
-  anyOf?: readonly JsonSchema[];
-  default?: unknown;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  exclusiveMaximum?: number;
-  maxLength?: number;
-  pattern?: string;
-  minItems?: number;
-  maxItems?: number;
-  title?: string;
-  description?: string;
-}
+import type { JsonSchema } from "../contracts/json-schema.ts";
+
+export type { JsonSchema };
 
 export type Scalar = string | number;
 

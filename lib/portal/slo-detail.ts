@@ -1,20 +1,10 @@
 // What the SLO detail page draws, shaped from the gateway's history answer: one row per minute with the
 // budget left (in %) and the chosen tier's burn rates for this SLO and its other side (client vs server),
 // and the drills and scenarios as spans over the minutes they acted.
-export interface SloDetail {
-  slo: { name: string; displayName: string; journey: string; source: string; service: string; target: number; windowMinutes: number };
-  budgetRemaining: number | null;
-  tiers: { tier: string; severity: string; factor: number; longBurnRate: number; shortBurnRate: number; state: string }[];
-  transitions: { tier: string; severity: string; minute: number; from: string; to: string; longBurnRate: number; shortBurnRate: number }[];
-  history: SideHistory;
-  counterpart: { name: string; displayName: string; source: string; history: SideHistory } | null;
-  annotations: { at: string; endAt: string | null; kind: string; title: string; drillRunId: string | null; status: string | null }[];
-}
+import type { SloDetail } from "../contracts/routes/gateway-routes.ts";
+import type { TierName } from "../slo/burn-rate-tiers.ts";
 
-interface SideHistory {
-  tiers: { tier: string; severity: string; factor: number; longMinutes: number; shortMinutes: number }[];
-  points: { at: string; budgetRemaining: number; requests: number; bad: number; burn: Record<string, { long: number | null; short: number | null } | undefined> }[];
-}
+export type { SloDetail };
 
 export interface ChartRow {
   t: number;
@@ -30,6 +20,7 @@ const pct = (v: number) => Math.round(v * 10_000) / 100;
 const two = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100) / 100);
 
 export function chartRows(detail: SloDetail, tier: string): ChartRow[] {
+  const t = tier as TierName; // a tier the page chose from the SLO's own; any other charts no burn
   const other = new Map(detail.counterpart?.history.points.map((p) => [p.at, p]) ?? []);
   return detail.history.points.map((p) => {
     const o = other.get(p.at);
@@ -37,9 +28,9 @@ export function chartRows(detail: SloDetail, tier: string): ChartRow[] {
       t: Date.parse(p.at),
       budget: pct(p.budgetRemaining),
       otherBudget: o ? pct(o.budgetRemaining) : null,
-      long: two(p.burn[tier]?.long),
-      short: two(p.burn[tier]?.short),
-      otherShort: two(o?.burn[tier]?.short),
+      long: two(p.burn[t]?.long),
+      short: two(p.burn[t]?.short),
+      otherShort: two(o?.burn[t]?.short),
       requests: p.requests,
     };
   });

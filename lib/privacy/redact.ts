@@ -1,7 +1,7 @@
 // Redaction for logs and exports, driven by the classification table.
 import { type ClassifiedModel, type DataClass, PHI_FIELD_NAMES, classOf } from "./classification.ts";
 
-export const REDACTED = "[redacted]";
+export const REDACTED = "[redacted]" as const;
 
 /** Clear identifiers that must never reach a log, whatever model they came from. */
 const CLEAR_IDENTIFIER_NAMES = new Set(["mrn", "nationalId", "ssn", "phone", "email", "npi", "password", "authorization", "cookie"]);

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SloDefinitionError, loadSloDirectory, loadSloFiles } from "./load-slos.ts";
+import { LabError } from "../errors/index.ts";
+import { loadSloDirectory, loadSloFiles } from "./load-slos.ts";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -56,7 +57,7 @@ function problemsOf(text: string | { file: string; text: string }[]): string[] {
   try {
     loadSloFiles(typeof text === "string" ? [{ file: "slo/test.yaml", text }] : text);
   } catch (err) {
-    if (err instanceof SloDefinitionError) return err.problems;
+    if (err instanceof LabError) return [...err.problems];
     throw err;
   }
   return [];

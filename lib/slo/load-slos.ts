@@ -3,6 +3,7 @@
 // once, so a broken definition is fixed in one pass.
 import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import type { z } from "zod";
+import { LabError, listedProblems } from "../errors/index.ts";
 import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, promDuration, tiersFor } from "./burn-rate-tiers.ts";
 import { DISABLED_TIERS_ANNOTATION, type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
 
@@ -25,11 +26,6 @@ export interface SloDefinition {
   file: string;
 }
 
-export class SloDefinitionError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid SLO definitions:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-  }
-}
 
 type Parsed<T> = { value: T; at: (path: readonly PropertyKey[]) => string };
 
@@ -109,7 +105,7 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
       file: where.replace(/:\d+$/, ""),
     });
   }
-  if (problems.length > 0) throw new SloDefinitionError(problems);
+  if (problems.length > 0) throw new LabError("invalid", listedProblems("invalid SLO definitions", problems), { problems, field: "slo" });
   return definitions;
 }
 

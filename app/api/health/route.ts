@@ -1,10 +1,12 @@
 // Liveness and readiness for the supervisor and load balancers. Public on purpose: it answers only
 // whether the lab's databases respond, never any data.
-import { sharedLabDatabases } from "@/lib/data/lab-connection.ts";
+import { publicRoute } from "@/app/portal-route.ts";
+import { sharedLabDatabases } from "@/app/portal-connections.ts";
+import { PORTAL_ROUTES } from "@/lib/portal/portal-routes.ts";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = publicRoute(PORTAL_ROUTES.health, async () => {
   try {
     const lab = await sharedLabDatabases();
     await Promise.all([lab.control.sql.query("SELECT 1"), ...lab.shards.map((s) => s.sql.query("SELECT 1"))]);
@@ -12,4 +14,4 @@ export async function GET() {
   } catch {
     return Response.json({ status: "unavailable" }, { status: 503 });
   }
-}
+});

@@ -3,19 +3,21 @@
 // targets and deadline (a dry run changes nothing), and only then a button launches that request. What the
 // engine refuses comes back as its detail beside the control it names, the form as it was typed.
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { DryRunPanel } from "@/app/drills/dry-run-panel.tsx";
-import { type Catalog, DRILL_KEY, type DryRun, drillEngine } from "@/app/drills/drill-engine-api.ts";
 import { LaunchFields, type SloChoice } from "@/app/drills/launch-fields.tsx";
 import { type Invalid, ParamsFields } from "@/app/drills/params-fields.tsx";
-import { currentActor, readLab, writeLab } from "@/app/session.ts";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import type { DrillCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
+import type { DrillLaunch } from "@/lib/drills/drill-request.ts";
+import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { defaultDurationSeconds, problemControl, readLaunch } from "@/lib/portal/drill-launch-form.ts";
 import { formatSeconds } from "@/lib/portal/drill-runs-view.ts";
 import { formFields, formValues, submittedValues } from "@/lib/portal/schema-form.ts";
-import type { SloReport } from "@/lib/slo/slo-status.ts";
 
 export const metadata: Metadata = { title: "Launch a drill" };
 export const dynamic = "force-dynamic";
@@ -30,13 +32,12 @@ function queryOf(given: Query): URLSearchParams {
 
 export default async function DrillLaunchPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Query> }) {
   const { key } = await params;
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/drills/${encodeURIComponent(key)}`);
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Drills" role={actor.role} />;
-  if (!DRILL_KEY.test(key)) notFound();
-  let catalog: Catalog;
+  const { actor, refusal } = await openPage(PAGES.drillLaunch, `/drills/${key}`);
+  if (refusal) return refusal;
+  const lab = labAs(actor);
+  let catalog: DrillCatalog;
   try {
-    catalog = await readLab<Catalog>(`${drillEngine()}/catalog`, actor, "drill engine");
+    catalog = await lab.drillCatalog();
   } catch (err) {
     return <Unreachable title="The drill catalog cannot be read right now" error={err} />;
   }
@@ -51,12 +52,13 @@ export default async function DrillLaunchPage({ params, searchParams }: { params
   query.delete("field");
   const request = mayRun && query.has("dryRun") ? readLaunch(key, fields, query) : null;
   const [dryAnswer, slos] = await Promise.all([
-    request ? writeLab(`${drillEngine()}/dry-run`, actor, request) : null,
-    mayRun ? readLab<SloReport>(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos`, actor, "gateway").then((r): SloChoice[] => r.slos.map((s) => ({ name: s.name, displayName: s.displayName })), () => null) : null,
+    // Sent as the form read it; the engine names what is wrong.
+    request ? outcomeOf(lab.dryRun({ body: request as DrillLaunch })) : null,
+    mayRun ? lab.slos().then((r): SloChoice[] => r.slos.map((s) => ({ name: s.name, displayName: s.displayName })), () => null) : null,
   ]);
-  const dry = dryAnswer?.status === 200 ? (dryAnswer.body as unknown as DryRun) : null;
+  const dry = dryAnswer?.ok ? dryAnswer.value : null;
   // A refused dry run speaks first: it is about the form as it stands now.
-  const problem = dryAnswer && !dry ? { what: "dry run", detail: String(dryAnswer.body.detail ?? `the drill engine answered ${dryAnswer.status}`), field: typeof dryAnswer.body.field === "string" ? dryAnswer.body.field : undefined } : refused ? { what: "launch", detail: refused, field: refusedField } : null;
+  const problem = dryAnswer && !dryAnswer.ok ? { what: "dry run", detail: dryAnswer.error.message, field: dryAnswer.error.field } : refused ? { what: "launch", detail: refused, field: refusedField } : null;
   const control = problem ? problemControl(fields, request, problem.field) : undefined;
   const invalid: Invalid = problem && control ? { name: control, message: problem.detail } : null;
   const values = request ? submittedValues(fields, query) : formValues(fields, undefined);

@@ -2,32 +2,31 @@
 // persona, so each role sees what the services grant it: a patient only their own record, a clinician
 // their facility's patients, billing without clinical free text, an SRE with synthetic PHI masked.
 import type { Metadata } from "next";
-import { redirect } from "next/navigation";
-import { currentActor, readLab } from "@/app/session.ts";
-import { type ClaimRow, ClaimsTable } from "@/components/claims-table.tsx";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { ClaimsTable } from "@/components/claims-table.tsx";
 import { Unreachable } from "@/components/page-states.tsx";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { isLabError } from "@/lib/errors/index.ts";
+import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Patient record" };
 export const dynamic = "force-dynamic";
 
-type Page<T> = { items: T[]; nextCursor: string | null };
-type Patient = Record<string, unknown> & { id: string; givenName: string; familyName: string; birthDate: string; facilityId: string };
-type Encounter = { id: string; kind: string; status: string; reason: string; startedAt: string; endedAt: string | null };
-
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : "");
+const DEMOGRAPHICS = ["sex", "addressLine", "city", "region", "postalCode", "mrnToken"] as const;
 
 export default async function PatientPage({ params }: { params: Promise<{ patientId: string }> }) {
   const { patientId } = await params;
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/patients/${encodeURIComponent(patientId)}`);
-  const gateway = `http://127.0.0.1:${labConfig().gateway.port}/patients/${encodeURIComponent(patientId)}`;
-  let patient: Patient;
+  const { actor } = await openPage(PAGES.patient, `/patients/${patientId}`);
+  const lab = labAs(actor);
+  let patient: LabAnswer<"patient">;
   try {
-    patient = await readLab<Patient>(gateway, actor, "gateway");
+    patient = await lab.patient({ params: { patientId } });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (/ (403|404)/.test(message)) {
+    if (isLabError(err, "forbidden") || isLabError(err, "not_found") || isLabError(err, "invalid")) {
       // The same answer for "not yours" and "no such patient": a refusal must not confirm a record exists.
       return (
         <section className="panel error-state" role="alert">
@@ -48,8 +47,8 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
   }
   // Encounters and claims are read with the same rights; a role without them gets an empty section, said so.
   const [encounters, claims] = await Promise.all([
-    readLab<Page<Encounter>>(`${gateway}/encounters?limit=20`, actor, "gateway").catch(() => null),
-    readLab<Page<ClaimRow>>(`${gateway}/claims?limit=20`, actor, "gateway").catch(() => null),
+    lab.encounters({ params: { patientId }, query: { limit: 20 } }).catch(() => null),
+    lab.patientClaims({ params: { patientId }, query: { limit: 20 } }).catch(() => null),
   ]);
   return (
     <>
@@ -59,33 +58,24 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
       <p className="subtitle">
         Synthetic patient {patient.id} · born {day(patient.birthDate)} · facility {patient.facilityId} · you read it as a {actor.role}
       </p>
-      <section className="panel" aria-labelledby="demographics-heading">
-        <h2 id="demographics-heading">Demographics</h2>
+      <Panel id="demographics" title="Demographics">
         <dl className="facts" data-testid="demographics">
-          {["sex", "addressLine", "city", "region", "postalCode", "mrnToken"].map((field) => (
+          {DEMOGRAPHICS.map((field) => (
             <div key={field}>
               <dt>{field}</dt>
               <dd data-field={field}>{String(patient[field] ?? "")}</dd>
             </div>
           ))}
         </dl>
-      </section>
-      <section className="panel" aria-labelledby="encounters-heading">
-        <h2 id="encounters-heading">Encounters</h2>
+      </Panel>
+      <Panel id="encounters" title="Encounters">
         {!encounters ? (
           <p>Your role may not read this patient&apos;s encounters.</p>
         ) : encounters.items.length === 0 ? (
           <p>No encounters yet.</p>
         ) : (
           <table aria-label="Encounters">
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Status</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Started", "Kind", "Status", "Reason"]} />
             <tbody>
               {encounters.items.map((e) => (
                 <tr key={e.id}>
@@ -98,9 +88,8 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
             </tbody>
           </table>
         )}
-      </section>
-      <section className="panel" aria-labelledby="claims-heading">
-        <h2 id="claims-heading">Claims</h2>
+      </Panel>
+      <Panel id="claims" title="Claims">
         {!claims ? (
           <p>Your role may not read this patient&apos;s claims.</p>
         ) : claims.items.length === 0 ? (
@@ -108,7 +97,7 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
         ) : (
           <ClaimsTable claims={claims.items} label="Claims" />
         )}
-      </section>
+      </Panel>
     </>
   );
 }

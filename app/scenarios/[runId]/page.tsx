@@ -2,16 +2,21 @@
 // the budget each watched SLO spent; live while it runs, and exported as a Markdown post-incident review
 // (or read as JSON by agents at /api/scenarios/runs/:id/narrative).
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { stopScenario } from "@/app/scenarios/actions.ts";
-import { currentActor, readLab } from "@/app/session.ts";
+import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
 import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { isLabError } from "@/lib/errors/index.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import type { Narrative } from "@/lib/scenarios/narrative.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Scenario narrative" };
 export const dynamic = "force-dynamic";
@@ -21,15 +26,14 @@ const percent = (v: number | null) => (v === null ? "n/a" : `${Math.round(v * 10
 
 export default async function ScenarioRunPage({ params }: { params: Promise<{ runId: string }> }) {
   const { runId } = await params;
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/scenarios/${encodeURIComponent(runId)}`);
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="A scenario's narrative" role={actor.role} />;
-  if (!/^scn-[a-z0-9-]{1,60}$/.test(runId)) notFound();
+  const { actor, refusal } = await openPage(PAGES.scenarioRun, `/scenarios/${runId}`);
+  if (refusal) return refusal;
   let n: Narrative;
   try {
-    n = await readLab<Narrative>(`http://127.0.0.1:${labConfig().drills.port}/_lab/scenarios/runs/${runId}/narrative`, actor, "drill engine");
+    n = await labAs(actor).scenarioNarrative({ params: { runId } });
   } catch (err) {
-    if (err instanceof Error && / 404/.test(err.message)) notFound();
+    // No such run, or not even the shape of a run id.
+    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
     return <Unreachable title="The narrative cannot be read right now" error={err} />;
   }
   const running = n.run.status === "running";
@@ -40,10 +44,9 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
       <p className="subtitle" data-testid="scenario-status">
         {n.run.status} · started {n.run.startedAt.replace("T", " ").slice(0, 19)} UTC by {n.run.startedBy} · request id <code>{n.run.requestId}</code>
       </p>
-      <GrafanaSloLinks slos={n.budgets.map((b) => b.slo)} range={rangeAround(n.run.startedAt, n.run.endedAt)} />
+      <GrafanaSloLinks stack={labConfig().grafana} slos={n.budgets.map((b) => b.slo)} range={rangeAround(n.run.startedAt, n.run.endedAt)} />
       {running && <LiveRefresh />}
-      <section className="panel" aria-labelledby="summary-heading">
-        <h2 id="summary-heading">Summary</h2>
+      <Panel id="summary" title="Summary">
         <p data-testid="narrative-summary">{n.summary}</p>
         <p className="actions">
           <a href={`${api}?format=markdown`} download>
@@ -59,9 +62,8 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
             </button>
           </form>
         )}
-      </section>
-      <section className="panel" aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading">Timeline (UTC)</h2>
+      </Panel>
+      <Panel id="timeline" title="Timeline (UTC)">
         {n.entries.length === 0 ? (
           <p>Nothing has happened yet: the first cue is due at the scenario&apos;s start.</p>
         ) : (
@@ -74,18 +76,10 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
             ))}
           </ol>
         )}
-      </section>
-      <section className="panel" aria-labelledby="budget-heading">
-        <h2 id="budget-heading">Error budget spent</h2>
+      </Panel>
+      <Panel id="budget" title="Error budget spent">
         <table aria-label="Budget spent per watched SLO">
-          <thead>
-            <tr>
-              <th scope="col">SLO</th>
-              <th scope="col">Left at start</th>
-              <th scope="col">{running ? "Left now" : "Left at end"}</th>
-              <th scope="col">Spent</th>
-            </tr>
-          </thead>
+          <TableHead columns={["SLO", "Left at start", running ? "Left now" : "Left at end", "Spent"]} />
           <tbody>
             {n.budgets.map((b) => (
               <tr key={b.slo}>
@@ -97,21 +91,13 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="panel" aria-labelledby="drills-heading">
-        <h2 id="drills-heading">Drills</h2>
+      </Panel>
+      <Panel id="drills" title="Drills">
         {n.drills.length === 0 ? (
           <p>No drill launched yet.</p>
         ) : (
           <table aria-label="Drills of this scenario">
-            <thead>
-              <tr>
-                <th scope="col">Drill</th>
-                <th scope="col">Run</th>
-                <th scope="col">Status</th>
-                <th scope="col">Why it ended</th>
-              </tr>
-            </thead>
+            <TableHead columns={["Drill", "Run", "Status", "Why it ended"]} />
             <tbody>
               {n.drills.map((d) => (
                 <tr key={d.id} data-drill-run={d.id}>
@@ -126,7 +112,7 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
             </tbody>
           </table>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

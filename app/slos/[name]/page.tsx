@@ -1,14 +1,18 @@
 // One SLO in detail: its budget and each tier now, the charts of the last three hours (budget, burn per
 // tier, the other side of the journey, drills shaded), and the alert history replayed over its data.
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
-import { currentActor, readLab } from "@/app/session.ts";
+import { notFound } from "next/navigation";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { SloCharts } from "@/components/slo-charts.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { isLabError } from "@/lib/errors/index.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { type SloDetail, alertHistory } from "@/lib/portal/slo-detail.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "SLO detail" };
 export const dynamic = "force-dynamic";
@@ -17,15 +21,14 @@ const rate = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 10) / 10}x` 
 
 export default async function SloDetailPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/slos/${encodeURIComponent(name)}`);
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="An SLO's detail" role={actor.role} />;
-  if (!/^[a-z0-9][a-z0-9-]{0,119}$/.test(name)) notFound();
+  const { actor, refusal } = await openPage(PAGES.slo, `/slos/${name}`);
+  if (refusal) return refusal;
   let detail: SloDetail;
   try {
-    detail = await readLab<SloDetail>(`http://127.0.0.1:${labConfig().gateway.port}/_lab/slos/${name}/history?minutes=180`, actor, "gateway");
+    detail = await labAs(actor).sloHistory({ params: { name }, query: { minutes: 180 } });
   } catch (err) {
-    if (err instanceof Error && / 404/.test(err.message)) notFound();
+    // A name that is no SLO's, or not even the shape of one, is a page that does not exist.
+    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
     return <Unreachable title="The SLO cannot be read right now" error={err} />;
   }
   const alerts = alertHistory(detail);
@@ -41,20 +44,10 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
         {detail.budgetRemaining === null ? "budget unknown" : `${Math.round(detail.budgetRemaining * 1000) / 10} % of the budget left`} ·{" "}
         {firing.length === 0 ? "no alert firing" : `${firing.map((t) => t.tier).join(", ")} firing`}
       </p>
-      <GrafanaSloLinks slos={[detail.slo.name]} />
-      <section className="panel" aria-labelledby="tiers-heading">
-        <h2 id="tiers-heading">Burn-rate tiers now</h2>
+      <GrafanaSloLinks stack={labConfig().grafana} slos={[detail.slo.name]} />
+      <Panel id="tiers" title="Burn-rate tiers now">
         <table aria-label="Burn-rate tiers">
-          <thead>
-            <tr>
-              <th scope="col">Tier</th>
-              <th scope="col">Severity</th>
-              <th scope="col">Factor</th>
-              <th scope="col">Long window</th>
-              <th scope="col">Short window</th>
-              <th scope="col">Alert</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Tier", "Severity", "Factor", "Long window", "Short window", "Alert"]} />
           <tbody>
             {detail.tiers.map((t) => (
               <tr key={t.tier} data-tier={t.tier}>
@@ -68,10 +61,9 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
             ))}
           </tbody>
         </table>
-      </section>
+      </Panel>
       <SloCharts initial={detail} />
-      <section className="panel" aria-labelledby="alerts-heading">
-        <h2 id="alerts-heading">Alert history</h2>
+      <Panel id="alerts" title="Alert history">
         {alerts.length === 0 ? (
           <p>No tier of this SLO has gone pending or fired in its window.</p>
         ) : (
@@ -83,7 +75,7 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
             ))}
           </ol>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

@@ -2,17 +2,17 @@
 // (their batch spans link to it), with its lines from the process logs, and links to Tempo and Loki where
 // the Grafana stack is configured.
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
-import { readThroughGateway } from "@/app/operations-reads.ts";
-import { currentActor } from "@/app/session.ts";
+import { notFound } from "next/navigation";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
-import { NotForYourRole } from "@/components/page-states.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
-import { labConfig } from "@/lib/data/lab-connection.ts";
+import { labConfig } from "@/app/portal-connections.ts";
 import { lokiLogsLink, tempoTraceLink } from "@/lib/portal/grafana-links.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { settle } from "@/lib/portal/reading.ts";
 import { traceWaterfall } from "@/lib/portal/trace-waterfall.ts";
-import { type StoredSpan, TRACE_ID } from "@/lib/telemetry/span-store.ts";
-import type { TraceLogLine } from "@/lib/telemetry/trace-logs.ts";
+import { TRACE_ID } from "@/lib/telemetry/span-store.ts";
+import { TableHead } from "@/components/table-head.tsx";
 
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
@@ -20,13 +20,10 @@ export const dynamic = "force-dynamic";
 export default async function TracePage({ params }: { params: Promise<{ traceId: string }> }) {
   const { traceId } = await params;
   if (!TRACE_ID.test(traceId)) notFound();
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/telemetry/${traceId}`);
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="Telemetry" role={actor.role} />;
-  const [trace, logs] = await Promise.all([
-    readThroughGateway<{ services: string[]; spans: StoredSpan[] }>(actor, `/_lab/traces/${traceId}`),
-    readThroughGateway<{ lines: TraceLogLine[] }>(actor, `/_lab/traces/${traceId}/logs`),
-  ]);
+  const { actor, refusal } = await openPage(PAGES.trace, `/telemetry/${traceId}`);
+  if (refusal) return refusal;
+  const lab = labAs(actor);
+  const [trace, logs] = await Promise.all([settle(lab.trace({ params: { traceId } })), settle(lab.traceLogs({ params: { traceId } }))]);
   const stack = labConfig().grafana;
   const tempo = tempoTraceLink(stack, traceId);
   const loki = lokiLogsLink(stack, traceId);
@@ -58,17 +55,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
           const { totalMs, rows } = traceWaterfall(traceId, t.spans);
           return (
             <table aria-label="Trace waterfall" className="waterfall">
-              <thead>
-                <tr>
-                  <th scope="col">Span</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Start</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col" className="waterfall-axis">
-                    0 to {totalMs.toFixed(1)} ms
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Span", "Service", "Start", "Duration", { key: "axis", label: `0 to ${totalMs.toFixed(1)} ms`, className: "waterfall-axis" }]} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={`${r.linked ? "linked-" : ""}${r.spanId}`} data-service={r.service} data-linked={r.linked || undefined}>
@@ -96,14 +83,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
             <p>No log line of this trace in the lab&apos;s recent process logs.</p>
           ) : (
             <table aria-label="Logs of this trace">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Process</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
+              <TableHead columns={["Time", "Process", "Level", "Message"]} />
               <tbody>
                 {l.lines.map((line, i) => (
                   <tr key={i}>

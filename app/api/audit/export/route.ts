@@ -1,25 +1,22 @@
 // GET /api/audit/export: the audit search's filter as a CSV download, redacted as the search is, streamed
 // page by page and capped (X-Export-Row-Limit; a last line says when the cap cut it short).
+import { portalRoute } from "@/app/portal-route.ts";
 import { AUDIT_EXPORT_MAX_ROWS, auditCsv } from "@/lib/audit/audit-csv.ts";
-import { auditRequest, problemOf } from "../audit-request.ts";
+import { PORTAL_ROUTES } from "@/lib/portal/portal-routes.ts";
+import { auditRequest } from "../audit-request.ts";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  let chunks: AsyncGenerator<string>;
+export const GET = portalRoute(PORTAL_ROUTES.auditExport, async ({ view, request }) => {
+  const { lab, filter } = await auditRequest(request);
+  const chunks = auditCsv(lab, filter, view);
+  // The header line and the first page are read before answering, so a database that cannot be read is a
+  // problem body and a status, not a download that breaks off.
   const opening: string[] = [];
-  try {
-    const { lab, filter, view } = await auditRequest(request);
-    chunks = auditCsv(lab, filter, view);
-    // The header line and the first page are read before answering, so a database that cannot be read is a
-    // problem body and a status, not a download that breaks off.
-    for (let i = 0; i < 2; i++) {
-      const next = await chunks.next();
-      if (next.done) break;
-      opening.push(next.value);
-    }
-  } catch (err) {
-    return problemOf(err, "GET /api/audit/export");
+  for (let i = 0; i < 2; i++) {
+    const next = await chunks.next();
+    if (next.done) break;
+    opening.push(next.value);
   }
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
@@ -44,4 +41,4 @@ export async function GET(request: Request) {
       "x-export-row-limit": String(AUDIT_EXPORT_MAX_ROWS),
     },
   });
-}
+});

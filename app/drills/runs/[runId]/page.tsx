@@ -1,18 +1,23 @@
 // One drill run, live: its status and time left, each step (applied, reverted, on which target), its abort
 // conditions and deadline, and the abort button while it acts on the lab.
 import type { Metadata } from "next";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { abortDrillRun } from "@/app/drills/actions.ts";
-import { RUN_ID, drillEngine } from "@/app/drills/drill-engine-api.ts";
-import { currentActor, readLab } from "@/app/session.ts";
+import { labAs } from "@/app/lab.ts";
+import { openPage } from "@/app/page-access.tsx";
+import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
 import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
+import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
+import { isLabError } from "@/lib/errors/index.ts";
+import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
 import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { formatSeconds, livePhase, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
+import { TableHead } from "@/components/table-head.tsx";
+import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Drill run" };
 export const dynamic = "force-dynamic";
@@ -21,15 +26,14 @@ const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" :
 
 export default async function DrillRunPage({ params, searchParams }: { params: Promise<{ runId: string }>; searchParams: Promise<{ refused?: string }> }) {
   const { runId } = await params;
-  const actor = await currentActor();
-  if (!actor) redirect(`/sign-in?callbackUrl=/drills/runs/${encodeURIComponent(runId)}`);
-  if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="A drill run" role={actor.role} />;
-  if (!RUN_ID.test(runId)) notFound();
+  const { actor, refusal } = await openPage(PAGES.drillRun, `/drills/runs/${runId}`);
+  if (refusal) return refusal;
   let run: DrillRun;
   try {
-    run = await readLab<DrillRun>(`${drillEngine()}/runs/${runId}`, actor, "drill engine");
+    run = await labAs(actor).drillRun({ params: { runId } });
   } catch (err) {
-    if (err instanceof Error && / 404/.test(err.message)) notFound();
+    // No such run, or not even the shape of a run id.
+    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
     return <Unreachable title="The drill run cannot be read right now" error={err} />;
   }
   const { refused } = await searchParams;
@@ -46,15 +50,14 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
         {run.status}
         {run.kept ? " (change kept)" : ""} · {phase ? timeLeft(run, now) : `ended ${utc(run.endedAt)}`} · targets {targetsOf(run).join(", ")}
       </p>
-      <GrafanaSloLinks slos={run.abortWhen.map((c) => c.slo)} range={rangeAround(run.startedAt, run.endedAt)} />
+      <GrafanaSloLinks stack={labConfig().grafana} slos={run.abortWhen.map((c) => c.slo)} range={rangeAround(run.startedAt, run.endedAt)} />
       {phase && <LiveRefresh everyMs={3000} />}
       {refused && (
         <p className="panel error-state" role="alert">
           Refused: {refused}
         </p>
       )}
-      <section className="panel" aria-labelledby="run-heading">
-        <h2 id="run-heading">Run</h2>
+      <Panel id="run" title="Run">
         <dl className="facts">
           <dt>Status</dt>
           <dd data-testid="drill-run-state">{run.status}</dd>
@@ -108,20 +111,10 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
             </button>
           </form>
         )}
-      </section>
-      <section className="panel" aria-labelledby="steps-heading">
-        <h2 id="steps-heading">Steps</h2>
+      </Panel>
+      <Panel id="steps" title="Steps">
         <table aria-label="Steps of the run">
-          <thead>
-            <tr>
-              <th scope="col">Step</th>
-              <th scope="col" className="text">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Applied</th>
-              <th scope="col">Reverted</th>
-              <th scope="col" className="text">Problem</th>
-            </tr>
-          </thead>
+          <TableHead columns={["Step", { key: "Action", label: "Action", className: "text" }, "Target", "Applied", "Reverted", { key: "Problem", label: "Problem", className: "text" }]} />
           <tbody>
             {run.steps.map((s, i) => (
               <tr key={i} data-step={i + 1}>
@@ -135,9 +128,8 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
             ))}
           </tbody>
         </table>
-      </section>
-      <section className="panel" aria-labelledby="abort-heading">
-        <h2 id="abort-heading">Abort conditions</h2>
+      </Panel>
+      <Panel id="abort" title="Abort conditions">
         {run.abortWhen.length === 0 ? (
           <p>None: the run lasts its duration unless someone aborts it.</p>
         ) : (
@@ -150,7 +142,7 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
           </ul>
         )}
         <p className="hint">The drill engine checks them every 2 s while the run lasts{run.rollback === "on-deviation" ? ", and while a kept change lives" : ""}.</p>
-      </section>
+      </Panel>
     </>
   );
 }

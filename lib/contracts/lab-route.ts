@@ -1,0 +1,63 @@
+// A route of a lab process, declared once: which process serves it, who may call it (the policy action the
+// server checks before its handler runs), the zod schemas of its path, query and body (the ones the
+// server parses with), and the type of its answer. Servers register their handlers from these
+// declarations, the gateway and the portal derive their route tables from them, and lib/lab-client
+// calls them; a test derives the persona x route matrix from them and checks it against the policy.
+import type { z } from "zod";
+import type { Action } from "../auth/policy.ts";
+import { LabError } from "../errors/index.ts";
+
+export type LabProcess = "gateway" | "clinical" | "billing" | "projector" | "simulator" | "drill-engine" | "supervisor";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * Who may call a route: a policy action (the caller's role must hold a grant for it; the scope of that grant,
+ * a facility or a patient's own record, is checked by the domain where the data is), or "public" for the
+ * probes and documents that answer without a token.
+ */
+export type RouteAction = Action | "public";
+
+export interface LabRoute<P extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, B extends z.ZodType | undefined = z.ZodType | undefined, R = unknown, D extends z.ZodType | undefined = z.ZodType | undefined> {
+  process: LabProcess;
+  method: HttpMethod;
+  /** Fastify-style path: /_lab/drills/runs/:runId */
+  path: string;
+  action: RouteAction;
+  summary: string;
+  params?: P;
+  query?: Q;
+  /** The body, parsed with this schema before the handler runs. */
+  body?: B;
+  /** Or the body the domain validates itself (for messages of its own): the handler gets it raw; clients send this shape. */
+  domainBody?: D;
+  /** The answer's status when it is not 200. */
+  status?: 201 | 202;
+  /** The type of the answer; never set at run time. */
+  readonly answer?: R;
+}
+
+/** A route answering R: `route<R>()({...})` keeps both the schemas' and the answer's types. */
+export const route =
+  <R>() =>
+  <P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, D extends z.ZodType | undefined = undefined>(r: LabRoute<P, Q, B, R, D>): LabRoute<P, Q, B, R, D> =>
+    r;
+
+export type AnswerOf<T> = T extends LabRoute<infer _P, infer _Q, infer _B, infer R, infer _D> ? R : never;
+
+/** A value as it arrives over JSON: dates as ISO strings. */
+export type Jsonified<T> = T extends Date ? string : T extends readonly (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+
+type Part<S, K extends string, Required extends boolean> = S extends z.ZodType ? (Required extends true ? { [k in K]: z.input<S> } : { [k in K]?: z.input<S> }) : { [k in K]?: never };
+
+/** What a client sends: the path's values, the query and the body, as their schemas take them. */
+export type InputOf<T> = T extends LabRoute<infer P, infer Q, infer B, infer _R, infer D> ? Part<P, "params", true> & Part<Q, "query", false> & Part<B extends z.ZodType ? B : D, "body", true> : never;
+
+/** The path with its values put in: /_lab/drills/runs/:runId -> /_lab/drills/runs/drl-1 (each value URL-encoded). */
+export function pathOf(r: Pick<LabRoute, "path">, params: Record<string, unknown> = {}): string {
+  return r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === null || value === "") throw new LabError("invalid", `${r.path} needs a value for :${name}`, { field: name });
+    return encodeURIComponent(String(value));
+  });
+}

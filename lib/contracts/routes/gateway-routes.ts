@@ -1,0 +1,57 @@
+// The gateway's own routes (:4000), beside the API it forwards (../api-catalog.ts): the SLOs, one SLO's
+// history, the client-side journey outcomes, the traces and their log lines, and the API's documents.
+import { z } from "zod";
+import { JOURNEYS } from "../../slo/journeys.ts";
+import type { SloDefinition } from "../../slo/load-slos.ts";
+import type { SloHistory } from "../../slo/slo-history.ts";
+import type { SloReport } from "../../slo/slo-status.ts";
+import { type StoredSpan, TRACE_ID, type TraceSummary } from "../../telemetry/span-store.ts";
+import type { TraceLogLine } from "../../telemetry/trace-logs.ts";
+import { route } from "../lab-route.ts";
+
+export const ClientOutcomes = z.strictObject({
+  outcomes: z
+    .array(
+      z.strictObject({
+        journey: z.enum(JOURNEYS.map((j) => j.id) as [string, ...string[]]),
+        /** When the journey finished, as the client's clock saw it. */
+        at: z.iso.datetime({ offset: true }),
+        ok: z.boolean(),
+        latencyMs: z.number().min(0).max(600_000),
+      }),
+    )
+    .min(1)
+    .max(10_000),
+});
+const SloParams = z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,119}$/, "must be an SLO's name") });
+const HistoryQuery = z.strictObject({ minutes: z.coerce.number().int().min(5).max(1440).default(180) });
+const TraceParams = z.strictObject({ traceId: z.string().regex(TRACE_ID, "must be 32 lower-case hex digits (a W3C trace id)") });
+const RecentTracesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  errors: z.enum(["true", "false"]).default("false"),
+  minMs: z.coerce.number().min(0).max(600_000).default(0),
+});
+
+type SloStatusRow = SloReport["slos"][number];
+
+/** One SLO's last minutes for its detail charts: budget and burn, alert transitions, its other side, and the drills and scenarios of those minutes. */
+export interface SloDetail {
+  slo: Pick<SloDefinition, "name" | "displayName" | "journey" | "source" | "service" | "target" | "windowMinutes" | "sli">;
+  budgetRemaining: number | null;
+  tiers: SloStatusRow["tiers"];
+  transitions: SloStatusRow["transitions"];
+  history: SloHistory;
+  counterpart: { name: string; displayName: string; source: string; history: SloHistory } | null;
+  annotations: { at: string; endAt: string | null; kind: string; title: string; drillRunId: string | null; status: string | null }[];
+}
+
+export const GATEWAY_ROUTES = {
+  slos: route<SloReport>()({ process: "gateway", method: "GET", path: "/_lab/slos", action: "ops.read", summary: "Every SLO: budget left, burn rates, alerts" }),
+  sloHistory: route<SloDetail>()({ process: "gateway", method: "GET", path: "/_lab/slos/:name/history", action: "ops.read", params: SloParams, query: HistoryQuery, summary: "One SLO minute by minute, with its alerts and drills" }),
+  reportSlis: route<{ accepted: number }>()({ process: "gateway", method: "POST", path: "/_lab/slis", action: "sli.ingest", body: ClientOutcomes, status: 202, summary: "Client-side journey outcomes (the simulator's, the portal's)" }),
+  traces: route<{ traces: TraceSummary[] }>()({ process: "gateway", method: "GET", path: "/_lab/traces", action: "ops.read", query: RecentTracesQuery, summary: "The newest traces through the gateway" }),
+  trace: route<{ traceId: string; services: string[]; spans: StoredSpan[] }>()({ process: "gateway", method: "GET", path: "/_lab/traces/:traceId", action: "ops.read", params: TraceParams, summary: "One trace across the lab's processes" }),
+  traceLogs: route<{ traceId: string; lines: TraceLogLine[] }>()({ process: "gateway", method: "GET", path: "/_lab/traces/:traceId/logs", action: "ops.read", params: TraceParams, summary: "A trace's lines in the process logs" }),
+  openApi: route<Record<string, unknown>>()({ process: "gateway", method: "GET", path: "/openapi.json", action: "public", summary: "The API's OpenAPI document" }),
+  apiDocs: route<string>()({ process: "gateway", method: "GET", path: "/docs", action: "public", summary: "The API's reference page" }),
+};

@@ -1,0 +1,45 @@
+// The projector's routes (:4103): the event pipeline's state, the dead letters and their redrive, the event
+// faults, and the persona dashboards' read models.
+import { z } from "zod";
+import { FacilityId, PatientId } from "../../clinical/contracts.ts";
+import type { Census, ClaimsPipeline, OpenEncounter, TimelineEntry } from "../../dashboards/dashboard-reads.ts";
+import type { PartitionLag } from "../../events/bus.ts";
+import type { DeadLetter } from "../../events/dead-letters.ts";
+import { EventFaultsInput, type EventFaultState } from "../../events/event-faults.ts";
+import type { ProjectorStats } from "../../events/projector.ts";
+import { route } from "../lab-route.ts";
+
+const DeadLetterParams = z.strictObject({ eventId: z.string().min(1).max(200) });
+const DeadLetterQuery = z.strictObject({ status: z.enum(["dead", "redriven", "all"]).default("dead") });
+const Limit = z.coerce.number().int().min(1).max(200);
+const CensusQuery = z.strictObject({ facilityId: FacilityId.optional(), limit: Limit.default(50) });
+const ClaimsQuery = z.strictObject({ facilityId: FacilityId.optional() });
+const TimelineParams = z.strictObject({ patientId: PatientId });
+const TimelineQuery = z.strictObject({ limit: Limit.default(50) });
+
+export interface EventPipelineStatus {
+  bus: string;
+  outboxBacklog: { shard: number; unpublished: number }[];
+  projector: ProjectorStats & { lag: PartitionLag[] };
+  deadLetters: number;
+  faults: EventFaultState | null;
+}
+
+/** Each dashboard answer says how fresh its read models are: the newest event they hold. */
+type Fresh<T> = T & { asOf: string | null };
+export type CensusDashboard = Fresh<{ facilityId: string | null; facilities: Census[]; openEncounters: OpenEncounter[] }>;
+export type ClaimsDashboard = Fresh<{ facilityId: string | null } & ClaimsPipeline>;
+export type TimelineDashboard = Fresh<{ patientId: string; entries: TimelineEntry[] }>;
+
+export const PROJECTOR_ROUTES = {
+  eventPipeline: route<EventPipelineStatus>()({ process: "projector", method: "GET", path: "/_lab/events/status", action: "ops.read", summary: "Outbox backlog, projector counts and lag, dead letters" }),
+  deadLetters: route<{ items: DeadLetter[] }>()({ process: "projector", method: "GET", path: "/_lab/events/dead-letters", action: "ops.read", query: DeadLetterQuery, summary: "The dead letters" }),
+  redrive: route<DeadLetter>()({ process: "projector", method: "POST", path: "/_lab/events/dead-letters/:eventId/redrive", action: "events.redrive", params: DeadLetterParams, summary: "Send a dead letter through the projector again" }),
+  eventFaults: route<{ faults: EventFaultState | null }>()({ process: "projector", method: "GET", path: "/_lab/events/faults", action: "fault.switch", summary: "The event pipeline's faults" }),
+  setEventFaults: route<{ faults: EventFaultState | null }>()({ process: "projector", method: "PUT", path: "/_lab/events/faults", action: "fault.switch", body: EventFaultsInput, summary: "Switch event faults on" }),
+  clearEventFaults: route<{ faults: EventFaultState | null }>()({ process: "projector", method: "DELETE", path: "/_lab/events/faults", action: "fault.switch", summary: "Switch event faults off" }),
+  // A clinician sees their own facility's; operations roles any facility's or all.
+  censusDashboard: route<CensusDashboard>()({ process: "projector", method: "GET", path: "/_lab/dashboards/census", action: "dashboard.census", query: CensusQuery, summary: "A facility's census and open encounters" }),
+  claimsDashboard: route<ClaimsDashboard>()({ process: "projector", method: "GET", path: "/_lab/dashboards/claims", action: "dashboard.claims", query: ClaimsQuery, summary: "The claims pipeline and its denial rate" }),
+  timelineDashboard: route<TimelineDashboard>()({ process: "projector", method: "GET", path: "/_lab/dashboards/timeline/:patientId", action: "dashboard.timeline", params: TimelineParams, query: TimelineQuery, summary: "A patient's recent activity" }),
+};

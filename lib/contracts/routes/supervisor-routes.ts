@@ -1,0 +1,37 @@
+// The supervisor's routes (:4900): the processes and their memory, kill, pause, resume, restart, fault
+// switches with deadlines, leases, the emergency stop, and the data jobs.
+import { z } from "zod";
+import { EventFaultsInput } from "../../events/event-faults.ts";
+import { FaultRulesInput } from "../../faults/fault-rules.ts";
+import type { DataJob } from "../../supervisor/data-jobs.ts";
+import { DataJobRequest } from "../../supervisor/data-jobs.ts";
+import type { LabControl, LabStatus } from "../../supervisor/lab-control.ts";
+import { route } from "../lab-route.ts";
+
+const ProcessParams = z.strictObject({ name: z.string().min(1).max(40) });
+const JobParams = z.strictObject({ jobId: z.string().regex(/^job-[a-z0-9-]{1,40}$/, "must be a job id such as job-lx2k9-1") });
+const ServiceParams = z.strictObject({ service: z.string().min(1).max(40) });
+const KillBody = z.strictObject({ signal: z.enum(["SIGKILL", "SIGTERM", "SIGINT", "SIGQUIT"]).default("SIGKILL") });
+// A pause always ends by itself: an hour at most.
+const PauseBody = z.strictObject({ deadlineSeconds: z.number().int().min(1).max(3600) });
+/** A service's fault rules, or the projector's event faults: the supervisor tells them apart by the service. */
+export const SupervisedFaults = z.union([FaultRulesInput, EventFaultsInput]);
+
+type Answer<K extends keyof LabControl> = LabControl[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+const supervisor = "supervisor" as const;
+
+export const SUPERVISOR_ROUTES = {
+  processes: route<LabStatus>()({ process: supervisor, method: "GET", path: "/_lab/processes", action: "ops.read", summary: "Every process: state, pid, uptime, restarts, memory" }),
+  dataJobs: route<{ jobs: DataJob[] }>()({ process: supervisor, method: "GET", path: "/_lab/jobs", action: "ops.read", summary: "The data jobs, newest first" }),
+  dataJob: route<DataJob>()({ process: supervisor, method: "GET", path: "/_lab/jobs/:jobId", action: "ops.read", params: JobParams, summary: "One data job" }),
+  // Replaying the read models is an SRE's repair; generating patients needs data.generate too (the admin's).
+  startDataJob: route<DataJob>()({ process: supervisor, method: "POST", path: "/_lab/jobs", action: "data.replay", body: DataJobRequest, status: 202, summary: "Start a data job (generate patients, replay the read models)" }),
+  killProcess: route<Answer<"kill">>()({ process: supervisor, method: "POST", path: "/_lab/processes/:name/kill", action: "fault.switch", params: ProcessParams, body: KillBody, summary: "Send a process a signal" }),
+  pauseProcess: route<Answer<"pause">>()({ process: supervisor, method: "POST", path: "/_lab/processes/:name/pause", action: "fault.switch", params: ProcessParams, body: PauseBody, summary: "Pause a process (SIGSTOP) until a deadline" }),
+  resumeProcess: route<Answer<"resume">>()({ process: supervisor, method: "POST", path: "/_lab/processes/:name/resume", action: "fault.switch", params: ProcessParams, summary: "Resume a paused process" }),
+  restartProcess: route<Answer<"restart">>()({ process: supervisor, method: "POST", path: "/_lab/processes/:name/restart", action: "fault.switch", params: ProcessParams, summary: "Restart a process" }),
+  setFaults: route<Answer<"setFaults">>()({ process: supervisor, method: "PUT", path: "/_lab/faults/:service", action: "fault.switch", params: ServiceParams, domainBody: SupervisedFaults, summary: "Switch a service's faults on, with a deadline" }),
+  clearFaults: route<Answer<"clearFaults">>()({ process: supervisor, method: "DELETE", path: "/_lab/faults/:service", action: "fault.switch", params: ServiceParams, summary: "Switch a service's faults off" }),
+  leases: route<ReturnType<LabControl["listLeases"]>>()({ process: supervisor, method: "GET", path: "/_lab/leases", action: "ops.read", summary: "The changes the deadman will revert, with their deadlines" }),
+  emergencyStop: route<Answer<"emergencyStop">>()({ process: supervisor, method: "POST", path: "/_lab/emergency-stop", action: "fault.switch", summary: "Revert every fault and resume every process" }),
+};
