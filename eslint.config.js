@@ -23,7 +23,11 @@ export default tseslint.config(
   // The layers of docs/architecture.md: the core (lib/) imports no page, component, process or command;
   // the portal (app/, components/) never imports a service; services never import the portal; components
   // receive data and import nothing of app/ (its lab client and connections are the pages' to use).
-  layer("lib/**", ["app", "components", "backend-services", "scripts", "bench", "test", "e2e"], "the core (lib/) is imported by the processes, never the other way"),
+  layer(
+    "lib/**",
+    ["app", "components", "backend-services", "scripts", "bench", "test", "e2e"],
+    "the core (lib/) is imported by the processes, never the other way",
+  ),
   layer("backend-services/**", ["app", "components", "scripts"], "a lab process never imports the portal or a command"),
   layer("app/**", ["backend-services", "scripts"], "the portal reaches the lab's processes through lib/lab-client, never by importing them"),
   layer("components/**", ["app", "backend-services", "scripts"], "components receive data from their page; they import neither app/ nor a process"),

@@ -19,7 +19,15 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium,
       // Without these Chromium keeps dialling Google's hosts, which this closed network refuses.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [

@@ -48,15 +48,15 @@ export default async function OverviewPage() {
     <>
       <h1>Lab overview</h1>
       <p className="subtitle">
-        {config.mode === "embedded" ? "Embedded mode: one SQLite file per shard" : "Full mode: one PostgreSQL database per shard"} ·{" "}
-        {config.shardCount} shards · 1,024 virtual buckets
+        {config.mode === "embedded" ? "Embedded mode: one SQLite file per shard" : "Full mode: one PostgreSQL database per shard"} · {config.shardCount} shards
+        · 1,024 virtual buckets
       </p>
       {operator ? <LiveRefresh everyMs={15_000} /> : null}
       {!actor ? (
         <Panel id="start" title="Start here">
           <p>
-            <a href="/sign-in">Sign in as one of the lab&apos;s personas</a>: an SRE watches SLO budgets burn and runs drills, an instructor plays scenarios, a patient, a
-            clinician or a billing admin sees the lab from their side.
+            <a href="/sign-in">Sign in as one of the lab&apos;s personas</a>: an SRE watches SLO budgets burn and runs drills, an instructor plays scenarios, a
+            patient, a clinician or a billing admin sees the lab from their side.
           </p>
         </Panel>
       ) : !operator ? (

@@ -85,7 +85,12 @@ export function passThrough(decl: PortalPassThrough) {
       if (action === "public") throw new Error(`${decl.route} passes a public route`);
       const { actor } = await allowed(request, action);
       const authorization = request.headers.get("authorization") ?? (await labBearer(actor));
-      return await forwardToLab(request, `${labOrigins(labConfig())[decl.process]}${passed.labPath}${new URL(request.url).search}`, decl.processName, authorization);
+      return await forwardToLab(
+        request,
+        `${labOrigins(labConfig())[decl.process]}${passed.labPath}${new URL(request.url).search}`,
+        decl.processName,
+        authorization,
+      );
     } catch (err) {
       return errorResponse(err, logged(`${request.method} ${decl.route}`));
     }

@@ -20,7 +20,14 @@ import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases
 import { type LoadRequest, runOpenLoop } from "../lib/load/open-loop.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, seconds: { type: "string", default: "10" }, rate: { type: "string", default: "500" }, connections: { type: "string", default: "32" } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    seconds: { type: "string", default: "10" },
+    rate: { type: "string", default: "500" },
+    connections: { type: "string", default: "32" },
+  },
+});
 const runs = Number(values.runs);
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
@@ -70,9 +77,15 @@ try {
   await prepareLabDatabases(config, root);
   const lab = await openLabDatabases(config);
   await generateLabData(lab, { patients: 2000, seed: 42 });
-  const patients = (await Promise.all(lab.shards.map((s) => s.prisma.patient.findMany({ where: { facilityId: "fac-0001" }, select: { id: true } })))).flat().map((p) => p.id);
+  const patients = (await Promise.all(lab.shards.map((s) => s.prisma.patient.findMany({ where: { facilityId: "fac-0001" }, select: { id: true } }))))
+    .flat()
+    .map((p) => p.id);
   await lab.close();
-  const token = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-bench", role: "clinician", facilityId: "fac-0001", patientId: null }, { ttlSeconds: 3600 });
+  const token = await issueLabToken(
+    labSigningKey(config.privacySecret),
+    { userId: "usr-bench", role: "clinician", facilityId: "fac-0001", patientId: null },
+    { ttlSeconds: 3600 },
+  );
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
 
   say("starting clinical, billing, gateway and the hello-world peer");
@@ -99,8 +112,19 @@ try {
   let registrations = 0;
   const registration = () =>
     JSON.stringify({
-      facilityId: "fac-0001", givenName: "Bench", familyName: "Load", sex: "other", birthDate: "1980-01-01", addressLine: "1 Bench St", city: "Loadville",
-      region: "IL", postalCode: "62701", mrn: `MRN-BENCH-${process.pid}-${++registrations}`, nationalId: "999-55-5555", phone: "555-0100-5555", email: `bench${registrations}@example.org`,
+      facilityId: "fac-0001",
+      givenName: "Bench",
+      familyName: "Load",
+      sex: "other",
+      birthDate: "1980-01-01",
+      addressLine: "1 Bench St",
+      city: "Loadville",
+      region: "IL",
+      postalCode: "62701",
+      mrn: `MRN-BENCH-${process.pid}-${++registrations}`,
+      nationalId: "999-55-5555",
+      phone: "555-0100-5555",
+      email: `bench${registrations}@example.org`,
     });
 
   // The read mix as fixed request templates, as the peers' requests are: autocannon builds each template
@@ -137,7 +161,9 @@ try {
   };
   // The 80/20 mix on the clock (the target's measure): four reads then a registration, every 1/rate s.
   const mixRequest = (i: number): LoadRequest =>
-    i % 5 === 4 ? { method: "POST", path: "/patients", headers, body: registration() } : { method: "GET", path: readPath(), headers: { authorization: headers.authorization } };
+    i % 5 === 4
+      ? { method: "POST", path: "/patients", headers, body: registration() }
+      : { method: "GET", path: readPath(), headers: { authorization: headers.authorization } };
   say(`80/20 mix, open model at ${rate} req/s: 5 s warm-up, then ${seconds * 2} s measured`);
   await runOpenLoop({ origin: `http://127.0.0.1:${ports.gateway}`, ratePerSecond: rate, durationMs: 5000, next: mixRequest });
   const open = await runOpenLoop({ origin: `http://127.0.0.1:${ports.gateway}`, ratePerSecond: rate, durationMs: seconds * 2000, next: mixRequest });
@@ -153,14 +179,24 @@ try {
     // Each template fixes its own method, headers and body (switching them inside one template corrupts
     // autocannon's request framing).
     requests: [
-      ...Array.from({ length: 4 }, () => ({ method: "GET" as const, setupRequest: (req: autocannon.Request) => ({ ...req, path: readPath() }), onResponse: count })),
+      ...Array.from({ length: 4 }, () => ({
+        method: "GET" as const,
+        setupRequest: (req: autocannon.Request) => ({ ...req, path: readPath() }),
+        onResponse: count,
+      })),
       { method: "POST" as const, path: "/patients", setupRequest: (req: autocannon.Request) => ({ ...req, body: registration() }), onResponse: count },
     ],
   });
 
   const row = (name: string, results: autocannon.Result[]) => {
     const rps = median(results.map((x) => x.requests.average));
-    return { name, rps, p50: median(results.map((x) => x.latency.p50)), p99: median(results.map((x) => x.latency.p99)), errors: results.reduce((s, x) => s + x.non2xx + x.errors, 0) };
+    return {
+      name,
+      rps,
+      p50: median(results.map((x) => x.latency.p50)),
+      p99: median(results.map((x) => x.latency.p99)),
+      errors: results.reduce((s, x) => s + x.non2xx + x.errors, 0),
+    };
   };
   const openErrors = open.errors + open.dropped + Object.entries(open.statuses).reduce((sum, [status, n]) => sum + (Number(status) >= 300 ? n : 0), 0);
   const rows = [
@@ -175,14 +211,26 @@ try {
   console.log("| run | req/s | p50 ms | p99 ms | non-2xx or errors | vs peer |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   for (const x of rows) console.log(`| ${x.name} | ${Math.round(x.rps)} | ${x.p50} | ${x.p99} | ${x.errors} | ${(x.rps / rows[0]!.rps).toFixed(2)}x |`);
-  console.log(`open model: p90 ${open.latencyMs.p90} ms, max ${open.latencyMs.max} ms, driver send lag p99 ${open.sendLagP99Ms} ms, answers ${JSON.stringify(open.statuses)}`);
-  console.log(`autocannon 80/20 answers: ${[...statuses].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${v} x ${k}`).join("; ")}`);
+  console.log(
+    `open model: p90 ${open.latencyMs.p90} ms, max ${open.latencyMs.max} ms, driver send lag p99 ${open.sendLagP99Ms} ms, answers ${JSON.stringify(open.statuses)}`,
+  );
+  console.log(
+    `autocannon 80/20 answers: ${[...statuses]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([k, v]) => `${v} x ${k}`)
+      .join("; ")}`,
+  );
   const [forwardRow, floorRow, readRow] = [rows[1]!, rows[2]!, rows[3]!];
   const readRatio = readRow.rps / rows[0]!.rps;
   console.log(`read throughput ${readRatio.toFixed(2)}x the peer (target >= 0.25x): ${readRatio >= 0.25 ? "meets" : "misses"}`);
   console.log(`read floor ${(floorRow.rps / rows[0]!.rps).toFixed(2)}x the peer: two bare Node hops and these reads, with no lab feature at all`);
-  console.log(`read throughput ${(readRow.rps / floorRow.rps).toFixed(2)}x the read floor, ${(readRow.rps / forwardRow.rps).toFixed(2)}x the bare forward: what the lab's own work costs`);
-  console.log(`mixed p99 ${open.latencyMs.p99} ms at ${open.achievedPerSecond} req/s, open model (target < 50 ms at ${rate}/s): ${open.latencyMs.p99 < 50 && openErrors === 0 ? "meets" : "misses"}`);
+  console.log(
+    `read throughput ${(readRow.rps / floorRow.rps).toFixed(2)}x the read floor, ${(readRow.rps / forwardRow.rps).toFixed(2)}x the bare forward: what the lab's own work costs`,
+  );
+  console.log(
+    `mixed p99 ${open.latencyMs.p99} ms at ${open.achievedPerSecond} req/s, open model (target < 50 ms at ${rate}/s): ${open.latencyMs.p99 < 50 && openErrors === 0 ? "meets" : "misses"}`,
+  );
 } finally {
   for (const c of children) c.kill("SIGTERM");
   await new Promise((r) => setTimeout(r, 500));

@@ -35,8 +35,13 @@ import { type LiveReplayFigures, measureLiveReplay } from "./live-lab-replay.ts"
 
 const { values } = parseArgs({
   options: {
-    runs: { type: "string", default: "3" }, events: { type: "string", default: "20000" }, rate: { type: "string", default: "500" }, seconds: { type: "string", default: "10" },
-    kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" }, "live-sample": { type: "string", default: "60" }, live: { type: "string", default: "embedded,kafka" },
+    runs: { type: "string", default: "3" },
+    events: { type: "string", default: "20000" },
+    rate: { type: "string", default: "500" },
+    seconds: { type: "string", default: "10" },
+    kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" },
+    "live-sample": { type: "string", default: "60" },
+    live: { type: "string", default: "embedded,kafka" },
   },
 });
 const events = Number(values.events);
@@ -104,10 +109,25 @@ async function measure(name: string, bus: EventBus, spec: BusSpec): Promise<Adap
       while (sent < ((performance.now() - start) / 1000) * rate) {
         const i = sent++;
         pending.push(
-          registerPatient(t.lab, { actor, requestId: `req-lag-${i}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
-            facilityId: "fac-0001", givenName: "Lag", familyName: `Bench${i}`, sex: "other", birthDate: "1990-01-01", addressLine: "1 Bench St", city: "Lagville",
-            region: "IL", postalCode: "62701", mrn: `MRN-LAG-${name}-${i}`, nationalId: "999-44-4444", phone: "555-0100-4444", email: `lag${i}@example.org`,
-          }),
+          registerPatient(
+            t.lab,
+            { actor, requestId: `req-lag-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
+            {
+              facilityId: "fac-0001",
+              givenName: "Lag",
+              familyName: `Bench${i}`,
+              sex: "other",
+              birthDate: "1990-01-01",
+              addressLine: "1 Bench St",
+              city: "Lagville",
+              region: "IL",
+              postalCode: "62701",
+              mrn: `MRN-LAG-${name}-${i}`,
+              nationalId: "999-44-4444",
+              phone: "555-0100-4444",
+              email: `lag${i}@example.org`,
+            },
+          ),
         );
       }
       await new Promise((r) => setTimeout(r, 1));
@@ -198,18 +218,31 @@ try {
   console.log("| bus | relay -> projection events/s | replay events/s | lag p50 ms | lag p99 ms | writes/s held |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   const row = (name: string, f: AdapterFigures | null) =>
-    console.log(f ? `| ${name} | ${f.pipelinePerSecond} | ${f.replayPerSecond} | ${f.lagP50Ms} | ${f.lagP99Ms} | ${f.writesPerSecond} |` : `| ${name} | not measured | | | | |`);
+    console.log(
+      f
+        ? `| ${name} | ${f.pipelinePerSecond} | ${f.replayPerSecond} | ${f.lagP50Ms} | ${f.lagP99Ms} | ${f.writesPerSecond} |`
+        : `| ${name} | not measured | | | | |`,
+    );
   row("embedded log", embeddedFigures);
   row("kafka", kafkaFigures);
   if (peer && kafkaFigures) {
     console.log(`peer: kafkajs raw produce ${peer.producePerSecond} msg/s, consume ${peer.consumePerSecond} msg/s`);
-    console.log(`our Kafka relay -> projection ${(kafkaFigures.pipelinePerSecond / peer.producePerSecond).toFixed(2)}x the raw produce (the relay's publish is a produce); replay ${(kafkaFigures.replayPerSecond / peer.consumePerSecond).toFixed(2)}x the raw consume`);
+    console.log(
+      `our Kafka relay -> projection ${(kafkaFigures.pipelinePerSecond / peer.producePerSecond).toFixed(2)}x the raw produce (the relay's publish is a produce); replay ${(kafkaFigures.replayPerSecond / peer.consumePerSecond).toFixed(2)}x the raw consume`,
+    );
   }
   const verdict = (ok: boolean) => (ok ? "meets" : "misses");
   console.log(`embedded replay ${embeddedFigures.replayPerSecond} events/s (target >= 20000): ${verdict(embeddedFigures.replayPerSecond >= 20_000)}`);
-  if (kafkaFigures) console.log(`kafka path ${kafkaFigures.pipelinePerSecond} events/s (target >= 10000): ${verdict(kafkaFigures.pipelinePerSecond >= 10_000)}`);
-  for (const [name, f] of [["embedded", embeddedFigures], ["kafka", kafkaFigures]] as const) {
-    if (f) console.log(`${name} lag p99 ${f.lagP99Ms} ms at ${f.writesPerSecond} writes/s (target < 1000 ms at ${rate}/s): ${verdict(f.lagP99Ms < 1000 && f.writesPerSecond >= rate * 0.99)}`);
+  if (kafkaFigures)
+    console.log(`kafka path ${kafkaFigures.pipelinePerSecond} events/s (target >= 10000): ${verdict(kafkaFigures.pipelinePerSecond >= 10_000)}`);
+  for (const [name, f] of [
+    ["embedded", embeddedFigures],
+    ["kafka", kafkaFigures],
+  ] as const) {
+    if (f)
+      console.log(
+        `${name} lag p99 ${f.lagP99Ms} ms at ${f.writesPerSecond} writes/s (target < 1000 ms at ${rate}/s): ${verdict(f.lagP99Ms < 1000 && f.writesPerSecond >= rate * 0.99)}`,
+      );
   }
 
   const live: LiveReplayFigures[] = [];
@@ -221,15 +254,23 @@ try {
     live.push(await measureLiveReplay(bus, { root, brokers: values.kafka, basePort: 5_500 + i * 20, sampleSeconds: Number(values["live-sample"]) }));
   }
   if (live.length > 0) {
-    console.log(`\nlive-lab replay: npm run lab:replay -- --since 24h on a running lab (2,000 seeded patients, steady-demo traffic) given 24 h of its event volume`);
-    console.log("| bus | lab events/s | 24 h of events | generated | live pipeline events/s | replayed | replay events/s | lab:replay wall s | equal to live |");
+    console.log(
+      `\nlive-lab replay: npm run lab:replay -- --since 24h on a running lab (2,000 seeded patients, steady-demo traffic) given 24 h of its event volume`,
+    );
+    console.log(
+      "| bus | lab events/s | 24 h of events | generated | live pipeline events/s | replayed | replay events/s | lab:replay wall s | equal to live |",
+    );
     console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for (const f of live) {
-      console.log(`| ${f.bus} | ${f.labEventsPerSecond.toFixed(1)} | ${f.dayOfEvents} | ${f.generatedEvents} | ${Math.round(f.livePipelineEventsPerSecond)} | ${f.replayedEvents} | ${f.replayEventsPerSecond} | ${f.replayWallSeconds.toFixed(1)} | ${f.equal ? "yes" : "NO"} |`);
+      console.log(
+        `| ${f.bus} | ${f.labEventsPerSecond.toFixed(1)} | ${f.dayOfEvents} | ${f.generatedEvents} | ${Math.round(f.livePipelineEventsPerSecond)} | ${f.replayedEvents} | ${f.replayEventsPerSecond} | ${f.replayWallSeconds.toFixed(1)} | ${f.equal ? "yes" : "NO"} |`,
+      );
     }
     for (const f of live) {
       const target = f.bus === "kafka" ? 10_000 : 20_000;
-      console.log(`live ${f.bus} replay ${f.replayEventsPerSecond} events/s (target >= ${target}), ${f.replayWallSeconds.toFixed(1)} s (target < 60 s), ${f.equal ? "equal to" : "DIFFERENT from"} the live models: ${verdict(f.replayEventsPerSecond >= target && f.replayWallSeconds < 60 && f.equal)}`);
+      console.log(
+        `live ${f.bus} replay ${f.replayEventsPerSecond} events/s (target >= ${target}), ${f.replayWallSeconds.toFixed(1)} s (target < 60 s), ${f.equal ? "equal to" : "DIFFERENT from"} the live models: ${verdict(f.replayEventsPerSecond >= target && f.replayWallSeconds < 60 && f.equal)}`,
+      );
     }
   }
 } finally {

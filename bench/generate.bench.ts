@@ -10,7 +10,12 @@ import { createSynthContext } from "../lib/synth/synth-context.ts";
 import { type Backend, createTestLab } from "../test/support/test-labs.ts";
 
 const { values } = parseArgs({
-  options: { patients: { type: "string", default: "20000" }, runs: { type: "string", default: "3" }, target: { type: "string", default: "100000" }, postgres: { type: "boolean", default: true } },
+  options: {
+    patients: { type: "string", default: "20000" },
+    runs: { type: "string", default: "3" },
+    target: { type: "string", default: "100000" },
+    postgres: { type: "boolean", default: true },
+  },
 });
 const patients = Number(values.patients);
 const runs = Number(values.runs);
@@ -73,7 +78,10 @@ const peer = rows[0]!;
 console.log(`\nbench:generate — ${patients} patients per run, median of ${runs} runs (${new Date().toISOString()})`);
 console.log("| run | median s | patients/s | rows/s | vs generate-only |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.patientsPerSecond)} | ${Math.round(r.rowsPerSecond)} | ${(peer.seconds / r.seconds).toFixed(2)}x |`);
+for (const r of rows)
+  console.log(
+    `| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.patientsPerSecond)} | ${Math.round(r.rowsPerSecond)} | ${(peer.seconds / r.seconds).toFixed(2)}x |`,
+  );
 const lite = rows.find((r) => r.name === "into sqlite");
 const pg = rows.find((r) => r.name === "into postgresql");
 if (lite && pg) console.log(`PostgreSQL / SQLite throughput: ${(pg.patientsPerSecond / lite.patientsPerSecond).toFixed(2)}x`);
@@ -82,5 +90,7 @@ if (target > 0) {
   say(`target run: ${target} patients into SQLite`);
   const m = await intoDatabase("sqlite", target);
   const verdict = m.seconds < 60 ? "meets" : "misses";
-  console.log(`target: ${target} patients (${m.rows} rows) into SQLite in ${m.seconds.toFixed(1)} s — ${verdict} the 60 s goal (${Math.round(target / m.seconds)} patients/s)`);
+  console.log(
+    `target: ${target} patients (${m.rows} rows) into SQLite in ${m.seconds.toFixed(1)} s — ${verdict} the 60 s goal (${Math.round(target / m.seconds)} patients/s)`,
+  );
 }

@@ -33,17 +33,33 @@ export interface LiveReplayFigures {
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function measureLiveReplay(bus: "embedded" | "kafka", options: { root: string; brokers: string; basePort: number; sampleSeconds: number }): Promise<LiveReplayFigures> {
+export async function measureLiveReplay(
+  bus: "embedded" | "kafka",
+  options: { root: string; brokers: string; basePort: number; sampleSeconds: number },
+): Promise<LiveReplayFigures> {
   const dir = mkdtempSync(join(tmpdir(), `pimlab-live-replay-${bus}-`));
   const p = options.basePort;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NEXT_TELEMETRY_DISABLED: "1", LAB_DATA_DIR: dir, LAB_EVENT_BUS: bus, KAFKA_BROKERS: options.brokers,
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LAB_DATA_DIR: dir,
+    LAB_EVENT_BUS: bus,
+    KAFKA_BROKERS: options.brokers,
     KAFKA_TOPIC_PREFIX: bus === "kafka" ? `bench-live-${Date.now()}.` : "",
-    PORTAL_PORT: String(p), CLINICAL_PORT: String(p + 1), BILLING_PORT: String(p + 2), GATEWAY_PORT: String(p + 3), PROJECTOR_PORT: String(p + 4), SUPERVISOR_PORT: String(p + 5), SIMULATOR_PORT: String(p + 6), DRILL_ENGINE_PORT: String(p + 7),
+    PORTAL_PORT: String(p),
+    CLINICAL_PORT: String(p + 1),
+    BILLING_PORT: String(p + 2),
+    GATEWAY_PORT: String(p + 3),
+    PROJECTOR_PORT: String(p + 4),
+    SUPERVISOR_PORT: String(p + 5),
+    SIMULATOR_PORT: String(p + 6),
+    DRILL_ENGINE_PORT: String(p + 7),
   };
   const config = loadConfig(env);
   const sre = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-bench-sre", role: "sre", facilityId: null, patientId: null });
-  const get = async <T>(port: number, path: string) => (await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${sre}` } })).json()) as T;
+  const get = async <T>(port: number, path: string) =>
+    (await (await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${sre}` } })).json()) as T;
   type Status = { outboxBacklog: { unpublished: number }[]; projector: { held: number; lag: { lag: number; end: number }[] } };
   const logEnd = async () => (await get<Status>(config.projectorPort, "/_lab/events/status")).projector.lag.reduce((a, x) => a + x.end, 0);
   const caughtUp = async () => {
@@ -56,7 +72,11 @@ export async function measureLiveReplay(bus: "embedded" | "kafka", options: { ro
   const output: string[] = [];
   try {
     say(`live replay (${bus}): starting a lab as npm run lab does, in ${dir}`);
-    lab = spawn(process.execPath, ["--max-semi-space-size=1", "--import", "tsx", join(options.root, "scripts", "lab.ts")], { cwd: options.root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    lab = spawn(process.execPath, ["--max-semi-space-size=1", "--import", "tsx", join(options.root, "scripts", "lab.ts")], {
+      cwd: options.root,
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     lab.stdout!.on("data", (b: Buffer) => output.push(b.toString()));
     lab.stderr!.on("data", (b: Buffer) => output.push(b.toString()));
     for (const end = Date.now() + 300_000; !/lab: ready in/.test(output.join("")); await sleep(500)) {
@@ -71,11 +91,13 @@ export async function measureLiveReplay(bus: "embedded" | "kafka", options: { ro
     say(`live replay (${bus}): measuring the lab's own event rate for ${options.sampleSeconds} s of steady-demo traffic`);
     const [from, fromAt] = [await logEnd(), performance.now()];
     await sleep(options.sampleSeconds * 1000);
-    const labEventsPerSecond = (await logEnd() - from) / ((performance.now() - fromAt) / 1000);
+    const labEventsPerSecond = ((await logEnd()) - from) / ((performance.now() - fromAt) / 1000);
     const dayOfEvents = Math.round(labEventsPerSecond * 86_400);
 
     // A day's events as patients' histories: a first batch tells how many events a patient makes.
-    say(`live replay (${bus}): ${labEventsPerSecond.toFixed(1)} events/s, so a day is ${dayOfEvents.toLocaleString("en-US")} events; generating them into the running lab`);
+    say(
+      `live replay (${bus}): ${labEventsPerSecond.toFixed(1)} events/s, so a day is ${dayOfEvents.toLocaleString("en-US")} events; generating them into the running lab`,
+    );
     const shards = await openLabDatabases(config);
     let generatedEvents = 0;
     const generatedAt = performance.now();
@@ -99,7 +121,10 @@ export async function measureLiveReplay(bus: "embedded" | "kafka", options: { ro
 
     say(`live replay (${bus}): npm run lab:replay -- --since 24h, while the lab runs`);
     const began = performance.now();
-    const replay = await run(process.execPath, ["--import", "tsx", join(options.root, "scripts", "lab-replay.ts"), "--since", "24h"], { cwd: options.root, env });
+    const replay = await run(process.execPath, ["--import", "tsx", join(options.root, "scripts", "lab-replay.ts"), "--since", "24h"], {
+      cwd: options.root,
+      env,
+    });
     const replayWallSeconds = (performance.now() - began) / 1000;
     const figures = /lab:replay: (\d+) events in ([\d.]+) s \((\d+) events\/s\)/.exec(replay.out);
     if (!figures) throw new Error(`lab:replay said:\n${replay.out}\n${replay.err}`);
@@ -124,7 +149,11 @@ export async function measureLiveReplay(bus: "embedded" | "kafka", options: { ro
   }
 }
 
-function run(command: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<{ code: number | null; out: string; err: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

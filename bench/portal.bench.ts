@@ -19,7 +19,18 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { type Browser, chromium } from "@playwright/test";
 import { signInAs } from "../e2e/personas.ts";
-import { type BuildManifest, type ChunkSize, appPages, chunkPath, compareChunkSets, firstLoadChunks, firstLoadReport, parseClientReferenceManifest, samplePathFor, staticAncestor } from "../lib/portal/first-load-js.ts";
+import {
+  type BuildManifest,
+  type ChunkSize,
+  appPages,
+  chunkPath,
+  compareChunkSets,
+  firstLoadChunks,
+  firstLoadReport,
+  parseClientReferenceManifest,
+  samplePathFor,
+  staticAncestor,
+} from "../lib/portal/first-load-js.ts";
 import playwrightConfig from "../playwright.config.ts";
 import { buildPortalIfStale } from "../scripts/portal-build.ts";
 
@@ -71,7 +82,9 @@ const webServer = Array.isArray(playwrightConfig.webServer) ? playwrightConfig.w
 const labEnv: Record<string, string> = { ...(webServer?.env ?? {}), LAB_DATA_DIR: ".lab/bench-portal" };
 const portalPort = Number(labEnv.PORTAL_PORT ?? 3100);
 const origin = `http://127.0.0.1:${portalPort}`;
-const labPorts = Object.entries(labEnv).filter(([k]) => k.endsWith("_PORT")).map(([, v]) => Number(v));
+const labPorts = Object.entries(labEnv)
+  .filter(([k]) => k.endsWith("_PORT"))
+  .map(([, v]) => Number(v));
 
 function answers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -84,10 +97,17 @@ let lab: ChildProcess | null = null;
 const labOutput: string[] = [];
 
 function startLab(): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "lab.ts")], { cwd: root, env: { ...process.env, ...labEnv }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "lab.ts")], {
+    cwd: root,
+    env: { ...process.env, ...labEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   lab = child;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the lab did not print "lab: ready" within 300 s; its last lines:\n${labOutput.slice(-20).join("\n")}`)), 300_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the lab did not print "lab: ready" within 300 s; its last lines:\n${labOutput.slice(-20).join("\n")}`)),
+      300_000,
+    );
     const onLine = (chunk: Buffer) => {
       for (const line of chunk.toString().split("\n").filter(Boolean)) {
         labOutput.push(line);
@@ -121,7 +141,13 @@ async function stopLab(): Promise<void> {
 }
 
 // ---- 3. loads in Chromium ----
-type Vitals = { lcpMs: number | null; lcpElement: string | null; ttfbMs: number | null; fcpMs: number | null; scripts: { url: string; encodedBytes: number }[] };
+type Vitals = {
+  lcpMs: number | null;
+  lcpElement: string | null;
+  ttfbMs: number | null;
+  fcpMs: number | null;
+  scripts: { url: string; encodedBytes: number }[];
+};
 // A string, not a function: tsx's transform would otherwise leak its helpers into the page.
 const VITALS_PROBE = `new Promise((resolve) => {
   let lcp = null;
@@ -163,7 +189,18 @@ async function loadOnce(browser: Browser, path: string, storageState?: StorageSt
   }
 }
 
-type Measured = { path: string; signedIn: boolean; loads: Load[]; lcpMs: number[]; ttfbMs: number[]; fcpMs: number[]; lcpMedianMs: number; lcpP90Ms: number; lcpElement: string | null; ttfbMedianMs: number };
+type Measured = {
+  path: string;
+  signedIn: boolean;
+  loads: Load[];
+  lcpMs: number[];
+  ttfbMs: number[];
+  fcpMs: number[];
+  lcpMedianMs: number;
+  lcpP90Ms: number;
+  lcpElement: string | null;
+  ttfbMedianMs: number;
+};
 
 function summarize(path: string, signedIn: boolean, loads: Load[]): Measured {
   const moved = loads.find((l) => l.finalPath !== new URL(path, origin).pathname || l.status >= 400);
@@ -172,11 +209,27 @@ function summarize(path: string, signedIn: boolean, loads: Load[]): Measured {
   if (missing) throw new Error(`${path}: Chromium reported no largest-contentful-paint in ${missing} of ${loads.length} loads`);
   const lcpMs = loads.map((l) => l.lcpMs!);
   const ttfbMs = loads.map((l) => l.ttfbMs ?? NaN);
-  return { path, signedIn, loads, lcpMs, ttfbMs, fcpMs: loads.map((l) => l.fcpMs ?? NaN), lcpMedianMs: median(lcpMs), lcpP90Ms: p90(lcpMs), lcpElement: loads[0]!.lcpElement, ttfbMedianMs: median(ttfbMs) };
+  return {
+    path,
+    signedIn,
+    loads,
+    lcpMs,
+    ttfbMs,
+    fcpMs: loads.map((l) => l.fcpMs ?? NaN),
+    lcpMedianMs: median(lcpMs),
+    lcpP90Ms: p90(lcpMs),
+    lcpElement: loads[0]!.lcpElement,
+    ttfbMedianMs: median(ttfbMs),
+  };
 }
 
 /** A page's loads, each followed by one of the peer's when a peer is given; one warm-up of each first. */
-async function measure(browser: Browser, path: string, storageState: StorageState | undefined, peerPath?: string): Promise<{ page: Measured; peer: Measured | null }> {
+async function measure(
+  browser: Browser,
+  path: string,
+  storageState: StorageState | undefined,
+  peerPath?: string,
+): Promise<{ page: Measured; peer: Measured | null }> {
   await loadOnce(browser, path, storageState); // the server's first render of this page, not counted
   if (peerPath) await loadOnce(browser, peerPath);
   const loads: Load[] = [];
@@ -211,7 +264,10 @@ const describeLcp = (m: Measured) => `LCP median ${ms(m.lcpMedianMs)} ms, p90 ${
 
 async function main(): Promise<void> {
   const busy = (await Promise.all(labPorts.map(async (p) => ((await answers(p)) ? p : null)))).filter((p) => p !== null);
-  if (busy.length) throw new Error(`something already listens on 127.0.0.1:${busy.join(", ")} (another test run or lab?); run this when the ports ${Math.min(...labPorts)}-${Math.max(...labPorts)} are free`);
+  if (busy.length)
+    throw new Error(
+      `something already listens on 127.0.0.1:${busy.join(", ")} (another test run or lab?); run this when the ports ${Math.min(...labPorts)}-${Math.max(...labPorts)} are free`,
+    );
   buildPortalIfStale(root, say);
   say(`starting the lab on ${origin} (ports ${Math.min(...labPorts)}-${Math.max(...labPorts)}, data in ${labEnv.LAB_DATA_DIR}); it takes a few seconds`);
   await startLab();
@@ -219,14 +275,18 @@ async function main(): Promise<void> {
   // Read after the lab is up: it rebuilds first when a source changed since the build above (another
   // engineer's edit), and the figures must describe the build it serves.
   const { buildId, sizes, report: firstLoad, nextOpinion } = readFirstLoad();
-  say(`build ${buildId}: ${firstLoad.routes.length} pages; shared first-load JS ${kB(firstLoad.shared.gzipBytes)} kB gzipped (${firstLoad.shared.chunks.length} chunks)`);
+  say(
+    `build ${buildId}: ${firstLoad.routes.length} pages; shared first-load JS ${kB(firstLoad.shared.gzipBytes)} kB gzipped (${firstLoad.shared.chunks.length} chunks)`,
+  );
 
   const launch = playwrightConfig.use?.launchOptions ?? {};
   const browser = await chromium.launch({ ...launch, headless: true });
   try {
     // The lab's own processes (the simulator's traffic included) share this machine with the browser.
     const loadAtStart = loadavg()[0]!;
-    say(`Chromium ${browser.version()}; ${runs} measured loads per page after one warm-up, each in a fresh context (cold cache); load average ${loadAtStart.toFixed(1)} on ${cpus().length} CPUs`);
+    say(
+      `Chromium ${browser.version()}; ${runs} measured loads per page after one warm-up, each in a fresh context (cold cache); load average ${loadAtStart.toFixed(1)} on ${cpus().length} CPUs`,
+    );
     const signIn = await browser.newContext({ baseURL: origin });
     await signInAs(await signIn.newPage(), SRE, "/");
     const sre = await signIn.storageState();
@@ -255,7 +315,18 @@ async function main(): Promise<void> {
     for (const route of firstLoad.routes) {
       const notMeasured = (why: string, path: string | null = null, behindSignIn: boolean | null = null) => {
         say(`  ${(path ?? route.route).padEnd(36)} not loaded: ${why}`);
-        rows.push({ route, path, behindSignIn, notMeasured: why, measured: null, peer: null, browserChunks: null, wireBytes: null, check: null, nextAgrees: null });
+        rows.push({
+          route,
+          path,
+          behindSignIn,
+          notMeasured: why,
+          measured: null,
+          peer: null,
+          browserChunks: null,
+          wireBytes: null,
+          check: null,
+          nextAgrees: null,
+        });
       };
       const linked = route.route.includes("[") && !samples.has(route.route) ? await linkedInstance(browser, route.route, sre) : null;
       const path = route.route.includes("[") ? (samples.get(route.route) ?? linked?.path ?? null) : route.route;
@@ -283,7 +354,9 @@ async function main(): Promise<void> {
       const wireBytes = m.loads[0]!.scripts.reduce((sum, s) => sum + s.encodedBytes, 0);
       const next = nextOpinion.get(route.route);
       const nextAgrees = next ? compareChunkSets(route.chunks, next).same : null;
-      say(`  ${path.padEnd(36)} ${describeLcp(m)}; static peer ${ms(peer!.lcpMedianMs)} ms (${(m.lcpMedianMs / peer!.lcpMedianMs).toFixed(1)}x)${m.signedIn ? "; as the SRE" : ""}; LCP element ${m.lcpElement ?? "?"}`);
+      say(
+        `  ${path.padEnd(36)} ${describeLcp(m)}; static peer ${ms(peer!.lcpMedianMs)} ms (${(m.lcpMedianMs / peer!.lcpMedianMs).toFixed(1)}x)${m.signedIn ? "; as the SRE" : ""}; LCP element ${m.lcpElement ?? "?"}`,
+      );
       say(
         `    scripts per load ${countsPerLoad.join("/")}, manifests ${route.chunks.length}: ${check.same ? "the same chunks" : `differ: missing ${check.missing.join(", ") || "none"}; extra ${check.extra.join(", ") || "none"}`}; ` +
           `${kB(wireBytes)} kB on the wire (the server's own compression)${next ? `; Next's route-bundle-stats ${nextAgrees ? "agrees" : "differs"}` : ""}`,
@@ -300,29 +373,61 @@ async function main(): Promise<void> {
     const jsPass = (b: number) => b < TARGET_FIRST_LOAD_GZIP_BYTES;
     const lcpPass = (x: number) => x < TARGET_LCP_MS;
     const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
-    console.log(`\nbench:portal — build ${buildId}, Chromium ${browser.version()}, ${runs} cold loads per page, load average ${loadAtStart.toFixed(1)} -> ${loadAtEnd.toFixed(1)} on ${cpus().length} CPUs (${new Date().toISOString()})`);
-    console.log("| route | first-load JS gz kB (< 250) | own kB | scripts browser/manifest | LCP median ms (< 1000) | LCP p90 ms | TTFB ms | x static peer (paired) | x health peer | JS | LCP |");
+    console.log(
+      `\nbench:portal — build ${buildId}, Chromium ${browser.version()}, ${runs} cold loads per page, load average ${loadAtStart.toFixed(1)} -> ${loadAtEnd.toFixed(1)} on ${cpus().length} CPUs (${new Date().toISOString()})`,
+    );
+    console.log(
+      "| route | first-load JS gz kB (< 250) | own kB | scripts browser/manifest | LCP median ms (< 1000) | LCP p90 ms | TTFB ms | x static peer (paired) | x health peer | JS | LCP |",
+    );
     console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
     for (const r of rows) {
       const m = r.measured;
-      const lcp = m && r.peer ? [ms(m.lcpMedianMs), ms(m.lcpP90Ms), ms(m.ttfbMedianMs), ratio(m.lcpMedianMs, r.peer.lcpMedianMs), ratio(m.lcpMedianMs, health.lcpMedianMs)] : ["-", "-", "-", "-", "-"];
+      const lcp =
+        m && r.peer
+          ? [ms(m.lcpMedianMs), ms(m.lcpP90Ms), ms(m.ttfbMedianMs), ratio(m.lcpMedianMs, r.peer.lcpMedianMs), ratio(m.lcpMedianMs, health.lcpMedianMs)]
+          : ["-", "-", "-", "-", "-"];
       const scripts = r.browserChunks ? `${r.browserChunks.length}/${r.route.chunks.length}` : "-";
-      console.log(`| ${r.route.route}${r.path && r.path !== r.route.route ? ` (${r.path})` : ""} | ${kB(r.route.gzipBytes)} | ${kB(r.route.own.gzipBytes)} | ${scripts} | ${lcp.join(" | ")} | ${jsPass(r.route.gzipBytes) ? "pass" : "FAIL"} | ${m ? (lcpPass(m.lcpMedianMs) ? "pass" : "FAIL") : `not measured (${r.notMeasured ?? "?"})`} |`);
+      console.log(
+        `| ${r.route.route}${r.path && r.path !== r.route.route ? ` (${r.path})` : ""} | ${kB(r.route.gzipBytes)} | ${kB(r.route.own.gzipBytes)} | ${scripts} | ${lcp.join(" | ")} | ${jsPass(r.route.gzipBytes) ? "pass" : "FAIL"} | ${m ? (lcpPass(m.lcpMedianMs) ? "pass" : "FAIL") : `not measured (${r.notMeasured ?? "?"})`} |`,
+      );
     }
-    if (staticPeer) console.log(`| peer: static file (${staticPeerPath}, all ${staticLoads.length} paired loads) | - | - | - | ${ms(staticPeer.lcpMedianMs)} | ${ms(staticPeer.lcpP90Ms)} | ${ms(staticPeer.ttfbMedianMs)} | 1.0x | ${ratio(staticPeer.lcpMedianMs, health.lcpMedianMs)} | | |`);
-    console.log(`| peer: /api/health JSON | - | - | - | ${ms(health.lcpMedianMs)} | ${ms(health.lcpP90Ms)} | ${ms(health.ttfbMedianMs)} | ${staticPeer ? ratio(health.lcpMedianMs, staticPeer.lcpMedianMs) : "-"} | 1.0x | | |`);
-    console.log(`shared by every page: ${kB(firstLoad.shared.gzipBytes)} kB gzipped (${kB(firstLoad.shared.bytes)} kB raw; ${firstLoad.shared.chunks.map((c) => c.replace("static/chunks/", "")).join(", ")})`);
-    console.log("first-load JS: gzip -9 of each chunk the manifests name (root main files + the entries of the page's tree), without the nomodule polyfills; kB = 1,000 bytes; p90 of 7 loads = the slowest");
+    if (staticPeer)
+      console.log(
+        `| peer: static file (${staticPeerPath}, all ${staticLoads.length} paired loads) | - | - | - | ${ms(staticPeer.lcpMedianMs)} | ${ms(staticPeer.lcpP90Ms)} | ${ms(staticPeer.ttfbMedianMs)} | 1.0x | ${ratio(staticPeer.lcpMedianMs, health.lcpMedianMs)} | | |`,
+      );
+    console.log(
+      `| peer: /api/health JSON | - | - | - | ${ms(health.lcpMedianMs)} | ${ms(health.lcpP90Ms)} | ${ms(health.ttfbMedianMs)} | ${staticPeer ? ratio(health.lcpMedianMs, staticPeer.lcpMedianMs) : "-"} | 1.0x | | |`,
+    );
+    console.log(
+      `shared by every page: ${kB(firstLoad.shared.gzipBytes)} kB gzipped (${kB(firstLoad.shared.bytes)} kB raw; ${firstLoad.shared.chunks.map((c) => c.replace("static/chunks/", "")).join(", ")})`,
+    );
+    console.log(
+      "first-load JS: gzip -9 of each chunk the manifests name (root main files + the entries of the page's tree), without the nomodule polyfills; kB = 1,000 bytes; p90 of 7 loads = the slowest",
+    );
 
     const jsMisses = rows.filter((r) => !jsPass(r.route.gzipBytes)).map((r) => r.route.route);
     const lcpMisses = rows.filter((r) => r.measured && !lcpPass(r.measured.lcpMedianMs)).map((r) => r.route.route);
     const unmeasured = rows.filter((r) => !r.measured).map((r) => r.route.route);
     const differs = rows.filter((r) => r.check && !r.check.same).map((r) => r.route.route);
     console.log(`first-load JS < 250 kB: ${jsMisses.length ? `MISSED by ${jsMisses.join(", ")}` : "met by every page"}`);
-    console.log(`LCP median < 1 s: ${lcpMisses.length ? `MISSED by ${lcpMisses.join(", ")}` : "met by every page measured"}${unmeasured.length ? `; not measured: ${unmeasured.join(", ")}` : ""}`);
-    console.log(`chunk sets: ${differs.length ? `Chromium's downloads differ from the manifests on ${differs.join(", ")} (see above; both are in the JSON)` : "Chromium downloaded exactly the chunks the manifests name, on every page loaded"}`);
+    console.log(
+      `LCP median < 1 s: ${lcpMisses.length ? `MISSED by ${lcpMisses.join(", ")}` : "met by every page measured"}${unmeasured.length ? `; not measured: ${unmeasured.join(", ")}` : ""}`,
+    );
+    console.log(
+      `chunk sets: ${differs.length ? `Chromium's downloads differ from the manifests on ${differs.join(", ")} (see above; both are in the JSON)` : "Chromium downloaded exactly the chunks the manifests name, on every page loaded"}`,
+    );
 
-    const lcpJson = (m: Measured) => ({ path: m.path, signedIn: m.signedIn, lcpMs: m.lcpMs, lcpMedianMs: m.lcpMedianMs, lcpP90Ms: m.lcpP90Ms, lcpElement: m.lcpElement, ttfbMs: m.ttfbMs, ttfbMedianMs: m.ttfbMedianMs, fcpMs: m.fcpMs });
+    const lcpJson = (m: Measured) => ({
+      path: m.path,
+      signedIn: m.signedIn,
+      lcpMs: m.lcpMs,
+      lcpMedianMs: m.lcpMedianMs,
+      lcpP90Ms: m.lcpP90Ms,
+      lcpElement: m.lcpElement,
+      ttfbMs: m.ttfbMs,
+      ttfbMedianMs: m.ttfbMedianMs,
+      fcpMs: m.fcpMs,
+    });
     const json = {
       bench: "portal",
       measuredAt: new Date().toISOString(),
@@ -339,8 +444,16 @@ async function main(): Promise<void> {
         path: r.path,
         behindSignIn: r.behindSignIn,
         notMeasured: r.notMeasured ?? null,
-        firstLoad: { chunks: r.route.chunks.map((c) => ({ chunk: c, ...sizes.get(c)! })), bytes: r.route.bytes, gzipBytes: r.route.gzipBytes, ownGzipBytes: r.route.own.gzipBytes },
-        browser: r.browserChunks && r.check ? { chunks: r.browserChunks, wireBytes: r.wireBytes, missing: r.check.missing, extra: r.check.extra, sameAsManifests: r.check.same } : null,
+        firstLoad: {
+          chunks: r.route.chunks.map((c) => ({ chunk: c, ...sizes.get(c)! })),
+          bytes: r.route.bytes,
+          gzipBytes: r.route.gzipBytes,
+          ownGzipBytes: r.route.own.gzipBytes,
+        },
+        browser:
+          r.browserChunks && r.check
+            ? { chunks: r.browserChunks, wireBytes: r.wireBytes, missing: r.check.missing, extra: r.check.extra, sameAsManifests: r.check.same }
+            : null,
         nextRouteBundleStatsAgrees: r.nextAgrees,
         lcp: r.measured ? lcpJson(r.measured) : null,
         staticPeer: r.peer ? { ...lcpJson(r.peer), ratio: r.measured!.lcpMedianMs / r.peer.lcpMedianMs } : null,

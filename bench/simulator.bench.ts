@@ -11,7 +11,14 @@ import autocannon from "autocannon";
 import type { JourneyFlow } from "../lib/simulator/journey-flows.ts";
 import { Simulation, type SimulationSnapshot } from "../lib/simulator/simulation-run.ts";
 
-const { values } = parseArgs({ options: { rate: { type: "string", default: "2000" }, seconds: { type: "string", default: "15" }, runs: { type: "string", default: "3" }, connections: { type: "string", default: "32" } } });
+const { values } = parseArgs({
+  options: {
+    rate: { type: "string", default: "2000" },
+    seconds: { type: "string", default: "15" },
+    runs: { type: "string", default: "3" },
+    connections: { type: "string", default: "32" },
+  },
+});
 const [rate, seconds, runs, connections] = [Number(values.rate), Number(values.seconds), Number(values.runs), Number(values.connections)];
 const root = join(import.meta.dirname, "..");
 const ports = { steady: 4992, stalling: 4993 };
@@ -25,7 +32,13 @@ function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
 
 async function waitFor(url: string) {
   for (let i = 0; i < 200; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} did not come up`);
@@ -55,7 +68,18 @@ async function simulate(origin: string, spacing: "even" | "poisson"): Promise<Ro
   const sim = new Simulation({
     origin,
     connections: 64,
-    profile: { name: "bench", spec: { arrivals: { shape: "constant", ratePerSecond: rate }, spacing, seed: 7, durationSeconds: seconds, thinkTime: { type: "fixed", ms: 0 }, maxInFlightJourneys: 10_000, mix: [{ journey: "bench/hello", weight: 1 }] } },
+    profile: {
+      name: "bench",
+      spec: {
+        arrivals: { shape: "constant", ratePerSecond: rate },
+        spacing,
+        seed: 7,
+        durationSeconds: seconds,
+        thinkTime: { type: "fixed", ms: 0 },
+        maxInFlightJourneys: 10_000,
+        mix: [{ journey: "bench/hello", weight: 1 }],
+      },
+    },
     flows: { "bench/hello": hello },
   });
   const end = await sim.done;
@@ -82,7 +106,17 @@ async function simulate(origin: string, spacing: "even" | "poisson"): Promise<Ro
 
 async function cannonRow(name: string, origin: string, overallRate?: number): Promise<Row> {
   const r = await cannon({ url: `${origin}/`, connections, duration: seconds, ...(overallRate ? { overallRate } : {}) });
-  return { name, sentPerSecond: r.requests.total / seconds, worstSecondPct: null, p50: r.latency.p50, p99: null, p99Raw: r.latency.p99, late: null, dropped: null, errors: r.non2xx + r.errors + r.timeouts };
+  return {
+    name,
+    sentPerSecond: r.requests.total / seconds,
+    worstSecondPct: null,
+    p50: r.latency.p50,
+    p99: null,
+    p99Raw: r.latency.p99,
+    late: null,
+    dropped: null,
+    errors: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 function medianRow(rows: Row[]): Row {
@@ -113,7 +147,9 @@ try {
 
   const results: Row[][] = [[], [], [], [], [], []];
   for (let r = 1; r <= runs; r++) {
-    say(`run ${r}/${runs}: ${seconds} s each of simulator (even, Poisson) and autocannon (at ${rate}/s, flat out) on the steady peer, then both on the stalling peer`);
+    say(
+      `run ${r}/${runs}: ${seconds} s each of simulator (even, Poisson) and autocannon (at ${rate}/s, flat out) on the steady peer, then both on the stalling peer`,
+    );
     results[0]!.push(await simulate(steady, "even"));
     results[1]!.push(await simulate(steady, "poisson"));
     results[2]!.push(await cannonRow(`autocannon at ${rate}/s`, steady, rate));
@@ -123,17 +159,29 @@ try {
   }
   const rows = results.map(medianRow);
   const cell = (x: number | null, digits = 1) => (x === null ? "n/a" : x.toFixed(digits));
-  console.log(`\nbench:simulator — target ${rate} req/s, ${seconds} s per run, median of ${runs} runs, autocannon ${connections} connections (${new Date().toISOString()})`);
-  console.log("| run | sent req/s | vs target | worst 1 s window | p50 ms | p99 ms (from due: CO-corrected) | p99 ms (from send: raw) | late | dropped | errors |");
+  console.log(
+    `\nbench:simulator — target ${rate} req/s, ${seconds} s per run, median of ${runs} runs, autocannon ${connections} connections (${new Date().toISOString()})`,
+  );
+  console.log(
+    "| run | sent req/s | vs target | worst 1 s window | p50 ms | p99 ms (from due: CO-corrected) | p99 ms (from send: raw) | late | dropped | errors |",
+  );
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const x of rows) {
     const vs = x.name.includes("flat out") ? "-" : `${(((x.sentPerSecond - rate) / rate) * 100).toFixed(2)} %`;
-    console.log(`| ${x.name} | ${Math.round(x.sentPerSecond)} | ${vs} | ${x.worstSecondPct === null ? "-" : `${x.worstSecondPct.toFixed(2)} %`} | ${cell(x.p50)} | ${cell(x.p99)} | ${cell(x.p99Raw)} | ${x.late ?? "-"} | ${x.dropped ?? "-"} | ${x.errors} |`);
+    console.log(
+      `| ${x.name} | ${Math.round(x.sentPerSecond)} | ${vs} | ${x.worstSecondPct === null ? "-" : `${x.worstSecondPct.toFixed(2)} %`} | ${cell(x.p50)} | ${cell(x.p99)} | ${cell(x.p99Raw)} | ${x.late ?? "-"} | ${x.dropped ?? "-"} | ${x.errors} |`,
+    );
   }
   const held = Math.abs(rows[0]!.sentPerSecond - rate) / rate;
-  console.log(`simulator (even) held ${Math.round(rows[0]!.sentPerSecond)} req/s, ${(held * 100).toFixed(2)} % from the target of ${rate} (target within 1 %): ${held <= 0.01 ? "meets" : "misses"}`);
-  console.log(`stalling server: the simulator's CO-corrected p99 ${cell(rows[4]!.p99)} ms vs its raw p99 ${cell(rows[4]!.p99Raw)} ms and autocannon's ${cell(rows[5]!.p99Raw)} ms`);
-  console.log(`peer ceiling: autocannon flat out ${Math.round(rows[3]!.sentPerSecond)} req/s (the simulator's target is ${((rate / rows[3]!.sentPerSecond) * 100).toFixed(0)} % of it)`);
+  console.log(
+    `simulator (even) held ${Math.round(rows[0]!.sentPerSecond)} req/s, ${(held * 100).toFixed(2)} % from the target of ${rate} (target within 1 %): ${held <= 0.01 ? "meets" : "misses"}`,
+  );
+  console.log(
+    `stalling server: the simulator's CO-corrected p99 ${cell(rows[4]!.p99)} ms vs its raw p99 ${cell(rows[4]!.p99Raw)} ms and autocannon's ${cell(rows[5]!.p99Raw)} ms`,
+  );
+  console.log(
+    `peer ceiling: autocannon flat out ${Math.round(rows[3]!.sentPerSecond)} req/s (the simulator's target is ${((rate / rows[3]!.sentPerSecond) * 100).toFixed(0)} % of it)`,
+  );
 } finally {
   for (const c of children) c.kill("SIGTERM");
 }

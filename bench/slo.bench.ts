@@ -9,7 +9,9 @@ import { tiersFor } from "../lib/slo/burn-rate-tiers.ts";
 import { evaluateSlos } from "../lib/slo/evaluate-slos.ts";
 import type { SloDefinition } from "../lib/slo/load-slos.ts";
 
-const { values } = parseArgs({ options: { slos: { type: "string", default: "200" }, days: { type: "string", default: "30" }, runs: { type: "string", default: "7" } } });
+const { values } = parseArgs({
+  options: { slos: { type: "string", default: "200" }, days: { type: "string", default: "30" }, runs: { type: "string", default: "7" } },
+});
 const sloCount = Number(values.slos);
 const minutes = Number(values.days) * 1440;
 const runs = Number(values.runs);
@@ -37,8 +39,17 @@ for (let s = 0; s < sloCount; s++) {
   }
   const name = `bench-slo-${s}`;
   slos.push({
-    name, displayName: name, description: "", service: `service-${s % 10}`, journey: "clinician/record-diagnosis", source: "server",
-    sli: { kind: "availability" }, target: [0.99, 0.995, 0.999][s % 3]!, windowMinutes: 43200, tiers: tiersFor(43200), file: "bench",
+    name,
+    displayName: name,
+    description: "",
+    service: `service-${s % 10}`,
+    journey: "clinician/record-diagnosis",
+    source: "server",
+    sli: { kind: "availability" },
+    target: [0.99, 0.995, 0.999][s % 3]!,
+    windowMinutes: 43200,
+    tiers: tiersFor(43200),
+    file: "bench",
   });
   slis.set(name, { startMinute: 0, total, bad });
 }
@@ -65,10 +76,14 @@ for (let r = 0; r < runs; r++) {
 }
 const e = median(engine);
 const f = median(floor);
-console.log(`\nbench:slo — ${sloCount} SLOs x 4 tiers x ${minutes} minutes (${(sloCount * minutes / 1e6).toFixed(2)} M minute rollups), median of ${runs} runs (${new Date().toISOString()})`);
+console.log(
+  `\nbench:slo — ${sloCount} SLOs x 4 tiers x ${minutes} minutes (${((sloCount * minutes) / 1e6).toFixed(2)} M minute rollups), median of ${runs} runs (${new Date().toISOString()})`,
+);
 console.log("| run | ms | vs floor |");
 console.log("| --- | ---: | ---: |");
 console.log(`| floor: one pass adding every bucket | ${f.toFixed(1)} | 1.00x |`);
-console.log(`| engine: ledgers, burn rates, budgets, alert replay per minute, ${new Set(slos.map((s) => s.service)).size} groups | ${e.toFixed(1)} | ${(e / f).toFixed(2)}x |`);
+console.log(
+  `| engine: ledgers, burn rates, budgets, alert replay per minute, ${new Set(slos.map((s) => s.service)).size} groups | ${e.toFixed(1)} | ${(e / f).toFixed(2)}x |`,
+);
 console.log(`alert transitions replayed: ${transitions}; tiers firing at the end: ${firing} (checksum ${sink > 0 ? "ok" : "?"})`);
 console.log(`engine ${e.toFixed(1)} ms (target < 250 ms): ${e < 250 ? "meets" : "misses"}`);

@@ -13,7 +13,10 @@ export function FaroAgent({ version }: { version: string }) {
     if (started) return;
     started = true;
     const start = async () => {
-      const [{ initializeFaro, getWebInstrumentations }, { TracingInstrumentation }] = await Promise.all([import("@grafana/faro-web-sdk"), import("@grafana/faro-web-tracing")]);
+      const [{ initializeFaro, getWebInstrumentations }, { TracingInstrumentation }] = await Promise.all([
+        import("@grafana/faro-web-sdk"),
+        import("@grafana/faro-web-tracing"),
+      ]);
       initializeFaro({
         url: "/api/rum",
         app: { name: "pim-sre-lab-portal", version },

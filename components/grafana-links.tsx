@@ -3,7 +3,9 @@
 import { type GrafanaStack, type TimeRange, sloDashboardLink } from "@/lib/portal/grafana-links.ts";
 
 export function GrafanaSloLinks({ stack, slos, range }: { stack: GrafanaStack; slos: readonly string[]; range?: TimeRange }) {
-  const links = [...new Set(slos)].map((slo) => [slo, sloDashboardLink(stack, slo, range)] as const).filter((l): l is readonly [string, string] => l[1] !== null);
+  const links = [...new Set(slos)]
+    .map((slo) => [slo, sloDashboardLink(stack, slo, range)] as const)
+    .filter((l): l is readonly [string, string] => l[1] !== null);
   if (links.length === 0) return null;
   return (
     <p className="grafana-links" data-testid="grafana-links">

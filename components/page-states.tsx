@@ -1,5 +1,15 @@
 // The states every operations page shares: the wrong role for it, and a lab process it cannot reach.
-export function NotForYourRole({ what, role, forRoles = "SREs, instructors and admins", plural = false }: { what: string; role: string; forRoles?: string; plural?: boolean }) {
+export function NotForYourRole({
+  what,
+  role,
+  forRoles = "SREs, instructors and admins",
+  plural = false,
+}: {
+  what: string;
+  role: string;
+  forRoles?: string;
+  plural?: boolean;
+}) {
   return (
     <section className="panel error-state" role="alert">
       <h1>Not for your role</h1>

@@ -18,11 +18,24 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
   const rows = chartRows(data, tier);
   const spans = annotationSpans(data);
   const other = data.counterpart ? `${data.counterpart.source} side` : null;
-  const shading = spans.map((s, i) => <ReferenceArea key={i} x1={s.from} x2={s.to} fill={SPAN_COLOURS[s.kind] ?? "#0969da"} fillOpacity={0.12} ifOverflow="extendDomain" label={{ value: spanLabel(s.kind), position: spanLabelPosition(s, rows), fontSize: 11 }} />);
+  const shading = spans.map((s, i) => (
+    <ReferenceArea
+      key={i}
+      x1={s.from}
+      x2={s.to}
+      fill={SPAN_COLOURS[s.kind] ?? "#0969da"}
+      fillOpacity={0.12}
+      ifOverflow="extendDomain"
+      label={{ value: spanLabel(s.kind), position: spanLabelPosition(s, rows), fontSize: 11 }}
+    />
+  ));
   return (
     <>
       <Panel id="budget-chart" title="Error budget left">
-        <div role="img" aria-label={`Error budget left over the last ${rows.length} minutes: from ${rows[0]?.budget ?? "n/a"} % to ${rows.at(-1)?.budget ?? "n/a"} %`}>
+        <div
+          role="img"
+          aria-label={`Error budget left over the last ${rows.length} minutes: from ${rows[0]?.budget ?? "n/a"} % to ${rows.at(-1)?.budget ?? "n/a"} %`}
+        >
           <ResponsiveContainer width="100%" height={240}>
             <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
@@ -32,7 +45,18 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
               <Legend />
               {shading}
               <Line type="monotone" dataKey="budget" name={`${data.slo.source} side`} stroke="#0969da" dot={false} isAnimationActive={false} />
-              {other && <Line type="monotone" dataKey="otherBudget" name={other} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
+              {other && (
+                <Line
+                  type="monotone"
+                  dataKey="otherBudget"
+                  name={other}
+                  stroke="#8250df"
+                  strokeDasharray="5 3"
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              )}
             </LineChart>
           </ResponsiveContainer>
         </div>
@@ -45,7 +69,10 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
             </button>
           ))}
         </div>
-        <div role="img" aria-label={`Burn rate of the ${tier} tier over the last ${rows.length} minutes, now ${rows.at(-1)?.short ?? "n/a"}x over its short window; it pages above ${chosen?.factor ?? "?"}x`}>
+        <div
+          role="img"
+          aria-label={`Burn rate of the ${tier} tier over the last ${rows.length} minutes, now ${rows.at(-1)?.short ?? "n/a"}x over its short window; it pages above ${chosen?.factor ?? "?"}x`}
+        >
           <ResponsiveContainer width="100%" height={260}>
             <LineChart data={rows} margin={{ top: 10, right: 20, bottom: 0, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
@@ -54,10 +81,44 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
               <Tooltip labelFormatter={(t) => `${clock(Number(t))} UTC`} />
               <Legend />
               {shading}
-              {chosen && <ReferenceLine y={chosen.factor} stroke="#d1242f" strokeDasharray="6 3" label={{ value: `${chosen.factor}x`, position: "right", fontSize: 11 }} />}
-              <Line type="monotone" dataKey="long" name={`long window (${chosen ? chosen.longMinutes : "?"} min)`} stroke="#1a7f37" dot={false} isAnimationActive={false} connectNulls />
-              <Line type="monotone" dataKey="short" name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`} stroke="#bc4c00" dot={false} isAnimationActive={false} connectNulls />
-              {other && <Line type="monotone" dataKey="otherShort" name={`${other}, short window`} stroke="#8250df" strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />}
+              {chosen && (
+                <ReferenceLine
+                  y={chosen.factor}
+                  stroke="#d1242f"
+                  strokeDasharray="6 3"
+                  label={{ value: `${chosen.factor}x`, position: "right", fontSize: 11 }}
+                />
+              )}
+              <Line
+                type="monotone"
+                dataKey="long"
+                name={`long window (${chosen ? chosen.longMinutes : "?"} min)`}
+                stroke="#1a7f37"
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
+              <Line
+                type="monotone"
+                dataKey="short"
+                name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`}
+                stroke="#bc4c00"
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+              />
+              {other && (
+                <Line
+                  type="monotone"
+                  dataKey="otherShort"
+                  name={`${other}, short window`}
+                  stroke="#8250df"
+                  strokeDasharray="5 3"
+                  dot={false}
+                  isAnimationActive={false}
+                  connectNulls
+                />
+              )}
             </LineChart>
           </ResponsiveContainer>
         </div>

@@ -9,5 +9,11 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((v) => SEVERE.has(v.impact ?? ""))
-    .map((v) => `${new URL(page.url()).pathname}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")}`);
+    .map(
+      (v) =>
+        `${new URL(page.url()).pathname}: ${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join("; ")}`,
+    );
 }

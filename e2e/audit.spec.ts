@@ -17,14 +17,28 @@ async function registerPatient(request: APIRequestContext, requestId: string) {
   const res = await request.post(`${gatewayUrl}/patients`, {
     headers: { ...(await bearer("clinician")), "x-request-id": requestId },
     data: {
-      facilityId: "fac-0001", givenName: "Zelda", familyName, sex: "female", birthDate: "1981-02-03", addressLine: "7 Hidden Lane", city: "Riverton",
-      region: "IL", postalCode: "62001", mrn: `MRN-E2E-${suffix}`, nationalId: "999-12-3456", phone: "555-0199-0000", email: `zelda-${suffix}@example.org`,
+      facilityId: "fac-0001",
+      givenName: "Zelda",
+      familyName,
+      sex: "female",
+      birthDate: "1981-02-03",
+      addressLine: "7 Hidden Lane",
+      city: "Riverton",
+      region: "IL",
+      postalCode: "62001",
+      mrn: `MRN-E2E-${suffix}`,
+      nationalId: "999-12-3456",
+      phone: "555-0199-0000",
+      email: `zelda-${suffix}@example.org`,
     },
   });
   expect(res.status(), await res.text()).toBe(201);
 }
 
-test("an SRE finds a clinician's write by its request id with the patient's PHI masked, on a page without serious accessibility violations", async ({ page, request }) => {
+test("an SRE finds a clinician's write by its request id with the patient's PHI masked, on a page without serious accessibility violations", async ({
+  page,
+  request,
+}) => {
   const requestId = `e2e-audit-${suffix}`;
   await registerPatient(request, requestId);
   await signInAs(page, "Sam Demo (SRE)", "/audit");
@@ -82,7 +96,12 @@ test("a patient is refused the audit logs on the page and at the API, and bad in
     expect(refused.headers()["content-type"]).toContain("application/problem+json");
   }
   const sre = await bearer("sre");
-  for (const [query, field] of [["limit=0", "limit"], ["from=yesterday", "from"], ["cursor=bm9wZQ", "cursor"], ["colour=red", "colour"]]) {
+  for (const [query, field] of [
+    ["limit=0", "limit"],
+    ["from=yesterday", "from"],
+    ["cursor=bm9wZQ", "cursor"],
+    ["colour=red", "colour"],
+  ]) {
     const bad = await request.get(`/api/audit?${query}`, { headers: sre });
     expect(bad.status(), query).toBe(400);
     expect(await bad.json()).toMatchObject({ status: 400, field });

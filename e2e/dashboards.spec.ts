@@ -5,7 +5,6 @@ import { seriousViolations } from "./accessibility.ts";
 import { bearer, supervisorUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
 
-
 test("an SRE's overview shows the processes, drills, SLOs by journey and the event pipeline; the SRE dashboard adds shard health", async ({ page }) => {
   await signInAs(page, "Sam Demo (SRE)", "/");
   await expect(page.locator('table[aria-label="Lab processes"] tr[data-process="gateway"]')).toContainText("ready");
@@ -82,7 +81,9 @@ test("telemetry lists recent requests and opens one as a waterfall with its logs
   expect(decodeURIComponent((await page.getByRole("link", { name: "open in Tempo" }).getAttribute("href"))!)).toContain(`"query":"${traceId}"`);
   expect(await page.getByRole("link", { name: "logs in Loki" }).getAttribute("href")).toMatch(/^http:\/\/grafana\.lab\.invalid:3000\/explore\?/);
   await page.goto("/slos/clinician-record-diagnosis-latency");
-  expect(await page.getByTestId("grafana-links").getByRole("link").getAttribute("href")).toBe("http://grafana.lab.invalid:3000/d/pimlab-clinician-record-diagnosis-latenc?from=now-24h&to=now&var-datasource=prometheus");
+  expect(await page.getByTestId("grafana-links").getByRole("link").getAttribute("href")).toBe(
+    "http://grafana.lab.invalid:3000/d/pimlab-clinician-record-diagnosis-latenc?from=now-24h&to=now&var-datasource=prometheus",
+  );
 
   await page.goto("/telemetry?traceId=not-a-trace");
   await expect(page.locator("p.error-state")).toContainText("is not one");
@@ -118,5 +119,5 @@ test("the admin sees the shard map and locates a patient; an SRE is refused the 
   const refused = await page.request.post(jobs, { headers: sre, data: { kind: "generate", patients: 5, seed: 1 } });
   expect(refused.status()).toBe(403);
   const bad = await page.request.post(jobs, { headers: sre, data: { kind: "replay", since: "forever" } });
-  expect((await bad.json())).toMatchObject({ status: 400, field: "since" });
+  expect(await bad.json()).toMatchObject({ status: 400, field: "since" });
 });

@@ -105,7 +105,9 @@ test("a clinician is refused the drills pages and the drills API", async ({ page
 
 test("the emergency stop asks for a confirmation, then ends every live drill run", async ({ page }) => {
   await signInAs(page, "Sam Demo (SRE)", "/drills");
-  const launched = await page.request.post("/api/drills/runs", { data: { drill: "error-burst", params: { service: "billing", rate: 0.01 }, durationSeconds: 60 } });
+  const launched = await page.request.post("/api/drills/runs", {
+    data: { drill: "error-burst", params: { service: "billing", rate: 0.01 }, durationSeconds: 60 },
+  });
   expect(launched.status()).toBe(201);
   const { id } = (await launched.json()) as { id: string };
   await page.reload();

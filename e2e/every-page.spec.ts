@@ -16,7 +16,10 @@ async function checkPage(page: Page, path: string, name: string): Promise<string
 
 /** The pages a persona's navigation offers, plus the ones reached from them. */
 async function navigationOf(page: Page): Promise<string[]> {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link").evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  return page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link")
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
 }
 
 const PERSONAS: [display: string, slug: string, extra: string[]][] = [
@@ -47,7 +50,13 @@ test("the sign-in page and the dark theme pass the same checks", async ({ page }
   await page.getByRole("button", { name: /^Theme: light/ }).click(); // light -> dark
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   const violations: string[] = [];
-  for (const [path, name] of [["/", "dark-overview"], ["/dashboard", "dark-dashboard"], ["/slos", "dark-slos"], ["/audit", "dark-audit"]] as const) violations.push(...(await checkPage(page, path, name)));
+  for (const [path, name] of [
+    ["/", "dark-overview"],
+    ["/dashboard", "dark-dashboard"],
+    ["/slos", "dark-slos"],
+    ["/audit", "dark-audit"],
+  ] as const)
+    violations.push(...(await checkPage(page, path, name)));
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark"); // kept across pages
   expect(violations).toEqual([]);
 });

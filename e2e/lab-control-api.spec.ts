@@ -4,7 +4,6 @@
 import { expect, test } from "@playwright/test";
 import { bearer } from "./lab-tokens.ts";
 
-
 test("the portal's traffic API shows the lab's steady traffic, and lets an instructor switch profiles", async ({ request }) => {
   expect((await request.get("/api/traffic")).status()).toBe(401);
   expect((await request.get("/api/traffic", { headers: await bearer("patient") })).status()).toBe(403);
@@ -25,11 +24,33 @@ test("the portal's traffic API shows the lab's steady traffic, and lets an instr
 test("the portal's drill API lists the catalog and a dry run's targets, and refuses unknown routes", async ({ request }) => {
   const sre = await bearer("sre");
   const catalog = await (await request.get("/api/drills/catalog", { headers: sre })).json();
-  expect(catalog.drills.map((d: { key: string }) => d.key)).toEqual(expect.arrayContaining(["service-latency", "error-burst", "service-crash", "service-hang", "shard-outage", "consumer-stall", "relay-pause", "bad-config-rollout", "traffic-spike"]));
-  const dry = await request.post("/api/drills/dry-run", { headers: sre, data: { drill: "service-crash", params: { service: "billing" }, durationSeconds: 30 } });
+  expect(catalog.drills.map((d: { key: string }) => d.key)).toEqual(
+    expect.arrayContaining([
+      "service-latency",
+      "error-burst",
+      "service-crash",
+      "service-hang",
+      "shard-outage",
+      "consumer-stall",
+      "relay-pause",
+      "bad-config-rollout",
+      "traffic-spike",
+    ]),
+  );
+  const dry = await request.post("/api/drills/dry-run", {
+    headers: sre,
+    data: { drill: "service-crash", params: { service: "billing" }, durationSeconds: 30 },
+  });
   expect(dry.status()).toBe(200);
   expect((await dry.json()).targets[0]).toMatchObject({ process: "billing", pid: expect.any(Number) });
-  expect((await request.post("/api/drills/dry-run", { headers: await bearer("patient"), data: { drill: "service-crash", params: { service: "billing" }, durationSeconds: 30 } })).status()).toBe(403);
+  expect(
+    (
+      await request.post("/api/drills/dry-run", {
+        headers: await bearer("patient"),
+        data: { drill: "service-crash", params: { service: "billing" }, durationSeconds: 30 },
+      })
+    ).status(),
+  ).toBe(403);
   expect((await request.get("/api/drills/../../etc/passwd", { headers: sre })).status()).toBe(404);
   expect((await request.delete("/api/drills/runs", { headers: sre })).status()).toBe(405);
 });

@@ -8,7 +8,12 @@ const PORTAL = Number(process.env.E2E_PORT ?? 3100);
 
 /** The Authorization header of a test persona; a clinician works at fac-0001, a patient has no real record. */
 export async function bearer(role: "clinician" | "instructor" | "patient" | "sre"): Promise<{ authorization: string }> {
-  const token = await issueLabToken(key, { userId: `usr-e2e-${role}`, role, facilityId: role === "clinician" ? "fac-0001" : null, patientId: role === "patient" ? "pat-none" : null });
+  const token = await issueLabToken(key, {
+    userId: `usr-e2e-${role}`,
+    role,
+    facilityId: role === "clinician" ? "fac-0001" : null,
+    patientId: role === "patient" ? "pat-none" : null,
+  });
   return { authorization: `Bearer ${token}` };
 }
 

@@ -16,7 +16,9 @@ test("the overview lists every shard with its buckets and row counts, adding up 
   }
   // 400 patients were seeded for this run (playwright.config.ts), and the simulator's clinicians register
   // more while the lab runs; the footer sums the shards.
-  const perShard = await Promise.all([0, 1, 2, 3].map(async (shard) => Number((await table.locator(`tr[data-shard="${shard}"] td[data-table="patients"]`).innerText()).replace(/,/g, ""))));
+  const perShard = await Promise.all(
+    [0, 1, 2, 3].map(async (shard) => Number((await table.locator(`tr[data-shard="${shard}"] td[data-table="patients"]`).innerText()).replace(/,/g, ""))),
+  );
   const total = Number((await table.locator('td[data-total="patients"]').innerText()).replace(/,/g, ""));
   expect(total).toBe(perShard.reduce((a, b) => a + b, 0));
   expect(total).toBeGreaterThanOrEqual(400);

@@ -7,7 +7,26 @@ const traceId = "5b8efff798038103d269b633813fc60c";
 const payload = {
   meta: { app: { name: "pim-portal" }, session: { id: "e2e-session" }, page: { url: "/" } },
   measurements: [{ type: "web-vitals", values: { lcp: 912 }, timestamp: new Date().toISOString(), trace: { trace_id: traceId, span_id: "eee19b7ec3c1b174" } }],
-  traces: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId: "eee19b7ec3c1b174", name: "documentLoad", kind: 1, startTimeUnixNano: "1795516800000000000", endTimeUnixNano: "1795516800400000000" }] }] }] },
+  traces: {
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId,
+                spanId: "eee19b7ec3c1b174",
+                name: "documentLoad",
+                kind: 1,
+                startTimeUnixNano: "1795516800000000000",
+                endTimeUnixNano: "1795516800400000000",
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
 };
 
 test("POST /api/rum keeps a same-origin Faro payload and refuses others", async ({ request, baseURL }) => {
@@ -19,7 +38,10 @@ test("POST /api/rum keeps a same-origin Faro payload and refuses others", async 
   expect(foreign.status()).toBe(403);
   expect((await foreign.json()).field).toBe("origin");
 
-  const malformed = await request.post("/api/rum", { data: { ...payload, measurements: [{ type: "web-vitals", values: { lcp: "slow" }, timestamp: "now" }] }, headers: { origin: baseURL! } });
+  const malformed = await request.post("/api/rum", {
+    data: { ...payload, measurements: [{ type: "web-vitals", values: { lcp: "slow" }, timestamp: "now" }] },
+    headers: { origin: baseURL! },
+  });
   expect(malformed.status()).toBe(400);
   expect((await malformed.json()).field).toBe("measurements.0.values.lcp");
 });
@@ -36,7 +58,9 @@ test("the portal's pages report themselves through Faro, and their API calls car
       return false;
     }
   };
-  const kept = page.waitForResponse((r) => r.url().endsWith("/api/rum") && r.request().method() === "POST" && fromSloPage(r.request().postData()), { timeout: 45_000 });
+  const kept = page.waitForResponse((r) => r.url().endsWith("/api/rum") && r.request().method() === "POST" && fromSloPage(r.request().postData()), {
+    timeout: 45_000,
+  });
   await signInAs(page, "Sam Demo (SRE)", slo);
   const rum = await kept;
   expect(rum.status()).toBe(202);

@@ -25,7 +25,9 @@ test("a signed-in patient is refused the lab's traffic and drill controls", asyn
   await signInAs(page, "Pat Demo (patient)");
   await expect(page.getByTestId("signed-in-as")).toHaveText("usr-patient (patient)");
   expect((await page.request.get("/api/traffic")).status()).toBe(403);
-  expect((await page.request.post("/api/drills/dry-run", { data: { drill: "service-latency", params: { service: "clinical" }, durationSeconds: 60 } })).status()).toBe(403);
+  expect(
+    (await page.request.post("/api/drills/dry-run", { data: { drill: "service-latency", params: { service: "clinical" }, durationSeconds: 60 } })).status(),
+  ).toBe(403);
 });
 
 test("a persona signs out: the session ends and the portal says so", async ({ page }) => {

@@ -20,14 +20,18 @@ test("the SLO board asks who you are first, and refuses a patient", async ({ pag
   await expect(page.locator("section[role=alert]")).toContainText("The SLO board is for SREs, instructors and admins; you are signed in as a patient.");
 });
 
-
 test("an SLO's detail shows its tiers, budget and burn charts against the other side, and its alert history, accessibly", async ({ page }) => {
   await signInAs(page, "Sam Demo (SRE)", "/slos");
   await page.getByRole("link", { name: "A clinician records a diagnosis: requests succeed (server)" }).click();
   await expect(page).toHaveURL(/\/slos\/clinician-record-diagnosis-availability$/);
   await expect(page.getByTestId("slo-state")).toContainText("clinician/record-diagnosis · server side · 99.9 % over 30 d");
   await expect(page.getByRole("table", { name: "Burn-rate tiers" }).locator("tbody tr")).toHaveCount(4);
-  await expect(page.getByRole("img", { name: /^Error budget left over the last 180 minutes/ }).locator("svg.recharts-surface").first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("img", { name: /^Error budget left over the last 180 minutes/ })
+      .locator("svg.recharts-surface")
+      .first(),
+  ).toBeVisible();
   await expect(page.locator(".recharts-legend-item-text", { hasText: "client side" }).first()).toBeVisible();
   await page.getByRole("button", { name: /^page-slow/ }).click();
   await expect(page.getByRole("button", { name: /^page-slow/ })).toHaveAttribute("aria-pressed", "true");

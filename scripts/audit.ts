@@ -35,7 +35,9 @@ runCommand(`audit:${verb ?? "?"}`, async () => {
       const olderThan = new Date(Date.now() - olderThanMs);
       for (const chain of chains) {
         const report = await pruneAuditLog(chain, config.privacySecret, { olderThan, actorId: "usr-retention", actorRole: "admin", requestId: null });
-        console.log(`audit:prune ${chain.label}: ${report.pruned} entries before ${olderThan.toISOString()} pruned${report.checkpointSequence === null ? "" : ` behind checkpoint ${report.checkpointSequence}`}`);
+        console.log(
+          `audit:prune ${chain.label}: ${report.pruned} entries before ${olderThan.toISOString()} pruned${report.checkpointSequence === null ? "" : ` behind checkpoint ${report.checkpointSequence}`}`,
+        );
       }
     }
     let broken = 0;

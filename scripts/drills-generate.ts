@@ -9,4 +9,6 @@ const root = join(import.meta.dirname, "..");
 const check = process.argv.includes("--check");
 const wanted = chaosMeshFiles();
 const r = syncGeneratedFiles({ dir: join(root, CHAOS_MESH_DIR), label: CHAOS_MESH_DIR, subdirs: [""], wanted, regenerate: "npm run drills:generate" }, check);
-console.log(check ? `${CHAOS_MESH_DIR}: ${wanted.size} files, current` : `${CHAOS_MESH_DIR}: ${r.written} written, ${r.removed} removed, ${r.unchanged} unchanged`);
+console.log(
+  check ? `${CHAOS_MESH_DIR}: ${wanted.size} files, current` : `${CHAOS_MESH_DIR}: ${r.written} written, ${r.removed} removed, ${r.unchanged} unchanged`,
+);

@@ -19,22 +19,28 @@ export interface GeneratedTree {
 export function syncGeneratedFiles(tree: GeneratedTree, check: boolean): { written: number; removed: number; unchanged: number } {
   const present = tree.subdirs.flatMap((sub) => {
     try {
-      return readdirSync(join(tree.dir, sub)).filter((f) => /\.(ya?ml|json)$/.test(f)).map((f) => (sub ? `${sub}/${f}` : f));
+      return readdirSync(join(tree.dir, sub))
+        .filter((f) => /\.(ya?ml|json)$/.test(f))
+        .map((f) => (sub ? `${sub}/${f}` : f));
     } catch {
       return [];
     }
   });
-  const stale = [...tree.wanted].filter(([path, text]) => {
-    try {
-      return readFileSync(join(tree.dir, path), "utf8") !== text;
-    } catch {
-      return true;
-    }
-  }).map(([path]) => path);
+  const stale = [...tree.wanted]
+    .filter(([path, text]) => {
+      try {
+        return readFileSync(join(tree.dir, path), "utf8") !== text;
+      } catch {
+        return true;
+      }
+    })
+    .map(([path]) => path);
   const leftOver = present.filter((p) => !tree.wanted.has(p));
   if (check) {
     if (stale.length + leftOver.length > 0) {
-      console.error(`${tree.label} is not current (run ${tree.regenerate}):\n${[...stale.map((p) => `  stale or missing: ${p}`), ...leftOver.map((p) => `  left over: ${p}`)].join("\n")}`);
+      console.error(
+        `${tree.label} is not current (run ${tree.regenerate}):\n${[...stale.map((p) => `  stale or missing: ${p}`), ...leftOver.map((p) => `  left over: ${p}`)].join("\n")}`,
+      );
       process.exit(1);
     }
     return { written: 0, removed: 0, unchanged: tree.wanted.size };

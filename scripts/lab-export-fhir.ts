@@ -21,7 +21,11 @@ runCommand("lab:export:fhir", async () => {
     const progress = createProgressReporter("patients", total);
     const report = await exportFhir(lab, resolve(out), (done) => progress.update(done));
     progress.stop();
-    console.log(`lab:export:fhir wrote ${Object.entries(report.counts).map(([k, v]) => `${v} ${k}`).join(", ")} to ${resolve(out)}`);
+    console.log(
+      `lab:export:fhir wrote ${Object.entries(report.counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(", ")} to ${resolve(out)}`,
+    );
   } finally {
     await lab.close();
   }

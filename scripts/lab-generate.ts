@@ -9,8 +9,16 @@ import { repoRoot, runCommand } from "./cli.ts";
 import { createProgressReporter } from "./progress.ts";
 
 const Args = z.object({
-  patients: z.coerce.number({ error: "--patients must be a whole number" }).int("--patients must be a whole number").min(1, "--patients must be at least 1").max(5_000_000, "--patients must be at most 5,000,000"),
-  seed: z.coerce.number({ error: "--seed must be a whole number" }).int("--seed must be a whole number").min(0, "--seed must be 0 or more").max(2 ** 31 - 1, "--seed must be below 2^31"),
+  patients: z.coerce
+    .number({ error: "--patients must be a whole number" })
+    .int("--patients must be a whole number")
+    .min(1, "--patients must be at least 1")
+    .max(5_000_000, "--patients must be at most 5,000,000"),
+  seed: z.coerce
+    .number({ error: "--seed must be a whole number" })
+    .int("--seed must be a whole number")
+    .min(0, "--seed must be 0 or more")
+    .max(2 ** 31 - 1, "--seed must be below 2^31"),
   facilities: z.coerce.number().int().min(1, "--facilities must be at least 1").max(500, "--facilities must be at most 500"),
 });
 

@@ -25,7 +25,11 @@ runCommand("lab", async () => {
     if (patients === 0 && config.seedPatients > 0) {
       log(`lab: empty lab, generating ${config.seedPatients} synthetic patients (seed ${config.seed})`);
       const progress = createProgressReporter("patients", config.seedPatients);
-      const report = await generateLabData(lab, { patients: config.seedPatients, seed: config.seed, onProgress: (p) => progress.update(p.done, { rows: p.rows }) });
+      const report = await generateLabData(lab, {
+        patients: config.seedPatients,
+        seed: config.seed,
+        onProgress: (p) => progress.update(p.done, { rows: p.rows }),
+      });
       progress.stop();
       log(`lab: ${report.written} patients, ${report.rows} rows in ${report.seconds.toFixed(1)} s`);
     } else {

@@ -33,7 +33,9 @@ runCommand("lab:replay", async () => {
     // the two can be compared while the lab keeps running. Their checksums are summed on another thread.
     const current = liveReadModelsAtPosition(config, PROJECTOR_GROUP);
     const until = await current.positions;
-    console.error(`lab:replay: replaying ${values.since ? `the last ${values.since}` : "the whole log"} from the ${bus.kind} bus into a scratch database, up to where the live read models stand`);
+    console.error(
+      `lab:replay: replaying ${values.since ? `the last ${values.since}` : "the whole log"} from the ${bus.kind} bus into a scratch database, up to where the live read models stand`,
+    );
     let progress: ReturnType<typeof createProgressReporter> | null = null;
     const report = await replayReadModels(bus, scratch, {
       from,
@@ -44,11 +46,14 @@ runCommand("lab:replay", async () => {
       },
     });
     (progress as ReturnType<typeof createProgressReporter> | null)?.stop();
-    console.log(`lab:replay: ${report.events} events in ${report.seconds.toFixed(1)} s (${report.eventsPerSecond} events/s); ${report.stats.deadLettered} dead-lettered`);
+    console.log(
+      `lab:replay: ${report.events} events in ${report.seconds.toFixed(1)} s (${report.eventsPerSecond} events/s); ${report.stats.deadLettered} dead-lettered`,
+    );
     await finishScratchReadModels(scratch);
     const [liveChecksums, replayed] = await Promise.all([current.checksums(), readModelChecksums(scratch)]);
     const differ = differingModels(replayed, liveChecksums);
-    for (const model of Object.keys(liveChecksums)) console.log(`  ${model.padEnd(18)} live ${liveChecksums[model]}  replayed ${replayed[model]}  ${differ.includes(model) ? "DIFFERS" : "equal"}`);
+    for (const model of Object.keys(liveChecksums))
+      console.log(`  ${model.padEnd(18)} live ${liveChecksums[model]}  replayed ${replayed[model]}  ${differ.includes(model) ? "DIFFERS" : "equal"}`);
     if (differ.length > 0) {
       const hint = values.since ? " (a partial replay cannot rebuild totals that include older events; try --from-beginning)" : "";
       throw new LabError("conflict", `the replayed read models differ from the live ones: ${differ.join(", ")}${hint}`);

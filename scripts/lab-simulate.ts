@@ -21,7 +21,13 @@ runCommand("lab:simulate", async () => {
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
-      options: { profile: { type: "string", default: "steady-demo" }, duration: { type: "string" }, list: { type: "boolean", default: false }, "no-slis": { type: "boolean", default: false }, every: { type: "string", default: "2s" } },
+      options: {
+        profile: { type: "string", default: "steady-demo" },
+        duration: { type: "string" },
+        list: { type: "boolean", default: false },
+        "no-slis": { type: "boolean", default: false },
+        every: { type: "string", default: "2s" },
+      },
       strict: true,
     }));
   } catch (err) {
@@ -37,14 +43,33 @@ runCommand("lab:simulate", async () => {
   const everyMs = parseDuration(values.every, "every");
   const config = loadConfig();
   const origin = `http://127.0.0.1:${config.gateway.port}`;
-  if (!(await fetch(`${origin}/readyz`).then((r) => r.ok, () => false))) throw new LabError("setup", `no lab gateway answers at ${origin}; start the lab with npm run lab`);
+  if (
+    !(await fetch(`${origin}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  )
+    throw new LabError("setup", `no lab gateway answers at ${origin}; start the lab with npm run lab`);
 
   const key = labSigningKey(config.privacySecret);
   const lab = await openLabDatabases(config);
   const cast = await loadSimulationCast({ control: lab.control.sql, shards: lab.shards.map((s) => s.readSql) }, key).finally(() => lab.close());
   const reporterToken = issueLabToken(key, { userId: "sim-sli-reporter", role: "sre", facilityId: null, patientId: null }, { ttlSeconds: 86_400 });
-  const slis = values["no-slis"] ? null : new ClientSliReporter({ origin, token: () => reporterToken, onError: (err) => console.error(`lab:simulate: client SLIs not delivered yet (${err.message}); retrying`) });
-  const simulation = new Simulation({ origin, profile, durationSeconds, flows: journeyFlows(cast), traceSampleRatio: config.tracing.sampleRatio, onJourneyEnd: (o) => slis?.record(o) });
+  const slis = values["no-slis"]
+    ? null
+    : new ClientSliReporter({
+        origin,
+        token: () => reporterToken,
+        onError: (err) => console.error(`lab:simulate: client SLIs not delivered yet (${err.message}); retrying`),
+      });
+  const simulation = new Simulation({
+    origin,
+    profile,
+    durationSeconds,
+    flows: journeyFlows(cast),
+    traceSampleRatio: config.tracing.sampleRatio,
+    onJourneyEnd: (o) => slis?.record(o),
+  });
 
   const live = process.stdout.isTTY;
   let previous: SimulationSnapshot | null = null;
@@ -61,5 +86,7 @@ runCommand("lab:simulate", async () => {
   clearInterval(timer);
   await slis?.close();
   console.log(simulationTable(final, null));
-  console.log(`lab:simulate: ${final.total.started} journeys (${final.total.requests} requests) in ${final.elapsedSeconds} s; ${final.total.failed} failed, ${final.total.late} late, ${final.total.dropped} dropped${slis ? `; ${slis.sent} client SLIs sent to the gateway${slis.lost ? `, ${slis.lost} lost` : ""}` : ""}`);
+  console.log(
+    `lab:simulate: ${final.total.started} journeys (${final.total.requests} requests) in ${final.elapsedSeconds} s; ${final.total.failed} failed, ${final.total.late} late, ${final.total.dropped} dropped${slis ? `; ${slis.sent} client SLIs sent to the gateway${slis.lost ? `, ${slis.lost} lost` : ""}` : ""}`,
+  );
 });

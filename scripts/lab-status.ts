@@ -22,7 +22,14 @@ function uptime(seconds: number | null): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((cell, i) => (i >= 2 && i <= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i >= 2 && i <= 5 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 async function sreToken(config: ReturnType<typeof loadConfig>): Promise<string> {
@@ -40,23 +47,42 @@ async function sreToken(config: ReturnType<typeof loadConfig>): Promise<string> 
 runCommand("lab:status", async () => {
   const config = loadConfig();
   const url = `http://127.0.0.1:${config.supervisorPort}`;
-  const running = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-  if (!running) throw new LabError("unavailable", `no lab is running: no supervisor answers at ${url} (start one with npm run lab, or set SUPERVISOR_PORT to the one it runs on)`);
+  const running = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (!running)
+    throw new LabError(
+      "unavailable",
+      `no lab is running: no supervisor answers at ${url} (start one with npm run lab, or set SUPERVISOR_PORT to the one it runs on)`,
+    );
   const headers = { authorization: `Bearer ${await sreToken(config)}` };
   const res = await fetch(`${url}/_lab/processes`, { headers });
-  if (!res.ok) throw new LabError("unavailable", `the supervisor at ${url} answered ${res.status}: ${((await res.json()) as { detail?: string }).detail ?? ""}`);
+  if (!res.ok)
+    throw new LabError("unavailable", `the supervisor at ${url} answered ${res.status}: ${((await res.json()) as { detail?: string }).detail ?? ""}`);
   const status = (await res.json()) as LabStatus;
   const { leases } = (await (await fetch(`${url}/_lab/leases`, { headers })).json()) as { leases: (Omit<FaultLease, "deadlineAt"> & { deadlineAt: string })[] };
 
   const rows = [["process", "state", "pid", "uptime", "restarts", "RSS MB", "last exit"]];
   for (const p of status.processes) {
     const exit = p.lastExit ? (p.lastExit.signal ? p.lastExit.signal : `code ${p.lastExit.code}`) : "-";
-    rows.push([p.name, p.state, p.pid === null ? "-" : String(p.pid), uptime(p.uptimeSeconds), String(p.restarts), mb(p.rssBytes), p.failure ? `${exit} (${p.failure})` : exit]);
+    rows.push([
+      p.name,
+      p.state,
+      p.pid === null ? "-" : String(p.pid),
+      uptime(p.uptimeSeconds),
+      String(p.restarts),
+      mb(p.rssBytes),
+      p.failure ? `${exit} (${p.failure})` : exit,
+    ]);
   }
   rows.push(["supervisor", "running", String(status.supervisor.pid), uptime(null), "-", mb(status.supervisor.rssBytes), "-"]);
   console.log(table(rows));
   const share = Math.round((100 * status.totalRssBytes) / status.memoryBudgetBytes);
   const verdict = status.totalRssBytes <= status.memoryBudgetBytes ? "within" : "OVER";
   console.log(`\nlab memory: ${mb(status.totalRssBytes)} MB RSS of the ${mb(status.memoryBudgetBytes)} MB budget (${share} %, ${verdict} budget)`);
-  for (const l of leases) console.log(`lease ${l.id} taken by ${l.takenBy}, reverted by the supervisor at ${l.deadlineAt}${l.lastError ? ` (last revert failed: ${l.lastError})` : ""}`);
+  for (const l of leases)
+    console.log(
+      `lease ${l.id} taken by ${l.takenBy}, reverted by the supervisor at ${l.deadlineAt}${l.lastError ? ` (last revert failed: ${l.lastError})` : ""}`,
+    );
 });

@@ -13,7 +13,11 @@ runCommand("lab:token", async () => {
   let persona: string | undefined;
   let ttl: string | undefined;
   try {
-    ({ persona, ttl } = parseArgs({ args: process.argv.slice(2), options: { persona: { type: "string" }, ttl: { type: "string", default: "3600" } }, strict: true }).values);
+    ({ persona, ttl } = parseArgs({
+      args: process.argv.slice(2),
+      options: { persona: { type: "string" }, ttl: { type: "string", default: "3600" } },
+      strict: true,
+    }).values);
   } catch (err) {
     throw new LabError("invalid", `${(err as Error).message}; usage: npm run lab:token -- --persona ${ROLES.join("|")}`);
   }
@@ -21,7 +25,8 @@ runCommand("lab:token", async () => {
     throw new LabError("invalid", `--persona must be one of ${ROLES.join(", ")}`, { field: "persona" });
   }
   const ttlSeconds = Number(ttl);
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 86_400) throw new LabError("invalid", "--ttl must be whole seconds from 60 to 86400", { field: "ttl" });
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 86_400)
+    throw new LabError("invalid", "--ttl must be whole seconds from 60 to 86400", { field: "ttl" });
   const config = loadConfig();
   const lab = await openLabDatabases(config);
   try {

@@ -18,7 +18,11 @@ runCommand("lab", async () => {
   const config = loadConfig();
   // Migrations, the seed and the telemetry database in a process of their own: the Prisma clients and the
   // generator would otherwise stay in this long-lived supervisor's memory (about 100 MB of the lab's budget).
-  const prepared = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-prepare.ts")], { cwd: repoRoot, stdio: "inherit", env: process.env });
+  const prepared = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-prepare.ts")], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (prepared.status !== 0) {
     process.exitCode = prepared.status ?? 1; // it said why
     return;
@@ -28,10 +32,15 @@ runCommand("lab", async () => {
     // Full mode's bus: a local broker from deploy/local/kafka unless one already answers (start.sh checks).
     log(`lab: events on Kafka at ${config.events.brokers.join(",")}`);
     const started = spawnSync("bash", [join(repoRoot, "deploy", "local", "kafka", "start.sh")], { cwd: repoRoot, stdio: "inherit" });
-    if (started.status !== 0) throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
+    if (started.status !== 0)
+      throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
   }
   // A lab seeded before seeding was history is offered its backfill (ADR 0018), once the bus is up.
-  const offered = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-backfill.ts"), "--offer"], { cwd: repoRoot, stdio: "inherit", env: process.env });
+  const offered = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-backfill.ts"), "--offer"], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (offered.status !== 0) {
     process.exitCode = offered.status ?? 1; // it said why
     return;
@@ -40,18 +49,38 @@ runCommand("lab", async () => {
   if (config.prometheus.startLocal) {
     // Full mode's metrics: Debian's Prometheus scraping every lab process, with the generated SLO rules.
     const targets = [
-      ...labProcesses(config, repoRoot).filter((p) => p.name !== "portal").map((p) => ({ name: p.name, address: `127.0.0.1:${p.port}` })),
+      ...labProcesses(config, repoRoot)
+        .filter((p) => p.name !== "portal")
+        .map((p) => ({ name: p.name, address: `127.0.0.1:${p.port}` })),
       { name: "supervisor", address: `127.0.0.1:${config.supervisorPort}` },
     ];
     const ruleFiles = [join(repoRoot, "deploy", "observability", "rules", "*.yaml")];
     // A Prometheus left on the port by an earlier run would answer as if it were ours.
-    if (await fetch(`http://127.0.0.1:${config.prometheus.port}/-/ready`).then(() => true, () => false)) {
-      throw new LabError("setup", `something already answers on 127.0.0.1:${config.prometheus.port}; stop it, or set PROMETHEUS_URL to use it, or PROMETHEUS_PORT`, { field: "PROMETHEUS_PORT" });
+    if (
+      await fetch(`http://127.0.0.1:${config.prometheus.port}/-/ready`).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new LabError(
+        "setup",
+        `something already answers on 127.0.0.1:${config.prometheus.port}; stop it, or set PROMETHEUS_URL to use it, or PROMETHEUS_PORT`,
+        { field: "PROMETHEUS_PORT" },
+      );
     }
     try {
-      prometheus = await startLocalPrometheus({ binary: config.prometheus.binary, dir: join(config.dataDir, "prometheus"), port: config.prometheus.port, config: prometheusConfig({ targets, ruleFiles }) });
+      prometheus = await startLocalPrometheus({
+        binary: config.prometheus.binary,
+        dir: join(config.dataDir, "prometheus"),
+        port: config.prometheus.port,
+        config: prometheusConfig({ targets, ruleFiles }),
+      });
     } catch (err) {
-      throw new LabError("setup", `Prometheus did not start (${(err as Error).message}); install Debian's prometheus package, or set PROMETHEUS_URL to one of yours`, { field: "PROMETHEUS_URL" });
+      throw new LabError(
+        "setup",
+        `Prometheus did not start (${(err as Error).message}); install Debian's prometheus package, or set PROMETHEUS_URL to one of yours`,
+        { field: "PROMETHEUS_URL" },
+      );
     }
     log(`lab: Prometheus at ${prometheus.url} (scraping ${targets.length} processes, SLO rules from deploy/observability/rules)`);
   }

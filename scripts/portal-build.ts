@@ -10,7 +10,10 @@ function newestMtime(path: string): number {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(path).reduce((max, name) => (name === "generated" || name.endsWith(".test.ts") ? max : Math.max(max, newestMtime(join(path, name)))), stat.mtimeMs);
+  return readdirSync(path).reduce(
+    (max, name) => (name === "generated" || name.endsWith(".test.ts") ? max : Math.max(max, newestMtime(join(path, name)))),
+    stat.mtimeMs,
+  );
 }
 
 export function portalBuildIsCurrent(root: string): boolean {

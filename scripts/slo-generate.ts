@@ -18,7 +18,10 @@ try {
   process.exit(2);
 }
 const wanted = observabilityFiles(slos);
-const r = syncGeneratedFiles({ dir: join(root, OBSERVABILITY_DIR), label: "deploy/observability", subdirs: ["rules", "dashboards"], wanted, regenerate: "npm run slo:generate" }, check);
+const r = syncGeneratedFiles(
+  { dir: join(root, OBSERVABILITY_DIR), label: "deploy/observability", subdirs: ["rules", "dashboards"], wanted, regenerate: "npm run slo:generate" },
+  check,
+);
 console.log(
   check
     ? `deploy/observability is current: ${wanted.size} files for ${slos.length} SLOs`

@@ -44,7 +44,9 @@ describe.each(BACKENDS)("audit chain on %s", (backend) => {
   /** A fresh shard's chain of `count` entries, for tests that tamper with it. */
   async function chain(index: number, count: number) {
     const shard = t.lab.shards[index]!;
-    await shard.sql.executeScript(`DELETE FROM "audit_entries"; DELETE FROM "audit_checkpoints"; UPDATE "audit_chain_head" SET "sequence" = 0, "hash" = '${"0".repeat(64)}'`);
+    await shard.sql.executeScript(
+      `DELETE FROM "audit_entries"; DELETE FROM "audit_checkpoints"; UPDATE "audit_chain_head" SET "sequence" = 0, "hash" = '${"0".repeat(64)}'`,
+    );
     await writeEntries(shard, 0, count);
     return shard;
   }
@@ -71,8 +73,14 @@ describe.each(BACKENDS)("audit chain on %s", (backend) => {
     const shard = await chain(0, 10);
     const rows = await shard.sql.query<Record<string, unknown>>(`SELECT * FROM "audit_entries" WHERE "sequence" IN (3, 4) ORDER BY "sequence"`);
     const columns = Object.keys(rows[0]!).filter((c) => c !== "sequence" && c !== "hash");
-    for (const [target, source] of [[3, rows[1]!], [4, rows[0]!]] as const) {
-      await shard.sql.execute(`UPDATE "audit_entries" SET ${columns.map((c) => `"${c}" = ?`).join(", ")} WHERE "sequence" = ?`, [...columns.map((c) => source[c]), target]);
+    for (const [target, source] of [
+      [3, rows[1]!],
+      [4, rows[0]!],
+    ] as const) {
+      await shard.sql.execute(`UPDATE "audit_entries" SET ${columns.map((c) => `"${c}" = ?`).join(", ")} WHERE "sequence" = ?`, [
+        ...columns.map((c) => source[c]),
+        target,
+      ]);
     }
     const result = await verifyAuditChain(shard, SECRET);
     expect(result.ok).toBe(false);
@@ -87,7 +95,13 @@ describe.each(BACKENDS)("audit chain on %s", (backend) => {
 
   it("still verifies after pruning behind a signed checkpoint, and appends after it", async () => {
     const shard = await chain(1, 20);
-    const report = await pruneAuditLog(shard, SECRET, { olderThan: new Date(base + 12 * 60_000), actorId: "usr-admin", actorRole: "admin", requestId: "req-prune", now: new Date(base + 3_600_000) });
+    const report = await pruneAuditLog(shard, SECRET, {
+      olderThan: new Date(base + 12 * 60_000),
+      actorId: "usr-admin",
+      actorRole: "admin",
+      requestId: "req-prune",
+      now: new Date(base + 3_600_000),
+    });
     expect(report).toEqual({ shard: 1, pruned: 12, checkpointSequence: 12n });
     expect(await shard.prisma.auditEntry.count()).toBe(9); // 8 kept + the prune's own entry
     await writeEntries(shard, 100, 3);

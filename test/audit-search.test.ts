@@ -23,11 +23,22 @@ const base = Date.parse("2026-10-01T00:00:00.000Z");
 const clinician: Actor = { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null };
 
 const facts = (ms: number, overrides: Partial<AuditFacts> = {}): AuditFacts => ({
-  occurredAt: new Date(base + ms), actorId: "usr-sre", actorRole: "sre", action: "drill.launch", entityType: "DrillRun", entityId: `run-${ms}`,
-  patientId: null, requestId: `req-${ms}`, traceId: null, outcome: "success", details: {}, ...overrides,
+  occurredAt: new Date(base + ms),
+  actorId: "usr-sre",
+  actorRole: "sre",
+  action: "drill.launch",
+  entityType: "DrillRun",
+  entityId: `run-${ms}`,
+  patientId: null,
+  requestId: `req-${ms}`,
+  traceId: null,
+  outcome: "success",
+  details: {},
+  ...overrides,
 });
 
-const emptyLog = (db: SqlDatabase) => db.executeScript(`DELETE FROM "audit_entries"; DELETE FROM "audit_checkpoints"; UPDATE "audit_chain_head" SET "sequence" = 0, "hash" = '${"0".repeat(64)}'`);
+const emptyLog = (db: SqlDatabase) =>
+  db.executeScript(`DELETE FROM "audit_entries"; DELETE FROM "audit_checkpoints"; UPDATE "audit_chain_head" SET "sequence" = 0, "hash" = '${"0".repeat(64)}'`);
 
 async function readAll(t: TestLab, query: Parameters<typeof searchAudit>[1]): Promise<AuditHit[]> {
   const seen: AuditHit[] = [];
@@ -58,7 +69,10 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
         for (const log of logs()) {
           await emptyLog(log.sql);
           const mine = entries.filter((e) => e.log === log.index);
-          if (mine.length) await log.sql.transaction(async (tx) => { for (const e of mine) await recordAudit(tx, facts(e.ms)); });
+          if (mine.length)
+            await log.sql.transaction(async (tx) => {
+              for (const e of mine) await recordAudit(tx, facts(e.ms));
+            });
         }
         const seen = await readAll(t, { limit });
         expect(seen).toHaveLength(entries.length);
@@ -73,23 +87,46 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
   it("finds an operator's action in the control log by its request id, alone or beside the shards' entries of that request, and by source", async () => {
     for (const log of logs()) await emptyLog(log.sql);
     await recordOnTimeline(t.lab.control.sql, facts(5_000, { requestId: "req-drill-1", action: "drill.launch", entityId: "run-1" }), {
-      endAt: null, kind: "drill", title: "latency drill on clinical", body: "{}", tags: "[]", drillRunId: "run-1",
+      endAt: null,
+      kind: "drill",
+      title: "latency drill on clinical",
+      body: "{}",
+      tags: "[]",
+      drillRunId: "run-1",
     });
-    await t.lab.shards[1]!.sql.transaction((tx) => recordAudit(tx, facts(4_000, { requestId: "req-drill-1", actorId: "usr-clinician", action: "encounter.open" })));
+    await t.lab.shards[1]!.sql.transaction((tx) =>
+      recordAudit(tx, facts(4_000, { requestId: "req-drill-1", actorId: "usr-clinician", action: "encounter.open" })),
+    );
     await t.lab.shards[2]!.sql.transaction((tx) => recordAudit(tx, facts(6_000, { requestId: "req-other" })));
 
     const both = await searchAudit(t.lab, { requestId: "req-drill-1", limit: 10 });
-    expect(both.items.map((h) => [h.shard, h.action])).toEqual([[CONTROL_LOG, "drill.launch"], [1, "encounter.open"]]);
+    expect(both.items.map((h) => [h.shard, h.action])).toEqual([
+      [CONTROL_LOG, "drill.launch"],
+      [1, "encounter.open"],
+    ]);
     expect((await searchAudit(t.lab, { requestId: "req-drill-1", shards: [CONTROL_LOG], limit: 10 })).items.map((h) => h.shard)).toEqual([CONTROL_LOG]);
     expect((await searchAudit(t.lab, { actorId: "usr-sre", shards: [2], limit: 10 })).items.map((h) => h.requestId)).toEqual(["req-other"]);
-    expect((await searchAudit(t.lab, { action: "drill.launch", entityType: "DrillRun", entityId: "run-1", from: new Date(base + 5_000), to: new Date(base + 5_001), limit: 10 })).items).toHaveLength(1);
+    expect(
+      (
+        await searchAudit(t.lab, {
+          action: "drill.launch",
+          entityType: "DrillRun",
+          entityId: "run-1",
+          from: new Date(base + 5_000),
+          to: new Date(base + 5_001),
+          limit: 10,
+        })
+      ).items,
+    ).toHaveLength(1);
   });
 
   it("continues from a cursor a shard-only search issued, and refuses a forged one with a 400 naming the cursor", async () => {
     for (const log of logs()) await emptyLog(log.sql);
     for (const [i, log] of [0, 1, CONTROL_LOG].entries()) {
       const db = logs().find((l) => l.index === log)!.sql;
-      await db.transaction(async (tx) => { for (const ms of [1_000, 2_000]) await recordAudit(tx, facts(ms, { entityId: `e-${i}-${ms}` })); });
+      await db.transaction(async (tx) => {
+        for (const ms of [1_000, 2_000]) await recordAudit(tx, facts(ms, { entityId: `e-${i}-${ms}` }));
+      });
     }
     // What the search answered before the control log was a source: shard 0's entry at 2 s was the last of a page.
     const old = encodeCursor({ sort: -(base + 2_000), id: "000:000000000000002" });
@@ -101,15 +138,35 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
   });
 
   it("shows a write's change with the patient's synthetic PHI masked for an SRE, on a page and in the CSV export", async () => {
-    const reply = await registerPatient(t.lab, { actor: clinician, requestId: "req-register-zelda", traceparent: null, idempotencyKey: null, now: new Date() }, {
-      facilityId: "fac-0001", givenName: "Zelda", familyName: "Quartermain", sex: "female", birthDate: "1981-02-03", addressLine: "7 Hidden Lane",
-      city: "Riverton", region: "IL", postalCode: "62001", mrn: "MRN-ZQ-1", nationalId: "999-12-3456", phone: "555-0199-0000", email: "zelda@example.org",
-    });
+    const reply = await registerPatient(
+      t.lab,
+      { actor: clinician, requestId: "req-register-zelda", traceparent: null, idempotencyKey: null, now: new Date() },
+      {
+        facilityId: "fac-0001",
+        givenName: "Zelda",
+        familyName: "Quartermain",
+        sex: "female",
+        birthDate: "1981-02-03",
+        addressLine: "7 Hidden Lane",
+        city: "Riverton",
+        region: "IL",
+        postalCode: "62001",
+        mrn: "MRN-ZQ-1",
+        nationalId: "999-12-3456",
+        phone: "555-0199-0000",
+        email: "zelda@example.org",
+      },
+    );
     const filter = parseAuditFilter(new URLSearchParams("requestId=req-register-zelda"), { shardCount: 3 });
     const page = await readAuditPage(t.lab, filter, "masked");
     expect(page.rows).toHaveLength(1);
     const row = page.rows[0]!;
-    expect(row).toMatchObject({ action: "patient.register", entityId: reply.body.id, operation: "create", source: `shard ${t.lab.shardForPatient(reply.body.id).index}` });
+    expect(row).toMatchObject({
+      action: "patient.register",
+      entityId: reply.body.id,
+      operation: "create",
+      source: `shard ${t.lab.shardForPatient(reply.body.id).index}`,
+    });
     expect(row.changes.find((c) => c.field === "givenName")).toEqual({ field: "givenName", before: null, after: "[redacted]" });
     expect(row.changes.find((c) => c.field === "facilityId")).toEqual({ field: "facilityId", before: null, after: "fac-0001" });
     const full = await readAuditPage(t.lab, filter, "full");
@@ -124,7 +181,10 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
 
   it("exports every page of a filter up to the cap, and says so in a last line when the cap cuts it short", async () => {
     for (const log of logs()) await emptyLog(log.sql);
-    for (const log of logs()) await log.sql.transaction(async (tx) => { for (let i = 0; i < 4; i++) await recordAudit(tx, facts(i * 10 + log.index)); });
+    for (const log of logs())
+      await log.sql.transaction(async (tx) => {
+        for (let i = 0; i < 4; i++) await recordAudit(tx, facts(i * 10 + log.index));
+      });
     const filter = parseAuditFilter(new URLSearchParams("actorId=usr-sre"), { shardCount: 3 });
     const lines = async (maxRows: number) => {
       let text = "";
@@ -143,13 +203,20 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
 
   it("verifies each log's newest entries, reuses the result within its time, and then catches a tampered entry", async () => {
     for (const log of logs()) await emptyLog(log.sql);
-    await t.lab.shards[0]!.sql.transaction(async (tx) => { for (let i = 0; i < 12; i++) await recordAudit(tx, facts(i)); });
-    await t.lab.control.sql.transaction(async (tx) => { for (let i = 0; i < 3; i++) await recordAudit(tx, facts(i)); });
+    await t.lab.shards[0]!.sql.transaction(async (tx) => {
+      for (let i = 0; i < 12; i++) await recordAudit(tx, facts(i));
+    });
+    await t.lab.control.sql.transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await recordAudit(tx, facts(i));
+    });
     let now = base;
     const cache = createChainStatusCache({ newest: 5, ttlMs: 60_000, clock: () => now });
     const first = await cache.statusOf(t.lab);
     expect(first.map((s) => [s.log, s.verification?.ok, s.verification?.checked, s.bounded])).toEqual([
-      ["shard 0", true, 5, true], ["shard 1", true, 0, false], ["shard 2", true, 0, false], ["control", true, 3, false],
+      ["shard 0", true, 5, true],
+      ["shard 1", true, 0, false],
+      ["shard 2", true, 0, false],
+      ["control", true, 3, false],
     ]);
     expect(first[0]).toMatchObject({ verification: { fromSequence: 8n, toSequence: 12n }, checkedAt: new Date(base), error: null });
 

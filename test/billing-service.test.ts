@@ -41,7 +41,9 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
 
   /** A closed encounter with two billable procedures, made through the clinical service. */
   async function closedEncounter(): Promise<string> {
-    const enc = (await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "check" })).json();
+    const enc = (
+      await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "check" })
+    ).json();
     await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/procedures`, { code: "99213", description: "Office visit" });
     await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/procedures`, { code: "85025", description: "CBC" });
     expect((await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/close`, undefined, { "if-match": '"1"' })).statusCode).toBe(200);
@@ -57,11 +59,27 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
     expect(claim.lines.map((l: { code: string }) => l.code)).toEqual(["99213", "85025"]);
     const base = `/patients/${patientId}/claims/${claim.id}`;
     expect((await bill("billing", "POST", `${base}/submit`, undefined, { "if-match": '"1"' })).json()).toMatchObject({ status: "submitted", version: 2 });
-    expect((await bill("billing", "POST", `${base}/adjudicate`, { allowedCents: 99_999 }, { "if-match": '"2"' })).json()).toMatchObject({ status: 422, field: "allowedCents" });
-    expect((await bill("billing", "POST", `${base}/adjudicate`, { allowedCents: 12_000 }, { "if-match": '"2"' })).json()).toMatchObject({ status: "adjudicated", allowedCents: 12_000 });
-    expect((await bill("billing", "POST", `${base}/pay`, undefined, { "if-match": '"3"' })).json()).toMatchObject({ status: "paid", paidCents: 12_000, version: 4 });
-    expect((await bill("billing", "POST", `${base}/deny`, { reason: "too late" }, { "if-match": '"4"' })).json()).toMatchObject({ status: 409, field: "status" });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json()).toMatchObject({ status: 409, field: "encounterId" });
+    expect((await bill("billing", "POST", `${base}/adjudicate`, { allowedCents: 99_999 }, { "if-match": '"2"' })).json()).toMatchObject({
+      status: 422,
+      field: "allowedCents",
+    });
+    expect((await bill("billing", "POST", `${base}/adjudicate`, { allowedCents: 12_000 }, { "if-match": '"2"' })).json()).toMatchObject({
+      status: "adjudicated",
+      allowedCents: 12_000,
+    });
+    expect((await bill("billing", "POST", `${base}/pay`, undefined, { "if-match": '"3"' })).json()).toMatchObject({
+      status: "paid",
+      paidCents: 12_000,
+      version: 4,
+    });
+    expect((await bill("billing", "POST", `${base}/deny`, { reason: "too late" }, { "if-match": '"4"' })).json()).toMatchObject({
+      status: 409,
+      field: "status",
+    });
+    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json()).toMatchObject({
+      status: 409,
+      field: "encounterId",
+    });
     const shard = t.lab.shardForPatient(patientId);
     const events = (await shard.prisma.outboxEvent.findMany({ where: { aggregateId: claim.id }, orderBy: { position: "asc" } })).map((e) => e.eventType);
     expect(events).toEqual(["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated", "ClaimPaid"]);
@@ -70,10 +88,21 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
   });
 
   it("refuses a claim on an open encounter and a denial without a reason", async () => {
-    const enc = (await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "open" })).json();
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Self-pay" })).json()).toMatchObject({ status: 409, field: "encounterId" });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Acme" })).json()).toMatchObject({ status: 400, field: "payer" });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims/clm-x/deny`, {}, { "if-match": '"1"' })).json()).toMatchObject({ status: 400, field: "reason" });
+    const enc = (
+      await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "open" })
+    ).json();
+    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Self-pay" })).json()).toMatchObject({
+      status: 409,
+      field: "encounterId",
+    });
+    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Acme" })).json()).toMatchObject({
+      status: 400,
+      field: "payer",
+    });
+    expect((await bill("billing", "POST", `/patients/${patientId}/claims/clm-x/deny`, {}, { "if-match": '"1"' })).json()).toMatchObject({
+      status: 400,
+      field: "reason",
+    });
   });
 
   it("answers every billing route for every persona as the policy says", async () => {
@@ -83,19 +112,41 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
       { method: "GET" as const, url: "/claims?status=draft", allowed: ["billing", "sre"] },
       { method: "GET" as const, url: `/patients/${patientId}/claims`, allowed: ["patient", "clinician", "billing", "sre"] },
       { method: "GET" as const, url: `/patients/${patientId}/claims/${claim.id}`, allowed: ["patient", "clinician", "billing", "sre"] },
-      { method: "POST" as const, url: `/patients/${patientId}/claims`, body: { encounterId: "enc-none", payer: "Self-pay" }, allowed: [], notFoundFor: ["billing"] },
+      {
+        method: "POST" as const,
+        url: `/patients/${patientId}/claims`,
+        body: { encounterId: "enc-none", payer: "Self-pay" },
+        allowed: [],
+        notFoundFor: ["billing"],
+      },
       { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/submit`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
-      { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/adjudicate`, body: { allowedCents: 1 }, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
+      {
+        method: "POST" as const,
+        url: `/patients/${patientId}/claims/${claim.id}/adjudicate`,
+        body: { allowedCents: 1 },
+        ifMatch: '"99"',
+        allowed: [],
+        conflictFor: ["billing"],
+      },
       { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/pay`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
-      { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/deny`, body: { reason: "not covered" }, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
+      {
+        method: "POST" as const,
+        url: `/patients/${patientId}/claims/${claim.id}/deny`,
+        body: { reason: "not covered" },
+        ifMatch: '"99"',
+        allowed: [],
+        conflictFor: ["billing"],
+      },
     ];
     for (const route of routes) {
       for (const who of PERSONAS) {
         const res = await bill(who, route.method, route.url, route.body, route.ifMatch ? { "if-match": route.ifMatch } : {});
         const label = `${route.method} ${route.url} as ${who}: ${res.body.slice(0, 200)}`;
         if (route.allowed.includes(who)) expect(res.statusCode, label).toBe(200);
-        else if (route.notFoundFor?.includes(who)) expect(res.statusCode, label).toBe(404); // allowed, and the encounter does not exist
-        else if (route.conflictFor?.includes(who)) expect(res.statusCode, label).toBe(409); // allowed, and the version is stale
+        else if (route.notFoundFor?.includes(who))
+          expect(res.statusCode, label).toBe(404); // allowed, and the encounter does not exist
+        else if (route.conflictFor?.includes(who))
+          expect(res.statusCode, label).toBe(409); // allowed, and the version is stale
         else expect(res.statusCode, label).toBe(403);
       }
       expect((await bill(null, route.method, route.url, route.body)).statusCode).toBe(401);

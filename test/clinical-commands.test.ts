@@ -23,8 +23,19 @@ const ctx = (actor: Actor = clinician, idempotencyKey: string | null = null): Re
   now: new Date(),
 });
 const registration = (n: number) => ({
-  facilityId: "fac-0001", givenName: "Robin", familyName: `Tester${n}`, sex: "other" as const, birthDate: "1990-05-06", addressLine: "1 Test Way",
-  city: "Springfield", region: "IL", postalCode: "62701", mrn: `MRN-T-${n}`, nationalId: "999-00-0001", phone: "555-0100-0000", email: `robin${n}@example.org`,
+  facilityId: "fac-0001",
+  givenName: "Robin",
+  familyName: `Tester${n}`,
+  sex: "other" as const,
+  birthDate: "1990-05-06",
+  addressLine: "1 Test Way",
+  city: "Springfield",
+  region: "IL",
+  postalCode: "62701",
+  mrn: `MRN-T-${n}`,
+  nationalId: "999-00-0001",
+  phone: "555-0100-0000",
+  email: `robin${n}@example.org`,
 });
 
 /** Rows of every kind on every shard: what a write leaves behind, or must not. */
@@ -68,17 +79,14 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
     expect((await verifyAuditChain(shard, SECRET)).ok).toBe(true);
   });
 
-  it.each(["after-domain", "after-history", "after-audit", "after-outbox"] as WriteFault[])(
-    "writes nothing at all when the write fails %s",
-    async (fault) => {
-      const before = await footprint(t.lab);
-      await expect(registerPatient(t.lab, ctx(), registration(2), fault)).rejects.toThrow(`injected write fault ${fault}`);
-      const patient = (await t.lab.shards[0]!.prisma.patient.findFirstOrThrow({ where: { facilityId: "fac-0001" } }))!;
-      await expect(updateDemographics(t.lab, ctx(), patient.id, patient.version, { city: "Torn" }, fault)).rejects.toThrow("injected");
-      expect(await footprint(t.lab)).toEqual(before);
-      expect((await t.lab.shards[0]!.prisma.patient.findUniqueOrThrow({ where: { id: patient.id } })).city).toBe(patient.city);
-    },
-  );
+  it.each(["after-domain", "after-history", "after-audit", "after-outbox"] as WriteFault[])("writes nothing at all when the write fails %s", async (fault) => {
+    const before = await footprint(t.lab);
+    await expect(registerPatient(t.lab, ctx(), registration(2), fault)).rejects.toThrow(`injected write fault ${fault}`);
+    const patient = (await t.lab.shards[0]!.prisma.patient.findFirstOrThrow({ where: { facilityId: "fac-0001" } }))!;
+    await expect(updateDemographics(t.lab, ctx(), patient.id, patient.version, { city: "Torn" }, fault)).rejects.toThrow("injected");
+    expect(await footprint(t.lab)).toEqual(before);
+    expect((await t.lab.shards[0]!.prisma.patient.findUniqueOrThrow({ where: { id: patient.id } })).city).toBe(patient.city);
+  });
 
   it("answers a replayed Idempotency-Key with the first response and writes nothing more; another body is a 422", async () => {
     const first = await registerPatient(t.lab, ctx(clinician, "key-1"), registration(3));
@@ -94,19 +102,39 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
 
   it("refuses an Idempotency-Key reused for another operation with the same body, instead of replaying the wrong answer", async () => {
     const { body: patient } = await registerPatient(t.lab, ctx(), registration(60));
-    const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "check", note: "" });
+    const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, {
+      providerId,
+      facilityId: "fac-0001",
+      kind: "outpatient",
+      reason: "check",
+      note: "",
+    });
     const same = { code: "Z00.0", description: "General examination" };
     const first = await recordDiagnosis(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same);
-    await expect(recordProcedure(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same)).rejects.toMatchObject({ status: 422, field: "Idempotency-Key" });
+    await expect(recordProcedure(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same)).rejects.toMatchObject({
+      status: 422,
+      field: "Idempotency-Key",
+    });
     expect(await recordDiagnosis(t.lab, ctx(clinician, "key-op"), patient.id, encounter.id, same)).toEqual({ ...first, replayed: true });
   });
 
   it("runs a whole encounter: open, diagnose, treat, prescribe, discontinue, close; each step versioned and audited", async () => {
     const { body: patient } = await registerPatient(t.lab, ctx(), registration(5));
-    const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "cough", note: "" });
+    const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, {
+      providerId,
+      facilityId: "fac-0001",
+      kind: "outpatient",
+      reason: "cough",
+      note: "",
+    });
     await recordDiagnosis(t.lab, ctx(), patient.id, encounter.id, { code: "J06.9", description: "Acute upper respiratory infection" });
     await recordProcedure(t.lab, ctx(), patient.id, encounter.id, { code: "99213", description: "Office visit" });
-    const { body: med } = await prescribeMedication(t.lab, ctx(), patient.id, encounter.id, { code: "amoxicillin-500", name: "Amoxicillin", dose: "500 mg", frequency: "tid" });
+    const { body: med } = await prescribeMedication(t.lab, ctx(), patient.id, encounter.id, {
+      code: "amoxicillin-500",
+      name: "Amoxicillin",
+      dose: "500 mg",
+      frequency: "tid",
+    });
     await expect(discontinueMedication(t.lab, ctx(), patient.id, med.id, 7)).rejects.toMatchObject({ status: 409, field: "If-Match" });
     const { body: stopped } = await discontinueMedication(t.lab, ctx(), patient.id, med.id, 1);
     expect(stopped).toMatchObject({ status: "discontinued", version: 2 });
@@ -117,9 +145,25 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
 
     const shard = t.lab.shardForPatient(patient.id);
     const actions = (await shard.prisma.auditEntry.findMany({ where: { patientId: patient.id }, orderBy: { sequence: "asc" } })).map((a) => a.action);
-    expect(actions).toEqual(["patient.register", "encounter.open", "diagnosis.record", "procedure.record", "medication.prescribe", "medication.discontinue", "encounter.close"]);
+    expect(actions).toEqual([
+      "patient.register",
+      "encounter.open",
+      "diagnosis.record",
+      "procedure.record",
+      "medication.prescribe",
+      "medication.discontinue",
+      "encounter.close",
+    ]);
     const events = (await shard.prisma.outboxEvent.findMany({ where: { partitionKey: patient.id }, orderBy: { position: "asc" } })).map((e) => e.eventType);
-    expect(events).toEqual(["PatientRegistered", "EncounterOpened", "DiagnosisRecorded", "ProcedureRecorded", "MedicationPrescribed", "MedicationDiscontinued", "EncounterClosed"]);
+    expect(events).toEqual([
+      "PatientRegistered",
+      "EncounterOpened",
+      "DiagnosisRecorded",
+      "ProcedureRecorded",
+      "MedicationPrescribed",
+      "MedicationDiscontinued",
+      "EncounterClosed",
+    ]);
     const history = await shard.prisma.entityHistory.findFirstOrThrow({ where: { entityId: encounter.id, version: 2 } });
     expect(JSON.parse(history.before!).status).toBe("open");
     expect(JSON.parse(history.after!).status).toBe("closed");
@@ -142,9 +186,13 @@ describe.each(BACKENDS)("clinical commands on %s", (backend) => {
     const self: Actor = { userId: "usr-pat", role: "patient", facilityId: null, patientId: patient.id };
     const before = await footprint(t.lab);
     await expect(updateDemographics(t.lab, ctx(elsewhere), patient.id, 1, { city: "X" })).rejects.toMatchObject({ status: 403 });
-    await expect(openEncounter(t.lab, ctx(billing), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      openEncounter(t.lab, ctx(billing), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" }),
+    ).rejects.toMatchObject({ status: 403 });
     await expect(registerPatient(t.lab, ctx(elsewhere), registration(7))).rejects.toMatchObject({ status: 403 });
-    await expect(openEncounter(t.lab, ctx(self), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" })).rejects.toMatchObject({ status: 403 });
+    await expect(
+      openEncounter(t.lab, ctx(self), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" }),
+    ).rejects.toMatchObject({ status: 403 });
     expect(await footprint(t.lab)).toEqual(before);
     const { body } = await updateDemographics(t.lab, ctx(self), patient.id, 1, { city: "Selfville" });
     expect(body.city).toBe("Selfville");

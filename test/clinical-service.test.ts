@@ -31,9 +31,20 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
     tokens = await personaTokens(key, patientId);
     call = caller(app, tokens);
-    const enc = await call("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "fever", note: "seen today" });
+    const enc = await call("clinician", "POST", `/patients/${patientId}/encounters`, {
+      providerId,
+      facilityId: "fac-0001",
+      kind: "outpatient",
+      reason: "fever",
+      note: "seen today",
+    });
     encounterId = enc.json().id;
-    const med = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/medications`, { code: "ibuprofen-400", name: "Ibuprofen", dose: "400 mg", frequency: "prn" });
+    const med = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/medications`, {
+      code: "ibuprofen-400",
+      name: "Ibuprofen",
+      dose: "400 mg",
+      frequency: "prn",
+    });
     medicationId = med.json().id;
   });
   afterAll(async () => {
@@ -42,8 +53,19 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
   });
 
   const registration = (n: number, facilityId = "fac-0001") => ({
-    facilityId, givenName: "Sam", familyName: `Case${n}`, sex: "female", birthDate: "1975-03-04", addressLine: "9 Elm St", city: "Shelbyville",
-    region: "IL", postalCode: "62565", mrn: `MRN-SVC-${n}`, nationalId: "999-11-2222", phone: "555-0100-1111", email: `case${n}@example.org`,
+    facilityId,
+    givenName: "Sam",
+    familyName: `Case${n}`,
+    sex: "female",
+    birthDate: "1975-03-04",
+    addressLine: "9 Elm St",
+    city: "Shelbyville",
+    region: "IL",
+    postalCode: "62565",
+    mrn: `MRN-SVC-${n}`,
+    nationalId: "999-11-2222",
+    phone: "555-0100-1111",
+    email: `case${n}@example.org`,
   });
 
   // Every route, with who may call it on this patient; the rest must get 403 (or 401 without a token).
@@ -60,13 +82,49 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     },
     { name: "search by facility", method: "GET" as const, url: "/patients?facilityId=fac-0001&limit=5", allowed: ["clinician", "billing", "sre"] },
     { name: "read patient", method: "GET" as const, url: `/patients/${patientId}`, allowed: ["patient", "clinician", "billing", "sre", "admin"] },
-    { name: "update demographics", method: "PATCH" as const, url: `/patients/${patientId}`, body: { city: "Capital City" }, ifMatch: true, allowed: ["patient", "clinician"] },
+    {
+      name: "update demographics",
+      method: "PATCH" as const,
+      url: `/patients/${patientId}`,
+      body: { city: "Capital City" },
+      ifMatch: true,
+      allowed: ["patient", "clinician"],
+    },
     { name: "list encounters", method: "GET" as const, url: `/patients/${patientId}/encounters`, allowed: ["patient", "clinician", "billing", "sre"] },
-    { name: "read encounter", method: "GET" as const, url: `/patients/${patientId}/encounters/${encounterId}`, allowed: ["patient", "clinician", "billing", "sre"] },
-    { name: "open encounter", method: "POST" as const, url: `/patients/${patientId}/encounters`, body: { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "follow-up" }, allowed: ["clinician"] },
-    { name: "record diagnosis", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`, body: { code: "R50.9", description: "Fever" }, allowed: ["clinician"] },
-    { name: "record procedure", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/procedures`, body: { code: "99213", description: "Office visit" }, allowed: ["clinician"] },
-    { name: "prescribe", method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/medications`, body: { code: "x", name: "X", dose: "1", frequency: "daily" }, allowed: ["clinician"] },
+    {
+      name: "read encounter",
+      method: "GET" as const,
+      url: `/patients/${patientId}/encounters/${encounterId}`,
+      allowed: ["patient", "clinician", "billing", "sre"],
+    },
+    {
+      name: "open encounter",
+      method: "POST" as const,
+      url: `/patients/${patientId}/encounters`,
+      body: { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "follow-up" },
+      allowed: ["clinician"],
+    },
+    {
+      name: "record diagnosis",
+      method: "POST" as const,
+      url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`,
+      body: { code: "R50.9", description: "Fever" },
+      allowed: ["clinician"],
+    },
+    {
+      name: "record procedure",
+      method: "POST" as const,
+      url: `/patients/${patientId}/encounters/${encounterId}/procedures`,
+      body: { code: "99213", description: "Office visit" },
+      allowed: ["clinician"],
+    },
+    {
+      name: "prescribe",
+      method: "POST" as const,
+      url: `/patients/${patientId}/encounters/${encounterId}/medications`,
+      body: { code: "x", name: "X", dose: "1", frequency: "daily" },
+      allowed: ["clinician"],
+    },
   ];
   let registrations = 1000;
   const everyone = PERSONAS;
@@ -113,7 +171,12 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
 
   it("refuses an encounter at another facility and control characters in text, naming the field", async () => {
     const foreign = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0002" } })).id;
-    const res = await call("clinician", "POST", `/patients/${patientId}/encounters`, { providerId: foreign, facilityId: "fac-0002", kind: "outpatient", reason: "x" });
+    const res = await call("clinician", "POST", `/patients/${patientId}/encounters`, {
+      providerId: foreign,
+      facilityId: "fac-0002",
+      kind: "outpatient",
+      reason: "x",
+    });
     expect(res.json()).toMatchObject({ status: 403, field: "facilityId" });
     const nul = await call("clinician", "POST", "/patients", { ...registration(9191), givenName: "Ro\u0000bin" });
     expect(nul.json()).toMatchObject({ status: 400, field: "givenName" });
@@ -133,14 +196,34 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     ["malformed JSON", { payload: "{not json", headers: { "content-type": "application/json" } }, 400, "body"],
     ["an empty body", { payload: "", headers: { "content-type": "application/json" } }, 400, "body"],
     ["a text/plain body", { payload: "hello", headers: { "content-type": "text/plain" } }, 415, "content-type"],
-    ["a body over 64 KiB", { payload: JSON.stringify({ ...registration(1), addressLine: "x".repeat(70_000) }), headers: { "content-type": "application/json" } }, 413, "body"],
+    [
+      "a body over 64 KiB",
+      { payload: JSON.stringify({ ...registration(1), addressLine: "x".repeat(70_000) }), headers: { "content-type": "application/json" } },
+      413,
+      "body",
+    ],
     ["an unknown field", { payload: JSON.stringify({ ...registration(2), isAdmin: true }), headers: { "content-type": "application/json" } }, 400, "isAdmin"],
     ["a wrong type", { payload: JSON.stringify({ ...registration(3), birthDate: 1975 }), headers: { "content-type": "application/json" } }, 400, "birthDate"],
-    ["an invalid id", { payload: JSON.stringify({ ...registration(4), facilityId: "../etc" }), headers: { "content-type": "application/json" } }, 400, "facilityId"],
-    ["a bad Idempotency-Key", { payload: JSON.stringify(registration(5)), headers: { "content-type": "application/json", "idempotency-key": "é" } }, 400, "Idempotency-Key"],
+    [
+      "an invalid id",
+      { payload: JSON.stringify({ ...registration(4), facilityId: "../etc" }), headers: { "content-type": "application/json" } },
+      400,
+      "facilityId",
+    ],
+    [
+      "a bad Idempotency-Key",
+      { payload: JSON.stringify(registration(5)), headers: { "content-type": "application/json", "idempotency-key": "é" } },
+      400,
+      "Idempotency-Key",
+    ],
   ])("refuses %s with a problem body naming the field and writes nothing", async (_name, req, status, field) => {
     const before = await writesSoFar(t.lab);
-    const res = await app.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, ...req.headers }, payload: req.payload });
+    const res = await app.inject({
+      method: "POST",
+      url: "/patients",
+      headers: { authorization: `Bearer ${tokens.clinician}`, ...req.headers },
+      payload: req.payload,
+    });
     expect(res.statusCode).toBe(status);
     expect(res.json()).toMatchObject({ status, field, requestId: expect.any(String) });
     expect(await writesSoFar(t.lab)).toEqual(before);
@@ -152,8 +235,14 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     expect((await call("clinician", "GET", "/patients?facilityId=fac-0001&cursor=garbage")).json()).toMatchObject({ status: 400, field: "cursor" });
     expect((await call("clinician", "GET", "/patients?colour=red")).json()).toMatchObject({ status: 400, field: "colour" });
     expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" })).json()).toMatchObject({ status: 422, field: "If-Match" });
-    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({ status: 400, field: "If-Match" });
-    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({ status: 409, field: "If-Match" });
+    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({
+      status: 400,
+      field: "If-Match",
+    });
+    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({
+      status: 409,
+      field: "If-Match",
+    });
     // Only a caller who may see every patient learns that one does not exist; to a clinician it is a 403.
     expect((await call("admin", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(404);
     expect((await call("clinician", "GET", "/patients/pat-00000000-0000-4000-8000-000000000000")).statusCode).toBe(403);
@@ -176,14 +265,23 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     expect(again.headers["idempotency-replayed"]).toBe("true");
     expect(again.json()).toEqual(first.json());
     expect(await writesSoFar(t.lab)).toEqual(before);
-    expect((await call("clinician", "POST", "/patients", registration(778), { "idempotency-key": "svc-key-1" })).json()).toMatchObject({ status: 422, field: "Idempotency-Key" });
+    expect((await call("clinician", "POST", "/patients", registration(778), { "idempotency-key": "svc-key-1" })).json()).toMatchObject({
+      status: 422,
+      field: "Idempotency-Key",
+    });
     const found = await call("clinician", "GET", `/patients?mrn=${encodeURIComponent(body.mrn)}`);
     expect(found.json().items.map((p: { id: string }) => p.id)).toEqual([first.json().id]);
   });
 
   it("carries the request id and continues the caller's trace into the audit entry and the outbox", async () => {
     const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    const res = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/diagnoses`, { code: "J06.9", description: "URI" }, { "x-request-id": "req-trace-test-1", traceparent });
+    const res = await call(
+      "clinician",
+      "POST",
+      `/patients/${patientId}/encounters/${encounterId}/diagnoses`,
+      { code: "J06.9", description: "URI" },
+      { "x-request-id": "req-trace-test-1", traceparent },
+    );
     expect(res.statusCode).toBe(201);
     expect(res.headers["x-request-id"]).toBe("req-trace-test-1");
     const shard = t.lab.shardForPatient(patientId);
@@ -196,10 +294,18 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
   it("never answers 5xx nor writes anything for 1,000 generated bodies per write route", async () => {
     const routes = [
       { method: "POST" as const, url: "/patients", shape: registration(0) },
-      { method: "POST" as const, url: `/patients/${patientId}/encounters`, shape: { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" } },
+      {
+        method: "POST" as const,
+        url: `/patients/${patientId}/encounters`,
+        shape: { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" },
+      },
       { method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`, shape: { code: "I10", description: "d" } },
       { method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/procedures`, shape: { code: "99213", description: "d" } },
-      { method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/medications`, shape: { code: "c", name: "n", dose: "d", frequency: "f" } },
+      {
+        method: "POST" as const,
+        url: `/patients/${patientId}/encounters/${encounterId}/medications`,
+        shape: { code: "c", name: "n", dose: "d", frequency: "f" },
+      },
       { method: "PATCH" as const, url: `/patients/${patientId}`, shape: { city: "c", region: "IL" } },
       { method: "POST" as const, url: `/patients/${patientId}/medications/${medicationId}/discontinue`, shape: {} },
     ];

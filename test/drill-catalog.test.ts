@@ -30,7 +30,12 @@ describe("the drill catalog on a running lab", () => {
     await until(run.id, "completed");
     const after = await t.measure(2);
     expect(after.total.failed).toBe(0);
-    const status = await t.call<{ processes: { name: string; restarts: number; state: string }[] }>("GET", `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`, undefined, t.tokens.sre);
+    const status = await t.call<{ processes: { name: string; restarts: number; state: string }[] }>(
+      "GET",
+      `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`,
+      undefined,
+      t.tokens.sre,
+    );
     expect(status.body.processes.find((p) => p.name === "clinical")).toMatchObject({ state: "ready", restarts: 1 });
   }, 40_000);
 
@@ -48,7 +53,8 @@ describe("the drill catalog on a running lab", () => {
   }, 40_000);
 
   it("stalls the consumer: failing events go to the dead letters while it runs, and no more after", async () => {
-    const status = async () => (await t.call<{ deadLetters: number; faults: unknown }>("GET", `http://127.0.0.1:${t.ports.projector}/_lab/events/status`, undefined, t.tokens.sre)).body;
+    const status = async () =>
+      (await t.call<{ deadLetters: number; faults: unknown }>("GET", `http://127.0.0.1:${t.ports.projector}/_lab/events/status`, undefined, t.tokens.sre)).body;
     const before = (await status()).deadLetters;
     const run = await launch({ drill: "consumer-stall", params: { delayMs: 200, failRate: 1 }, durationSeconds: 8 });
     // Record-diagnosis journeys write encounters, diagnoses and procedures: events for the projector.
@@ -63,7 +69,15 @@ describe("the drill catalog on a running lab", () => {
   }, 50_000);
 
   it("spikes the traffic: the simulator runs the spike profile for the drill and stops it after", async () => {
-    const traffic = async () => (await t.call<{ running: { profile: string; total: { started: number } } | null }>("GET", `http://127.0.0.1:${t.ports.simulator}/_lab/traffic`, undefined, t.tokens.sre)).body.running;
+    const traffic = async () =>
+      (
+        await t.call<{ running: { profile: string; total: { started: number } } | null }>(
+          "GET",
+          `http://127.0.0.1:${t.ports.simulator}/_lab/traffic`,
+          undefined,
+          t.tokens.sre,
+        )
+      ).body.running;
     const run = await launch({ drill: "traffic-spike", durationSeconds: 6 });
     await waitUntil(async () => ((await traffic())?.total.started ?? 0) > 20, 10_000);
     expect(await traffic()).toMatchObject({ profile: "traffic-spike" });
@@ -73,7 +87,12 @@ describe("the drill catalog on a running lab", () => {
 
   it("keeps a bad config rollout when nothing deviates, until it is rolled back on request", async () => {
     // The deviation it watches for: billing's adjudication journey burning a thousand times its budget.
-    const run = await launch({ drill: "bad-config-rollout", params: { service: "billing", errorRate: 0.01, addedLatencyMs: 10 }, durationSeconds: 5, abortWhen: [{ slo: "billing-adjudicate-availability", burnRateAbove: 1000 }] });
+    const run = await launch({
+      drill: "bad-config-rollout",
+      params: { service: "billing", errorRate: 0.01, addedLatencyMs: 10 },
+      durationSeconds: 5,
+      abortWhen: [{ slo: "billing-adjudicate-availability", burnRateAbove: 1000 }],
+    });
     expect(run.rollback).toBe("on-deviation");
     await until(run.id, "completed");
     expect(await t.runOf(run.id)).toMatchObject({ kept: true });

@@ -35,7 +35,11 @@ describe("drills on a running lab", () => {
   });
 
   it("lists a dry run's exact targets and guardrails without touching the lab, and refuses what the guardrails forbid", async () => {
-    const dry = await call<{ targets: { description: string; pid: number }[]; deadlineSeconds: number }>("POST", `${drills}/dry-run`, { drill: "service-latency", params: { service: "clinical", latency: { type: "fixed", ms: 300 } }, durationSeconds: 60 });
+    const dry = await call<{ targets: { description: string; pid: number }[]; deadlineSeconds: number }>("POST", `${drills}/dry-run`, {
+      drill: "service-latency",
+      params: { service: "clinical", latency: { type: "fixed", ms: 300 } },
+      durationSeconds: 60,
+    });
     expect(dry.status).toBe(200);
     expect(dry.body.targets).toEqual([expect.objectContaining({ description: "add 300 ms to 100 % of clinical requests", pid: expect.any(Number) })]);
     expect(dry.body.deadlineSeconds).toBe(65);
@@ -45,15 +49,37 @@ describe("drills on a running lab", () => {
     expect([tooLong.status, tooLong.body.field]).toEqual([422, "durationSeconds"]);
     const noShard = await call<{ field: string }>("POST", `${drills}/runs`, { drill: "shard-outage", params: { shard: 9 }, durationSeconds: 30 });
     expect([noShard.status, noShard.body.field]).toEqual([422, "params.shard"]);
-    const badParam = await call<{ field: string }>("POST", `${drills}/runs`, { drill: "error-burst", params: { service: "clinical", rate: 3 }, durationSeconds: 30 });
+    const badParam = await call<{ field: string }>("POST", `${drills}/runs`, {
+      drill: "error-burst",
+      params: { service: "clinical", rate: 3 },
+      durationSeconds: 30,
+    });
     expect([badParam.status, badParam.body.field]).toEqual([400, "params.rate"]);
-    const unknownSlo = await call<{ field: string }>("POST", `${drills}/runs`, { drill: "error-burst", params: { service: "clinical" }, durationSeconds: 30, abortWhen: [{ slo: "nope", budgetBelow: 0.5 }] });
+    const unknownSlo = await call<{ field: string }>("POST", `${drills}/runs`, {
+      drill: "error-burst",
+      params: { service: "clinical" },
+      durationSeconds: 30,
+      abortWhen: [{ slo: "nope", budgetBelow: 0.5 }],
+    });
     expect([unknownSlo.status, unknownSlo.body.field]).toEqual([422, "abortWhen"]);
-    expect((await call("POST", `${drills}/runs`, { drill: "error-burst", params: { service: "clinical" }, durationSeconds: 30 }, await issueLabToken(key, { userId: "u", role: "clinician", facilityId: "fac-0001", patientId: null }))).status).toBe(403);
+    expect(
+      (
+        await call(
+          "POST",
+          `${drills}/runs`,
+          { drill: "error-burst", params: { service: "clinical" }, durationSeconds: 30 },
+          await issueLabToken(key, { userId: "u", role: "clinician", facilityId: "fac-0001", patientId: null }),
+        )
+      ).status,
+    ).toBe(403);
   });
 
   it("shows a latency drill in the simulator's latencies while it runs, and not after its rollback", async () => {
-    const launched = await call<Run>("POST", `${drills}/runs`, { drill: "service-latency", params: { service: "clinical", latency: { type: "fixed", ms: 300 } }, durationSeconds: 8 });
+    const launched = await call<Run>("POST", `${drills}/runs`, {
+      drill: "service-latency",
+      params: { service: "clinical", latency: { type: "fixed", ms: 300 } },
+      durationSeconds: 8,
+    });
     expect(launched.status).toBe(201);
     const during = await measure(3);
     expect(during.total.requestMs.corrected.p50).toBeGreaterThanOrEqual(300);
@@ -80,7 +106,9 @@ describe("drills on a running lab", () => {
     expect(during.total.failures["server-error"]).toBeGreaterThan(10);
     await waitUntil(async () => (await runOf(launched.body.id)).status === "aborted", 90_000).catch(async (err: Error) => {
       const slos = (await call<{ slos: { name: string; tiers: unknown[] }[] }>("GET", `${gateway}/_lab/slos`, undefined, sre)).body.slos;
-      throw new Error(`${err.message}; run ${JSON.stringify(await runOf(launched.body.id))}; SLO ${JSON.stringify(slos?.find((x) => x.name === "patient-view-record-availability"))}`);
+      throw new Error(
+        `${err.message}; run ${JSON.stringify(await runOf(launched.body.id))}; SLO ${JSON.stringify(slos?.find((x) => x.name === "patient-view-record-availability"))}`,
+      );
     });
     const run = await runOf(launched.body.id);
     expect(run.abortReason).toMatch(/^patient-view-record-availability burns its budget [\d.]+x over the page-fast tier's short window \(abort above 14.4x\)$/);
@@ -89,7 +117,10 @@ describe("drills on a running lab", () => {
     expect((await measure(2)).total.failed).toBe(0);
 
     // Every step is on the control timeline with the run's trace id.
-    const entries = await dbs.control.sql.query<{ action: string; traceId: string }>(`SELECT "action", "traceId" FROM "audit_entries" WHERE "entityId" = ? ORDER BY "sequence"`, [run.id]);
+    const entries = await dbs.control.sql.query<{ action: string; traceId: string }>(
+      `SELECT "action", "traceId" FROM "audit_entries" WHERE "entityId" = ? ORDER BY "sequence"`,
+      [run.id],
+    );
     expect(entries.map((e) => e.action)).toEqual(["drill.start", "drill.apply", "drill.revert", "drill.abort"]);
     expect(new Set(entries.map((e) => e.traceId))).toEqual(new Set([run.traceId]));
   }, 130_000);
@@ -100,7 +131,12 @@ describe("drills on a running lab", () => {
     expect([hang.status, errors.status]).toEqual([201, 201]);
     const third = await call<{ field: string }>("POST", `${drills}/runs`, { drill: "service-latency", params: { service: "clinical" }, durationSeconds: 60 });
     expect(third.status).toBe(409); // at most two at once, and one drill per target
-    expect(await fetch(`http://127.0.0.1:${ports.billing}/healthz`, { signal: AbortSignal.timeout(500) }).then(() => "answers", () => "hangs")).toBe("hangs");
+    expect(
+      await fetch(`http://127.0.0.1:${ports.billing}/healthz`, { signal: AbortSignal.timeout(500) }).then(
+        () => "answers",
+        () => "hangs",
+      ),
+    ).toBe("hangs");
 
     const stop = await call<{ ended: string[] }>("POST", `${drills}/emergency-stop`, {});
     expect(stop.body.ended.sort()).toEqual([hang.body.id, errors.body.id].sort());
@@ -119,20 +155,46 @@ describe("drills on a running lab", () => {
     await waitUntil(async () => (await clinicalFaults()).length === 0, 20_000);
     expect(Date.now()).toBeGreaterThanOrEqual(new Date(launched.body.deadlineAt).getTime() - 1000);
     // The restarted engine marks the run interrupted.
-    await waitUntil(async () => (await fetch(`${drills}/runs/${launched.body.id}`, { headers: { authorization: `Bearer ${instructor}` } }).then((r) => (r.ok ? r.json() : null), () => null))?.status === "interrupted", 30_000);
+    await waitUntil(
+      async () =>
+        (
+          await fetch(`${drills}/runs/${launched.body.id}`, { headers: { authorization: `Bearer ${instructor}` } }).then(
+            (r) => (r.ok ? r.json() : null),
+            () => null,
+          )
+        )?.status === "interrupted",
+      30_000,
+    );
   }, 60_000);
 
   it("backs the outboxes up during a relay pause and drains them once it is rolled back", async () => {
     const clinician = await issueLabToken(key, { userId: "usr-drill-clinician", role: "clinician", facilityId: cast.facilities[0]!.id, patientId: null });
     const backlog = async () =>
-      ((await call<{ outboxBacklog: { unpublished: number }[] }>("GET", `http://127.0.0.1:${ports.projector}/_lab/events/status`, undefined, sre)).body.outboxBacklog ?? []).reduce((a, b) => a + b.unpublished, 0);
+      (
+        (await call<{ outboxBacklog: { unpublished: number }[] }>("GET", `http://127.0.0.1:${ports.projector}/_lab/events/status`, undefined, sre)).body
+          .outboxBacklog ?? []
+      ).reduce((a, b) => a + b.unpublished, 0);
     const launched = await call<Run>("POST", `${drills}/runs`, { drill: "relay-pause", durationSeconds: 6 });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
     for (let n = 0; n < 4; n++) {
       const res = await fetch(`${gateway}/patients`, {
         method: "POST",
         headers: { authorization: `Bearer ${clinician}`, "content-type": "application/json" },
-        body: JSON.stringify({ facilityId: cast.facilities[0]!.id, givenName: "Drill", familyName: `Backlog${n}`, sex: "other", birthDate: "1970-01-01", addressLine: "1 Outbox Lane", city: "Relayton", region: "ZZ", postalCode: "00000", mrn: `MRN-DRILL-${n}`, nationalId: "900-00-0000", phone: "555-0199", email: `backlog${n}@example.test` }),
+        body: JSON.stringify({
+          facilityId: cast.facilities[0]!.id,
+          givenName: "Drill",
+          familyName: `Backlog${n}`,
+          sex: "other",
+          birthDate: "1970-01-01",
+          addressLine: "1 Outbox Lane",
+          city: "Relayton",
+          region: "ZZ",
+          postalCode: "00000",
+          mrn: `MRN-DRILL-${n}`,
+          nationalId: "900-00-0000",
+          phone: "555-0199",
+          email: `backlog${n}@example.test`,
+        }),
       });
       expect(res.status).toBe(201);
     }

@@ -32,7 +32,11 @@ describe.each(buses)("projector killed mid-stream on the %s bus", (bus) => {
   const startProjector = () => {
     // node with tsx as a loader, not the tsx wrapper: SIGKILL must reach the projector itself, not a parent
     // that would leave it running as an orphan.
-    child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services/projector/main.ts")], { cwd: repoRoot, env, stdio: ["ignore", "ignore", "inherit"] });
+    child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services/projector/main.ts")], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     return child;
   };
 
@@ -40,8 +44,16 @@ describe.each(buses)("projector killed mid-stream on the %s bus", (bus) => {
     t = await createTestLab("sqlite", { secret: SECRET });
     await fillOutboxes(t.lab, EVENTS);
     env = {
-      PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", LAB_DATA_DIR: t.config.dataDir, LAB_SECRET: SECRET, LOG_LEVEL: "warn",
-      PROJECTOR_PORT: String(await freePort()), LAB_EVENT_BUS: bus, KAFKA_BROKERS: kafka, KAFKA_TOPIC_PREFIX: `fault-${Date.now()}.`,
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "test",
+      LAB_DATA_DIR: t.config.dataDir,
+      LAB_SECRET: SECRET,
+      LOG_LEVEL: "warn",
+      PROJECTOR_PORT: String(await freePort()),
+      LAB_EVENT_BUS: bus,
+      KAFKA_BROKERS: kafka,
+      KAFKA_TOPIC_PREFIX: `fault-${Date.now()}.`,
     };
     models = await openReadModels(t.config);
   });
@@ -61,13 +73,17 @@ describe.each(buses)("projector killed mid-stream on the %s bus", (bus) => {
 
     const second = startProjector();
     await until("the restarted projector to finish the stream", async () => (await processed()) >= EVENTS, 180_000);
-    await until("every outbox to be published", async () => (await Promise.all(t.lab.shards.map((s) => s.prisma.outboxEvent.count({ where: { publishedAt: null } })))).every((n) => n === 0));
+    await until("every outbox to be published", async () =>
+      (await Promise.all(t.lab.shards.map((s) => s.prisma.outboxEvent.count({ where: { publishedAt: null } })))).every((n) => n === 0),
+    );
     second.kill("SIGTERM");
     await new Promise((r) => second.once("exit", r));
 
     expect(await processed()).toBe(EVENTS);
     const patients = EVENTS / EVENTS_PER_STORY;
-    expect(await models.query(`SELECT "patients", "open_encounters", "encounters_total" FROM "facility_census"`)).toEqual([{ patients, open_encounters: 0, encounters_total: patients }]);
+    expect(await models.query(`SELECT "patients", "open_encounters", "encounters_total" FROM "facility_census"`)).toEqual([
+      { patients, open_encounters: 0, encounters_total: patients },
+    ]);
     expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: patients }]);
 
     const config = { ...t.config, events: { ...t.config.events, bus, brokers: [kafka], topicPrefix: env.KAFKA_TOPIC_PREFIX! } };

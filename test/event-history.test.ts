@@ -110,7 +110,9 @@ describe.each(BACKENDS)("the event history of a seeded lab (%s)", (backend) => {
     expect(report.written).toBe(report.total);
     expect(report.deletedLogMessages).toBeGreaterThan(0);
     expect(await backfillPending(t.lab)).toBe(false);
-    const snapshots = (await Promise.all(t.lab.shards.map((s) => s.sql.query(`SELECT COUNT(*) AS "n" FROM "outbox_events" WHERE "eventType" = ?`, [PATIENT_SNAPSHOT])))).reduce((a, [r]) => a + Number(r!.n), 0);
+    const snapshots = (
+      await Promise.all(t.lab.shards.map((s) => s.sql.query(`SELECT COUNT(*) AS "n" FROM "outbox_events" WHERE "eventType" = ?`, [PATIENT_SNAPSHOT])))
+    ).reduce((a, [r]) => a + Number(r!.n), 0);
     expect(snapshots).toBe((await shardCounts(t.lab.shards)).timeline.patients);
 
     const projector = await startProjector(bus, models);

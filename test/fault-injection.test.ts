@@ -36,7 +36,13 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
     await t?.dispose();
   });
 
-  const errorRule = (over: Record<string, unknown> = {}) => ({ id: "shard-errors", match: { shards: [shard] }, effect: { kind: "error", status: 503, rate: 1 }, durationSeconds: 60, ...over });
+  const errorRule = (over: Record<string, unknown> = {}) => ({
+    id: "shard-errors",
+    match: { shards: [shard] },
+    effect: { kind: "error", status: 503, rate: 1 },
+    durationSeconds: 60,
+    ...over,
+  });
 
   it("is off by default", async () => {
     expect((await call("sre", "GET", "/_lab/faults")).json()).toEqual({ service: "clinical", rules: [] });
@@ -48,12 +54,17 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
       expect((await call(who, "PUT", "/_lab/faults", { rules: [errorRule()] })).statusCode, who).toBe(403);
     }
     expect((await call(null, "PUT", "/_lab/faults", { rules: [] })).statusCode).toBe(401);
-    expect((await call("sre", "PUT", "/_lab/faults", { rules: [errorRule({ effect: { kind: "error", status: 418, rate: 1 } })] })).json()).toMatchObject({ status: 400, field: "rules.0.effect.status" });
+    expect((await call("sre", "PUT", "/_lab/faults", { rules: [errorRule({ effect: { kind: "error", status: 418, rate: 1 } })] })).json()).toMatchObject({
+      status: 400,
+      field: "rules.0.effect.status",
+    });
     expect((await call("sre", "GET", "/_lab/faults")).json().rules).toEqual([]);
   });
 
   it("fails only the matching shard's requests while on, audits the switch, and stops when switched off", async () => {
-    const other = (await Promise.all(t.lab.shards.filter((s) => s.index !== shard).map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!;
+    const other = (
+      await Promise.all(t.lab.shards.filter((s) => s.index !== shard).map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))
+    ).find(Boolean)!;
     const on = await call("instructor", "PUT", "/_lab/faults", { rules: [errorRule()] });
     expect(on.statusCode).toBe(200);
     const hit = await call("clinician", "GET", `/patients/${patientId}`);
@@ -76,7 +87,11 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
   });
 
   it("adds latency from its distribution to the matching persona only", async () => {
-    await call("sre", "PUT", "/_lab/faults", { rules: [{ id: "slow-billing", match: { personas: ["billing"] }, effect: { kind: "latency", distribution: { type: "fixed", ms: 300 } }, durationSeconds: 30 }] });
+    await call("sre", "PUT", "/_lab/faults", {
+      rules: [
+        { id: "slow-billing", match: { personas: ["billing"] }, effect: { kind: "latency", distribution: { type: "fixed", ms: 300 } }, durationSeconds: 30 },
+      ],
+    });
     let started = Date.now();
     expect((await call("billing", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);

@@ -20,18 +20,37 @@ const REQUIRED: Record<string, string[]> = {
   Condition: ["subject.reference"],
   Procedure: ["status", "subject.reference"],
   MedicationRequest: ["status", "intent", "medicationCodeableConcept", "subject.reference"],
-  Claim: ["status", "type.coding", "use", "patient.reference", "created", "provider.reference", "priority.coding", "insurance", "insurance.0.sequence", "insurance.0.focal", "insurance.0.coverage"],
+  Claim: [
+    "status",
+    "type.coding",
+    "use",
+    "patient.reference",
+    "created",
+    "provider.reference",
+    "priority.coding",
+    "insurance",
+    "insurance.0.sequence",
+    "insurance.0.focal",
+    "insurance.0.coverage",
+  ],
 };
 const CODES: Record<string, Record<string, string[]>> = {
   Encounter: { status: ["planned", "arrived", "triaged", "in-progress", "onleave", "finished", "cancelled", "entered-in-error", "unknown"] },
   Procedure: { status: ["preparation", "in-progress", "not-done", "on-hold", "stopped", "completed", "entered-in-error", "unknown"] },
-  MedicationRequest: { status: ["active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"], intent: ["proposal", "plan", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"] },
+  MedicationRequest: {
+    status: ["active", "on-hold", "cancelled", "completed", "entered-in-error", "stopped", "draft", "unknown"],
+    intent: ["proposal", "plan", "order", "original-order", "reflex-order", "filler-order", "instance-order", "option"],
+  },
   Claim: { status: ["active", "cancelled", "draft", "entered-in-error"], use: ["claim", "preauthorization", "predetermination"] },
   Patient: { gender: ["male", "female", "other", "unknown"] },
 };
 
 const at = (r: Resource, path: string) => path.split(".").reduce<any>((v, k) => (v == null ? undefined : v[k]), r);
-const readNdjson = (file: string): Resource[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const readNdjson = (file: string): Resource[] =>
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 
 function references(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((v) => references(v, out));
@@ -90,7 +109,10 @@ describe("FHIR R4 export", () => {
 
   it("resolves every reference to an exported resource", () => {
     const known = new Set([...byType].filter(([k]) => k !== "bundles").flatMap(([, rs]) => rs.map((r) => `${r.resourceType}/${r.id}`)));
-    const dangling = [...byType].filter(([k]) => k !== "bundles").flatMap(([, rs]) => rs.flatMap((r) => references(r))).filter((ref) => !known.has(ref));
+    const dangling = [...byType]
+      .filter(([k]) => k !== "bundles")
+      .flatMap(([, rs]) => rs.flatMap((r) => references(r)))
+      .filter((ref) => !known.has(ref));
     expect(dangling).toEqual([]);
   });
 

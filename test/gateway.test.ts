@@ -18,7 +18,6 @@ const SECRET = "integration-test-secret-0123456789";
 
 const key = labSigningKey(SECRET);
 
-
 describe.each(BACKENDS)("gateway on %s", (backend) => {
   let t: TestLab;
   let clinical: FastifyInstance;
@@ -37,7 +36,15 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     billing = buildBillingServer(t.lab, key, "silent");
 
     const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
-    gateway = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 40, publicUrl: "http://127.0.0.1:4000", logLevel: "silent" });
+    gateway = await buildGatewayServer({
+      tokenKey: key,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: clinicalUrl, billing: billingUrl },
+      timeoutMs: 2000,
+      ratePerMinute: 40,
+      publicUrl: "http://127.0.0.1:4000",
+      logLevel: "silent",
+    });
     patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
     tokens = await personaTokens(key, patientId);
     call = caller(gateway, tokens);
@@ -76,7 +83,13 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
 
   it("carries the caller's request id and trace through to the service's audit entry", async () => {
     const traceparent = "00-11112222333344445555666677778888-1111222233334444-01";
-    const res = await call("clinician", "PATCH", `/patients/${patientId}`, { city: "Gateway City" }, { "if-match": '"1"', "x-request-id": "req-through-gateway", traceparent });
+    const res = await call(
+      "clinician",
+      "PATCH",
+      `/patients/${patientId}`,
+      { city: "Gateway City" },
+      { "if-match": '"1"', "x-request-id": "req-through-gateway", traceparent },
+    );
     expect(res.statusCode).toBe(200);
     expect(res.headers["x-request-id"]).toBe("req-through-gateway");
     const audit = await t.lab.shardForPatient(patientId).prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-through-gateway" } });
@@ -87,9 +100,19 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     const bad = await call("clinician", "POST", `/patients/${patientId}/encounters`, { kind: "spa-day" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBeTruthy();
-    const text = await gateway.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "text/plain" }, payload: "hi" });
+    const text = await gateway.inject({
+      method: "POST",
+      url: "/patients",
+      headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "text/plain" },
+      payload: "hi",
+    });
     expect(text.statusCode).toBe(415);
-    const big = await gateway.inject({ method: "POST", url: "/patients", headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "application/json" }, payload: JSON.stringify({ x: "y".repeat(70_000) }) });
+    const big = await gateway.inject({
+      method: "POST",
+      url: "/patients",
+      headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "application/json" },
+      payload: JSON.stringify({ x: "y".repeat(70_000) }),
+    });
     expect(big.statusCode).toBe(413);
   });
 
@@ -140,7 +163,10 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
 
   it("limits callers without a valid token by address, before looking at their token", async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 42; i++) statuses.push((await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer not.a.token" }, remoteAddress: "10.9.8.7" })).statusCode);
+    for (let i = 0; i < 42; i++)
+      statuses.push(
+        (await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer not.a.token" }, remoteAddress: "10.9.8.7" })).statusCode,
+      );
     expect(statuses.slice(0, 40).every((s) => s === 401)).toBe(true);
     expect(statuses.slice(40)).toEqual([429, 429]);
     // Another address, and valid tokens, are not affected.
@@ -148,7 +174,15 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
   });
 
   it("answers 503 when an upstream is down and 504 when it hangs, without waiting past its deadline", async () => {
-    const down = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` }, timeoutMs: 500, ratePerMinute: 100, publicUrl: "http://127.0.0.1:4000", logLevel: "silent" });
+    const down = await buildGatewayServer({
+      tokenKey: key,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` },
+      timeoutMs: 500,
+      ratePerMinute: 100,
+      publicUrl: "http://127.0.0.1:4000",
+      logLevel: "silent",
+    });
     try {
       const refused = await down.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${tokens.clinician}` } });
       expect(refused.statusCode).toBe(503);

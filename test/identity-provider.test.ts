@@ -24,7 +24,13 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
   let patientId: string;
 
   const providerToken = (claims: Record<string, unknown>, key = signingKey, kid = "k1") =>
-    new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid }).setSubject("usr-idp-clinician").setIssuer(ISSUER).setAudience("pim-sre-lab-api").setExpirationTime("10m").sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid })
+      .setSubject("usr-idp-clinician")
+      .setIssuer(ISSUER)
+      .setAudience("pim-sre-lab-api")
+      .setExpirationTime("10m")
+      .sign(key);
   const get = (token: string) => gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
@@ -44,7 +50,15 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
     const trust = tokenTrustOf({ privacySecret: SECRET, identityProvider: { jwksUrl, issuer: ISSUER, audience: "pim-sre-lab-api" } });
     clinical = buildClinicalServer(t.lab, trust, "silent");
     const clinicalUrl = await listen(clinical);
-    gateway = await buildGatewayServer({ tokenKey: trust, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: clinicalUrl }, timeoutMs: 2000, ratePerMinute: 1000, publicUrl: clinicalUrl, logLevel: "silent" });
+    gateway = await buildGatewayServer({
+      tokenKey: trust,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: clinicalUrl, billing: clinicalUrl },
+      timeoutMs: 2000,
+      ratePerMinute: 1000,
+      publicUrl: clinicalUrl,
+      logLevel: "silent",
+    });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -82,9 +96,21 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
     await new Promise((resolve) => dead.close(resolve));
     const trust = tokenTrustOf({ privacySecret: SECRET, identityProvider: { jwksUrl: deadUrl, issuer: ISSUER, audience: "pim-sre-lab-api" } });
     const nowhere = new URL(deadUrl).origin;
-    const orphan = await buildGatewayServer({ tokenKey: trust, shardMap: () => t.lab.shardMap, upstreams: { clinical: nowhere, billing: nowhere }, timeoutMs: 2000, ratePerMinute: 1000, publicUrl: nowhere, logLevel: "silent" });
+    const orphan = await buildGatewayServer({
+      tokenKey: trust,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: nowhere, billing: nowhere },
+      timeoutMs: 2000,
+      ratePerMinute: 1000,
+      publicUrl: nowhere,
+      logLevel: "silent",
+    });
     try {
-      const res = await orphan.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${await providerToken({ role: "clinician", facility_id: "fac-0001" })}` } });
+      const res = await orphan.inject({
+        method: "GET",
+        url: `/patients/${patientId}`,
+        headers: { authorization: `Bearer ${await providerToken({ role: "clinician", facility_id: "fac-0001" })}` },
+      });
       expect(res.json()).toMatchObject({ status: 503, detail: "the identity provider's keys cannot be fetched right now; retry shortly" });
     } finally {
       await orphan.close();

@@ -51,10 +51,17 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     billing = buildBillingServer(t.lab, key, "silent");
     const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
     gateway = await buildGatewayServer({
-      tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl, billing: billingUrl }, timeoutMs: 2000, ratePerMinute: 10_000,
-      publicUrl: "http://127.0.0.1:4000", logLevel: "silent", slis: { store, slos },
+      tokenKey: key,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: clinicalUrl, billing: billingUrl },
+      timeoutMs: 2000,
+      ratePerMinute: 10_000,
+      publicUrl: "http://127.0.0.1:4000",
+      logLevel: "silent",
+      slis: { store, slos },
     });
-    patientId = (await t.lab.shards[0]!.prisma.patient.findFirst())?.id ?? (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst()))).find(Boolean)!.id;
+    patientId =
+      (await t.lab.shards[0]!.prisma.patient.findFirst())?.id ?? (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst()))).find(Boolean)!.id;
     call = caller(gateway, (await personaTokens(key, patientId)) as Record<Persona, string>);
   });
   afterAll(async () => {
@@ -70,13 +77,31 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     expect((await call("patient", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
     expect((await call("instructor", "GET", `/patients/${patientId}`)).statusCode).toBe(403); // no instructor journey
     const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
-    expect(sample(metrics, "pimlab_journey_requests_total", { journey: "clinician/find-patient", source: "server", outcome: "success", service: "gateway" })).toBe(3);
+    expect(
+      sample(metrics, "pimlab_journey_requests_total", { journey: "clinician/find-patient", source: "server", outcome: "success", service: "gateway" }),
+    ).toBe(3);
     expect(sample(metrics, "pimlab_journey_requests_total", { journey: "patient/view-record", source: "server", outcome: "success" })).toBe(1);
     const shard = String(t.lab.shardMap.shardOf(patientId));
-    expect(sample(metrics, "http_server_request_duration_seconds_count", { http_request_method: "GET", http_route: "/patients/:patientId", http_response_status_code: "200", shard, service: "gateway" })).toBe(4);
+    expect(
+      sample(metrics, "http_server_request_duration_seconds_count", {
+        http_request_method: "GET",
+        http_route: "/patients/:patientId",
+        http_response_status_code: "200",
+        shard,
+        service: "gateway",
+      }),
+    ).toBe(4);
     expect(metrics).toContain("process_cpu_user_seconds_total");
     const service = (await clinical.inject({ method: "GET", url: "/metrics" })).body;
-    expect(sample(service, "http_server_request_duration_seconds_count", { http_request_method: "GET", http_route: "/patients/:patientId", http_response_status_code: "200", shard, service: "clinical" })).toBe(4);
+    expect(
+      sample(service, "http_server_request_duration_seconds_count", {
+        http_request_method: "GET",
+        http_route: "/patients/:patientId",
+        http_response_status_code: "200",
+        shard,
+        service: "clinical",
+      }),
+    ).toBe(4);
 
     await (await call("sre", "GET", "/_lab/slos")).json(); // flushes the recorder
     const minute = thisMinute();
@@ -92,9 +117,15 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
       return Array.from((await readSli(store, slo("clinician-find-patient-availability"), minute - 2, minute + 1)).total).reduce((a, b) => a + b, 0);
     };
     const before = await total();
-    const clinician = { userId: "sim-clinician-warm", role: "clinician" as const, facilityId: (await t.lab.shardForPatient(patientId).prisma.patient.findUniqueOrThrow({ where: { id: patientId } })).facilityId, patientId: null };
+    const clinician = {
+      userId: "sim-clinician-warm",
+      role: "clinician" as const,
+      facilityId: (await t.lab.shardForPatient(patientId).prisma.patient.findUniqueOrThrow({ where: { id: patientId } })).facilityId,
+      patientId: null,
+    };
     const warm = await issueLabToken(key, { ...clinician, traffic: "warmup" });
-    for (let i = 0; i < 2; i++) expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${warm}` } })).statusCode).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${warm}` } })).statusCode).toBe(200);
     const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
     expect(sample(metrics, "pimlab_warmup_requests_total", { journey: "clinician/find-patient", outcome: "success", service: "gateway" })).toBe(2);
     expect(await total()).toBe(before);
@@ -106,16 +137,30 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
 
   it("takes the simulator's client-side outcomes, and refuses a bad batch naming the field, writing nothing", async () => {
     const at = new Date().toISOString();
-    const good = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 120 }, { journey: "clinician/record-diagnosis", at, ok: false, latencyMs: 3000 }] });
+    const good = await call("instructor", "POST", "/_lab/slis", {
+      outcomes: [
+        { journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 120 },
+        { journey: "clinician/record-diagnosis", at, ok: false, latencyMs: 3000 },
+      ],
+    });
     expect(good.statusCode, good.body).toBe(202);
     expect(good.json()).toEqual({ accepted: 2 });
-    const unknown = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 }, { journey: "clinician/juggle", at, ok: true, latencyMs: 5 }] });
+    const unknown = await call("instructor", "POST", "/_lab/slis", {
+      outcomes: [
+        { journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 },
+        { journey: "clinician/juggle", at, ok: true, latencyMs: 5 },
+      ],
+    });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().field).toBe("outcomes.1.journey");
-    const future = await call("instructor", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at: "2999-01-01T00:00:00Z", ok: true, latencyMs: 5 }] });
+    const future = await call("instructor", "POST", "/_lab/slis", {
+      outcomes: [{ journey: "clinician/record-diagnosis", at: "2999-01-01T00:00:00Z", ok: true, latencyMs: 5 }],
+    });
     expect(future.statusCode).toBe(422);
     expect(future.json().field).toBe("outcomes.0.at");
-    expect((await call("clinician", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 }] })).statusCode).toBe(403);
+    expect(
+      (await call("clinician", "POST", "/_lab/slis", { outcomes: [{ journey: "clinician/record-diagnosis", at, ok: true, latencyMs: 5 }] })).statusCode,
+    ).toBe(403);
     expect((await call(null, "POST", "/_lab/slis", { outcomes: [] })).statusCode).toBe(401);
 
     await call("sre", "GET", "/_lab/slos");
@@ -128,9 +173,23 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
 
   it("counts failed journey requests as bad, flushed before GET /_lab/slos reports every SLO and group (operators only)", async () => {
     // An injected 503 on every patient read of the clinical service: clinician/find-patient fails.
-    const rules = { rules: [{ id: "reads-down", match: { routes: ["/patients/:patientId"], methods: ["GET"] }, effect: { kind: "error", status: 503, rate: 1 }, durationSeconds: 60 }] };
+    const rules = {
+      rules: [
+        {
+          id: "reads-down",
+          match: { routes: ["/patients/:patientId"], methods: ["GET"] },
+          effect: { kind: "error", status: 503, rate: 1 },
+          durationSeconds: 60,
+        },
+      ],
+    };
     const token = (await personaTokens(key, patientId)).sre;
-    const switched = await clinical.inject({ method: "PUT", url: "/_lab/faults", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, payload: JSON.stringify(rules) });
+    const switched = await clinical.inject({
+      method: "PUT",
+      url: "/_lab/faults",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify(rules),
+    });
     expect(switched.statusCode, switched.body).toBe(200);
     for (let i = 0; i < 20; i++) expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(503);
     await clinical.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: `Bearer ${token}` } });
@@ -150,7 +209,11 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
   it("serves an SLO's minute-by-minute history with the other side's SLO of its journey, operators only, naming a bad field", async () => {
     const res = await call("sre", "GET", "/_lab/slos/clinician-find-patient-availability/history?minutes=10");
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as { history: { points: { at: string; burn: Record<string, unknown> }[] }; counterpart: { name: string; source: string } | null; tiers: { tier: string }[] };
+    const body = res.json() as {
+      history: { points: { at: string; burn: Record<string, unknown> }[] };
+      counterpart: { name: string; source: string } | null;
+      tiers: { tier: string }[];
+    };
     expect(body.history.points).toHaveLength(10);
     expect(body.history.points.at(-1)!.at).toBe(new Date(thisMinute() * 60_000).toISOString());
     expect(Object.keys(body.history.points[0]!.burn)).toEqual(["page-fast", "page-slow", "ticket-fast", "ticket-slow"]);

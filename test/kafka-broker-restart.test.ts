@@ -24,7 +24,8 @@ const available = process.env.LAB_TEST_KAFKA !== "unavailable";
 describe.runIf(available)("Kafka broker restarted mid-stream", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "pimlab-kafka-restart-"));
   const brokerEnv = { ...process.env, KAFKA_PORT: "19092", KAFKA_CONTROLLER_PORT: "19093", KAFKA_DATA_DIR: dataDir, KAFKA_HEAP: "384m" };
-  const broker = (script: "start.sh" | "stop.sh") => run("bash", [join(repoRoot, "deploy/local/kafka", script)], { env: brokerEnv, cwd: repoRoot, timeout: 120_000 });
+  const broker = (script: "start.sh" | "stop.sh") =>
+    run("bash", [join(repoRoot, "deploy/local/kafka", script)], { env: brokerEnv, cwd: repoRoot, timeout: 120_000 });
   let t: TestLab;
   let bus: EventBus;
   let models: SqlDatabase;
@@ -47,7 +48,10 @@ describe.runIf(available)("Kafka broker restarted mid-stream", () => {
   it("loses and doubles nothing across a broker stop and restart, and equals a fresh replay", async () => {
     const projector = await startProjector(bus, models, { maxAttempts: 1_000 });
     const relayErrors = new Map<number, string>();
-    const relays = startRelays(t.lab.shards, bus, { idleMs: 20, onError: (shard, err) => relayErrors.set(shard, `${(err as Error).name}: ${(err as Error).message}`) });
+    const relays = startRelays(t.lab.shards, bus, {
+      idleMs: 20,
+      onError: (shard, err) => relayErrors.set(shard, `${(err as Error).name}: ${(err as Error).message}`),
+    });
     const pidBefore = readFileSync(join(dataDir, "broker.pid"), "utf8");
     let refusedWhileDown = false;
     const chunk = 250;
@@ -55,7 +59,14 @@ describe.runIf(available)("Kafka broker restarted mid-stream", () => {
       await fillOutboxes(t.lab, chunk, written / EVENTS_PER_STORY);
       if (written === EVENTS / 2) {
         await broker("stop.sh"); // writes go on into the outboxes while the broker is down
-        refusedWhileDown = await new Promise<boolean>((resolve) => connect(19092, "127.0.0.1").on("connect", function (this: Socket) { this.destroy(); resolve(false); }).on("error", () => resolve(true)));
+        refusedWhileDown = await new Promise<boolean>((resolve) =>
+          connect(19092, "127.0.0.1")
+            .on("connect", function (this: Socket) {
+              this.destroy();
+              resolve(false);
+            })
+            .on("error", () => resolve(true)),
+        );
       }
       if (written === EVENTS / 2 + 5 * chunk) {
         await new Promise((r) => setTimeout(r, 3000)); // a few seconds down: longer than a blip

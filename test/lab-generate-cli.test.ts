@@ -38,9 +38,15 @@ describe("lab:generate on bad input", () => {
   });
 
   it("exits 2 naming the unreachable server and what to do when DATABASE_URL cannot be reached", async () => {
-    const r = await generate(["--patients", "5"], { LAB_MODE: "full", DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none", LAB_SECRET: "cli-test-secret-0123456789" });
+    const r = await generate(["--patients", "5"], {
+      LAB_MODE: "full",
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:1/none",
+      LAB_SECRET: "cli-test-secret-0123456789",
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot open the control database at postgresql:\/\/postgres@127\.0\.0\.1:1\/pimlab_control: .*; start PostgreSQL or fix DATABASE_URL/);
+    expect(r.stderr).toMatch(
+      /cannot open the control database at postgresql:\/\/postgres@127\.0\.0\.1:1\/pimlab_control: .*; start PostgreSQL or fix DATABASE_URL/,
+    );
   });
 
   it("exits 2 when the shard count does not match the lab's databases, and leaves the data as it was", async () => {

@@ -28,8 +28,19 @@ describe("lab:replay", () => {
     for (let i = 0; i < 15; i++) {
       const ctx = { actor, requestId: `req-replay-${i}`, traceparent: null, idempotencyKey: null, now: new Date() };
       const { body: p } = await registerPatient(t.lab, ctx, {
-        facilityId: "fac-0001", givenName: "Re", familyName: `Play${i}`, sex: "male", birthDate: "1960-06-06", addressLine: "2 Log Ln", city: "Offset", region: "IL", postalCode: "62701",
-        mrn: `MRN-REPLAY-${i}`, nationalId: "999-33-3333", phone: "555-0100-3333", email: `replay${i}@example.org`,
+        facilityId: "fac-0001",
+        givenName: "Re",
+        familyName: `Play${i}`,
+        sex: "male",
+        birthDate: "1960-06-06",
+        addressLine: "2 Log Ln",
+        city: "Offset",
+        region: "IL",
+        postalCode: "62701",
+        mrn: `MRN-REPLAY-${i}`,
+        nationalId: "999-33-3333",
+        phone: "555-0100-3333",
+        email: `replay${i}@example.org`,
       });
       await openEncounter(t.lab, ctx, p.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "replay", note: "" });
     }
@@ -67,10 +78,25 @@ describe("lab:replay", () => {
     const writer = (async () => {
       while (writing) {
         const i = written++;
-        await registerPatient(t.lab, { actor, requestId: `req-live-${i}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
-          facilityId: "fac-0001", givenName: "Live", familyName: `Write${i}`, sex: "female", birthDate: "1971-07-07", addressLine: "3 Log Ln", city: "Offset", region: "IL", postalCode: "62701",
-          mrn: `MRN-LIVE-${i}`, nationalId: "999-33-3333", phone: "555-0100-3333", email: `live${i}@example.org`,
-        });
+        await registerPatient(
+          t.lab,
+          { actor, requestId: `req-live-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
+          {
+            facilityId: "fac-0001",
+            givenName: "Live",
+            familyName: `Write${i}`,
+            sex: "female",
+            birthDate: "1971-07-07",
+            addressLine: "3 Log Ln",
+            city: "Offset",
+            region: "IL",
+            postalCode: "62701",
+            mrn: `MRN-LIVE-${i}`,
+            nationalId: "999-33-3333",
+            phone: "555-0100-3333",
+            email: `live${i}@example.org`,
+          },
+        );
         await new Promise((r) => setTimeout(r, 15));
       }
     })();

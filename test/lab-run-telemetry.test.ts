@@ -18,15 +18,34 @@ const SECRET = "integration-test-secret-0123456789";
 const base = 15_000 + (process.pid % 1000) * 5;
 const ports = { gateway: base, clinical: base + 1, billing: base + 2, projector: base + 3 };
 const registered = {
-  facilityId: "fac-0001", givenName: "Zebulon", familyName: "Quillfeather", sex: "other", birthDate: "1975-03-09", addressLine: "77 Lanternfish Row", city: "Brindleton",
-  region: "IL", postalCode: "62704", mrn: "MRN-TRACE-424242", nationalId: "987-65-4320", phone: "555-0142-7788", email: "zebulon.quillfeather@example.org",
+  facilityId: "fac-0001",
+  givenName: "Zebulon",
+  familyName: "Quillfeather",
+  sex: "other",
+  birthDate: "1975-03-09",
+  addressLine: "77 Lanternfish Row",
+  city: "Brindleton",
+  region: "IL",
+  postalCode: "62704",
+  mrn: "MRN-TRACE-424242",
+  nationalId: "987-65-4320",
+  phone: "555-0142-7788",
+  email: "zebulon.quillfeather@example.org",
 };
 
 describe("a lab run's telemetry", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-run-"));
   const env: Record<string, string> = {
-    PATH: process.env.PATH!, HOME: process.env.HOME!, LAB_DATA_DIR: dir, LAB_SECRET: SECRET, LOG_LEVEL: "info", LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), PROJECTOR_PORT: String(ports.projector),
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    LAB_DATA_DIR: dir,
+    LAB_SECRET: SECRET,
+    LOG_LEVEL: "info",
+    LAB_SEED_PATIENTS: "0",
+    GATEWAY_PORT: String(ports.gateway),
+    CLINICAL_PORT: String(ports.clinical),
+    BILLING_PORT: String(ports.billing),
+    PROJECTOR_PORT: String(ports.projector),
   };
   const children: ChildProcess[] = [];
   const logs: string[] = [];
@@ -45,7 +64,11 @@ describe("a lab run's telemetry", () => {
     }
     await lab.close();
     for (const name of ["clinical", "billing", "gateway", "projector"]) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], {
+        cwd: repoRoot,
+        env: { ...env, NODE_ENV: "test" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child.stdout!.on("data", (b: Buffer) => logs.push(b.toString()));
       child.stderr!.on("data", (b: Buffer) => logs.push(b.toString()));
       children.push(child);
@@ -70,7 +93,15 @@ describe("a lab run's telemetry", () => {
     });
     expect(res.status, await res.clone().text()).toBe(201);
     // A bad body with the person in it: refused, and (checked below) not logged.
-    expect((await fetch(`http://127.0.0.1:${ports.gateway}/patients`, { method: "POST", headers: { authorization: `Bearer ${clinician}`, "content-type": "application/json" }, body: JSON.stringify({ ...registered, birthDate: "not-a-date" }) })).status).toBe(400);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${ports.gateway}/patients`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${clinician}`, "content-type": "application/json" },
+          body: JSON.stringify({ ...registered, birthDate: "not-a-date" }),
+        })
+      ).status,
+    ).toBe(400);
 
     type Span = { service: string; name: string; kind: number; spanId: string; parentSpanId: string | null; traceId: string; linksTo: string[] };
     let spans: Span[] = [];
@@ -110,7 +141,10 @@ describe("a lab run's telemetry", () => {
   });
 
   it("logs JSON lines with trace, span and request ids, and no clear identifier of anyone in the lab", async () => {
-    const lines = logs.join("").split("\n").filter((l) => l.startsWith("{"));
+    const lines = logs
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
     const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === "request");
     expect(requests.length).toBeGreaterThan(5);
     for (const line of requests) {
@@ -118,7 +152,12 @@ describe("a lab run's telemetry", () => {
       expect(line.spanId, JSON.stringify(line)).toMatch(/^[0-9a-f]{16}$/);
       expect(line.requestId, JSON.stringify(line)).toBeTruthy();
     }
-    const clear = [...Object.entries(registered).filter(([k]) => !["facilityId", "sex", "region", "birthDate"].includes(k)).map(([, v]) => v), ...people.filter((p) => p.length >= 5)];
+    const clear = [
+      ...Object.entries(registered)
+        .filter(([k]) => !["facilityId", "sex", "region", "birthDate"].includes(k))
+        .map(([, v]) => v),
+      ...people.filter((p) => p.length >= 5),
+    ];
     const all = logs.join("");
     const found = clear.filter((value) => all.includes(value));
     expect(found, "clear identifiers in the lab's logs").toEqual([]);

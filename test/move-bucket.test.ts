@@ -24,7 +24,8 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
   /** The busiest bucket, so the move carries real rows. */
   async function busyBucket() {
     const counts = new Map<number, number>();
-    for (const s of t.lab.shards) for (const p of await s.prisma.patient.findMany({ select: { bucket: true } })) counts.set(p.bucket, (counts.get(p.bucket) ?? 0) + 1);
+    for (const s of t.lab.shards)
+      for (const p of await s.prisma.patient.findMany({ select: { bucket: true } })) counts.set(p.bucket, (counts.get(p.bucket) ?? 0) + 1);
     return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
   }
 
@@ -35,7 +36,17 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
     const patients = await t.lab.shards[from]!.prisma.patient.findMany({ where: { bucket }, include: { claims: { include: { lines: true } } } });
     expect(patients.length).toBeGreaterThan(0);
     await t.lab.shards[from]!.prisma.outboxEvent.create({
-      data: { eventId: "evt-moving", eventType: "PatientRegistered", eventVersion: 1, aggregateType: "Patient", aggregateId: patients[0]!.id, partitionKey: patients[0]!.id, payload: "{}", headers: "{}", occurredAt: new Date() },
+      data: {
+        eventId: "evt-moving",
+        eventType: "PatientRegistered",
+        eventVersion: 1,
+        aggregateType: "Patient",
+        aggregateId: patients[0]!.id,
+        partitionKey: patients[0]!.id,
+        payload: "{}",
+        headers: "{}",
+        occurredAt: new Date(),
+      },
     });
     const totalsBefore = await shardStats(t.lab);
 
@@ -63,7 +74,7 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
   });
 
   it("aborts a move whose copy does not verify, keeping the bucket and its rows on the source", async () => {
-    const bucket = (await busyBucket()) ;
+    const bucket = await busyBucket();
     const from = t.lab.shardMap.assignment(bucket).shard;
     const to = (from + 2) % 4;
     const before = await t.lab.shards[from]!.prisma.encounter.count({ where: { patient: { bucket } } });
@@ -127,10 +138,18 @@ describe.each(BACKENDS)("bucket move on %s", (backend) => {
     const patients = await t.lab.shards[from]!.sql.query(`SELECT * FROM "patients" WHERE "bucket" = ?`, [bucket]);
     await t.lab.control.sql.execute(`UPDATE "shard_buckets" SET "state" = 'moving', "version" = "version" + 1 WHERE "bucket" = ?`, [bucket]);
     for (const shard of [from, to]) {
-      await t.lab.shards[shard]!.sql.transaction((tx) => tx.insertMany("bucket_fences", ["bucket", "reason", "createdAt"], [[bucket, "test", new Date()]], { ignoreExisting: true }));
+      await t.lab.shards[shard]!.sql.transaction((tx) =>
+        tx.insertMany("bucket_fences", ["bucket", "reason", "createdAt"], [[bucket, "test", new Date()]], { ignoreExisting: true }),
+      );
     }
     const spec = PATIENT_ROOTED_TABLES[0]!;
-    await t.lab.shards[to]!.sql.transaction((tx) => tx.insertMany(spec.table, spec.columns, patients.map((r) => spec.columns.map((c) => r[c]))));
+    await t.lab.shards[to]!.sql.transaction((tx) =>
+      tx.insertMany(
+        spec.table,
+        spec.columns,
+        patients.map((r) => spec.columns.map((c) => r[c])),
+      ),
+    );
     await t.lab.reloadShardMap();
 
     expect((await readAllPatients(facilityId)).sort()).toEqual(idsBefore.filter((id) => bucketOf(id) !== bucket));

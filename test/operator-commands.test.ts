@@ -18,10 +18,25 @@ describe("audit commands", () => {
     await generateLabData(t.lab, { patients: 20, seed: 51, facilities: 2 });
     const actor = { userId: "usr-clinician", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
     for (let i = 0; i < 12; i++) {
-      await registerPatient(t.lab, { actor, requestId: `req-${i}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
-        facilityId: "fac-0001", givenName: "A", familyName: `B${i}`, sex: "other", birthDate: "1980-01-01", addressLine: "1 St", city: "C", region: "IL", postalCode: "12345",
-        mrn: `MRN-CLI-${i}`, nationalId: "999-22-3333", phone: "555-0100-2222", email: `cli${i}@example.org`,
-      });
+      await registerPatient(
+        t.lab,
+        { actor, requestId: `req-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
+        {
+          facilityId: "fac-0001",
+          givenName: "A",
+          familyName: `B${i}`,
+          sex: "other",
+          birthDate: "1980-01-01",
+          addressLine: "1 St",
+          city: "C",
+          region: "IL",
+          postalCode: "12345",
+          mrn: `MRN-CLI-${i}`,
+          nationalId: "999-22-3333",
+          phone: "555-0100-2222",
+          email: `cli${i}@example.org`,
+        },
+      );
     }
   });
   afterAll(async () => t?.dispose());

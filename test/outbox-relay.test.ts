@@ -33,10 +33,27 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
     const providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
     for (let i = 0; i < 12; i++) {
       const { body: patient } = await registerPatient(t.lab, ctx(), {
-        facilityId: "fac-0001", givenName: "Rel", familyName: `Ay${i}`, sex: "other", birthDate: "1970-01-01", addressLine: "1 Relay Rd", city: "Outbox",
-        region: "IL", postalCode: "62701", mrn: `MRN-RELAY-${backend}-${i}`, nationalId: "999-11-1111", phone: "555-0100-1111", email: `relay${i}@example.org`,
+        facilityId: "fac-0001",
+        givenName: "Rel",
+        familyName: `Ay${i}`,
+        sex: "other",
+        birthDate: "1970-01-01",
+        addressLine: "1 Relay Rd",
+        city: "Outbox",
+        region: "IL",
+        postalCode: "62701",
+        mrn: `MRN-RELAY-${backend}-${i}`,
+        nationalId: "999-11-1111",
+        phone: "555-0100-1111",
+        email: `relay${i}@example.org`,
       });
-      const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "relay", note: "" });
+      const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, {
+        providerId,
+        facilityId: "fac-0001",
+        kind: "outpatient",
+        reason: "relay",
+        note: "",
+      });
       await recordDiagnosis(t.lab, ctx(), patient.id, encounter.id, { code: "R05", description: "Cough" });
     }
   });
@@ -59,8 +76,16 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
   it("leaves the outbox untouched when the bus refuses the batch", async () => {
     // The real log with its publish failing, as a bus does while its broker is down.
     const failing: EventBus = {
-      kind: log.kind, partitions: log.partitions, publish: async () => Promise.reject(new Error("broker down")), ensureTopic: (tp) => log.ensureTopic(tp),
-      subscribe: (o, h) => log.subscribe(o, h), seek: (g, tp, to) => log.seek(g, tp, to), lag: (g, tp) => log.lag(g, tp), ends: (tp) => log.ends(tp), deleteBefore: (tp, o) => log.deleteBefore(tp, o), close: async () => undefined,
+      kind: log.kind,
+      partitions: log.partitions,
+      publish: async () => Promise.reject(new Error("broker down")),
+      ensureTopic: (tp) => log.ensureTopic(tp),
+      subscribe: (o, h) => log.subscribe(o, h),
+      seek: (g, tp, to) => log.seek(g, tp, to),
+      lag: (g, tp) => log.lag(g, tp),
+      ends: (tp) => log.ends(tp),
+      deleteBefore: (tp, o) => log.deleteBefore(tp, o),
+      close: async () => undefined,
     };
     const before = await Promise.all(t.lab.shards.map(outboxBacklog));
     for (const shard of t.lab.shards.filter((_s, i) => before[i]! > 0)) await expect(relayOnce(shard, failing)).rejects.toThrow("broker down");

@@ -45,10 +45,31 @@ describe("projector process", () => {
   });
 
   it("fills the read models from a write while it runs: outbox -> relay -> bus -> projector", async () => {
-    await registerPatient(t.lab, { actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null }, requestId: "req-proj-1", traceparent: null, idempotencyKey: null, now: new Date() }, {
-      facilityId: "fac-0001", givenName: "Pro", familyName: "Jector", sex: "female", birthDate: "1985-02-03", addressLine: "1 Model Way", city: "Readville",
-      region: "IL", postalCode: "62701", mrn: "MRN-PROJ-1", nationalId: "999-22-2222", phone: "555-0100-2222", email: "projector@example.org",
-    });
+    await registerPatient(
+      t.lab,
+      {
+        actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null },
+        requestId: "req-proj-1",
+        traceparent: null,
+        idempotencyKey: null,
+        now: new Date(),
+      },
+      {
+        facilityId: "fac-0001",
+        givenName: "Pro",
+        familyName: "Jector",
+        sex: "female",
+        birthDate: "1985-02-03",
+        addressLine: "1 Model Way",
+        city: "Readville",
+        region: "IL",
+        postalCode: "62701",
+        mrn: "MRN-PROJ-1",
+        nationalId: "999-22-2222",
+        phone: "555-0100-2222",
+        email: "projector@example.org",
+      },
+    );
     const end = Date.now() + 10_000;
     let census: { patients: number }[] = [];
     while (Date.now() < end) {
@@ -59,7 +80,11 @@ describe("projector process", () => {
     expect(census).toEqual([{ patients: 11 }]); // the ten seeded (their snapshots) and the one registered now
     const status = await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } });
     expect(status.statusCode).toBe(200);
-    expect(status.json()).toMatchObject({ bus: "embedded", outboxBacklog: [{ unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }], deadLetters: 0 });
+    expect(status.json()).toMatchObject({
+      bus: "embedded",
+      outboxBacklog: [{ unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }, { unpublished: 0 }],
+      deadLetters: 0,
+    });
     // The same readings as gauges for Prometheus.
     const metrics = (await projector.app.inject({ method: "GET", url: "/metrics" })).body;
     expect(metrics).toMatch(/^pimlab_outbox_backlog_events\{shard="3",service="projector"\} 0$/m);
@@ -86,21 +111,38 @@ describe("projector process", () => {
         expect(res.statusCode, `${route} as ${persona}`).toBe(allowed.includes(persona) ? ok : 403);
       }
     }
-    expect((await projector.app.inject({ method: "GET", url: "/_lab/events/dead-letters?status=bogus", headers: { authorization: `Bearer ${tokens.sre}` } })).json()).toMatchObject({ status: 400 });
+    expect(
+      (await projector.app.inject({ method: "GET", url: "/_lab/events/dead-letters?status=bogus", headers: { authorization: `Bearer ${tokens.sre}` } })).json(),
+    ).toMatchObject({ status: 400 });
   });
 
   it("serves the persona dashboards from the read models by role: census to a clinician's own facility, the claims pipeline to billing, a timeline to its patient", async () => {
     const clinician = { userId: "usr-c", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
-    const registered = await registerPatient(t.lab, { actor: clinician, requestId: "req-dash-1", traceparent: null, idempotencyKey: null, now: new Date() }, {
-      facilityId: "fac-0001", givenName: "Dash", familyName: "Board", sex: "male", birthDate: "1990-05-06", addressLine: "3 Model Way", city: "Readville",
-      region: "IL", postalCode: "62701", mrn: "MRN-DASH-1", nationalId: "999-44-4444", phone: "555-0100-4444", email: "dash@example.org",
-    });
+    const registered = await registerPatient(
+      t.lab,
+      { actor: clinician, requestId: "req-dash-1", traceparent: null, idempotencyKey: null, now: new Date() },
+      {
+        facilityId: "fac-0001",
+        givenName: "Dash",
+        familyName: "Board",
+        sex: "male",
+        birthDate: "1990-05-06",
+        addressLine: "3 Model Way",
+        city: "Readville",
+        region: "IL",
+        postalCode: "62701",
+        mrn: "MRN-DASH-1",
+        nationalId: "999-44-4444",
+        phone: "555-0100-4444",
+        email: "dash@example.org",
+      },
+    );
     const patientId = (registered.body as { id: string }).id;
     const own = await personaTokens(labSigningKey(SECRET), patientId);
     const get = (who: Persona, url: string) => projector.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${own[who]}` } });
     const timelineUrl = `/_lab/dashboards/timeline/${patientId}`;
     const projected = async () => ((await get("patient", timelineUrl)).json() as { entries?: unknown[] }).entries?.length === 1;
-    for (const end = Date.now() + 10_000; Date.now() < end && !(await projected()); ) await new Promise((r) => setTimeout(r, 25));
+    for (const end = Date.now() + 10_000; Date.now() < end && !(await projected());) await new Promise((r) => setTimeout(r, 25));
 
     const expected: Record<string, Persona[]> = {
       "/_lab/dashboards/census": ["clinician", "otherClinician", "sre", "instructor", "admin"],
@@ -128,13 +170,43 @@ describe("projector process", () => {
 
   it("injects event-pipeline faults on request: a paused relay backs the outbox up, failing events go to the dead letters, and both end when switched off", async () => {
     const register = (n: number) =>
-      registerPatient(t.lab, { actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null }, requestId: `req-fault-${n}`, traceparent: null, idempotencyKey: null, now: new Date() }, {
-        facilityId: "fac-0001", givenName: "Fault", familyName: `Case${n}`, sex: "other", birthDate: "1980-01-01", addressLine: "2 Model Way", city: "Readville",
-        region: "IL", postalCode: "62701", mrn: `MRN-FAULT-${n}`, nationalId: "999-33-3333", phone: "555-0100-3333", email: `fault${n}@example.org`,
-      });
+      registerPatient(
+        t.lab,
+        {
+          actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null },
+          requestId: `req-fault-${n}`,
+          traceparent: null,
+          idempotencyKey: null,
+          now: new Date(),
+        },
+        {
+          facilityId: "fac-0001",
+          givenName: "Fault",
+          familyName: `Case${n}`,
+          sex: "other",
+          birthDate: "1980-01-01",
+          addressLine: "2 Model Way",
+          city: "Readville",
+          region: "IL",
+          postalCode: "62701",
+          mrn: `MRN-FAULT-${n}`,
+          nationalId: "999-33-3333",
+          phone: "555-0100-3333",
+          email: `fault${n}@example.org`,
+        },
+      );
     const switchFaults = (method: "PUT" | "DELETE", body?: object) =>
-      projector.app.inject({ method, url: "/_lab/events/faults", headers: { authorization: `Bearer ${tokens.instructor}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { payload: body } : {}) });
-    const status = async () => (await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } })).json() as { outboxBacklog: { unpublished: number }[]; deadLetters: number };
+      projector.app.inject({
+        method,
+        url: "/_lab/events/faults",
+        headers: { authorization: `Bearer ${tokens.instructor}`, ...(body ? { "content-type": "application/json" } : {}) },
+        ...(body ? { payload: body } : {}),
+      });
+    const status = async () =>
+      (await projector.app.inject({ method: "GET", url: "/_lab/events/status", headers: { authorization: `Bearer ${tokens.sre}` } })).json() as {
+        outboxBacklog: { unpublished: number }[];
+        deadLetters: number;
+      };
     const backlog = async () => (await status()).outboxBacklog.reduce((a, b) => a + b.unpublished, 0);
     const until = async (check: () => Promise<boolean>) => {
       for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (await check()) return;
@@ -160,7 +232,9 @@ describe("projector process", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await status()).deadLetters).toBe(dead);
 
-    const entries = await t.lab.control.sql.query<{ action: string }>(`SELECT "action" FROM "audit_entries" WHERE "entityType" = 'FaultSwitch' AND "entityId" = 'events' ORDER BY "sequence"`);
+    const entries = await t.lab.control.sql.query<{ action: string }>(
+      `SELECT "action" FROM "audit_entries" WHERE "entityType" = 'FaultSwitch' AND "entityId" = 'events' ORDER BY "sequence"`,
+    );
     expect(entries.map((e) => e.action).slice(-4)).toEqual(["fault.events-on", "fault.events-off", "fault.events-on", "fault.events-off"]);
   }, 30_000);
 });

@@ -42,8 +42,14 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
     services = [buildClinicalServer(t.lab, key, "silent"), buildBillingServer(t.lab, key, "silent")];
     const [clinicalUrl, billingUrl] = await Promise.all(services.map(listen));
     gateway = await buildGatewayServer({
-      tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: clinicalUrl!, billing: billingUrl! }, timeoutMs: 2000, ratePerMinute: 10_000,
-      publicUrl: "http://127.0.0.1:4000", logLevel: "silent", slis: { store, slos },
+      tokenKey: key,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: clinicalUrl!, billing: billingUrl! },
+      timeoutMs: 2000,
+      ratePerMinute: 10_000,
+      publicUrl: "http://127.0.0.1:4000",
+      logLevel: "silent",
+      slis: { store, slos },
     });
     const gatewayUrl = new URL(await listen(gateway));
     dir = mkdtempSync(join(tmpdir(), "pimlab-prometheus-"));
@@ -53,7 +59,9 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
     writeFileSync(join(dir, "rules.yaml"), rules);
     const port = 19_090 + (process.pid % 500);
     prometheus = await startLocalPrometheus({
-      binary: t.config.prometheus.binary, dir, port,
+      binary: t.config.prometheus.binary,
+      dir,
+      port,
       config: prometheusConfig({ targets: [{ name: "gateway", address: gatewayUrl.host }], ruleFiles: [join(dir, "rules.yaml")], scrapeIntervalSeconds: 1 }),
     });
     const only = slos.filter((s) => s.name === UNDER_TEST);
@@ -72,7 +80,10 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
   it("gives the same burn rates and budget through both sources for the same traffic, and Prometheus fires the 14.4x page", async () => {
     const call = caller(gateway, await personaTokens(key, "pat-none"));
     // Prometheus must have seen the counters at zero before the traffic, as it would in a running lab.
-    await waitUntil(async () => (await fetch(`${prometheus.url}/api/v1/query?query=up`).then((r) => r.json()) as { data: { result: unknown[] } }).data.result.length > 0, 20_000);
+    await waitUntil(
+      async () => ((await fetch(`${prometheus.url}/api/v1/query?query=up`).then((r) => r.json())) as { data: { result: unknown[] } }).data.result.length > 0,
+      20_000,
+    );
     await new Promise((r) => setTimeout(r, 2500));
     // 1,000 clinician/record-diagnosis journeys as the simulator's users saw them, exactly 1 in 10 failed,
     // dated in the last complete minute so the engine counts them now.
@@ -103,6 +114,10 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
     await waitUntil(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "pending", 20_000);
     await waitUntil(async () => burnOf(await fromPrometheus.report(new Date())).tiers[0]!.state === "firing", 170_000);
     const firing = (await (await fetch(`${prometheus.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
-    expect(firing.data.alerts.find((a) => a.state === "firing" && a.labels.burnrate_tier === "page-fast")?.labels).toMatchObject({ slo: UNDER_TEST, severity: "page", factor: "14.4" });
+    expect(firing.data.alerts.find((a) => a.state === "firing" && a.labels.burnrate_tier === "page-fast")?.labels).toMatchObject({
+      slo: UNDER_TEST,
+      severity: "page",
+      factor: "14.4",
+    });
   }, 260_000);
 });

@@ -10,7 +10,15 @@ import { stringify } from "yaml";
 import { type SliMinutes, budgetLedger, budgetRemainingAt, burnRateAt, replayAlerts } from "../lib/slo/burn-rate.ts";
 import { promDuration } from "../lib/slo/burn-rate-tiers.ts";
 import { type SloDefinition, loadSloDirectory } from "../lib/slo/load-slos.ts";
-import { BUDGET_REMAINING_RECORD, alertAnnotations, alertRuleLabels, burnRateRecord, recordedWindows, rulesFile, sloLabels } from "../lib/slo/prometheus-rules.ts";
+import {
+  BUDGET_REMAINING_RECORD,
+  alertAnnotations,
+  alertRuleLabels,
+  burnRateRecord,
+  recordedWindows,
+  rulesFile,
+  sloLabels,
+} from "../lib/slo/prometheus-rules.ts";
 import { type TrafficSegment, inputSeries, promtool, promtoolAvailable, sliOfSegments } from "./support/promtool.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -35,7 +43,10 @@ function promtoolAgrees(definition: SloDefinition, sli: SliMinutes, alertMinutes
   const ledger = budgetLedger(sli, definition.target);
   const labels = sloLabels(definition);
   const seriesName = (metric: string, extra: Record<string, string> = {}) =>
-    `${metric}{${Object.entries({ ...labels, ...extra }).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+    `${metric}{${Object.entries({ ...labels, ...extra })
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}="${v}"`)
+      .join(",")}}`;
   const test = {
     rule_files: [`${name}.rules.yaml`],
     evaluation_interval: "1m",
@@ -46,7 +57,10 @@ function promtoolAgrees(definition: SloDefinition, sli: SliMinutes, alertMinutes
         alert_rule_test: firingAt(definition, sli, alertMinutes).map(({ minute, firing }) => ({
           eval_time: `${minute}m`,
           alertname: "PimLabErrorBudgetBurn",
-          exp_alerts: firing.map((tier) => ({ exp_labels: { ...labels, ...alertRuleLabels(definition, tier) }, exp_annotations: alertAnnotations(definition, tier) })),
+          exp_alerts: firing.map((tier) => ({
+            exp_labels: { ...labels, ...alertRuleLabels(definition, tier) },
+            exp_annotations: alertAnnotations(definition, tier),
+          })),
         })),
         promql_expr_test: valueMinutes.flatMap((minute) => [
           ...recordedWindows(definition).map((window) => ({
@@ -57,7 +71,12 @@ function promtoolAgrees(definition: SloDefinition, sli: SliMinutes, alertMinutes
           {
             expr: `${BUDGET_REMAINING_RECORD}{slo="${definition.name}"}`,
             eval_time: `${minute}m`,
-            exp_samples: [{ labels: seriesName(BUDGET_REMAINING_RECORD, { slo_window: promDuration(definition.windowMinutes) }), value: budgetRemainingAt(ledger, minute, definition.windowMinutes) }],
+            exp_samples: [
+              {
+                labels: seriesName(BUDGET_REMAINING_RECORD, { slo_window: promDuration(definition.windowMinutes) }),
+                value: budgetRemainingAt(ledger, minute, definition.windowMinutes),
+              },
+            ],
           },
         ]),
       },
@@ -103,7 +122,11 @@ describe.skipIf(!promtoolAvailable())("the generated Prometheus rules under the 
     const end = steady.minutes;
     const [last] = firingAt(definition, sli, [end]);
     expect(last!.firing.map((t) => t.name)).toEqual(["ticket-slow"]);
-    const everFired = new Set(replayAlerts(budgetLedger(sli, definition.target), definition.tiers).transitions.filter((t) => t.to === "firing").map((t) => t.tier));
+    const everFired = new Set(
+      replayAlerts(budgetLedger(sli, definition.target), definition.tiers)
+        .transitions.filter((t) => t.to === "firing")
+        .map((t) => t.tier),
+    );
     expect([...everFired]).toEqual(["ticket-slow"]);
     const run = promtoolAgrees(definition, sli, [HOUR, DAY, 3 * DAY, end]);
     expect(run.status, run.output).toBe(0);
@@ -120,7 +143,7 @@ describe.skipIf(!promtoolAvailable())("the generated Prometheus rules under the 
   it("records the engine's burn rates and error budget for the same uneven traffic (availability and latency SLOs)", () => {
     // Uneven traffic: quiet nights, bursts of failures of varying size, a partial outage.
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const segments: TrafficSegment[] = [];
     for (let hour = 0; hour < 30; hour++) {
       const requests = hour % 24 < 6 ? 50 : 400 + Math.floor(random() * 400);

@@ -46,7 +46,9 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
   });
 
   it("reads patients, encounters with their records and claims with their lines through raw SQL exactly as Prisma does", async () => {
-    const claims = (await Promise.all(t.lab.shards.map((s) => s.prisma.claim.findMany({ take: 5, include: { lines: { orderBy: { lineNumber: "asc" } } } })))).flat();
+    const claims = (
+      await Promise.all(t.lab.shards.map((s) => s.prisma.claim.findMany({ take: 5, include: { lines: { orderBy: { lineNumber: "asc" } } } })))
+    ).flat();
     expect(claims.length).toBeGreaterThan(4);
     for (const claim of claims) {
       const shard = t.lab.shardForPatient(claim.patientId).prisma;
@@ -54,7 +56,11 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
       expect(await findClaim(t.lab, claim.patientId, claim.id)).toEqual(claim);
       const encounter = await shard.encounter.findUnique({
         where: { id: claim.encounterId },
-        include: { diagnoses: { orderBy: { recordedAt: "asc" } }, procedures: { orderBy: { performedAt: "asc" } }, medications: { orderBy: { prescribedAt: "asc" } } },
+        include: {
+          diagnoses: { orderBy: { recordedAt: "asc" } },
+          procedures: { orderBy: { performedAt: "asc" } },
+          medications: { orderBy: { prescribedAt: "asc" } },
+        },
       });
       expect(await findEncounter(t.lab, claim.patientId, claim.encounterId)).toEqual(encounter);
       expect(encounter!.diagnoses.length + encounter!.procedures.length).toBeGreaterThan(0);
@@ -88,14 +94,21 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
     expect(paged.map((e) => e.id)).toEqual(inRange);
 
     const facilityId = everything[0]!.facilityId;
-    const atFacility = everything.filter((e) => e.facilityId === facilityId).map((e) => ({ sortKey: e.startedAt.getTime(), id: e.id })).sort(byKey).map((e) => e.id);
+    const atFacility = everything
+      .filter((e) => e.facilityId === facilityId)
+      .map((e) => ({ sortKey: e.startedAt.getTime(), id: e.id }))
+      .sort(byKey)
+      .map((e) => e.id);
     const pagedFacility = await readAllPages((page) => listEncountersByFacility(t.lab, facilityId, {}, page), 50);
     expect(pagedFacility.map((e) => e.id)).toEqual(atFacility);
   });
 
   it("pages claims by status across shards and one patient's claims and encounters on their shard", async () => {
     const everything = (await Promise.all(t.lab.shards.map((s) => s.prisma.claim.findMany({ where: { status: "paid" } })))).flat();
-    const expected = everything.map((c) => ({ sortKey: c.createdAt.getTime(), id: c.id })).sort(byKey).map((c) => c.id);
+    const expected = everything
+      .map((c) => ({ sortKey: c.createdAt.getTime(), id: c.id }))
+      .sort(byKey)
+      .map((c) => c.id);
     const paged = await readAllPages((page) => listClaimsByStatus(t.lab, "paid", page), 25);
     expect(paged.map((c) => c.id)).toEqual(expected);
 
@@ -135,7 +148,17 @@ describe.each(BACKENDS)("repositories on %s", (backend) => {
       inPatientShard(t.lab, p!.id, async (tx) => {
         await updatePatientDemographics(tx, p!.id, p!.version, { familyName: "Halfwritten" }, new Date());
         await insertRow(tx, "EntityHistory", {
-          id: "his-partial", patientId: p!.id, entityType: "Patient", entityId: p!.id, version: 2, operation: "update", before: "{}", after: "{}", actorId: "test", requestId: null, changedAt: new Date(),
+          id: "his-partial",
+          patientId: p!.id,
+          entityType: "Patient",
+          entityId: p!.id,
+          version: 2,
+          operation: "update",
+          before: "{}",
+          after: "{}",
+          actorId: "test",
+          requestId: null,
+          changedAt: new Date(),
         });
         throw failure;
       }),

@@ -58,7 +58,11 @@ describe("scenarios on a running lab", () => {
     const started = await t.call<ScenarioRun>("POST", `${base}/runs`, { scenario: "quick" });
     expect(started.status).toBe(201);
     const id = started.body.id;
-    expect(started.body).toMatchObject({ status: "running", startedBy: "usr-scenarios-instructor", budgetsAtStart: { "patient-view-record-availability": expect.any(Number) } });
+    expect(started.body).toMatchObject({
+      status: "running",
+      startedBy: "usr-scenarios-instructor",
+      budgetsAtStart: { "patient-view-record-availability": expect.any(Number) },
+    });
     expect((await t.call("POST", `${base}/runs`, { scenario: "quick" })).status).toBe(409);
 
     await waitUntil(async () => (await t.call<ScenarioRun>("GET", `${base}/runs/${id}`)).body.steps[1]!.drillRunId !== null, 10_000, "the drill step");
@@ -85,7 +89,9 @@ describe("scenarios on a running lab", () => {
 
     // One request id ties the scenario and its drill together in the control database's audit chain.
     const audited = await t.dbs.control.prisma.auditEntry.findMany({ where: { requestId: started.body.requestId }, orderBy: { sequence: "asc" } });
-    expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(["scenario.start", "scenario.cue", "drill.start", "drill.apply", "drill.complete", "scenario.end"]));
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["scenario.start", "scenario.cue", "drill.start", "drill.apply", "drill.complete", "scenario.end"]),
+    );
   }, 60_000);
 
   it("stops a scenario with its drills aborted, and refuses what callers may not do or send", async () => {

@@ -12,7 +12,6 @@ import { type TestLab, createTestLab } from "./support/test-labs.ts";
 const SECRET = "integration-test-secret-0123456789";
 const key = labSigningKey(SECRET);
 
-
 describe("service lifecycle", () => {
   let t: TestLab;
   let tokens: Record<Persona, string>;
@@ -26,7 +25,11 @@ describe("service lifecycle", () => {
   afterAll(async () => t?.dispose());
 
   const faults = (url: string, rules: unknown[]) =>
-    request(`${url}/_lab/faults`, { method: "PUT", headers: { authorization: `Bearer ${tokens.sre}`, "content-type": "application/json" }, body: JSON.stringify({ rules }) });
+    request(`${url}/_lab/faults`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${tokens.sre}`, "content-type": "application/json" },
+      body: JSON.stringify({ rules }),
+    });
 
   it("finishes in-flight requests on shutdown and refuses new ones", async () => {
     const app = buildClinicalServer(t.lab, key, "silent");
@@ -49,7 +52,15 @@ describe("service lifecycle", () => {
   it("holds a request under a hang fault until its time is up, while the gateway gives up at its deadline", async () => {
     const clinical = buildClinicalServer(t.lab, key, "silent");
     const url = await listen(clinical);
-    const gateway = await buildGatewayServer({ tokenKey: key, shardMap: () => t.lab.shardMap, upstreams: { clinical: url, billing: url }, timeoutMs: 300, ratePerMinute: 100, publicUrl: url, logLevel: "silent" });
+    const gateway = await buildGatewayServer({
+      tokenKey: key,
+      shardMap: () => t.lab.shardMap,
+      upstreams: { clinical: url, billing: url },
+      timeoutMs: 300,
+      ratePerMinute: 100,
+      publicUrl: url,
+      logLevel: "silent",
+    });
     try {
       await (await faults(url, [{ id: "hang", effect: { kind: "hang", rate: 1, forMs: 800 }, durationSeconds: 30 }])).body.dump();
       let started = Date.now();

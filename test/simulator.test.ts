@@ -28,15 +28,32 @@ const origin = `http://127.0.0.1:${ports.gateway}`;
 
 const profile = (mix: TrafficProfileSpec["mix"], ratePerSecond: number, durationSeconds: number) => ({
   name: "test",
-  spec: { arrivals: { shape: "constant" as const, ratePerSecond }, spacing: "even" as const, seed: 9, durationSeconds, thinkTime: { type: "fixed" as const, ms: 20 }, maxInFlightJourneys: 1000, mix },
+  spec: {
+    arrivals: { shape: "constant" as const, ratePerSecond },
+    spacing: "even" as const,
+    seed: 9,
+    durationSeconds,
+    thinkTime: { type: "fixed" as const, ms: 20 },
+    maxInFlightJourneys: 1000,
+    mix,
+  },
 });
 
 describe("the persona traffic simulator on a running lab", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-sim-"));
   const env: Record<string, string> = {
-    PATH: process.env.PATH!, HOME: process.env.HOME!, LAB_DATA_DIR: dir, LAB_SECRET: SECRET, LOG_LEVEL: "warn", LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), GATEWAY_RATE_PER_MINUTE: "1000000",
-    SIMULATOR_PORT: String(ports.simulator), LAB_TRAFFIC_PROFILE: "off",
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    LAB_DATA_DIR: dir,
+    LAB_SECRET: SECRET,
+    LOG_LEVEL: "warn",
+    LAB_SEED_PATIENTS: "0",
+    GATEWAY_PORT: String(ports.gateway),
+    CLINICAL_PORT: String(ports.clinical),
+    BILLING_PORT: String(ports.billing),
+    GATEWAY_RATE_PER_MINUTE: "1000000",
+    SIMULATOR_PORT: String(ports.simulator),
+    LAB_TRAFFIC_PROFILE: "off",
   };
   const children: ChildProcess[] = [];
   let cast: SimulationCast;
@@ -50,7 +67,13 @@ describe("the persona traffic simulator on a running lab", () => {
     cast = await loadSimulationCast({ control: lab.control.sql, shards: lab.shards.map((s) => s.readSql) }, labSigningKey(SECRET));
     await lab.close();
     for (const name of ["clinical", "billing", "gateway"]) {
-      children.push(spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "ignore", "inherit"] }));
+      children.push(
+        spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], {
+          cwd: repoRoot,
+          env: { ...env, NODE_ENV: "test" },
+          stdio: ["ignore", "ignore", "inherit"],
+        }),
+      );
     }
     for (const port of [ports.gateway, ports.clinical, ports.billing]) await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
     sre = await issueLabToken(labSigningKey(SECRET), { userId: "usr-sim-test-sre", role: "sre", facilityId: null, patientId: null });
@@ -69,7 +92,11 @@ describe("the persona traffic simulator on a running lab", () => {
     await slis.close();
     for (const j of end.journeys) {
       expect(j.started, j.journey).toBeGreaterThan(5);
-      expect({ journey: j.journey, failures: j.failures, recent: j.recentFailures }).toEqual({ journey: j.journey, failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 }, recent: [] });
+      expect({ journey: j.journey, failures: j.failures, recent: j.recentFailures }).toEqual({
+        journey: j.journey,
+        failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 },
+        recent: [],
+      });
     }
     expect(end.total.started).toBe(240);
     expect(slis.sent).toBe(240);
@@ -94,7 +121,11 @@ describe("the persona traffic simulator on a running lab", () => {
       const end = await new Simulation({ origin, profile: profile(mix, 20, 1), flows: journeyFlows(cast) }).done;
       const journey = end.journeys.find((j) => j.journey === "clinician/register-patient")!;
       expect(journey.started, run).toBe(20);
-      expect({ run, failures: journey.failures, recent: journey.recentFailures }).toEqual({ run, failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 }, recent: [] });
+      expect({ run, failures: journey.failures, recent: journey.recentFailures }).toEqual({
+        run,
+        failures: { "server-error": 0, "rate-limited": 0, rejected: 0, timeout: 0, network: 0 },
+        recent: [],
+      });
     }
   }, 60_000);
 
@@ -104,7 +135,16 @@ describe("the persona traffic simulator on a running lab", () => {
     const on = await fetch(faults, {
       method: "PUT",
       headers: { authorization: `Bearer ${sre}`, "content-type": "application/json" },
-      body: JSON.stringify({ rules: [{ id: "record-reads-fail", match: { routes: ["/patients/:patientId"], methods: ["GET"] }, effect: { kind: "error", status: 503, rate: 0.5 }, durationSeconds: 60 }] }),
+      body: JSON.stringify({
+        rules: [
+          {
+            id: "record-reads-fail",
+            match: { routes: ["/patients/:patientId"], methods: ["GET"] },
+            effect: { kind: "error", status: 503, rate: 0.5 },
+            durationSeconds: 60,
+          },
+        ],
+      }),
     });
     expect(on.status, await on.clone().text()).toBe(200);
     const during = await new Simulation({ origin, profile: profile(view, 40, 3), flows: journeyFlows(cast) }).done;
@@ -118,7 +158,11 @@ describe("the persona traffic simulator on a running lab", () => {
   }, 60_000);
 
   it("runs a profile in the simulator process when an instructor starts it, reports its progress, and stops it on request", async () => {
-    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], { cwd: repoRoot, env: { ...env, NODE_ENV: "test" }, stdio: ["ignore", "ignore", "inherit"] });
+    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], {
+      cwd: repoRoot,
+      env: { ...env, NODE_ENV: "test" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     children.push(sim);
     const api = `http://127.0.0.1:${ports.simulator}/_lab/traffic`;
     await waitUntil(async () => (await fetch(`http://127.0.0.1:${ports.simulator}/readyz`)).ok, 60_000);
@@ -126,7 +170,11 @@ describe("the persona traffic simulator on a running lab", () => {
     const instructor = await issueLabToken(key, { userId: "usr-sim-instructor", role: "instructor", facilityId: null, patientId: null });
     const clinician = await issueLabToken(key, { userId: "usr-sim-clinician", role: "clinician", facilityId: "fac-0001", patientId: null });
     const put = (token: string | null, body: unknown) =>
-      fetch(api, { method: "PUT", headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(api, {
+        method: "PUT",
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
 
     expect((await put(null, { profile: "steady-demo" })).status).toBe(401);
     expect((await put(clinician, { profile: "steady-demo" })).status).toBe(403);
@@ -142,7 +190,10 @@ describe("the persona traffic simulator on a running lab", () => {
     const { run } = (await started.json()) as { run: { runId: string; profile: string; state: string } };
     expect(run).toMatchObject({ profile: "billing-burst", state: "running" });
 
-    type Status = { running: { runId: string; startedBy: string; total: { started: number; succeeded: number; failed: number } } | null; recent: { runId: string; state: string }[] };
+    type Status = {
+      running: { runId: string; startedBy: string; total: { started: number; succeeded: number; failed: number } } | null;
+      recent: { runId: string; state: string }[];
+    };
     let status: Status | undefined;
     await waitUntil(async () => {
       status = (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
@@ -160,8 +211,14 @@ describe("the persona traffic simulator on a running lab", () => {
     // Who started and stopped the traffic is in the lab's control audit chain.
     const lab = await openLabDatabases(loadConfig(env));
     try {
-      const entries = await lab.control.sql.query<{ action: string; actorId: string }>(`SELECT "action", "actorId" FROM "audit_entries" WHERE "entityId" = ? ORDER BY "sequence"`, [run.runId]);
-      expect(entries).toEqual([{ action: "traffic.start", actorId: "usr-sim-instructor" }, { action: "traffic.stop", actorId: "usr-sim-test-sre" }]);
+      const entries = await lab.control.sql.query<{ action: string; actorId: string }>(
+        `SELECT "action", "actorId" FROM "audit_entries" WHERE "entityId" = ? ORDER BY "sequence"`,
+        [run.runId],
+      );
+      expect(entries).toEqual([
+        { action: "traffic.start", actorId: "usr-sim-instructor" },
+        { action: "traffic.stop", actorId: "usr-sim-test-sre" },
+      ]);
     } finally {
       await lab.close();
     }
@@ -170,13 +227,22 @@ describe("the persona traffic simulator on a running lab", () => {
   it("warms every journey up before its counted traffic starts: warm-up requests counted apart, the start on the control timeline", async () => {
     const port = base + 4;
     const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], {
-      cwd: repoRoot, env: { ...env, NODE_ENV: "test", SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "3" }, stdio: ["ignore", "ignore", "inherit"],
+      cwd: repoRoot,
+      env: { ...env, NODE_ENV: "test", SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "3" },
+      stdio: ["ignore", "ignore", "inherit"],
     });
     children.push(sim);
     const api = `http://127.0.0.1:${port}/_lab/traffic`;
     type Status = { running: { profile: string } | null; warmingUp: { profile: string; seconds: number } | null };
     const status = async () => (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)), 60_000);
+    await waitUntil(
+      async () =>
+        await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+    );
     await waitUntil(async () => (await status()).warmingUp !== null, 20_000);
     expect(await status()).toMatchObject({ running: null, warmingUp: { profile: "steady-demo", seconds: 3 } });
     await waitUntil(async () => (await status()).running?.profile === "steady-demo", 20_000);
@@ -187,7 +253,9 @@ describe("the persona traffic simulator on a running lab", () => {
     expect(warmed).toBeGreaterThan(0);
     const lab = await openLabDatabases(loadConfig(env));
     try {
-      const [start] = await lab.control.sql.query<{ title: string; kind: string; endAt: unknown }>(`SELECT "title", "kind", "endAt" FROM "annotations" WHERE "kind" = 'lab-start' ORDER BY "at" DESC LIMIT 1`);
+      const [start] = await lab.control.sql.query<{ title: string; kind: string; endAt: unknown }>(
+        `SELECT "title", "kind", "endAt" FROM "annotations" WHERE "kind" = 'lab-start' ORDER BY "at" DESC LIMIT 1`,
+      );
       expect(start?.title).toMatch(/^traffic warm-up: [1-9]\d* warm-up journeys in 3 s, not counted toward the SLOs$/);
       expect(start?.endAt).not.toBeNull();
     } finally {

@@ -43,7 +43,12 @@ function tablesAndColumns(sql: string, database: string): Map<string, string[]> 
   const ast = parser.astify(sql, { database });
   const statements = Array.isArray(ast) ? ast : [ast];
   const out = new Map<string, string[]>();
-  for (const s of statements as unknown as { type: string; keyword?: string; table?: { table: string }[]; create_definitions?: { resource: string; column?: { column: string | { expr: { value: string } } } }[] }[]) {
+  for (const s of statements as unknown as {
+    type: string;
+    keyword?: string;
+    table?: { table: string }[];
+    create_definitions?: { resource: string; column?: { column: string | { expr: { value: string } } } }[];
+  }[]) {
     if (s.type !== "create" || s.keyword !== "table") continue;
     const columns = (s.create_definitions ?? [])
       .filter((d) => d.resource === "column")

@@ -27,8 +27,17 @@ type Status = { processes: ProcessView[]; totalRssBytes: number; memoryBudgetByt
 describe("the lab supervisor", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-supervisor-"));
   const env: Record<string, string> = {
-    PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "test", LAB_DATA_DIR: dir, LAB_SECRET: SECRET, LOG_LEVEL: "warn", LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), SUPERVISOR_PORT: String(ports.supervisor),
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    NODE_ENV: "test",
+    LAB_DATA_DIR: dir,
+    LAB_SECRET: SECRET,
+    LOG_LEVEL: "warn",
+    LAB_SEED_PATIENTS: "0",
+    GATEWAY_PORT: String(ports.gateway),
+    CLINICAL_PORT: String(ports.clinical),
+    BILLING_PORT: String(ports.billing),
+    SUPERVISOR_PORT: String(ports.supervisor),
   };
   let config: LabConfig;
   let lab: SupervisedLab;
@@ -49,7 +58,10 @@ describe("the lab supervisor", () => {
   const status = async () => (await call("GET", "/_lab/processes")).body as unknown as Status;
   const processOf = async (name: string) => (await status()).processes.find((p) => p.name === name)!;
   const answers = (port: number, path = "/healthz") =>
-    fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(500) }).then((r) => r.status, () => "no answer" as const);
+    fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(500) }).then(
+      (r) => r.status,
+      () => "no answer" as const,
+    );
 
   beforeAll(async () => {
     config = loadConfig(env);
@@ -69,7 +81,11 @@ describe("the lab supervisor", () => {
 
   it("lists every process ready with its memory, and the lab's total against the budget", async () => {
     const s = await status();
-    expect(s.processes.map((p) => [p.name, p.state, p.restarts])).toEqual([["clinical", "ready", 0], ["billing", "ready", 0], ["gateway", "ready", 0]]);
+    expect(s.processes.map((p) => [p.name, p.state, p.restarts])).toEqual([
+      ["clinical", "ready", 0],
+      ["billing", "ready", 0],
+      ["gateway", "ready", 0],
+    ]);
     for (const p of s.processes) expect(p.rssBytes, p.name).toBeGreaterThan(20_000_000);
     expect(s.totalRssBytes).toBe(s.supervisor.rssBytes + s.processes.reduce((sum, p) => sum + p.rssBytes, 0));
     expect(s.memoryBudgetBytes).toBe(1_500_000_000);
@@ -82,20 +98,30 @@ describe("the lab supervisor", () => {
     expect((await call("POST", "/_lab/processes/clinical/kill", { token: patient })).status).toBe(403);
     expect((await call("POST", "/_lab/emergency-stop", { token: patient })).status).toBe(403);
     expect((await call("POST", "/_lab/processes/clinical/pause", { body: {} })).body).toMatchObject({ status: 400, field: "deadlineSeconds" });
-    expect((await call("POST", "/_lab/processes/clinical/pause", { body: { deadlineSeconds: 7200 } })).body).toMatchObject({ status: 400, field: "deadlineSeconds" });
+    expect((await call("POST", "/_lab/processes/clinical/pause", { body: { deadlineSeconds: 7200 } })).body).toMatchObject({
+      status: 400,
+      field: "deadlineSeconds",
+    });
     expect((await call("POST", "/_lab/processes/kafka/kill")).body).toMatchObject({ status: 404, field: "name" });
     expect((await call("PUT", "/_lab/faults/gateway", { body: { rules: [] } })).body).toMatchObject({ status: 404, field: "service" });
-    expect((await call("PUT", "/_lab/faults/clinical", { body: { rules: [{ id: "x", effect: { kind: "error", status: 418, rate: 1 }, durationSeconds: 5 }] } })).body).toMatchObject({ status: 400, field: "rules.0.effect.status" });
+    expect(
+      (await call("PUT", "/_lab/faults/clinical", { body: { rules: [{ id: "x", effect: { kind: "error", status: 418, rate: 1 }, durationSeconds: 5 }] } }))
+        .body,
+    ).toMatchObject({ status: 400, field: "rules.0.effect.status" });
   });
 
   it("restarts a killed service, which is ready again with one restart", async () => {
     const before = await processOf("clinical");
     const killed = await call("POST", "/_lab/processes/clinical/kill");
     expect(killed.status).toBe(200);
-    await waitUntil(async () => {
-      const now = await processOf("clinical");
-      return now.state === "ready" && now.pid !== before.pid;
-    }, 20_000, "clinical ready again");
+    await waitUntil(
+      async () => {
+        const now = await processOf("clinical");
+        return now.state === "ready" && now.pid !== before.pid;
+      },
+      20_000,
+      "clinical ready again",
+    );
     expect(await processOf("clinical")).toMatchObject({ restarts: 1, lastExit: { signal: "SIGKILL" } });
     expect(await answers(ports.clinical)).toBe(200);
   });
@@ -121,7 +147,10 @@ describe("the lab supervisor", () => {
     await waitUntil(async () => ((await call("GET", "/_lab/leases")).body.leases as unknown[]).length === 0, 8_000, "the fault lease reverted");
     expect(await answers(ports.clinical, "/patients?facilityId=fac-0001")).toBe(401); // the fault is gone: the route asks for a token
     const switches = await dbs.control.prisma.auditEntry.findMany({ where: { entityType: "FaultSwitch", entityId: "clinical" }, orderBy: { sequence: "asc" } });
-    expect(switches.slice(-2).map((a) => [a.action, a.actorId])).toEqual([["fault.switch-on", "usr-test-sre-gone"], ["fault.switch-off", "lab-supervisor"]]);
+    expect(switches.slice(-2).map((a) => [a.action, a.actorId])).toEqual([
+      ["fault.switch-on", "usr-test-sre-gone"],
+      ["fault.switch-off", "lab-supervisor"],
+    ]);
   });
 
   it("resumes a paused process on request, ending its lease, and restarts a process gracefully on request", async () => {
@@ -133,15 +162,21 @@ describe("the lab supervisor", () => {
     const before = await processOf("billing");
     const restarted = await call("POST", "/_lab/processes/billing/restart");
     expect(restarted.status).toBe(200);
-    await waitUntil(async () => {
-      const now = await processOf("billing");
-      return now.state === "ready" && now.pid !== before.pid;
-    }, 20_000, "billing ready after its restart");
+    await waitUntil(
+      async () => {
+        const now = await processOf("billing");
+        return now.state === "ready" && now.pid !== before.pid;
+      },
+      20_000,
+      "billing ready after its restart",
+    );
     expect(await processOf("billing")).toMatchObject({ restarts: before.restarts + 1, lastExit: { signal: null } });
   });
 
   it("reverts everything on an emergency stop: paused processes resumed, every service's faults cleared", async () => {
-    await call("PUT", "/_lab/faults/clinical", { body: { rules: [{ id: "slow", effect: { kind: "latency", distribution: { type: "fixed", ms: 300 } }, durationSeconds: 600 }] } });
+    await call("PUT", "/_lab/faults/clinical", {
+      body: { rules: [{ id: "slow", effect: { kind: "latency", distribution: { type: "fixed", ms: 300 } }, durationSeconds: 600 }] },
+    });
     await call("POST", "/_lab/processes/gateway/pause", { body: { deadlineSeconds: 600 } });
     expect(((await call("GET", "/_lab/leases")).body.leases as { id: string }[]).map((l) => l.id).sort()).toEqual(["faults:clinical", "pause:gateway"]);
     const stop = await call("POST", "/_lab/emergency-stop");

@@ -22,7 +22,9 @@ async function newLab(backend: "sqlite" | "postgresql" = "sqlite", secret?: stri
 async function fingerprint(lab: LabDatabases): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const read = async (client: LabDatabases["control"]["prisma"], spec: TableSpec) => {
-    const delegate = (client as unknown as Record<string, { findMany(): Promise<Record<string, unknown>[]> }>)[spec.model.charAt(0).toLowerCase() + spec.model.slice(1)]!;
+    const delegate = (client as unknown as Record<string, { findMany(): Promise<Record<string, unknown>[]> }>)[
+      spec.model.charAt(0).toLowerCase() + spec.model.slice(1)
+    ]!;
     return delegate.findMany();
   };
   for (const spec of PATIENT_ROOTED_TABLES) {

@@ -7,7 +7,10 @@ import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { DataJob } from "@/lib/supervisor/data-jobs.ts";
 import { TableHead } from "@/components/table-head.tsx";
 
-const describe = (job: DataJob) => (job.request.kind === "generate" ? `generate ${job.request.patients} patients (seed ${job.request.seed})` : `replay${job.request.since ? ` the last ${job.request.since}` : " from the beginning"}`);
+const describe = (job: DataJob) =>
+  job.request.kind === "generate"
+    ? `generate ${job.request.patients} patients (seed ${job.request.seed})`
+    : `replay${job.request.since ? ` the last ${job.request.since}` : " from the beginning"}`;
 
 export function DataJobsPanel({ reading, refused }: { reading: Reading<{ jobs: DataJob[] }>; refused: string | null }) {
   return (
@@ -43,7 +46,10 @@ export function DataJobsPanel({ reading, refused }: { reading: Reading<{ jobs: D
             </form>
           </div>
           {jobs.length === 0 ? (
-            <p>No job yet. Generation adds synthetic patients to the shards (resumable, by seed); a replay rebuilds the read models from the event log and compares them with the live ones.</p>
+            <p>
+              No job yet. Generation adds synthetic patients to the shards (resumable, by seed); a replay rebuilds the read models from the event log and
+              compares them with the live ones.
+            </p>
           ) : (
             <table aria-label="Data jobs">
               <TableHead columns={["Job", "State", "Started", "By", "Latest output"]} />

@@ -17,7 +17,8 @@ export const metadata: Metadata = { title: "Admin" };
 export const dynamic = "force-dynamic";
 
 const PATIENT_ID = /^pat-[A-Za-z0-9-]{1,80}$/;
-const list = (buckets: number[]) => (buckets.length === 0 ? "none" : buckets.length > 12 ? `${buckets.slice(0, 12).join(", ")} and ${buckets.length - 12} more` : buckets.join(", "));
+const list = (buckets: number[]) =>
+  buckets.length === 0 ? "none" : buckets.length > 12 ? `${buckets.slice(0, 12).join(", ")} and ${buckets.length - 12} more` : buckets.join(", ");
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { actor, refusal } = await openPage(PAGES.admin, "/admin");

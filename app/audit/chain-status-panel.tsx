@@ -13,7 +13,12 @@ const chainStatus = (holder.__pimChainStatus ??= createChainStatusCache({ newest
 function Verdict({ status }: { status: ChainStatus }) {
   if (status.error !== null) return <span className="chain-broken">not verified: {status.error}</span>;
   const v = status.verification!;
-  if (!v.ok) return <span className="chain-broken">broken at entry {String(v.problem!.sequence)}: {v.problem!.kind} ({v.problem!.detail})</span>;
+  if (!v.ok)
+    return (
+      <span className="chain-broken">
+        broken at entry {String(v.problem!.sequence)}: {v.problem!.kind} ({v.problem!.detail})
+      </span>
+    );
   return <span className="chain-ok">intact</span>;
 }
 
@@ -22,7 +27,8 @@ function Checked({ status }: { status: ChainStatus }) {
   if (!v || v.checked === 0) return <>{v ? "no entries yet" : "–"}</>;
   return (
     <>
-      {v.checked.toLocaleString("en-US")} ({String(v.fromSequence)}–{String(v.toSequence)}){status.bounded ? `, the newest ${NEWEST.toLocaleString("en-US")}` : ", the whole chain"}
+      {v.checked.toLocaleString("en-US")} ({String(v.fromSequence)}–{String(v.toSequence)})
+      {status.bounded ? `, the newest ${NEWEST.toLocaleString("en-US")}` : ", the whole chain"}
     </>
   );
 }
@@ -33,7 +39,8 @@ export async function ChainStatusPanel({ lab }: { lab: LabDatabases }) {
   return (
     <>
       <p className="muted">
-        Checked at <time dateTime={checkedAt}>{checkedAt.slice(11, 19)} UTC</time>; re-checked at most every {TTL_SECONDS} s. Whole chains: <code>npm run audit:verify</code>.
+        Checked at <time dateTime={checkedAt}>{checkedAt.slice(11, 19)} UTC</time>; re-checked at most every {TTL_SECONDS} s. Whole chains:{" "}
+        <code>npm run audit:verify</code>.
       </p>
       <table className="audit-table" aria-label="Audit chain verification">
         <TableHead columns={["Log", "Chain", "Entries checked"]} />

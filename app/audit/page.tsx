@@ -55,7 +55,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     lab = await sharedLabDatabases();
     if (filter) page = await readAuditPage(lab, filter, view);
   } catch (err) {
-    if (isLabError(err, "invalid")) inputError = { field: err.field ?? "query", message: err.message }; // a stale or forged cursor
+    if (isLabError(err, "invalid"))
+      inputError = { field: err.field ?? "query", message: err.message }; // a stale or forged cursor
     else readError = err instanceof Error ? err.message : String(err);
   }
   if (readError !== null) {

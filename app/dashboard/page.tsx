@@ -20,7 +20,14 @@ import { settle } from "@/lib/portal/reading.ts";
 export const metadata: Metadata = { title: "My dashboard" };
 export const dynamic = "force-dynamic";
 
-const TITLES = { patient: "My health record", clinician: "Clinic floor", billing: "Claims desk", sre: "SRE dashboard", instructor: "SRE dashboard", admin: "SRE dashboard" } as const;
+const TITLES = {
+  patient: "My health record",
+  clinician: "Clinic floor",
+  billing: "Claims desk",
+  sre: "SRE dashboard",
+  instructor: "SRE dashboard",
+  admin: "SRE dashboard",
+} as const;
 
 export default async function DashboardPage() {
   const { actor } = await openPage(PAGES.dashboard, "/dashboard");

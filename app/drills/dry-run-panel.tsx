@@ -45,7 +45,11 @@ export function DryRunPanel({ dry, request, query, nowMs }: { dry: DryRun; reque
           services {list(dry.radius.services)}; shards {list(dry.radius.shards)}; personas {list(dry.radius.personas)}
         </dd>
         <dt>Abort when</dt>
-        <dd>{dry.abortWhen.length === 0 ? "no condition: it runs its duration unless aborted" : dry.abortWhen.map((c) => `${c.slo}: ${describeAbortCondition(c)}`).join("; ")}</dd>
+        <dd>
+          {dry.abortWhen.length === 0
+            ? "no condition: it runs its duration unless aborted"
+            : dry.abortWhen.map((c) => `${c.slo}: ${describeAbortCondition(c)}`).join("; ")}
+        </dd>
       </dl>
       <form action={launchDrill}>
         <input type="hidden" name="drill" value={dry.drill} />

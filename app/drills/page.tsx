@@ -89,7 +89,9 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
         {mayRun && (
           <details className="emergency-stop">
             <summary>Emergency stop…</summary>
-            <p>Ends every live drill run (reverting each) and has the supervisor revert every fault, kill and pause it holds. Every step is on the audit trail.</p>
+            <p>
+              Ends every live drill run (reverting each) and has the supervisor revert every fault, kill and pause it holds. Every step is on the audit trail.
+            </p>
             <form action={emergencyStopDrills}>
               <button type="submit" className="danger">
                 Stop every drill now
@@ -116,7 +118,10 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
         </table>
       </Panel>
       <Panel id="guardrails" title="Guardrails">
-        <p>Every launch is checked against these before anything touches the lab; the supervisor reverts whatever a run left at its deadline, drill engine or not.</p>
+        <p>
+          Every launch is checked against these before anything touches the lab; the supervisor reverts whatever a run left at its deadline, drill engine or
+          not.
+        </p>
         <dl className="facts">
           <dt>Longest run</dt>
           <dd>{formatSeconds(g.maxDurationSeconds)}</dd>
@@ -136,7 +141,18 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
         ) : (
           <div className="table-scroll">
             <table aria-label="Drill history">
-              <TableHead columns={["Drill", "Status", "Started by", "Started", "Ended", { key: "Why it ended", label: "Why it ended", className: "text" }, "Request id", "Trace id"]} />
+              <TableHead
+                columns={[
+                  "Drill",
+                  "Status",
+                  "Started by",
+                  "Started",
+                  "Ended",
+                  { key: "Why it ended", label: "Why it ended", className: "text" },
+                  "Request id",
+                  "Trace id",
+                ]}
+              />
               <tbody>
                 {history.map((r) => (
                   <tr key={r.id} data-drill-run={r.id}>

@@ -69,7 +69,16 @@ function ParamField({ field, values, invalid }: { field: FormField; values: Form
       return (
         <div className="field">
           {label}
-          <input {...common} type="number" inputMode={field.integer ? "numeric" : "decimal"} step={field.integer ? 1 : "any"} min={field.min} max={field.max} defaultValue={text} required={field.required} />
+          <input
+            {...common}
+            type="number"
+            inputMode={field.integer ? "numeric" : "decimal"}
+            step={field.integer ? 1 : "any"}
+            min={field.min}
+            max={field.max}
+            defaultValue={text}
+            required={field.required}
+          />
           {notes}
         </div>
       );
@@ -78,7 +87,15 @@ function ParamField({ field, values, invalid }: { field: FormField; values: Form
       return (
         <div className="field">
           {label}
-          <input {...common} type="text" maxLength={field.kind === "text" ? field.maxLength : undefined} defaultValue={text} required={field.required} spellCheck={false} autoComplete="off" />
+          <input
+            {...common}
+            type="text"
+            maxLength={field.kind === "text" ? field.maxLength : undefined}
+            defaultValue={text}
+            required={field.required}
+            spellCheck={false}
+            autoComplete="off"
+          />
           {notes}
         </div>
       );

@@ -3,14 +3,32 @@
 // only the chosen variant's controls show and submit. Its panels are rendered on the server and passed in.
 import { type ReactNode, useState } from "react";
 
-export function VariantChoice(props: { id: string; name: string; legend: string; label: string; options: string[]; initial: string; allowNone: boolean; describedBy?: string; invalid: boolean; panels: ReactNode[] }) {
+export function VariantChoice(props: {
+  id: string;
+  name: string;
+  legend: string;
+  label: string;
+  options: string[];
+  initial: string;
+  allowNone: boolean;
+  describedBy?: string;
+  invalid: boolean;
+  panels: ReactNode[];
+}) {
   const [chosen, setChosen] = useState(props.initial);
   return (
     <fieldset className="variant">
       <legend>{props.legend}</legend>
       <div className="field">
         <label htmlFor={props.id}>{props.label}</label>
-        <select id={props.id} name={props.name} value={chosen} onChange={(e) => setChosen(e.target.value)} aria-describedby={props.describedBy} aria-invalid={props.invalid || undefined}>
+        <select
+          id={props.id}
+          name={props.name}
+          value={chosen}
+          onChange={(e) => setChosen(e.target.value)}
+          aria-describedby={props.describedBy}
+          aria-invalid={props.invalid || undefined}
+        >
           {props.allowNone && <option value="">(none)</option>}
           {props.options.map((o) => (
             <option key={o} value={o}>

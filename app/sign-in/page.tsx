@@ -19,14 +19,23 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "The identity provider refused the sign-in.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; signedOut?: string }> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string; reason?: string; signedOut?: string }>;
+}) {
   const { callbackUrl, error, reason, signedOut } = await searchParams;
   // Only the portal's own paths: a sign-in link must not send anyone elsewhere.
   const back = callbackUrl && callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/";
   const config = labConfig();
   const showPersonas = config.mode === "embedded" || !config.oidc;
   const personas = showPersonas ? await listPersonas((await sharedLabDatabases()).control.sql) : [];
-  const problem = error === "NoLabRole" ? `You are signed in at the identity provider, but the lab cannot place you: ${(reason ?? "no lab role").slice(0, 200)}.` : error ? (ERRORS[error] ?? "The sign-in failed; try again.") : null;
+  const problem =
+    error === "NoLabRole"
+      ? `You are signed in at the identity provider, but the lab cannot place you: ${(reason ?? "no lab role").slice(0, 200)}.`
+      : error
+        ? (ERRORS[error] ?? "The sign-in failed; try again.")
+        : null;
   return (
     <>
       <h1>Sign in</h1>
@@ -49,7 +58,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       {showPersonas ? (
         <Panel id="personas" title="Demo personas">
           {personas.length === 0 ? (
-            <p>The lab has no demo personas yet. Start it once with <code>npm run lab</code>, which creates them.</p>
+            <p>
+              The lab has no demo personas yet. Start it once with <code>npm run lab</code>, which creates them.
+            </p>
           ) : (
             <PersonaSignIn personas={personas.map((p) => ({ username: p.username, displayName: p.displayName, role: p.actor.role }))} callbackUrl={back} />
           )}

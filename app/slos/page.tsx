@@ -28,11 +28,14 @@ export default async function SlosPage() {
     <>
       <h1>SLOs</h1>
       <p className="subtitle">
-        {rows.length} SLOs of the persona journeys · {firing === 0 ? "no burn-rate alert firing" : `${firing} with a burn-rate alert firing`} · evaluated {new Date(report.evaluatedAt).toISOString().slice(11, 16)} UTC
+        {rows.length} SLOs of the persona journeys · {firing === 0 ? "no burn-rate alert firing" : `${firing} with a burn-rate alert firing`} · evaluated{" "}
+        {new Date(report.evaluatedAt).toISOString().slice(11, 16)} UTC
       </p>
       <Panel id="board" title="Error budgets">
         {rows.length === 0 ? (
-          <p>No SLO has data yet: the simulator starts the lab's traffic within a minute of <code>npm run lab</code>.</p>
+          <p>
+            No SLO has data yet: the simulator starts the lab's traffic within a minute of <code>npm run lab</code>.
+          </p>
         ) : (
           <table aria-label="SLO board">
             <TableHead columns={["SLO", "Journey", "Side", "Target", "Budget left", "Burn now", "Alerts"]} />
@@ -48,7 +51,15 @@ export default async function SlosPage() {
                     {r.targetPercent} % / {r.windowDays} d
                   </td>
                   <td data-budget>
-                    <meter min={0} max={100} low={25} high={50} optimum={100} value={Math.max(0, r.budgetRemainingPercent)} aria-label={`${r.budgetRemainingPercent} % of the error budget left`} />{" "}
+                    <meter
+                      min={0}
+                      max={100}
+                      low={25}
+                      high={50}
+                      optimum={100}
+                      value={Math.max(0, r.budgetRemainingPercent)}
+                      aria-label={`${r.budgetRemainingPercent} % of the error budget left`}
+                    />{" "}
                     {r.budgetRemainingPercent} %
                   </td>
                   <td>{r.burnNow}x</td>

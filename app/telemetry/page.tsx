@@ -26,7 +26,9 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Pr
   return (
     <>
       <h1>Telemetry</h1>
-      <p className="subtitle">Traces kept for 24 h: the gateway starts one for every tenth request, and records every request that arrives with a sampled traceparent.</p>
+      <p className="subtitle">
+        Traces kept for 24 h: the gateway starts one for every tenth request, and records every request that arrives with a sampled traceparent.
+      </p>
       <Panel id="open-trace" title="Open a trace">
         <form method="get" className="audit-filter">
           <label>

@@ -9,7 +9,10 @@ import { buildBillingServer } from "./server.ts";
 const config = loadConfigOrExit();
 const telemetry = await startProcessTelemetry("billing", config);
 // Shard checkpoints run on a worker thread, off the request path (lib/data/wal-checkpointer.ts).
-const lab = await openLabDatabases(config, { checkpointInBackground: true, onCheckpointError: (file, error) => app.log.warn({ file, error }, "WAL checkpoint failed") });
+const lab = await openLabDatabases(config, {
+  checkpointInBackground: true,
+  onCheckpointError: (file, error) => app.log.warn({ file, error }, "WAL checkpoint failed"),
+});
 const app = buildBillingServer(lab, tokenTrustOf(config), config.logLevel);
 closeOnSignals(app, async () => {
   await lab.close();

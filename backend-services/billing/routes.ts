@@ -11,7 +11,9 @@ import { commandContext, expectedVersion, parseInput, sendCommandReply } from ".
 export function billingRoutes(routes: DeclaredRoutes, lab: LabDatabases): void {
   routes.serve(API.claimsInStatus, ({ actor, query: q }) => listClaimsInStatus(lab, actor, q.status, { limit: q.limit, cursor: q.cursor }));
   routes.serve(API.patientClaims, ({ actor, params, query }) => listPatientClaims(lab, actor, params.patientId, query));
-  routes.serve(API.createClaim, async ({ actor, params, body, request, reply }) => sendCommandReply(reply, await createClaim(lab, commandContext(request, actor), params.patientId, body)));
+  routes.serve(API.createClaim, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await createClaim(lab, commandContext(request, actor), params.patientId, body)),
+  );
   routes.serve(API.claim, ({ actor, params }) => readClaim(lab, actor, params.patientId, params.claimId));
   routes.serve(API.submitClaim, async ({ actor, params, rawBody, request, reply }) => {
     parseInput(NoBody, rawBody, "body");

@@ -10,14 +10,20 @@ import type { DeclaredRoutes } from "../common/declared-routes.ts";
 import { commandContext, expectedVersion, sendCommandReply } from "../common/http-context.ts";
 
 export function clinicalRoutes(routes: DeclaredRoutes, lab: LabDatabases): void {
-  routes.serve(API.registerPatient, async ({ actor, body, request, reply }) => sendCommandReply(reply, await registerPatient(lab, commandContext(request, actor), body)));
-  routes.serve(API.searchPatients, ({ actor, query: q }) => searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor }));
+  routes.serve(API.registerPatient, async ({ actor, body, request, reply }) =>
+    sendCommandReply(reply, await registerPatient(lab, commandContext(request, actor), body)),
+  );
+  routes.serve(API.searchPatients, ({ actor, query: q }) =>
+    searchPatients(lab, actor, { facilityId: q.facilityId, mrn: q.mrn }, { limit: q.limit, cursor: q.cursor }),
+  );
   routes.serve(API.patient, ({ actor, params }) => readPatient(lab, actor, params.patientId));
   routes.serve(API.updateDemographics, async ({ actor, params, body, request, reply }) =>
     sendCommandReply(reply, await updateDemographics(lab, commandContext(request, actor), params.patientId, expectedVersion(request), body)),
   );
   routes.serve(API.encounters, ({ actor, params, query }) => listPatientEncounters(lab, actor, params.patientId, query));
-  routes.serve(API.openEncounter, async ({ actor, params, body, request, reply }) => sendCommandReply(reply, await openEncounter(lab, commandContext(request, actor), params.patientId, body)));
+  routes.serve(API.openEncounter, async ({ actor, params, body, request, reply }) =>
+    sendCommandReply(reply, await openEncounter(lab, commandContext(request, actor), params.patientId, body)),
+  );
   routes.serve(API.encounter, ({ actor, params }) => readEncounter(lab, actor, params.patientId, params.encounterId));
   routes.serve(API.closeEncounter, async ({ actor, params, request, reply }) =>
     sendCommandReply(reply, await closeEncounter(lab, commandContext(request, actor), params.patientId, params.encounterId, expectedVersion(request))),

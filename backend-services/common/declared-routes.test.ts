@@ -40,7 +40,8 @@ describe("the lab client against declared routes", () => {
   });
   afterAll(() => app.close());
 
-  const as = (actor: Actor, o: Partial<Parameters<typeof createLabClient>[0]> = {}) => createLabClient({ origins, authorization: async () => `Bearer ${await issueLabToken(key, actor)}`, ...o });
+  const as = (actor: Actor, o: Partial<Parameters<typeof createLabClient>[0]> = {}) =>
+    createLabClient({ origins, authorization: async () => `Bearer ${await issueLabToken(key, actor)}`, ...o });
 
   it("answers what the route declares, its path values encoded", async () => {
     expect(await as(sre).drillRun({ params: { runId: run.id } })).toEqual(run);
@@ -48,19 +49,28 @@ describe("the lab client against declared routes", () => {
   });
 
   it("rebuilds refusals as LabError codes with the field the problem names", async () => {
-    await expect(as(sre).drillRun({ params: { runId: "drl-missing" } })).rejects.toMatchObject({ code: "not_found", field: "runId", message: "no drill run drl-missing" });
+    await expect(as(sre).drillRun({ params: { runId: "drl-missing" } })).rejects.toMatchObject({
+      code: "not_found",
+      field: "runId",
+      message: "no drill run drl-missing",
+    });
     await expect(as(sre).drillRun({ params: { runId: "not a run" } })).rejects.toMatchObject({ code: "invalid", field: "runId" });
     await expect(as(patient).drillRun({ params: { runId: run.id } })).rejects.toMatchObject({ code: "forbidden", message: "role patient may not ops.read" });
     await expect(as(sre).startScenario({ body: { scenario: "latency" } })).rejects.toMatchObject({ code: "conflict", field: "scenario" });
     const anonymous = createLabClient({ origins, authorization: async () => "Bearer nope" });
     await expect(anonymous.drillRun({ params: { runId: run.id } })).rejects.toMatchObject({ code: "unauthenticated" });
     // The refusal came from the process's answer: a request id to quote.
-    await expect(as(patient).drillRun({ params: { runId: run.id } })).rejects.toSatisfy((err: LabError) => typeof err.requestId === "string" && err.requestId.length >= 8);
+    await expect(as(patient).drillRun({ params: { runId: run.id } })).rejects.toSatisfy(
+      (err: LabError) => typeof err.requestId === "string" && err.requestId.length >= 8,
+    );
   });
 
   it("names a process that is down, and one that does not answer in time", async () => {
     const down = createLabClient({ origins: { ...origins, "drill-engine": "http://127.0.0.1:9" }, authorization: async () => "Bearer x" });
     await expect(down.drillRuns()).rejects.toMatchObject({ code: "unavailable", message: "the drill engine is not running" });
-    await expect(as(sre, { timeoutMs: { read: 200, write: 200 } }).drillRuns()).rejects.toMatchObject({ code: "timeout", message: "the drill engine did not answer within 0.2 s" });
+    await expect(as(sre, { timeoutMs: { read: 200, write: 200 } }).drillRuns()).rejects.toMatchObject({
+      code: "timeout",
+      message: "the drill engine did not answer within 0.2 s",
+    });
   });
 });

@@ -19,7 +19,12 @@ export function installFaults(app: FastifyInstance, routes: DeclaredRoutes, faul
     if (rules.length === 0) return;
     const patientId = (request.params as Record<string, string> | undefined)?.patientId;
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
-    const persona = token ? await tokens.verify(token).then((a) => a.role, () => null) : null;
+    const persona = token
+      ? await tokens.verify(token).then(
+          (a) => a.role,
+          () => null,
+        )
+      : null;
     const decision = decideFault(rules, { route, method: request.method, shard: patientId ? shardMap().shardOf(patientId) : null, persona }, new Date());
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.hangMs > 0) {

@@ -55,7 +55,10 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
  * become the request's trace context (audit entries, outbox headers, the traceparent sent on). Started
  * before routing (see lab-server), so it is named by path here and by route once the response is known.
  */
-export function startServerSpan(request: { method?: string; url?: string; headers: Record<string, string | string[] | undefined> }, requestId: string): { span: Span; trace: TraceContext } | null {
+export function startServerSpan(
+  request: { method?: string; url?: string; headers: Record<string, string | string[] | undefined> },
+  requestId: string,
+): { span: Span; trace: TraceContext } | null {
   if (!tracingStarted()) return null;
   const header = request.headers.traceparent;
   const caller = typeof header === "string" ? TRACEPARENT.exec(header.trim().toLowerCase()) : null;
@@ -63,7 +66,7 @@ export function startServerSpan(request: { method?: string; url?: string; header
   const span = labTracer().startSpan(
     `${request.method} ${path}`,
     { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method ?? "GET", "url.path": path, "lab.request_id": requestId } },
-    contextFromTraceparent(caller ? header as string : null),
+    contextFromTraceparent(caller ? (header as string) : null),
   );
   const c = span.spanContext();
   return { span, trace: { traceId: c.traceId, spanId: c.spanId, traceparent: traceparentOf(span), parentSpanId: caller ? caller[2]! : null } };
@@ -88,7 +91,7 @@ export function expectedVersion(request: FastifyRequest): number {
   const raw = request.headers["if-match"];
   if (raw === undefined) throw new LabError("unprocessable", "send If-Match with the version you last read", { field: "If-Match" });
   const m = typeof raw === "string" ? /^(?:W\/)?"?([1-9][0-9]{0,8})"?$/.exec(raw.trim()) : null;
-  if (!m) throw new LabError("invalid", "If-Match must be a version number such as \"3\"", { field: "If-Match" });
+  if (!m) throw new LabError("invalid", 'If-Match must be a version number such as "3"', { field: "If-Match" });
   return Number(m[1]);
 }
 

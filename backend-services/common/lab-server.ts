@@ -119,14 +119,16 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
       const told = options.shardFromRequest === false ? undefined : request.headers["x-lab-shard"];
       const shard = reply.getHeader("x-lab-shard") ?? (typeof told === "string" && /^\d{1,2}$/.test(told) ? told : "");
       metrics.httpServerDuration.observe(
-        { http_request_method: request.method, http_route: request.labRoute ?? route ?? "unmatched", http_response_status_code: reply.statusCode, shard: String(shard) },
+        {
+          http_request_method: request.method,
+          http_route: request.labRoute ?? route ?? "unmatched",
+          http_response_status_code: reply.statusCode,
+          shard: String(shard),
+        },
         reply.elapsedTime / 1000,
       );
     }
-    request.log.info(
-      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      "request",
-    );
+    request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
   });
   // Draining: once close() has begun, answers ask keep-alive clients to hang up, so the server can finish
   // (return503OnClosing refuses new requests meanwhile).
@@ -171,7 +173,10 @@ export function closeOnSignals(app: FastifyInstance, cleanup: () => Promise<void
 }
 
 /** Readiness of a service that works on the lab's databases: the control database and every shard answer. */
-export function databasesAnswer(lab: { control: { sql: { query(sql: string): Promise<unknown> } }; shards: { sql: { query(sql: string): Promise<unknown> } }[] }) {
+export function databasesAnswer(lab: {
+  control: { sql: { query(sql: string): Promise<unknown> } };
+  shards: { sql: { query(sql: string): Promise<unknown> } }[];
+}) {
   return async () => {
     await Promise.all([lab.control.sql.query("SELECT 1"), ...lab.shards.map((s) => s.sql.query("SELECT 1"))]);
   };

@@ -27,7 +27,10 @@ function toProblem(err: unknown): Problem | null {
 }
 
 export function sendProblem(reply: FastifyReply, body: Problem, requestId: string) {
-  return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send({ ...body, requestId });
+  return reply
+    .status(body.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...body, requestId });
 }
 
 /** The answer to a path the process does not serve. */

@@ -55,15 +55,33 @@ describe("the persona x route matrix", () => {
     const app = servers.get(process)!;
     const refused: string[] = [];
     for (const route of routesOf(process)) {
-      const url = pathOf(route, { patientId: "pat-own", encounterId: "enc-1", medicationId: "med-1", claimId: "clm-1", runId: "drl-1", jobId: "job-1", name: "clinical", service: "clinical", traceId: "a".repeat(32), eventId: "evt-1" });
-      const call = (authorization?: string) => app.inject({ method: route.method, url, headers: authorization ? { authorization } : {}, ...(route.method === "GET" || route.method === "DELETE" ? {} : { payload: {} }) });
+      const url = pathOf(route, {
+        patientId: "pat-own",
+        encounterId: "enc-1",
+        medicationId: "med-1",
+        claimId: "clm-1",
+        runId: "drl-1",
+        jobId: "job-1",
+        name: "clinical",
+        service: "clinical",
+        traceId: "a".repeat(32),
+        eventId: "evt-1",
+      });
+      const call = (authorization?: string) =>
+        app.inject({
+          method: route.method,
+          url,
+          headers: authorization ? { authorization } : {},
+          ...(route.method === "GET" || route.method === "DELETE" ? {} : { payload: {} }),
+        });
       const anonymous = await call();
       if (route.action === "public") expect(anonymous.statusCode, `${route.method} ${route.path} anonymous`).toBe(200);
       else expect(anonymous.statusCode, `${route.method} ${route.path} anonymous`).toBe(401);
       for (const role of ROLES) {
         const res = await call(`Bearer ${tokens.get(role)}`);
         const allowed = standingOf(role, route.action) !== null;
-        if (allowed !== ![401, 403].includes(res.statusCode)) refused.push(`${role} ${route.method} ${route.path}: ${res.statusCode} (policy says ${allowed ? "allowed" : "refused"})`);
+        if (allowed !== ![401, 403].includes(res.statusCode))
+          refused.push(`${role} ${route.method} ${route.path}: ${res.statusCode} (policy says ${allowed ? "allowed" : "refused"})`);
         if (!allowed) expect(res.statusCode, `${role} ${route.method} ${route.path}`).toBe(403);
       }
     }
@@ -74,7 +92,9 @@ describe("the persona x route matrix", () => {
     const app = createLabServer({ name: "simulator", logLevel: "silent", ready: async () => undefined });
     expect(() => app.get("/_lab/secret", async () => ({}))).toThrow(/GET \/_lab\/secret is not served from a declaration of the simulator process/);
     // A declaration of another process does not do either.
-    expect(() => declaredRoutes(app, { tokens: createTokenVerifier(key) }).serve(routesOf("supervisor").find((r) => r.path === "/_lab/processes")! as never, () => ({}))).toThrow(/not served from a declaration of the simulator/);
+    expect(() =>
+      declaredRoutes(app, { tokens: createTokenVerifier(key) }).serve(routesOf("supervisor").find((r) => r.path === "/_lab/processes")! as never, () => ({})),
+    ).toThrow(/not served from a declaration of the simulator/);
     return app.close();
   });
 
@@ -83,7 +103,9 @@ describe("the persona x route matrix", () => {
       const keys = routesOf(process).map((r) => `${r.method} ${r.path}`);
       expect(new Set(keys).size, process).toBe(keys.length);
     }
-    const portal = permissionMatrix().filter((r) => r.where !== "portal page" && !PROCESSES.includes(r.where as never)).map((r) => `${r.method} ${r.path}`);
+    const portal = permissionMatrix()
+      .filter((r) => r.where !== "portal page" && !PROCESSES.includes(r.where as never))
+      .map((r) => `${r.method} ${r.path}`);
     expect(new Set(portal).size).toBe(portal.length);
   });
 

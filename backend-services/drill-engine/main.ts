@@ -25,7 +25,11 @@ const key = labSigningKey(config.privacySecret);
 // The engine acts as itself (an instructor-role service identity); each run records who launched it.
 let token = { value: "", renewAt: 0 };
 const engineToken = async () => {
-  if (Date.now() > token.renewAt) token = { value: await issueLabToken(key, { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null }, { ttlSeconds: 3600 }), renewAt: Date.now() + 1_800_000 };
+  if (Date.now() > token.renewAt)
+    token = {
+      value: await issueLabToken(key, { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null }, { ttlSeconds: 3600 }),
+      renewAt: Date.now() + 1_800_000,
+    };
   return token.value;
 };
 const effects = httpLabEffects({
@@ -50,7 +54,10 @@ const conductor = new ScenarioConductor({
   sloReport: () => effects.sloReport(3000),
   onError: (message, err) => app.log.warn({ err }, message),
 });
-const app = buildDrillEngineServer(engine, conductor, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, ready: async () => void (await control.query("SELECT 1")) });
+const app = buildDrillEngineServer(engine, conductor, createTokenVerifier(tokenTrustOf(config)), {
+  logLevel: config.logLevel,
+  ready: async () => void (await control.query("SELECT 1")),
+});
 const interrupted = await engine.recover();
 if (interrupted) app.log.warn({ interrupted }, "drill runs left live by an earlier engine marked interrupted (the supervisor reverted their effects)");
 const failedScenarios = await conductor.recover();

@@ -11,7 +11,12 @@ import { installScenarioRoutes } from "./scenario-routes.ts";
 
 const meta = (request: FastifyRequest) => ({ requestId: request.id, traceId: request.trace.traceId });
 
-export function buildDrillEngineServer(engine: DrillEngine, conductor: ScenarioConductor, tokens: TokenVerifier, options: { logLevel: string; ready: () => Promise<void> }): FastifyInstance {
+export function buildDrillEngineServer(
+  engine: DrillEngine,
+  conductor: ScenarioConductor,
+  tokens: TokenVerifier,
+  options: { logLevel: string; ready: () => Promise<void> },
+): FastifyInstance {
   const app = createLabServer({ name: "drill-engine", logLevel: options.logLevel, ready: options.ready });
   const routes = declaredRoutes(app, { tokens });
 

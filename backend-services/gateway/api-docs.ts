@@ -24,7 +24,9 @@ export function docsPage(spec: Spec): string {
   const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
       const params = (op.parameters ?? []).map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ", required" : ""})</li>`).join("");
-      const body = op.requestBody ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content["application/json"]?.schema, null, 2))}</pre></details>` : "";
+      const body = op.requestBody
+        ? `<details><summary>Request body</summary><pre>${escape(JSON.stringify(op.requestBody.content["application/json"]?.schema, null, 2))}</pre></details>`
+        : "";
       return `<section id="${escape(op.operationId)}"><h2><span class="m">${method.toUpperCase()}</span> <code>${escape(path)}</code></h2><p>${escape(op.summary)}. ${escape(op.description)}</p>${params ? `<ul>${params}</ul>` : ""}${body}</section>`;
     }),
   );
@@ -38,5 +40,7 @@ export function apiDocsRoutes(routes: DeclaredRoutes, serverUrl: string): void {
   const html = docsPage(spec as unknown as Spec);
   routes.servePublic(GATEWAY_ROUTES.openApi, () => spec);
   // The docs page inlines its style; the gateway's API-wide CSP (default-src 'none') is relaxed for it alone.
-  routes.servePublic(GATEWAY_ROUTES.apiDocs, ({ reply }) => reply.type("text/html; charset=utf-8").header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'").send(html));
+  routes.servePublic(GATEWAY_ROUTES.apiDocs, ({ reply }) =>
+    reply.type("text/html; charset=utf-8").header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'").send(html),
+  );
 }

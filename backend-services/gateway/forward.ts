@@ -16,7 +16,10 @@ export function createUpstreamPools(origins: Record<string, string>, timeoutMs: 
   // undici's own timeouts tick coarsely (about a second); they are the backstop, and each request carries an
   // exact deadline of its own (see forward).
   const pools = new Map(
-    Object.entries(origins).map(([name, origin]) => [name, new Pool(origin, { connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: 2_000 })]),
+    Object.entries(origins).map(([name, origin]) => [
+      name,
+      new Pool(origin, { connections: 64, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: 2_000 }),
+    ]),
   );
   return {
     pool(name) {
@@ -75,6 +78,7 @@ function upstreamProblem(name: string, err: unknown): Problem {
   const code = (err as { code?: string }).code;
   const timedOut = err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || (err as Error)?.name === "TimeoutError";
   if (timedOut) return problemBody(504, `the ${name} service did not answer in time`);
-  if (err instanceof errors.ConnectTimeoutError || code === "ECONNREFUSED" || code === "ENOTFOUND") return problemBody(503, `the ${name} service is not reachable`);
+  if (err instanceof errors.ConnectTimeoutError || code === "ECONNREFUSED" || code === "ENOTFOUND")
+    return problemBody(503, `the ${name} service is not reachable`);
   return problemBody(502, `the ${name} service answered badly (${code ?? "broken response"})`);
 }

@@ -24,7 +24,11 @@ export interface JourneySliOptions {
   now?: () => Date;
 }
 
-export function installJourneySlis(app: FastifyInstance, routes: DeclaredRoutes, options: JourneySliOptions): { flush(): Promise<void>; report(request: FastifyRequest): Promise<SloReport> } {
+export function installJourneySlis(
+  app: FastifyInstance,
+  routes: DeclaredRoutes,
+  options: JourneySliOptions,
+): { flush(): Promise<void>; report(request: FastifyRequest): Promise<SloReport> } {
   const recorder = new SliRecorder();
   const now = options.now ?? (() => new Date());
   const source = options.source ?? embeddedSloSource(options.store, options.slos);
@@ -74,19 +78,24 @@ export function installJourneySlis(app: FastifyInstance, routes: DeclaredRoutes,
   });
 
   // 10,000 outcomes are about 1 MB of JSON: this route alone takes more than the API's 64 KB.
-  routes.serve(R.reportSlis, ({ body: { outcomes } }) => {
-    const nowMs = now().getTime();
-    outcomes.forEach((o, i) => {
-      const at = Date.parse(o.at);
-      // Rollups older than a day would rewrite history the alerts have already been evaluated on.
-      if (at > nowMs + 60_000 || at < nowMs - 86_400_000) throw new LabError("unprocessable", "at must be within the last 24 hours and not in the future", { field: `outcomes.${i}.at` });
-    });
-    for (const o of outcomes) {
-      countJourney(app.metrics, o.journey, "client", o.ok, o.latencyMs);
-      recorder.record(o.journey, "client", Date.parse(o.at), o.ok, o.latencyMs);
-    }
-    return { accepted: outcomes.length };
-  }, { bodyLimit: 2 * 1024 * 1024 });
+  routes.serve(
+    R.reportSlis,
+    ({ body: { outcomes } }) => {
+      const nowMs = now().getTime();
+      outcomes.forEach((o, i) => {
+        const at = Date.parse(o.at);
+        // Rollups older than a day would rewrite history the alerts have already been evaluated on.
+        if (at > nowMs + 60_000 || at < nowMs - 86_400_000)
+          throw new LabError("unprocessable", "at must be within the last 24 hours and not in the future", { field: `outcomes.${i}.at` });
+      });
+      for (const o of outcomes) {
+        countJourney(app.metrics, o.journey, "client", o.ok, o.latencyMs);
+        recorder.record(o.journey, "client", Date.parse(o.at), o.ok, o.latencyMs);
+      }
+      return { accepted: outcomes.length };
+    },
+    { bodyLimit: 2 * 1024 * 1024 },
+  );
 
   // Evaluating reads 30 days of minutes per SLO: one evaluation serves every caller for 15 s.
   let cached: { at: number; report: Promise<SloReport> } | null = null;

@@ -16,7 +16,10 @@ const control = openSql(labTopology(config).control);
 let shardMap = await readShardMap(control, config.shardCount);
 // Bucket moves are rare; a stale map only costs a 503 and a retry (the shard's fence refuses the write).
 const reload = setInterval(() => {
-  readShardMap(control, config.shardCount).then((map) => (shardMap = map), () => undefined);
+  readShardMap(control, config.shardCount).then(
+    (map) => (shardMap = map),
+    () => undefined,
+  );
 }, 5_000);
 reload.unref();
 
@@ -37,7 +40,15 @@ const app = await buildGatewayServer({
   logDir: join(config.dataDir, "logs"),
 });
 // Alert notifications, once a minute, when webhooks are configured.
-const alerting = config.alertWebhooks.length > 0 ? startSloAlerting({ source: sloSource, webhooks: config.alertWebhooks, everyMs: 60_000, onError: (err) => app.log.warn({ err: String(err) }, "SLO alert evaluation or notification failed") }) : null;
+const alerting =
+  config.alertWebhooks.length > 0
+    ? startSloAlerting({
+        source: sloSource,
+        webhooks: config.alertWebhooks,
+        everyMs: 60_000,
+        onError: (err) => app.log.warn({ err: String(err) }, "SLO alert evaluation or notification failed"),
+      })
+    : null;
 closeOnSignals(app, async () => {
   alerting?.stop();
   await control.close();

@@ -43,7 +43,11 @@ export interface GatewayOptions {
 }
 
 // The routes that answer without a token, from their declarations.
-const OPEN_PATHS = new Set(routesOf("gateway").filter((r) => r.action === "public").map((r) => r.path));
+const OPEN_PATHS = new Set(
+  routesOf("gateway")
+    .filter((r) => r.action === "public")
+    .map((r) => r.path),
+);
 
 /** The gateway passes bodies through as bytes; its own routes parse them. */
 function jsonOf(body: unknown): unknown {
@@ -139,7 +143,11 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
       const shard = patientId ? options.shardMap().shardOf(patientId) : null;
       // The call upstream is a client span under the request's server span (when this process traces).
       const call = request.span
-        ? labTracer().startSpan(`${request.method} ${api.path}`, { kind: SpanKind.CLIENT, attributes: { "server.address": upstream, "lab.shard": shard ?? -1 } }, contextOfSpan(request.span))
+        ? labTracer().startSpan(
+            `${request.method} ${api.path}`,
+            { kind: SpanKind.CLIENT, attributes: { "server.address": upstream, "lab.shard": shard ?? -1 } },
+            contextOfSpan(request.span),
+          )
         : null;
       const res = await forward(
         pools.pool(upstream),

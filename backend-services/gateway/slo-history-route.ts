@@ -34,13 +34,34 @@ export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOption
     ]);
     const status = report.slos.find((s) => s.name === name);
     return {
-      slo: { name: slo.name, displayName: slo.displayName, journey: slo.journey, source: slo.source, service: slo.service, target: slo.target, windowMinutes: slo.windowMinutes, sli: slo.sli },
+      slo: {
+        name: slo.name,
+        displayName: slo.displayName,
+        journey: slo.journey,
+        source: slo.source,
+        service: slo.service,
+        target: slo.target,
+        windowMinutes: slo.windowMinutes,
+        sli: slo.sli,
+      },
       budgetRemaining: status?.budgetRemaining ?? null,
       tiers: status?.tiers ?? [],
       transitions: status?.transitions ?? [],
       history,
-      counterpart: counterpart && counterpartHistory ? { name: counterpart.name, displayName: counterpart.displayName, source: counterpart.source, history: counterpartHistory } : null,
-      annotations: annotations.filter((a) => CHARTED_KINDS.has(a.kind)).map((a) => ({ at: a.at.toISOString(), endAt: a.endAt?.toISOString() ?? null, kind: a.kind, title: a.title, drillRunId: a.drillRunId, status: statusOf(a.body) })),
+      counterpart:
+        counterpart && counterpartHistory
+          ? { name: counterpart.name, displayName: counterpart.displayName, source: counterpart.source, history: counterpartHistory }
+          : null,
+      annotations: annotations
+        .filter((a) => CHARTED_KINDS.has(a.kind))
+        .map((a) => ({
+          at: a.at.toISOString(),
+          endAt: a.endAt?.toISOString() ?? null,
+          kind: a.kind,
+          title: a.title,
+          drillRunId: a.drillRunId,
+          status: statusOf(a.body),
+        })),
     };
   });
 }

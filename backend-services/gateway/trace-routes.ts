@@ -9,11 +9,16 @@ import { traceLogLines } from "../../lib/telemetry/trace-logs.ts";
 import type { DeclaredRoutes } from "../common/declared-routes.ts";
 
 export function traceRoutes(routes: DeclaredRoutes, store: SqlDatabase, logDir: string | null): void {
-  routes.serve(R.traces, async ({ query }) => ({ traces: await recentTraces(store, { limit: query.limit, errorsOnly: query.errors === "true", minDurationMs: query.minMs }) }));
+  routes.serve(R.traces, async ({ query }) => ({
+    traces: await recentTraces(store, { limit: query.limit, errorsOnly: query.errors === "true", minDurationMs: query.minMs }),
+  }));
 
   routes.serve(R.trace, async ({ params: { traceId } }) => {
     const spans = await readTrace(store, traceId);
-    if (spans.length === 0) throw new LabError("not_found", `no spans of trace ${traceId} are kept here (spans are kept for 24 h and written about a second after they end)`, { field: "traceId" });
+    if (spans.length === 0)
+      throw new LabError("not_found", `no spans of trace ${traceId} are kept here (spans are kept for 24 h and written about a second after they end)`, {
+        field: "traceId",
+      });
     return { traceId, services: [...new Set(spans.map((s) => s.service))], spans };
   });
 

@@ -42,7 +42,8 @@ export function registerDashboardRoutes(routes: DeclaredRoutes, lab: LabDatabase
     const facilityId = (await findPatient(lab, patientId))?.facilityId;
     const decision = authorize(actor, "dashboard.timeline", { patientId, facilityId });
     // No such patient and not one's own read alike: a refusal must not tell which patients exist.
-    if (!decision.allowed || (decision.grant.scope === "own-facility" && !facilityId)) throw new LabError("forbidden", decision.allowed ? "the patient is not registered at your facility" : decision.reason);
+    if (!decision.allowed || (decision.grant.scope === "own-facility" && !facilityId))
+      throw new LabError("forbidden", decision.allowed ? "the patient is not registered at your facility" : decision.reason);
     const [entries, asOf] = await Promise.all([patientTimeline(readModels, patientId, query.limit), readModelsAsOf(readModels)]);
     return { asOf, patientId, entries };
   });

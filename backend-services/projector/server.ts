@@ -32,7 +32,13 @@ export interface ProjectorProcessOptions {
   relays?: boolean;
 }
 
-export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, readModels: SqlDatabase, tokenKey: TokenKey, options: ProjectorProcessOptions = {}): Promise<ProjectorProcess> {
+export async function startProjectorProcess(
+  lab: LabDatabases,
+  bus: EventBus,
+  readModels: SqlDatabase,
+  tokenKey: TokenKey,
+  options: ProjectorProcessOptions = {},
+): Promise<ProjectorProcess> {
   const logLevel = options.logLevel ?? "info";
   const tokens = createTokenVerifier(tokenKey);
   const app = createLabServer({
@@ -67,22 +73,37 @@ export async function startProjectorProcess(lab: LabDatabases, bus: EventBus, re
       const f = faults.active();
       return f && { delayMs: f.consumerDelayMs, failRate: f.consumerFailRate };
     },
-    onFailure: (f) => app.log.warn(f, f.deadLettered ? "event dead-lettered" : f.kind === "gap" ? "event waits for the one before it" : "projecting an event failed; retrying"),
+    onFailure: (f) =>
+      app.log.warn(f, f.deadLettered ? "event dead-lettered" : f.kind === "gap" ? "event waits for the one before it" : "projecting an event failed; retrying"),
   });
 
   const routes = declaredRoutes(app, { tokens });
   registerDashboardRoutes(routes, lab, readModels);
 
   routes.serve(R.eventPipeline, async () => {
-    const [backlog, lag, deadLetters] = await Promise.all([Promise.all(lab.shards.map(outboxBacklog)), bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC), countDeadLetters(readModels)]);
-    return { bus: bus.kind, outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })), projector: { ...projector.stats, lag }, deadLetters, faults: faults.active() };
+    const [backlog, lag, deadLetters] = await Promise.all([
+      Promise.all(lab.shards.map(outboxBacklog)),
+      bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
+      countDeadLetters(readModels),
+    ]);
+    return {
+      bus: bus.kind,
+      outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })),
+      projector: { ...projector.stats, lag },
+      deadLetters,
+      faults: faults.active(),
+    };
   });
 
   routes.serve(R.deadLetters, async ({ query }) => ({ items: await listDeadLetters(readModels, query.status) }));
   routes.serve(R.redrive, ({ params }) => redriveDeadLetter(readModels, params.eventId));
   routes.serve(R.eventFaults, () => ({ faults: faults.active() }));
-  routes.serve(R.setEventFaults, async ({ actor, body, request }) => ({ faults: await faults.set(actor, body, { requestId: request.id, traceId: request.trace.traceId }) }));
-  routes.serve(R.clearEventFaults, async ({ actor, request }) => ({ faults: await faults.set(actor, null, { requestId: request.id, traceId: request.trace.traceId }) }));
+  routes.serve(R.setEventFaults, async ({ actor, body, request }) => ({
+    faults: await faults.set(actor, body, { requestId: request.id, traceId: request.trace.traceId }),
+  }));
+  routes.serve(R.clearEventFaults, async ({ actor, request }) => ({
+    faults: await faults.set(actor, null, { requestId: request.id, traceId: request.trace.traceId }),
+  }));
 
   return {
     app,

@@ -58,13 +58,21 @@ if (config.simulator.startProfile) {
     const since = config.labStartedAt ?? new Date();
     // Under npm run lab (which says when the start began) every other process of its table; run on its own
     // (a test, a developer), the gateway its traffic goes through.
-    const others = config.labStartedAt ? labProcesses(config, root).filter((p) => p.name !== "simulator").map((p) => p.readyUrl) : [`${origin}/readyz`];
+    const others = config.labStartedAt
+      ? labProcesses(config, root)
+          .filter((p) => p.name !== "simulator")
+          .map((p) => p.readyUrl)
+      : [`${origin}/readyz`];
     const ready = await waitForLabReady(others);
     if (!ready.ready) app.log.warn({ notReady: ready.notReady }, "starting traffic although some lab processes are not ready");
     try {
       // A lab start when the lab began less than ten minutes ago; later (this process restarted) a warm-up alone.
       const fromLabStart = config.labStartedAt !== null && Date.now() - config.labStartedAt.getTime() < 600_000;
-      const run = await control.startAfterWarmUp(profile, { since, fromLabStart, warmUpSeconds: config.simulator.warmUpSeconds, waitedMs: ready.waitedMs, notReady: ready.notReady }, { requestId: `lab-start-${Date.now()}`, traceId: null });
+      const run = await control.startAfterWarmUp(
+        profile,
+        { since, fromLabStart, warmUpSeconds: config.simulator.warmUpSeconds, waitedMs: ready.waitedMs, notReady: ready.notReady },
+        { requestId: `lab-start-${Date.now()}`, traceId: null },
+      );
       app.log.info({ profile, runId: run.runId, warmUpSeconds: config.simulator.warmUpSeconds }, "traffic started");
     } catch (err) {
       app.log.error({ err, profile }, "traffic could not start");

@@ -12,7 +12,9 @@ export function buildSimulatorServer(control: SimulatorControl, tokens: TokenVer
   const app = createLabServer({ name: "simulator", logLevel, ready: gatewayReady });
   const routes = declaredRoutes(app, { tokens });
   routes.serve(R.traffic, () => control.status());
-  routes.serve(R.startTraffic, async ({ actor, body, request }) => ({ run: await control.start(actor, body, { requestId: request.id, traceId: request.trace.traceId }) }));
+  routes.serve(R.startTraffic, async ({ actor, body, request }) => ({
+    run: await control.start(actor, body, { requestId: request.id, traceId: request.trace.traceId }),
+  }));
   routes.serve(R.stopTraffic, async ({ actor, request }) => ({ run: await control.stop(actor, { requestId: request.id, traceId: request.trace.traceId }) }));
   app.addHook("onClose", async () => control.close());
   return app;

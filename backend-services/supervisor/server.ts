@@ -17,7 +17,11 @@ import { createLabServer } from "../common/lab-server.ts";
 
 const meta = (request: FastifyRequest): RequestMeta => ({ requestId: request.id, traceId: request.trace.traceId, traceparent: request.trace.traceparent });
 
-export function buildSupervisorServer(control: LabControl, tokens: TokenVerifier, options: { logLevel?: string; logFile?: string; jobs?: DataJobs } = {}): FastifyInstance {
+export function buildSupervisorServer(
+  control: LabControl,
+  tokens: TokenVerifier,
+  options: { logLevel?: string; logFile?: string; jobs?: DataJobs } = {},
+): FastifyInstance {
   const app = createLabServer({ name: "supervisor", logLevel: options.logLevel, logFile: options.logFile, ready: async () => undefined });
   const routes = declaredRoutes(app, { tokens });
 
@@ -42,7 +46,8 @@ export function buildSupervisorServer(control: LabControl, tokens: TokenVerifier
   routes.serve(R.resumeProcess, ({ actor, params, request }) => control.resume(actor, params.name, meta(request)));
   routes.serve(R.restartProcess, ({ actor, params, request }) => control.restart(actor, params.name, meta(request)));
   routes.serve(R.setFaults, ({ actor, params, rawBody, request }) => {
-    const body = control.faultSwitchOf(params.service) === "events" ? parseInput(EventFaultsInput, rawBody, "body") : parseInput(FaultRulesInput, rawBody, "body");
+    const body =
+      control.faultSwitchOf(params.service) === "events" ? parseInput(EventFaultsInput, rawBody, "body") : parseInput(FaultRulesInput, rawBody, "body");
     // The caller's own token goes to the service, which checks it again and audits the switch as theirs.
     return control.setFaults(actor, params.service, request.headers.authorization!, body, meta(request));
   });

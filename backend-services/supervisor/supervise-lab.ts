@@ -72,11 +72,19 @@ export async function startLabSupervisor(options: SuperviseLabOptions): Promise<
   const control = new LabControl({ supervisor, control: controlDb, tokenKey: labSigningKey(config.privacySecret), notice: (line) => say(`lab: ${line}`) });
   supervisor.subscribe(control.onProcessEvent);
   const jobs = new DataJobs({ root: options.root, env: options.env, control: controlDb });
-  const app = buildSupervisorServer(control, createTokenVerifier(tokenTrustOf(config)), { logLevel: config.logLevel, logFile: join(logDir, "supervisor.log"), jobs });
+  const app = buildSupervisorServer(control, createTokenVerifier(tokenTrustOf(config)), {
+    logLevel: config.logLevel,
+    logFile: join(logDir, "supervisor.log"),
+    jobs,
+  });
   try {
     // The control API first: a second lab on the same ports stops here, before it starts anything.
     await app.listen({ host: "127.0.0.1", port: config.supervisorPort }).catch((err: NodeJS.ErrnoException) => {
-      throw err.code === "EADDRINUSE" ? new LabError("setup", `port ${config.supervisorPort} is taken (is another lab running? npm run lab:status); or set SUPERVISOR_PORT`, { field: "SUPERVISOR_PORT" }) : err;
+      throw err.code === "EADDRINUSE"
+        ? new LabError("setup", `port ${config.supervisorPort} is taken (is another lab running? npm run lab:status); or set SUPERVISOR_PORT`, {
+            field: "SUPERVISOR_PORT",
+          })
+        : err;
     });
     await supervisor.start();
   } catch (err) {
@@ -124,7 +132,10 @@ export async function superviseLab(options: SuperviseLabOptions & { startedAt: n
   };
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const s of signals) process.on(s, onSignal);
-  const ready = lab.supervisor.waitUntilReady(options.readyTimeoutMs ?? 60_000).then(() => null, (err: unknown) => err);
+  const ready = lab.supervisor.waitUntilReady(options.readyTimeoutMs ?? 60_000).then(
+    () => null,
+    (err: unknown) => err,
+  );
   const notReady = await Promise.race([ready, stopping.then(() => null)]);
   if (notReady && !signalled) {
     say("lab: stopping: not every process came up");

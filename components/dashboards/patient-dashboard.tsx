@@ -45,13 +45,7 @@ export function PatientDashboard({ own, timeline, claims }: PatientReadings) {
         }
       </PanelFrame>
       <PanelFrame id="claims" title="Your claims" reading={claims}>
-        {(c) =>
-          c.items.length === 0 ? (
-            <p>No claims yet: a claim follows a closed encounter.</p>
-          ) : (
-            <ClaimsTable claims={c.items} label="Your claims" />
-          )
-        }
+        {(c) => (c.items.length === 0 ? <p>No claims yet: a claim follows a closed encounter.</p> : <ClaimsTable claims={c.items} label="Your claims" />)}
       </PanelFrame>
     </>
   );

@@ -3,5 +3,9 @@
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 
 export function ReadModelAsOf({ asOf }: { asOf: string | null }) {
-  return <p className="facts-line" data-testid="as-of">As of the newest event projected: {asOf ? `${when(asOf)} UTC` : "none yet"}</p>;
+  return (
+    <p className="facts-line" data-testid="as-of">
+      As of the newest event projected: {asOf ? `${when(asOf)} UTC` : "none yet"}
+    </p>
+  );
 }

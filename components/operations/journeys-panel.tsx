@@ -11,7 +11,12 @@ export function JourneysPanel({ reading }: { reading: Reading<SloReport> }) {
     <PanelFrame id="journeys" title="SLOs by persona journey" reading={reading}>
       {(report) => {
         const journeys = journeySummaries(sloBoard(report));
-        if (journeys.length === 0) return <p>No SLO has data yet: the simulator starts the lab&apos;s traffic within a minute of <code>npm run lab</code>.</p>;
+        if (journeys.length === 0)
+          return (
+            <p>
+              No SLO has data yet: the simulator starts the lab&apos;s traffic within a minute of <code>npm run lab</code>.
+            </p>
+          );
         return (
           <table aria-label="SLOs by persona journey">
             <TableHead columns={["Journey", "SLOs", "Lowest budget left", "Alerts"]} />

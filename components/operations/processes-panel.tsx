@@ -14,7 +14,8 @@ export function ProcessesPanel({ reading }: { reading: Reading<LabStatus> }) {
       {(status) => (
         <>
           <p data-testid="lab-memory">
-            {mb(status.totalRssBytes)} RSS of the {mb(status.memoryBudgetBytes)} budget · {status.processes.filter((p) => p.state === "ready").length} of {status.processes.length} ready
+            {mb(status.totalRssBytes)} RSS of the {mb(status.memoryBudgetBytes)} budget · {status.processes.filter((p) => p.state === "ready").length} of{" "}
+            {status.processes.length} ready
           </p>
           <table aria-label="Lab processes">
             <TableHead columns={["Process", "State", "Uptime", "Restarts", "Memory"]} />

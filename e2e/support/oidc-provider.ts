@@ -30,8 +30,12 @@ interface Grant {
   nonce: string | undefined;
 }
 
-const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="en"><head><title>Lab test identity provider</title></head><body><main>${body}</main></body></html>`);
-const json = (res: ServerResponse, status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+const html = (res: ServerResponse, status: number, body: string) =>
+  res
+    .writeHead(status, { "content-type": "text/html; charset=utf-8" })
+    .end(`<!doctype html><html lang="en"><head><title>Lab test identity provider</title></head><body><main>${body}</main></body></html>`);
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
 const SESSION_COOKIE = "lab_idp_session";
 const cookieOf = (req: IncomingMessage, name: string) => new RegExp(`(?:^|;\\s*)${name}=([^;]+)`).exec(req.headers.cookie ?? "")?.[1];
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -63,7 +67,9 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Serve
 
   const clientOf = (req: IncomingMessage, form: URLSearchParams): boolean => {
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? "");
-    const [id, secret] = basic ? Buffer.from(basic[1]!, "base64").toString("utf8").split(":").map(decodeURIComponent) : [form.get("client_id"), form.get("client_secret")];
+    const [id, secret] = basic
+      ? Buffer.from(basic[1]!, "base64").toString("utf8").split(":").map(decodeURIComponent)
+      : [form.get("client_id"), form.get("client_secret")];
     return id === options.clientId && secret === options.clientSecret;
   };
 
@@ -88,7 +94,13 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Serve
       if (url.pathname === "/jwks") return json(res, 200, { keys: [jwk] });
       if (url.pathname === "/authorize") {
         const q = url.searchParams;
-        if (q.get("client_id") !== options.clientId || q.get("response_type") !== "code" || q.get("code_challenge_method") !== "S256" || !q.get("code_challenge") || !q.get("redirect_uri")) {
+        if (
+          q.get("client_id") !== options.clientId ||
+          q.get("response_type") !== "code" ||
+          q.get("code_challenge_method") !== "S256" ||
+          !q.get("code_challenge") ||
+          !q.get("redirect_uri")
+        ) {
           return html(res, 400, "<h1>Bad authorization request</h1>");
         }
         const chosen = options.accounts.find((a) => a.sub === q.get("login"));
@@ -96,7 +108,12 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Serve
         const account = chosen ?? remembered;
         if (!account) {
           // The login page: one link per account, carrying the request on.
-          const links = options.accounts.map((a) => `<li><a href="/authorize?${escape(new URLSearchParams({ ...Object.fromEntries(q), login: a.sub }).toString())}">${escape(a.name)}</a></li>`).join("");
+          const links = options.accounts
+            .map(
+              (a) =>
+                `<li><a href="/authorize?${escape(new URLSearchParams({ ...Object.fromEntries(q), login: a.sub }).toString())}">${escape(a.name)}</a></li>`,
+            )
+            .join("");
           return html(res, 200, `<h1>Sign in to the lab test identity provider</h1><ul>${links}</ul>`);
         }
         const code = randomBytes(24).toString("base64url");
@@ -115,7 +132,8 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Serve
       if (url.pathname === "/logout") {
         const q = url.searchParams;
         const subject = await hintedSubject(q.get("id_token_hint"));
-        if (q.get("id_token_hint") && !subject) return html(res, 400, "<h1>Bad logout request</h1><p>The ID token hint is not one this provider issued to the client.</p>");
+        if (q.get("id_token_hint") && !subject)
+          return html(res, 400, "<h1>Bad logout request</h1><p>The ID token hint is not one this provider issued to the client.</p>");
         const session = cookieOf(req, SESSION_COOKIE);
         if (session && (!subject || sessions.get(session)?.sub === subject)) sessions.delete(session);
         const expired = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
@@ -135,11 +153,23 @@ export async function startOidcProvider(options: ProviderOptions): Promise<Serve
         const grant = grants.get(form.get("code") ?? "");
         grants.delete(form.get("code") ?? "");
         const verifier = form.get("code_verifier") ?? "";
-        if (!grant || form.get("grant_type") !== "authorization_code" || form.get("redirect_uri") !== grant.redirectUri || createHash("sha256").update(verifier).digest("base64url") !== grant.challenge) {
+        if (
+          !grant ||
+          form.get("grant_type") !== "authorization_code" ||
+          form.get("redirect_uri") !== grant.redirectUri ||
+          createHash("sha256").update(verifier).digest("base64url") !== grant.challenge
+        ) {
           return json(res, 400, { error: "invalid_grant" });
         }
         const sign = (claims: Record<string, unknown>, audience: string) =>
-          new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: jwk.kid }).setIssuer(issuer).setSubject(grant.account.sub).setAudience(audience).setIssuedAt().setExpirationTime("10m").sign(privateKey);
+          new SignJWT(claims)
+            .setProtectedHeader({ alg: "RS256", kid: jwk.kid })
+            .setIssuer(issuer)
+            .setSubject(grant.account.sub)
+            .setAudience(audience)
+            .setIssuedAt()
+            .setExpirationTime("10m")
+            .sign(privateKey);
         const claims = { name: grant.account.name, ...grant.account.claims };
         return json(res, 200, {
           token_type: "Bearer",

@@ -36,9 +36,22 @@ function readCsv(text: string): string[][] {
 }
 
 const row = (overrides: Partial<AuditRow> = {}): AuditRow => ({
-  occurredAt: "2026-11-24T09:30:00.000Z", source: "shard 1", shard: 1, sequence: "42", actorId: "usr-clinician", actorRole: "clinician",
-  action: "patient.update", entityType: "Patient", entityId: "pat-1", patientId: "pat-1", requestId: "req-1", traceId: null, outcome: "success",
-  details: '{"fields":["city"],"version":2}', operation: "update", changes: [{ field: "city", before: "[redacted]", after: "[redacted]" }],
+  occurredAt: "2026-11-24T09:30:00.000Z",
+  source: "shard 1",
+  shard: 1,
+  sequence: "42",
+  actorId: "usr-clinician",
+  actorRole: "clinician",
+  action: "patient.update",
+  entityType: "Patient",
+  entityId: "pat-1",
+  patientId: "pat-1",
+  requestId: "req-1",
+  traceId: null,
+  outcome: "success",
+  details: '{"fields":["city"],"version":2}',
+  operation: "update",
+  changes: [{ field: "city", before: "[redacted]", after: "[redacted]" }],
   ...overrides,
 });
 
@@ -49,17 +62,20 @@ describe("audit CSV", () => {
 
   it("reads back exactly as written for any text, apart from the apostrophe before a formula start", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.oneof(fc.string(), fc.constantFrom('"', ",", "\r\n", "=1+1", "@x", "-", "+")), { minLength: 1, maxLength: 6 }), { maxLength: 6 }), (rows) => {
-        const text = rows.map((r) => csvLine(r)).join("");
-        const expected = rows.map((r) => r.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)));
-        expect(readCsv(text)).toEqual(expected);
-      }),
+      fc.property(
+        fc.array(fc.array(fc.oneof(fc.string(), fc.constantFrom('"', ",", "\r\n", "=1+1", "@x", "-", "+")), { minLength: 1, maxLength: 6 }), { maxLength: 6 }),
+        (rows) => {
+          const text = rows.map((r) => csvLine(r)).join("");
+          const expected = rows.map((r) => r.map((c) => (/^[=+\-@\t\r]/.test(c) ? `'${c}` : c)));
+          expect(readCsv(text)).toEqual(expected);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it("defuses cells a spreadsheet would run as formulas, however they are quoted", () => {
-    for (const attack of ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=cmd|"/c calc"!A1']) {
+    for (const attack of ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1", '=cmd|"/c calc"!A1']) {
       const [[cell]] = readCsv(csvLine([attack])) as [[string]];
       expect(cell.startsWith("'")).toBe(true);
     }

@@ -11,8 +11,21 @@ import { readAuditPage } from "./read-audit-page.ts";
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
 
 export const AUDIT_CSV_COLUMNS = [
-  "occurredAt", "source", "sequence", "actorId", "actorRole", "action", "entityType", "entityId",
-  "patientId", "requestId", "traceId", "outcome", "details", "operation", "changes",
+  "occurredAt",
+  "source",
+  "sequence",
+  "actorId",
+  "actorRole",
+  "action",
+  "entityType",
+  "entityId",
+  "patientId",
+  "requestId",
+  "traceId",
+  "outcome",
+  "details",
+  "operation",
+  "changes",
 ] as const;
 
 // A spreadsheet runs a cell starting with one of these as a formula (CSV injection); tab and carriage return
@@ -49,7 +62,12 @@ export function truncationLine(maxRows: number): string {
  * truncation line if the cap cut it short. The filter's cursor and page size are ignored: an export is
  * the whole filter, newest first.
  */
-export async function* auditCsv(lab: LabDatabases, filter: AuditFilter, view: View, options: { maxRows?: number; pageSize?: number } = {}): AsyncGenerator<string> {
+export async function* auditCsv(
+  lab: LabDatabases,
+  filter: AuditFilter,
+  view: View,
+  options: { maxRows?: number; pageSize?: number } = {},
+): AsyncGenerator<string> {
   const maxRows = options.maxRows ?? AUDIT_EXPORT_MAX_ROWS;
   const pageSize = options.pageSize ?? MAX_PAGE_SIZE;
   yield csvLine([...AUDIT_CSV_COLUMNS]);

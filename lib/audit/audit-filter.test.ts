@@ -8,7 +8,13 @@ const parse = (query: string) => parseAuditFilter(new URLSearchParams(query), { 
 describe("audit filter", () => {
   it("reads a form's query: empty fields mean any, zone-less times are UTC, the page size defaults to 50", () => {
     const filter = parse("requestId=req-20&actorId=&from=2026-11-24T09%3A30&to=2026-11-25&source=control");
-    expect(filter).toEqual({ requestId: "req-20", from: new Date("2026-11-24T09:30:00.000Z"), to: new Date("2026-11-25T00:00:00.000Z"), source: "control", limit: 50 });
+    expect(filter).toEqual({
+      requestId: "req-20",
+      from: new Date("2026-11-24T09:30:00.000Z"),
+      to: new Date("2026-11-25T00:00:00.000Z"),
+      source: "control",
+      limit: 50,
+    });
     expect(auditQueryOf(filter).shards).toEqual([CONTROL_LOG]);
     expect(auditQueryOf(parse("source=shard-3")).shards).toEqual([3]);
     expect(auditQueryOf(parse("")).shards).toBeUndefined();
@@ -37,7 +43,20 @@ describe("audit filter", () => {
     const instant = fc.integer({ min: Date.parse("2020-01-01"), max: Date.parse("2030-01-01") }).map((ms) => new Date(ms));
     fc.assert(
       fc.property(
-        fc.record({ requestId: id, actorId: id, action: id, entityType: id, entityId: id, from: instant, source: fc.constantFrom("control", "shard-0", "shard-3"), limit: fc.integer({ min: 1, max: 500 }), cursor: fc.base64String({ minLength: 4, maxLength: 40 }) }, { requiredKeys: ["limit"] }),
+        fc.record(
+          {
+            requestId: id,
+            actorId: id,
+            action: id,
+            entityType: id,
+            entityId: id,
+            from: instant,
+            source: fc.constantFrom("control", "shard-0", "shard-3"),
+            limit: fc.integer({ min: 1, max: 500 }),
+            cursor: fc.base64String({ minLength: 4, maxLength: 40 }),
+          },
+          { requiredKeys: ["limit"] },
+        ),
         (filter) => {
           expect(parseAuditFilter(auditFilterParams(filter), { shardCount: 4 })).toEqual(filter);
         },

@@ -16,7 +16,10 @@ const text = z.string().regex(/^[\x21-\x7e]{1,200}$/, "must be 1 to 200 visible 
 const TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 /** Date rolls 2026-02-30 over into March and accepts 24:00; a typo should be refused, not moved. */
 function realCalendarParts(v: string): boolean {
-  const [y, mo, d, h, mi, sec] = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(v)!.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, sec] = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?/
+    .exec(v)!
+    .slice(1)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
   const day = new Date(Date.UTC(y, mo - 1, d));
   return day.getUTCMonth() === mo - 1 && day.getUTCDate() === d && h < 24 && mi < 60 && sec < 60;
 }
@@ -44,7 +47,12 @@ const FilterSchema = z.strictObject({
   from: time.optional(),
   to: time.optional(),
   source: source.optional(),
-  limit: z.coerce.number<string>().int(`must be a whole number from 1 to ${MAX_PAGE_SIZE}`).min(1, `must be from 1 to ${MAX_PAGE_SIZE}`).max(MAX_PAGE_SIZE, `must be from 1 to ${MAX_PAGE_SIZE}`).optional(),
+  limit: z.coerce
+    .number<string>()
+    .int(`must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+    .min(1, `must be from 1 to ${MAX_PAGE_SIZE}`)
+    .max(MAX_PAGE_SIZE, `must be from 1 to ${MAX_PAGE_SIZE}`)
+    .optional(),
   cursor: z.string().max(400, "is not one this search issued").optional(),
 });
 
@@ -67,7 +75,10 @@ export type QueryParams = URLSearchParams | Record<string, string | string[] | u
 function entriesOf(params: QueryParams): Record<string, string> {
   const out: Record<string, string> = {};
   const seen = new Set<string>();
-  const pairs = params instanceof URLSearchParams ? [...params.entries()] : Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const]));
+  const pairs =
+    params instanceof URLSearchParams
+      ? [...params.entries()]
+      : Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const]));
   for (const [key, raw] of pairs) {
     if (seen.has(key)) throw new LabError("invalid", `give ${key} once`, { field: key });
     seen.add(key);

@@ -9,7 +9,12 @@ import { type AuditFacts, recordAudit } from "./audit-chain.ts";
 
 export type TimelineAnnotation = Omit<Annotation, "id" | "at" | "actorId" | "traceId">;
 
-export async function recordOnTimeline(control: SqlDatabase, audit: AuditFacts, annotation: TimelineAnnotation, change?: (tx: SqlDatabase) => Promise<void>): Promise<void> {
+export async function recordOnTimeline(
+  control: SqlDatabase,
+  audit: AuditFacts,
+  annotation: TimelineAnnotation,
+  change?: (tx: SqlDatabase) => Promise<void>,
+): Promise<void> {
   await control.transaction(async (tx) => {
     await change?.(tx);
     await recordAudit(tx, audit);

@@ -6,9 +6,21 @@ import { presentAuditHit, visibleChanges } from "./present-audit.ts";
 import type { AuditHit } from "./search-audit.ts";
 
 const hit = (overrides: Partial<AuditHit> = {}): AuditHit => ({
-  sequence: 7n, occurredAt: new Date("2026-11-24T09:30:00.000Z"), actorId: "usr-clinician", actorRole: "clinician", action: "patient.update",
-  entityType: "Patient", entityId: "pat-1", patientId: "pat-1", requestId: "req-1", traceId: "0af7651916cd43dd8448eb211c80319c", outcome: "success",
-  details: '{"fields":["city","familyName"],"version":2}', prevHash: "a".repeat(64), hash: "b".repeat(64), shard: 2,
+  sequence: 7n,
+  occurredAt: new Date("2026-11-24T09:30:00.000Z"),
+  actorId: "usr-clinician",
+  actorRole: "clinician",
+  action: "patient.update",
+  entityType: "Patient",
+  entityId: "pat-1",
+  patientId: "pat-1",
+  requestId: "req-1",
+  traceId: "0af7651916cd43dd8448eb211c80319c",
+  outcome: "success",
+  details: '{"fields":["city","familyName"],"version":2}',
+  prevHash: "a".repeat(64),
+  hash: "b".repeat(64),
+  shard: 2,
   ...overrides,
 });
 
@@ -55,8 +67,17 @@ describe("audit entries as a reader sees them", () => {
     expect(presentAuditHit(leaky, "masked").details).toBe('{"note":"call [redacted] or [redacted]","version":2}');
     expect(presentAuditHit(leaky, "full").details).toContain("ada@example.org");
     expect(presentAuditHit(hit(), "masked")).toMatchObject({
-      occurredAt: "2026-11-24T09:30:00.000Z", source: "shard 2", sequence: "7", actorId: "usr-clinician", action: "patient.update",
-      entityId: "pat-1", patientId: "pat-1", requestId: "req-1", traceId: "0af7651916cd43dd8448eb211c80319c", operation: null, changes: [],
+      occurredAt: "2026-11-24T09:30:00.000Z",
+      source: "shard 2",
+      sequence: "7",
+      actorId: "usr-clinician",
+      action: "patient.update",
+      entityId: "pat-1",
+      patientId: "pat-1",
+      requestId: "req-1",
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      operation: null,
+      changes: [],
     });
   });
 

@@ -50,7 +50,11 @@ export function visibleChanges(model: string, change: EntityChange | undefined, 
   return fields
     .filter((f) => canonicalJson(before[f] ?? null) !== canonicalJson(after[f] ?? null))
     .filter((f) => f in shownBefore || f in shownAfter) // a field the view drops is not even named
-    .map((f) => ({ field: f, before: change.before === null ? null : (shownBefore[f] ?? null), after: change.after === null ? null : (shownAfter[f] ?? null) }));
+    .map((f) => ({
+      field: f,
+      before: change.before === null ? null : (shownBefore[f] ?? null),
+      after: change.after === null ? null : (shownAfter[f] ?? null),
+    }));
 }
 
 export function presentAuditHit(hit: AuditHit, view: View, change?: EntityChange): AuditRow {

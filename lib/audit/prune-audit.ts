@@ -32,7 +32,11 @@ export async function pruneAuditLog(
     const count = await tx.execute(`DELETE FROM "audit_entries" WHERE "sequence" <= ?`, [lastSequence]);
     const prunedTotal = count + (previous?.pruned ?? 0);
     const signature = signCheckpoint(secret, shard.index, lastSequence, last.hash, prunedTotal);
-    await tx.insertMany("audit_checkpoints", ["sequence", "hash", "pruned", "createdAt", "signature"], [[lastSequence, last.hash, prunedTotal, now, signature]]);
+    await tx.insertMany(
+      "audit_checkpoints",
+      ["sequence", "hash", "pruned", "createdAt", "signature"],
+      [[lastSequence, last.hash, prunedTotal, now, signature]],
+    );
     // The newest checkpoint anchors everything that remains; older ones are superseded.
     await tx.execute(`DELETE FROM "audit_checkpoints" WHERE "sequence" < ?`, [lastSequence]);
     await appendAuditEntry(tx, claimed, {

@@ -10,11 +10,22 @@ describe("audit search keys", () => {
   it("orders entries newest first, then by log (shards in order, the control log last), then by sequence", () => {
     const hits = [at(1000, CONTROL_LOG, 1n), at(2000, 3, 9n), at(1000, 0, 5n), at(1000, 0, 2n), at(1000, 12, 1n), at(3000, CONTROL_LOG, 7n)];
     const sorted = [...hits].sort((a, b) => compareKeys(auditHitKey(a), auditHitKey(b)));
-    expect(sorted.map((h) => `${auditSourceLabel(h.shard)}#${h.sequence}`)).toEqual(["control#7", "shard 3#9", "shard 0#2", "shard 0#5", "shard 12#1", "control#1"]);
+    expect(sorted.map((h) => `${auditSourceLabel(h.shard)}#${h.sequence}`)).toEqual([
+      "control#7",
+      "shard 3#9",
+      "shard 0#2",
+      "shard 0#5",
+      "shard 12#1",
+      "control#1",
+    ]);
   });
 
   it("gives every entry of every log its own key, in the same order as its fields", () => {
-    const entry = fc.record({ ms: fc.integer({ min: 0, max: 50 }), shard: fc.constantFrom(CONTROL_LOG, 0, 1, 2, 15), sequence: fc.bigInt({ min: 1n, max: 10n ** 15n - 1n }) });
+    const entry = fc.record({
+      ms: fc.integer({ min: 0, max: 50 }),
+      shard: fc.constantFrom(CONTROL_LOG, 0, 1, 2, 15),
+      sequence: fc.bigInt({ min: 1n, max: 10n ** 15n - 1n }),
+    });
     fc.assert(
       fc.property(entry, entry, (a, b) => {
         const [ka, kb] = [auditHitKey(at(a.ms, a.shard, a.sequence)), auditHitKey(at(b.ms, b.shard, b.sequence))];

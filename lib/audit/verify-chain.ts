@@ -54,7 +54,8 @@ export async function verifyAuditChain(shard: AuditLog, secret: string, range: {
     })) as AuditRecord[];
     for (const entry of batch) {
       if (entry.sequence !== next) return fail("gap", next, `entry ${next} is missing (next present is ${entry.sequence})`);
-      if (entry.prevHash !== expectedPrev) return fail("broken-link", entry.sequence, `entry ${entry.sequence} does not link to the hash of entry ${entry.sequence - 1n}`);
+      if (entry.prevHash !== expectedPrev)
+        return fail("broken-link", entry.sequence, `entry ${entry.sequence} does not link to the hash of entry ${entry.sequence - 1n}`);
       const { prevHash, hash, ...fields } = entry;
       if (entryHash(prevHash, fields) !== hash) return fail("hash-mismatch", entry.sequence, `entry ${entry.sequence} was changed after it was written`);
       result.checked++;

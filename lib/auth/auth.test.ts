@@ -50,10 +50,11 @@ describe("authorization policy", () => {
   });
 
   it("never grants an action without a scope and a view", () => {
-    for (const action of ACTIONS) for (const role of ROLES) {
-      const grant = grantFor(role, action);
-      if (grant) expect(["any", "own-facility", "own-record"]).toContain(grant.scope);
-    }
+    for (const action of ACTIONS)
+      for (const role of ROLES) {
+        const grant = grantFor(role, action);
+        if (grant) expect(["any", "own-facility", "own-record"]).toContain(grant.scope);
+      }
   });
 });
 
@@ -95,8 +96,13 @@ describe("lab tokens", () => {
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => (signatureChecks++, publicKey) } };
     const tokens = createTokenVerifier(trust, { maxTokens: 2 });
     const providerToken = (actor: Actor) =>
-      new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId }).setProtectedHeader({ alg: "RS256" }).setSubject(actor.userId)
-        .setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
+      new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId })
+        .setProtectedHeader({ alg: "RS256" })
+        .setSubject(actor.userId)
+        .setIssuer("https://idp.example")
+        .setAudience("lab")
+        .setExpirationTime("1h")
+        .sign(privateKey);
     await expect(tokens.verify("not-a-jwt.x.y")).rejects.toMatchObject({ status: 401 });
     const [a, b, c] = await Promise.all([actors.sre, actors.patient, actors.admin].map(providerToken));
     for (const t of [a!, b!, a!, b!]) await tokens.verify(t);
@@ -112,13 +118,31 @@ describe("lab tokens", () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
     const claims = { role: "clinician", facility_id: "fac-0001" };
-    const good = await new SignJWT(claims).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
+    const good = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("usr-idp")
+      .setIssuer("https://idp.example")
+      .setAudience("lab")
+      .setExpirationTime("1h")
+      .sign(privateKey);
     expect(await verifyLabToken(trust, good)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
     expect(await verifyLabToken(trust, await issueLabToken(key, actors.sre))).toEqual(actors.sre);
     // An HS256 token claiming the provider's issuer, signed with the lab key, is not the provider's.
-    const confused = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(key);
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("usr-x")
+      .setIssuer("https://idp.example")
+      .setAudience("lab")
+      .setExpirationTime("1h")
+      .sign(key);
     await expect(verifyLabToken(trust, confused)).rejects.toMatchObject({ status: 401 });
-    const wrongAudience = await new SignJWT(claims).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("other").setExpirationTime("1h").sign(privateKey);
+    const wrongAudience = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("usr-idp")
+      .setIssuer("https://idp.example")
+      .setAudience("other")
+      .setExpirationTime("1h")
+      .sign(privateKey);
     await expect(verifyLabToken(trust, wrongAudience)).rejects.toMatchObject({ status: 401, message: "the token's aud claim is not accepted" });
     // Without a provider configured, its tokens are simply not trusted.
     await expect(verifyLabToken(key, good)).rejects.toMatchObject({ status: 401 });
@@ -130,12 +154,23 @@ describe("lab tokens", () => {
     expect(await verifyLabToken(key, await issueLabToken(key, actors.clinician))).not.toHaveProperty("traffic");
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
-    const claiming = await new SignJWT({ role: "clinician", facility_id: "fac-0001", lab_traffic: "warmup" }).setProtectedHeader({ alg: "ES256" }).setSubject("usr-idp").setIssuer("https://idp.example").setAudience("lab").setExpirationTime("1h").sign(privateKey);
+    const claiming = await new SignJWT({ role: "clinician", facility_id: "fac-0001", lab_traffic: "warmup" })
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("usr-idp")
+      .setIssuer("https://idp.example")
+      .setAudience("lab")
+      .setExpirationTime("1h")
+      .sign(privateKey);
     expect(await verifyLabToken(trust, claiming)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
   });
 
   it("refuses a token without an expiry", async () => {
-    const forever = await new SignJWT({ role: "sre" }).setProtectedHeader({ alg: "HS256" }).setSubject("usr-x").setIssuer("pim-sre-lab").setAudience("pim-sre-lab-api").sign(key);
+    const forever = await new SignJWT({ role: "sre" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("usr-x")
+      .setIssuer("pim-sre-lab")
+      .setAudience("pim-sre-lab-api")
+      .sign(key);
     await expect(verifyLabToken(key, forever)).rejects.toMatchObject({ status: 401 });
   });
 });

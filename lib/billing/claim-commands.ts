@@ -13,7 +13,13 @@ import { PROCEDURE_BY_CODE } from "../synth/catalog.ts";
 import type { Action } from "../auth/policy.ts";
 import type { AdjudicateClaimInput, CreateClaimInput, DenyClaimInput } from "./contracts.ts";
 
-export async function createClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, input: CreateClaimInput, fault?: WriteFault): Promise<CommandReply<ClaimWithLines>> {
+export async function createClaim(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  input: CreateClaimInput,
+  fault?: WriteFault,
+): Promise<CommandReply<ClaimWithLines>> {
   return runPatientCommand(lab, patientId, ctx, { operation: "claim.create", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "claim.create", patientId);
     const encounter = await selectRow(tx, "Encounter", { id: input.encounterId, patientId });
@@ -27,7 +33,17 @@ export async function createClaim(lab: LabDatabases, ctx: RequestContext, patien
     const lines = procedures.map((p, i) => {
       const price = PROCEDURE_BY_CODE.get(p.code);
       if (!price) throw new LabError("unprocessable", `procedure code ${p.code} has no price in the lab's fee schedule`, { field: "encounterId" });
-      return { id: `cl-${randomUUID()}`, claimId, patientId, lineNumber: i + 1, code: p.code, description: p.description, units: 1, unitPriceCents: price.priceCents, amountCents: price.priceCents };
+      return {
+        id: `cl-${randomUUID()}`,
+        claimId,
+        patientId,
+        lineNumber: i + 1,
+        code: p.code,
+        description: p.description,
+        units: 1,
+        unitPriceCents: price.priceCents,
+        amountCents: price.priceCents,
+      };
     });
     const claim: ClaimWithLines = {
       ...(await insertRow(tx, "Claim", {
@@ -54,7 +70,12 @@ export async function createClaim(lab: LabDatabases, ctx: RequestContext, patien
     return {
       status: 201,
       result: claim,
-      audit: { action: "claim.create", entityType: "Claim", entityId: claimId, details: { encounterId: encounter.id, totalCents: claim.totalCents, lines: lines.length } },
+      audit: {
+        action: "claim.create",
+        entityType: "Claim",
+        entityId: claimId,
+        details: { encounterId: encounter.id, totalCents: claim.totalCents, lines: lines.length },
+      },
       history: [{ entityType: "Claim", entityId: claimId, version: 1, operation: "create", before: null, after: claim }],
       events: [
         {
@@ -113,7 +134,16 @@ async function transition(
           aggregateType: "Claim",
           aggregateId: claimId,
           partitionKey: patientId,
-          payload: { claimId, patientId, facilityId: after.facilityId, status: after.status, totalCents: after.totalCents, allowedCents: after.allowedCents, paidCents: after.paidCents, denialReason: after.denialReason },
+          payload: {
+            claimId,
+            patientId,
+            facilityId: after.facilityId,
+            status: after.status,
+            totalCents: after.totalCents,
+            allowedCents: after.allowedCents,
+            paidCents: after.paidCents,
+            denialReason: after.denialReason,
+          },
         },
       ],
     };
@@ -124,14 +154,23 @@ export function submitClaim(lab: LabDatabases, ctx: RequestContext, patientId: s
   return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.submit, { op: "submit", patientId, claimId, expectedVersion }, fault);
 }
 
-export function adjudicateClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, input: AdjudicateClaimInput, fault?: WriteFault) {
+export function adjudicateClaim(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  claimId: string,
+  expectedVersion: number,
+  input: AdjudicateClaimInput,
+  fault?: WriteFault,
+) {
   const t: Transition = {
     action: "claim.adjudicate",
     from: ["submitted"],
     to: "adjudicated",
     event: "ClaimAdjudicated",
     change: (c, now) => {
-      if (input.allowedCents > c.totalCents) throw new LabError("unprocessable", `allowed amount ${input.allowedCents} exceeds the claim total ${c.totalCents}`, { field: "allowedCents" });
+      if (input.allowedCents > c.totalCents)
+        throw new LabError("unprocessable", `allowed amount ${input.allowedCents} exceeds the claim total ${c.totalCents}`, { field: "allowedCents" });
       return { allowedCents: input.allowedCents, adjudicatedAt: now.now };
     },
   };
@@ -142,7 +181,21 @@ export function payClaim(lab: LabDatabases, ctx: RequestContext, patientId: stri
   return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.pay, { op: "pay", patientId, claimId, expectedVersion }, fault);
 }
 
-export function denyClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, input: DenyClaimInput, fault?: WriteFault) {
-  const t: Transition = { action: "claim.deny", from: ["submitted", "adjudicated"], to: "denied", event: "ClaimDenied", change: (_c, c) => ({ denialReason: input.reason, adjudicatedAt: c.now }) };
+export function denyClaim(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  claimId: string,
+  expectedVersion: number,
+  input: DenyClaimInput,
+  fault?: WriteFault,
+) {
+  const t: Transition = {
+    action: "claim.deny",
+    from: ["submitted", "adjudicated"],
+    to: "denied",
+    event: "ClaimDenied",
+    change: (_c, c) => ({ denialReason: input.reason, adjudicatedAt: c.now }),
+  };
   return transition(lab, ctx, patientId, claimId, expectedVersion, t, { op: "deny", patientId, claimId, expectedVersion, input }, fault);
 }

@@ -49,7 +49,12 @@ export async function listPatientEncounters(lab: LabDatabases, actor: Actor, pat
 }
 
 /** Patients of a facility (clinicians: their own), or the one patient holding a clear MRN's token. */
-export async function searchPatients(lab: LabDatabases, actor: Actor, query: { facilityId?: string; mrn?: string }, page: PageRequest): Promise<Page<Shown<Patient>>> {
+export async function searchPatients(
+  lab: LabDatabases,
+  actor: Actor,
+  query: { facilityId?: string; mrn?: string },
+  page: PageRequest,
+): Promise<Page<Shown<Patient>>> {
   if (query.mrn !== undefined) {
     const token = createPseudonymizer(lab.config.privacySecret)("mrn", query.mrn);
     const allowedAtAll = authorize(actor, "patient.search");

@@ -25,7 +25,10 @@ export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
   cursor: z.string().max(500).optional(),
 });
-export const PatientSearchQuery = PageQuery.extend({ facilityId: FacilityId.optional(), mrn: z.string().min(1).max(40).regex(NO_CONTROL, "must not contain control characters").optional() });
+export const PatientSearchQuery = PageQuery.extend({
+  facilityId: FacilityId.optional(),
+  mrn: z.string().min(1).max(40).regex(NO_CONTROL, "must not contain control characters").optional(),
+});
 
 export const RegisterPatientInput = z.strictObject({
   facilityId: FacilityId,
@@ -51,8 +54,14 @@ export const UpdateDemographicsInput = z
     familyName: text(100).optional(),
     addressLine: text(200).optional(),
     city: text(100).optional(),
-    region: z.string().regex(/^[A-Z]{2}$/, "must be a two-letter region code").optional(),
-    postalCode: z.string().regex(/^\d{5}$/, "must be five digits").optional(),
+    region: z
+      .string()
+      .regex(/^[A-Z]{2}$/, "must be a two-letter region code")
+      .optional(),
+    postalCode: z
+      .string()
+      .regex(/^\d{5}$/, "must be five digits")
+      .optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "must change at least one field");
 export type UpdateDemographicsInput = z.infer<typeof UpdateDemographicsInput>;

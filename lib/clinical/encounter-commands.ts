@@ -9,7 +9,13 @@ import { LabError } from "../errors/index.ts";
 import type { OpenEncounterInput } from "./contracts.ts";
 import { loadPatientFor, requireVersion } from "./patient-access.ts";
 
-export async function openEncounter(lab: LabDatabases, ctx: RequestContext, patientId: string, input: OpenEncounterInput, fault?: WriteFault): Promise<CommandReply<Encounter>> {
+export async function openEncounter(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  input: OpenEncounterInput,
+  fault?: WriteFault,
+): Promise<CommandReply<Encounter>> {
   return runPatientCommand(lab, patientId, ctx, { operation: "encounter.open", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.open", patientId);
     if (grantFor(ctx.actor.role, "encounter.open")?.scope === "own-facility" && input.facilityId !== ctx.actor.facilityId) {
@@ -20,19 +26,19 @@ export async function openEncounter(lab: LabDatabases, ctx: RequestContext, pati
       throw new LabError("unprocessable", `provider ${input.providerId} does not work at facility ${input.facilityId}`, { field: "providerId" });
     }
     const encounter = await insertRow(tx, "Encounter", {
-        id: `enc-${randomUUID()}`,
-        patientId,
-        facilityId: input.facilityId,
-        providerId: input.providerId,
-        kind: input.kind,
-        status: "open",
-        reason: input.reason,
-        note: input.note,
-        startedAt: ctx.now,
-        endedAt: null,
-        version: 1,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
+      id: `enc-${randomUUID()}`,
+      patientId,
+      facilityId: input.facilityId,
+      providerId: input.providerId,
+      kind: input.kind,
+      status: "open",
+      reason: input.reason,
+      note: input.note,
+      startedAt: ctx.now,
+      endedAt: null,
+      version: 1,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
     });
     return {
       status: 201,
@@ -46,7 +52,14 @@ export async function openEncounter(lab: LabDatabases, ctx: RequestContext, pati
           aggregateType: "Encounter",
           aggregateId: encounter.id,
           partitionKey: patientId,
-          payload: { encounterId: encounter.id, patientId, facilityId: encounter.facilityId, providerId: encounter.providerId, kind: encounter.kind, startedAt: encounter.startedAt },
+          payload: {
+            encounterId: encounter.id,
+            patientId,
+            facilityId: encounter.facilityId,
+            providerId: encounter.providerId,
+            kind: encounter.kind,
+            startedAt: encounter.startedAt,
+          },
         },
       ],
     };
@@ -81,7 +94,13 @@ export async function closeEncounter(
           aggregateType: "Encounter",
           aggregateId: encounterId,
           partitionKey: patientId,
-          payload: { encounterId, patientId, facilityId: after.facilityId, endedAt: after.endedAt, durationMinutes: Math.round((ctx.now.getTime() - before.startedAt.getTime()) / 60_000) },
+          payload: {
+            encounterId,
+            patientId,
+            facilityId: after.facilityId,
+            endedAt: after.endedAt,
+            durationMinutes: Math.round((ctx.now.getTime() - before.startedAt.getTime()) / 60_000),
+          },
         },
       ],
     };

@@ -15,7 +15,8 @@ async function openEncounterFor(tx: ShardTx, ctx: RequestContext, action: Action
   await loadPatientFor(tx, ctx.actor, action, patientId);
   const encounter = await selectRow(tx, "Encounter", { id: encounterId, patientId });
   if (!encounter) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });
-  if (encounter.status !== "open") throw new LabError("conflict", `encounter ${encounterId} is ${encounter.status}; records go on open encounters`, { field: "encounterId" });
+  if (encounter.status !== "open")
+    throw new LabError("conflict", `encounter ${encounterId} is ${encounter.status}; records go on open encounters`, { field: "encounterId" });
   return encounter;
 }
 
@@ -36,27 +37,74 @@ function created<R extends { id: string; version: number }>(
   };
 }
 
-export async function recordDiagnosis(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordDiagnosisInput, fault?: WriteFault): Promise<CommandReply<Diagnosis>> {
+export async function recordDiagnosis(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  encounterId: string,
+  input: RecordDiagnosisInput,
+  fault?: WriteFault,
+): Promise<CommandReply<Diagnosis>> {
   return runPatientCommand(lab, patientId, ctx, { operation: "diagnosis.record", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "diagnosis.record", patientId, encounterId);
     const row = await insertRow(tx, "Diagnosis", {
-      id: `dx-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, recordedAt: ctx.now, version: 1,
+      id: `dx-${randomUUID()}`,
+      patientId,
+      encounterId,
+      providerId: encounter.providerId,
+      code: input.code,
+      description: input.description,
+      recordedAt: ctx.now,
+      version: 1,
     });
-    return created("Diagnosis", row, patientId, "diagnosis.record", "DiagnosisRecorded", { diagnosisId: row.id, encounterId, patientId, code: row.code, recordedAt: row.recordedAt });
+    return created("Diagnosis", row, patientId, "diagnosis.record", "DiagnosisRecorded", {
+      diagnosisId: row.id,
+      encounterId,
+      patientId,
+      code: row.code,
+      recordedAt: row.recordedAt,
+    });
   });
 }
 
-export async function recordProcedure(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: RecordProcedureInput, fault?: WriteFault): Promise<CommandReply<Procedure>> {
+export async function recordProcedure(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  encounterId: string,
+  input: RecordProcedureInput,
+  fault?: WriteFault,
+): Promise<CommandReply<Procedure>> {
   return runPatientCommand(lab, patientId, ctx, { operation: "procedure.record", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "procedure.record", patientId, encounterId);
     const row = await insertRow(tx, "Procedure", {
-      id: `px-${randomUUID()}`, patientId, encounterId, providerId: encounter.providerId, code: input.code, description: input.description, performedAt: ctx.now, version: 1,
+      id: `px-${randomUUID()}`,
+      patientId,
+      encounterId,
+      providerId: encounter.providerId,
+      code: input.code,
+      description: input.description,
+      performedAt: ctx.now,
+      version: 1,
     });
-    return created("Procedure", row, patientId, "procedure.record", "ProcedureRecorded", { procedureId: row.id, encounterId, patientId, code: row.code, performedAt: row.performedAt });
+    return created("Procedure", row, patientId, "procedure.record", "ProcedureRecorded", {
+      procedureId: row.id,
+      encounterId,
+      patientId,
+      code: row.code,
+      performedAt: row.performedAt,
+    });
   });
 }
 
-export async function prescribeMedication(lab: LabDatabases, ctx: RequestContext, patientId: string, encounterId: string, input: PrescribeMedicationInput, fault?: WriteFault): Promise<CommandReply<Medication>> {
+export async function prescribeMedication(
+  lab: LabDatabases,
+  ctx: RequestContext,
+  patientId: string,
+  encounterId: string,
+  input: PrescribeMedicationInput,
+  fault?: WriteFault,
+): Promise<CommandReply<Medication>> {
   return runPatientCommand(lab, patientId, ctx, { operation: "medication.prescribe", request: { patientId, encounterId, input }, fault }, async (tx) => {
     const encounter = await openEncounterFor(tx, ctx, "medication.prescribe", patientId, encounterId);
     const row = await insertRow(tx, "Medication", {
@@ -73,7 +121,13 @@ export async function prescribeMedication(lab: LabDatabases, ctx: RequestContext
       discontinuedAt: null,
       version: 1,
     });
-    return created("Medication", row, patientId, "medication.prescribe", "MedicationPrescribed", { medicationId: row.id, encounterId, patientId, code: row.code, prescribedAt: row.prescribedAt });
+    return created("Medication", row, patientId, "medication.prescribe", "MedicationPrescribed", {
+      medicationId: row.id,
+      encounterId,
+      patientId,
+      code: row.code,
+      prescribedAt: row.prescribedAt,
+    });
   });
 }
 
@@ -85,22 +139,35 @@ export async function discontinueMedication(
   expectedVersion: number,
   fault?: WriteFault,
 ): Promise<CommandReply<Medication>> {
-  return runPatientCommand(lab, patientId, ctx, { operation: "medication.discontinue", request: { patientId, medicationId, expectedVersion }, fault }, async (tx) => {
-    await loadPatientFor(tx, ctx.actor, "medication.discontinue", patientId);
-    const before = await selectRow(tx, "Medication", { id: medicationId, patientId });
-    if (!before) throw new LabError("not_found", `medication ${medicationId} does not exist for this patient`, { field: "medicationId" });
-    requireVersion("medication", medicationId, before.version, expectedVersion);
-    if (before.status !== "active") throw new LabError("conflict", `medication ${medicationId} is already ${before.status}`, { field: "status" });
-    const after = await updateVersionedRow(tx, "Medication", before, { status: "discontinued", discontinuedAt: ctx.now });
-    if (!after) throw new LabError("conflict", `medication ${medicationId} changed meanwhile`, { field: "If-Match" });
-    return {
-      status: 200,
-      result: after,
-      audit: { action: "medication.discontinue", entityType: "Medication", entityId: medicationId, details: { version: after.version } },
-      history: [{ entityType: "Medication", entityId: medicationId, version: after.version, operation: "update", before, after }],
-      events: [
-        { type: "MedicationDiscontinued", version: 1, aggregateType: "Medication", aggregateId: medicationId, partitionKey: patientId, payload: { medicationId, patientId, discontinuedAt: after.discontinuedAt } },
-      ],
-    };
-  });
+  return runPatientCommand(
+    lab,
+    patientId,
+    ctx,
+    { operation: "medication.discontinue", request: { patientId, medicationId, expectedVersion }, fault },
+    async (tx) => {
+      await loadPatientFor(tx, ctx.actor, "medication.discontinue", patientId);
+      const before = await selectRow(tx, "Medication", { id: medicationId, patientId });
+      if (!before) throw new LabError("not_found", `medication ${medicationId} does not exist for this patient`, { field: "medicationId" });
+      requireVersion("medication", medicationId, before.version, expectedVersion);
+      if (before.status !== "active") throw new LabError("conflict", `medication ${medicationId} is already ${before.status}`, { field: "status" });
+      const after = await updateVersionedRow(tx, "Medication", before, { status: "discontinued", discontinuedAt: ctx.now });
+      if (!after) throw new LabError("conflict", `medication ${medicationId} changed meanwhile`, { field: "If-Match" });
+      return {
+        status: 200,
+        result: after,
+        audit: { action: "medication.discontinue", entityType: "Medication", entityId: medicationId, details: { version: after.version } },
+        history: [{ entityType: "Medication", entityId: medicationId, version: after.version, operation: "update", before, after }],
+        events: [
+          {
+            type: "MedicationDiscontinued",
+            version: 1,
+            aggregateType: "Medication",
+            aggregateId: medicationId,
+            partitionKey: patientId,
+            payload: { medicationId, patientId, discontinuedAt: after.discontinuedAt },
+          },
+        ],
+      };
+    },
+  );
 }

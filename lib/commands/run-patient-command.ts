@@ -69,12 +69,18 @@ export async function runPatientCommand<R>(
   options: CommandOptions,
   command: (tx: ShardTx) => Promise<CommandOutcome<R>>,
 ): Promise<CommandReply<R>> {
-  const requestHash = createHash("sha256").update(canonicalJson({ operation: options.operation, request: options.request ?? null })).digest("hex");
+  const requestHash = createHash("sha256")
+    .update(canonicalJson({ operation: options.operation, request: options.request ?? null }))
+    .digest("hex");
   const shardIndex = lab.shardMap.shardOf(patientId);
   // The shard transaction as a span of the request's trace (the server span named by ctx.traceparent).
   return inSpan(
     `shard transaction ${options.operation}`,
-    { kind: SpanKind.CLIENT, parent: contextFromTraceparent(ctx.traceparent), attributes: { "db.system.name": lab.config.database.kind, "db.operation.name": "transaction", "lab.shard": shardIndex } },
+    {
+      kind: SpanKind.CLIENT,
+      parent: contextFromTraceparent(ctx.traceparent),
+      attributes: { "db.system.name": lab.config.database.kind, "db.operation.name": "transaction", "lab.shard": shardIndex },
+    },
     () => runInShard(lab, patientId, ctx, options, requestHash, command),
   );
 }
@@ -133,7 +139,12 @@ async function runInShard<R>(
     });
     injected(options.fault, "after-audit");
 
-    await appendOutboxEvents(tx, outcome.events, { requestId: ctx.requestId, traceparent: ctx.traceparent, actorId: ctx.actor.userId, shard: shard.index }, ctx.now);
+    await appendOutboxEvents(
+      tx,
+      outcome.events,
+      { requestId: ctx.requestId, traceparent: ctx.traceparent, actorId: ctx.actor.userId, shard: shard.index },
+      ctx.now,
+    );
     injected(options.fault, "after-outbox");
 
     // Stored as JSON text: Dates become ISO strings, exactly as the first answer went over the wire.

@@ -5,7 +5,14 @@ import { loadConfig } from "./index.ts";
 describe("lab configuration", () => {
   it("starts an embedded lab of four SQLite shards under .lab with no settings at all", () => {
     const config = loadConfig({}, "/repo");
-    expect(config).toMatchObject({ mode: "embedded", shardCount: 4, dataDir: "/repo/.lab", database: { kind: "sqlite", dir: "/repo/.lab" }, portalPort: 3000, supervisorPort: 4900 });
+    expect(config).toMatchObject({
+      mode: "embedded",
+      shardCount: 4,
+      dataDir: "/repo/.lab",
+      database: { kind: "sqlite", dir: "/repo/.lab" },
+      portalPort: 3000,
+      supervisorPort: 4900,
+    });
     expect(config.usesEmbeddedSecret).toBe(true);
   });
 
@@ -14,7 +21,12 @@ describe("lab configuration", () => {
   });
 
   it("builds a PostgreSQL lab in full mode", () => {
-    const config = loadConfig({ LAB_MODE: "full", DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/postgres", LAB_SHARD_COUNT: "8", LAB_SECRET: "a-secret-of-our-own-123" });
+    const config = loadConfig({
+      LAB_MODE: "full",
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/postgres",
+      LAB_SHARD_COUNT: "8",
+      LAB_SECRET: "a-secret-of-our-own-123",
+    });
     expect(config.database).toEqual({ kind: "postgresql", serverUrl: "postgresql://postgres@127.0.0.1:5432/postgres", namePrefix: "pimlab" });
     expect(config.shardCount).toBe(8);
   });

@@ -60,7 +60,12 @@ const EnvSchema = z.object({
     .default(""),
   LAB_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(8),
   LAB_SEED_PATIENTS: z.coerce.number().int().min(0).max(1_000_000).default(2000),
-  LAB_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  LAB_SEED: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   LAB_JWKS_URL: httpUrl("must be an http(s) URL of the identity provider's JWKS"),
   LAB_JWT_ISSUER: z.string().min(1).optional(),
   LAB_OIDC_ISSUER: httpUrl("must be the http(s) issuer URL of an OpenID Connect provider (its /.well-known/openid-configuration is read)"),
@@ -87,9 +92,7 @@ const EnvSchema = z.object({
 
 export type LabMode = "embedded" | "full";
 
-export type DatabaseConfig =
-  | { kind: "sqlite"; dir: string }
-  | { kind: "postgresql"; serverUrl: string; namePrefix: string };
+export type DatabaseConfig = { kind: "sqlite"; dir: string } | { kind: "postgresql"; serverUrl: string; namePrefix: string };
 
 export interface LabConfig {
   mode: LabMode;
@@ -166,7 +169,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     // The built-in secret is public (it is in this file); a shared lab must choose its own.
     ...(e.LAB_MODE === "full" && e.LAB_SECRET === EMBEDDED_SECRET ? ["LAB_SECRET: required when LAB_MODE=full (at least 16 characters of your own)"] : []),
     ...(e.LAB_JWKS_URL && !e.LAB_JWT_ISSUER ? ["LAB_JWT_ISSUER: required with LAB_JWKS_URL (the iss claim of the identity provider's tokens)"] : []),
-    ...(e.LAB_OIDC_ISSUER && !(e.LAB_OIDC_CLIENT_ID && e.LAB_OIDC_CLIENT_SECRET) ? ["LAB_OIDC_CLIENT_ID, LAB_OIDC_CLIENT_SECRET: required with LAB_OIDC_ISSUER (the portal's client at the provider)"] : []),
+    ...(e.LAB_OIDC_ISSUER && !(e.LAB_OIDC_CLIENT_ID && e.LAB_OIDC_CLIENT_SECRET)
+      ? ["LAB_OIDC_CLIENT_ID, LAB_OIDC_CLIENT_SECRET: required with LAB_OIDC_ISSUER (the portal's client at the provider)"]
+      : []),
   ];
   if (fullModeProblems.length > 0) throw configError(fullModeProblems);
   const dataDir = isAbsolute(e.LAB_DATA_DIR) ? e.LAB_DATA_DIR : resolve(cwd, e.LAB_DATA_DIR);
@@ -174,10 +179,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mode: e.LAB_MODE,
     dataDir,
     shardCount: e.LAB_SHARD_COUNT,
-    database:
-      e.LAB_MODE === "full"
-        ? { kind: "postgresql", serverUrl: e.DATABASE_URL!, namePrefix: e.LAB_DB_PREFIX }
-        : { kind: "sqlite", dir: dataDir },
+    database: e.LAB_MODE === "full" ? { kind: "postgresql", serverUrl: e.DATABASE_URL!, namePrefix: e.LAB_DB_PREFIX } : { kind: "sqlite", dir: dataDir },
     privacySecret: e.LAB_SECRET,
     usesEmbeddedSecret: e.LAB_SECRET === EMBEDDED_SECRET,
     portalPort: e.PORTAL_PORT,
@@ -188,10 +190,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     supervisorPort: e.SUPERVISOR_PORT,
     simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE, warmUpSeconds: e.LAB_WARMUP_SECONDS },
     labStartedAt: e.LAB_STARTED_AT === undefined ? null : new Date(e.LAB_STARTED_AT),
-    drills: { port: e.DRILL_ENGINE_PORT, maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS, maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT, scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR) },
-    events: { bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"), brokers: e.KAFKA_BROKERS.split(","), partitions: e.LAB_EVENT_PARTITIONS, topicPrefix: e.KAFKA_TOPIC_PREFIX },
+    drills: {
+      port: e.DRILL_ENGINE_PORT,
+      maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS,
+      maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT,
+      scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR),
+    },
+    events: {
+      bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"),
+      brokers: e.KAFKA_BROKERS.split(","),
+      partitions: e.LAB_EVENT_PARTITIONS,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+    },
     identityProvider: e.LAB_JWKS_URL ? { jwksUrl: e.LAB_JWKS_URL, issuer: e.LAB_JWT_ISSUER!, audience: e.LAB_JWT_AUDIENCE } : null,
-    oidc: e.LAB_OIDC_ISSUER ? { issuer: e.LAB_OIDC_ISSUER, clientId: e.LAB_OIDC_CLIENT_ID!, clientSecret: e.LAB_OIDC_CLIENT_SECRET!, name: e.LAB_OIDC_NAME } : null,
+    oidc: e.LAB_OIDC_ISSUER
+      ? { issuer: e.LAB_OIDC_ISSUER, clientId: e.LAB_OIDC_CLIENT_ID!, clientSecret: e.LAB_OIDC_CLIENT_SECRET!, name: e.LAB_OIDC_NAME }
+      : null,
     seedPatients: e.LAB_SEED_PATIENTS,
     seed: e.LAB_SEED,
     logLevel: e.LOG_LEVEL,

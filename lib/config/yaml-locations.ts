@@ -20,7 +20,9 @@ export interface YamlDocument {
 
 /** Every *.yaml / *.yml file of a directory, named relative to `root`, in name order. */
 export function readYamlDirectory(dir: string, root = process.cwd()): YamlFile[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   return files.map((f) => ({ file: relative(root, join(dir, f)) || f, text: readFileSync(join(dir, f), "utf8") }));
 }
 

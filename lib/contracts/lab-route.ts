@@ -18,7 +18,13 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type RouteAction = Action | "public";
 
-export interface LabRoute<P extends z.ZodType | undefined = z.ZodType | undefined, Q extends z.ZodType | undefined = z.ZodType | undefined, B extends z.ZodType | undefined = z.ZodType | undefined, R = unknown, D extends z.ZodType | undefined = z.ZodType | undefined> {
+export interface LabRoute<
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  R = unknown,
+  D extends z.ZodType | undefined = z.ZodType | undefined,
+> {
   process: LabProcess;
   method: HttpMethod;
   /** Fastify-style path: /_lab/drills/runs/:runId */
@@ -40,18 +46,38 @@ export interface LabRoute<P extends z.ZodType | undefined = z.ZodType | undefine
 /** A route answering R: `route<R>()({...})` keeps both the schemas' and the answer's types. */
 export const route =
   <R>() =>
-  <P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, D extends z.ZodType | undefined = undefined>(r: LabRoute<P, Q, B, R, D>): LabRoute<P, Q, B, R, D> =>
+  <
+    P extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+    D extends z.ZodType | undefined = undefined,
+  >(
+    r: LabRoute<P, Q, B, R, D>,
+  ): LabRoute<P, Q, B, R, D> =>
     r;
 
 export type AnswerOf<T> = T extends LabRoute<infer _P, infer _Q, infer _B, infer R, infer _D> ? R : never;
 
 /** A value as it arrives over JSON: dates as ISO strings. */
-export type Jsonified<T> = T extends Date ? string : T extends readonly (infer U)[] ? Jsonified<U>[] : T extends object ? { [K in keyof T]: Jsonified<T[K]> } : T;
+export type Jsonified<T> = T extends Date
+  ? string
+  : T extends readonly (infer U)[]
+    ? Jsonified<U>[]
+    : T extends object
+      ? { [K in keyof T]: Jsonified<T[K]> }
+      : T;
 
-type Part<S, K extends string, Required extends boolean> = S extends z.ZodType ? (Required extends true ? { [k in K]: z.input<S> } : { [k in K]?: z.input<S> }) : { [k in K]?: never };
+type Part<S, K extends string, Required extends boolean> = S extends z.ZodType
+  ? Required extends true
+    ? { [k in K]: z.input<S> }
+    : { [k in K]?: z.input<S> }
+  : { [k in K]?: never };
 
 /** What a client sends: the path's values, the query and the body, as their schemas take them. */
-export type InputOf<T> = T extends LabRoute<infer P, infer Q, infer B, infer _R, infer D> ? Part<P, "params", true> & Part<Q, "query", false> & Part<B extends z.ZodType ? B : D, "body", true> : never;
+export type InputOf<T> =
+  T extends LabRoute<infer P, infer Q, infer B, infer _R, infer D>
+    ? Part<P, "params", true> & Part<Q, "query", false> & Part<B extends z.ZodType ? B : D, "body", true>
+    : never;
 
 /** The path with its values put in: /_lab/drills/runs/:runId -> /_lab/drills/runs/drl-1 (each value URL-encoded). */
 export function pathOf(r: Pick<LabRoute, "path">, params: Record<string, unknown> = {}): string {

@@ -13,15 +13,32 @@ const schemaOf = (schema: z.ZodType, io: "input" | "output" = "input"): Json => 
 
 function parameters(route: ApiRoute): Json[] {
   const out: Json[] = [];
-  for (const [where, schema] of [["path", route.params], ["query", route.query]] as const) {
+  for (const [where, schema] of [
+    ["path", route.params],
+    ["query", route.query],
+  ] as const) {
     if (!schema) continue;
     const json = schemaOf(schema) as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, property] of Object.entries(json.properties ?? {})) {
       out.push({ name, in: where, required: where === "path" || (json.required ?? []).includes(name), schema: property });
     }
   }
-  if (route.versioned) out.push({ name: "If-Match", in: "header", required: true, schema: { type: "string", example: '"3"' }, description: "The version last read; a stale one is a 409." });
-  if (route.method === "POST") out.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 200 }, description: "Same key and body: the first answer again. Another body: 422." });
+  if (route.versioned)
+    out.push({
+      name: "If-Match",
+      in: "header",
+      required: true,
+      schema: { type: "string", example: '"3"' },
+      description: "The version last read; a stale one is a 409.",
+    });
+  if (route.method === "POST")
+    out.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      schema: { type: "string", maxLength: 200 },
+      description: "Same key and body: the first answer again. Another body: 422.",
+    });
   return out;
 }
 
@@ -34,7 +51,10 @@ export function buildOpenApi(serverUrl: string): Json {
     const roles = Object.keys(POLICY[route.action]);
     paths[path] ??= {};
     paths[path][route.method.toLowerCase()] = {
-      operationId: `${route.action.replace(".", "_")}_${route.method.toLowerCase()}_${route.path.split("/").filter((p) => p && !p.startsWith(":")).join("_")}`,
+      operationId: `${route.action.replace(".", "_")}_${route.method.toLowerCase()}_${route.path
+        .split("/")
+        .filter((p) => p && !p.startsWith(":"))
+        .join("_")}`,
       summary: route.summary,
       description: `Action \`${route.action}\`; roles: ${roles.join(", ")}. Served by the ${route.process} service.`,
       tags: [route.process],

@@ -35,7 +35,9 @@ const row = (where: string, method: string, path: string, access: MatrixRow["acc
 
 /** The routes a portal pass-through serves, as the portal's paths. */
 export function passThroughRoutes(): { path: string; route: LabRoute }[] {
-  return Object.values(PORTAL_PASS_THROUGHS).flatMap((p) => p.passes.map((route) => ({ path: `${p.portalPrefix}${route.path.slice(p.labPrefix.length)}`, route: route as LabRoute })));
+  return Object.values(PORTAL_PASS_THROUGHS).flatMap((p) =>
+    p.passes.map((route) => ({ path: `${p.portalPrefix}${route.path.slice(p.labPrefix.length)}`, route: route as LabRoute })),
+  );
 }
 
 export function permissionMatrix(): MatrixRow[] {
@@ -60,7 +62,10 @@ export function permissionMatrixMarkdown(): string {
     "",
     `| where | method | path | action | ${ROLES.join(" | ")} |`,
     `| --- | --- | --- | --- | ${ROLES.map(() => "---").join(" | ")} |`,
-    ...rows.map((r) => `| ${r.where} | ${r.method} | \`${r.path}\` | ${r.access} | ${ROLES.map((role) => (r.standing[role] ? MARK[r.standing[role]] : "-")).join(" | ")} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.where} | ${r.method} | \`${r.path}\` | ${r.access} | ${ROLES.map((role) => (r.standing[role] ? MARK[r.standing[role]] : "-")).join(" | ")} |`,
+    ),
     "",
     `${rows.length} routes and pages; ${Object.keys(POLICY).length} policy actions.`,
     "",

@@ -9,8 +9,17 @@ let minute = 0;
 function event(type: string, patientId: string, payload: Record<string, unknown>): EventEnvelope {
   const occurredAt = new Date(Date.UTC(2026, 10, 24, 9, minute++)).toISOString();
   return {
-    eventId: randomUUID(), type, version: 1, occurredAt, shard: 0, outboxPosition: minute, aggregateType: type, aggregateId: patientId, partitionKey: patientId,
-    headers: { requestId: "req-1", traceparent: null, actorId: "usr-1", shard: 0 }, payload,
+    eventId: randomUUID(),
+    type,
+    version: 1,
+    occurredAt,
+    shard: 0,
+    outboxPosition: minute,
+    aggregateType: type,
+    aggregateId: patientId,
+    partitionKey: patientId,
+    headers: { requestId: "req-1", traceparent: null, actorId: "usr-1", shard: 0 },
+    payload,
   };
 }
 
@@ -20,7 +29,14 @@ function visit(n: number, facilityId: string, end: "open" | "paid" | "denied"): 
   const claim = { claimId: clm, patientId: p, facilityId, totalCents: 12_500, allowedCents: null, paidCents: null, denialReason: null };
   const events = [
     event("PatientRegistered", p, { patientId: p, facilityId, sex: "female", birthYear: 1980, registeredAt: "2026-11-24T09:00:00.000Z" }),
-    event("EncounterOpened", p, { encounterId: enc, patientId: p, facilityId, providerId: "prv-0001-01", kind: "outpatient", startedAt: `2026-11-24T09:${String(n).padStart(2, "0")}:00.000Z` }),
+    event("EncounterOpened", p, {
+      encounterId: enc,
+      patientId: p,
+      facilityId,
+      providerId: "prv-0001-01",
+      kind: "outpatient",
+      startedAt: `2026-11-24T09:${String(n).padStart(2, "0")}:00.000Z`,
+    }),
   ];
   if (end === "open") return events;
   return [
@@ -29,7 +45,9 @@ function visit(n: number, facilityId: string, end: "open" | "paid" | "denied"): 
     event("EncounterClosed", p, { encounterId: enc, patientId: p, facilityId, endedAt: "2026-11-24T09:30:00.000Z", durationMinutes: 20 }),
     event("ClaimCreated", p, { claimId: clm, patientId: p, encounterId: enc, facilityId, payer: "medicare", totalCents: 12_500 }),
     event("ClaimSubmitted", p, { ...claim, status: "submitted" }),
-    end === "paid" ? event("ClaimPaid", p, { ...claim, status: "paid", allowedCents: 10_000, paidCents: 10_000 }) : event("ClaimDenied", p, { ...claim, status: "denied", denialReason: "not covered" }),
+    end === "paid"
+      ? event("ClaimPaid", p, { ...claim, status: "paid", allowedCents: 10_000, paidCents: 10_000 })
+      : event("ClaimDenied", p, { ...claim, status: "denied", denialReason: "not covered" }),
   ];
 }
 
@@ -38,7 +56,13 @@ describe("a patient's timeline from the read models", () => {
   beforeEach(async () => {
     db = openSqlite(":memory:", "read models");
     await migrateReadModels(db);
-    await applyEvents(db, [...visit(1, "fac-0001", "paid"), ...visit(2, "fac-0001", "denied"), ...visit(3, "fac-0001", "open"), ...visit(4, "fac-0002", "paid"), ...visit(5, "fac-0002", "open")]);
+    await applyEvents(db, [
+      ...visit(1, "fac-0001", "paid"),
+      ...visit(2, "fac-0001", "denied"),
+      ...visit(3, "fac-0001", "open"),
+      ...visit(4, "fac-0002", "paid"),
+      ...visit(5, "fac-0002", "open"),
+    ]);
   });
   afterEach(() => db.close());
 
@@ -64,14 +88,27 @@ describe("census and claims pipeline from the read models", () => {
   beforeEach(async () => {
     db = openSqlite(":memory:", "read models");
     await migrateReadModels(db);
-    await applyEvents(db, [...visit(1, "fac-0001", "paid"), ...visit(2, "fac-0001", "denied"), ...visit(3, "fac-0001", "open"), ...visit(4, "fac-0002", "paid"), ...visit(5, "fac-0002", "open"), ...visit(6, "fac-0001", "open")]);
+    await applyEvents(db, [
+      ...visit(1, "fac-0001", "paid"),
+      ...visit(2, "fac-0001", "denied"),
+      ...visit(3, "fac-0001", "open"),
+      ...visit(4, "fac-0002", "paid"),
+      ...visit(5, "fac-0002", "open"),
+      ...visit(6, "fac-0001", "open"),
+    ]);
   });
   afterEach(() => db.close());
 
   it("gives a facility's patients and encounters, and its open encounters longest-open first", async () => {
     expect(await facilityCensus(db, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 4, openEncounters: 2, encountersTotal: 4 }]);
-    expect((await facilityCensus(db)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([["fac-0001", 4, 2], ["fac-0002", 2, 1]]);
-    expect((await openEncounters(db, "fac-0001", 10)).map((e) => [e.encounterId, e.startedAt])).toEqual([["enc-3", "2026-11-24T09:03:00.000Z"], ["enc-6", "2026-11-24T09:06:00.000Z"]]);
+    expect((await facilityCensus(db)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([
+      ["fac-0001", 4, 2],
+      ["fac-0002", 2, 1],
+    ]);
+    expect((await openEncounters(db, "fac-0001", 10)).map((e) => [e.encounterId, e.startedAt])).toEqual([
+      ["enc-3", "2026-11-24T09:03:00.000Z"],
+      ["enc-6", "2026-11-24T09:06:00.000Z"],
+    ]);
     expect(await openEncounters(db, "fac-0001", 1)).toHaveLength(1);
   });
 

@@ -50,7 +50,12 @@ export async function facilityCensus(db: SqlDatabase, facilityId?: string): Prom
     `SELECT "facility_id", "patients", "open_encounters", "encounters_total" FROM "facility_census"${facilityId ? ` WHERE "facility_id" = ?` : ""} ORDER BY "facility_id"`,
     facilityId ? [facilityId] : [],
   );
-  return rows.map((r) => ({ facilityId: String(r.facility_id), patients: n(r.patients), openEncounters: n(r.open_encounters), encountersTotal: n(r.encounters_total) }));
+  return rows.map((r) => ({
+    facilityId: String(r.facility_id),
+    patients: n(r.patients),
+    openEncounters: n(r.open_encounters),
+    encountersTotal: n(r.encounters_total),
+  }));
 }
 
 /** A facility's open encounters, the longest open first. */
@@ -59,7 +64,12 @@ export async function openEncounters(db: SqlDatabase, facilityId: string, limit:
     `SELECT "encounter_id", "patient_id", "facility_id", "started_at" FROM "open_encounters" WHERE "facility_id" = ? ORDER BY "started_at", "encounter_id" LIMIT ?`,
     [facilityId, limit],
   );
-  return rows.map((r) => ({ encounterId: String(r.encounter_id), patientId: String(r.patient_id), facilityId: String(r.facility_id), startedAt: new Date(String(r.started_at)).toISOString() }));
+  return rows.map((r) => ({
+    encounterId: String(r.encounter_id),
+    patientId: String(r.patient_id),
+    facilityId: String(r.facility_id),
+    startedAt: new Date(String(r.started_at)).toISOString(),
+  }));
 }
 
 /** Claims by status (or at one facility), the denial rate overall and per facility. */
@@ -98,5 +108,10 @@ export async function patientTimeline(db: SqlDatabase, patientId: string, limit:
     `SELECT "event_id", "occurred_at", "type", "facts" FROM "patient_timeline" WHERE "patient_id" = ? ORDER BY "occurred_at" DESC, "event_id" DESC LIMIT ?`,
     [patientId, limit],
   );
-  return rows.map((r) => ({ eventId: String(r.event_id), occurredAt: String(r.occurred_at), type: String(r.type), summary: describeTimelineEvent(String(r.type), JSON.parse(String(r.facts)) as Record<string, unknown>) }));
+  return rows.map((r) => ({
+    eventId: String(r.event_id),
+    occurredAt: String(r.occurred_at),
+    type: String(r.type),
+    summary: describeTimelineEvent(String(r.type), JSON.parse(String(r.facts)) as Record<string, unknown>),
+  }));
 }

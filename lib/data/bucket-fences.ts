@@ -24,7 +24,9 @@ export const ownedByPatient = (fenced: number[]) => (fenced.length ? { patient: 
 export function ownedRowsCondition(fenced: readonly number[], column: "bucket" | "patientId"): { sql: string; args: number[] } {
   if (fenced.length === 0) return { sql: "1 = 1", args: [] };
   const list = fenced.map(() => "?").join(", ");
-  return column === "bucket" ? { sql: `"bucket" NOT IN (${list})`, args: [...fenced] } : { sql: `"patientId" NOT IN (SELECT "id" FROM "patients" WHERE "bucket" IN (${list}))`, args: [...fenced] };
+  return column === "bucket"
+    ? { sql: `"bucket" NOT IN (${list})`, args: [...fenced] }
+    : { sql: `"patientId" NOT IN (SELECT "id" FROM "patients" WHERE "bucket" IN (${list}))`, args: [...fenced] };
 }
 
 /**

@@ -39,8 +39,14 @@ describe("cross-shard pages", () => {
 
   it("breaks ties on the sort key by id, so equal timestamps on different shards are neither lost nor repeated", async () => {
     const shards: Item[][] = [
-      [{ sort: 5, id: "b", shard: 0 }, { sort: 5, id: "d", shard: 0 }],
-      [{ sort: 5, id: "a", shard: 1 }, { sort: 5, id: "c", shard: 1 }],
+      [
+        { sort: 5, id: "b", shard: 0 },
+        { sort: 5, id: "d", shard: 0 },
+      ],
+      [
+        { sort: 5, id: "a", shard: 1 },
+        { sort: 5, id: "c", shard: 1 },
+      ],
     ];
     const seen = await readAll(shards, 1);
     expect(seen.map((i) => i.id)).toEqual(["a", "b", "c", "d"]);
@@ -67,7 +73,9 @@ describe("cross-shard pages", () => {
   it("rejects a cursor from a list sorted by something else with a 400, not a database error", () => {
     expect(() => afterKeyWhere("startedAt", { sort: "", id: "pat-1" }, true)).toThrow(expect.objectContaining({ status: 400, field: "cursor" }));
     expect(() => afterKeyWhere("startedAt", { sort: 1e20, id: "x" }, true)).toThrow(expect.objectContaining({ status: 400 }));
-    expect(afterKeyWhere("startedAt", { sort: 0, id: "x" }, true)).toEqual({ OR: [{ startedAt: { gt: new Date(0) } }, { startedAt: new Date(0), id: { gt: "x" } }] });
+    expect(afterKeyWhere("startedAt", { sort: 0, id: "x" }, true)).toEqual({
+      OR: [{ startedAt: { gt: new Date(0) } }, { startedAt: new Date(0), id: { gt: "x" } }],
+    });
   });
 
   it("rejects a page size outside 1..500 with a 400 naming limit", async () => {

@@ -23,8 +23,7 @@ const SQL = {
   diagnoses: `SELECT ${selectList("Diagnosis")} FROM "diagnoses" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "recordedAt", "id"`,
   procedures: `SELECT ${selectList("Procedure")} FROM "procedures" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "performedAt", "id"`,
   medications: `SELECT ${selectList("Medication")} FROM "medications" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "prescribedAt", "id"`,
-  forPatient: (after: string) =>
-    `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "patientId" = ? AND ${after} ORDER BY "startedAt", "id" LIMIT ?`,
+  forPatient: (after: string) => `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "patientId" = ? AND ${after} ORDER BY "startedAt", "id" LIMIT ?`,
 };
 
 export async function findEncounter(lab: LabDatabases, patientId: string, encounterId: string): Promise<EncounterWithRecords | null> {

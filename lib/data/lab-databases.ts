@@ -64,7 +64,10 @@ export function openSql(target: DatabaseTarget, options: SqliteOptions = {}): Sq
 }
 
 /** Creates a PostgreSQL database of the lab's (C collation) unless it exists; refuses one of another collation. */
-export async function ensurePostgresDatabase(serverUrl: string, target: Pick<DatabaseTarget, "provider" | "location" | "label" | "databaseName">): Promise<void> {
+export async function ensurePostgresDatabase(
+  serverUrl: string,
+  target: Pick<DatabaseTarget, "provider" | "location" | "label" | "databaseName">,
+): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
   try {
     await admin.connect();
@@ -158,7 +161,11 @@ export async function prepareLabDatabases(config: LabConfig, root: string): Prom
         // A shard created now has every patient's history in its outbox from its first row (ADR 0018); one
         // created before that needs the backfill (lib/events/history-backfill.ts) before it can say so.
         const created = recorded === undefined && !(await hasPatients(db));
-        await writeMetaIfMissing(db, { role: "shard", shard_index: String(target.shard), ...(created ? { [EVENT_HISTORY_META]: EVENT_HISTORY_SNAPSHOTS } : {}) });
+        await writeMetaIfMissing(db, {
+          role: "shard",
+          shard_index: String(target.shard),
+          ...(created ? { [EVENT_HISTORY_META]: EVENT_HISTORY_SNAPSHOTS } : {}),
+        });
       }
     } finally {
       await db.close();
@@ -195,11 +202,9 @@ export async function readShardMap(control: SqlDatabase, shardCount: number): Pr
   }));
   const referenced = ShardMap.shardsReferenced(assignments);
   if (referenced > shardCount) {
-    throw new LabError(
-      "setup",
-      `the shard map points at ${referenced} shards but LAB_SHARD_COUNT is ${shardCount}; set LAB_SHARD_COUNT=${referenced}`,
-      { field: "LAB_SHARD_COUNT" },
-    );
+    throw new LabError("setup", `the shard map points at ${referenced} shards but LAB_SHARD_COUNT is ${shardCount}; set LAB_SHARD_COUNT=${referenced}`, {
+      field: "LAB_SHARD_COUNT",
+    });
   }
   return new ShardMap(assignments, shardCount);
 }
@@ -256,7 +261,10 @@ export async function openLabDatabases(config: LabConfig, options: OpenLabOption
     }
     const sqliteShards = topology.shards.filter((t) => t.provider === "sqlite");
     if (options.checkpointInBackground && sqliteShards.length > 0) {
-      checkpointer = startWalCheckpointer(sqliteShards.map((t) => t.location), { onError: options.onCheckpointError });
+      checkpointer = startWalCheckpointer(
+        sqliteShards.map((t) => t.location),
+        { onError: options.onCheckpointError },
+      );
     }
     shardMap = await readShardMap(controlSql, config.shardCount);
   } catch (err) {
@@ -279,4 +287,3 @@ export async function openLabDatabases(config: LabConfig, options: OpenLabOption
   };
   return lab;
 }
-

@@ -52,8 +52,7 @@ export async function migrate(db: SqlDatabase, files: MigrationFile[], now = () 
     if (!file) {
       throw new LabError(
         "setup",
-        `${db.label}: migration ${row.name} is applied to the database but missing from the code; ` +
-          `run a build that has it, or recreate the database`,
+        `${db.label}: migration ${row.name} is applied to the database but missing from the code; ` + `run a build that has it, or recreate the database`,
       );
     }
     if (file.checksum !== row.checksum) {
@@ -76,11 +75,7 @@ export async function migrate(db: SqlDatabase, files: MigrationFile[], now = () 
       const [already] = await tx.query(`SELECT 1 AS "x" FROM "lab_migrations" WHERE "name" = ?`, [file.name]);
       if (already) return false;
       await tx.executeScript(file.sql);
-      await tx.execute(`INSERT INTO "lab_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`, [
-        file.name,
-        file.checksum,
-        now().toISOString(),
-      ]);
+      await tx.execute(`INSERT INTO "lab_migrations" ("name", "checksum", "appliedAt") VALUES (?, ?, ?)`, [file.name, file.checksum, now().toISOString()]);
       return true;
     });
     if (ran) appliedNow.push(file.name);

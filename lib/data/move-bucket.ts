@@ -78,7 +78,11 @@ const UNPUBLISHED = ` AND "publishedAt" IS NULL`;
 async function snapshot(db: SqlDatabase, patientIds: string[]) {
   const tables: { spec: TableSpec; columns: readonly string[]; rows: SqlRow[] }[] = [];
   for (const spec of PATIENT_ROOTED_TABLES) tables.push({ spec, columns: spec.columns, rows: await readRows(db, spec, patientIds) });
-  tables.push({ spec: OUTBOX, columns: OUTBOX_COPY_COLUMNS, rows: await readRows(db, OUTBOX, patientIds, OUTBOX_COPY_COLUMNS, `${UNPUBLISHED} ORDER BY "position"`) });
+  tables.push({
+    spec: OUTBOX,
+    columns: OUTBOX_COPY_COLUMNS,
+    rows: await readRows(db, OUTBOX, patientIds, OUTBOX_COPY_COLUMNS, `${UNPUBLISHED} ORDER BY "position"`),
+  });
   return tables;
 }
 
@@ -140,14 +144,22 @@ export async function moveBucket(lab: LabDatabases, bucket: number, toShard: num
       // A copy left by an earlier, interrupted move of this bucket is replaced, not duplicated.
       await deleteRows(tx, OUTBOX, patientIds, UNPUBLISHED);
       for (const spec of [...PATIENT_ROOTED_TABLES].reverse()) await deleteRows(tx, spec, patientIds);
-      for (const t of before) await tx.insertMany(t.spec.table, t.columns, t.rows.map((r) => t.columns.map((c) => r[c])));
+      for (const t of before)
+        await tx.insertMany(
+          t.spec.table,
+          t.columns,
+          t.rows.map((r) => t.columns.map((c) => r[c])),
+        );
     });
     await options.afterCopy?.(target, patientIds);
     const after = await snapshot(target, patientIds);
     for (const [i, t] of before.entries()) {
       const copied = after[i]!;
       if (copied.rows.length !== t.rows.length || rowsChecksum(copied.rows, t.columns) !== rowsChecksum(t.rows, t.columns)) {
-        throw new LabError("conflict", `bucket ${bucket}: the copy of ${t.spec.table} on shard ${toShard} does not match shard ${fromShard}; nothing was moved`);
+        throw new LabError(
+          "conflict",
+          `bucket ${bucket}: the copy of ${t.spec.table} on shard ${toShard} does not match shard ${fromShard}; nothing was moved`,
+        );
       }
     }
   } catch (err) {

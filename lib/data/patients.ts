@@ -45,4 +45,3 @@ export async function findPatientByToken(lab: LabDatabases, field: "mrnToken" | 
   );
   return found.find((p) => p !== null) ?? null;
 }
-

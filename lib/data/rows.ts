@@ -1,7 +1,18 @@
 // Typed single-row statements for the write path (ADR 0006): the model's rows in, the model's rows out,
 // through prepared raw SQL inside a shard transaction. Column lists come from the generated Prisma client
 // (tables.ts), so a row here has exactly the fields Prisma would give.
-import type { Claim, ClaimLine, Diagnosis, Encounter, EntityHistory, IdempotencyRecord, Medication, OutboxEvent, Patient, Procedure } from "./prisma-clients.ts";
+import type {
+  Claim,
+  ClaimLine,
+  Diagnosis,
+  Encounter,
+  EntityHistory,
+  IdempotencyRecord,
+  Medication,
+  OutboxEvent,
+  Patient,
+  Procedure,
+} from "./prisma-clients.ts";
 import type { SqlDatabase } from "./sql-database.ts";
 import { tableOf } from "./tables.ts";
 
@@ -20,7 +31,10 @@ export interface ModelRows {
 export type RowModel = keyof ModelRows;
 
 const q = (column: string) => `"${column}"`;
-const conditions = (where: Record<string, unknown>) => Object.keys(where).map((c) => `${q(c)} = ?`).join(" AND ");
+const conditions = (where: Record<string, unknown>) =>
+  Object.keys(where)
+    .map((c) => `${q(c)} = ?`)
+    .join(" AND ");
 
 /** The one row matching every `column = value` of `where`, or null. */
 export async function selectRow<M extends RowModel>(db: SqlDatabase, model: M, where: Partial<ModelRows[M]>): Promise<ModelRows[M] | null> {
@@ -31,7 +45,12 @@ export async function selectRow<M extends RowModel>(db: SqlDatabase, model: M, w
 }
 
 /** Rows matching `where`, ordered by the given columns. */
-export async function selectRows<M extends RowModel>(db: SqlDatabase, model: M, where: Partial<ModelRows[M]>, orderBy: readonly (keyof ModelRows[M] & string)[]): Promise<ModelRows[M][]> {
+export async function selectRows<M extends RowModel>(
+  db: SqlDatabase,
+  model: M,
+  where: Partial<ModelRows[M]>,
+  orderBy: readonly (keyof ModelRows[M] & string)[],
+): Promise<ModelRows[M][]> {
   const spec = tableOf(model);
   const sql = `SELECT ${spec.columns.map(q).join(", ")} FROM ${q(spec.table)} WHERE ${conditions(where)} ORDER BY ${orderBy.map(q).join(", ")}`;
   return (await db.query(sql, Object.values(where))) as ModelRows[M][];

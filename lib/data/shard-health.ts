@@ -22,7 +22,14 @@ export async function shardHealth(lab: Pick<LabDatabases, "shards">): Promise<Sh
         const [row] = await s.readSql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "patients" WHERE ${owned.sql}`, owned.args);
         return { shard: s.index, label: s.label, reachable: true, latencyMs: performance.now() - started, patients: Number(row?.n ?? 0), error: null };
       } catch (err) {
-        return { shard: s.index, label: s.label, reachable: false, latencyMs: performance.now() - started, patients: null, error: err instanceof Error ? err.message : String(err) };
+        return {
+          shard: s.index,
+          label: s.label,
+          reachable: false,
+          latencyMs: performance.now() - started,
+          patients: null,
+          error: err instanceof Error ? err.message : String(err),
+        };
       }
     }),
   );

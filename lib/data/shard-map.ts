@@ -35,7 +35,10 @@ export function initialAssignments(shardCount: number): BucketAssignment[] {
 export class ShardMap {
   private readonly byBucket: BucketAssignment[];
 
-  constructor(assignments: readonly BucketAssignment[], readonly shardCount: number) {
+  constructor(
+    assignments: readonly BucketAssignment[],
+    readonly shardCount: number,
+  ) {
     if (assignments.length !== BUCKET_COUNT) {
       throw new Error(`shard map has ${assignments.length} buckets, expected ${BUCKET_COUNT}`);
     }

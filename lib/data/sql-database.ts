@@ -67,7 +67,12 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
     if (!s) {
       const statement = db.prepare(sql);
       // Columns declared DATETIME come back as Dates, as TIMESTAMP does from PostgreSQL.
-      const dateColumns = statement.reader ? statement.columns().filter((c) => c.type?.toUpperCase() === "DATETIME").map((c) => c.name) : [];
+      const dateColumns = statement.reader
+        ? statement
+            .columns()
+            .filter((c) => c.type?.toUpperCase() === "DATETIME")
+            .map((c) => c.name)
+        : [];
       s = { statement, dateColumns };
       if (statements.size >= 1000) statements.clear(); // generated IN-lists must not grow it without bound
       statements.set(sql, s);

@@ -23,7 +23,13 @@ export const PATIENT_ROOTED_TABLES: readonly TableSpec[] = [
   { model: "Claim", table: "claims", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.ClaimScalarFieldEnum) },
   { model: "ClaimLine", table: "claim_lines", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.ClaimLineScalarFieldEnum) },
   { model: "EntityHistory", table: "entity_history", key: "id", patientColumn: "patientId", columns: columnsOf(Prisma.EntityHistoryScalarFieldEnum) },
-  { model: "IdempotencyRecord", table: "idempotency_records", key: "key", patientColumn: "patientId", columns: columnsOf(Prisma.IdempotencyRecordScalarFieldEnum) },
+  {
+    model: "IdempotencyRecord",
+    table: "idempotency_records",
+    key: "key",
+    patientColumn: "patientId",
+    columns: columnsOf(Prisma.IdempotencyRecordScalarFieldEnum),
+  },
 ];
 
 /** Shard tables that belong to the shard's own log rather than to a patient: they never move. */
@@ -54,5 +60,7 @@ export function rowValues(spec: TableSpec, rows: readonly object[]): unknown[][]
 
 /** `"col1", "col2", ...` of a table, for raw SELECTs that must return exactly the model's fields. */
 export function selectList(model: Prisma.ModelName, alias?: string): string {
-  return tableOf(model).columns.map((c) => (alias ? `${alias}."${c}"` : `"${c}"`)).join(", ");
+  return tableOf(model)
+    .columns.map((c) => (alias ? `${alias}."${c}"` : `"${c}"`))
+    .join(", ");
 }

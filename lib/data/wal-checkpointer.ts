@@ -37,7 +37,10 @@ parentPort.on("message", (message) => {
 });
 `;
 
-export function startWalCheckpointer(files: readonly string[], options: { everyMs?: number; onError?: (file: string, error: string) => void } = {}): WalCheckpointer {
+export function startWalCheckpointer(
+  files: readonly string[],
+  options: { everyMs?: number; onError?: (file: string, error: string) => void } = {},
+): WalCheckpointer {
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, files, everyMs: options.everyMs ?? 500 } });
   worker.unref(); // never what keeps a process alive

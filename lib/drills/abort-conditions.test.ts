@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { abortVerdict, describeAbortCondition, unknownSlos } from "./abort-conditions.ts";
 import { AbortCondition, DrillLaunch, scheduleTimes } from "./drill-request.ts";
 
-const tier = (name: string, shortBurnRate: number, state = "inactive") => ({ tier: name, severity: "page", factor: 14.4, longBurnRate: 0, shortBurnRate, conditionMet: false, state });
+const tier = (name: string, shortBurnRate: number, state = "inactive") => ({
+  tier: name,
+  severity: "page",
+  factor: 14.4,
+  longBurnRate: 0,
+  shortBurnRate,
+  conditionMet: false,
+  state,
+});
 const report = {
   slos: [
     { name: "clinician-record-diagnosis-availability", budgetRemaining: 0.93, tiers: [tier("page-fast", 20.5, "pending"), tier("ticket-slow", 2)] },
@@ -13,13 +21,20 @@ const report = {
 describe("drill abort conditions", () => {
   it("holds when the chosen tier's short window burns faster than the factor, and says which SLO and how fast", () => {
     const conditions = [AbortCondition.parse({ slo: "clinician-record-diagnosis-availability", burnRateAbove: 14.4 })];
-    expect(abortVerdict(conditions, report)?.reason).toBe("clinician-record-diagnosis-availability burns its budget 20.5x over the page-fast tier's short window (abort above 14.4x)");
+    expect(abortVerdict(conditions, report)?.reason).toBe(
+      "clinician-record-diagnosis-availability burns its budget 20.5x over the page-fast tier's short window (abort above 14.4x)",
+    );
     expect(abortVerdict([AbortCondition.parse({ slo: "clinician-record-diagnosis-availability", burnRateAbove: 25 })], report)).toBeNull();
-    expect(abortVerdict([AbortCondition.parse({ slo: "clinician-record-diagnosis-availability", burnRateAbove: 1, tier: "ticket-slow" })], report)?.condition).toMatchObject({ tier: "ticket-slow" });
+    expect(
+      abortVerdict([AbortCondition.parse({ slo: "clinician-record-diagnosis-availability", burnRateAbove: 1, tier: "ticket-slow" })], report)?.condition,
+    ).toMatchObject({ tier: "ticket-slow" });
   });
 
   it("holds when the budget left falls below the floor; the first condition that holds wins", () => {
-    const conditions = [AbortCondition.parse({ slo: "patient-view-record-availability", burnRateAbove: 14.4 }), AbortCondition.parse({ slo: "patient-view-record-availability", budgetBelow: 0.5 })];
+    const conditions = [
+      AbortCondition.parse({ slo: "patient-view-record-availability", burnRateAbove: 14.4 }),
+      AbortCondition.parse({ slo: "patient-view-record-availability", budgetBelow: 0.5 }),
+    ];
     expect(abortVerdict(conditions, report)?.reason).toBe("patient-view-record-availability has 40 % of its error budget left (abort below 50 %)");
   });
 
@@ -33,15 +48,25 @@ describe("drill abort conditions", () => {
   });
 
   it("says what each kind of condition waits for", () => {
-    expect([{ slo: "s", burnRateAbove: 14.4, tier: "page-fast" as const }, { slo: "s", alertFiring: "page-fast" as const }, { slo: "s", budgetBelow: 0.5 }].map(describeAbortCondition)).toEqual([
-      "page-fast burn rate above 14.4",
-      "its page-fast alert fires",
-      "error budget left below 0.5",
-    ]);
+    expect(
+      [
+        { slo: "s", burnRateAbove: 14.4, tier: "page-fast" as const },
+        { slo: "s", alertFiring: "page-fast" as const },
+        { slo: "s", budgetBelow: 0.5 },
+      ].map(describeAbortCondition),
+    ).toEqual(["page-fast burn rate above 14.4", "its page-fast alert fires", "error budget left below 0.5"]);
   });
 
   it("names the SLOs a launch asks for that do not exist", () => {
-    expect(unknownSlos([{ slo: "a", budgetBelow: 0.5 }, { slo: "b", budgetBelow: 0.5 }], new Set(["a"]))).toEqual(["b"]);
+    expect(
+      unknownSlos(
+        [
+          { slo: "a", budgetBelow: 0.5 },
+          { slo: "b", budgetBelow: 0.5 },
+        ],
+        new Set(["a"]),
+      ),
+    ).toEqual(["b"]);
   });
 });
 

@@ -16,14 +16,20 @@ export function abortVerdict(conditions: readonly AbortCondition[], report: Pick
     if ("burnRateAbove" in condition) {
       const tier = slo.tiers.find((t) => t.tier === condition.tier);
       if (tier && tier.shortBurnRate > condition.burnRateAbove) {
-        return { condition, reason: `${slo.name} burns its budget ${round(tier.shortBurnRate)}x over the ${condition.tier} tier's short window (abort above ${condition.burnRateAbove}x)` };
+        return {
+          condition,
+          reason: `${slo.name} burns its budget ${round(tier.shortBurnRate)}x over the ${condition.tier} tier's short window (abort above ${condition.burnRateAbove}x)`,
+        };
       }
     } else if ("alertFiring" in condition) {
       if (slo.tiers.some((t) => t.tier === condition.alertFiring && t.state === "firing")) {
         return { condition, reason: `${slo.name}'s ${condition.alertFiring} alert is firing` };
       }
     } else if (slo.budgetRemaining < condition.budgetBelow) {
-      return { condition, reason: `${slo.name} has ${round(slo.budgetRemaining * 100)} % of its error budget left (abort below ${round(condition.budgetBelow * 100)} %)` };
+      return {
+        condition,
+        reason: `${slo.name} has ${round(slo.budgetRemaining * 100)} % of its error budget left (abort below ${round(condition.budgetBelow * 100)} %)`,
+      };
     }
   }
   return null;

@@ -18,7 +18,9 @@ describe("the drill catalog as Chaos Mesh experiments", () => {
   it("writes experiments Chaos Mesh accepts the shape of: labelled with their drill, bounded in time, aimed at the lab's pods", () => {
     const kinds = new Set<string>();
     for (const [file, text] of files) {
-      for (const doc of parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean)) {
+      for (const doc of parseAllDocuments(text)
+        .map((d) => d.toJS())
+        .filter(Boolean)) {
         kinds.add(doc.kind);
         expect(doc.apiVersion, file).toBe("chaos-mesh.org/v1alpha1");
         expect(doc.metadata.labels["pim-lab/drill"], file).toBe(file.replace(".yaml", ""));

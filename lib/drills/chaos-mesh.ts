@@ -34,12 +34,28 @@ function experimentsOf(action: DrillAction, durationSeconds: number): { kind: st
 function httpChaos(service: string, rule: Omit<FaultRuleInput, "durationSeconds">, duration: string) {
   const e = rule.effect;
   const route = rule.match.routes?.length === 1 ? rule.match.routes[0]!.replace(/:[A-Za-z]+/g, "*") : "/*";
-  const base = { mode: "all", selector: app(service), target: "Request", port: PORTS[service], path: route, ...(rule.match.methods?.length === 1 ? { method: rule.match.methods[0] } : {}), duration };
+  const base = {
+    mode: "all",
+    selector: app(service),
+    target: "Request",
+    port: PORTS[service],
+    path: route,
+    ...(rule.match.methods?.length === 1 ? { method: rule.match.methods[0] } : {}),
+    duration,
+  };
   // HTTPChaos has no per-request rate: a share is approximated by the share of the service's pods hit.
   const share = e.rate < 1 ? { mode: "fixed-percent", value: String(Math.max(1, Math.round(e.rate * 100))) } : {};
-  const scoped = rule.match.shards || rule.match.personas ? "shard and persona matching need the lab's own fault hooks; in a cluster this hits every request of the path" : undefined;
+  const scoped =
+    rule.match.shards || rule.match.personas
+      ? "shard and persona matching need the lab's own fault hooks; in a cluster this hits every request of the path"
+      : undefined;
   if (e.kind === "latency") {
-    const ms = e.distribution.type === "fixed" ? e.distribution.ms : e.distribution.type === "uniform" ? (e.distribution.minMs + e.distribution.maxMs) / 2 : e.distribution.meanMs;
+    const ms =
+      e.distribution.type === "fixed"
+        ? e.distribution.ms
+        : e.distribution.type === "uniform"
+          ? (e.distribution.minMs + e.distribution.maxMs) / 2
+          : e.distribution.meanMs;
     return { kind: "HTTPChaos", spec: { ...base, ...share, delay: `${Math.round(ms)}ms` }, note: scoped };
   }
   if (e.kind === "error") return { kind: "HTTPChaos", spec: { ...base, ...share, replace: { code: e.status } }, note: scoped };
@@ -49,9 +65,39 @@ function httpChaos(service: string, rule: Omit<FaultRuleInput, "durationSeconds"
 function eventChaos(f: Omit<EventFaultsInput, "durationSeconds">, duration: string) {
   const toKafka = { mode: "all", selector: app("kafka") };
   const out: { kind: string; spec: Record<string, unknown>; note?: string }[] = [];
-  if (f.relayPaused) out.push({ kind: "NetworkChaos", spec: { action: "partition", mode: "all", selector: app("projector"), direction: "to", target: toKafka, duration }, note: "the relays run in the projector's pod: cutting it off from Kafka stalls its consumer too" });
-  if (f.consumerDelayMs > 0) out.push({ kind: "NetworkChaos", spec: { action: "delay", mode: "all", selector: app("projector"), direction: "to", target: toKafka, delay: { latency: `${f.consumerDelayMs}ms`, jitter: "0ms" }, duration } });
-  if (f.consumerFailRate > 0) out.push({ kind: "NetworkChaos", spec: { action: "loss", mode: "all", selector: app("projector"), direction: "to", target: toKafka, loss: { loss: String(Math.round(f.consumerFailRate * 100)) }, duration }, note: "dead letters come from the lab's own projector fault (PUT /_lab/events/faults); packet loss only slows the consumer" });
+  if (f.relayPaused)
+    out.push({
+      kind: "NetworkChaos",
+      spec: { action: "partition", mode: "all", selector: app("projector"), direction: "to", target: toKafka, duration },
+      note: "the relays run in the projector's pod: cutting it off from Kafka stalls its consumer too",
+    });
+  if (f.consumerDelayMs > 0)
+    out.push({
+      kind: "NetworkChaos",
+      spec: {
+        action: "delay",
+        mode: "all",
+        selector: app("projector"),
+        direction: "to",
+        target: toKafka,
+        delay: { latency: `${f.consumerDelayMs}ms`, jitter: "0ms" },
+        duration,
+      },
+    });
+  if (f.consumerFailRate > 0)
+    out.push({
+      kind: "NetworkChaos",
+      spec: {
+        action: "loss",
+        mode: "all",
+        selector: app("projector"),
+        direction: "to",
+        target: toKafka,
+        loss: { loss: String(Math.round(f.consumerFailRate * 100)) },
+        duration,
+      },
+      note: "dead letters come from the lab's own projector fault (PUT /_lab/events/faults); packet loss only slows the consumer",
+    });
   return out;
 }
 
@@ -75,7 +121,17 @@ export function chaosMeshFiles(durationSeconds = 300): Map<string, string> {
     const docs = steps.flatMap((step) => experimentsOf(step.apply, duration).map((x) => ({ ...x, description: step.description })));
     if (drill.key === "shard-outage") {
       // The lab's shards are databases: in a cluster, shard 0's PostgreSQL pod goes away.
-      docs.splice(0, docs.length, { kind: "PodChaos", spec: { action: "pod-failure", mode: "all", selector: { namespaces: [NAMESPACE], labelSelectors: { "app.kubernetes.io/name": "postgres-shard", "pim-lab/shard": "0" } }, duration: seconds(duration) }, description: "take shard 0's database away", note: undefined });
+      docs.splice(0, docs.length, {
+        kind: "PodChaos",
+        spec: {
+          action: "pod-failure",
+          mode: "all",
+          selector: { namespaces: [NAMESPACE], labelSelectors: { "app.kubernetes.io/name": "postgres-shard", "pim-lab/shard": "0" } },
+          duration: seconds(duration),
+        },
+        description: "take shard 0's database away",
+        note: undefined,
+      });
     }
     const header = `# ${drill.title}: ${drill.failureMode}.\n# Generated by npm run drills:generate from lib/drills/drill-catalog.ts (default params); do not edit.\n`;
     const body = docs.length
@@ -88,7 +144,11 @@ export function chaosMeshFiles(durationSeconds = 300): Map<string, string> {
                 name: `pimlab-${drill.key}${docs.length > 1 ? `-${i + 1}` : ""}`,
                 namespace: NAMESPACE,
                 labels: { "pim-lab/drill": drill.key },
-                annotations: { "pim-lab/description": d.description, "pim-lab/max-duration-seconds": String(drill.maxDurationSeconds), ...(d.note ? { "pim-lab/note": d.note } : {}) },
+                annotations: {
+                  "pim-lab/description": d.description,
+                  "pim-lab/max-duration-seconds": String(drill.maxDurationSeconds),
+                  ...(d.note ? { "pim-lab/note": d.note } : {}),
+                },
               },
               spec: d.spec,
             }),

@@ -59,17 +59,37 @@ const matchOf = (p: { routes?: string[]; shards?: number[]; personas?: (typeof R
   ...(p.shards ? { shards: p.shards } : {}),
   ...(p.personas ? { personas: p.personas } : {}),
 });
-const radiusOf = (services: string[], p: { shards?: number[]; personas?: string[] }): BlastRadius => ({ services, shards: p.shards ?? "all", personas: p.personas ?? "all" });
+const radiusOf = (services: string[], p: { shards?: number[]; personas?: string[] }): BlastRadius => ({
+  services,
+  shards: p.shards ?? "all",
+  personas: p.personas ?? "all",
+});
 
 const serviceLatency = defineDrill({
   key: "service-latency",
   title: "Service latency",
   failureMode: "A dependency slows down: requests of a service take longer",
-  params: z.strictObject({ service: RequestService, latency: LatencyDistribution.default({ type: "exponential", meanMs: 400 }), rate: Rate.default(1), routes: Routes, shards: Shards, personas: Personas }),
+  params: z.strictObject({
+    service: RequestService,
+    latency: LatencyDistribution.default({ type: "exponential", meanMs: 400 }),
+    rate: Rate.default(1),
+    routes: Routes,
+    shards: Shards,
+    personas: Personas,
+  }),
   maxDurationSeconds: 1800,
   defaultRollback: "always",
   plan: (p) => ({
-    steps: [{ description: `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`, apply: { type: "set-faults", service: p.service, rules: [{ id: "drill-latency", match: matchOf(p), effect: { kind: "latency", distribution: p.latency, rate: p.rate } }] } }],
+    steps: [
+      {
+        description: `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`,
+        apply: {
+          type: "set-faults",
+          service: p.service,
+          rules: [{ id: "drill-latency", match: matchOf(p), effect: { kind: "latency", distribution: p.latency, rate: p.rate } }],
+        },
+      },
+    ],
     radius: radiusOf([p.service], p),
   }),
 });
@@ -89,7 +109,16 @@ const errorBurst = defineDrill({
   maxDurationSeconds: 1800,
   defaultRollback: "always",
   plan: (p) => ({
-    steps: [{ description: `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`, apply: { type: "set-faults", service: p.service, rules: [{ id: "drill-errors", match: matchOf(p), effect: { kind: "error", status: p.status, rate: p.rate } }] } }],
+    steps: [
+      {
+        description: `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`,
+        apply: {
+          type: "set-faults",
+          service: p.service,
+          rules: [{ id: "drill-errors", match: matchOf(p), effect: { kind: "error", status: p.status, rate: p.rate } }],
+        },
+      },
+    ],
     radius: radiusOf([p.service], p),
   }),
 });
@@ -101,7 +130,12 @@ const serviceCrash = defineDrill({
   params: z.strictObject({ service: ProcessService }),
   maxDurationSeconds: 600,
   defaultRollback: "always",
-  plan: (p) => ({ steps: [{ description: `kill the ${p.service} process (SIGKILL); the supervisor restarts it with backoff`, apply: { type: "kill-process", process: p.service } }], radius: radiusOf([p.service], {}) }),
+  plan: (p) => ({
+    steps: [
+      { description: `kill the ${p.service} process (SIGKILL); the supervisor restarts it with backoff`, apply: { type: "kill-process", process: p.service } },
+    ],
+    radius: radiusOf([p.service], {}),
+  }),
 });
 
 const serviceHang = defineDrill({
@@ -111,7 +145,10 @@ const serviceHang = defineDrill({
   params: z.strictObject({ service: ProcessService }),
   maxDurationSeconds: 600,
   defaultRollback: "always",
-  plan: (p) => ({ steps: [{ description: `freeze the ${p.service} process (SIGSTOP) until the drill ends`, apply: { type: "pause-process", process: p.service } }], radius: radiusOf([p.service], {}) }),
+  plan: (p) => ({
+    steps: [{ description: `freeze the ${p.service} process (SIGSTOP) until the drill ends`, apply: { type: "pause-process", process: p.service } }],
+    radius: radiusOf([p.service], {}),
+  }),
 });
 
 const shardOutage = defineDrill({
@@ -124,7 +161,11 @@ const shardOutage = defineDrill({
   plan: (p) => ({
     steps: (["clinical", "billing"] as const).map((service) => ({
       description: `answer every ${service} request for shard ${p.shard}'s patients with 503`,
-      apply: { type: "set-faults" as const, service, rules: [{ id: "drill-shard-outage", match: { shards: [p.shard] }, effect: { kind: "error" as const, status: 503 as const, rate: 1 } }] },
+      apply: {
+        type: "set-faults" as const,
+        service,
+        rules: [{ id: "drill-shard-outage", match: { shards: [p.shard] }, effect: { kind: "error" as const, status: 503 as const, rate: 1 } }],
+      },
     })),
     radius: { services: ["clinical", "billing"], shards: [p.shard], personas: "all" },
   }),
@@ -160,10 +201,18 @@ const trafficSpike = defineDrill({
   key: "traffic-spike",
   title: "Traffic spike",
   failureMode: "Demand jumps well above the usual: the lab must shed or absorb it",
-  params: z.strictObject({ profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name").default("traffic-spike") }),
+  params: z.strictObject({
+    profile: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name")
+      .default("traffic-spike"),
+  }),
   maxDurationSeconds: 900,
   defaultRollback: "always",
-  plan: (p) => ({ steps: [{ description: `replace the simulator's traffic with the ${p.profile} profile`, apply: { type: "start-traffic", profile: p.profile } }], radius: { services: ["gateway", "clinical", "billing"], shards: "all", personas: "all" } }),
+  plan: (p) => ({
+    steps: [{ description: `replace the simulator's traffic with the ${p.profile} profile`, apply: { type: "start-traffic", profile: p.profile } }],
+    radius: { services: ["gateway", "clinical", "billing"], shards: "all", personas: "all" },
+  }),
 });
 
 const consumerStall = defineDrill({
@@ -174,7 +223,12 @@ const consumerStall = defineDrill({
   maxDurationSeconds: 1800,
   defaultRollback: "always",
   plan: (p) => ({
-    steps: [{ description: `slow the projector by ${p.delayMs} ms per batch and fail ${pct(p.failRate)} of events (retried, then dead-lettered)`, apply: { type: "set-event-faults", faults: { relayPaused: false, consumerDelayMs: p.delayMs, consumerFailRate: p.failRate } } }],
+    steps: [
+      {
+        description: `slow the projector by ${p.delayMs} ms per batch and fail ${pct(p.failRate)} of events (retried, then dead-lettered)`,
+        apply: { type: "set-event-faults", faults: { relayPaused: false, consumerDelayMs: p.delayMs, consumerFailRate: p.failRate } },
+      },
+    ],
     radius: { services: ["projector"], shards: "all", personas: "all" },
   }),
 });
@@ -187,12 +241,27 @@ const relayPause = defineDrill({
   maxDurationSeconds: 1800,
   defaultRollback: "always",
   plan: () => ({
-    steps: [{ description: "pause every shard's outbox relay (events wait in the outboxes)", apply: { type: "set-event-faults", faults: { relayPaused: true, consumerDelayMs: 0, consumerFailRate: 0 } } }],
+    steps: [
+      {
+        description: "pause every shard's outbox relay (events wait in the outboxes)",
+        apply: { type: "set-event-faults", faults: { relayPaused: true, consumerDelayMs: 0, consumerFailRate: 0 } },
+      },
+    ],
     radius: { services: ["projector"], shards: "all", personas: "all" },
   }),
 });
 
-export const DRILLS: readonly DrillDefinition[] = [serviceLatency, errorBurst, serviceCrash, serviceHang, shardOutage, consumerStall, relayPause, badConfigRollout, trafficSpike];
+export const DRILLS: readonly DrillDefinition[] = [
+  serviceLatency,
+  errorBurst,
+  serviceCrash,
+  serviceHang,
+  shardOutage,
+  consumerStall,
+  relayPause,
+  badConfigRollout,
+  trafficSpike,
+];
 
 export function drillOf(key: string): DrillDefinition | undefined {
   return DRILLS.find((d) => d.key === key);
@@ -216,7 +285,11 @@ function describeLatency(d: z.infer<typeof LatencyDistribution>): string {
 }
 
 function scope(p: { routes?: string[]; shards?: number[]; personas?: string[] }): string {
-  const parts = [p.routes && `routes ${p.routes.join(", ")}`, p.shards && `shards ${p.shards.join(", ")}`, p.personas && `personas ${p.personas.join(", ")}`].filter(Boolean);
+  const parts = [
+    p.routes && `routes ${p.routes.join(", ")}`,
+    p.shards && `shards ${p.shards.join(", ")}`,
+    p.personas && `personas ${p.personas.join(", ")}`,
+  ].filter(Boolean);
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 

@@ -59,7 +59,14 @@ export class DrillEngine {
   }
 
   catalog() {
-    return DRILLS.map((d) => ({ key: d.key, title: d.title, failureMode: d.failureMode, maxDurationSeconds: Math.min(d.maxDurationSeconds, this.o.guardrails.maxDurationSeconds), defaultRollback: d.defaultRollback, params: z.toJSONSchema(d.params, { io: "input" }) as JsonSchema }));
+    return DRILLS.map((d) => ({
+      key: d.key,
+      title: d.title,
+      failureMode: d.failureMode,
+      maxDurationSeconds: Math.min(d.maxDurationSeconds, this.o.guardrails.maxDurationSeconds),
+      defaultRollback: d.defaultRollback,
+      params: z.toJSONSchema(d.params, { io: "input" }) as JsonSchema,
+    }));
   }
 
   guardrails(): DrillGuardrails {
@@ -74,9 +81,16 @@ export class DrillEngine {
       Object.assign(run, {
         status: started ? "interrupted" : "cancelled",
         endedAt: now.toISOString(),
-        abortReason: started ? "the drill engine stopped during the run; the supervisor reverted its effects at their deadline" : "the drill engine restarted before the run's time; launch it again",
+        abortReason: started
+          ? "the drill engine stopped during the run; the supervisor reverted its effects at their deadline"
+          : "the drill engine restarted before the run's time; launch it again",
       });
-      await recordRunEvent(this.o.control, run, { action: started ? "drill.interrupted" : "drill.cancel", actor: ENGINE, title: `${run.title} ${run.status} (engine restarted)` }, now);
+      await recordRunEvent(
+        this.o.control,
+        run,
+        { action: started ? "drill.interrupted" : "drill.cancel", actor: ENGINE, title: `${run.title} ${run.status} (engine restarted)` },
+        now,
+      );
     }
     return stale.length;
   }
@@ -104,7 +118,8 @@ export class DrillEngine {
     permit(actor);
     const { launch, drill, params, steps, radius, rollback } = validateLaunch(input, this.o);
     const at = launch.schedule ? scheduleTimes(launch.schedule, now, 1)[0] : now;
-    if (!at || (launch.schedule && at.getTime() < now.getTime() - 1000)) throw new LabError("unprocessable", "the schedule has no time in the future", { field: "schedule" });
+    if (!at || (launch.schedule && at.getTime() < now.getTime() - 1000))
+      throw new LabError("unprocessable", "the schedule has no time in the future", { field: "schedule" });
     const run: DrillRun = {
       id: `drl-${now.getTime().toString(36)}-${randomBytes(3).toString("hex")}`,
       drill: drill.key,
@@ -149,7 +164,9 @@ export class DrillEngine {
   list(): Promise<DrillRun[]> {
     return readRunHistory(this.o.control, 100).then((history) => {
       const live = [...this.runs.values()];
-      return [...live, ...history.filter((h) => !this.runs.has(h.id))].sort((a, b) => (b.startedAt ?? b.scheduledFor ?? "").localeCompare(a.startedAt ?? a.scheduledFor ?? ""));
+      return [...live, ...history.filter((h) => !this.runs.has(h.id))].sort((a, b) =>
+        (b.startedAt ?? b.scheduledFor ?? "").localeCompare(a.startedAt ?? a.scheduledFor ?? ""),
+      );
     });
   }
 
@@ -163,8 +180,14 @@ export class DrillEngine {
   async abort(actor: Actor, id: string): Promise<DrillRun> {
     permit(actor);
     const run = await this.get(id);
-    if (!this.runs.has(id) || !holding(run)) throw new LabError("conflict", `drill run ${id} is ${run.status}${run.kept ? " and its change has expired" : ""}: nothing to abort`, { field: "runId" });
-    await this.end(run, run.status === "scheduled" ? "cancelled" : "aborted", actor, run.kept ? `kept change rolled back by ${actor.userId}` : `aborted by ${actor.userId}`);
+    if (!this.runs.has(id) || !holding(run))
+      throw new LabError("conflict", `drill run ${id} is ${run.status}${run.kept ? " and its change has expired" : ""}: nothing to abort`, { field: "runId" });
+    await this.end(
+      run,
+      run.status === "scheduled" ? "cancelled" : "aborted",
+      actor,
+      run.kept ? `kept change rolled back by ${actor.userId}` : `aborted by ${actor.userId}`,
+    );
     return run;
   }
 
@@ -174,14 +197,35 @@ export class DrillEngine {
     const live = [...this.runs.values()].filter((r) => holding(r));
     await Promise.all(live.map((r) => this.end(r, r.status === "scheduled" ? "cancelled" : "aborted", actor, `emergency stop by ${actor.userId}`)));
     let supervisor = "every lease reverted";
-    await this.o.effects.emergencyStop({ requestId: meta.requestId, traceparent: `00-${meta.traceId}-${randomBytes(8).toString("hex")}-01` }).catch((err: Error) => {
-      supervisor = `the supervisor could not be reached (${err.message})`;
-    });
+    await this.o.effects
+      .emergencyStop({ requestId: meta.requestId, traceparent: `00-${meta.traceId}-${randomBytes(8).toString("hex")}-01` })
+      .catch((err: Error) => {
+        supervisor = `the supervisor could not be reached (${err.message})`;
+      });
     const at = new Date();
     await recordOnTimeline(
       this.o.control,
-      { occurredAt: at, actorId: actor.userId, actorRole: actor.role, action: "drill.emergency-stop", entityType: "DrillEngine", entityId: "emergency-stop", patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { ended: live.map((r) => r.id), supervisor } },
-      { endAt: null, kind: "drill", title: `emergency stop by ${actor.userId}: ${live.length} drill(s) ended; ${supervisor}`, body: JSON.stringify({ ended: live.map((r) => r.id) }), tags: JSON.stringify(["drill", "emergency-stop"]), drillRunId: null },
+      {
+        occurredAt: at,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: "drill.emergency-stop",
+        entityType: "DrillEngine",
+        entityId: "emergency-stop",
+        patientId: null,
+        requestId: meta.requestId,
+        traceId: meta.traceId,
+        outcome: "success",
+        details: { ended: live.map((r) => r.id), supervisor },
+      },
+      {
+        endAt: null,
+        kind: "drill",
+        title: `emergency stop by ${actor.userId}: ${live.length} drill(s) ended; ${supervisor}`,
+        body: JSON.stringify({ ended: live.map((r) => r.id) }),
+        tags: JSON.stringify(["drill", "emergency-stop"]),
+        drillRunId: null,
+      },
     );
     return { ended: live.map((r) => r.id) };
   }
@@ -217,7 +261,12 @@ export class DrillEngine {
       await this.start(run, ENGINE);
       // A cron schedule with firings left queues its next run once this one is under way.
       if (launch.schedule && "cron" in launch.schedule && launch.schedule.times > 1) {
-        await this.launch(launchedBy, { ...launch, schedule: { ...launch.schedule, times: launch.schedule.times - 1 } }, { requestId: run.requestId, traceId: run.traceId }, new Date(Date.now() + 1000));
+        await this.launch(
+          launchedBy,
+          { ...launch, schedule: { ...launch.schedule, times: launch.schedule.times - 1 } },
+          { requestId: run.requestId, traceId: run.traceId },
+          new Date(Date.now() + 1000),
+        );
       }
     } catch (err) {
       this.o.onError?.(`scheduled drill run ${run.id} could not start or queue its next firing`, err);
@@ -229,7 +278,12 @@ export class DrillEngine {
     const now = Date.now();
     const deadline = deadlineSeconds(drill, run.durationSeconds, run.rollback, this.o.guardrails);
     // Running from here on, before any await: an abort or a cancel now ends a running run.
-    Object.assign(run, { status: "running", startedAt: new Date(now).toISOString(), endsAt: new Date(now + run.durationSeconds * 1000).toISOString(), deadlineAt: new Date(now + deadline * 1000).toISOString() });
+    Object.assign(run, {
+      status: "running",
+      startedAt: new Date(now).toISOString(),
+      endsAt: new Date(now + run.durationSeconds * 1000).toISOString(),
+      deadlineAt: new Date(now + deadline * 1000).toISOString(),
+    });
     this.disarm(run.id);
     const applying = this.applySteps(run, actor, deadline);
     this.starting.set(run.id, applying);
@@ -256,7 +310,12 @@ export class DrillEngine {
       }
       step.target = step.applied.target;
       step.appliedAt = new Date().toISOString();
-      await this.event(run, { action: "drill.apply", actor, title: `${run.title}: ${step.description}`, details: { step: i + 1, target: step.target, deadlineSeconds: deadline } });
+      await this.event(run, {
+        action: "drill.apply",
+        actor,
+        title: `${run.title}: ${step.description}`,
+        details: { step: i + 1, target: step.target, deadlineSeconds: deadline },
+      });
     }
     return null;
   }
@@ -265,7 +324,9 @@ export class DrillEngine {
   private async finishDue(run: DrillRun): Promise<void> {
     try {
       if (run.status !== "running") return;
-      const verdict = run.abortWhen.length ? abortVerdict(run.abortWhen, await this.o.effects.sloReport(SLO_READ_TIMEOUT_MS).catch(() => ({ slos: [] }))) : null;
+      const verdict = run.abortWhen.length
+        ? abortVerdict(run.abortWhen, await this.o.effects.sloReport(SLO_READ_TIMEOUT_MS).catch(() => ({ slos: [] })))
+        : null;
       await this.end(run, verdict ? "aborted" : "completed", ENGINE, verdict?.reason ?? null);
     } catch (err) {
       this.o.onError?.(`drill run ${run.id} could not be ended; the supervisor reverts it at ${run.deadlineAt}`, err);
@@ -329,7 +390,13 @@ export class DrillEngine {
       } catch (err) {
         const bound = step.action.type === "start-traffic" ? "the spike ends by itself at the deadline" : `the supervisor reverts it at ${run.deadlineAt}`;
         step.error = `revert failed (${(err as Error).message}); ${bound}`;
-        await this.event(run, { action: "drill.revert", actor, title: `${run.title}: revert of ${step.target} failed`, outcome: "failed", details: { step: i + 1, error: step.error } });
+        await this.event(run, {
+          action: "drill.revert",
+          actor,
+          title: `${run.title}: revert of ${step.target} failed`,
+          outcome: "failed",
+          details: { step: i + 1, error: step.error },
+        });
       }
     }
   }
@@ -345,7 +412,10 @@ export class DrillEngine {
   /** A timer at `atMs`, however far away (Node fires longer waits at once, so they are re-armed). */
   private arm(key: string, atMs: number, fire: () => void): void {
     const wait = atMs - Date.now();
-    this.timers.set(key, setTimeout(() => (wait > MAX_TIMER_MS ? this.arm(key, atMs, fire) : (this.timers.delete(key), fire())), Math.max(0, Math.min(wait, MAX_TIMER_MS))));
+    this.timers.set(
+      key,
+      setTimeout(() => (wait > MAX_TIMER_MS ? this.arm(key, atMs, fire) : (this.timers.delete(key), fire())), Math.max(0, Math.min(wait, MAX_TIMER_MS))),
+    );
   }
 
   private disarm(runId: string): void {

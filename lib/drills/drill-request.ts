@@ -28,7 +28,10 @@ export type AbortCondition = z.infer<typeof AbortCondition>;
 export const DrillSchedule = z.union([
   z.strictObject({ at: z.iso.datetime({ offset: true }) }),
   z.strictObject({
-    cron: z.string().max(100).refine((c) => validCron(c), "must be a 5-field cron expression (minute hour day-of-month month day-of-week)"),
+    cron: z
+      .string()
+      .max(100)
+      .refine((c) => validCron(c), "must be a 5-field cron expression (minute hour day-of-month month day-of-week)"),
     /** How many times a cron schedule fires before it is done. */
     times: z.number().int().min(1).max(1000).default(1),
   }),

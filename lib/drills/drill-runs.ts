@@ -49,7 +49,14 @@ export interface DrillRun {
   steps: DrillStepState[];
 }
 
-export type TimelineEvent = { action: string; actor: Pick<Actor, "userId" | "role">; title: string; details?: Record<string, unknown>; outcome?: AuditFacts["outcome"]; endAt?: Date | null };
+export type TimelineEvent = {
+  action: string;
+  actor: Pick<Actor, "userId" | "role">;
+  title: string;
+  details?: Record<string, unknown>;
+  outcome?: AuditFacts["outcome"];
+  endAt?: Date | null;
+};
 
 /** Writes the run's row (insert or update) and one timeline entry for what just happened to it. */
 export async function recordRunEvent(control: SqlDatabase, run: DrillRun, event: TimelineEvent, now: Date): Promise<void> {
@@ -68,7 +75,14 @@ export async function recordRunEvent(control: SqlDatabase, run: DrillRun, event:
       outcome: event.outcome ?? "success",
       details: { drill: run.drill, status: run.status, targets: run.steps.map((s) => s.target ?? s.description), startedBy: run.startedBy, ...event.details },
     },
-    { endAt: event.endAt ?? null, kind: "drill", title: event.title, body: JSON.stringify({ drill: run.drill, status: run.status, ...event.details }), tags: JSON.stringify(["drill", `drill:${run.drill}`]), drillRunId: run.id },
+    {
+      endAt: event.endAt ?? null,
+      kind: "drill",
+      title: event.title,
+      body: JSON.stringify({ drill: run.drill, status: run.status, ...event.details }),
+      tags: JSON.stringify(["drill", `drill:${run.drill}`]),
+      drillRunId: run.id,
+    },
     (tx) => saveRun(tx, run, now),
   );
 }
@@ -78,7 +92,19 @@ async function saveRun(tx: SqlDatabase, run: DrillRun, now: Date): Promise<void>
     id: run.id,
     drillKey: run.drill,
     status: run.status,
-    params: JSON.stringify({ params: run.params, durationSeconds: run.durationSeconds, rollback: run.rollback, abortWhen: run.abortWhen, schedule: run.schedule, radius: run.radius, title: run.title, requestId: run.requestId, traceId: run.traceId, kept: run.kept, endsAt: run.endsAt }),
+    params: JSON.stringify({
+      params: run.params,
+      durationSeconds: run.durationSeconds,
+      rollback: run.rollback,
+      abortWhen: run.abortWhen,
+      schedule: run.schedule,
+      radius: run.radius,
+      title: run.title,
+      requestId: run.requestId,
+      traceId: run.traceId,
+      kept: run.kept,
+      endsAt: run.endsAt,
+    }),
     targets: JSON.stringify(run.steps.map(({ applied: _applied, ...step }) => step)),
     actorId: run.startedBy,
     startedAt: new Date(run.startedAt ?? run.scheduledFor ?? now.toISOString()),
@@ -93,7 +119,18 @@ async function saveRun(tx: SqlDatabase, run: DrillRun, now: Date): Promise<void>
 
 /** Runs kept in the control database, newest first (the history behind the engine's live runs). */
 export async function readRunHistory(control: SqlDatabase, limit: number): Promise<DrillRun[]> {
-  const rows = await control.query<{ id: string; drillKey: string; status: string; params: string; targets: string; actorId: string; startedAt: Date; deadlineAt: Date; endedAt: Date | null; abortReason: string | null }>(
+  const rows = await control.query<{
+    id: string;
+    drillKey: string;
+    status: string;
+    params: string;
+    targets: string;
+    actorId: string;
+    startedAt: Date;
+    deadlineAt: Date;
+    endedAt: Date | null;
+    abortReason: string | null;
+  }>(
     `SELECT "id", "drillKey", "status", "params", "targets", "actorId", "startedAt", "deadlineAt", "endedAt", "abortReason" FROM "drill_runs" ORDER BY "startedAt" DESC LIMIT ?`,
     [limit],
   );

@@ -26,10 +26,17 @@ describe("drill launch validation", () => {
     expect(refusal({ drill: "service-crash", params: { service: "billing" }, durationSeconds: 601 })).toEqual({ status: 422, field: "durationSeconds" });
     expect(refusal({ drill: "shard-outage", params: { shard: 4 }, durationSeconds: 60 })).toEqual({ status: 422, field: "params.shard" });
     expect(refusal({ drill: "teleport", durationSeconds: 60 })).toEqual({ status: 404, field: "drill" });
-    expect(refusal({ drill: "error-burst", params: { service: "billing" }, durationSeconds: 60, abortWhen: [{ slo: "nope", burnRateAbove: 2 }] })).toEqual({ status: 422, field: "abortWhen" });
+    expect(refusal({ drill: "error-burst", params: { service: "billing" }, durationSeconds: 60, abortWhen: [{ slo: "nope", burnRateAbove: 2 }] })).toEqual({
+      status: 422,
+      field: "abortWhen",
+    });
     const clinicianOnly = { ...limits, guardrails: { ...DEFAULT_GUARDRAILS, personas: ["clinician"] } };
-    expect(() => validateLaunch({ drill: "error-burst", params: { service: "billing", personas: ["patient"] }, durationSeconds: 60 }, clinicianOnly)).toThrow(expect.objectContaining({ status: 422, field: "params.personas" }));
-    expect(validateLaunch({ drill: "error-burst", params: { service: "billing", personas: ["clinician"] }, durationSeconds: 60 }, clinicianOnly).radius.personas).toEqual(["clinician"]);
+    expect(() => validateLaunch({ drill: "error-burst", params: { service: "billing", personas: ["patient"] }, durationSeconds: 60 }, clinicianOnly)).toThrow(
+      expect.objectContaining({ status: 422, field: "params.personas" }),
+    );
+    expect(
+      validateLaunch({ drill: "error-burst", params: { service: "billing", personas: ["clinician"] }, durationSeconds: 60 }, clinicianOnly).radius.personas,
+    ).toEqual(["clinician"]);
   });
 
   it("gives the supervisor a deadline just past the run's end, or the drill's longest time for a kept rollout", () => {

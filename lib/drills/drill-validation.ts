@@ -30,13 +30,20 @@ export function validateLaunch(input: unknown, limits: LabLimits) {
   }
   const g = limits.guardrails;
   const maxDuration = Math.min(drill.maxDurationSeconds, g.maxDurationSeconds);
-  if (launch.durationSeconds > maxDuration) throw new LabError("unprocessable", `${drill.key} runs at most ${maxDuration} s (guardrail)`, { field: "durationSeconds" });
+  if (launch.durationSeconds > maxDuration)
+    throw new LabError("unprocessable", `${drill.key} runs at most ${maxDuration} s (guardrail)`, { field: "durationSeconds" });
   const { steps, radius } = drill.plan(params.data);
   const outside = radius.services.filter((s) => !g.services.includes(s));
-  if (outside.length) throw new LabError("unprocessable", `${outside.join(", ")} is outside the drills' blast radius (${g.services.join(", ")})`, { field: "params.service" });
+  if (outside.length)
+    throw new LabError("unprocessable", `${outside.join(", ")} is outside the drills' blast radius (${g.services.join(", ")})`, { field: "params.service" });
   if (radius.shards !== "all") {
     const bad = radius.shards.filter((s) => s >= limits.shardCount || (g.shards !== "all" && !g.shards.includes(s)));
-    if (bad.length) throw new LabError("unprocessable", `shard ${bad.join(", ")} is not one a drill may reach (the lab has ${limits.shardCount} shards${g.shards === "all" ? "" : `; allowed ${g.shards.join(", ")}`})`, { field: "params.shard" });
+    if (bad.length)
+      throw new LabError(
+        "unprocessable",
+        `shard ${bad.join(", ")} is not one a drill may reach (the lab has ${limits.shardCount} shards${g.shards === "all" ? "" : `; allowed ${g.shards.join(", ")}`})`,
+        { field: "params.shard" },
+      );
   }
   if (radius.personas !== "all" && g.personas !== "all") {
     const bad = radius.personas.filter((p) => !g.personas.includes(p));

@@ -35,18 +35,31 @@ export interface HttpLabEffectsOptions {
 }
 
 export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
-  const call = async <T>(method: "GET" | "PUT" | "POST" | "DELETE", url: string, body?: unknown, meta?: EffectMeta, timeoutMs = o.timeoutMs ?? 10_000): Promise<T> => {
+  const call = async <T>(
+    method: "GET" | "PUT" | "POST" | "DELETE",
+    url: string,
+    body?: unknown,
+    meta?: EffectMeta,
+    timeoutMs = o.timeoutMs ?? 10_000,
+  ): Promise<T> => {
     const headers: Record<string, string> = { authorization: `Bearer ${await o.token()}` };
     if (meta) Object.assign(headers, { "x-request-id": meta.requestId, traceparent: meta.traceparent });
     if (body !== undefined) headers["content-type"] = "application/json";
     let res;
     try {
-      res = await request(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+      res = await request(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
     } catch (err) {
       throw new LabError("unavailable", `${method} ${url} failed: ${(err as Error).message}`);
     }
     const text = await res.body.text();
-    if (res.statusCode >= 300) throw new LabError(res.statusCode === 404 ? "not_found" : "unavailable", `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    if (res.statusCode >= 300)
+      throw new LabError(res.statusCode === 404 ? "not_found" : "unavailable", `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : null) as T;
   };
   const sup = (path: string) => `${o.supervisorUrl}${path}`;
@@ -67,10 +80,16 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
           await call("POST", sup(`/_lab/processes/${action.process}/pause`), { deadlineSeconds }, meta);
           return { target: action.process };
         case "start-traffic": {
-          const now = await call<{ running: { profile: string; durationSeconds: number; elapsedSeconds: number } | null }>("GET", `${o.simulatorUrl}/_lab/traffic`);
+          const now = await call<{ running: { profile: string; durationSeconds: number; elapsedSeconds: number } | null }>(
+            "GET",
+            `${o.simulatorUrl}/_lab/traffic`,
+          );
           // The spike ends by itself at the deadline even if nobody restores the usual traffic.
           await call("PUT", `${o.simulatorUrl}/_lab/traffic`, { profile: action.profile, durationSeconds: deadlineSeconds }, meta);
-          const previous = now.running && { profile: now.running.profile, remainingSeconds: Math.max(1, Math.round(now.running.durationSeconds - now.running.elapsedSeconds)) };
+          const previous = now.running && {
+            profile: now.running.profile,
+            remainingSeconds: Math.max(1, Math.round(now.running.durationSeconds - now.running.elapsedSeconds)),
+          };
           return { target: `simulator (${action.profile})`, previous };
         }
       }
@@ -96,7 +115,13 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
           return;
         case "start-traffic":
           // The traffic the spike replaced comes back for the time it had left.
-          if (applied.previous) await call("PUT", `${o.simulatorUrl}/_lab/traffic`, { profile: applied.previous.profile, durationSeconds: applied.previous.remainingSeconds }, meta);
+          if (applied.previous)
+            await call(
+              "PUT",
+              `${o.simulatorUrl}/_lab/traffic`,
+              { profile: applied.previous.profile, durationSeconds: applied.previous.remainingSeconds },
+              meta,
+            );
           else await call("DELETE", `${o.simulatorUrl}/_lab/traffic`, undefined, meta);
           return;
       }

@@ -31,4 +31,3 @@ export function problemOf(err: unknown): Problem | null {
   }
   return null;
 }
-

@@ -7,7 +7,13 @@ import { errorResponse, refusal } from "./problem-response.ts";
 
 describe("problem bodies", () => {
   it("titles every status from one table, whoever makes the body", async () => {
-    expect(problemBody(401, "send a token", "authorization")).toEqual({ type: "https://pim-sre.lab/problems/401", title: "Unauthenticated", status: 401, detail: "send a token", field: "authorization" });
+    expect(problemBody(401, "send a token", "authorization")).toEqual({
+      type: "https://pim-sre.lab/problems/401",
+      title: "Unauthenticated",
+      status: 401,
+      detail: "send a token",
+      field: "authorization",
+    });
     const portal = refusal("unauthenticated", "send a token", "authorization");
     expect(portal.status).toBe(401);
     expect(portal.headers.get("content-type")).toBe("application/problem+json");

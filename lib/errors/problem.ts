@@ -38,7 +38,9 @@ export function problemBody(status: number, detail: string, field?: string): Pro
 }
 
 const CODE_OF_STATUS = new Map<number, LabErrorCode>(
-  (Object.entries(LAB_ERROR_STATUS) as [LabErrorCode, number][]).filter(([code]) => code !== "injected" && code !== "setup").map(([code, status]) => [status, code]),
+  (Object.entries(LAB_ERROR_STATUS) as [LabErrorCode, number][])
+    .filter(([code]) => code !== "injected" && code !== "setup")
+    .map(([code, status]) => [status, code]),
 );
 
 /** A lab process's answer (status and problem body, or whatever it sent) as the LabError it stands for. */
@@ -46,5 +48,8 @@ export function labErrorFromProblem(status: number, body: unknown, processName: 
   const p = (typeof body === "object" && body !== null ? body : {}) as Partial<Problem>;
   const code = CODE_OF_STATUS.get(status) ?? (status < 500 ? "invalid" : "internal");
   const detail = typeof p.detail === "string" && p.detail ? p.detail : `the ${processName} answered ${status}`;
-  return new LabError(code, detail, { field: typeof p.field === "string" ? p.field : undefined, requestId: typeof p.requestId === "string" ? p.requestId : undefined });
+  return new LabError(code, detail, {
+    field: typeof p.field === "string" ? p.field : undefined,
+    requestId: typeof p.requestId === "string" ? p.requestId : undefined,
+  });
 }

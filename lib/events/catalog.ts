@@ -62,10 +62,14 @@ export const EVENT_CATALOG = {
       birthYear: z.number().int().min(1850).max(2200),
       registeredAt: at,
       asOf: at,
-      encounters: z.array(z.looseObject({ encounterId: id("enc"), facilityId: id("fac"), providerId: id("prv"), kind: z.string(), startedAt: at, endedAt: at.nullable() })),
+      encounters: z.array(
+        z.looseObject({ encounterId: id("enc"), facilityId: id("fac"), providerId: id("prv"), kind: z.string(), startedAt: at, endedAt: at.nullable() }),
+      ),
       diagnoses: z.array(z.looseObject({ diagnosisId: id("dx"), encounterId: id("enc"), code: z.string(), recordedAt: at })),
       procedures: z.array(z.looseObject({ procedureId: id("px"), encounterId: id("enc"), code: z.string(), performedAt: at })),
-      medications: z.array(z.looseObject({ medicationId: id("med"), encounterId: id("enc"), code: z.string(), prescribedAt: at, discontinuedAt: at.nullable() })),
+      medications: z.array(
+        z.looseObject({ medicationId: id("med"), encounterId: id("enc"), code: z.string(), prescribedAt: at, discontinuedAt: at.nullable() }),
+      ),
       claims: z.array(
         z.looseObject({
           claimId: id("clm"),

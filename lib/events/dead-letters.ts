@@ -45,11 +45,40 @@ export async function parkInTransaction(tx: SqlDatabase, letter: ParkedLetter, f
 
 /** The dead-letter topic's message of a parked letter. */
 export function deadLetterMessage(letter: ParkedLetter, failedAt: string): BusMessage {
-  return { key: letter.key, value: JSON.stringify({ eventId: letter.eventId, kind: letter.kind, error: letter.error, attempts: letter.attempts, failedAt, from: letter.from, value: letter.value }) };
+  return {
+    key: letter.key,
+    value: JSON.stringify({
+      eventId: letter.eventId,
+      kind: letter.kind,
+      error: letter.error,
+      attempts: letter.attempts,
+      failedAt,
+      from: letter.from,
+      value: letter.value,
+    }),
+  };
 }
 
-type LetterRow = { event_id: string; type: string; partition_key: string; kind: FailureKind; error: string; attempts: number; failed_at: string; status: "dead" | "redriven" };
-const letterOf = (r: LetterRow): DeadLetter => ({ eventId: r.event_id, type: r.type, partitionKey: r.partition_key, kind: r.kind, error: r.error, attempts: Number(r.attempts), failedAt: r.failed_at, status: r.status });
+type LetterRow = {
+  event_id: string;
+  type: string;
+  partition_key: string;
+  kind: FailureKind;
+  error: string;
+  attempts: number;
+  failed_at: string;
+  status: "dead" | "redriven";
+};
+const letterOf = (r: LetterRow): DeadLetter => ({
+  eventId: r.event_id,
+  type: r.type,
+  partitionKey: r.partition_key,
+  kind: r.kind,
+  error: r.error,
+  attempts: Number(r.attempts),
+  failedAt: r.failed_at,
+  status: r.status,
+});
 
 export async function listDeadLetters(db: SqlDatabase, status: "dead" | "redriven" | "all" = "dead"): Promise<DeadLetter[]> {
   const rows = await db.query<LetterRow>(
@@ -74,8 +103,17 @@ export async function redriveDeadLetter(db: SqlDatabase, eventId: string): Promi
     await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "status" = 'redriven' WHERE "event_id" = ?`, [eventId]));
   } catch (err) {
     const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
-    await db.transaction((tx) => tx.execute(`UPDATE "dead_letters" SET "error" = ?, "attempts" = "attempts" + 1, "failed_at" = ? WHERE "event_id" = ?`, [error, new Date().toISOString(), eventId]));
+    await db.transaction((tx) =>
+      tx.execute(`UPDATE "dead_letters" SET "error" = ?, "attempts" = "attempts" + 1, "failed_at" = ? WHERE "event_id" = ?`, [
+        error,
+        new Date().toISOString(),
+        eventId,
+      ]),
+    );
   }
-  const [after] = await db.query<LetterRow>(`SELECT "event_id", "type", "partition_key", "kind", "error", "attempts", "failed_at", "status" FROM "dead_letters" WHERE "event_id" = ?`, [eventId]);
+  const [after] = await db.query<LetterRow>(
+    `SELECT "event_id", "type", "partition_key", "kind", "error", "attempts", "failed_at", "status" FROM "dead_letters" WHERE "event_id" = ?`,
+    [eventId],
+  );
   return letterOf(after!);
 }

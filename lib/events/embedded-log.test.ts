@@ -31,7 +31,10 @@ describe("embedded event log", () => {
 
   it("lets one process consume a group at a time, and another take over once a stuck consumer's lease lapses", async () => {
     const [a, b] = [await open(300), await open(300)];
-    await a.publish("t", Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: String(i) })));
+    await a.publish(
+      "t",
+      Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+    );
     let stuckBatches = 0;
     // a's handler never finishes: a consumer that hangs (or was frozen with SIGSTOP) holding its batch.
     void a.subscribe({ group: "g", topic: "t", fromBeginning: true }, () => (stuckBatches++, new Promise(() => undefined)));

@@ -6,7 +6,16 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { migrate, readMigrations } from "../data/migrations.ts";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
-import { type BusMessage, type Delivery, type EventBus, type PartitionLag, type SeekTarget, type SubscribeOptions, type Subscription, partitionOf } from "./bus.ts";
+import {
+  type BusMessage,
+  type Delivery,
+  type EventBus,
+  type PartitionLag,
+  type SeekTarget,
+  type SubscribeOptions,
+  type Subscription,
+  partitionOf,
+} from "./bus.ts";
 
 export interface EmbeddedLogOptions {
   file: string;
@@ -58,7 +67,11 @@ export class EmbeddedLog implements EventBus {
     if (messages.length === 0) return;
     const now = Date.now();
     await this.db.transaction(async (tx) => {
-      const ends = new Map((await tx.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "log_ends" WHERE "topic" = ?`, [topic])).map((r) => [r.partition, r.next_offset]));
+      const ends = new Map(
+        (await tx.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "log_ends" WHERE "topic" = ?`, [topic])).map(
+          (r) => [r.partition, r.next_offset],
+        ),
+      );
       const rows: unknown[][] = [];
       for (const m of messages) {
         const partition = partitionOf(m.key, this.partitions);
@@ -117,7 +130,16 @@ export class EmbeddedLog implements EventBus {
             `SELECT "partition", "offset", "key", "value", "headers", "timestamp" FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "offset" >= ? ORDER BY "offset" LIMIT ?`,
             [options.topic, partition, positions.get(partition)!, maxBatch - batch.length],
           );
-          for (const r of rows) batch.push({ topic: options.topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value, headers: JSON.parse(r.headers) as Record<string, string>, timestamp: r.timestamp });
+          for (const r of rows)
+            batch.push({
+              topic: options.topic,
+              partition: r.partition,
+              offset: r.offset,
+              key: r.key,
+              value: r.value,
+              headers: JSON.parse(r.headers) as Record<string, string>,
+              timestamp: r.timestamp,
+            });
         }
         startFrom = (startFrom + 1) % this.partitions;
         if (batch.length === 0) {
@@ -151,7 +173,11 @@ export class EmbeddedLog implements EventBus {
 
   async seek(group: string, topic: string, target: SeekTarget): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [lease] = await tx.query(`SELECT 1 AS "held" FROM "group_leases" WHERE "group_id" = ? AND "topic" = ? AND "expires_at" > ?`, [group, topic, Date.now()]);
+      const [lease] = await tx.query(`SELECT 1 AS "held" FROM "group_leases" WHERE "group_id" = ? AND "topic" = ? AND "expires_at" > ?`, [
+        group,
+        topic,
+        Date.now(),
+      ]);
       if (lease) throw new Error(`consumer group ${group} is running; stop it before seeking`);
       for (let partition = 0; partition < this.partitions; partition++) {
         const offset = await this.offsetFor(tx, topic, partition, target);
@@ -184,7 +210,8 @@ export class EmbeddedLog implements EventBus {
 
   async deleteBefore(topic: string, offsets: Record<number, number>): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const [partition, offset] of Object.entries(offsets)) await tx.execute(`DELETE FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "offset" < ?`, [topic, Number(partition), offset]);
+      for (const [partition, offset] of Object.entries(offsets))
+        await tx.execute(`DELETE FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "offset" < ?`, [topic, Number(partition), offset]);
     });
   }
 
@@ -200,7 +227,9 @@ export class EmbeddedLog implements EventBus {
   }
 
   private async endOffsets(topic: string): Promise<Map<number, number>> {
-    const rows = await this.db.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "log_ends" WHERE "topic" = ?`, [topic]);
+    const rows = await this.db.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "log_ends" WHERE "topic" = ?`, [
+      topic,
+    ]);
     return new Map(rows.map((r) => [r.partition, r.next_offset]));
   }
 
@@ -217,11 +246,17 @@ export class EmbeddedLog implements EventBus {
 
   private async positions(options: Pick<SubscribeOptions, "group" | "topic" | "fromBeginning">): Promise<Map<number, number>> {
     const committed = new Map(
-      (await this.db.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "group_offsets" WHERE "group_id" = ? AND "topic" = ?`, [options.group, options.topic])).map((r) => [r.partition, r.next_offset]),
+      (
+        await this.db.query<{ partition: number; next_offset: number }>(
+          `SELECT "partition", "next_offset" FROM "group_offsets" WHERE "group_id" = ? AND "topic" = ?`,
+          [options.group, options.topic],
+        )
+      ).map((r) => [r.partition, r.next_offset]),
     );
     const out = new Map<number, number>();
     for (let partition = 0; partition < this.partitions; partition++) {
-      const start = committed.get(partition) ?? (await this.offsetFor(this.db, options.topic, partition, options.fromBeginning ? { earliest: true } : { latest: true }))!;
+      const start =
+        committed.get(partition) ?? (await this.offsetFor(this.db, options.topic, partition, options.fromBeginning ? { earliest: true } : { latest: true }))!;
       out.set(partition, start);
     }
     return out;
@@ -235,7 +270,11 @@ export class EmbeddedLog implements EventBus {
     const [row] =
       "earliest" in target
         ? await db.query<{ offset: number }>(`SELECT MIN("offset") AS "offset" FROM "log_records" WHERE "topic" = ? AND "partition" = ?`, [topic, partition])
-        : await db.query<{ offset: number }>(`SELECT MIN("offset") AS "offset" FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "timestamp" >= ?`, [topic, partition, target.timestamp.getTime()]);
+        : await db.query<{ offset: number }>(`SELECT MIN("offset") AS "offset" FROM "log_records" WHERE "topic" = ? AND "partition" = ? AND "timestamp" >= ?`, [
+            topic,
+            partition,
+            target.timestamp.getTime(),
+          ]);
     return row?.offset ?? endOffset;
   }
 
@@ -259,7 +298,11 @@ export class EmbeddedLog implements EventBus {
 
   private async commitOffsets(options: SubscribeOptions, owner: string, offsets: Map<number, number>): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const [lease] = await tx.query(`SELECT 1 AS "held" FROM "group_leases" WHERE "group_id" = ? AND "topic" = ? AND "owner" = ?`, [options.group, options.topic, owner]);
+      const [lease] = await tx.query(`SELECT 1 AS "held" FROM "group_leases" WHERE "group_id" = ? AND "topic" = ? AND "owner" = ?`, [
+        options.group,
+        options.topic,
+        owner,
+      ]);
       if (!lease) return false;
       for (const [partition, offset] of offsets) {
         await tx.execute(

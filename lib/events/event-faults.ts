@@ -18,7 +18,10 @@ export const EventFaultsInput = z
     consumerFailRate: z.number().min(0).max(1).default(0),
     durationSeconds: z.number().int().min(1).max(86_400),
   })
-  .refine((f) => f.relayPaused || f.consumerDelayMs > 0 || f.consumerFailRate > 0, { message: "set at least one of relayPaused, consumerDelayMs, consumerFailRate", path: ["relayPaused"] });
+  .refine((f) => f.relayPaused || f.consumerDelayMs > 0 || f.consumerFailRate > 0, {
+    message: "set at least one of relayPaused, consumerDelayMs, consumerFailRate",
+    path: ["relayPaused"],
+  });
 export type EventFaultsInput = z.infer<typeof EventFaultsInput>;
 
 export interface EventFaultState {
@@ -47,12 +50,46 @@ export class EventFaultSwitch {
     const decision = authorize(actor, "fault.switch");
     if (!decision.allowed) throw new LabError("forbidden", decision.reason);
     const now = new Date();
-    const next = input ? { relayPaused: input.relayPaused, consumerDelayMs: input.consumerDelayMs, consumerFailRate: input.consumerFailRate, expiresAt: new Date(now.getTime() + input.durationSeconds * 1000), setBy: actor.userId } : null;
-    const summary = next ? { relayPaused: next.relayPaused, consumerDelayMs: next.consumerDelayMs, consumerFailRate: next.consumerFailRate, expiresAt: next.expiresAt.toISOString() } : null;
+    const next = input
+      ? {
+          relayPaused: input.relayPaused,
+          consumerDelayMs: input.consumerDelayMs,
+          consumerFailRate: input.consumerFailRate,
+          expiresAt: new Date(now.getTime() + input.durationSeconds * 1000),
+          setBy: actor.userId,
+        }
+      : null;
+    const summary = next
+      ? {
+          relayPaused: next.relayPaused,
+          consumerDelayMs: next.consumerDelayMs,
+          consumerFailRate: next.consumerFailRate,
+          expiresAt: next.expiresAt.toISOString(),
+        }
+      : null;
     await recordOnTimeline(
       this.control,
-      { occurredAt: now, actorId: actor.userId, actorRole: actor.role, action: next ? "fault.events-on" : "fault.events-off", entityType: "FaultSwitch", entityId: "events", patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { faults: summary } },
-      { endAt: next?.expiresAt ?? null, kind: "fault", title: next ? `events: ${describe(next)}` : "events: faults off", body: JSON.stringify(summary), tags: JSON.stringify(["fault", "service:projector"]), drillRunId: null },
+      {
+        occurredAt: now,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: next ? "fault.events-on" : "fault.events-off",
+        entityType: "FaultSwitch",
+        entityId: "events",
+        patientId: null,
+        requestId: meta.requestId,
+        traceId: meta.traceId,
+        outcome: "success",
+        details: { faults: summary },
+      },
+      {
+        endAt: next?.expiresAt ?? null,
+        kind: "fault",
+        title: next ? `events: ${describe(next)}` : "events: faults off",
+        body: JSON.stringify(summary),
+        tags: JSON.stringify(["fault", "service:projector"]),
+        drillRunId: null,
+      },
     );
     this.state = next;
     this.onRelayPause(next?.relayPaused ? next.expiresAt.getTime() : null);
@@ -61,5 +98,11 @@ export class EventFaultSwitch {
 }
 
 function describe(s: EventFaultState): string {
-  return [s.relayPaused && "relays paused", s.consumerDelayMs > 0 && `projector ${s.consumerDelayMs} ms slower per batch`, s.consumerFailRate > 0 && `${Math.round(s.consumerFailRate * 100)} % of events fail`].filter(Boolean).join(", ");
+  return [
+    s.relayPaused && "relays paused",
+    s.consumerDelayMs > 0 && `projector ${s.consumerDelayMs} ms slower per batch`,
+    s.consumerFailRate > 0 && `${Math.round(s.consumerFailRate * 100)} % of events fail`,
+  ]
+    .filter(Boolean)
+    .join(", ");
 }

@@ -27,12 +27,30 @@ const COLUMNS = `"event_id", "partition_key", "partition", "offset", "type", "va
 /** Holds an event; one already held (a redelivered batch) stays as it is. */
 export async function holdInTransaction(tx: SqlDatabase, h: HeldEvent): Promise<void> {
   await tx.execute(`INSERT INTO "held_events" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`, [
-    h.eventId, h.key, h.partition, h.offset, h.type, h.value, h.kind, h.reason.slice(0, 2000), h.attempts, h.heldAt, h.nextAttemptAt, h.parkAt,
+    h.eventId,
+    h.key,
+    h.partition,
+    h.offset,
+    h.type,
+    h.value,
+    h.kind,
+    h.reason.slice(0, 2000),
+    h.attempts,
+    h.heldAt,
+    h.nextAttemptAt,
+    h.parkAt,
   ]);
 }
 
 export async function updateHeld(tx: SqlDatabase, h: HeldEvent): Promise<void> {
-  await tx.execute(`UPDATE "held_events" SET "kind" = ?, "reason" = ?, "attempts" = ?, "next_attempt_at" = ?, "park_at" = ? WHERE "event_id" = ?`, [h.kind, h.reason.slice(0, 2000), h.attempts, h.nextAttemptAt, h.parkAt, h.eventId]);
+  await tx.execute(`UPDATE "held_events" SET "kind" = ?, "reason" = ?, "attempts" = ?, "next_attempt_at" = ?, "park_at" = ? WHERE "event_id" = ?`, [
+    h.kind,
+    h.reason.slice(0, 2000),
+    h.attempts,
+    h.nextAttemptAt,
+    h.parkAt,
+    h.eventId,
+  ]);
 }
 
 export async function releaseHeld(tx: SqlDatabase, eventId: string): Promise<void> {

@@ -50,7 +50,13 @@ export async function backfillPending(lab: LabDatabases): Promise<boolean> {
   return (await shardsNeedingBackfill(lab)).length > 0 || (await readMeta(lab.control.sql)).has(BACKFILL_META);
 }
 
-const markShardDone = (db: SqlDatabase) => db.transaction((tx) => tx.execute(`INSERT INTO "lab_meta" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"`, [EVENT_HISTORY_META, EVENT_HISTORY_SNAPSHOTS]));
+const markShardDone = (db: SqlDatabase) =>
+  db.transaction((tx) =>
+    tx.execute(`INSERT INTO "lab_meta" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"`, [
+      EVENT_HISTORY_META,
+      EVENT_HISTORY_SNAPSHOTS,
+    ]),
+  );
 
 /** Patients of a shard without a snapshot in its outbox, in id order after `after`. */
 async function patientsWithoutSnapshot(db: SqlDatabase, after: string, limit: number): Promise<string[]> {
@@ -62,7 +68,10 @@ async function patientsWithoutSnapshot(db: SqlDatabase, after: string, limit: nu
 }
 
 async function countWithoutSnapshot(db: SqlDatabase): Promise<number> {
-  const [row] = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "patients" WHERE "id" NOT IN (SELECT "aggregateId" FROM "outbox_events" WHERE "eventType" = ?)`, [PATIENT_SNAPSHOT]);
+  const [row] = await db.query<{ n: number }>(
+    `SELECT COUNT(*) AS "n" FROM "patients" WHERE "id" NOT IN (SELECT "aggregateId" FROM "outbox_events" WHERE "eventType" = ?)`,
+    [PATIENT_SNAPSHOT],
+  );
   return Number(row?.n ?? 0);
 }
 
@@ -71,15 +80,29 @@ async function recordsOf(tx: SqlDatabase, ids: readonly string[]): Promise<Patie
   const list = ids.map(() => "?").join(", ");
   const rowsOf = async (model: "Encounter" | "Diagnosis" | "Procedure" | "Medication" | "Claim", table: string) => {
     const byPatient = new Map<string, Record<string, unknown>[]>();
-    for (const r of await tx.query(`SELECT ${selectList(model)} FROM "${table}" WHERE "patientId" IN (${list}) ORDER BY "id"`, ids)) byPatient.set(String(r.patientId), [...(byPatient.get(String(r.patientId)) ?? []), r]);
+    for (const r of await tx.query(`SELECT ${selectList(model)} FROM "${table}" WHERE "patientId" IN (${list}) ORDER BY "id"`, ids))
+      byPatient.set(String(r.patientId), [...(byPatient.get(String(r.patientId)) ?? []), r]);
     return byPatient;
   };
   const patients = await tx.query(`SELECT ${selectList("Patient")} FROM "patients" WHERE "id" IN (${list}) ORDER BY "id"`, ids);
-  const [encounters, diagnoses, procedures, medications, claims] = [await rowsOf("Encounter", "encounters"), await rowsOf("Diagnosis", "diagnoses"), await rowsOf("Procedure", "procedures"), await rowsOf("Medication", "medications"), await rowsOf("Claim", "claims")];
+  const [encounters, diagnoses, procedures, medications, claims] = [
+    await rowsOf("Encounter", "encounters"),
+    await rowsOf("Diagnosis", "diagnoses"),
+    await rowsOf("Procedure", "procedures"),
+    await rowsOf("Medication", "medications"),
+    await rowsOf("Claim", "claims"),
+  ];
   const of = (m: Map<string, Record<string, unknown>[]>, id: string) => m.get(id) ?? [];
   return patients.map((patient) => {
     const id = String(patient.id);
-    return { patient, encounters: of(encounters, id), diagnoses: of(diagnoses, id), procedures: of(procedures, id), medications: of(medications, id), claims: of(claims, id) };
+    return {
+      patient,
+      encounters: of(encounters, id),
+      diagnoses: of(diagnoses, id),
+      procedures: of(procedures, id),
+      medications: of(medications, id),
+      claims: of(claims, id),
+    };
   });
 }
 
@@ -101,8 +124,10 @@ export async function backfillEventHistory(
   for (const index of shards) {
     const shard = lab.shards[index]!;
     // Events about these records still in the outbox are part of the snapshots: never publish them now.
-    await shard.sql.transaction((tx) => tx.execute(`UPDATE "outbox_events" SET "publishedAt" = ? WHERE "publishedAt" IS NULL AND "eventType" <> ?`, [now(), PATIENT_SNAPSHOT]));
-    for (let after = ""; ; ) {
+    await shard.sql.transaction((tx) =>
+      tx.execute(`UPDATE "outbox_events" SET "publishedAt" = ? WHERE "publishedAt" IS NULL AND "eventType" <> ?`, [now(), PATIENT_SNAPSHOT]),
+    );
+    for (let after = ""; ;) {
       const ids = await patientsWithoutSnapshot(shard.sql, after, batchSize);
       if (ids.length === 0) break;
       after = ids.at(-1)!;
@@ -110,7 +135,11 @@ export async function backfillEventHistory(
         const at = now();
         const headers = { requestId: "lab-backfill", traceparent: null, actorId: "lab-backfill", shard: index };
         const rows = (await recordsOf(tx, ids)).map((record) => outboxRowOf(patientSnapshotEvent(record, at), headers, at));
-        await tx.insertMany("outbox_events", OUTBOX_INSERT_COLUMNS, rows.map((r) => OUTBOX_INSERT_COLUMNS.map((c) => r[c])));
+        await tx.insertMany(
+          "outbox_events",
+          OUTBOX_INSERT_COLUMNS,
+          rows.map((r) => OUTBOX_INSERT_COLUMNS.map((c) => r[c])),
+        );
       });
       progress.done += ids.length;
       progress.written += ids.length;

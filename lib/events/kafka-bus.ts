@@ -3,7 +3,16 @@
 // resolves (at-least-once), seeks and lag through the admin API. Keys are placed with the same partitioner
 // as the embedded log.
 import { type Admin, type Consumer, Kafka, type KafkaMessage, type Producer, logLevel } from "kafkajs";
-import { type BusMessage, type Delivery, type EventBus, type PartitionLag, type SeekTarget, type SubscribeOptions, type Subscription, partitionOf } from "./bus.ts";
+import {
+  type BusMessage,
+  type Delivery,
+  type EventBus,
+  type PartitionLag,
+  type SeekTarget,
+  type SubscribeOptions,
+  type Subscription,
+  partitionOf,
+} from "./bus.ts";
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -20,7 +29,12 @@ export interface KafkaBusOptions {
 }
 
 export async function openKafkaBus(options: KafkaBusOptions): Promise<KafkaBus> {
-  const kafka = new Kafka({ clientId: options.clientId ?? "pim-sre-lab", brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 200 } });
+  const kafka = new Kafka({
+    clientId: options.clientId ?? "pim-sre-lab",
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
   const admin = kafka.admin();
   const partitions = options.partitions ?? 8;
   await admin.connect();
@@ -32,7 +46,10 @@ async function connectProducer(kafka: Kafka, partitions: number): Promise<Produc
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: () => ({ message, partitionMetadata }) => partitionOf(String(message.key), partitionMetadata.length || partitions),
+    createPartitioner:
+      () =>
+      ({ message, partitionMetadata }) =>
+        partitionOf(String(message.key), partitionMetadata.length || partitions),
   });
   try {
     await producer.connect();
@@ -86,7 +103,8 @@ export function byteBoundedParts(messages: readonly BusMessage[], maxBytes: numb
   return parts;
 }
 
-const text = (value: Buffer | string | (Buffer | string)[] | undefined) => (value === undefined ? "" : Array.isArray(value) ? value.map(String).join(",") : value.toString());
+const text = (value: Buffer | string | (Buffer | string)[] | undefined) =>
+  value === undefined ? "" : Array.isArray(value) ? value.map(String).join(",") : value.toString();
 
 export class KafkaBus implements EventBus {
   readonly kind = "kafka";
@@ -118,7 +136,14 @@ export class KafkaBus implements EventBus {
       ready = this.admin
         .createTopics({
           waitForLeaders: true,
-          topics: [{ topic, numPartitions: this.partitions, replicationFactor: 1, configEntries: [{ name: "retention.ms", value: String(this.options.retentionMs ?? 7 * 24 * 3_600_000) }] }],
+          topics: [
+            {
+              topic,
+              numPartitions: this.partitions,
+              replicationFactor: 1,
+              configEntries: [{ name: "retention.ms", value: String(this.options.retentionMs ?? 7 * 24 * 3_600_000) }],
+            },
+          ],
         })
         .then(() => undefined);
       ready.catch(() => this.topics.delete(topic));
@@ -190,7 +215,15 @@ export class KafkaBus implements EventBus {
       // A fetch brings about a batch's worth per partition (2 KB an event; 1 MB at the least, Kafka's default):
       // a replay's large batches are not cut into a fetch's small ones.
       const maxBytesPerPartition = Math.max(1_048_576, maxBatch * 2_048);
-      const c: Consumer = this.kafka.consumer({ groupId: this.named(options.group), retry: { retries: 8 }, maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 1_000, maxBytesPerPartition, maxBytes: maxBytesPerPartition * this.partitions });
+      const c: Consumer = this.kafka.consumer({
+        groupId: this.named(options.group),
+        retry: { retries: 8 },
+        maxWaitTimeInMs: 100,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        maxBytesPerPartition,
+        maxBytes: maxBytesPerPartition * this.partitions,
+      });
       c.on(c.events.GROUP_JOIN, () => markJoined());
       c.on(c.events.CRASH, ({ payload }) => {
         if (!payload.restart && !stopped) replace();
@@ -246,19 +279,25 @@ export class KafkaBus implements EventBus {
     // no progress for stallMs while the group lags is disconnected and replaced.
     const stallMs = this.options.stallMs ?? 30_000;
     let checking = false;
-    const watchdog = setInterval(() => {
-      if (stopped || checking || Date.now() - progressAt < stallMs) return;
-      checking = true;
-      void this.lag(options.group, options.topic)
-        .then(async (lag) => {
-          progressAt = Date.now();
-          if (stopped || lag.every((p) => p.lag === 0)) return; // idle, not stalled
-          const stale = consumer;
-          await Promise.race([stale.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-          replace();
-        }, () => undefined)
-        .finally(() => (checking = false));
-    }, Math.min(5000, stallMs));
+    const watchdog = setInterval(
+      () => {
+        if (stopped || checking || Date.now() - progressAt < stallMs) return;
+        checking = true;
+        void this.lag(options.group, options.topic)
+          .then(
+            async (lag) => {
+              progressAt = Date.now();
+              if (stopped || lag.every((p) => p.lag === 0)) return; // idle, not stalled
+              const stale = consumer;
+              await Promise.race([stale.disconnect().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+              replace();
+            },
+            () => undefined,
+          )
+          .finally(() => (checking = false));
+      },
+      Math.min(5000, stallMs),
+    );
     watchdog.unref();
     let timer: NodeJS.Timeout | undefined;
     const joined = Promise.race([
@@ -289,7 +328,11 @@ export class KafkaBus implements EventBus {
     await this.ensureTopic(topic);
     const partitions = await this.targetOffsets(topic, target);
     // kafkajs refuses while the group has members, which is the rule: stop it before seeking.
-    await this.admin.setOffsets({ groupId: this.named(group), topic: this.named(topic), partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+    await this.admin.setOffsets({
+      groupId: this.named(group),
+      topic: this.named(topic),
+      partitions: partitions.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+    });
   }
 
   async lag(group: string, topic: string): Promise<PartitionLag[]> {
@@ -317,7 +360,9 @@ export class KafkaBus implements EventBus {
 
   async deleteBefore(topic: string, offsets: Record<number, number>): Promise<void> {
     await this.ensureTopic(topic);
-    const partitions = Object.entries(offsets).filter(([, offset]) => offset > 0).map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) }));
+    const partitions = Object.entries(offsets)
+      .filter(([, offset]) => offset > 0)
+      .map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) }));
     if (partitions.length > 0) await retriable(() => this.admin.deleteTopicRecords({ topic: this.named(topic), partitions }));
   }
 
@@ -339,7 +384,11 @@ export class KafkaBus implements EventBus {
     const missing = start.filter((p) => !committed.has(p.partition));
     if (missing.length === 0) return;
     try {
-      await this.admin.setOffsets({ groupId: this.named(options.group), topic: this.named(options.topic), partitions: missing.map((p) => ({ partition: p.partition, offset: String(p.offset) })) });
+      await this.admin.setOffsets({
+        groupId: this.named(options.group),
+        topic: this.named(options.topic),
+        partitions: missing.map((p) => ({ partition: p.partition, offset: String(p.offset) })),
+      });
     } catch (err) {
       // Members are still registered (one just killed, say, until its session expires): they recorded
       // the start when the group first ran, and the consumer's own reset covers the rest.
@@ -350,7 +399,10 @@ export class KafkaBus implements EventBus {
   private async targetOffsets(topic: string, target: SeekTarget): Promise<{ partition: number; offset: number }[]> {
     if ("offsets" in target) return Object.entries(target.offsets).map(([partition, offset]) => ({ partition: Number(partition), offset }));
     if ("timestamp" in target) {
-      return (await retriable(() => this.admin.fetchTopicOffsetsByTimestamp(this.named(topic), target.timestamp.getTime()))).map((p) => ({ partition: p.partition, offset: Number(p.offset) }));
+      return (await retriable(() => this.admin.fetchTopicOffsetsByTimestamp(this.named(topic), target.timestamp.getTime()))).map((p) => ({
+        partition: p.partition,
+        offset: Number(p.offset),
+      }));
     }
     const offsets = await retriable(() => this.admin.fetchTopicOffsets(this.named(topic)));
     return offsets.map((p) => ({ partition: p.partition, offset: Number("earliest" in target ? p.low : p.high) }));

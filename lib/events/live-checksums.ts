@@ -6,9 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { LabConfig } from "../config/index.ts";
 
 export type LiveChecksumsMessage =
-  | { type: "positions"; positions: Record<number, number> }
-  | { type: "checksums"; checksums: Record<string, string> }
-  | { type: "failed"; message: string };
+  { type: "positions"; positions: Record<number, number> } | { type: "checksums"; checksums: Record<string, string> } | { type: "failed"; message: string };
 
 export interface LiveChecksums {
   /** Where the live models stand in the log, per partition. */
@@ -21,7 +19,7 @@ export interface LiveChecksums {
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (err: Error) => void } {
   let resolve!: (value: T) => void;
   let reject!: (err: Error) => void;
-  const promise = new Promise<T>((res, rej) => [resolve, reject] = [res, rej]);
+  const promise = new Promise<T>((res, rej) => ([resolve, reject] = [res, rej]));
   return { promise, resolve, reject };
 }
 

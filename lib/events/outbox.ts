@@ -17,7 +17,6 @@ export interface DomainEvent {
   payload: Record<string, unknown>;
 }
 
-
 /**
  * The outbox row of an event, checked against the catalog: an event it does not describe is an error.
  * `check` false is for seeding, whose snapshot builder a test holds to the catalog: checking 100,000
@@ -45,7 +44,19 @@ export function outboxRowOf(e: DomainEvent, headers: EventHeaders, occurredAt: D
 }
 
 /** The outbox's columns a writer gives (the position is the database's to assign), for bulk inserts. */
-export const OUTBOX_INSERT_COLUMNS = ["eventId", "eventType", "eventVersion", "aggregateType", "aggregateId", "partitionKey", "payload", "headers", "occurredAt", "publishedAt", "attempts"] as const;
+export const OUTBOX_INSERT_COLUMNS = [
+  "eventId",
+  "eventType",
+  "eventVersion",
+  "aggregateType",
+  "aggregateId",
+  "partitionKey",
+  "payload",
+  "headers",
+  "occurredAt",
+  "publishedAt",
+  "attempts",
+] as const;
 
 export async function appendOutboxEvents(tx: ShardTx, events: readonly DomainEvent[], headers: EventHeaders, occurredAt: Date): Promise<string[]> {
   const ids: string[] = [];

@@ -18,7 +18,14 @@ const context = (seed: number) =>
   });
 const recordOf = (seed: number, index: number): PatientRecordRows => {
   const p = generatePatient(context(seed), index);
-  return { patient: p.rows.Patient[0]!, encounters: p.rows.Encounter, diagnoses: p.rows.Diagnosis, procedures: p.rows.Procedure, medications: p.rows.Medication, claims: p.rows.Claim };
+  return {
+    patient: p.rows.Patient[0]!,
+    encounters: p.rows.Encounter,
+    diagnoses: p.rows.Diagnosis,
+    procedures: p.rows.Procedure,
+    medications: p.rows.Medication,
+    claims: p.rows.Claim,
+  };
 };
 const asOf = new Date("2026-11-30T12:00:00.000Z");
 
@@ -50,7 +57,13 @@ describe("a patient record's snapshot event", () => {
     expect(count("ClaimCreated")).toBe(record.claims.length);
     for (const claim of record.claims) {
       const path = facts.filter((f) => f.payload.claimId === claim.id).map((f) => f.type);
-      const expected = { draft: ["ClaimCreated"], submitted: ["ClaimCreated", "ClaimSubmitted"], adjudicated: ["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated"], paid: ["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated", "ClaimPaid"], denied: ["ClaimCreated", "ClaimSubmitted", "ClaimDenied"] }[String(claim.status)];
+      const expected = {
+        draft: ["ClaimCreated"],
+        submitted: ["ClaimCreated", "ClaimSubmitted"],
+        adjudicated: ["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated"],
+        paid: ["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated", "ClaimPaid"],
+        denied: ["ClaimCreated", "ClaimSubmitted", "ClaimDenied"],
+      }[String(claim.status)];
       expect(path).toEqual(expected);
     }
     expect(JSON.stringify(facts)).not.toMatch(new RegExp(`${String(record.patient.givenName)}|${String(record.patient.familyName)}`));

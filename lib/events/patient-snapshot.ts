@@ -51,7 +51,12 @@ export function patientSnapshotEvent(record: PatientRecordRows, asOf: Date): Dom
         endedAt: isoOrNull(e.endedAt),
       })),
       diagnoses: record.diagnoses.map((d) => ({ diagnosisId: str(d.id), encounterId: str(d.encounterId), code: str(d.code), recordedAt: iso(d.recordedAt) })),
-      procedures: record.procedures.map((x) => ({ procedureId: str(x.id), encounterId: str(x.encounterId), code: str(x.code), performedAt: iso(x.performedAt) })),
+      procedures: record.procedures.map((x) => ({
+        procedureId: str(x.id),
+        encounterId: str(x.encounterId),
+        code: str(x.code),
+        performedAt: iso(x.performedAt),
+      })),
       medications: record.medications.map((m) => ({
         medicationId: str(m.id),
         encounterId: str(m.encounterId),
@@ -96,23 +101,56 @@ const minutesBetween = (from: string, to: string) => Math.max(0, Math.round((Dat
 export function snapshotFacts(p: SnapshotPayload): SnapshotFact[] {
   const patientId = str(p.patientId);
   const facts: SnapshotFact[] = [
-    { type: "PatientRegistered", occurredAt: str(p.registeredAt), payload: { patientId, facilityId: p.facilityId, sex: p.sex, birthYear: p.birthYear, registeredAt: p.registeredAt } },
+    {
+      type: "PatientRegistered",
+      occurredAt: str(p.registeredAt),
+      payload: { patientId, facilityId: p.facilityId, sex: p.sex, birthYear: p.birthYear, registeredAt: p.registeredAt },
+    },
   ];
   for (const e of list(p, "encounters")) {
-    facts.push({ type: "EncounterOpened", occurredAt: str(e.startedAt), payload: { encounterId: e.encounterId, patientId, facilityId: e.facilityId, providerId: e.providerId, kind: e.kind, startedAt: e.startedAt } });
+    facts.push({
+      type: "EncounterOpened",
+      occurredAt: str(e.startedAt),
+      payload: { encounterId: e.encounterId, patientId, facilityId: e.facilityId, providerId: e.providerId, kind: e.kind, startedAt: e.startedAt },
+    });
     if (e.endedAt) {
       facts.push({
         type: "EncounterClosed",
         occurredAt: str(e.endedAt),
-        payload: { encounterId: e.encounterId, patientId, facilityId: e.facilityId, endedAt: e.endedAt, durationMinutes: minutesBetween(str(e.startedAt), str(e.endedAt)) },
+        payload: {
+          encounterId: e.encounterId,
+          patientId,
+          facilityId: e.facilityId,
+          endedAt: e.endedAt,
+          durationMinutes: minutesBetween(str(e.startedAt), str(e.endedAt)),
+        },
       });
     }
   }
-  for (const d of list(p, "diagnoses")) facts.push({ type: "DiagnosisRecorded", occurredAt: str(d.recordedAt), payload: { diagnosisId: d.diagnosisId, encounterId: d.encounterId, patientId, code: d.code, recordedAt: d.recordedAt } });
-  for (const x of list(p, "procedures")) facts.push({ type: "ProcedureRecorded", occurredAt: str(x.performedAt), payload: { procedureId: x.procedureId, encounterId: x.encounterId, patientId, code: x.code, performedAt: x.performedAt } });
+  for (const d of list(p, "diagnoses"))
+    facts.push({
+      type: "DiagnosisRecorded",
+      occurredAt: str(d.recordedAt),
+      payload: { diagnosisId: d.diagnosisId, encounterId: d.encounterId, patientId, code: d.code, recordedAt: d.recordedAt },
+    });
+  for (const x of list(p, "procedures"))
+    facts.push({
+      type: "ProcedureRecorded",
+      occurredAt: str(x.performedAt),
+      payload: { procedureId: x.procedureId, encounterId: x.encounterId, patientId, code: x.code, performedAt: x.performedAt },
+    });
   for (const m of list(p, "medications")) {
-    facts.push({ type: "MedicationPrescribed", occurredAt: str(m.prescribedAt), payload: { medicationId: m.medicationId, encounterId: m.encounterId, patientId, code: m.code, prescribedAt: m.prescribedAt } });
-    if (m.discontinuedAt) facts.push({ type: "MedicationDiscontinued", occurredAt: str(m.discontinuedAt), payload: { medicationId: m.medicationId, patientId, discontinuedAt: m.discontinuedAt } });
+    facts.push({
+      type: "MedicationPrescribed",
+      occurredAt: str(m.prescribedAt),
+      payload: { medicationId: m.medicationId, encounterId: m.encounterId, patientId, code: m.code, prescribedAt: m.prescribedAt },
+    });
+    if (m.discontinuedAt)
+      facts.push({
+        type: "MedicationDiscontinued",
+        occurredAt: str(m.discontinuedAt),
+        payload: { medicationId: m.medicationId, patientId, discontinuedAt: m.discontinuedAt },
+      });
   }
   for (const c of list(p, "claims")) facts.push(...claimFacts(patientId, c));
   return facts;
@@ -131,7 +169,13 @@ function claimFacts(patientId: string, c: Row): SnapshotFact[] {
     paidCents: s === "paid" ? c.paidCents : null,
     denialReason: s === "denied" ? c.denialReason : null,
   });
-  const facts: SnapshotFact[] = [{ type: "ClaimCreated", occurredAt: str(c.createdAt), payload: { claimId: c.claimId, patientId, encounterId: c.encounterId, facilityId: c.facilityId, payer: c.payer, totalCents: c.totalCents } }];
+  const facts: SnapshotFact[] = [
+    {
+      type: "ClaimCreated",
+      occurredAt: str(c.createdAt),
+      payload: { claimId: c.claimId, patientId, encounterId: c.encounterId, facilityId: c.facilityId, payer: c.payer, totalCents: c.totalCents },
+    },
+  ];
   const at = (v: unknown) => str(v ?? c.createdAt);
   if (status === "draft") return facts;
   facts.push({ type: "ClaimSubmitted", occurredAt: at(c.submittedAt), payload: state("submitted") });

@@ -92,7 +92,10 @@ function daily(x: ProjectionTx, e: EventEnvelope, metric: string, value = 1) {
 async function moveClaim(x: ProjectionTx, p: Payload) {
   const tx = x.sql;
   const claimId = str(p, "claimId");
-  const [state] = await tx.query<{ facility_id: string; status: string; total_cents: number }>(`SELECT "facility_id", "status", "total_cents" FROM "claim_states" WHERE "claim_id" = ?`, [claimId]);
+  const [state] = await tx.query<{ facility_id: string; status: string; total_cents: number }>(
+    `SELECT "facility_id", "status", "total_cents" FROM "claim_states" WHERE "claim_id" = ?`,
+    [claimId],
+  );
   if (!state) throw new OrderingGap(`claim ${claimId} changed state before its ClaimCreated was projected`, "payload.claimId");
   const status = str(p, "status");
   x.counters.add(PIPELINE, [state.facility_id, state.status], [-1, -Number(state.total_cents)]);
@@ -107,7 +110,12 @@ const EFFECTS: Record<string, (x: ProjectionTx, e: EventEnvelope, p: Payload) =>
   },
   async PatientDemographicsChanged() {},
   async EncounterOpened(x, e, p) {
-    await x.sql.execute(`INSERT INTO "open_encounters" ("encounter_id", "facility_id", "patient_id", "started_at") VALUES (?, ?, ?, ?)`, [str(p, "encounterId"), str(p, "facilityId"), str(p, "patientId"), str(p, "startedAt")]);
+    await x.sql.execute(`INSERT INTO "open_encounters" ("encounter_id", "facility_id", "patient_id", "started_at") VALUES (?, ?, ?, ?)`, [
+      str(p, "encounterId"),
+      str(p, "facilityId"),
+      str(p, "patientId"),
+      str(p, "startedAt"),
+    ]);
     census(x, str(p, "facilityId"), { open: 1, total: 1 });
     daily(x, e, "encounters_opened");
   },
@@ -129,7 +137,11 @@ const EFFECTS: Record<string, (x: ProjectionTx, e: EventEnvelope, p: Payload) =>
     daily(x, e, "medications_discontinued");
   },
   async ClaimCreated(x, e, p) {
-    await x.sql.execute(`INSERT INTO "claim_states" ("claim_id", "facility_id", "status", "total_cents") VALUES (?, ?, 'draft', ?)`, [str(p, "claimId"), str(p, "facilityId"), num(p, "totalCents")]);
+    await x.sql.execute(`INSERT INTO "claim_states" ("claim_id", "facility_id", "status", "total_cents") VALUES (?, ?, 'draft', ?)`, [
+      str(p, "claimId"),
+      str(p, "facilityId"),
+      num(p, "totalCents"),
+    ]);
     x.counters.add(PIPELINE, [str(p, "facilityId"), "draft"], [1, num(p, "totalCents")]);
     daily(x, e, "claims_created");
   },
@@ -155,7 +167,10 @@ const EFFECTS: Record<string, (x: ProjectionTx, e: EventEnvelope, p: Payload) =>
 /** What an event does to the read models: itself, or for a snapshot each catalog event it stands for. */
 function effectsOf(e: EventEnvelope): { timelineId: string; envelope: EventEnvelope }[] {
   if (e.type !== PATIENT_SNAPSHOT) return [{ timelineId: e.eventId, envelope: e }];
-  return snapshotFacts(e.payload).map((fact, i) => ({ timelineId: `${e.eventId}:${i}`, envelope: { ...e, type: fact.type, occurredAt: fact.occurredAt, payload: fact.payload } }));
+  return snapshotFacts(e.payload).map((fact, i) => ({
+    timelineId: `${e.eventId}:${i}`,
+    envelope: { ...e, type: fact.type, occurredAt: fact.occurredAt, payload: fact.payload },
+  }));
 }
 
 /**
@@ -164,14 +179,25 @@ function effectsOf(e: EventEnvelope): { timelineId: string; envelope: EventEnvel
  */
 export async function applyEventInTransaction(tx: SqlDatabase, e: EventEnvelope, batch?: CounterDeltas): Promise<boolean> {
   const parts = effectsOf(e);
-  for (const { envelope } of parts) if (!EFFECTS[envelope.type]) throw new LabError("invalid", `the projector has no projection for ${envelope.type}`, { field: "type" });
+  for (const { envelope } of parts)
+    if (!EFFECTS[envelope.type]) throw new LabError("invalid", `the projector has no projection for ${envelope.type}`, { field: "type" });
   // The event's id is its claim to being applied: a redelivered one changes nothing.
-  const claimed = await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`, [e.eventId, e.type, e.occurredAt]);
+  const claimed = await tx.execute(`INSERT INTO "processed_events" ("event_id", "type", "occurred_at") VALUES (?, ?, ?) ON CONFLICT ("event_id") DO NOTHING`, [
+    e.eventId,
+    e.type,
+    e.occurredAt,
+  ]);
   if (claimed === 0) return false;
   const patientId = typeof e.payload.patientId === "string" ? e.payload.patientId : e.partitionKey;
   const own = { sql: tx, counters: new CounterDeltas() };
   for (const { timelineId, envelope } of parts) {
-    await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [timelineId, patientId, envelope.occurredAt, envelope.type, JSON.stringify(envelope.payload)]);
+    await tx.execute(`INSERT INTO "patient_timeline" ("event_id", "patient_id", "occurred_at", "type", "facts") VALUES (?, ?, ?, ?, ?)`, [
+      timelineId,
+      patientId,
+      envelope.occurredAt,
+      envelope.type,
+      JSON.stringify(envelope.payload),
+    ]);
     await EFFECTS[envelope.type]!(own, envelope, envelope.payload);
   }
   if (batch) batch.merge(own.counters);
@@ -215,9 +241,16 @@ export const MODEL_TABLES: Record<string, string> = {
  * positions are told as soon as they are read (the checksums wait for `onPositions` to resolve), so a
  * replay can start from them while the snapshot stays open.
  */
-export async function readModelsAtPosition(db: SqlDatabase, group: string, onPositions?: (positions: Record<number, number>) => void | Promise<void>): Promise<{ positions: Record<number, number>; checksums: Record<string, string> }> {
+export async function readModelsAtPosition(
+  db: SqlDatabase,
+  group: string,
+  onPositions?: (positions: Record<number, number>) => void | Promise<void>,
+): Promise<{ positions: Record<number, number>; checksums: Record<string, string> }> {
   return db.snapshot(async (tx) => {
-    const rows = await tx.query<{ partition: number; next_offset: number }>(`SELECT "partition", "next_offset" FROM "projected_positions" WHERE "group_id" = ?`, [group]);
+    const rows = await tx.query<{ partition: number; next_offset: number }>(
+      `SELECT "partition", "next_offset" FROM "projected_positions" WHERE "group_id" = ?`,
+      [group],
+    );
     const positions = Object.fromEntries(rows.map((r) => [Number(r.partition), Number(r.next_offset)]));
     await onPositions?.(positions);
     return { positions, checksums: await readModelChecksums(tx) };
@@ -237,8 +270,11 @@ export async function readModelChecksums(db: SqlDatabase): Promise<Record<string
     const after = `(${key}) > (${columns.map(() => "?").join(", ")})`;
     const hash = createHash("md5"); // a checksum, not a seal: the fastest digest will do
     let count = 0;
-    for (let last: unknown[] | null = null; ; ) {
-      const rows: Record<string, unknown>[] = await db.query(`SELECT * FROM "${table}" ${last ? `WHERE ${after}` : ""} ORDER BY ${key} LIMIT ${CHECKSUM_PAGE}`, last ?? []);
+    for (let last: unknown[] | null = null; ;) {
+      const rows: Record<string, unknown>[] = await db.query(
+        `SELECT * FROM "${table}" ${last ? `WHERE ${after}` : ""} ORDER BY ${key} LIMIT ${CHECKSUM_PAGE}`,
+        last ?? [],
+      );
       let text = "";
       for (const row of rows) {
         for (const v of Object.values(row)) text += `${v === null ? "\u0000" : typeof v === "number" || typeof v === "bigint" ? Number(v) : String(v)}\u001f`;

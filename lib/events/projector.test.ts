@@ -13,8 +13,17 @@ import { migrateReadModels, readModelChecksums } from "./projections.ts";
 const at = "2026-11-24T09:00:00.000Z";
 function event(type: string, patientId: string, payload: Record<string, unknown>): EventEnvelope {
   return {
-    eventId: randomUUID(), type, version: 1, occurredAt: at, shard: 0, outboxPosition: 1, aggregateType: type, aggregateId: patientId, partitionKey: patientId,
-    headers: { requestId: "req-1", traceparent: null, actorId: "usr-1", shard: 0 }, payload,
+    eventId: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: at,
+    shard: 0,
+    outboxPosition: 1,
+    aggregateType: type,
+    aggregateId: patientId,
+    partitionKey: patientId,
+    headers: { requestId: "req-1", traceparent: null, actorId: "usr-1", shard: 0 },
+    payload,
   };
 }
 /** One patient's story: registered, seen, diagnosed, billed, paid. */
@@ -32,7 +41,11 @@ function story(n: number): EventEnvelope[] {
     event("ClaimPaid", p, { ...claim, status: "paid", paidCents: 8_000 }),
   ];
 }
-const publish = (log: EmbeddedLog, events: EventEnvelope[]) => log.publish(DOMAIN_TOPIC, events.map((e) => ({ key: e.partitionKey, value: JSON.stringify(e) })));
+const publish = (log: EmbeddedLog, events: EventEnvelope[]) =>
+  log.publish(
+    DOMAIN_TOPIC,
+    events.map((e) => ({ key: e.partitionKey, value: JSON.stringify(e) })),
+  );
 
 describe("projector", () => {
   let dir: string;
@@ -74,14 +87,22 @@ describe("projector", () => {
     await projector.stop();
     expect(projector.stats).toEqual({ applied: 24, duplicates: 10, deadLettered: 0, held: 0 });
     expect(await readModelChecksums(models)).toEqual(once);
-    expect(await models.query(`SELECT "patients", "open_encounters", "encounters_total" FROM "facility_census"`)).toEqual([{ patients: 3, open_encounters: 0, encounters_total: 3 }]);
-    expect(await models.query(`SELECT "status", "claims", "total_cents" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: 3, total_cents: 30_000 }]);
-    expect(await models.query(`SELECT "metric", "value" FROM "daily_analytics" WHERE "metric" IN ('claims_paid_cents', 'diagnoses_recorded') ORDER BY "metric"`)).toEqual([
+    expect(await models.query(`SELECT "patients", "open_encounters", "encounters_total" FROM "facility_census"`)).toEqual([
+      { patients: 3, open_encounters: 0, encounters_total: 3 },
+    ]);
+    expect(await models.query(`SELECT "status", "claims", "total_cents" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([
+      { status: "paid", claims: 3, total_cents: 30_000 },
+    ]);
+    expect(
+      await models.query(`SELECT "metric", "value" FROM "daily_analytics" WHERE "metric" IN ('claims_paid_cents', 'diagnoses_recorded') ORDER BY "metric"`),
+    ).toEqual([
       { metric: "claims_paid_cents", value: 24_000 },
       { metric: "diagnoses_recorded", value: 3 },
     ]);
     // Same instant for every event here, so the timeline's insertion order shows the projection order.
-    expect((await models.query(`SELECT "type" FROM "patient_timeline" WHERE "patient_id" = 'pat-2' ORDER BY "occurred_at", "rowid"`)).map((r) => r.type)).toEqual(story(2).map((e) => e.type));
+    expect(
+      (await models.query(`SELECT "type" FROM "patient_timeline" WHERE "patient_id" = 'pat-2' ORDER BY "occurred_at", "rowid"`)).map((r) => r.type),
+    ).toEqual(story(2).map((e) => e.type));
   });
 
   const settled = async (projector: { stats: { held: number } }, group = "projector") => {
@@ -100,14 +121,25 @@ describe("projector", () => {
     await log.publish(DOMAIN_TOPIC, [{ key: "pat-x", value: "{not json" }]);
     await publish(log, [1, 2].flatMap(story));
     const failures: string[] = [];
-    const projector = await startProjector(log, models, { gapWaitMs: 300, drainEveryMs: 20, onFailure: (f) => failures.push(`${f.kind}${f.deadLettered ? " parked" : ""}`) });
+    const projector = await startProjector(log, models, {
+      gapWaitMs: 300,
+      drainEveryMs: 20,
+      onFailure: (f) => failures.push(`${f.kind}${f.deadLettered ? " parked" : ""}`),
+    });
     await drained();
     expect(projector.stats.applied).toBe(17); // the healthy ones did not wait for the gap
     expect(projector.stats.held).toBe(1);
     await settled(projector);
     const letters = await listDeadLetters(models);
-    expect(letters.map((l) => [l.type, l.kind])).toEqual(expect.arrayContaining([["ClaimSubmitted", "gap"], ["(unreadable)", "poison"]]));
-    expect(letters.find((l) => l.type === "ClaimSubmitted")!.error).toMatch(/^ordering gap: claim clm-7 changed state before its ClaimCreated was projected; waited 0\.\d s for it\. Redrive it once/);
+    expect(letters.map((l) => [l.type, l.kind])).toEqual(
+      expect.arrayContaining([
+        ["ClaimSubmitted", "gap"],
+        ["(unreadable)", "poison"],
+      ]),
+    );
+    expect(letters.find((l) => l.type === "ClaimSubmitted")!.error).toMatch(
+      /^ordering gap: claim clm-7 changed state before its ClaimCreated was projected; waited 0\.\d s for it\. Redrive it once/,
+    );
     expect(letters.find((l) => l.kind === "poison")).toMatchObject({ attempts: 1, error: expect.stringMatching(/^poison: /) });
     expect(failures).toEqual(expect.arrayContaining(["gap", "gap parked", "poison parked"]));
     await log.seek("dlq-watch", DEAD_LETTER_TOPIC, { earliest: true });
@@ -118,19 +150,35 @@ describe("projector", () => {
     await projector.stop();
     const redriven = await redriveDeadLetter(models, submitted!.eventId);
     expect(redriven.status).toBe("redriven");
-    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0 AND "facility_id" = 'fac-0001' ORDER BY "status"`)).toEqual([
-      { status: "paid", claims: 2 },
-      { status: "submitted", claims: 1 },
-    ]);
+    expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0 AND "facility_id" = 'fac-0001' ORDER BY "status"`)).toEqual(
+      [
+        { status: "paid", claims: 2 },
+        { status: "submitted", claims: 1 },
+      ],
+    );
     await expect(redriveDeadLetter(models, submitted!.eventId)).rejects.toMatchObject({ status: 409 });
   });
 
   it("applies every healthy event of a batch once when several of its events fail, and hands each failing one on once", async () => {
     // Five orphans of one patient, so in one batch: the first redoes the batch without savepoints, from the
     // third on each event gets one.
-    const orphans = [1, 2, 3, 4, 5].map((n) => event("ClaimAdjudicated", "pat-1", { claimId: `clm-lost-${n}`, patientId: "pat-1", facilityId: "fac-0001", status: "adjudicated", totalCents: 1, allowedCents: 1, paidCents: null, denialReason: null }));
+    const orphans = [1, 2, 3, 4, 5].map((n) =>
+      event("ClaimAdjudicated", "pat-1", {
+        claimId: `clm-lost-${n}`,
+        patientId: "pat-1",
+        facilityId: "fac-0001",
+        status: "adjudicated",
+        totalCents: 1,
+        allowedCents: 1,
+        paidCents: null,
+        denialReason: null,
+      }),
+    );
     const healthy = [1, 2, 3, 4, 5].map(story);
-    await publish(log, healthy.flatMap((s, i) => [...s.slice(0, 4), orphans[i]!, ...s.slice(4)]));
+    await publish(
+      log,
+      healthy.flatMap((s, i) => [...s.slice(0, 4), orphans[i]!, ...s.slice(4)]),
+    );
     const failures: string[] = [];
     const projector = await startProjector(log, models, { gapWaitMs: 60_000, drainEveryMs: 20, maxBatch: 500, onFailure: (f) => failures.push(f.kind) });
     await drained();
@@ -139,7 +187,9 @@ describe("projector", () => {
     expect(failures).toEqual(Array(5).fill("gap"));
     expect(await models.query(`SELECT COUNT(*) AS "n" FROM "patient_timeline"`)).toEqual([{ n: 40 }]);
     expect(await models.query(`SELECT "status", "claims" FROM "claims_pipeline" WHERE "claims" <> 0`)).toEqual([{ status: "paid", claims: 5 }]);
-    expect(await models.query(`SELECT "patients", "open_encounters" FROM "facility_census" WHERE "facility_id" = 'fac-0001'`)).toEqual([{ patients: 5, open_encounters: 0 }]);
+    expect(await models.query(`SELECT "patients", "open_encounters" FROM "facility_census" WHERE "facility_id" = 'fac-0001'`)).toEqual([
+      { patients: 5, open_encounters: 0 },
+    ]);
   });
 
   it("applies a gapped event once its predecessor arrives within the bound, in the patient's order", async () => {
@@ -156,7 +206,13 @@ describe("projector", () => {
   it("retries transient failures off the partition's path, keeps each patient's order, and parks what still fails", async () => {
     await publish(log, [1, 2, 3].flatMap(story));
     let failRate = 1; // every event fails while the fault is on: each patient's first one is retried, the rest wait behind it
-    const projector = await startProjector(log, models, { retryMs: 10, maxRetryMs: 20, maxAttempts: 1000, drainEveryMs: 10, fault: () => ({ delayMs: 0, failRate }) });
+    const projector = await startProjector(log, models, {
+      retryMs: 10,
+      maxRetryMs: 20,
+      maxAttempts: 1000,
+      drainEveryMs: 10,
+      fault: () => ({ delayMs: 0, failRate }),
+    });
     await drained(); // the partitions moved on although nothing could be applied
     expect(projector.stats).toMatchObject({ applied: 0, held: 24 });
     failRate = 0;
@@ -180,7 +236,14 @@ describe("projector", () => {
       return [];
     })();
     await strict.stop();
-    expect(letters).toEqual([expect.objectContaining({ type: "PatientRegistered", kind: "transient", attempts: 3, error: "failed 3 times: injected fault: projecting this event failed" })]);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        type: "PatientRegistered",
+        kind: "transient",
+        attempts: 3,
+        error: "failed 3 times: injected fault: projecting this event failed",
+      }),
+    ]);
   });
 
   it("rebuilds read models equal to the live ones by replaying the log from the beginning", async () => {

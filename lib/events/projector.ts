@@ -87,7 +87,9 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   // block: the next event may be the one it waits for). Read back from the waiting room after every change.
   let blocked = new Set<string>();
   const refreshKeys = async () => {
-    const rows = await db.query<{ partition_key: string; kind: HeldKind; n: number }>(`SELECT "partition_key", "kind", COUNT(*) AS "n" FROM "held_events" GROUP BY "partition_key", "kind"`);
+    const rows = await db.query<{ partition_key: string; kind: HeldKind; n: number }>(
+      `SELECT "partition_key", "kind", COUNT(*) AS "n" FROM "held_events" GROUP BY "partition_key", "kind"`,
+    );
     blocked = new Set(rows.filter((r) => r.kind !== "gap").map((r) => r.partition_key));
     stats.held = rows.reduce((sum, r) => sum + Number(r.n), 0);
   };
@@ -127,23 +129,40 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     stats.duplicates += o.duplicates;
     stats.deadLettered += o.parked.length;
     for (const f of o.failures) options.onFailure?.({ ...f, deadLettered: false });
-    for (const p of o.parked) options.onFailure?.({ partition: p.from.partition, offset: p.from.offset, kind: p.kind, attempt: p.attempts, deadLettered: true, error: p.error });
+    for (const p of o.parked)
+      options.onFailure?.({ partition: p.from.partition, offset: p.from.offset, kind: p.kind, attempt: p.attempts, deadLettered: true, error: p.error });
     if (o.heldChanged) await refreshKeys();
     if (o.parked.length > 0) {
       // The table is the record; the topic is for tools that watch the bus, told after the commit and off the
       // partition's path (its first publish may create the topic, which takes Kafka a second or two).
-      const told = bus.publish(DEAD_LETTER_TOPIC, o.parked.map((p) => deadLetterMessage(p, failedAt))).catch(() => undefined);
+      const told = bus
+        .publish(
+          DEAD_LETTER_TOPIC,
+          o.parked.map((p) => deadLetterMessage(p, failedAt)),
+        )
+        .catch(() => undefined);
       telling.add(told);
       void told.finally(() => telling.delete(told));
     }
   };
   const telling = new Set<Promise<unknown>>();
 
-  const park = (o: Outcome, item: { eventId: string; type: string; key: string; value: string; from: ParkedLetter["from"] }, kind: FailureKind, error: string, attempts: number) =>
-    o.parked.push({ eventId: item.eventId, type: item.type, key: item.key, value: item.value, kind, error, attempts, from: item.from });
+  const park = (
+    o: Outcome,
+    item: { eventId: string; type: string; key: string; value: string; from: ParkedLetter["from"] },
+    kind: FailureKind,
+    error: string,
+    attempts: number,
+  ) => o.parked.push({ eventId: item.eventId, type: item.type, key: item.key, value: item.value, kind, error, attempts, from: item.from });
 
   /** Applies one event inside a savepoint, so its failure undoes only its own statements. */
-  const tryApply = async (tx: SqlDatabase, counters: CounterDeltas, envelope: EventEnvelope, partition: number, offset: number): Promise<{ ok: true; first: boolean } | { ok: false; err: unknown }> => {
+  const tryApply = async (
+    tx: SqlDatabase,
+    counters: CounterDeltas,
+    envelope: EventEnvelope,
+    partition: number,
+    offset: number,
+  ): Promise<{ ok: true; first: boolean } | { ok: false; err: unknown }> => {
     if (failing(partition, offset)) return { ok: false, err: injected() };
     await tx.execute(`SAVEPOINT "projector_event"`);
     try {
@@ -160,12 +179,28 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   /** A first failure of a new event: parked at once, or held for its retries, by its kind. */
   const firstFailure = async (tx: SqlDatabase, o: Outcome, item: Item, envelope: EventEnvelope, err: unknown, now: number) => {
     const kind = failureKind(err);
-    const base = { eventId: envelope.eventId, type: envelope.type, key: item.d.key, value: item.d.value, from: { topic: item.d.topic, partition: item.d.partition, offset: item.d.offset } };
+    const base = {
+      eventId: envelope.eventId,
+      type: envelope.type,
+      key: item.d.key,
+      value: item.d.value,
+      from: { topic: item.d.topic, partition: item.d.partition, offset: item.d.offset },
+    };
     if (kind === "poison") return park(o, base, "poison", `poison: ${reason(err)}`, 1);
     if (kind === "gap" && gapWaitMs === 0) return park(o, base, "gap", gapReason(err, 0), 1);
     await holdInTransaction(tx, {
-      eventId: envelope.eventId, key: item.d.key, partition: item.d.partition, offset: item.d.offset, type: envelope.type, value: item.d.value, kind, reason: reason(err), attempts: 1, heldAt: now,
-      nextAttemptAt: now + (kind === "gap" ? GAP_RETRY_MS : backoff(1)), parkAt: kind === "gap" ? now + gapWaitMs : Number.MAX_SAFE_INTEGER,
+      eventId: envelope.eventId,
+      key: item.d.key,
+      partition: item.d.partition,
+      offset: item.d.offset,
+      type: envelope.type,
+      value: item.d.value,
+      kind,
+      reason: reason(err),
+      attempts: 1,
+      heldAt: now,
+      nextAttemptAt: now + (kind === "gap" ? GAP_RETRY_MS : backoff(1)),
+      parkAt: kind === "gap" ? now + gapWaitMs : Number.MAX_SAFE_INTEGER,
     });
     o.heldChanged = true;
     o.failures.push({ partition: item.d.partition, offset: item.d.offset, kind, attempt: 1, error: reason(err) });
@@ -184,12 +219,31 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     for (const [i, item] of items.entries()) {
       const { d, envelope } = item;
       if (!envelope) {
-        park(o, { eventId: `raw:${d.topic}:${d.partition}:${d.offset}`, type: "(unreadable)", key: d.key, value: d.value, from: d }, "poison", `poison: ${reason(item.error)}`, 1);
+        park(
+          o,
+          { eventId: `raw:${d.topic}:${d.partition}:${d.offset}`, type: "(unreadable)", key: d.key, value: d.value, from: d },
+          "poison",
+          `poison: ${reason(item.error)}`,
+          1,
+        );
         continue;
       }
       if (blocked.has(d.key) || heldHere.has(d.key)) {
         // Behind an earlier event of the same patient that is waiting for a retry: in log order, later.
-        await holdInTransaction(tx, { eventId: envelope.eventId, key: d.key, partition: d.partition, offset: d.offset, type: envelope.type, value: d.value, kind: "behind", reason: "waiting behind an earlier event of the same patient", attempts: 0, heldAt: now, nextAttemptAt: now, parkAt: Number.MAX_SAFE_INTEGER });
+        await holdInTransaction(tx, {
+          eventId: envelope.eventId,
+          key: d.key,
+          partition: d.partition,
+          offset: d.offset,
+          type: envelope.type,
+          value: d.value,
+          kind: "behind",
+          reason: "waiting behind an earlier event of the same patient",
+          attempts: 0,
+          heldAt: now,
+          nextAttemptAt: now,
+          parkAt: Number.MAX_SAFE_INTEGER,
+        });
         o.heldChanged = true;
         continue;
       }
@@ -217,7 +271,11 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     }
     for (const p of o.parked) await parkInTransaction(tx, p, new Date(now).toISOString());
     await counters.flush(tx);
-    await recordPositions(tx, group, items.map((i) => i.d));
+    await recordPositions(
+      tx,
+      group,
+      items.map((i) => i.d),
+    );
     return o;
   };
 
@@ -304,7 +362,14 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
         await releaseHeld(tx, h.eventId);
         park(o, letter, "transient", `failed ${attempts} times: ${reason(result.err)}`, attempts);
       } else {
-        await updateHeld(tx, { ...h, kind: "transient", reason: reason(result.err), attempts, nextAttemptAt: now + backoff(attempts), parkAt: Number.MAX_SAFE_INTEGER });
+        await updateHeld(tx, {
+          ...h,
+          kind: "transient",
+          reason: reason(result.err),
+          attempts,
+          nextAttemptAt: now + backoff(attempts),
+          parkAt: Number.MAX_SAFE_INTEGER,
+        });
         o.failures.push({ partition: h.partition, offset: h.offset, kind, attempt: attempts, error: reason(result.err) });
         waitingBehind = true;
       }
@@ -324,7 +389,12 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
         kind: SpanKind.CONSUMER,
         parent: ROOT_CONTEXT,
         links: linksTo(batch.map((d) => d.headers.traceparent)),
-        attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": batch.length, "messaging.consumer.group.name": group },
+        attributes: {
+          "messaging.system": bus.kind,
+          "messaging.destination.name": DOMAIN_TOPIC,
+          "messaging.batch.message_count": batch.length,
+          "messaging.consumer.group.name": group,
+        },
       },
       () => handleBatch(batch),
     ),

@@ -16,7 +16,9 @@ const tell = (m: RelayWorkerMessage) => parentPort!.postMessage(m);
 
 try {
   const telemetry = settings.tracedAs ? await openTelemetryStore(config) : null;
-  const tracing = telemetry ? startTracing(settings.tracedAs!, { store: telemetry, otlpEndpoint: config.tracing.otlpEndpoint, sampleRatio: config.tracing.sampleRatio }) : null;
+  const tracing = telemetry
+    ? startTracing(settings.tracedAs!, { store: telemetry, otlpEndpoint: config.tracing.otlpEndpoint, sampleRatio: config.tracing.sampleRatio })
+    : null;
   const lab = await openLabDatabases(config);
   const bus: EventBus =
     spec.kind === "kafka"

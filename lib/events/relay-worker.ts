@@ -8,8 +8,7 @@ import type { LabConfig } from "../config/index.ts";
 
 /** How the worker opens the bus: the same adapter and settings as the process that starts it. */
 export type BusSpec =
-  | { kind: "embedded"; file: string; partitions: number }
-  | { kind: "kafka"; brokers: string[]; partitions: number; topicPrefix: string; clientId: string };
+  { kind: "embedded"; file: string; partitions: number } | { kind: "kafka"; brokers: string[]; partitions: number; topicPrefix: string; clientId: string };
 
 export function busSpecOf(config: LabConfig, clientId = "pim-sre-lab-relay"): BusSpec {
   return config.events.bus === "kafka"

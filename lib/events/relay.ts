@@ -30,20 +30,36 @@ export async function relayOnce(shard: ShardHandle, bus: EventBus, batchSize = 5
       kind: SpanKind.PRODUCER,
       parent: ROOT_CONTEXT,
       links: linksTo(envelopes.map((e) => e.headers.traceparent)),
-      attributes: { "messaging.system": bus.kind, "messaging.destination.name": DOMAIN_TOPIC, "messaging.batch.message_count": rows.length, "lab.shard": shard.index },
+      attributes: {
+        "messaging.system": bus.kind,
+        "messaging.destination.name": DOMAIN_TOPIC,
+        "messaging.batch.message_count": rows.length,
+        "lab.shard": shard.index,
+      },
     },
     () => publishBatch(shard, bus, rows, envelopes, batchSize, now),
   );
 }
 
-async function publishBatch(shard: ShardHandle, bus: EventBus, rows: OutboxEvent[], envelopes: EventEnvelope[], batchSize: number, now: () => Date): Promise<RelayPass> {
+async function publishBatch(
+  shard: ShardHandle,
+  bus: EventBus,
+  rows: OutboxEvent[],
+  envelopes: EventEnvelope[],
+  batchSize: number,
+  now: () => Date,
+): Promise<RelayPass> {
   await bus.publish(
     DOMAIN_TOPIC,
     envelopes.map((envelope) => {
       return {
         key: envelope.partitionKey,
         value: JSON.stringify(envelope),
-        headers: { eventId: envelope.eventId, type: `${envelope.type}.v${envelope.version}`, ...(envelope.headers.traceparent ? { traceparent: envelope.headers.traceparent } : {}) },
+        headers: {
+          eventId: envelope.eventId,
+          type: `${envelope.type}.v${envelope.version}`,
+          ...(envelope.headers.traceparent ? { traceparent: envelope.headers.traceparent } : {}),
+        },
       };
     }),
   );
@@ -51,7 +67,10 @@ async function publishBatch(shard: ShardHandle, bus: EventBus, rows: OutboxEvent
   const positions = rows.map((r) => r.position);
   // Through the write queue: a bare statement on this connection could join a request's open transaction.
   await shard.sql.transaction((tx) =>
-    tx.execute(`UPDATE "outbox_events" SET "publishedAt" = ?, "attempts" = "attempts" + 1 WHERE "position" IN (${positions.map(() => "?").join(", ")})`, [publishedAt, ...positions]),
+    tx.execute(`UPDATE "outbox_events" SET "publishedAt" = ?, "attempts" = "attempts" + 1 WHERE "position" IN (${positions.map(() => "?").join(", ")})`, [
+      publishedAt,
+      ...positions,
+    ]),
   );
   return {
     published: rows.length,

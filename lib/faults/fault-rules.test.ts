@@ -22,7 +22,9 @@ describe("fault rules", () => {
   });
 
   it("matches on route, method, shard and persona, all of which must hold", () => {
-    expect(decideFault([rule({ match: { routes: ["/patients/:patientId"], shards: [2], personas: ["clinician"], methods: ["GET"] } })], facts, now).fail).toEqual({ status: 503, ruleId: "r" });
+    expect(
+      decideFault([rule({ match: { routes: ["/patients/:patientId"], shards: [2], personas: ["clinician"], methods: ["GET"] } })], facts, now).fail,
+    ).toEqual({ status: 503, ruleId: "r" });
     for (const match of [{ routes: ["/claims"] }, { shards: [0, 1] }, { personas: ["billing" as const] }, { methods: ["POST" as const] }]) {
       expect(decideFault([rule({ match })], facts, now).fail, JSON.stringify(match)).toBeNull();
     }
@@ -32,7 +34,8 @@ describe("fault rules", () => {
   it("fails about `rate` of requests", () => {
     const random = new SeededRandom(4);
     let failed = 0;
-    for (let i = 0; i < 10_000; i++) if (decideFault([rule({ effect: { kind: "error", status: 500, rate: 0.1 } })], facts, now, () => random.next()).fail) failed++;
+    for (let i = 0; i < 10_000; i++)
+      if (decideFault([rule({ effect: { kind: "error", status: 500, rate: 0.1 } })], facts, now, () => random.next()).fail) failed++;
     expect(failed / 10_000).toBeGreaterThan(0.09);
     expect(failed / 10_000).toBeLessThan(0.11);
   });

@@ -8,7 +8,9 @@ const Ms = z.number().int().min(0).max(600_000);
 
 export const LatencyDistribution = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("fixed"), ms: Ms }),
-  z.strictObject({ type: z.literal("uniform"), minMs: Ms, maxMs: Ms }).refine((d) => d.minMs <= d.maxMs, { message: "minMs must not exceed maxMs", path: ["minMs"] }),
+  z
+    .strictObject({ type: z.literal("uniform"), minMs: Ms, maxMs: Ms })
+    .refine((d) => d.minMs <= d.maxMs, { message: "minMs must not exceed maxMs", path: ["minMs"] }),
   z.strictObject({ type: z.literal("normal"), meanMs: Ms, stdDevMs: Ms }),
   z.strictObject({ type: z.literal("exponential"), meanMs: Ms }),
 ]);
@@ -16,7 +18,11 @@ export type LatencyDistribution = z.infer<typeof LatencyDistribution>;
 
 export const FaultEffect = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("latency"), distribution: LatencyDistribution, rate: z.number().min(0).max(1).default(1) }),
-  z.strictObject({ kind: z.literal("error"), status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]), rate: z.number().min(0).max(1) }),
+  z.strictObject({
+    kind: z.literal("error"),
+    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]),
+    rate: z.number().min(0).max(1),
+  }),
   z.strictObject({ kind: z.literal("hang"), rate: z.number().min(0).max(1), forMs: Ms.default(120_000) }),
 ]);
 export type FaultEffect = z.infer<typeof FaultEffect>;
@@ -36,10 +42,12 @@ export const FaultRuleInput = z.strictObject({
 });
 export type FaultRuleInput = z.infer<typeof FaultRuleInput>;
 
-export const FaultRulesInput = z.strictObject({ rules: z.array(FaultRuleInput).max(50) }).refine((v) => new Set(v.rules.map((r) => r.id)).size === v.rules.length, {
-  message: "rule ids must be unique",
-  path: ["rules"],
-});
+export const FaultRulesInput = z
+  .strictObject({ rules: z.array(FaultRuleInput).max(50) })
+  .refine((v) => new Set(v.rules.map((r) => r.id)).size === v.rules.length, {
+    message: "rule ids must be unique",
+    path: ["rules"],
+  });
 
 export interface FaultRule extends FaultRuleInput {
   expiresAt: Date;

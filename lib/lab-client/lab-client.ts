@@ -56,7 +56,8 @@ export function queryString(query: Record<string, unknown> | undefined): string 
 
 type Answer<T> = Promise<Jsonified<AnswerOf<T>>>;
 // An endpoint whose input has no required part (no path values, no body) may be called without one.
-type Endpoint<T> = Record<never, never> extends InputOf<T> ? (input?: InputOf<T>, headers?: CallHeaders) => Answer<T> : (input: InputOf<T>, headers?: CallHeaders) => Answer<T>;
+type Endpoint<T> =
+  Record<never, never> extends InputOf<T> ? (input?: InputOf<T>, headers?: CallHeaders) => Answer<T> : (input: InputOf<T>, headers?: CallHeaders) => Answer<T>;
 export type LabClient = { [K in keyof LabEndpoints]: Endpoint<LabEndpoints[K]> } & {
   /** The URL a route is served at (for a link or a download), the path's values put in. */
   urlOf<T extends LabRoute>(route: T, input?: InputOf<T>): string;
@@ -68,7 +69,11 @@ export function createLabClient(o: LabClientOptions): LabClient {
   const urlOf = (route: LabRoute, input: { params?: Record<string, unknown>; query?: Record<string, unknown> } = {}) =>
     `${o.origins[servedBy(route)]}${pathOf(route, input.params)}${queryString(input.query)}`;
 
-  async function call(route: LabRoute, input: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown } = {}, extra: CallHeaders = {}): Promise<unknown> {
+  async function call(
+    route: LabRoute,
+    input: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown } = {},
+    extra: CallHeaders = {},
+  ): Promise<unknown> {
     const name = PROCESS_NAMES[servedBy(route)];
     const timeoutMs = route.method === "GET" ? timeouts.read : timeouts.write;
     const url = urlOf(route, input); // a missing path value is the caller's mistake, not an outage
@@ -93,7 +98,9 @@ export function createLabClient(o: LabClientOptions): LabClient {
     return answer;
   }
 
-  const client = Object.fromEntries(Object.entries(LAB_ENDPOINTS).map(([key, route]) => [key, (input?: object, headers?: CallHeaders) => call(route, input, headers)]));
+  const client = Object.fromEntries(
+    Object.entries(LAB_ENDPOINTS).map(([key, route]) => [key, (input?: object, headers?: CallHeaders) => call(route, input, headers)]),
+  );
   return Object.assign(client, { urlOf }) as unknown as LabClient;
 }
 

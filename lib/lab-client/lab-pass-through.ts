@@ -62,7 +62,10 @@ export async function forwardToLab(request: Request, target: string, processName
     answer = await fetch(target, { method: request.method, headers, body: body === "" ? undefined : body, signal: AbortSignal.timeout(timeoutMs) });
   } catch (err) {
     const timedOut = (err as Error).name === "TimeoutError";
-    return refusal("unavailable", `the lab's ${processName} ${timedOut ? `did not answer within ${timeoutMs / 1000} s` : "is not running"}; see npm run lab:status`);
+    return refusal(
+      "unavailable",
+      `the lab's ${processName} ${timedOut ? `did not answer within ${timeoutMs / 1000} s` : "is not running"}; see npm run lab:status`,
+    );
   }
   const out = new Headers();
   for (const name of ANSWERED) {

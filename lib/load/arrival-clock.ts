@@ -40,6 +40,7 @@ export async function runArrivalClock(options: ArrivalClockOptions, onArrival: (
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   // The schedule's end, not the last arrival's: a run's rate is counted over its whole duration.
-  while (!options.stopped?.() && performance.now() - startedAt < durationMs) await new Promise((resolve) => setTimeout(resolve, Math.min(50, durationMs - (performance.now() - startedAt))));
+  while (!options.stopped?.() && performance.now() - startedAt < durationMs)
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50, durationMs - (performance.now() - startedAt))));
   return { due, startedAt, endedAt: performance.now() };
 }

@@ -45,9 +45,25 @@ describe("arrival processes", () => {
   it("integrates every shape exactly: the closed form matches a numeric sum of its rate (property)", () => {
     const profile = fc.oneof(
       fc.record({ shape: fc.constant("constant" as const), ratePerSecond: fc.integer({ min: 0, max: 5000 }) }),
-      fc.record({ shape: fc.constant("diurnal" as const), baseRatePerSecond: fc.integer({ min: 0, max: 500 }), peakRatePerSecond: fc.integer({ min: 0, max: 5000 }), periodSeconds: fc.integer({ min: 10, max: 3600 }) }),
-      fc.record({ shape: fc.constant("burst" as const), baseRatePerSecond: fc.integer({ min: 0, max: 500 }), burstRatePerSecond: fc.integer({ min: 0, max: 5000 }), burstSeconds: fc.integer({ min: 1, max: 10 }), everySeconds: fc.integer({ min: 10, max: 60 }) }),
-      fc.record({ shape: fc.constant("ramp" as const), fromRatePerSecond: fc.integer({ min: 0, max: 5000 }), toRatePerSecond: fc.integer({ min: 0, max: 5000 }), overSeconds: fc.integer({ min: 1, max: 600 }) }),
+      fc.record({
+        shape: fc.constant("diurnal" as const),
+        baseRatePerSecond: fc.integer({ min: 0, max: 500 }),
+        peakRatePerSecond: fc.integer({ min: 0, max: 5000 }),
+        periodSeconds: fc.integer({ min: 10, max: 3600 }),
+      }),
+      fc.record({
+        shape: fc.constant("burst" as const),
+        baseRatePerSecond: fc.integer({ min: 0, max: 500 }),
+        burstRatePerSecond: fc.integer({ min: 0, max: 5000 }),
+        burstSeconds: fc.integer({ min: 1, max: 10 }),
+        everySeconds: fc.integer({ min: 10, max: 60 }),
+      }),
+      fc.record({
+        shape: fc.constant("ramp" as const),
+        fromRatePerSecond: fc.integer({ min: 0, max: 5000 }),
+        toRatePerSecond: fc.integer({ min: 0, max: 5000 }),
+        overSeconds: fc.integer({ min: 1, max: 600 }),
+      }),
     );
     fc.assert(
       fc.property(profile, fc.integer({ min: 1, max: 900 }), (p, seconds) => {

@@ -5,7 +5,10 @@
 import { z } from "zod";
 
 const Rate = z.number().min(0).max(1_000_000);
-const Seconds = z.number().positive().max(7 * 86_400);
+const Seconds = z
+  .number()
+  .positive()
+  .max(7 * 86_400);
 
 export const ArrivalProfile = z.discriminatedUnion("shape", [
   z.strictObject({ shape: z.literal("constant"), ratePerSecond: Rate }),
@@ -27,12 +30,14 @@ export function rateAt(profile: ArrivalProfile, t: number): number {
       return profile.ratePerSecond;
     case "diurnal": {
       const phase = (t % profile.periodSeconds) / profile.periodSeconds;
-      return profile.baseRatePerSecond + (profile.peakRatePerSecond - profile.baseRatePerSecond) * (1 - Math.cos(2 * Math.PI * phase)) / 2;
+      return profile.baseRatePerSecond + ((profile.peakRatePerSecond - profile.baseRatePerSecond) * (1 - Math.cos(2 * Math.PI * phase))) / 2;
     }
     case "burst":
       return t % profile.everySeconds < profile.burstSeconds ? profile.burstRatePerSecond : profile.baseRatePerSecond;
     case "ramp":
-      return t >= profile.overSeconds ? profile.toRatePerSecond : profile.fromRatePerSecond + ((profile.toRatePerSecond - profile.fromRatePerSecond) * t) / profile.overSeconds;
+      return t >= profile.overSeconds
+        ? profile.toRatePerSecond
+        : profile.fromRatePerSecond + ((profile.toRatePerSecond - profile.fromRatePerSecond) * t) / profile.overSeconds;
   }
 }
 

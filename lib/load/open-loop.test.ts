@@ -15,7 +15,12 @@ describe("open-loop load driver", () => {
   it("sends exactly rate x duration requests on the clock and counts their answers", async () => {
     const origin = await serve((answer) => answer());
     const paths: string[] = [];
-    const result = await runOpenLoop({ origin, ratePerSecond: 200, durationMs: 1000, next: (i) => (paths.push(`/r/${i}`), { method: "GET", path: `/r/${i}` }) });
+    const result = await runOpenLoop({
+      origin,
+      ratePerSecond: 200,
+      durationMs: 1000,
+      next: (i) => (paths.push(`/r/${i}`), { method: "GET", path: `/r/${i}` }),
+    });
     expect(result.due).toBe(200);
     expect(result.sent).toBe(200);
     expect(result.statuses).toEqual({ 200: 200 });

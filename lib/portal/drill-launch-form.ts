@@ -75,7 +75,9 @@ export function problemControl(fields: readonly FormField[], body: LaunchBody | 
     case "rollback":
       return head;
     case "abortWhen":
-      return index === undefined || !/^\d+$/.test(index) ? "abort.0.slo" : `abort.${index}.${leaf === "slo" || leaf === "tier" ? leaf : leaf === undefined ? "slo" : "value"}`;
+      return index === undefined || !/^\d+$/.test(index)
+        ? "abort.0.slo"
+        : `abort.${index}.${leaf === "slo" || leaf === "tier" ? leaf : leaf === undefined ? "slo" : "value"}`;
     case "schedule":
       return body?.schedule && "cron" in body.schedule ? (index === "times" ? "schedule.times" : "schedule.cron") : "schedule.at";
     default:

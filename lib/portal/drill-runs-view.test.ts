@@ -27,7 +27,17 @@ function run(id: string, over: Partial<DrillRun>): DrillRun {
     endedAt: at(-40),
     abortReason: null,
     kept: false,
-    steps: [{ description: "add latency", action: { type: "set-faults", service: "clinical", rules: [] }, target: null, appliedAt: null, revertedAt: null, error: null, applied: null }],
+    steps: [
+      {
+        description: "add latency",
+        action: { type: "set-faults", service: "clinical", rules: [] },
+        target: null,
+        appliedAt: null,
+        revertedAt: null,
+        error: null,
+        applied: null,
+      },
+    ],
     ...over,
   };
 }
@@ -48,7 +58,12 @@ describe("how the portal shows drill runs", () => {
   });
 
   it("says what is left: until the end, the start, or the kept change's deadline", () => {
-    expect([timeLeft(running, NOW), timeLeft(scheduled, NOW), timeLeft(kept, NOW), timeLeft(aborted, NOW)]).toEqual(["1 min 5 s left", "starts in 30 s", "kept for 1 h more", "ended"]);
+    expect([timeLeft(running, NOW), timeLeft(scheduled, NOW), timeLeft(kept, NOW), timeLeft(aborted, NOW)]).toEqual([
+      "1 min 5 s left",
+      "starts in 30 s",
+      "kept for 1 h more",
+      "ended",
+    ]);
   });
 
   it("keeps the history to ended runs, newest first, at most the limit", () => {
@@ -57,7 +72,14 @@ describe("how the portal shows drill runs", () => {
 
   it("names a step's target once applied, else the process its action acts on", () => {
     expect(targetsOf(running)).toEqual(["clinical"]);
-    expect(targetsOf({ steps: [{ ...running.steps[0]!, target: "billing" }, { ...running.steps[0]!, action: { type: "pause-process", process: "gateway" } }] })).toEqual(["billing", "gateway"]);
+    expect(
+      targetsOf({
+        steps: [
+          { ...running.steps[0]!, target: "billing" },
+          { ...running.steps[0]!, action: { type: "pause-process", process: "gateway" } },
+        ],
+      }),
+    ).toEqual(["billing", "gateway"]);
   });
 
   it("writes durations in hours, minutes and seconds", () => {

@@ -1,6 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { appPages, chunkPath, compareChunkSets, firstLoadChunks, firstLoadReport, parseClientReferenceManifest, samplePathFor, staticAncestor } from "./first-load-js.ts";
+import {
+  appPages,
+  chunkPath,
+  compareChunkSets,
+  firstLoadChunks,
+  firstLoadReport,
+  parseClientReferenceManifest,
+  samplePathFor,
+  staticAncestor,
+} from "./first-load-js.ts";
 
 // Shapes as Next 16.4 (Turbopack) writes them under .next/.
 const build = {
@@ -20,7 +29,14 @@ describe("first-load JS from the build's manifests", () => {
   });
 
   it("lists the app's pages by URL, leaving out route handlers and Next's built-in pages", () => {
-    const routes = { "/_global-error/page": "/_global-error", "/_not-found/page": "/_not-found", "/api/health/route": "/api/health", "/page": "/", "/(ops)/slos/page": "/slos", "/sign-in/page": "/sign-in" };
+    const routes = {
+      "/_global-error/page": "/_global-error",
+      "/_not-found/page": "/_not-found",
+      "/api/health/route": "/api/health",
+      "/page": "/",
+      "/(ops)/slos/page": "/slos",
+      "/sign-in/page": "/sign-in",
+    };
     expect(appPages(routes)).toEqual([
       { page: "/page", route: "/" },
       { page: "/sign-in/page", route: "/sign-in" },
@@ -61,20 +77,29 @@ describe("first-load JS from the build's manifests", () => {
     );
     expect(report.shared).toEqual({ chunks: ["static/chunks/react.js", "static/chunks/layout.js"], bytes: 194_000, gzipBytes: 61_000 });
     expect(report.routes[1]).toMatchObject({ route: "/sign-in", gzipBytes: 70_000, own: { chunks: ["static/chunks/sign-in.js"], gzipBytes: 9_000 } });
-    expect(() => firstLoadReport([{ page: "/page", route: "/", chunks: ["static/chunks/unknown.js"] }], sizes)).toThrow(/no size for static\/chunks\/unknown.js/);
+    expect(() => firstLoadReport([{ page: "/page", route: "/", chunks: ["static/chunks/unknown.js"] }], sizes)).toThrow(
+      /no size for static\/chunks\/unknown.js/,
+    );
   });
 
   it("keeps every page's total equal to the shared part plus its own, whatever the chunk sets", () => {
     const names = fc.constantFrom("a.js", "b.js", "c.js", "d.js", "e.js").map((n) => `static/chunks/${n}`);
     fc.assert(
-      fc.property(fc.array(fc.uniqueArray(names, { minLength: 1 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(100_000), { minLength: 5, maxLength: 5 }), (sets, gz) => {
-        const sizes = new Map(["a", "b", "c", "d", "e"].map((n, i) => [`static/chunks/${n}.js`, { bytes: gz[i]! * 3, gzipBytes: gz[i]! }]));
-        const report = firstLoadReport(sets.map((chunks, i) => ({ page: `/p${i}/page`, route: `/p${i}`, chunks })), sizes);
-        for (const route of report.routes) {
-          expect(report.shared.chunks.every((c) => route.chunks.includes(c))).toBe(true);
-          expect(route.gzipBytes).toBe(report.shared.gzipBytes + route.own.gzipBytes);
-        }
-      }),
+      fc.property(
+        fc.array(fc.uniqueArray(names, { minLength: 1 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(100_000), { minLength: 5, maxLength: 5 }),
+        (sets, gz) => {
+          const sizes = new Map(["a", "b", "c", "d", "e"].map((n, i) => [`static/chunks/${n}.js`, { bytes: gz[i]! * 3, gzipBytes: gz[i]! }]));
+          const report = firstLoadReport(
+            sets.map((chunks, i) => ({ page: `/p${i}/page`, route: `/p${i}`, chunks })),
+            sizes,
+          );
+          for (const route of report.routes) {
+            expect(report.shared.chunks.every((c) => route.chunks.includes(c))).toBe(true);
+            expect(route.gzipBytes).toBe(report.shared.gzipBytes + route.own.gzipBytes);
+          }
+        },
+      ),
     );
   });
 

@@ -85,7 +85,10 @@ export function firstLoadReport(pages: (AppPage & { chunks: string[] })[], sizes
     page,
     route,
     ...sumOf(chunks, sizes),
-    own: sumOf(chunks.filter((c) => !sharedChunks.includes(c)), sizes),
+    own: sumOf(
+      chunks.filter((c) => !sharedChunks.includes(c)),
+      sizes,
+    ),
   }));
   return { shared, routes };
 }

@@ -25,7 +25,11 @@ export function sloDashboardLink(stack: GrafanaStack, sloName: string, range?: T
 }
 
 function explore(grafana: string, datasource: string, query: Record<string, unknown>, range: TimeRange | undefined): string {
-  const left = { datasource, queries: [{ refId: "A", ...query }], range: range ? { from: String(range.fromMs), to: String(range.toMs) } : { from: "now-1h", to: "now" } };
+  const left = {
+    datasource,
+    queries: [{ refId: "A", ...query }],
+    range: range ? { from: String(range.fromMs), to: String(range.toMs) } : { from: "now-1h", to: "now" },
+  };
   return `${grafana}/explore?orgId=1&left=${encodeURIComponent(JSON.stringify(left))}`;
 }
 

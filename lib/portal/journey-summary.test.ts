@@ -3,7 +3,16 @@ import { journeySummaries } from "./journey-summary.ts";
 import type { SloBoardRow } from "./slo-board.ts";
 
 const row = (name: string, journey: string, budget: number, firing: string[] = [], pending: string[] = []): SloBoardRow => ({
-  name, displayName: name, journey, source: "server", targetPercent: 99.9, windowDays: 30, budgetRemainingPercent: budget, firing, pending, burnNow: 0,
+  name,
+  displayName: name,
+  journey,
+  source: "server",
+  targetPercent: 99.9,
+  windowDays: 30,
+  budgetRemainingPercent: budget,
+  firing,
+  pending,
+  burnNow: 0,
 });
 
 describe("journey summaries", () => {
@@ -18,8 +27,13 @@ describe("journey summaries", () => {
     ]);
     expect(summaries.map((s) => s.journey)).toEqual(["clinician/record-diagnosis", "billing/submit-claim", "sre/view-board", "patient/view-record"]);
     expect(summaries[0]).toEqual({
-      journey: "clinician/record-diagnosis", persona: "clinician", slos: 2, worstSlo: "clin-dx-latency", worstBudgetPercent: 70,
-      firing: ["page-fast on clin-dx-latency"], pending: ["ticket-slow on clin-dx-latency"],
+      journey: "clinician/record-diagnosis",
+      persona: "clinician",
+      slos: 2,
+      worstSlo: "clin-dx-latency",
+      worstBudgetPercent: 70,
+      firing: ["page-fast on clin-dx-latency"],
+      pending: ["ticket-slow on clin-dx-latency"],
     });
     expect(summaries[3]).toMatchObject({ persona: "patient", slos: 2, worstSlo: "pat-view-latency", worstBudgetPercent: 40, firing: [], pending: [] });
   });

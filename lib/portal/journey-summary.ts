@@ -32,5 +32,11 @@ export function journeySummaries(rows: readonly SloBoardRow[]): JourneySummary[]
         pending: slos.flatMap((s) => s.pending.map((t) => tierLabel(s.name, t))),
       };
     })
-    .sort((a, b) => b.firing.length - a.firing.length || b.pending.length - a.pending.length || a.worstBudgetPercent - b.worstBudgetPercent || a.journey.localeCompare(b.journey));
+    .sort(
+      (a, b) =>
+        b.firing.length - a.firing.length ||
+        b.pending.length - a.pending.length ||
+        a.worstBudgetPercent - b.worstBudgetPercent ||
+        a.journey.localeCompare(b.journey),
+    );
 }

@@ -14,7 +14,8 @@ export function signInFromIdToken(claims: Record<string, unknown>): OidcSignIn {
   } catch {
     return { ok: false, reason: "the identity provider gave no lab role (claim role: patient, clinician, billing, sre, instructor or admin)" };
   }
-  if ((actor.role === "clinician" || actor.role === "billing") && !actor.facilityId) return { ok: false, reason: `a ${actor.role} needs the facility_id claim` };
+  if ((actor.role === "clinician" || actor.role === "billing") && !actor.facilityId)
+    return { ok: false, reason: `a ${actor.role} needs the facility_id claim` };
   if (actor.role === "patient" && !actor.patientId) return { ok: false, reason: "a patient needs the patient_id claim" };
   const name = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 80) : actor.userId;
   return { ok: true, actor, displayName: name };

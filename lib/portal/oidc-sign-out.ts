@@ -22,7 +22,11 @@ export interface SignOutTarget {
  * advertises an end_session_endpoint; otherwise straight back to the sign-in page. Either way the browser
  * ends on `signInPage` with `signedOut=provider` or `signedOut=portal`, so the page can say which.
  */
-export function signOutTarget(session: { idToken: string | null }, provider: { clientId: string; endSessionEndpoint: string | null } | null, signInPage: string): SignOutTarget {
+export function signOutTarget(
+  session: { idToken: string | null },
+  provider: { clientId: string; endSessionEndpoint: string | null } | null,
+  signInPage: string,
+): SignOutTarget {
   const back = (where: "provider" | "portal") => `${signInPage}?signedOut=${where}`;
   if (!session.idToken || !provider?.endSessionEndpoint) return { location: back("portal"), atProvider: false };
   const afterSignOut = back("provider");

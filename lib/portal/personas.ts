@@ -13,17 +13,25 @@ export interface Persona {
 
 type UserRow = { id: string; username: string; displayName: string; role: string; facilityId: string | null; patientId: string | null };
 
-const toPersona = (u: UserRow): Persona => ({ username: u.username, displayName: u.displayName, actor: ActorSchema.parse({ userId: u.id, role: u.role, facilityId: u.facilityId, patientId: u.patientId }) });
+const toPersona = (u: UserRow): Persona => ({
+  username: u.username,
+  displayName: u.displayName,
+  actor: ActorSchema.parse({ userId: u.id, role: u.role, facilityId: u.facilityId, patientId: u.patientId }),
+});
 
 /** The demo personas, in the order of the roles (patient first, admin last). */
 export async function listPersonas(control: SqlDatabase): Promise<Persona[]> {
-  const rows = await control.query<UserRow>(`SELECT "id", "username", "displayName", "role", "facilityId", "patientId" FROM "users" WHERE "username" LIKE '%.demo'`);
+  const rows = await control.query<UserRow>(
+    `SELECT "id", "username", "displayName", "role", "facilityId", "patientId" FROM "users" WHERE "username" LIKE '%.demo'`,
+  );
   return rows.map(toPersona).sort((a, b) => ROLES.indexOf(a.actor.role) - ROLES.indexOf(b.actor.role));
 }
 
 export async function findPersona(control: SqlDatabase, username: string): Promise<Persona | null> {
   if (!/^[a-z]+\.demo$/.test(username)) return null;
-  const [row] = await control.query<UserRow>(`SELECT "id", "username", "displayName", "role", "facilityId", "patientId" FROM "users" WHERE "username" = ?`, [username]);
+  const [row] = await control.query<UserRow>(`SELECT "id", "username", "displayName", "role", "facilityId", "patientId" FROM "users" WHERE "username" = ?`, [
+    username,
+  ]);
   return row ? toPersona(row) : null;
 }
 

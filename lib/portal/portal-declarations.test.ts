@@ -33,8 +33,18 @@ describe("the portal's declarations", () => {
 
   it("serves every API route's declared methods through the declared-access wrappers", () => {
     const routes = appFiles.filter((f) => f.endsWith(`${sep}route.ts`));
-    const own = Object.entries(PORTAL_ROUTES).map(([key, r]) => ({ key, route: r.route, methods: [...r.methods], wrapper: new RegExp(`(portalRoute|publicRoute)\\(PORTAL_ROUTES\\.${key}\\b`) }));
-    const passing = Object.entries(PORTAL_PASS_THROUGHS).map(([key, p]) => ({ key, route: p.route, methods: [...new Set(p.passes.map((r) => r.method))], wrapper: new RegExp(`passThrough\\(PORTAL_PASS_THROUGHS\\.${key}\\)`) }));
+    const own = Object.entries(PORTAL_ROUTES).map(([key, r]) => ({
+      key,
+      route: r.route,
+      methods: [...r.methods],
+      wrapper: new RegExp(`(portalRoute|publicRoute)\\(PORTAL_ROUTES\\.${key}\\b`),
+    }));
+    const passing = Object.entries(PORTAL_PASS_THROUGHS).map(([key, p]) => ({
+      key,
+      route: p.route,
+      methods: [...new Set(p.passes.map((r) => r.method))],
+      wrapper: new RegExp(`passThrough\\(PORTAL_PASS_THROUGHS\\.${key}\\)`),
+    }));
     const declared = [...own, ...passing];
     expect(routes.map(routeOf).sort()).toEqual(declared.map((d) => d.route).sort());
     for (const file of routes) {
@@ -50,7 +60,14 @@ describe("the portal's declarations", () => {
   it("reaches the lab only through the lab client: no lab URL, no hand-parsed answer", () => {
     // The one exception, and why: signing out asks the identity provider (not the lab) for its end-session endpoint.
     const allowed = new Map([[join("app", "sign-out", "route.ts"), /fetch\(discoveryUrl\(issuer\)|await res\.json\(\)/g]]);
-    const forbidden = [/127\.0\.0\.1|localhost|https?:\/\/(?!www\.w3\.org)/, /["'`]\/_lab\//, /\bfetch\(/, /\.json\(\)/, /\breadLab\b|\bwriteLab\b/, /labConfig\(\)\.(gateway|drills|simulator|supervisorPort|projectorPort|clinicalPort|billingPort)/];
+    const forbidden = [
+      /127\.0\.0\.1|localhost|https?:\/\/(?!www\.w3\.org)/,
+      /["'`]\/_lab\//,
+      /\bfetch\(/,
+      /\.json\(\)/,
+      /\breadLab\b|\bwriteLab\b/,
+      /labConfig\(\)\.(gateway|drills|simulator|supervisorPort|projectorPort|clinicalPort|billingPort)/,
+    ];
     const offending: string[] = [];
     for (const file of [...appFiles, ...filesUnder("components")].filter((f) => /\.tsx?$/.test(f))) {
       const text = source(file).replace(allowed.get(file) ?? /$^/, "");

@@ -18,7 +18,12 @@ export interface PortalPage {
   plural?: boolean;
 }
 
-const page = <A extends PageAccess>(route: string, access: A, what: string, more: Pick<PortalPage, "forRoles" | "plural"> = {}): PortalPage & { access: A } => ({ route, access, what, ...more });
+const page = <A extends PageAccess>(
+  route: string,
+  access: A,
+  what: string,
+  more: Pick<PortalPage, "forRoles" | "plural"> = {},
+): PortalPage & { access: A } => ({ route, access, what, ...more });
 
 export const PAGES = {
   overview: page("/", "public", "The lab overview"),

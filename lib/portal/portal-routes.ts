@@ -24,7 +24,12 @@ export interface PortalPassThrough extends PassThrough {
   route: string;
 }
 
-const own = <A extends RouteAccess>(route: string, methods: readonly HttpMethod[], access: A, summary: string): PortalRoute & { access: A } => ({ route, methods, access, summary });
+const own = <A extends RouteAccess>(route: string, methods: readonly HttpMethod[], access: A, summary: string): PortalRoute & { access: A } => ({
+  route,
+  methods,
+  access,
+  summary,
+});
 
 export const PORTAL_ROUTES = {
   audit: own("/api/audit", ["GET"], "audit.read", "A page of the audit search"),
@@ -54,7 +59,14 @@ export const PORTAL_PASS_THROUGHS = {
     passes: [DRILLS.scenarioCatalog, DRILLS.startScenario, DRILLS.scenarioRuns, DRILLS.scenarioRun, DRILLS.stopScenario, DRILLS.scenarioNarrative],
   },
   // The SLO detail charts refresh from it.
-  slos: { route: "/api/slos/[...path]", portalPrefix: "/api/slos", labPrefix: "/_lab/slos", process: "gateway", processName: "gateway", passes: [GATEWAY_ROUTES.sloHistory] },
+  slos: {
+    route: "/api/slos/[...path]",
+    portalPrefix: "/api/slos",
+    labPrefix: "/_lab/slos",
+    process: "gateway",
+    processName: "gateway",
+    passes: [GATEWAY_ROUTES.sloHistory],
+  },
   traffic: {
     route: "/api/traffic",
     portalPrefix: "/api/traffic",
@@ -64,5 +76,12 @@ export const PORTAL_PASS_THROUGHS = {
     passes: [SIMULATOR_ROUTES.traffic, SIMULATOR_ROUTES.startTraffic, SIMULATOR_ROUTES.stopTraffic],
   },
   // A record, its encounters and claims: the services decide what each role sees; the portal adds nothing and drops nothing.
-  patients: { route: "/api/patients/[...path]", portalPrefix: "/api/patients", labPrefix: "/patients", process: "gateway", processName: "gateway", passes: [API.patient, API.encounters, API.patientClaims] },
+  patients: {
+    route: "/api/patients/[...path]",
+    portalPrefix: "/api/patients",
+    labPrefix: "/patients",
+    process: "gateway",
+    processName: "gateway",
+    passes: [API.patient, API.encounters, API.patientClaims],
+  },
 } as const satisfies Record<string, PortalPassThrough>;

@@ -2,7 +2,7 @@
 // blanks its panel, not the page. Components get readings, never fetch.
 export type Reading<T> = { ok: true; value: T } | { ok: false; error: string };
 
-export const settle = <T,>(read: Promise<T>): Promise<Reading<T>> =>
+export const settle = <T>(read: Promise<T>): Promise<Reading<T>> =>
   read.then(
     (value) => ({ ok: true as const, value }),
     (err: unknown) => ({ ok: false as const, error: err instanceof Error ? err.message : String(err) }),

@@ -6,7 +6,17 @@ import { DEFAULT_GUARDRAILS } from "../drills/drill-request.ts";
 import { DRILLS, drillOf } from "../drills/drill-catalog.ts";
 import { validateLaunch } from "../drills/drill-validation.ts";
 import { LabError } from "../errors/index.ts";
-import { type FormField, type FormValues, type JsonSchema, fieldForProblem, formFields, formValues, labelOf, readParams, submittedValues } from "./schema-form.ts";
+import {
+  type FormField,
+  type FormValues,
+  type JsonSchema,
+  fieldForProblem,
+  formFields,
+  formValues,
+  labelOf,
+  readParams,
+  submittedValues,
+} from "./schema-form.ts";
 
 /** The schema the engine's catalog publishes for a drill. */
 const schemaOf = (key: string) => z.toJSONSchema(drillOf(key)!.params, { io: "input" }) as JsonSchema;
@@ -19,7 +29,8 @@ function submitted(values: FormValues): FormData {
   return form;
 }
 
-const flatten = (fields: readonly FormField[]): FormField[] => fields.flatMap((f) => [f, ...(f.kind === "group" ? flatten(f.fields) : f.kind === "variant" ? flatten(f.variants.flatMap((v) => v.fields)) : [])]);
+const flatten = (fields: readonly FormField[]): FormField[] =>
+  fields.flatMap((f) => [f, ...(f.kind === "group" ? flatten(f.fields) : f.kind === "variant" ? flatten(f.variants.flatMap((v) => v.fields)) : [])]);
 
 /** The engine's own check of a launch, as the drill engine runs it; the problem it answers with. */
 function engineProblem(params: Record<string, unknown>, drill = "service-latency"): LabError | null {
@@ -51,16 +62,36 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
       ["normal", ["params.latency[normal].meanMs", "params.latency[normal].stdDevMs"]],
       ["exponential", ["params.latency[exponential].meanMs"]],
     ]);
-    expect(latency.variants[3]!.fields[0]).toMatchObject({ kind: "number", integer: true, min: 0, max: 600_000, label: "Mean (ms)", path: ["latency", "meanMs"] });
+    expect(latency.variants[3]!.fields[0]).toMatchObject({
+      kind: "number",
+      integer: true,
+      min: 0,
+      max: 600_000,
+      label: "Mean (ms)",
+      path: ["latency", "meanMs"],
+    });
     expect(rate).toMatchObject({ kind: "number", integer: false, min: 0, max: 1, default: 1, hint: "a number above 0 and at most 1" });
-    expect(routes).toMatchObject({ kind: "list", item: "string", required: false, hint: "comma-separated; each starting with /, at most 200 characters; 1 to 20 of them" });
+    expect(routes).toMatchObject({
+      kind: "list",
+      item: "string",
+      required: false,
+      hint: "comma-separated; each starting with /, at most 200 characters; 1 to 20 of them",
+    });
     expect(shards).toMatchObject({ kind: "list", item: "integer", hint: "comma-separated; each a whole number from 0 to 63; 1 to 64 of them" });
     expect(personas).toMatchObject({ kind: "choices", options: [...ROLES] });
   });
 
   it("starts the form at the schema's defaults, the latency's chosen variant included", () => {
     const values = formValues(fieldsOf("service-latency"), undefined);
-    expect(values).toMatchObject({ "params.service": "", "params.latency": "exponential", "params.latency[exponential].meanMs": "400", "params.latency[normal].meanMs": "", "params.rate": "1", "params.routes": "", "params.personas": [] });
+    expect(values).toMatchObject({
+      "params.service": "",
+      "params.latency": "exponential",
+      "params.latency[exponential].meanMs": "400",
+      "params.latency[normal].meanMs": "",
+      "params.rate": "1",
+      "params.routes": "",
+      "params.personas": [],
+    });
   });
 
   it("reads a union of number literals (the error burst's status) back as the number", () => {
@@ -73,7 +104,14 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
 
   it("reads only the chosen variant's controls, and leaves empty optional controls out for the engine's defaults", () => {
     const fields = fieldsOf("service-latency");
-    const form = submitted({ ...formValues(fields, undefined), "params.service": "clinical", "params.latency": "uniform", "params.latency[uniform].minMs": "100", "params.latency[uniform].maxMs": "900", "params.rate": "" });
+    const form = submitted({
+      ...formValues(fields, undefined),
+      "params.service": "clinical",
+      "params.latency": "uniform",
+      "params.latency[uniform].minMs": "100",
+      "params.latency[uniform].maxMs": "900",
+      "params.rate": "",
+    });
     expect(readParams(fields, form)).toEqual({ service: "clinical", latency: { type: "uniform", minMs: 100, maxMs: 900 } });
   });
 
@@ -119,8 +157,20 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
 
   it("shows a submitted form again as typed, garbage included", () => {
     const fields = fieldsOf("service-latency");
-    const query = new URLSearchParams([["params.routes", "records, /x"], ["params.personas", "sre"], ["params.personas", "patient"], ["params.latency", "fixed"], ["params.latency[fixed].ms", "12"]]);
-    expect(submittedValues(fields, query)).toMatchObject({ "params.routes": "records, /x", "params.personas": ["sre", "patient"], "params.latency": "fixed", "params.latency[fixed].ms": "12", "params.rate": "" });
+    const query = new URLSearchParams([
+      ["params.routes", "records, /x"],
+      ["params.personas", "sre"],
+      ["params.personas", "patient"],
+      ["params.latency", "fixed"],
+      ["params.latency[fixed].ms", "12"],
+    ]);
+    expect(submittedValues(fields, query)).toMatchObject({
+      "params.routes": "records, /x",
+      "params.personas": ["sre", "patient"],
+      "params.latency": "fixed",
+      "params.latency[fixed].ms": "12",
+      "params.rate": "",
+    });
   });
 
   it("passes what it cannot read on as typed, so the engine's problem names the field and the form marks its control", () => {
@@ -129,7 +179,11 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
       [{ "params.rate": "lots" }, "params.rate", "params.rate"],
       [{ "params.routes": "/patients, records" }, "params.routes.1", "params.routes"],
       [{ "params.shards": "1, two" }, "params.shards.1", "params.shards"],
-      [{ "params.latency": "uniform", "params.latency[uniform].minMs": "900", "params.latency[uniform].maxMs": "100" }, "params.latency.minMs", "params.latency[uniform].minMs"],
+      [
+        { "params.latency": "uniform", "params.latency[uniform].minMs": "900", "params.latency[uniform].maxMs": "100" },
+        "params.latency.minMs",
+        "params.latency[uniform].minMs",
+      ],
       [{ "params.latency": "normal", "params.latency[normal].meanMs": "100" }, "params.latency.stdDevMs", "params.latency[normal].stdDevMs"],
     ];
     for (const [typed, problemField, control] of cases) {
@@ -147,7 +201,11 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
   });
 
   it("reads nested objects as groups and names their controls by path", () => {
-    const fields = formFields({ type: "object", required: ["window"], properties: { window: { type: "object", properties: { fromMs: { type: "integer", default: 5 }, label: { type: "string" } } } } });
+    const fields = formFields({
+      type: "object",
+      required: ["window"],
+      properties: { window: { type: "object", properties: { fromMs: { type: "integer", default: 5 }, label: { type: "string" } } } },
+    });
     expect(fields[0]).toMatchObject({ kind: "group", name: "params.window", required: true });
     const values = formValues(fields, undefined);
     expect(values).toEqual({ "params.window.fromMs": "5", "params.window.label": "" });
@@ -156,6 +214,13 @@ describe("a drill's params form from the catalog's JSON Schema", () => {
   });
 
   it("labels controls in words with their unit", () => {
-    expect([labelOf("meanMs"), labelOf("stdDevMs"), labelOf("failRate"), labelOf("durationSeconds"), labelOf("service"), labelOf("ms")]).toEqual(["Mean (ms)", "Std dev (ms)", "Fail rate", "Duration (s)", "Service", "Milliseconds"]);
+    expect([labelOf("meanMs"), labelOf("stdDevMs"), labelOf("failRate"), labelOf("durationSeconds"), labelOf("service"), labelOf("ms")]).toEqual([
+      "Mean (ms)",
+      "Std dev (ms)",
+      "Fail rate",
+      "Duration (s)",
+      "Service",
+      "Milliseconds",
+    ]);
   });
 });

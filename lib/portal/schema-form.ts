@@ -30,7 +30,13 @@ export type FormField =
   | (FieldBase & { kind: "list"; item: "string" | "integer" | "number"; default?: Scalar[] })
   | (FieldBase & { kind: "group"; fields: FormField[]; default?: Record<string, unknown> })
   /** A discriminated union: the discriminator picks which variant's fields count. */
-  | (FieldBase & { kind: "variant"; discriminator: string; variants: { value: Scalar; fields: FormField[] }[]; default?: Scalar; defaultObject?: Record<string, unknown> })
+  | (FieldBase & {
+      kind: "variant";
+      discriminator: string;
+      variants: { value: Scalar; fields: FormField[] }[];
+      default?: Scalar;
+      defaultObject?: Record<string, unknown>;
+    })
   /** Whatever the subset above does not cover: JSON typed by hand, so no schema is unusable. */
   | (FieldBase & { kind: "json"; default?: unknown });
 
@@ -66,7 +72,13 @@ function fieldOf(s: JsonSchema, name: string, path: string[], required: boolean)
     };
   }
   if (s.type === "string") {
-    return { ...base, kind: "text", ...(s.maxLength === undefined ? {} : { maxLength: s.maxLength }), ...(typeof s.default === "string" ? { default: s.default } : {}), hint: joinHints(s.description, stringHint(s)) };
+    return {
+      ...base,
+      kind: "text",
+      ...(s.maxLength === undefined ? {} : { maxLength: s.maxLength }),
+      ...(typeof s.default === "string" ? { default: s.default } : {}),
+      hint: joinHints(s.description, stringHint(s)),
+    };
   }
   if (s.type === "array" && s.items) {
     const itemChoices = constantsOf(s.items);
@@ -122,11 +134,17 @@ function readField(field: FormField, form: FormLike): unknown {
     case "text":
       return raw === "" ? undefined : raw;
     case "choices": {
-      const chosen = form.getAll(field.name).map(text).filter((v) => v !== "");
+      const chosen = form
+        .getAll(field.name)
+        .map(text)
+        .filter((v) => v !== "");
       return chosen.length === 0 ? undefined : chosen.map((v) => optionOf(field.options, v));
     }
     case "list": {
-      const items = raw.split(/[,\n]/).map((v) => v.trim()).filter((v) => v !== "");
+      const items = raw
+        .split(/[,\n]/)
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       if (items.length === 0) return undefined;
       return field.item === "string" ? items : items.map(numberOr);
     }
@@ -212,7 +230,11 @@ export function submittedValues(fields: readonly FormField[], form: FormLike): F
  * The control an engine problem's `field` (`params.latency.meanMs`, `params.routes.0`) names, among the
  * fields the request filled (a union's chosen variant); undefined when it names none.
  */
-export function fieldForProblem(fields: readonly FormField[], params: Record<string, unknown> | undefined, problemField: string | undefined): string | undefined {
+export function fieldForProblem(
+  fields: readonly FormField[],
+  params: Record<string, unknown> | undefined,
+  problemField: string | undefined,
+): string | undefined {
   if (!problemField) return undefined;
   for (const field of fields) {
     const at = ["params", ...field.path].join(".");
@@ -237,7 +259,10 @@ const UNITS: Record<string, { short: string; long: string }> = { ms: { short: "m
 
 /** `meanMs` -> "Mean (ms)", `failRate` -> "Fail rate", `ms` -> "Milliseconds". */
 export function labelOf(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(" ");
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(" ");
   const unit = UNITS[words.at(-1) ?? ""];
   const head = (unit ? words.slice(0, -1) : words).join(" ");
   if (unit && head === "") return unit.long;
@@ -250,7 +275,8 @@ function constantsOf(s: JsonSchema): Scalar[] | null {
   if (s.enum && s.enum.length > 0 && s.enum.every(isScalar)) return [...s.enum];
   if (s.const !== undefined && isScalar(s.const)) return [s.const];
   const members = s.anyOf ?? s.oneOf;
-  if (members && members.length > 0 && members.every((m) => m.const !== undefined && isScalar(m.const) && !m.properties)) return members.map((m) => m.const as Scalar);
+  if (members && members.length > 0 && members.every((m) => m.const !== undefined && isScalar(m.const) && !m.properties))
+    return members.map((m) => m.const as Scalar);
   return null;
 }
 
@@ -260,7 +286,8 @@ function discriminatedUnion(s: JsonSchema): { discriminator: string; members: { 
   if (!members || members.length === 0 || !members.every((m) => m.type === "object" && m.properties)) return null;
   for (const key of Object.keys(members[0]!.properties!)) {
     const values = members.map((m) => m.properties?.[key]?.const);
-    if (values.every(isScalar) && new Set(values.map(String)).size === values.length) return { discriminator: key, members: members.map((m, i) => ({ value: values[i] as Scalar, schema: m })) };
+    if (values.every(isScalar) && new Set(values.map(String)).size === values.length)
+      return { discriminator: key, members: members.map((m, i) => ({ value: values[i] as Scalar, schema: m })) };
   }
   return null;
 }

@@ -2,17 +2,42 @@ import { describe, expect, it } from "vitest";
 import { type SloDetail, alertHistory, annotationSpans, budgetAxisWidth, budgetTick, chartRows, spanLabel, spanLabelPosition } from "./slo-detail.ts";
 
 const at = (m: number) => new Date(Date.UTC(2026, 10, 24, 14, m)).toISOString();
-const point = (m: number, budget: number, short: number | null) => ({ at: at(m), budgetRemaining: budget, requests: 100, bad: 1, burn: { "page-fast": { long: 2.345, short } } });
+const point = (m: number, budget: number, short: number | null) => ({
+  at: at(m),
+  budgetRemaining: budget,
+  requests: 100,
+  bad: 1,
+  burn: { "page-fast": { long: 2.345, short } },
+});
 const detail: SloDetail = {
-  slo: { name: "clinician-record-diagnosis-latency", displayName: "Diagnosis", journey: "clinician/record-diagnosis", source: "server", service: "clinical", target: 0.99, windowMinutes: 43200, sli: { kind: "latency", thresholdMs: 500 } },
+  slo: {
+    name: "clinician-record-diagnosis-latency",
+    displayName: "Diagnosis",
+    journey: "clinician/record-diagnosis",
+    source: "server",
+    service: "clinical",
+    target: 0.99,
+    windowMinutes: 43200,
+    sli: { kind: "latency", thresholdMs: 500 },
+  },
   budgetRemaining: 0.99,
   tiers: [],
   transitions: [
     { tier: "page-fast", severity: "page", minute: Date.parse(at(3)) / 60_000, from: "inactive", to: "pending", longBurnRate: 20, shortBurnRate: 90.04 },
     { tier: "page-fast", severity: "page", minute: Date.parse(at(5)) / 60_000, from: "pending", to: "firing", longBurnRate: 30, shortBurnRate: 95 },
   ],
-  history: { slo: "clinician-record-diagnosis-latency", minutes: 4, tiers: [], points: [point(1, 1, null), point(2, 0.99876, 12.3456), point(3, 0.995, 80), point(4, 0.99, 90)] },
-  counterpart: { name: "clinician-record-diagnosis-latency-client", displayName: "Diagnosis (client)", source: "client", history: { slo: "clinician-record-diagnosis-latency-client", minutes: 2, tiers: [], points: [point(2, 0.9, 40), point(3, 0.8, 50)] } },
+  history: {
+    slo: "clinician-record-diagnosis-latency",
+    minutes: 4,
+    tiers: [],
+    points: [point(1, 1, null), point(2, 0.99876, 12.3456), point(3, 0.995, 80), point(4, 0.99, 90)],
+  },
+  counterpart: {
+    name: "clinician-record-diagnosis-latency-client",
+    displayName: "Diagnosis (client)",
+    source: "client",
+    history: { slo: "clinician-record-diagnosis-latency-client", minutes: 2, tiers: [], points: [point(2, 0.9, 40), point(3, 0.8, 50)] },
+  },
   annotations: [
     { at: at(2), endAt: at(30), kind: "drill", title: "Service latency started by usr-instructor", drillRunId: "drl-1", status: "running" },
     { at: at(2), endAt: null, kind: "drill", title: "Service latency: add 1500 ms", drillRunId: "drl-1", status: "running" },

@@ -50,7 +50,9 @@ export function annotationSpans(detail: SloDetail): { from: number; to: number; 
   return detail.annotations
     .filter((a) => a.endAt !== null)
     .map((a) => {
-      const ended = a.drillRunId ? detail.annotations.find((e) => e.drillRunId === a.drillRunId && e.status !== null && ENDED.has(e.status) && e.at >= a.at) : undefined;
+      const ended = a.drillRunId
+        ? detail.annotations.find((e) => e.drillRunId === a.drillRunId && e.status !== null && ENDED.has(e.status) && e.at >= a.at)
+        : undefined;
       const end = Math.min(Date.parse(a.endAt!), ended ? Date.parse(ended.at) : Number.POSITIVE_INFINITY);
       return { from: Math.max(first, Date.parse(a.at)), to: Math.min(last, end), kind: a.kind, title: a.title };
     })
@@ -84,5 +86,8 @@ export function spanLabelPosition(span: { from: number; to: number }, rows: read
 export function alertHistory(detail: SloDetail): { at: string; text: string }[] {
   return [...detail.transitions]
     .sort((a, b) => b.minute - a.minute)
-    .map((t) => ({ at: new Date(t.minute * 60_000).toISOString(), text: `${t.tier} (${t.severity}) ${t.from} → ${t.to}: burn ${Math.round(t.longBurnRate * 10) / 10}x long, ${Math.round(t.shortBurnRate * 10) / 10}x short` }));
+    .map((t) => ({
+      at: new Date(t.minute * 60_000).toISOString(),
+      text: `${t.tier} (${t.severity}) ${t.from} → ${t.to}: burn ${Math.round(t.longBurnRate * 10) / 10}x long, ${Math.round(t.shortBurnRate * 10) / 10}x short`,
+    }));
 }

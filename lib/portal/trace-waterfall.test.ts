@@ -4,14 +4,32 @@ import { traceWaterfall } from "./trace-waterfall.ts";
 
 const TRACE = "a".repeat(32);
 const span = (spanId: string, o: Partial<StoredSpan> & { startUs: number; durationUs: number }): StoredSpan => ({
-  traceId: TRACE, spanId, parentSpanId: null, service: "gateway", name: spanId, kind: 1, statusCode: 0, statusMessage: null, attributes: {}, linksTo: [], ...o,
+  traceId: TRACE,
+  spanId,
+  parentSpanId: null,
+  service: "gateway",
+  name: spanId,
+  kind: 1,
+  statusCode: 0,
+  statusMessage: null,
+  attributes: {},
+  linksTo: [],
+  ...o,
 });
 
 describe("trace waterfall", () => {
   it("nests spans under their parents in start order on one axis, and puts linked batch spans after them", () => {
     const { totalMs, rows } = traceWaterfall(TRACE, [
       span("gw", { startUs: 1_000, durationUs: 10_000, parentSpanId: "browser-span-not-kept" }),
-      span("clin-tx", { startUs: 4_000, durationUs: 3_000, parentSpanId: "clin", service: "clinical", kind: 0, statusCode: 2, statusMessage: "shard-1 timed out" }),
+      span("clin-tx", {
+        startUs: 4_000,
+        durationUs: 3_000,
+        parentSpanId: "clin",
+        service: "clinical",
+        kind: 0,
+        statusCode: 2,
+        statusMessage: "shard-1 timed out",
+      }),
       span("clin", { startUs: 3_000, durationUs: 6_000, parentSpanId: "gw-client", service: "clinical" }),
       span("gw-client", { startUs: 2_000, durationUs: 8_000, parentSpanId: "gw", kind: 2 }),
       span("relay", { traceId: "b".repeat(32), startUs: 16_000, durationUs: 5_000, service: "projector", kind: 3, linksTo: ["clin-tx"] }),

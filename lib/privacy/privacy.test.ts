@@ -54,7 +54,8 @@ describe("field classification", () => {
   });
 
   it("treats names, birth dates, addresses and clinical free text as synthetic PHI", () => {
-    for (const f of ["givenName", "familyName", "birthDate", "addressLine", "postalCode", "note", "reason", "payload"]) expect(PHI_FIELD_NAMES.has(f)).toBe(true);
+    for (const f of ["givenName", "familyName", "birthDate", "addressLine", "postalCode", "note", "reason", "payload"])
+      expect(PHI_FIELD_NAMES.has(f)).toBe(true);
     for (const f of ["id", "code", "status", "mrnToken"]) expect(PHI_FIELD_NAMES.has(f)).toBe(false);
   });
 });
@@ -64,7 +65,12 @@ describe("redaction", () => {
 
   it("keeps only the classes an export policy allows and drops unknown fields", () => {
     expect(redactRecord("Patient", patient, { keep: ["operational"] })).toEqual({
-      id: "pat-1", givenName: REDACTED, familyName: REDACTED, birthDate: REDACTED, mrnToken: REDACTED, region: "IL",
+      id: "pat-1",
+      givenName: REDACTED,
+      familyName: REDACTED,
+      birthDate: REDACTED,
+      mrnToken: REDACTED,
+      region: "IL",
     });
     expect(redactRecord("Patient", patient, { keep: ["operational", "pseudonym"] }).mrnToken).toBe("mrn_x");
   });
@@ -80,7 +86,9 @@ describe("redaction", () => {
 
 describe("log redaction of errors and free text", () => {
   it("keeps an error's type, message and stack (scrubbed), which are not enumerable", () => {
-    const out = redactForLog({ err: new TypeError("no patient jane@example.org, call 555-010-1234") }) as { err: { type: string; message: string; stack: string } };
+    const out = redactForLog({ err: new TypeError("no patient jane@example.org, call 555-010-1234") }) as {
+      err: { type: string; message: string; stack: string };
+    };
     expect(out.err.type).toBe("TypeError");
     expect(out.err.message).toBe("no patient [redacted], call [redacted]");
     expect(out.err.stack).toContain("TypeError: no patient [redacted]");

@@ -21,7 +21,9 @@ export function normalizeIdentifier(kind: IdentifierKind, value: string): string
 }
 
 export function pseudonymToken(secret: string, kind: IdentifierKind, value: string): string {
-  const mac = createHmac("sha256", secret).update(`${kind}\u0000${normalizeIdentifier(kind, value)}`).digest("base64url");
+  const mac = createHmac("sha256", secret)
+    .update(`${kind}\u0000${normalizeIdentifier(kind, value)}`)
+    .digest("base64url");
   return `${PREFIX[kind]}_${mac}`;
 }
 

@@ -28,7 +28,13 @@ export function redactForLog(value: unknown, depth = 0): unknown {
   if (depth > 8) return REDACTED; // too deep to inspect: hide it rather than let it through unread
   if (value instanceof Date) return value;
   // An error's message and stack are not enumerable: kept (scrubbed), or error lines would say nothing.
-  if (value instanceof Error) return { type: value.name, message: scrubText(value.message), stack: value.stack ? scrubText(value.stack) : undefined, ...(redactForLog({ ...value }, depth + 1) as object) };
+  if (value instanceof Error)
+    return {
+      type: value.name,
+      message: scrubText(value.message),
+      stack: value.stack ? scrubText(value.stack) : undefined,
+      ...(redactForLog({ ...value }, depth + 1) as object),
+    };
   if (Array.isArray(value)) return value.map((v) => redactForLog(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -39,12 +45,7 @@ export function redactForLog(value: unknown, depth = 0): unknown {
 
 // Identifier shapes a free text (a browser error message, say) may carry: e-mail addresses, national-id,
 // phone and MRN-like numbers. Synthetic as the lab's people are, they are never stored in clear.
-const IDENTIFIER_SHAPES = [
-  /[\w.+-]+@[\w-]+(\.[\w-]+)+/g,
-  /\b\d{3}-\d{2}-\d{4}\b/g,
-  /\b\d{3}[-. ]\d{3,4}[-. ]\d{4}\b/g,
-  /\bMRN[-\w]*\d[-\w]*/gi,
-];
+const IDENTIFIER_SHAPES = [/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, /\b\d{3}-\d{2}-\d{4}\b/g, /\b\d{3}[-. ]\d{3,4}[-. ]\d{4}\b/g, /\bMRN[-\w]*\d[-\w]*/gi];
 
 /** A free text with identifier-shaped substrings replaced by [redacted]. */
 export function scrubText(text: string): string {

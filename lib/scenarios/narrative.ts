@@ -75,13 +75,27 @@ function alertEntries(report: SloReport, watch: ReadonlySet<string>, from: numbe
       if (at < from || at > to || t.to === "inactive") continue;
       if (!watch.has(slo.name) && t.to === "pending") continue;
       const burn = `burn ${round1(t.longBurnRate)}x over the long window, ${round1(t.shortBurnRate)}x over the short`;
-      out.push({ at: new Date(at).toISOString(), kind: "alert", text: `${t.severity} alert ${t.to} (${t.tier}) on ${slo.journey}: ${slo.displayName}; ${burn}`, actor: null, drillRunId: null, traceId: null, slo: slo.name });
+      out.push({
+        at: new Date(at).toISOString(),
+        kind: "alert",
+        text: `${t.severity} alert ${t.to} (${t.tier}) on ${slo.journey}: ${slo.displayName}; ${burn}`,
+        actor: null,
+        drillRunId: null,
+        traceId: null,
+        slo: slo.name,
+      });
     }
   }
   return out;
 }
 
-export function buildNarrative(run: ScenarioRun, annotations: readonly Annotation[], drills: readonly NarrativeDrill[], report: SloReport | null, now: Date): Narrative {
+export function buildNarrative(
+  run: ScenarioRun,
+  annotations: readonly Annotation[],
+  drills: readonly NarrativeDrill[],
+  report: SloReport | null,
+  now: Date,
+): Narrative {
   const from = Date.parse(run.startedAt);
   const to = run.endedAt ? Date.parse(run.endedAt) : now.getTime();
   const watch = new Set(run.watch);
@@ -90,15 +104,32 @@ export function buildNarrative(run: ScenarioRun, annotations: readonly Annotatio
   const budgets = run.watch.map((slo): BudgetSpent => {
     const atStart = run.budgetsAtStart?.[slo] ?? null;
     const atEnd = run.budgetsAtEnd?.[slo] ?? (run.endedAt ? null : (current.get(slo)?.budgetRemaining ?? null));
-    return { slo, displayName: current.get(slo)?.displayName ?? slo, atStart, atEnd, spentPercent: atStart !== null && atEnd !== null ? round1(Math.max(0, atStart - atEnd) * 100) : null };
+    return {
+      slo,
+      displayName: current.get(slo)?.displayName ?? slo,
+      atStart,
+      atEnd,
+      spentPercent: atStart !== null && atEnd !== null ? round1(Math.max(0, atStart - atEnd) * 100) : null,
+    };
   });
   const alertsFired = entries.filter((e) => e.kind === "alert" && / firing /.test(e.text)).length;
-  return { run, window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, summary: summarize(run, drills, budgets, alertsFired), entries, budgets, drills: [...drills], alertsFired };
+  return {
+    run,
+    window: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+    summary: summarize(run, drills, budgets, alertsFired),
+    entries,
+    budgets,
+    drills: [...drills],
+    alertsFired,
+  };
 }
 
 function summarize(run: ScenarioRun, drills: readonly NarrativeDrill[], budgets: readonly BudgetSpent[], alertsFired: number): string {
   const state = run.status === "running" ? "running" : `${run.status}${run.endReason ? ` (${run.endReason})` : ""}`;
-  const drillPart = drills.length === 0 ? "no drill launched" : `${drills.length} drill(s): ${drills.map((d) => `${d.title} ${d.status}${d.abortReason ? ` (${d.abortReason})` : ""}`).join("; ")}`;
+  const drillPart =
+    drills.length === 0
+      ? "no drill launched"
+      : `${drills.length} drill(s): ${drills.map((d) => `${d.title} ${d.status}${d.abortReason ? ` (${d.abortReason})` : ""}`).join("; ")}`;
   const worst = budgets.filter((b) => b.spentPercent !== null).sort((a, b) => b.spentPercent! - a.spentPercent!)[0];
   const budgetPart = worst ? `${worst.spentPercent} % of the budget of ${worst.slo} spent` : "budget spend unknown (the SLOs could not be read)";
   return `${run.title}, started by ${run.startedBy}, ${state}. ${drillPart}. ${alertsFired} alert(s) fired; ${budgetPart}.`;
@@ -128,13 +159,19 @@ export function narrativeMarkdown(n: Narrative): string {
     "",
     "| SLO | Budget left at start | at end | Spent |",
     "| --- | --- | --- | --- |",
-    ...n.budgets.map((b) => `| ${cell(b.displayName)} | ${percent(b.atStart)} | ${percent(b.atEnd)} | ${b.spentPercent === null ? "n/a" : `${b.spentPercent} %`} |`),
+    ...n.budgets.map(
+      (b) => `| ${cell(b.displayName)} | ${percent(b.atStart)} | ${percent(b.atEnd)} | ${b.spentPercent === null ? "n/a" : `${b.spentPercent} %`} |`,
+    ),
     "",
     "## Drills",
     "",
     ...(n.drills.length === 0
       ? ["No drill was launched."]
-      : ["| Drill | Run | Status | Why it ended | Request id |", "| --- | --- | --- | --- | --- |", ...n.drills.map((d) => `| ${cell(d.title)} | \`${d.id}\` | ${d.status} | ${cell(d.abortReason ?? "ran its course")} | \`${d.requestId}\` |`)]),
+      : [
+          "| Drill | Run | Status | Why it ended | Request id |",
+          "| --- | --- | --- | --- | --- |",
+          ...n.drills.map((d) => `| ${cell(d.title)} | \`${d.id}\` | ${d.status} | ${cell(d.abortReason ?? "ran its course")} | \`${d.requestId}\` |`),
+        ]),
     "",
     "## Timeline (UTC)",
     "",

@@ -41,14 +41,21 @@ export class ScenarioConductor {
       description: s.description,
       watch: s.watch,
       durationSeconds: s.durationSeconds,
-      steps: s.steps.map((step) => ({ afterSeconds: step.afterSeconds, cue: step.cue, drill: step.drill ? { drill: step.drill.drill, durationSeconds: step.drill.durationSeconds } : null })),
+      steps: s.steps.map((step) => ({
+        afterSeconds: step.afterSeconds,
+        cue: step.cue,
+        drill: step.drill ? { drill: step.drill.drill, durationSeconds: step.drill.durationSeconds } : null,
+      })),
     }));
   }
 
   async start(actor: Actor, name: string, meta: RequestMeta, now = new Date()): Promise<ScenarioRun> {
     permit(actor);
     const scenario = this.o.scenarios.find((s) => s.name === name);
-    if (!scenario) throw new LabError("not_found", `no scenario ${JSON.stringify(name)} (scenarios: ${this.o.scenarios.map((s) => s.name).join(", ")})`, { field: "scenario" });
+    if (!scenario)
+      throw new LabError("not_found", `no scenario ${JSON.stringify(name)} (scenarios: ${this.o.scenarios.map((s) => s.name).join(", ")})`, {
+        field: "scenario",
+      });
     const running = [...this.runs.values()].find((r) => r.status === "running");
     if (running) throw new LabError("conflict", `scenario run ${running.id} (${running.scenario}) is running; stop it first`, { field: "scenario" });
     const start = now.getTime();
@@ -67,7 +74,15 @@ export class ScenarioConductor {
       watch: scenario.watch,
       budgetsAtStart: null,
       budgetsAtEnd: null,
-      steps: scenario.steps.map((s) => ({ afterSeconds: s.afterSeconds, cue: s.cue, drill: s.drill?.drill ?? null, dueAt: new Date(start + s.afterSeconds * 1000).toISOString(), cuedAt: null, drillRunId: null, error: null })),
+      steps: scenario.steps.map((s) => ({
+        afterSeconds: s.afterSeconds,
+        cue: s.cue,
+        drill: s.drill?.drill ?? null,
+        dueAt: new Date(start + s.afterSeconds * 1000).toISOString(),
+        cuedAt: null,
+        drillRunId: null,
+        error: null,
+      })),
     };
     this.runs.set(run.id, run); // before any await: a second start now sees this one running
     try {
@@ -77,7 +92,9 @@ export class ScenarioConductor {
       this.runs.delete(run.id);
       throw err;
     }
-    const timers = scenario.steps.map((step, i) => setTimeout(() => void this.play(run, i, actor, step.drill), Math.max(0, Date.parse(run.steps[i]!.dueAt) - Date.now())));
+    const timers = scenario.steps.map((step, i) =>
+      setTimeout(() => void this.play(run, i, actor, step.drill), Math.max(0, Date.parse(run.steps[i]!.dueAt) - Date.now())),
+    );
     timers.push(setTimeout(() => void this.finish(run, "completed", null), Math.max(0, Date.parse(run.endsAt) - Date.now())));
     this.timers.set(run.id, timers);
     return run;
@@ -87,7 +104,8 @@ export class ScenarioConductor {
   async stop(actor: Actor, id: string): Promise<ScenarioRun> {
     permit(actor);
     const run = await this.get(id);
-    if (run.status !== "running" || !this.runs.has(id)) throw new LabError("conflict", `scenario run ${id} is ${run.status}: nothing to stop`, { field: "runId" });
+    if (run.status !== "running" || !this.runs.has(id))
+      throw new LabError("conflict", `scenario run ${id} is ${run.status}: nothing to stop`, { field: "runId" });
     await this.finish(run, "stopped", `stopped by ${actor.userId}`, actor);
     return run;
   }
@@ -111,12 +129,21 @@ export class ScenarioConductor {
       this.o.sloReport().catch(() => null),
       Promise.all(run.steps.filter((s) => s.drillRunId).map((s) => this.o.engine.get(s.drillRunId!).then(drillOfRun, () => null))),
     ]);
-    return buildNarrative(run, annotations, drills.filter((d): d is NarrativeDrill => d !== null), report, now);
+    return buildNarrative(
+      run,
+      annotations,
+      drills.filter((d): d is NarrativeDrill => d !== null),
+      report,
+      now,
+    );
   }
 
   /** Scenarios a previous engine left running never finished their script: they are marked failed. */
   async recover(now = new Date()): Promise<number> {
-    const starts = await this.o.control.query<{ body: string }>(`SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT 200`, ['%"scenario-start"%']);
+    const starts = await this.o.control.query<{ body: string }>(
+      `SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT 200`,
+      ['%"scenario-start"%'],
+    );
     const ended = new Set((await this.history(400)).map((r) => r.id));
     const stale = starts.map((s) => (JSON.parse(s.body) as { run: ScenarioRun }).run).filter((r) => !ended.has(r.id) && !this.runs.has(r.id));
     for (const run of stale) {
@@ -147,7 +174,15 @@ export class ScenarioConductor {
       }
     }
     try {
-      await this.event(run, "scenario.cue", actor, `cue ${index + 1}: ${step.cue}${outcome}`, { event: "cue", step: index + 1, drill: step.drill, drillRunId: step.drillRunId, error: step.error }, step.error ? "failed" : "success", step.drillRunId);
+      await this.event(
+        run,
+        "scenario.cue",
+        actor,
+        `cue ${index + 1}: ${step.cue}${outcome}`,
+        { event: "cue", step: index + 1, drill: step.drill, drillRunId: step.drillRunId, error: step.error },
+        step.error ? "failed" : "success",
+        step.drillRunId,
+      );
     } catch (err) {
       this.o.onError?.(`scenario run ${run.id}: cue ${index + 1} could not be recorded`, err);
     }
@@ -193,17 +228,47 @@ export class ScenarioConductor {
   }
 
   private async history(limit: number): Promise<ScenarioRun[]> {
-    const rows = await this.o.control.query<{ body: string }>(`SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT ?`, ['%"scenario-end"%', limit]);
+    const rows = await this.o.control.query<{ body: string }>(
+      `SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT ?`,
+      ['%"scenario-end"%', limit],
+    );
     return rows.map((r) => (JSON.parse(r.body) as { run: ScenarioRun }).run);
   }
 
-  private event(run: ScenarioRun, action: string, actor: Pick<Actor, "userId" | "role">, title: string, body: Record<string, unknown>, outcome: "success" | "failed" = "success", drillRunId: string | null = null): Promise<void> {
+  private event(
+    run: ScenarioRun,
+    action: string,
+    actor: Pick<Actor, "userId" | "role">,
+    title: string,
+    body: Record<string, unknown>,
+    outcome: "success" | "failed" = "success",
+    drillRunId: string | null = null,
+  ): Promise<void> {
     const at = new Date();
     const tag = action === "scenario.start" ? "scenario-start" : action === "scenario.end" ? "scenario-end" : "scenario-cue";
     return recordOnTimeline(
       this.o.control,
-      { occurredAt: at, actorId: actor.userId, actorRole: actor.role, action, entityType: "ScenarioRun", entityId: run.id, patientId: null, requestId: run.requestId, traceId: run.traceId, outcome, details: { scenario: run.scenario, status: run.status, ...(body.step ? { step: body.step, drillRunId } : {}) } },
-      { endAt: action === "scenario.start" ? new Date(run.endsAt) : null, kind: "scenario", title, body: JSON.stringify({ scenarioRunId: run.id, ...body }), tags: JSON.stringify(["scenario", tag, `scenario:${run.scenario}`]), drillRunId },
+      {
+        occurredAt: at,
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action,
+        entityType: "ScenarioRun",
+        entityId: run.id,
+        patientId: null,
+        requestId: run.requestId,
+        traceId: run.traceId,
+        outcome,
+        details: { scenario: run.scenario, status: run.status, ...(body.step ? { step: body.step, drillRunId } : {}) },
+      },
+      {
+        endAt: action === "scenario.start" ? new Date(run.endsAt) : null,
+        kind: "scenario",
+        title,
+        body: JSON.stringify({ scenarioRunId: run.id, ...body }),
+        tags: JSON.stringify(["scenario", tag, `scenario:${run.scenario}`]),
+        drillRunId,
+      },
     );
   }
 }

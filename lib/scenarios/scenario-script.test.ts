@@ -20,7 +20,10 @@ describe("scenario scripts", () => {
     const scenarios = loadScenarioDirectory(join(root, "scenarios"), knownSlos, root);
     expect(scenarios.map((s) => s.name)).toContain("clinician-latency");
     const latency = scenarios.find((s) => s.name === "clinician-latency")!;
-    expect(latency.steps.find((s) => s.drill)?.drill).toMatchObject({ drill: "service-latency", abortWhen: [{ slo: "clinician-record-diagnosis-latency", alertFiring: "page-fast" }] });
+    expect(latency.steps.find((s) => s.drill)?.drill).toMatchObject({
+      drill: "service-latency",
+      abortWhen: [{ slo: "clinician-record-diagnosis-latency", alertFiring: "page-fast" }],
+    });
   });
 
   it("names the file, line and field of a drill's bad params, an unknown drill and an unknown SLO", () => {
@@ -46,6 +49,8 @@ describe("scenario scripts", () => {
     expect(() => loadScenarios([{ file: "a.yaml", text: outOfOrder }], knownSlos)).toThrowError(/spec\.steps: steps must be in time order/);
     const tooLong = scenario(`    - { afterSeconds: 30, cue: late, drill: { drill: relay-pause, durationSeconds: 45 } }
 `);
-    expect(() => loadScenarios([{ file: "b.yaml", text: tooLong }], knownSlos)).toThrowError(/b\.yaml:\d+ spec\.steps\[0\]\.drill\.durationSeconds: the drill outlasts the scenario \(60 s\)/);
+    expect(() => loadScenarios([{ file: "b.yaml", text: tooLong }], knownSlos)).toThrowError(
+      /b\.yaml:\d+ spec\.steps\[0\]\.drill\.durationSeconds: the drill outlasts the scenario \(60 s\)/,
+    );
   });
 });

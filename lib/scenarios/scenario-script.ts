@@ -36,7 +36,9 @@ export const ScenarioDocument = z.strictObject({
       .array(ScenarioStep)
       .min(1)
       .max(100)
-      .refine((steps) => steps.every((s, i) => i === 0 || s.afterSeconds >= steps[i - 1]!.afterSeconds), { message: "steps must be in time order (afterSeconds never decreasing)" }),
+      .refine((steps) => steps.every((s, i) => i === 0 || s.afterSeconds >= steps[i - 1]!.afterSeconds), {
+        message: "steps must be in time order (afterSeconds never decreasing)",
+      }),
     /** When the scenario is over, if its drills are over earlier (the narrative's window ends there). */
     durationSeconds: z.number().int().min(1).max(86_400),
   }),
@@ -72,11 +74,20 @@ export function loadScenarios(files: readonly { file: string; text: string }[], 
       const params = drill.params.safeParse(step.drill.params);
       if (!params.success) for (const issue of params.error.issues) say([...path, "params", ...issue.path], issue.message);
       step.drill.abortWhen.forEach((c, j) => knownSlos.has(c.slo) || say([...path, "abortWhen", j, "slo"], `no SLO named ${c.slo}`));
-      if (step.afterSeconds + step.drill.durationSeconds > spec.durationSeconds) say([...path, "durationSeconds"], `the drill outlasts the scenario (${spec.durationSeconds} s)`);
+      if (step.afterSeconds + step.drill.durationSeconds > spec.durationSeconds)
+        say([...path, "durationSeconds"], `the drill outlasts the scenario (${spec.durationSeconds} s)`);
     });
     if (problems.length > before) continue;
     if (scenarios.some((s) => s.name === metadata.name)) say(["metadata", "name"], `${metadata.name} is defined twice`);
-    else scenarios.push({ name: metadata.name, title: metadata.title, description: metadata.description, watch: spec.watch, steps: spec.steps, durationSeconds: spec.durationSeconds });
+    else
+      scenarios.push({
+        name: metadata.name,
+        title: metadata.title,
+        description: metadata.description,
+        watch: spec.watch,
+        steps: spec.steps,
+        durationSeconds: spec.durationSeconds,
+      });
   }
   if (problems.length > 0) throw new LabError("invalid", `scenarios have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "scenario" });
   return scenarios;

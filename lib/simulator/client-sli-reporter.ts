@@ -71,7 +71,9 @@ export class ClientSliReporter {
   }
 
   private async post(batch: readonly JourneyOutcome[]): Promise<void> {
-    const body = JSON.stringify({ outcomes: batch.map((o) => ({ journey: o.journey, at: o.at.toISOString(), ok: o.ok, latencyMs: Math.min(600_000, Math.round(o.latencyMs * 10) / 10) })) });
+    const body = JSON.stringify({
+      outcomes: batch.map((o) => ({ journey: o.journey, at: o.at.toISOString(), ok: o.ok, latencyMs: Math.min(600_000, Math.round(o.latencyMs * 10) / 10) })),
+    });
     const res = await request(`${this.o.origin}/_lab/slis`, {
       method: "POST",
       headers: { authorization: `Bearer ${await this.o.token()}`, "content-type": "application/json" },

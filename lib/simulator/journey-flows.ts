@@ -25,7 +25,8 @@ const digits = (s: JourneySession, n: number) => Array.from({ length: n }, () =>
  * starts again with its seed (the lab's warm-up and then its counted traffic, say), and a repeated MRN is
  * a 409 and a failed journey in a healthy lab; this journey's id never repeats.
  */
-const uniqueMrn = (s: JourneySession) => `SIM-${(BigInt(`0x${createHash("sha256").update(s.journeyId).digest("hex").slice(0, 15)}`) % 10n ** 12n).toString().padStart(12, "0")}`;
+const uniqueMrn = (s: JourneySession) =>
+  `SIM-${(BigInt(`0x${createHash("sha256").update(s.journeyId).digest("hex").slice(0, 15)}`) % 10n ** 12n).toString().padStart(12, "0")}`;
 
 /** The lab's nine journeys, walked by the cast's virtual users. */
 export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> {
@@ -36,10 +37,17 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
     s.signIn(await cast.tokenOf({ role: "patient", userId: `sim-patient-${me.id}`, facilityId: null, patientId: me.id }));
     return me.id;
   };
-  const asBilling = async (s: JourneySession) => s.signIn(await cast.tokenOf({ role: "billing", userId: `sim-billing-${Math.floor(s.random() * 3) + 1}`, facilityId: null, patientId: null }));
+  const asBilling = async (s: JourneySession) =>
+    s.signIn(await cast.tokenOf({ role: "billing", userId: `sim-billing-${Math.floor(s.random() * 3) + 1}`, facilityId: null, patientId: null }));
 
   const openEncounter = async (s: JourneySession, facility: CastFacility, patientId: string, kind: string, reason: string) =>
-    (await s.step({ method: "POST", path: `/patients/${patientId}/encounters`, body: { providerId: s.pick(facility.providerIds), facilityId: facility.id, kind, reason } })).body as Item;
+    (
+      await s.step({
+        method: "POST",
+        path: `/patients/${patientId}/encounters`,
+        body: { providerId: s.pick(facility.providerIds), facilityId: facility.id, kind, reason },
+      })
+    ).body as Item;
 
   return {
     "patient/view-record": async (s) => {
@@ -96,7 +104,12 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
       ).body as Item;
       if (s.random() < 0.3) {
         await s.think();
-        await s.step({ method: "PATCH", path: `/patients/${registered.id}`, version: registered.version, body: { addressLine: `${digits(s, 3)} Corrected Street` } });
+        await s.step({
+          method: "PATCH",
+          path: `/patients/${registered.id}`,
+          version: registered.version,
+          body: { addressLine: `${digits(s, 3)} Corrected Street` },
+        });
       }
     },
 
@@ -110,12 +123,20 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
       const kind = s.pick<EncounterKind>(["outpatient", "outpatient", "telehealth", "emergency"]);
       const encounter = await openEncounter(s, facility, patientId, kind, `Visit for ${diagnosis.description.toLowerCase()}`);
       await s.think();
-      await s.step({ method: "POST", path: `/patients/${patientId}/encounters/${encounter.id}/diagnoses`, body: { code: diagnosis.code, description: diagnosis.description } });
+      await s.step({
+        method: "POST",
+        path: `/patients/${patientId}/encounters/${encounter.id}/diagnoses`,
+        body: { code: diagnosis.code, description: diagnosis.description },
+      });
       // The visit itself is always billed; the diagnosis's usual procedure when it has one.
       for (const code of [s.pick(VISIT_PROCEDURE[kind]), ...(diagnosis.procedure ? [diagnosis.procedure] : [])]) {
         const procedure = PROCEDURE_BY_CODE.get(code)!;
         await s.think();
-        await s.step({ method: "POST", path: `/patients/${patientId}/encounters/${encounter.id}/procedures`, body: { code: procedure.code, description: procedure.description } });
+        await s.step({
+          method: "POST",
+          path: `/patients/${patientId}/encounters/${encounter.id}/procedures`,
+          body: { code: procedure.code, description: procedure.description },
+        });
       }
       await s.think();
       await s.step({ method: "POST", path: `/patients/${patientId}/encounters/${encounter.id}/close`, version: encounter.version });
@@ -129,7 +150,11 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
       await s.think();
       const drug = s.pick(MEDICATIONS);
       const medication = (
-        await s.step({ method: "POST", path: `/patients/${patientId}/encounters/${encounter.id}/medications`, body: { code: drug.code, name: drug.name, dose: drug.dose, frequency: drug.frequency } })
+        await s.step({
+          method: "POST",
+          path: `/patients/${patientId}/encounters/${encounter.id}/medications`,
+          body: { code: drug.code, name: drug.name, dose: drug.dose, frequency: drug.frequency },
+        })
       ).body as Item;
       if (s.random() < 0.2) {
         // A prescription corrected on the spot: discontinued, as a clinician would after a second look.
@@ -152,12 +177,21 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
       }
       const patientId = s.pick(s.pick(cast.facilities).patientIds);
       const encounters = (await s.step({ method: "GET", path: `/patients/${patientId}/encounters?limit=20` })).body.items as Item[];
-      const claimed = new Set(((await s.step({ method: "GET", path: `/patients/${patientId}/claims?limit=100` })).body.items as Item[]).map((c) => c.encounterId));
+      const claimed = new Set(
+        ((await s.step({ method: "GET", path: `/patients/${patientId}/claims?limit=100` })).body.items as Item[]).map((c) => c.encounterId),
+      );
       const open = encounters.filter((e) => e.status === "closed" && !claimed.has(e.id));
       if (open.length === 0) return;
       await s.think();
       // 409: another admin claimed it first; 422: a visit with nothing billable (a prescription review).
-      const claim = (await s.step({ method: "POST", path: `/patients/${patientId}/claims`, body: { encounterId: s.pick(open).id, payer: s.pick(PAYERS) }, accept: [409, 422] })).body as Item;
+      const claim = (
+        await s.step({
+          method: "POST",
+          path: `/patients/${patientId}/claims`,
+          body: { encounterId: s.pick(open).id, payer: s.pick(PAYERS) },
+          accept: [409, 422],
+        })
+      ).body as Item;
       if (!claim.id) return;
       await s.think();
       await s.step({ method: "POST", path: `/patients/${patientId}/claims/${claim.id}/submit`, version: claim.version, accept: [409] });
@@ -170,11 +204,23 @@ export function journeyFlows(cast: SimulationCast): Record<string, JourneyFlow> 
       const claim = s.pick(submitted);
       await s.think();
       if (s.random() < 0.15) {
-        await s.step({ method: "POST", path: `/patients/${claim.patientId}/claims/${claim.id}/deny`, version: claim.version, body: { reason: s.pick(DENIAL_REASONS) }, accept: [409] });
+        await s.step({
+          method: "POST",
+          path: `/patients/${claim.patientId}/claims/${claim.id}/deny`,
+          version: claim.version,
+          body: { reason: s.pick(DENIAL_REASONS) },
+          accept: [409],
+        });
         return;
       }
       const allowedCents = Math.round((claim.totalCents ?? 10_000) * (0.6 + s.random() * 0.4));
-      const adjudicated = await s.step({ method: "POST", path: `/patients/${claim.patientId}/claims/${claim.id}/adjudicate`, version: claim.version, body: { allowedCents }, accept: [409] });
+      const adjudicated = await s.step({
+        method: "POST",
+        path: `/patients/${claim.patientId}/claims/${claim.id}/adjudicate`,
+        version: claim.version,
+        body: { allowedCents },
+        accept: [409],
+      });
       if (adjudicated.status === 409) return;
       await s.think();
       await s.step({ method: "POST", path: `/patients/${claim.patientId}/claims/${claim.id}/pay`, version: (adjudicated.body as Item).version, accept: [409] });

@@ -127,7 +127,10 @@ export class JourneySession {
       try {
         answer.body = JSON.parse(answer.body);
       } catch {
-        throw new JourneyFailure(answer.status < 500 ? "rejected" : "server-error", `${request.method} ${request.path}: ${answer.status} with a body that is not JSON`);
+        throw new JourneyFailure(
+          answer.status < 500 ? "rejected" : "server-error",
+          `${request.method} ${request.path}: ${answer.status} with a body that is not JSON`,
+        );
       }
     }
     const ok = (answer.status >= 200 && answer.status < 300) || request.accept?.includes(answer.status);

@@ -6,13 +6,23 @@
 // only the lab's own key can set it). The start is an annotation on the SLO charts, as drills are.
 
 /** Waits until every URL answers 2xx (each lab process's readiness); false if `timeoutMs` passes first. */
-export async function waitForLabReady(readyUrls: readonly string[], options: { timeoutMs?: number; pollMs?: number; fetch?: typeof fetch } = {}): Promise<{ ready: boolean; waitedMs: number; notReady: string[] }> {
+export async function waitForLabReady(
+  readyUrls: readonly string[],
+  options: { timeoutMs?: number; pollMs?: number; fetch?: typeof fetch } = {},
+): Promise<{ ready: boolean; waitedMs: number; notReady: string[] }> {
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 180_000);
   const get = options.fetch ?? fetch;
   let pending = [...readyUrls];
   for (;;) {
-    const answers = await Promise.all(pending.map((url) => get(url, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false)));
+    const answers = await Promise.all(
+      pending.map((url) =>
+        get(url, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     pending = pending.filter((_, i) => !answers[i]);
     if (pending.length === 0) return { ready: true, waitedMs: Date.now() - started, notReady: [] };
     if (Date.now() >= deadline) return { ready: false, waitedMs: Date.now() - started, notReady: pending };

@@ -52,13 +52,16 @@ export async function loadSimulationCast(source: CastSource, signingKey: Uint8Ar
     source.control.query<{ id: string; facilityId: string }>(`SELECT "id", "facilityId" FROM "providers" ORDER BY "id"`),
   ]);
   const sampled = (
-    await Promise.all(source.shards.map((s) => s.query<{ id: string; facilityId: string }>(`SELECT "id", "facilityId" FROM "patients" ORDER BY "id" LIMIT ?`, [perShard])))
+    await Promise.all(
+      source.shards.map((s) => s.query<{ id: string; facilityId: string }>(`SELECT "id", "facilityId" FROM "patients" ORDER BY "id" LIMIT ?`, [perShard])),
+    )
   ).flat();
   const byFacility = new Map<string, CastFacility>(facilities.map((f) => [f.id, { id: f.id, providerIds: [], patientIds: [] }]));
   for (const p of providers) byFacility.get(p.facilityId)?.providerIds.push(p.id);
   for (const p of sampled) byFacility.get(p.facilityId)?.patientIds.push(p.id);
   const working = [...byFacility.values()].filter((f) => f.providerIds.length > 0 && f.patientIds.length > 0);
-  if (working.length === 0) throw new LabError("setup", "the lab has no facility with providers and patients; start it once with npm run lab (it seeds an empty lab)");
+  if (working.length === 0)
+    throw new LabError("setup", "the lab has no facility with providers and patients; start it once with npm run lab (it seeds an empty lab)");
   return { facilities: working, patients: sampled, tokenOf: tokenCache(signingKey, options.tokenTtlSeconds ?? 3600, options.now ?? Date.now) };
 }
 
@@ -74,7 +77,11 @@ function tokenCache(signingKey: Uint8Array, ttlSeconds: number, now: () => numbe
     const hit = cache.get(key);
     if (hit && hit.renewAt > now()) return hit.token;
     // Renewed at half its life, so a long run never sends a token about to expire.
-    const token = issueLabToken(signingKey, { userId: user.userId, role: user.role, facilityId: user.facilityId, patientId: user.patientId, ...(user.traffic ? { traffic: user.traffic } : {}) }, { ttlSeconds });
+    const token = issueLabToken(
+      signingKey,
+      { userId: user.userId, role: user.role, facilityId: user.facilityId, patientId: user.patientId, ...(user.traffic ? { traffic: user.traffic } : {}) },
+      { ttlSeconds },
+    );
     cache.set(key, { token, renewAt: now() + (ttlSeconds * 1000) / 2 });
     return token;
   };

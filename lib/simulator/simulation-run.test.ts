@@ -35,7 +35,12 @@ describe("a simulation run (open model)", () => {
     const seen: string[] = [];
     const origin = await serve((path, answer) => (seen.push(path), answer(200)));
     const outcomes: boolean[] = [];
-    const sim = new Simulation({ origin, profile: { name: "t", spec: spec() }, flows: { "patient/view-record": twoSteps }, onJourneyEnd: (o) => outcomes.push(o.ok) });
+    const sim = new Simulation({
+      origin,
+      profile: { name: "t", spec: spec() },
+      flows: { "patient/view-record": twoSteps },
+      onJourneyEnd: (o) => outcomes.push(o.ok),
+    });
     const end = await sim.done;
     expect(end.state).toBe("finished");
     expect(end.total).toMatchObject({ due: 200, started: 200, succeeded: 200, failed: 0, dropped: 0, requests: 400 });
@@ -54,7 +59,12 @@ describe("a simulation run (open model)", () => {
       // k === 3: never answers
     });
     const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ arrivals: { shape: "constant", ratePerSecond: 40 } }) }, flows: { "patient/view-record": oneStep }, requestTimeoutMs: 300 });
+    const sim = new Simulation({
+      origin,
+      profile: { name: "t", spec: spec({ arrivals: { shape: "constant", ratePerSecond: 40 } }) },
+      flows: { "patient/view-record": oneStep },
+      requestTimeoutMs: 300,
+    });
     const end = await sim.done;
     expect(end.total.succeeded).toBe(0);
     expect(end.total.failures).toEqual({ "server-error": 10, "rate-limited": 10, rejected: 10, timeout: 10, network: 0 });
@@ -63,7 +73,12 @@ describe("a simulation run (open model)", () => {
   it("measures from the due time: a stalled simulator shows up in the corrected latency, not in the raw one", async () => {
     const origin = await serve((_path, answer) => answer(200));
     const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ durationSeconds: 2 }) }, flows: { "patient/view-record": oneStep }, lateAfterMs: 10 });
+    const sim = new Simulation({
+      origin,
+      profile: { name: "t", spec: spec({ durationSeconds: 2 }) },
+      flows: { "patient/view-record": oneStep },
+      lateAfterMs: 10,
+    });
     // The event loop blocked for 300 ms half way: about 60 arrivals come due while nothing can be sent.
     setTimeout(() => {
       const until = performance.now() + 300;
@@ -82,7 +97,12 @@ describe("a simulation run (open model)", () => {
   it("drops arrivals beyond the in-flight bound instead of queueing them, and counts them", async () => {
     const origin = await serve(() => undefined); // never answers
     const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ maxInFlightJourneys: 10 }) }, flows: { "patient/view-record": oneStep }, requestTimeoutMs: 1500 });
+    const sim = new Simulation({
+      origin,
+      profile: { name: "t", spec: spec({ maxInFlightJourneys: 10 }) },
+      flows: { "patient/view-record": oneStep },
+      requestTimeoutMs: 1500,
+    });
     const end = await sim.done;
     expect(end.total.started).toBe(10);
     expect(end.total.dropped).toBe(190);
@@ -94,7 +114,12 @@ describe("a simulation run (open model)", () => {
     const origin = await serve((_path, answer) => setTimeout(() => answer(200), 3000));
     const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
     const outcomes: boolean[] = [];
-    const sim = new Simulation({ origin, profile: { name: "t", spec: spec({ durationSeconds: 60 }) }, flows: { "patient/view-record": oneStep }, onJourneyEnd: (o) => outcomes.push(o.ok) });
+    const sim = new Simulation({
+      origin,
+      profile: { name: "t", spec: spec({ durationSeconds: 60 }) },
+      flows: { "patient/view-record": oneStep },
+      onJourneyEnd: (o) => outcomes.push(o.ok),
+    });
     await new Promise((r) => setTimeout(r, 300));
     const stoppedAt = performance.now();
     const end = await sim.stop();

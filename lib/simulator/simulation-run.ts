@@ -139,7 +139,11 @@ export class Simulation {
         () => null,
         // A flow that breaks on an answer it did not expect is a rejected journey, with what broke it.
         (err: unknown) =>
-          err instanceof JourneyCancelled ? ("cancelled" as const) : err instanceof JourneyFailure ? { reason: err.reason, message: err.message } : { reason: "rejected" as FailureReason, message: String(err) },
+          err instanceof JourneyCancelled
+            ? ("cancelled" as const)
+            : err instanceof JourneyFailure
+              ? { reason: err.reason, message: err.message }
+              : { reason: "rejected" as FailureReason, message: String(err) },
       );
       const finished = walked.then((failure) => {
         stats.inFlight--;
@@ -155,7 +159,11 @@ export class Simulation {
     };
 
     const clock = await runArrivalClock(
-      { schedule: { profile: spec.arrivals, spacing: spec.spacing, seed: spec.seed }, durationMs: this.durationSeconds * 1000, stopped: () => this.stopRequested },
+      {
+        schedule: { profile: spec.arrivals, spacing: spec.spacing, seed: spec.seed },
+        durationMs: this.durationSeconds * 1000,
+        stopped: () => this.stopRequested,
+      },
       arrive,
     );
     this.clockStartedAt = clock.startedAt;
@@ -174,7 +182,12 @@ function round2(x: number): number {
 /** Picks a journey by its weight in the mix from a seeded stream. */
 function weightedPicker(mix: readonly { journey: string; weight: number }[], random: () => number): () => string {
   const total = mix.reduce((a, m) => a + m.weight, 0);
-  const bounds = mix.map(((sum) => (m: { weight: number }) => (sum += m.weight / total))(0));
+  const bounds = mix.map(
+    (
+      (sum) => (m: { weight: number }) =>
+        (sum += m.weight / total)
+    )(0),
+  );
   return () => {
     const r = random();
     const i = bounds.findIndex((b) => r < b);

@@ -18,7 +18,12 @@ export function simulationTable(now: SimulationSnapshot, previous: SimulationSna
       String(j.inFlight),
       String(j.late),
       String(j.dropped),
-      j.failed === 0 ? "0" : `${j.failed} (${Object.entries(j.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ")})`,
+      j.failed === 0
+        ? "0"
+        : `${j.failed} (${Object.entries(j.failures)
+            .filter(([, n]) => n > 0)
+            .map(([k, n]) => `${k} ${n}`)
+            .join(", ")})`,
       j.requests ? j.requestMs.corrected.p50.toFixed(1) : "-",
       j.requests ? j.requestMs.corrected.p99.toFixed(1) : "-",
       j.requests ? j.requestMs.raw.p99.toFixed(1) : "-",

@@ -49,7 +49,12 @@ export class SimulatorControl {
 
   constructor(private readonly o: SimulatorControlOptions) {}
 
-  status(): { running: (SimulationSnapshot & { startedBy: string }) | null; warmingUp: WarmUp | null; recent: SimulationSnapshot[]; profiles: { name: string; description: string }[] } {
+  status(): {
+    running: (SimulationSnapshot & { startedBy: string }) | null;
+    warmingUp: WarmUp | null;
+    recent: SimulationSnapshot[];
+    profiles: { name: string; description: string }[];
+  } {
     return {
       running: this.current ? { ...this.current.simulation.snapshot(), startedBy: this.current.startedBy } : null,
       warmingUp: this.warmingUp,
@@ -78,7 +83,11 @@ export class SimulatorControl {
    * warm-up users for `warmUpSeconds` (their requests counted apart from the SLIs), then the profile itself.
    * The whole start, from `since`, goes on the control timeline as a lab-start annotation.
    */
-  startAfterWarmUp(profileName: string, start: { since: Date; fromLabStart: boolean; warmUpSeconds: number; waitedMs: number; notReady: string[] }, meta: RequestMeta): Promise<SimulationSnapshot> {
+  startAfterWarmUp(
+    profileName: string,
+    start: { since: Date; fromLabStart: boolean; warmUpSeconds: number; waitedMs: number; notReady: string[] },
+    meta: RequestMeta,
+  ): Promise<SimulationSnapshot> {
     const profile = findTrafficProfile(this.o.profiles, profileName);
     return this.inTurn(async () => {
       const cast = await this.castOnce();
@@ -86,15 +95,40 @@ export class SimulatorControl {
       let warmUpRun: string | null = null;
       if (start.warmUpSeconds > 0) {
         this.warmingUp = { profile: profile.name, since: new Date().toISOString(), seconds: start.warmUpSeconds };
-        const warm = new Simulation({ origin: this.o.origin, profile: { name: `${profile.name} (warm-up)`, spec: profile.spec }, durationSeconds: start.warmUpSeconds, flows: journeyFlows(warmUpCast(cast)), traceSampleRatio: 0 });
+        const warm = new Simulation({
+          origin: this.o.origin,
+          profile: { name: `${profile.name} (warm-up)`, spec: profile.spec },
+          durationSeconds: start.warmUpSeconds,
+          flows: journeyFlows(warmUpCast(cast)),
+          traceSampleRatio: 0,
+        });
         warmUpRun = warm.runId;
         journeys = (await warm.done.finally(() => (this.warmingUp = null))).total;
       }
       const title = labStartTitle({ ...start, warmUpJourneys: journeys.started });
       await recordOnTimeline(
         this.o.control,
-        { occurredAt: start.since, actorId: "lab", actorRole: "system", action: "traffic.warm-up", entityType: "Simulation", entityId: warmUpRun ?? "none", patientId: null, requestId: meta.requestId, traceId: meta.traceId, outcome: "success", details: { profile: profile.name, warmUpSeconds: start.warmUpSeconds, journeys: journeys.started, failed: journeys.failed, notReady: start.notReady } },
-        { endAt: new Date(), kind: "lab-start", title, body: JSON.stringify({ runId: warmUpRun, profile: profile.name, journeys: journeys.started }), tags: JSON.stringify(["lab-start", `profile:${profile.name}`]), drillRunId: null },
+        {
+          occurredAt: start.since,
+          actorId: "lab",
+          actorRole: "system",
+          action: "traffic.warm-up",
+          entityType: "Simulation",
+          entityId: warmUpRun ?? "none",
+          patientId: null,
+          requestId: meta.requestId,
+          traceId: meta.traceId,
+          outcome: "success",
+          details: { profile: profile.name, warmUpSeconds: start.warmUpSeconds, journeys: journeys.started, failed: journeys.failed, notReady: start.notReady },
+        },
+        {
+          endAt: new Date(),
+          kind: "lab-start",
+          title,
+          body: JSON.stringify({ runId: warmUpRun, profile: profile.name, journeys: journeys.started }),
+          tags: JSON.stringify(["lab-start", `profile:${profile.name}`]),
+          drillRunId: null,
+        },
       );
       return this.replace(null, profile, undefined, meta);
     });
@@ -114,8 +148,19 @@ export class SimulatorControl {
   private async replace(actor: Actor | null, profile: TrafficProfile, durationSeconds: number | undefined, meta: RequestMeta): Promise<SimulationSnapshot> {
     await this.stopCurrent();
     const cast = await this.castOnce();
-    const reporter = new ClientSliReporter({ origin: this.o.origin, token: () => cast.tokenOf({ role: "sre", userId: "sim-sli-reporter", facilityId: null, patientId: null }), onError: this.o.onSliError });
-    const simulation = new Simulation({ origin: this.o.origin, profile, durationSeconds, flows: journeyFlows(cast), traceSampleRatio: this.o.traceSampleRatio, onJourneyEnd: (o) => reporter.record(o) });
+    const reporter = new ClientSliReporter({
+      origin: this.o.origin,
+      token: () => cast.tokenOf({ role: "sre", userId: "sim-sli-reporter", facilityId: null, patientId: null }),
+      onError: this.o.onSliError,
+    });
+    const simulation = new Simulation({
+      origin: this.o.origin,
+      profile,
+      durationSeconds,
+      flows: journeyFlows(cast),
+      traceSampleRatio: this.o.traceSampleRatio,
+      onJourneyEnd: (o) => reporter.record(o),
+    });
     const startedBy = actor?.userId ?? "lab";
     this.current = { simulation, reporter, startedBy };
     void simulation.done.then((end) => this.settle(simulation, reporter, end));
@@ -169,7 +214,14 @@ export class SimulatorControl {
         outcome: "success",
         details: { profile: run.profile, durationSeconds: run.durationSeconds, journeysStarted: run.total.started },
       },
-      { endAt: null, kind: "traffic", title, body: JSON.stringify({ runId: run.runId, profile: run.profile }), tags: JSON.stringify(["traffic", `profile:${run.profile}`]), drillRunId: null },
+      {
+        endAt: null,
+        kind: "traffic",
+        title,
+        body: JSON.stringify({ runId: run.runId, profile: run.profile }),
+        tags: JSON.stringify(["traffic", `profile:${run.profile}`]),
+        drillRunId: null,
+      },
     );
   }
 }

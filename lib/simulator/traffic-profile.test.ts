@@ -37,7 +37,13 @@ describe("traffic profiles", () => {
   });
 
   it("refuses a profile defined twice", () => {
-    const doc = "apiVersion: pim-lab/v1\nkind: TrafficProfile\nmetadata: { name: twice }\nspec: { arrivals: { shape: constant, ratePerSecond: 1 }, mix: [{ journey: patient/view-record, weight: 1 }] }\n";
-    expect(() => loadTrafficProfiles([{ file: "a.yaml", text: doc }, { file: "b.yaml", text: doc }])).toThrow(/b\.yaml:3 metadata\.name: twice is defined twice/);
+    const doc =
+      "apiVersion: pim-lab/v1\nkind: TrafficProfile\nmetadata: { name: twice }\nspec: { arrivals: { shape: constant, ratePerSecond: 1 }, mix: [{ journey: patient/view-record, weight: 1 }] }\n";
+    expect(() =>
+      loadTrafficProfiles([
+        { file: "a.yaml", text: doc },
+        { file: "b.yaml", text: doc },
+      ]),
+    ).toThrow(/b\.yaml:3 metadata\.name: twice is defined twice/);
   });
 });

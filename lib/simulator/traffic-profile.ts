@@ -18,8 +18,18 @@ export const TrafficProfileSpec = z.strictObject({
   arrivals: ArrivalProfile,
   /** Evenly spaced arrivals (a steady test) or Poisson (real users: independent, bursty at small scale). */
   spacing: z.enum(["even", "poisson"]).default("poisson"),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  durationSeconds: z.number().int().min(1).max(7 * 86_400).default(600),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(600),
   thinkTime: LatencyDistribution.default({ type: "exponential", meanMs: 500 }),
   /** Journeys in progress beyond this are not started (counted as dropped): the simulator must not melt. */
   maxInFlightJourneys: z.number().int().min(1).max(100_000).default(5_000),
@@ -70,6 +80,7 @@ export function loadTrafficProfileDirectory(dir: string, root = process.cwd()): 
 
 export function findTrafficProfile(profiles: readonly TrafficProfile[], name: string): TrafficProfile {
   const found = profiles.find((p) => p.name === name);
-  if (!found) throw new LabError("not_found", `no traffic profile ${JSON.stringify(name)} (profiles: ${profiles.map((p) => p.name).join(", ")})`, { field: "profile" });
+  if (!found)
+    throw new LabError("not_found", `no traffic profile ${JSON.stringify(name)} (profiles: ${profiles.map((p) => p.name).join(", ")})`, { field: "profile" });
   return found;
 }

@@ -88,31 +88,35 @@ describe("burn rates and budget", () => {
   it("replays the same transitions as evaluating every minute naively (property)", () => {
     const minute = fc.record({ requests: fc.integer({ min: 0, max: 50 }), badShare: fc.double({ min: 0, max: 1, noNaN: true }) });
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 400 }), minute), { minLength: 1, maxLength: 12 }), fc.constantFrom(0.9, 0.99, 0.999), (segments, target) => {
-        const total: number[] = [];
-        const bad: number[] = [];
-        for (const [length, m] of segments) {
-          for (let i = 0; i < length; i++) {
-            total.push(m.requests);
-            bad.push(Math.floor(m.requests * m.badShare));
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 400 }), minute), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(0.9, 0.99, 0.999),
+        (segments, target) => {
+          const total: number[] = [];
+          const bad: number[] = [];
+          for (const [length, m] of segments) {
+            for (let i = 0; i < length; i++) {
+              total.push(m.requests);
+              bad.push(Math.floor(m.requests * m.badShare));
+            }
           }
-        }
-        const ledger = budgetLedger({ startMinute: 1000, total, bad }, target);
-        const tiers = tiersFor(7 * 1440);
-        const fast = replayAlerts(ledger, tiers);
-        for (const tier of tiers) {
-          let alert = INACTIVE;
-          const naive: string[] = [];
-          for (let end = 1; end <= total.length; end++) {
-            const [reading] = readTiers(ledger, [tier], end);
-            const next = stepAlert(alert, reading!.conditionMet, 1000 + end, tier.forMinutes);
-            if (next.state !== alert.state) naive.push(`${1000 + end} ${next.state}`);
-            alert = next;
+          const ledger = budgetLedger({ startMinute: 1000, total, bad }, target);
+          const tiers = tiersFor(7 * 1440);
+          const fast = replayAlerts(ledger, tiers);
+          for (const tier of tiers) {
+            let alert = INACTIVE;
+            const naive: string[] = [];
+            for (let end = 1; end <= total.length; end++) {
+              const [reading] = readTiers(ledger, [tier], end);
+              const next = stepAlert(alert, reading!.conditionMet, 1000 + end, tier.forMinutes);
+              if (next.state !== alert.state) naive.push(`${1000 + end} ${next.state}`);
+              alert = next;
+            }
+            expect(fast.transitions.filter((t) => t.tier === tier.name).map((t) => `${t.minute} ${t.to}`)).toEqual(naive);
+            expect(fast.alerts[tier.name]).toEqual(alert);
           }
-          expect(fast.transitions.filter((t) => t.tier === tier.name).map((t) => `${t.minute} ${t.to}`)).toEqual(naive);
-          expect(fast.alerts[tier.name]).toEqual(alert);
-        }
-      }),
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -120,14 +124,26 @@ describe("burn rates and budget", () => {
 
 describe("evaluating SLOs", () => {
   const slo = (name: string, service: string, target: number): SloDefinition => ({
-    name, displayName: name, description: "", service, journey: "clinician/prescribe", source: "server", sli: { kind: "availability" }, target, windowMinutes: MONTH, tiers: tiersFor(MONTH), file: "test",
+    name,
+    displayName: name,
+    description: "",
+    service,
+    journey: "clinician/prescribe",
+    source: "server",
+    sli: { kind: "availability" },
+    target,
+    windowMinutes: MONTH,
+    tiers: tiersFor(MONTH),
+    file: "test",
   });
 
   it("reports each SLO's budget, tiers and alert history, and a group per service", () => {
     const minutes = 180;
     const outage = { startMinute: 0, total: Array(minutes).fill(100), bad: Array.from({ length: minutes }, (_, i) => (i >= 120 ? 100 : 0)) };
     const healthy = { startMinute: 0, total: Array(minutes).fill(100), bad: Array(minutes).fill(0) };
-    const result = evaluateSlos([slo("a", "clinical", 0.999), slo("b", "clinical", 0.999), slo("c", "billing", 0.99)], (s) => (s.name === "a" ? outage : healthy));
+    const result = evaluateSlos([slo("a", "clinical", 0.999), slo("b", "clinical", 0.999), slo("c", "billing", 0.99)], (s) =>
+      s.name === "a" ? outage : healthy,
+    );
     const a = result.slos.find((s) => s.name === "a")!;
     expect(a.tiers.find((t) => t.tier === "page-fast")!.state).toBe("firing");
     expect(a.transitions.find((t) => t.tier === "page-fast" && t.to === "firing")!.minute).toBeLessThanOrEqual(125);

@@ -127,7 +127,11 @@ export interface AlertReplay {
  * Replays every tier's alert over the ledger, evaluating at the end of each minute from `fromIndex` on
  * (as a rule evaluated once a minute would), starting from the given alerts (inactive by default).
  */
-export function replayAlerts(ledger: BudgetLedger, tiers: readonly BurnRateTier[], options: { fromIndex?: number; initial?: Record<string, TierAlert> } = {}): AlertReplay {
+export function replayAlerts(
+  ledger: BudgetLedger,
+  tiers: readonly BurnRateTier[],
+  options: { fromIndex?: number; initial?: Record<string, TierAlert> } = {},
+): AlertReplay {
   const n = ledger.bad.length - 1;
   const transitions: AlertTransition[] = [];
   const alerts: Record<string, TierAlert> = {};

@@ -2,7 +2,18 @@
 // now, and every tier's alert replayed over the data (the alert history the portal shows); and the same for
 // each service's group, its SLOs' budgets added.
 import type { AlertState } from "./alert-state.ts";
-import { type AlertTransition, type BudgetLedger, type SliMinutes, type TierReading, addToGroup, budgetLedger, budgetRemainingAt, emptyGroupLedger, readTiers, replayAlerts } from "./burn-rate.ts";
+import {
+  type AlertTransition,
+  type BudgetLedger,
+  type SliMinutes,
+  type TierReading,
+  addToGroup,
+  budgetLedger,
+  budgetRemainingAt,
+  emptyGroupLedger,
+  readTiers,
+  replayAlerts,
+} from "./burn-rate.ts";
 import { promDuration, tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
 

@@ -14,12 +14,32 @@ export const dashboardUid = (slo: SloDefinition) => dashboardUidOf(slo.name);
 export function sloDashboard(slo: SloDefinition): Record<string, unknown> {
   const match = `{slo="${slo.name}"}`;
   const target = (expr: string, legendFormat: string, refId: string) => ({ datasource: DATASOURCE, expr, legendFormat, refId });
-  const panel = (id: number, title: string, type: string, gridPos: Record<string, number>, targets: unknown[], fieldConfig: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
-    id, title, type, datasource: DATASOURCE, gridPos, targets, fieldConfig: { defaults: fieldConfig, overrides: [] }, options,
+  const panel = (
+    id: number,
+    title: string,
+    type: string,
+    gridPos: Record<string, number>,
+    targets: unknown[],
+    fieldConfig: Record<string, unknown> = {},
+    options: Record<string, unknown> = {},
+  ) => ({
+    id,
+    title,
+    type,
+    datasource: DATASOURCE,
+    gridPos,
+    targets,
+    fieldConfig: { defaults: fieldConfig, overrides: [] },
+    options,
   });
-  const requests = slo.sli.kind === "availability"
-    ? target(`sum by (outcome) (rate(${JOURNEY_REQUESTS_METRIC}{journey="${slo.journey}",source="${slo.source}"}[5m]))`, "{{outcome}}", "A")
-    : target(`histogram_quantile(0.99, sum by (le) (rate(${JOURNEY_DURATION_METRIC}_bucket{journey="${slo.journey}",source="${slo.source}"}[5m])))`, "p99 latency", "A");
+  const requests =
+    slo.sli.kind === "availability"
+      ? target(`sum by (outcome) (rate(${JOURNEY_REQUESTS_METRIC}{journey="${slo.journey}",source="${slo.source}"}[5m]))`, "{{outcome}}", "A")
+      : target(
+          `histogram_quantile(0.99, sum by (le) (rate(${JOURNEY_DURATION_METRIC}_bucket{journey="${slo.journey}",source="${slo.source}"}[5m])))`,
+          "p99 latency",
+          "A",
+        );
   return {
     uid: dashboardUid(slo),
     title: `SLO: ${slo.displayName}`,
@@ -43,22 +63,70 @@ export function sloDashboard(slo: SloDefinition): Record<string, unknown> {
       ],
     },
     panels: [
-      panel(1, `Error budget left (${promDuration(slo.windowMinutes)})`, "stat", { x: 0, y: 0, w: 6, h: 6 }, [target(`${BUDGET_REMAINING_RECORD}${match}`, "budget", "A")], {
-        unit: "percentunit",
-        thresholds: { mode: "absolute", steps: [{ color: "red", value: null }, { color: "orange", value: 0.25 }, { color: "green", value: 0.5 }] },
-      }),
-      panel(2, `Objective: ${(slo.target * 100).toFixed(2)} % ${slo.sli.kind === "latency" ? `within ${slo.sli.thresholdMs} ms` : "succeed"}`, "text", { x: 6, y: 0, w: 6, h: 6 }, [], {}, {
-        mode: "markdown",
-        content: `**${slo.journey}** (${slo.source} side), service **${slo.service}**.\n\n${slo.tiers.map((t) => `- ${t.name}: ${t.factor}x over ${promDuration(t.longMinutes)} and ${promDuration(t.shortMinutes)} (${t.severity})`).join("\n")}`,
-      }),
-      panel(3, "Burn-rate alerts", "state-timeline", { x: 12, y: 0, w: 12, h: 6 }, [target(`max by (burnrate_tier, alertstate) (ALERTS{alertname="${BURN_ALERT}",slo="${slo.name}"})`, "{{burnrate_tier}} {{alertstate}}", "A")]),
-      ...slo.tiers.map((tier, i) =>
-        panel(4 + i, `${tier.name}: burn rate over ${promDuration(tier.longMinutes)} and ${promDuration(tier.shortMinutes)} (fires above ${tier.factor}x)`, "timeseries", { x: (i % 2) * 12, y: 6 + Math.floor(i / 2) * 8, w: 12, h: 8 }, [
-          target(`${burnRateRecord(tier.longMinutes)}${match}`, `${promDuration(tier.longMinutes)} window`, "A"),
-          target(`${burnRateRecord(tier.shortMinutes)}${match}`, `${promDuration(tier.shortMinutes)} window`, "B"),
-        ], { unit: "x", custom: { thresholdsStyle: { mode: "line" } }, thresholds: { mode: "absolute", steps: [{ color: "green", value: null }, { color: "red", value: tier.factor }] } }),
+      panel(
+        1,
+        `Error budget left (${promDuration(slo.windowMinutes)})`,
+        "stat",
+        { x: 0, y: 0, w: 6, h: 6 },
+        [target(`${BUDGET_REMAINING_RECORD}${match}`, "budget", "A")],
+        {
+          unit: "percentunit",
+          thresholds: {
+            mode: "absolute",
+            steps: [
+              { color: "red", value: null },
+              { color: "orange", value: 0.25 },
+              { color: "green", value: 0.5 },
+            ],
+          },
+        },
       ),
-      panel(20, slo.sli.kind === "availability" ? "Requests per second by outcome" : "p99 latency", "timeseries", { x: 0, y: 22, w: 24, h: 8 }, [requests], slo.sli.kind === "availability" ? { unit: "reqps" } : { unit: "s" }),
+      panel(
+        2,
+        `Objective: ${(slo.target * 100).toFixed(2)} % ${slo.sli.kind === "latency" ? `within ${slo.sli.thresholdMs} ms` : "succeed"}`,
+        "text",
+        { x: 6, y: 0, w: 6, h: 6 },
+        [],
+        {},
+        {
+          mode: "markdown",
+          content: `**${slo.journey}** (${slo.source} side), service **${slo.service}**.\n\n${slo.tiers.map((t) => `- ${t.name}: ${t.factor}x over ${promDuration(t.longMinutes)} and ${promDuration(t.shortMinutes)} (${t.severity})`).join("\n")}`,
+        },
+      ),
+      panel(3, "Burn-rate alerts", "state-timeline", { x: 12, y: 0, w: 12, h: 6 }, [
+        target(`max by (burnrate_tier, alertstate) (ALERTS{alertname="${BURN_ALERT}",slo="${slo.name}"})`, "{{burnrate_tier}} {{alertstate}}", "A"),
+      ]),
+      ...slo.tiers.map((tier, i) =>
+        panel(
+          4 + i,
+          `${tier.name}: burn rate over ${promDuration(tier.longMinutes)} and ${promDuration(tier.shortMinutes)} (fires above ${tier.factor}x)`,
+          "timeseries",
+          { x: (i % 2) * 12, y: 6 + Math.floor(i / 2) * 8, w: 12, h: 8 },
+          [
+            target(`${burnRateRecord(tier.longMinutes)}${match}`, `${promDuration(tier.longMinutes)} window`, "A"),
+            target(`${burnRateRecord(tier.shortMinutes)}${match}`, `${promDuration(tier.shortMinutes)} window`, "B"),
+          ],
+          {
+            unit: "x",
+            custom: { thresholdsStyle: { mode: "line" } },
+            thresholds: {
+              mode: "absolute",
+              steps: [
+                { color: "green", value: null },
+                { color: "red", value: tier.factor },
+              ],
+            },
+          },
+        ),
+      ),
+      panel(
+        20,
+        slo.sli.kind === "availability" ? "Requests per second by outcome" : "p99 latency",
+        "timeseries",
+        { x: 0, y: 22, w: 24, h: 8 },
+        [requests],
+        slo.sli.kind === "availability" ? { unit: "reqps" } : { unit: "s" },
+      ),
     ],
   };
 }

@@ -15,13 +15,48 @@ export interface Journey {
 export const JOURNEYS: readonly Journey[] = [
   { id: "patient/view-record", persona: "patient", description: "A patient reads their record and encounters", actions: ["patient.read", "encounter.read"] },
   { id: "patient/view-claims", persona: "patient", description: "A patient follows their claims", actions: ["claim.read"] },
-  { id: "clinician/find-patient", persona: "clinician", description: "A clinician finds a patient and reads the chart", actions: ["patient.search", "patient.read", "encounter.read"] },
-  { id: "clinician/register-patient", persona: "clinician", description: "A clinician registers a patient or corrects demographics", actions: ["patient.register", "patient.update"] },
-  { id: "clinician/record-diagnosis", persona: "clinician", description: "A clinician opens an encounter, records diagnoses and procedures, closes it", actions: ["encounter.open", "diagnosis.record", "procedure.record", "encounter.close"] },
-  { id: "clinician/prescribe", persona: "clinician", description: "A clinician prescribes or discontinues a medication", actions: ["medication.prescribe", "medication.discontinue"] },
-  { id: "billing/work-claims", persona: "billing", description: "A billing admin builds and submits claims", actions: ["claim.read", "claim.create", "claim.submit"] },
-  { id: "billing/adjudicate", persona: "billing", description: "A billing admin adjudicates, pays or denies claims", actions: ["claim.adjudicate", "claim.pay", "claim.deny"] },
-  { id: "sre/inspect-records", persona: "sre", description: "An SRE inspects masked records while investigating", actions: ["patient.search", "patient.read", "encounter.read", "claim.read"] },
+  {
+    id: "clinician/find-patient",
+    persona: "clinician",
+    description: "A clinician finds a patient and reads the chart",
+    actions: ["patient.search", "patient.read", "encounter.read"],
+  },
+  {
+    id: "clinician/register-patient",
+    persona: "clinician",
+    description: "A clinician registers a patient or corrects demographics",
+    actions: ["patient.register", "patient.update"],
+  },
+  {
+    id: "clinician/record-diagnosis",
+    persona: "clinician",
+    description: "A clinician opens an encounter, records diagnoses and procedures, closes it",
+    actions: ["encounter.open", "diagnosis.record", "procedure.record", "encounter.close"],
+  },
+  {
+    id: "clinician/prescribe",
+    persona: "clinician",
+    description: "A clinician prescribes or discontinues a medication",
+    actions: ["medication.prescribe", "medication.discontinue"],
+  },
+  {
+    id: "billing/work-claims",
+    persona: "billing",
+    description: "A billing admin builds and submits claims",
+    actions: ["claim.read", "claim.create", "claim.submit"],
+  },
+  {
+    id: "billing/adjudicate",
+    persona: "billing",
+    description: "A billing admin adjudicates, pays or denies claims",
+    actions: ["claim.adjudicate", "claim.pay", "claim.deny"],
+  },
+  {
+    id: "sre/inspect-records",
+    persona: "sre",
+    description: "An SRE inspects masked records while investigating",
+    actions: ["patient.search", "patient.read", "encounter.read", "claim.read"],
+  },
 ];
 
 export const JOURNEY_IDS = new Set(JOURNEYS.map((j) => j.id));

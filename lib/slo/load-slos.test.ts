@@ -76,7 +76,13 @@ describe("loading OpenSLO definitions", () => {
 
   it("turns an availability and a latency indicator into the lab's SLI kinds", () => {
     const [availability] = loadSloFiles([{ file: "a.yaml", text: slo() }]);
-    expect(availability).toMatchObject({ journey: "clinician/prescribe", source: "server", sli: { kind: "availability" }, target: 0.999, windowMinutes: 43200 });
+    expect(availability).toMatchObject({
+      journey: "clinician/prescribe",
+      source: "server",
+      sli: { kind: "availability" },
+      target: 0.999,
+      windowMinutes: 43200,
+    });
     const [latency] = loadSloFiles([{ file: "b.yaml", text: slo({ good: "latencyBelowMs: 500", target: "0.99" }) }]);
     expect(latency!.sli).toEqual({ kind: "latency", thresholdMs: 500 });
   });
@@ -87,15 +93,22 @@ describe("loading OpenSLO definitions", () => {
 
   it("names a latency threshold that is not a histogram bound, with the bounds it may be", () => {
     const [problem] = problemsOf(slo({ good: "latencyBelowMs: 300" }));
-    expect(problem).toMatch(/^slo\/test\.yaml:20 spec\.indicator\.spec\.ratioMetric\.good\.metricSource\.spec\.latencyBelowMs: must be one of the SLI histogram bounds: 25, 50, .* ms$/);
+    expect(problem).toMatch(
+      /^slo\/test\.yaml:20 spec\.indicator\.spec\.ratioMetric\.good\.metricSource\.spec\.latencyBelowMs: must be one of the SLI histogram bounds: 25, 50, .* ms$/,
+    );
   });
 
   it("refuses calendar windows, unknown journeys and unknown tiers, all reported at once", () => {
     const problems = problemsOf(
-      slo({ window: "1M", extra: "  annotations:\n    pim-lab/disabled-tiers: page-fast, page-sideways\n" }).replace("journey: clinician/prescribe, source: server }", "journey: clinician/dance, source: server }"),
+      slo({ window: "1M", extra: "  annotations:\n    pim-lab/disabled-tiers: page-fast, page-sideways\n" }).replace(
+        "journey: clinician/prescribe, source: server }",
+        "journey: clinician/dance, source: server }",
+      ),
     );
     expect(problems.some((p) => /^slo\/test\.yaml:11 spec\.timeWindow\[0\]\.duration: must be a whole number of m, h, d or w/.test(p))).toBe(true);
-    expect(problems.some((p) => /spec\.indicator\.spec\.ratioMetric\.total\.metricSource\.spec\.journey: must be a journey of lib\/slo\/journeys\.ts/.test(p))).toBe(true);
+    expect(
+      problems.some((p) => /spec\.indicator\.spec\.ratioMetric\.total\.metricSource\.spec\.journey: must be a journey of lib\/slo\/journeys\.ts/.test(p)),
+    ).toBe(true);
     expect(problems).toHaveLength(2); // the tier annotation is checked once the document parses
     expect(problemsOf(slo({ extra: "  annotations:\n    pim-lab/disabled-tiers: page-fast, page-sideways\n" }))).toEqual([
       "slo/test.yaml:6 metadata.annotations.pim-lab/disabled-tiers: unknown tier page-sideways (tiers: page-fast, page-slow, ticket-fast, ticket-slow)",
@@ -103,14 +116,16 @@ describe("loading OpenSLO definitions", () => {
   });
 
   it("refuses two SLOs of one name, and an indicatorRef to no SLI", () => {
-    expect(problemsOf(`${slo()}---\n${slo()}`)).toEqual([expect.stringMatching(/^slo\/test\.yaml:\d+ metadata\.name: SLO clinician-prescribe-availability is also defined at slo\/test\.yaml:4$/)]);
+    expect(problemsOf(`${slo()}---\n${slo()}`)).toEqual([
+      expect.stringMatching(/^slo\/test\.yaml:\d+ metadata\.name: SLO clinician-prescribe-availability is also defined at slo\/test\.yaml:4$/),
+    ]);
     expect(problemsOf(sloReferencing("nowhere"))).toEqual([expect.stringMatching(/spec\.indicatorRef: no SLI named nowhere$/)]);
   });
 
   it("refuses two SLIs of one name, in one file and across files, naming both places", () => {
-    expect(problemsOf(`${sli("prescribe-counters")}---\n${sli("prescribe-counters", "clinician/find-patient")}---\n${sloReferencing("prescribe-counters")}`)).toEqual([
-      "slo/test.yaml:20 metadata.name: SLI prescribe-counters is also defined at slo/test.yaml:4",
-    ]);
+    expect(
+      problemsOf(`${sli("prescribe-counters")}---\n${sli("prescribe-counters", "clinician/find-patient")}---\n${sloReferencing("prescribe-counters")}`),
+    ).toEqual(["slo/test.yaml:20 metadata.name: SLI prescribe-counters is also defined at slo/test.yaml:4"]);
     const files = [
       { file: "slo/a.yaml", text: `${sli("prescribe-counters")}---\n${sloReferencing("prescribe-counters")}` },
       { file: "slo/b.yaml", text: sli("prescribe-counters", "clinician/find-patient") },

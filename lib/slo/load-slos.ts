@@ -26,7 +26,6 @@ export interface SloDefinition {
   file: string;
 }
 
-
 type Parsed<T> = { value: T; at: (path: readonly PropertyKey[]) => string };
 
 /** Loads every *.yaml / *.yml file in a directory. */
@@ -77,7 +76,9 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
     }
     const sliAt = slo.spec.indicator ? (p: readonly PropertyKey[]) => at(["spec", "indicator", ...p]) : slis.get(slo.spec.indicatorRef!)!.at;
     const sliField = slo.spec.indicator ? "spec.indicator.spec.ratioMetric" : `SLI ${slo.spec.indicatorRef}: spec.ratioMetric`;
-    const sli = sliOf(indicator.spec.ratioMetric, (problem, path) => problems.push(`${sliAt(["spec", "ratioMetric", ...path])} ${sliField}${path.length ? `.${path.join(".")}` : ""}: ${problem}`));
+    const sli = sliOf(indicator.spec.ratioMetric, (problem, path) =>
+      problems.push(`${sliAt(["spec", "ratioMetric", ...path])} ${sliField}${path.length ? `.${path.join(".")}` : ""}: ${problem}`),
+    );
     const disabled = tierList(slo.metadata.annotations?.[DISABLED_TIERS_ANNOTATION], (problem) =>
       problems.push(`${at(["metadata", "annotations", DISABLED_TIERS_ANNOTATION])} metadata.annotations.${DISABLED_TIERS_ANNOTATION}: ${problem}`),
     );
@@ -135,7 +136,10 @@ function windowOutlasted(duration: string, windowMinutes: number, disabled: read
 type RatioMetric = z.infer<typeof SliDocument>["spec"]["ratioMetric"];
 
 /** What a ratio metric counts: one journey, one side, and which requests are good. */
-function sliOf(ratio: RatioMetric, problem: (message: string, path: string[]) => void): { journey: string; source: LabSource["source"]; sli: SloDefinition["sli"] } | null {
+function sliOf(
+  ratio: RatioMetric,
+  problem: (message: string, path: string[]) => void,
+): { journey: string; source: LabSource["source"]; sli: SloDefinition["sli"] } | null {
   const total = ratio.total.metricSource.spec;
   const goodOrBad = (ratio.good ?? ratio.bad)!.metricSource.spec;
   const side = ratio.good ? "good" : "bad";

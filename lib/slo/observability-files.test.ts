@@ -17,7 +17,9 @@ describe("deploy/observability", () => {
 
   it("gives each dashboard a burn-rate panel per tier against that tier's factor", () => {
     const [slo] = loadSloDirectory(join(root, "slo"), root);
-    const dashboard = JSON.parse(observabilityFiles([slo!]).get(`dashboards/${slo!.name}.json`)!) as { panels: { title: string; fieldConfig: { defaults: { thresholds?: { steps: { value: number | null }[] } } } }[] };
+    const dashboard = JSON.parse(observabilityFiles([slo!]).get(`dashboards/${slo!.name}.json`)!) as {
+      panels: { title: string; fieldConfig: { defaults: { thresholds?: { steps: { value: number | null }[] } } } }[];
+    };
     for (const tier of slo!.tiers) {
       const panel = dashboard.panels.find((p) => p.title.startsWith(`${tier.name}:`));
       expect(panel?.fieldConfig.defaults.thresholds?.steps.at(-1)?.value).toBe(tier.factor);

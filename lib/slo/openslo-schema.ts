@@ -17,7 +17,10 @@ const Name = z.string().regex(NAME, "must be a DNS label: lowercase letters, dig
 
 /** OpenSLO v1 fields the lab deliberately does not read: each refused with why and what to do instead. */
 function unread<const K extends string>(keys: readonly K[], why: string) {
-  return Object.fromEntries(keys.map((key) => [key, z.never({ message: `the lab does not read ${key}: ${why}` }).optional()])) as Record<K, z.ZodOptional<z.ZodNever>>;
+  return Object.fromEntries(keys.map((key) => [key, z.never({ message: `the lab does not read ${key}: ${why}` }).optional()])) as Record<
+    K,
+    z.ZodOptional<z.ZodNever>
+  >;
 }
 
 const Metadata = z.strictObject({
@@ -35,7 +38,9 @@ const LabSource = z.strictObject({
   /** Good requests: those answered within this many milliseconds (latency). */
   latencyBelowMs: z
     .number()
-    .refine((ms) => (LATENCY_BUCKETS_MS as readonly number[]).includes(ms), { message: `must be one of the SLI histogram bounds: ${LATENCY_BUCKETS_MS.join(", ")} ms` })
+    .refine((ms) => (LATENCY_BUCKETS_MS as readonly number[]).includes(ms), {
+      message: `must be one of the SLI histogram bounds: ${LATENCY_BUCKETS_MS.join(", ")} ms`,
+    })
     .optional(),
 });
 export type LabSource = z.infer<typeof LabSource>;
@@ -94,14 +99,26 @@ export const SloDocument = z.strictObject({
             displayName: z.string().optional(),
             target: z.number().gt(0, "must be above 0").lt(1, "must be below 1 (e.g. 0.999)").optional(),
             targetPercent: z.number().gt(0, "must be above 0").lt(100, "must be below 100 (e.g. 99.9)").optional(),
-            ...unread(["op", "value"], "op and value compare a threshold metric, and the lab's SLIs are ratios; give target (e.g. 0.999) or targetPercent (e.g. 99.9)"),
-            ...unread(["timeSliceTarget", "timeSliceWindow"], "the lab counts requests, not time slices (budgetingMethod: Occurrences); give target (e.g. 0.999) or targetPercent (e.g. 99.9)"),
+            ...unread(
+              ["op", "value"],
+              "op and value compare a threshold metric, and the lab's SLIs are ratios; give target (e.g. 0.999) or targetPercent (e.g. 99.9)",
+            ),
+            ...unread(
+              ["timeSliceTarget", "timeSliceWindow"],
+              "the lab counts requests, not time slices (budgetingMethod: Occurrences); give target (e.g. 0.999) or targetPercent (e.g. 99.9)",
+            ),
           }),
         )
         .length(1, "give one objective per SLO"),
-      ...unread(["alertPolicies"], `the lab's alerts are the burn-rate tiers it generates for every SLO (lib/slo/burn-rate-tiers.ts); drop alertPolicies, and turn a tier off with the annotation ${DISABLED_TIERS_ANNOTATION}`),
+      ...unread(
+        ["alertPolicies"],
+        `the lab's alerts are the burn-rate tiers it generates for every SLO (lib/slo/burn-rate-tiers.ts); drop alertPolicies, and turn a tier off with the annotation ${DISABLED_TIERS_ANNOTATION}`,
+      ),
     })
-    .refine((s) => (s.indicator === undefined) !== (s.indicatorRef === undefined), { message: "give exactly one of indicator and indicatorRef", path: ["indicator"] }),
+    .refine((s) => (s.indicator === undefined) !== (s.indicatorRef === undefined), {
+      message: "give exactly one of indicator and indicatorRef",
+      path: ["indicator"],
+    }),
 });
 
 export const ServiceDocument = z.strictObject({

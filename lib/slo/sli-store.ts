@@ -21,13 +21,17 @@ export async function addSliRollups(db: SqlDatabase, rollups: readonly SliRollup
 /** One journey's counted minutes within [fromMinute, toMinute), as stored (quiet minutes have no row). */
 export type JourneyMinuteRows = readonly Record<string, unknown>[];
 
-export async function readJourneyMinutes(db: SqlDatabase, journey: string, source: SliSource, fromMinute: number, toMinute: number): Promise<JourneyMinuteRows> {
-  return db.query(`SELECT "minute", ${COUNTERS.map((c) => `"${c}"`).join(", ")} FROM "sli_minutes" WHERE "journey" = ? AND "source" = ? AND "minute" >= ? AND "minute" < ?`, [
-    journey,
-    source,
-    fromMinute,
-    toMinute,
-  ]);
+export async function readJourneyMinutes(
+  db: SqlDatabase,
+  journey: string,
+  source: SliSource,
+  fromMinute: number,
+  toMinute: number,
+): Promise<JourneyMinuteRows> {
+  return db.query(
+    `SELECT "minute", ${COUNTERS.map((c) => `"${c}"`).join(", ")} FROM "sli_minutes" WHERE "journey" = ? AND "source" = ? AND "minute" >= ? AND "minute" < ?`,
+    [journey, source, fromMinute, toMinute],
+  );
 }
 
 /** An SLO's dense series from its journey's rows: bad = failed (availability) or slower than the bound. */
@@ -45,6 +49,11 @@ export function sliOfRows(rows: JourneyMinuteRows, slo: Pick<SloDefinition, "sli
 }
 
 /** An SLO's minutes [fromMinute, toMinute) as dense series, quiet minutes as zeros. */
-export async function readSli(db: SqlDatabase, slo: Pick<SloDefinition, "journey" | "source" | "sli">, fromMinute: number, toMinute: number): Promise<SliMinutes> {
+export async function readSli(
+  db: SqlDatabase,
+  slo: Pick<SloDefinition, "journey" | "source" | "sli">,
+  fromMinute: number,
+  toMinute: number,
+): Promise<SliMinutes> {
   return sliOfRows(await readJourneyMinutes(db, slo.journey, slo.source, fromMinute, toMinute), slo, fromMinute, toMinute);
 }

@@ -15,8 +15,17 @@ const dir = mkdtempSync(join(tmpdir(), "pimlab-alerting-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const slo: SloDefinition = {
-  name: "clinician-prescribe-availability", displayName: "A clinician prescribes", description: "", service: "clinical", journey: "clinician/prescribe", source: "server",
-  sli: { kind: "availability" }, target: 0.999, windowMinutes: 43200, tiers: tiersFor(43200), file: "test",
+  name: "clinician-prescribe-availability",
+  displayName: "A clinician prescribes",
+  description: "",
+  service: "clinical",
+  journey: "clinician/prescribe",
+  source: "server",
+  sli: { kind: "availability" },
+  target: 0.999,
+  windowMinutes: 43200,
+  tiers: tiersFor(43200),
+  file: "test",
 };
 
 describe("SLO alert notifications", () => {
@@ -44,7 +53,17 @@ describe("SLO alert notifications", () => {
     try {
       const start = 29_000_000; // minutes since the epoch
       // An hour of healthy traffic, then ten minutes of a full outage.
-      await addSliRollups(store, Array.from({ length: 70 }, (_, i) => ({ minute: start + i, journey: slo.journey, source: "server" as const, total: 100, errors: i >= 60 ? 100 : 0, within: Array(9).fill(100) })));
+      await addSliRollups(
+        store,
+        Array.from({ length: 70 }, (_, i) => ({
+          minute: start + i,
+          journey: slo.journey,
+          source: "server" as const,
+          total: 100,
+          errors: i >= 60 ? 100 : 0,
+          within: Array(9).fill(100),
+        })),
+      );
       const alerting = startSloAlerting({ source: embeddedSloSource(store, [slo]), webhooks: [url], attempts: 3 });
       const at = (minute: number) => new Date(minute * 60_000);
       expect(await alerting.evaluate(at(start + 60))).toEqual([]); // healthy so far
@@ -53,7 +72,17 @@ describe("SLO alert notifications", () => {
       expect(firing.map((a) => [a.status, a.labels.burnrate_tier])).toContainEqual(["firing", "page-fast"]);
       expect(await alerting.evaluate(at(start + 70))).toEqual([]); // no news, no post
       // Twenty quiet minutes later the short windows are clean again.
-      await addSliRollups(store, Array.from({ length: 20 }, (_, i) => ({ minute: start + 70 + i, journey: slo.journey, source: "server" as const, total: 100, errors: 0, within: Array(9).fill(100) })));
+      await addSliRollups(
+        store,
+        Array.from({ length: 20 }, (_, i) => ({
+          minute: start + 70 + i,
+          journey: slo.journey,
+          source: "server" as const,
+          total: 100,
+          errors: 0,
+          within: Array(9).fill(100),
+        })),
+      );
       const resolved = await alerting.evaluate(at(start + 90));
       expect(resolved.find((a) => a.labels.burnrate_tier === "page-fast")?.status).toBe("resolved");
       alerting.stop();

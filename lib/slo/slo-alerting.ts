@@ -25,11 +25,22 @@ export function alertChanges(previous: SloReport | null, current: SloReport, fir
       const is = tier.state === "firing";
       if (was === is) continue;
       if (is) firingSince.set(key, current.evaluatedAt);
-      const labels = { alertname: BURN_ALERT, slo: slo.name, journey: slo.journey, service: slo.service, severity: tier.severity, burnrate_tier: tier.tier, factor: String(tier.factor) };
+      const labels = {
+        alertname: BURN_ALERT,
+        slo: slo.name,
+        journey: slo.journey,
+        service: slo.service,
+        severity: tier.severity,
+        burnrate_tier: tier.tier,
+        factor: String(tier.factor),
+      };
       out.push({
         status: is ? "firing" : "resolved",
         labels,
-        annotations: { summary: `${slo.displayName}: error budget burning over ${tier.factor}x (${tier.tier})`, description: `Burn rate ${tier.longBurnRate.toFixed(1)}x over the long window, ${tier.shortBurnRate.toFixed(1)}x over the short; ${(slo.budgetRemaining * 100).toFixed(1)} % of the ${promDuration(slo.windowMinutes)} budget left.` },
+        annotations: {
+          summary: `${slo.displayName}: error budget burning over ${tier.factor}x (${tier.tier})`,
+          description: `Burn rate ${tier.longBurnRate.toFixed(1)}x over the long window, ${tier.shortBurnRate.toFixed(1)}x over the short; ${(slo.budgetRemaining * 100).toFixed(1)} % of the ${promDuration(slo.windowMinutes)} budget left.`,
+        },
         startsAt: firingSince.get(key) ?? current.evaluatedAt,
         endsAt: is ? "0001-01-01T00:00:00Z" : current.evaluatedAt,
       });
@@ -40,7 +51,16 @@ export function alertChanges(previous: SloReport | null, current: SloReport, fir
 }
 
 async function post(url: string, alerts: AlertNotification[], attempts: number): Promise<void> {
-  const body = JSON.stringify({ version: "4", receiver: "pim-sre-lab", status: alerts.some((a) => a.status === "firing") ? "firing" : "resolved", groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: "", alerts });
+  const body = JSON.stringify({
+    version: "4",
+    receiver: "pim-sre-lab",
+    status: alerts.some((a) => a.status === "firing") ? "firing" : "resolved",
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: "",
+    alerts,
+  });
   for (let attempt = 1; ; attempt++) {
     try {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body, signal: AbortSignal.timeout(5000) });
@@ -59,7 +79,13 @@ export interface SloAlerting {
   stop(): void;
 }
 
-export function startSloAlerting(options: { source: SloReportSource; webhooks: readonly string[]; everyMs?: number; attempts?: number; onError?: (err: unknown) => void }): SloAlerting {
+export function startSloAlerting(options: {
+  source: SloReportSource;
+  webhooks: readonly string[];
+  everyMs?: number;
+  attempts?: number;
+  onError?: (err: unknown) => void;
+}): SloAlerting {
   let previous: SloReport | null = null;
   const firingSince = new Map<string, string>();
   const evaluate = async (now = new Date()) => {

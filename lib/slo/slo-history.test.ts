@@ -14,8 +14,17 @@ const dir = mkdtempSync(join(tmpdir(), "pimlab-slo-history-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const slo: SloDefinition = {
-  name: "clinician-prescribe-availability", displayName: "A clinician prescribes", description: "", service: "clinical", journey: "clinician/prescribe", source: "server",
-  sli: { kind: "availability" }, target: 0.99, windowMinutes: 43200, tiers: tiersFor(43200), file: "test",
+  name: "clinician-prescribe-availability",
+  displayName: "A clinician prescribes",
+  description: "",
+  service: "clinical",
+  journey: "clinician/prescribe",
+  source: "server",
+  sli: { kind: "availability" },
+  target: 0.99,
+  windowMinutes: 43200,
+  tiers: tiersFor(43200),
+  file: "test",
 };
 
 describe("an SLO's minute-by-minute history", () => {
@@ -25,11 +34,23 @@ describe("an SLO's minute-by-minute history", () => {
     try {
       const start = 29_000_000;
       // Twenty healthy minutes, then five with half the requests failing, then nothing (no traffic).
-      await addSliRollups(store, Array.from({ length: 25 }, (_, i) => ({ minute: start + i, journey: slo.journey, source: "server" as const, total: 100, errors: i >= 20 ? 50 : 0, within: Array(9).fill(100) })));
+      await addSliRollups(
+        store,
+        Array.from({ length: 25 }, (_, i) => ({
+          minute: start + i,
+          journey: slo.journey,
+          source: "server" as const,
+          total: 100,
+          errors: i >= 20 ? 50 : 0,
+          within: Array(9).fill(100),
+        })),
+      );
       const now = new Date((start + 27) * 60_000 + 30_000);
       const history = await sloHistory(store, slo, now, 10);
       expect(history.points).toHaveLength(10);
-      expect(history.points.map((p) => p.at.slice(11, 16))).toEqual(Array.from({ length: 10 }, (_, i) => new Date((start + 18 + i) * 60_000).toISOString().slice(11, 16)));
+      expect(history.points.map((p) => p.at.slice(11, 16))).toEqual(
+        Array.from({ length: 10 }, (_, i) => new Date((start + 18 + i) * 60_000).toISOString().slice(11, 16)),
+      );
       // The evaluation at start+21 sees the first bad minute: 50 failed of the short window's 500 requests
       // (10x the 1 % the budget allows), of the long window's 2,100 (all the data there is).
       const first = history.points.find((p) => p.at === new Date((start + 21) * 60_000).toISOString())!;

@@ -41,8 +41,15 @@ export async function sloHistory(db: SqlDatabase, slo: SloDefinition, now: Date,
       budgetRemaining: budgetRemainingAt(ledger, e, slo.windowMinutes),
       requests: sli.total[e - 1]!,
       bad: sli.bad[e - 1]!,
-      burn: Object.fromEntries(slo.tiers.map((t) => [t.name, { long: finite(burnRateAt(ledger, e, t.longMinutes)), short: finite(burnRateAt(ledger, e, t.shortMinutes)) }])),
+      burn: Object.fromEntries(
+        slo.tiers.map((t) => [t.name, { long: finite(burnRateAt(ledger, e, t.longMinutes)), short: finite(burnRateAt(ledger, e, t.shortMinutes)) }]),
+      ),
     });
   }
-  return { slo: slo.name, minutes, tiers: slo.tiers.map((t) => ({ tier: t.name, severity: t.severity, factor: t.factor, longMinutes: t.longMinutes, shortMinutes: t.shortMinutes })), points };
+  return {
+    slo: slo.name,
+    minutes,
+    tiers: slo.tiers.map((t) => ({ tier: t.name, severity: t.severity, factor: t.factor, longMinutes: t.longMinutes, shortMinutes: t.shortMinutes })),
+    points,
+  };
 }

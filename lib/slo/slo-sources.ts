@@ -66,7 +66,11 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
           const longBurnRate = nanTo(burn.get(tier.longMinutes)?.get(slo.name), Number.NaN);
           const shortBurnRate = nanTo(burn.get(tier.shortMinutes)?.get(slo.name), Number.NaN);
           return {
-            tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate,
+            tier: tier.name,
+            severity: tier.severity,
+            factor: tier.factor,
+            longBurnRate,
+            shortBurnRate,
             conditionMet: longBurnRate > tier.factor && shortBurnRate > tier.factor,
             state: alerts.get(`${slo.name} ${tier.name}`) ?? "inactive",
           };
@@ -75,12 +79,21 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
       }));
       const groupReports = await Promise.all(
         sloGroups(slos).map(async ({ name, service, windowMinutes, members }) => {
-          const value = async (minutes: number) => nanTo(Number((await instantQuery(url, groupBurnRateExpr(members, minutes), now))[0]?.value[1] ?? Number.NaN), Number.NaN);
+          const value = async (minutes: number) =>
+            nanTo(Number((await instantQuery(url, groupBurnRateExpr(members, minutes), now))[0]?.value[1] ?? Number.NaN), Number.NaN);
           const tiers = await Promise.all(
             tiersFor(windowMinutes).map(async (tier) => {
               const [longBurnRate, shortBurnRate] = await Promise.all([value(tier.longMinutes), value(tier.shortMinutes)]);
               const conditionMet = longBurnRate > tier.factor && shortBurnRate > tier.factor;
-              return { tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate, conditionMet, state: "inactive" as AlertState };
+              return {
+                tier: tier.name,
+                severity: tier.severity,
+                factor: tier.factor,
+                longBurnRate,
+                shortBurnRate,
+                conditionMet,
+                state: "inactive" as AlertState,
+              };
             }),
           );
           const spent = await value(windowMinutes);

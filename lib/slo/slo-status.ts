@@ -27,13 +27,24 @@ export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[],
       }),
     ),
   );
-  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => sliOfRows(rows.get(`${slo.source} ${slo.journey}`)!, slo, end - span, end), { replayFromIndex: longest + 1 });
+  const { slos: statuses, groups } = evaluateSlos(slos, (slo) => sliOfRows(rows.get(`${slo.source} ${slo.journey}`)!, slo, end - span, end), {
+    replayFromIndex: longest + 1,
+  });
   const byName = new Map(slos.map((s) => [s.name, s]));
   return {
     evaluatedAt: new Date(end * 60_000).toISOString(),
     slos: statuses.map((status) => {
       const d = byName.get(status.name)!;
-      return { ...status, displayName: d.displayName, journey: d.journey, source: d.source, service: d.service, target: d.target, windowMinutes: d.windowMinutes, sli: d.sli };
+      return {
+        ...status,
+        displayName: d.displayName,
+        journey: d.journey,
+        source: d.source,
+        service: d.service,
+        target: d.target,
+        windowMinutes: d.windowMinutes,
+        sli: d.sli,
+      };
     }),
     groups,
   };

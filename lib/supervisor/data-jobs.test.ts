@@ -13,7 +13,12 @@ const meta = { requestId: "req-job-1", traceId: null };
 /** A stand-in command per request: prints progress lines the way the real commands do off a terminal. */
 const script = (request: DataJobRequest) => ({
   command: process.execPath,
-  args: ["-e", request.kind === "generate" ? `console.error("45% | 450/1000 patients"); setTimeout(() => { console.log("lab:generate seed ${request.seed}: done"); }, 50)` : `console.error("replay: read models differ"); process.exit(1)`],
+  args: [
+    "-e",
+    request.kind === "generate"
+      ? `console.error("45% | 450/1000 patients"); setTimeout(() => { console.log("lab:generate seed ${request.seed}: done"); }, 50)`
+      : `console.error("replay: read models differ"); process.exit(1)`,
+  ],
 });
 
 async function finished(jobs: DataJobs, id: string): Promise<DataJob> {
@@ -48,7 +53,9 @@ describe("the lab's data jobs", () => {
     expect(failed).toMatchObject({ state: "failed", exitCode: 1, output: ["replay: read models differ"] });
     expect(jobs.list().map((j) => j.kind)).toEqual(["replay", "generate"]);
     await new Promise((r) => setTimeout(r, 100)); // the end's audit is written after the exit
-    const audit = await db.query<{ action: string; outcome: string }>(`SELECT "action", "outcome" FROM "audit_entries" WHERE "action" LIKE 'supervisor.data-%' ORDER BY "sequence"`);
+    const audit = await db.query<{ action: string; outcome: string }>(
+      `SELECT "action", "outcome" FROM "audit_entries" WHERE "action" LIKE 'supervisor.data-%' ORDER BY "sequence"`,
+    );
     expect(audit).toEqual([
       { action: "supervisor.data-generate", outcome: "success" },
       { action: "supervisor.data-generate", outcome: "success" },
@@ -59,7 +66,15 @@ describe("the lab's data jobs", () => {
   });
 
   it("builds the same commands a person types, and refuses requests outside the bounds naming the field", () => {
-    expect(dataJobCommand("/repo", { kind: "generate", patients: 500, seed: 3 }).args).toEqual(["--import", "tsx", "/repo/scripts/lab-generate.ts", "--patients", "500", "--seed", "3"]);
+    expect(dataJobCommand("/repo", { kind: "generate", patients: 500, seed: 3 }).args).toEqual([
+      "--import",
+      "tsx",
+      "/repo/scripts/lab-generate.ts",
+      "--patients",
+      "500",
+      "--seed",
+      "3",
+    ]);
     expect(dataJobCommand("/repo", { kind: "replay", since: "24h" }).args).toEqual(["--import", "tsx", "/repo/scripts/lab-replay.ts", "--since", "24h"]);
     expect(DataJobRequest.safeParse({ kind: "generate", patients: 0, seed: 1 }).error?.issues[0]?.path).toEqual(["patients"]);
     expect(DataJobRequest.safeParse({ kind: "replay", since: "forever" }).error?.issues[0]?.path).toEqual(["since"]);

@@ -10,8 +10,22 @@ import { LabError } from "../errors/index.ts";
 import { recordSupervisorAction } from "./supervisor-audit.ts";
 
 export const DataJobRequest = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("generate"), patients: z.number().int().min(1).max(100_000), seed: z.number().int().min(0).max(2 ** 31 - 1) }),
-  z.strictObject({ kind: z.literal("replay"), since: z.string().regex(/^[1-9][0-9]{0,3}[mhd]$/, "a window such as 30m, 24h or 7d").optional() }),
+  z.strictObject({
+    kind: z.literal("generate"),
+    patients: z.number().int().min(1).max(100_000),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+  }),
+  z.strictObject({
+    kind: z.literal("replay"),
+    since: z
+      .string()
+      .regex(/^[1-9][0-9]{0,3}[mhd]$/, "a window such as 30m, 24h or 7d")
+      .optional(),
+  }),
 ]);
 export type DataJobRequest = z.infer<typeof DataJobRequest>;
 
@@ -42,7 +56,8 @@ export interface DataJobsOptions {
 /** npm run lab:generate / lab:replay, without npm: node with tsx, as the lab's processes run. */
 export function dataJobCommand(root: string, request: DataJobRequest): { command: string; args: string[] } {
   const script = join(root, "scripts", request.kind === "generate" ? "lab-generate.ts" : "lab-replay.ts");
-  const args = request.kind === "generate" ? ["--patients", String(request.patients), "--seed", String(request.seed)] : request.since ? ["--since", request.since] : [];
+  const args =
+    request.kind === "generate" ? ["--patients", String(request.patients), "--seed", String(request.seed)] : request.since ? ["--since", request.since] : [];
   return { command: process.execPath, args: ["--import", "tsx", script, ...args] };
 }
 
@@ -80,10 +95,17 @@ export class DataJobs {
     };
     this.jobs.push(job);
     if (this.jobs.length > 50) this.jobs.shift();
-    const title = request.kind === "generate" ? `data generation of ${request.patients} patients (seed ${request.seed})` : `read-model replay${request.since ? ` of the last ${request.since}` : ""}`;
+    const title =
+      request.kind === "generate"
+        ? `data generation of ${request.patients} patients (seed ${request.seed})`
+        : `read-model replay${request.since ? ` of the last ${request.since}` : ""}`;
     await this.audit(actor, `supervisor.data-${request.kind}`, `${title} started`, job, meta);
     const { command, args } = (this.options.command ?? ((r) => dataJobCommand(this.options.root, r)))(request);
-    const child = spawn(command, args, { cwd: this.options.root, env: { ...this.options.env, FORCE_COLOR: "0" } as unknown as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: this.options.root,
+      env: { ...this.options.env, FORCE_COLOR: "0" } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.running = child;
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split(/\r?\n|\r/)) {
@@ -100,7 +122,9 @@ export class DataJobs {
       job.state = code === 0 ? "succeeded" : "failed";
       job.endedAt = new Date().toISOString();
       if (signal) job.output.push(`stopped by ${signal}`);
-      void this.audit(actor, `supervisor.data-${request.kind}`, `${title} ${job.state}`, job, meta, job.state === "succeeded" ? "success" : "failed").catch(() => undefined);
+      void this.audit(actor, `supervisor.data-${request.kind}`, `${title} ${job.state}`, job, meta, job.state === "succeeded" ? "success" : "failed").catch(
+        () => undefined,
+      );
     });
     child.on("error", (err) => job.output.push(`could not start: ${err.message}`));
     return job;
@@ -111,7 +135,14 @@ export class DataJobs {
     this.running?.kill("SIGTERM");
   }
 
-  private audit(actor: Pick<Actor, "userId" | "role">, action: string, title: string, job: DataJob, meta: { requestId: string | null; traceId: string | null }, outcome: "success" | "failed" = "success") {
+  private audit(
+    actor: Pick<Actor, "userId" | "role">,
+    action: string,
+    title: string,
+    job: DataJob,
+    meta: { requestId: string | null; traceId: string | null },
+    outcome: "success" | "failed" = "success",
+  ) {
     return recordSupervisorAction(this.options.control, {
       actor,
       action,

@@ -33,22 +33,39 @@ describe("forwarding a fault switch to a service", () => {
 
   it("sends the caller's token, request id and traceparent with the body, and returns the service's rules", async () => {
     const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    const got = await forwardFaultSwitch(spec(port), { method: "PUT", authorization: "Bearer abc", body: { rules: [{ id: "slow" }] }, requestId: "req-12345678", traceparent });
+    const got = await forwardFaultSwitch(spec(port), {
+      method: "PUT",
+      authorization: "Bearer abc",
+      body: { rules: [{ id: "slow" }] },
+      requestId: "req-12345678",
+      traceparent,
+    });
     expect(got).toEqual({ service: "clinical", rules: [{ id: "slow", durationSeconds: 5, expiresAt: "2030-01-01T00:00:00.000Z" }] });
-    expect(seen.at(-1)).toMatchObject({ method: "PUT", headers: { authorization: "Bearer abc", "x-request-id": "req-12345678", traceparent, "content-type": "application/json" } });
+    expect(seen.at(-1)).toMatchObject({
+      method: "PUT",
+      headers: { authorization: "Bearer abc", "x-request-id": "req-12345678", traceparent, "content-type": "application/json" },
+    });
     expect((await forwardFaultSwitch(spec(port), { method: "DELETE", authorization: "Bearer abc" })).rules).toEqual([]);
   });
 
   it("answers a refusal with the service's status and field", async () => {
     await expect(forwardFaultSwitch(spec(port), { method: "PUT", authorization: "Bearer abc", body: { rules: [{ id: "bad" }] } })).rejects.toMatchObject({
-      status: 400, field: "rules.0.effect.status", message: "clinical: rules.0.effect.status: Invalid input",
+      status: 400,
+      field: "rules.0.effect.status",
+      message: "clinical: rules.0.effect.status: Invalid input",
     });
   });
 
   it("says 503 when the service does not answer in time or is not listening", async () => {
-    await expect(forwardFaultSwitch(spec(port), { method: "PUT", authorization: "Bearer abc", body: { rules: [{ id: "hang" }] }, timeoutMs: 200 })).rejects.toMatchObject({
-      status: 503, message: "clinical did not answer within 0.2 s (paused?); its faults were not switched",
+    await expect(
+      forwardFaultSwitch(spec(port), { method: "PUT", authorization: "Bearer abc", body: { rules: [{ id: "hang" }] }, timeoutMs: 200 }),
+    ).rejects.toMatchObject({
+      status: 503,
+      message: "clinical did not answer within 0.2 s (paused?); its faults were not switched",
     });
-    await expect(forwardFaultSwitch(spec(1), { method: "DELETE", authorization: "Bearer abc" })).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/is not answering/) });
+    await expect(forwardFaultSwitch(spec(1), { method: "DELETE", authorization: "Bearer abc" })).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/is not answering/),
+    });
   });
 });

@@ -19,7 +19,15 @@ export interface ForwardedSwitch {
   timeoutMs?: number;
 }
 
-const CODES: Record<number, LabErrorCode> = { 400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "unprocessable", 429: "rate_limited" };
+const CODES: Record<number, LabErrorCode> = {
+  400: "invalid",
+  401: "unauthenticated",
+  403: "forbidden",
+  404: "not_found",
+  409: "conflict",
+  422: "unprocessable",
+  429: "rate_limited",
+};
 
 export async function forwardFaultSwitch(spec: LabProcessSpec, request: ForwardedSwitch): Promise<ServiceFaults> {
   const timeoutMs = request.timeoutMs ?? 3000;
@@ -44,7 +52,10 @@ export async function forwardFaultSwitch(spec: LabProcessSpec, request: Forwarde
   if (res.ok && body && Array.isArray(body.rules)) return { service: body.service, rules: body.rules };
   if (res.ok && body && spec.faultSwitch === "events" && "faults" in body) {
     const f = body.faults;
-    return { service: spec.name, rules: f ? [{ id: "events", durationSeconds: Math.max(0, Math.round((Date.parse(f.expiresAt) - Date.now()) / 1000)), expiresAt: f.expiresAt }] : [] };
+    return {
+      service: spec.name,
+      rules: f ? [{ id: "events", durationSeconds: Math.max(0, Math.round((Date.parse(f.expiresAt) - Date.now()) / 1000)), expiresAt: f.expiresAt }] : [],
+    };
   }
   const code = CODES[res.status] ?? "unavailable";
   throw new LabError(code, `${spec.name}: ${body?.detail ?? `answered ${res.status}`}`, body?.field ? { field: body.field } : {});

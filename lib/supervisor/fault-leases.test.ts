@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { type FaultLease, type LeaseClock, type LeaseEnd, LeaseKeeper, afterFailedRevert, dueLeases, leaseId, nextDue, withLease, withoutLease } from "./fault-leases.ts";
+import {
+  type FaultLease,
+  type LeaseClock,
+  type LeaseEnd,
+  LeaseKeeper,
+  afterFailedRevert,
+  dueLeases,
+  leaseId,
+  nextDue,
+  withLease,
+  withoutLease,
+} from "./fault-leases.ts";
 
 /** A clock the test moves: timers fire when their time is passed, and the reverts they start are awaited. */
 function manualClock(start = 1_000_000) {
@@ -43,7 +54,18 @@ function keeperWith(clock: LeaseClock) {
   return { keeper, log };
 }
 
-const lease = (over: Partial<FaultLease>): FaultLease => ({ id: "pause:clinical", kind: "pause", target: "clinical", takenBy: "usr-sre", takenAt: 0, deadlineAt: 10, dueAt: 10, failedAttempts: 0, lastError: null, ...over });
+const lease = (over: Partial<FaultLease>): FaultLease => ({
+  id: "pause:clinical",
+  kind: "pause",
+  target: "clinical",
+  takenBy: "usr-sre",
+  takenAt: 0,
+  deadlineAt: 10,
+  dueAt: 10,
+  failedAttempts: 0,
+  lastError: null,
+  ...over,
+});
 
 describe("the lease table", () => {
   it("lists due leases with paused processes first, and knows the next deadline", () => {
@@ -101,7 +123,10 @@ describe("the deadman", () => {
     const c = manualClock();
     const { keeper } = keeperWith(c.clock);
     const reverted: string[] = [];
-    const first = keeper.take({ kind: "pause", target: "clinical", takenBy: "usr-a", deadlineAt: c.clock.now() + 1000 }, async () => void reverted.push("first"));
+    const first = keeper.take(
+      { kind: "pause", target: "clinical", takenBy: "usr-a", deadlineAt: c.clock.now() + 1000 },
+      async () => void reverted.push("first"),
+    );
     keeper.take({ kind: "pause", target: "clinical", takenBy: "usr-b", deadlineAt: c.clock.now() + 5000 }, async () => void reverted.push("second"));
     expect(keeper.list()).toHaveLength(1);
     await c.advance(1000, keeper);
@@ -124,7 +149,11 @@ describe("the deadman", () => {
     });
     const outcomes = await keeper.revertAll("emergency-stop");
     expect(order).toEqual(["resume clinical", "clear billing", "clear clinical"]);
-    expect(outcomes.map((o) => [o.lease.id, o.ok])).toEqual([["pause:clinical", true], ["faults:billing", false], ["faults:clinical", true]]);
+    expect(outcomes.map((o) => [o.lease.id, o.ok])).toEqual([
+      ["pause:clinical", true],
+      ["faults:billing", false],
+      ["faults:clinical", true],
+    ]);
     expect(log).toContain("reverted pause:clinical (emergency-stop)");
     // The one that failed stays, and the deadman tries it again a second later.
     expect(keeper.list().map((l) => l.id)).toEqual([leaseId("faults", "billing")]);

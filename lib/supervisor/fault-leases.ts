@@ -97,7 +97,14 @@ export class LeaseKeeper {
 
   /** Takes a lease that `revert` ends at `deadlineAt` (replacing the process's lease of that kind). */
   take(what: { kind: LeaseKind; target: string; takenBy: string; deadlineAt: number }, revert: () => Promise<void>): FaultLease {
-    const lease: FaultLease = { ...what, id: leaseId(what.kind, what.target), takenAt: this.clock.now(), dueAt: what.deadlineAt, failedAttempts: 0, lastError: null };
+    const lease: FaultLease = {
+      ...what,
+      id: leaseId(what.kind, what.target),
+      takenAt: this.clock.now(),
+      dueAt: what.deadlineAt,
+      failedAttempts: 0,
+      lastError: null,
+    };
     this.table = withLease(this.table, lease);
     this.reverts.set(lease.id, revert);
     this.arm();

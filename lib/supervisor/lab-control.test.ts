@@ -42,7 +42,6 @@ createServer((req, res) => {
 `,
 );
 
-
 async function service(name: string, faultSwitch: LabProcessSpec["faultSwitch"]): Promise<LabProcessSpec> {
   const port = await freePort();
   return { name, command: process.execPath, args: [fixture, String(port), name], port, readyUrl: `http://127.0.0.1:${port}/readyz`, faultSwitch, env: {} };
@@ -101,11 +100,17 @@ describe("the lab control", () => {
   });
 
   const faults = async () => (await (await fetch(`http://127.0.0.1:${clinical.port}/_lab/faults`)).json()) as { rules: unknown[]; lastBy: string | null };
-  const audit = () => db.query<{ action: string; actorId: string; entityId: string; details: string; requestId: string | null }>(`SELECT "action", "actorId", "entityId", "details", "requestId" FROM "audit_entries" ORDER BY "sequence"`);
+  const audit = () =>
+    db.query<{ action: string; actorId: string; entityId: string; details: string; requestId: string | null }>(
+      `SELECT "action", "actorId", "entityId", "details", "requestId" FROM "audit_entries" ORDER BY "sequence"`,
+    );
 
   it("reports each process's state and memory, and the lab's total against the budget", () => {
     const status = control.status();
-    expect(status.processes.map((p) => [p.name, p.state, p.restarts])).toEqual([["clinical", "ready", 0], ["gateway", "ready", 0]]);
+    expect(status.processes.map((p) => [p.name, p.state, p.restarts])).toEqual([
+      ["clinical", "ready", 0],
+      ["gateway", "ready", 0],
+    ]);
     for (const p of status.processes) expect(p.rssBytes).toBeGreaterThan(1_000_000);
     expect(status.totalRssBytes).toBe(status.supervisor.rssBytes + status.processes.reduce((s, p) => s + p.rssBytes, 0));
     expect(status.memoryBudgetBytes).toBe(LAB_MEMORY_BUDGET_BYTES);
@@ -131,7 +136,10 @@ describe("the lab control", () => {
 
   it("forwards a fault switch with the caller's token and clears it at the longest rule's end with its own", async () => {
     const token = `Bearer ${await issueLabToken(key, sre)}`;
-    const rules = [{ id: "slow", durationSeconds: 20 }, { id: "errors", durationSeconds: 60 }];
+    const rules = [
+      { id: "slow", durationSeconds: 20 },
+      { id: "errors", durationSeconds: 60 },
+    ];
     const set = await control.setFaults(sre, "clinical", token, { rules }, meta);
     expect(set.rules.map((r) => r.id)).toEqual(["slow", "errors"]);
     // Deadline from the request's time; the lease is recorded a moment later on a busy machine.
@@ -140,13 +148,23 @@ describe("the lab control", () => {
     expect(await faults()).toMatchObject({ lastBy: "usr-sre" });
     await time.advance(60_000, control);
     expect(await faults()).toEqual({ service: "clinical", rules: [], lastBy: "lab-supervisor" });
-    expect((await audit()).slice(-2).map((e) => [e.action, e.actorId])).toEqual([["supervisor.faults-set", "usr-sre"], ["supervisor.lease-revert", "lab-supervisor"]]);
+    expect((await audit()).slice(-2).map((e) => [e.action, e.actorId])).toEqual([
+      ["supervisor.faults-set", "usr-sre"],
+      ["supervisor.lease-revert", "lab-supervisor"],
+    ]);
   });
 
   it("passes a service's refusal back as its status, and refuses faults on a process without a switch", async () => {
     const clinician = `Bearer ${await issueLabToken(key, { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null })}`;
-    await expect(control.setFaults(sre, "clinical", clinician, { rules: [{ id: "slow", durationSeconds: 5 }] }, meta)).rejects.toMatchObject({ status: 403, message: "clinical: role clinician may not fault.switch" });
-    await expect(control.setFaults(sre, "gateway", clinician, { rules: [] }, meta)).rejects.toMatchObject({ status: 404, field: "service", message: "gateway has no fault switch; these do: clinical" });
+    await expect(control.setFaults(sre, "clinical", clinician, { rules: [{ id: "slow", durationSeconds: 5 }] }, meta)).rejects.toMatchObject({
+      status: 403,
+      message: "clinical: role clinician may not fault.switch",
+    });
+    await expect(control.setFaults(sre, "gateway", clinician, { rules: [] }, meta)).rejects.toMatchObject({
+      status: 404,
+      field: "service",
+      message: "gateway has no fault switch; these do: clinical",
+    });
     await expect(control.pause(sre, "kafka", 5, meta)).rejects.toMatchObject({ status: 404, field: "name" });
     expect(await control.resume(sre, "gateway", meta)).toMatchObject({ resumed: false, process: { state: "ready" } });
     expect(control.listLeases().leases).toEqual([]);

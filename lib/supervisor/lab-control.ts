@@ -53,7 +53,12 @@ export interface LabControlOptions {
   notice?: (line: string) => void;
 }
 
-const leaseView = (l: FaultLease) => ({ ...l, takenAt: new Date(l.takenAt).toISOString(), deadlineAt: new Date(l.deadlineAt).toISOString(), dueAt: new Date(l.dueAt).toISOString() });
+const leaseView = (l: FaultLease) => ({
+  ...l,
+  takenAt: new Date(l.takenAt).toISOString(),
+  deadlineAt: new Date(l.deadlineAt).toISOString(),
+  dueAt: new Date(l.dueAt).toISOString(),
+});
 
 export class LabControl {
   readonly leases: LeaseKeeper;
@@ -86,15 +91,27 @@ export class LabControl {
       const tree = p.pid !== null ? processTree(p.pid) : [];
       for (const pid of tree) counted.add(pid);
       return {
-        name: p.name, pid: p.pid, state: p.state, port: p.port,
+        name: p.name,
+        pid: p.pid,
+        state: p.state,
+        port: p.port,
         uptimeSeconds: p.pid !== null && p.startedAt !== null ? Math.round((now - p.startedAt) / 100) / 10 : null,
-        restarts: p.restarts, lastExit: p.lastExit && { ...p.lastExit, at: new Date(p.lastExit.at).toISOString() }, failure: p.failure,
+        restarts: p.restarts,
+        lastExit: p.lastExit && { ...p.lastExit, at: new Date(p.lastExit.at).toISOString() },
+        failure: p.failure,
         rssBytes: tree.reduce((sum, pid) => sum + rssBytesOf(pid), 0),
       };
     });
     // The supervisor with its own helpers (tsx's esbuild), without the lab processes counted above.
-    const own = processTree(process.pid).filter((pid) => !counted.has(pid)).reduce((sum, pid) => sum + rssBytesOf(pid), 0);
-    return { processes, supervisor: { pid: process.pid, rssBytes: own }, totalRssBytes: own + processes.reduce((s, p) => s + p.rssBytes, 0), memoryBudgetBytes: LAB_MEMORY_BUDGET_BYTES };
+    const own = processTree(process.pid)
+      .filter((pid) => !counted.has(pid))
+      .reduce((sum, pid) => sum + rssBytesOf(pid), 0);
+    return {
+      processes,
+      supervisor: { pid: process.pid, rssBytes: own },
+      totalRssBytes: own + processes.reduce((s, p) => s + p.rssBytes, 0),
+      memoryBudgetBytes: LAB_MEMORY_BUDGET_BYTES,
+    };
   }
 
   listLeases() {
@@ -112,7 +129,13 @@ export class LabControl {
     const lease = this.leases.take({ kind: "pause", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + deadlineSeconds * 1000 }, async () => {
       this.supervisor.resume(name); // nothing to do when it was resumed or restarted meanwhile
     });
-    await this.record(actor, meta, { action: "supervisor.pause", target: name, deadline: new Date(lease.deadlineAt), title: `${name} paused (SIGSTOP)`, details: { pid, deadlineSeconds } });
+    await this.record(actor, meta, {
+      action: "supervisor.pause",
+      target: name,
+      deadline: new Date(lease.deadlineAt),
+      title: `${name} paused (SIGSTOP)`,
+      details: { pid, deadlineSeconds },
+    });
     return { process: this.supervisor.statusOf(name), lease: leaseView(lease) };
   }
 
@@ -120,7 +143,13 @@ export class LabControl {
   async resume(actor: Actor, name: string, meta: RequestMeta) {
     const resumed = this.supervisor.resume(name);
     const lease = this.leases.release(leaseId("pause", name));
-    await this.record(actor, meta, { action: "supervisor.resume", target: name, deadline: null, title: resumed ? `${name} resumed (SIGCONT)` : `${name} resume: was not paused`, details: { resumed, lease: lease?.id ?? null } });
+    await this.record(actor, meta, {
+      action: "supervisor.resume",
+      target: name,
+      deadline: null,
+      title: resumed ? `${name} resumed (SIGCONT)` : `${name} resume: was not paused`,
+      details: { resumed, lease: lease?.id ?? null },
+    });
     return { process: this.supervisor.statusOf(name), resumed };
   }
 
@@ -128,7 +157,13 @@ export class LabControl {
     const before = this.supervisor.statusOf(name);
     this.leases.release(leaseId("pause", name));
     const after = await this.supervisor.restart(name);
-    await this.record(actor, meta, { action: "supervisor.restart", target: name, deadline: null, title: `${name} restarted`, details: { from: before.state, oldPid: before.pid, pid: after.pid } });
+    await this.record(actor, meta, {
+      action: "supervisor.restart",
+      target: name,
+      deadline: null,
+      title: `${name} restarted`,
+      details: { from: before.state, oldPid: before.pid, pid: after.pid },
+    });
     return { process: after };
   }
 
@@ -138,13 +173,27 @@ export class LabControl {
   }
 
   /** Forwards a fault switch to the process and leases it until its longest rule (or its one setting) ends. */
-  async setFaults(actor: Actor, name: string, authorization: string, body: { rules: { id: string; durationSeconds: number }[] } | { durationSeconds: number }, meta: RequestMeta) {
+  async setFaults(
+    actor: Actor,
+    name: string,
+    authorization: string,
+    body: { rules: { id: string; durationSeconds: number }[] } | { durationSeconds: number },
+    meta: RequestMeta,
+  ) {
     const { spec, pid } = this.faultService(name);
     const faults = await forwardFaultSwitch(spec, { method: "PUT", authorization, body, requestId: meta.requestId, traceparent: meta.traceparent });
     if (faults.rules.length === 0) return this.clearedFaults(actor, name, faults, meta);
     const longest = "rules" in body ? Math.max(...body.rules.map((r) => r.durationSeconds)) : body.durationSeconds;
-    const lease = this.leases.take({ kind: "faults", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + longest * 1000 }, () => this.clearServiceFaults(name, pid));
-    await this.record(actor, meta, { action: "supervisor.faults-set", target: name, deadline: new Date(lease.deadlineAt), title: `${name}: ${faults.rules.map((r) => r.id).join(", ")} on`, details: { rules: faults.rules.map((r) => r.id), pid } });
+    const lease = this.leases.take({ kind: "faults", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + longest * 1000 }, () =>
+      this.clearServiceFaults(name, pid),
+    );
+    await this.record(actor, meta, {
+      action: "supervisor.faults-set",
+      target: name,
+      deadline: new Date(lease.deadlineAt),
+      title: `${name}: ${faults.rules.map((r) => r.id).join(", ")} on`,
+      details: { rules: faults.rules.map((r) => r.id), pid },
+    });
     return { ...faults, lease: leaseView(lease) };
   }
 
@@ -160,7 +209,10 @@ export class LabControl {
    */
   async emergencyStop(actor: Actor, meta: RequestMeta) {
     const outcomes = await this.leases.revertAll("emergency-stop");
-    const resumed = this.supervisor.status().filter((p) => p.state === "paused" && this.supervisor.resume(p.name)).map((p) => p.name);
+    const resumed = this.supervisor
+      .status()
+      .filter((p) => p.state === "paused" && this.supervisor.resume(p.name))
+      .map((p) => p.name);
     const cleared: string[] = [];
     const failed = outcomes.filter((o) => !o.ok).map((o) => ({ lease: o.lease.id, error: o.error! }));
     const reverted = outcomes.filter((o) => o.ok).map((o) => o.lease.id);
@@ -179,7 +231,14 @@ export class LabControl {
       }
     }
     const result = { reverted, resumed, cleared, failed };
-    await this.record(actor, meta, { action: "supervisor.emergency-stop", target: "lab", deadline: null, title: "emergency stop: every fault reverted", details: result, outcome: failed.length ? "failed" : "success" });
+    await this.record(actor, meta, {
+      action: "supervisor.emergency-stop",
+      target: "lab",
+      deadline: null,
+      title: "emergency stop: every fault reverted",
+      details: result,
+      outcome: failed.length ? "failed" : "success",
+    });
     return result;
   }
 
@@ -195,7 +254,10 @@ export class LabControl {
   private faultService(name: string) {
     const spec = processNamed(this.supervisor.specs(), name, "service");
     if (!spec.faultSwitch) {
-      const having = this.supervisor.specs().filter((s) => s.faultSwitch).map((s) => s.name);
+      const having = this.supervisor
+        .specs()
+        .filter((s) => s.faultSwitch)
+        .map((s) => s.name);
       throw new LabError("not_found", `${name} has no fault switch; these do: ${having.join(", ")}`, { field: "service" });
     }
     const { pid } = this.supervisor.statusOf(name);
@@ -212,7 +274,13 @@ export class LabControl {
 
   private async clearedFaults(actor: Actor, name: string, faults: ServiceFaults, meta: RequestMeta) {
     const lease = this.leases.release(leaseId("faults", name));
-    await this.record(actor, meta, { action: "supervisor.faults-clear", target: name, deadline: null, title: `${name}: faults off`, details: { lease: lease?.id ?? null } });
+    await this.record(actor, meta, {
+      action: "supervisor.faults-clear",
+      target: name,
+      deadline: null,
+      title: `${name}: faults off`,
+      details: { lease: lease?.id ?? null },
+    });
     return { ...faults, lease: null };
   }
 
@@ -222,11 +290,26 @@ export class LabControl {
 
   private recordRevert(lease: FaultLease, why: LeaseEnd, outcome: "success" | "failed", error?: string): void {
     const what = lease.kind === "pause" ? `${lease.target} resumed` : `${lease.target}: faults cleared`;
-    this.notice(outcome === "success" ? `${lease.id} reverted (${why}; taken by ${lease.takenBy})` : `could not revert ${lease.id} (${why}): ${error}; retrying`);
+    this.notice(
+      outcome === "success" ? `${lease.id} reverted (${why}; taken by ${lease.takenBy})` : `could not revert ${lease.id} (${why}): ${error}; retrying`,
+    );
     const writing = recordSupervisorAction(this.options.control, {
-      actor: SUPERVISOR_ACTOR, action: "supervisor.lease-revert", target: lease.target, deadline: null, title: outcome === "success" ? `${what} (${why})` : `${lease.id}: revert failed (${why})`,
-      details: { lease: lease.id, kind: lease.kind, takenBy: lease.takenBy, why, deadlineAt: new Date(lease.deadlineAt).toISOString(), ...(error ? { error } : {}) },
-      requestId: null, traceId: null, outcome,
+      actor: SUPERVISOR_ACTOR,
+      action: "supervisor.lease-revert",
+      target: lease.target,
+      deadline: null,
+      title: outcome === "success" ? `${what} (${why})` : `${lease.id}: revert failed (${why})`,
+      details: {
+        lease: lease.id,
+        kind: lease.kind,
+        takenBy: lease.takenBy,
+        why,
+        deadlineAt: new Date(lease.deadlineAt).toISOString(),
+        ...(error ? { error } : {}),
+      },
+      requestId: null,
+      traceId: null,
+      outcome,
     }).catch((err: unknown) => this.notice(`could not audit the revert of ${lease.id}: ${(err as Error).message}`));
     this.auditing.add(writing);
     void writing.finally(() => this.auditing.delete(writing));

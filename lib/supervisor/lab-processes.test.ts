@@ -10,10 +10,21 @@ describe("the lab's process table", () => {
   it("starts every service as node with tsx as its loader, and the portal with next start, on the configured ports", () => {
     expect(table.map((p) => p.name)).toEqual(["clinical", "billing", "projector", "gateway", "simulator", "drill-engine", "portal"]);
     const clinical = processNamed(table, "clinical");
-    expect(clinical).toMatchObject({ command: process.execPath, args: ["--import", "tsx", "/repo/backend-services/clinical/main.ts"], port: 5101, readyUrl: "http://127.0.0.1:5101/readyz", faultSwitch: "requests" });
+    expect(clinical).toMatchObject({
+      command: process.execPath,
+      args: ["--import", "tsx", "/repo/backend-services/clinical/main.ts"],
+      port: 5101,
+      readyUrl: "http://127.0.0.1:5101/readyz",
+      faultSwitch: "requests",
+    });
     expect(processNamed(table, "gateway")).toMatchObject({ port: 5000, faultSwitch: null });
     expect(processNamed(table, "projector")).toMatchObject({ faultSwitch: "events" });
-    expect(processNamed(table, "portal")).toMatchObject({ command: "/repo/node_modules/.bin/next", args: ["start", "-p", "5300", "-H", "127.0.0.1"], readyUrl: "http://127.0.0.1:5300/api/health", env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: "http://127.0.0.1:5300" } });
+    expect(processNamed(table, "portal")).toMatchObject({
+      command: "/repo/node_modules/.bin/next",
+      args: ["start", "-p", "5300", "-H", "127.0.0.1"],
+      readyUrl: "http://127.0.0.1:5300/api/health",
+      env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: "http://127.0.0.1:5300" },
+    });
   });
 
   it("takes a new process appended to it", () => {

@@ -29,7 +29,12 @@ export interface LabProcessSpec {
 export const QUIET_PROCESS_FLAGS = ["--max-semi-space-size=1"];
 
 /** A process of backend-services/<name>/main.ts. */
-export function labService(root: string, name: string, port: number, options: { faultSwitch?: FaultSwitchKind; readyPath?: string; nodeFlags?: string[] } = {}): LabProcessSpec {
+export function labService(
+  root: string,
+  name: string,
+  port: number,
+  options: { faultSwitch?: FaultSwitchKind; readyPath?: string; nodeFlags?: string[] } = {},
+): LabProcessSpec {
   return {
     name,
     // Node with tsx as its loader, not the tsx wrapper, which would put a parent process in between: a

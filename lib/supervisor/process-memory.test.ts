@@ -49,7 +49,9 @@ describe("process memory from /proc", () => {
     let tree: number[] = [];
     try {
       // A node child that starts a sleep of its own: both must be in the tree.
-      const child = spawn(process.execPath, ["-e", "require('node:child_process').spawn('sleep', ['30'], { stdio: 'inherit' }); setInterval(() => {}, 1000)"], { stdio: "ignore" });
+      const child = spawn(process.execPath, ["-e", "require('node:child_process').spawn('sleep', ['30'], { stdio: 'inherit' }); setInterval(() => {}, 1000)"], {
+        stdio: "ignore",
+      });
       children.push(child);
       for (let i = 0; i < 100 && tree.length < 2; i++) {
         await new Promise((r) => setTimeout(r, 50));

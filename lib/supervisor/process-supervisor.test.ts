@@ -25,7 +25,6 @@ process.on("SIGTERM", () => { if (process.env.IGNORE_TERM) { console.log("ignori
 `,
 );
 
-
 async function tiny(name: string, env: Record<string, string> = {}): Promise<LabProcessSpec> {
   const port = await freePort();
   return { name, command: process.execPath, args: [fixture, String(port)], port, readyUrl: `http://127.0.0.1:${port}/`, faultSwitch: null, env };
@@ -40,7 +39,12 @@ function supervise(specs: LabProcessSpec[], options: { stopGraceMs?: number } = 
   const events: SupervisorEvent[] = [];
   const logDir = mkdtempSync(join(dir, "logs-"));
   const supervisor = new ProcessSupervisor({
-    specs, logDir, env: {}, cwd: dir, readyPollMs: 50, stopGraceMs: options.stopGraceMs ?? 3000,
+    specs,
+    logDir,
+    env: {},
+    cwd: dir,
+    readyPollMs: 50,
+    stopGraceMs: options.stopGraceMs ?? 3000,
     policy: { initialDelayMs: 20, maxDelayMs: 200, jitterRatio: 0.2, stableAfterMs: 60_000, failAfterCrashes: 3, crashWindowMs: 60_000 },
     onEvent: (e) => events.push(e),
   });
@@ -70,8 +74,16 @@ describe("the process supervisor", () => {
     const { supervisor, events, logDir } = supervise([await tiny("alpha"), await tiny("beta")]);
     await supervisor.start();
     await supervisor.waitUntilReady(10_000);
-    expect(supervisor.status().map((s) => [s.name, s.state, s.restarts])).toEqual([["alpha", "ready", 0], ["beta", "ready", 0]]);
-    expect(events.filter((e) => e.kind === "ready").map((e) => e.name).sort()).toEqual(["alpha", "beta"]);
+    expect(supervisor.status().map((s) => [s.name, s.state, s.restarts])).toEqual([
+      ["alpha", "ready", 0],
+      ["beta", "ready", 0],
+    ]);
+    expect(
+      events
+        .filter((e) => e.kind === "ready")
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(["alpha", "beta"]);
     await until(() => readFileSync(join(logDir, "alpha.log"), "utf8").includes("listening"));
     expect(readFileSync(join(logDir, "alpha.log"), "utf8")).toMatch(/^\n--- \S+ supervisor: starting alpha: .*tiny-service\.mjs \d+ ---\nlistening\n/);
   });
@@ -141,7 +153,10 @@ describe("the process supervisor", () => {
     const started = Date.now();
     await supervisor.stop();
     expect(Date.now() - started).toBeGreaterThanOrEqual(450);
-    expect(supervisor.status().map((s) => [s.name, s.state, s.lastExit?.signal ?? s.lastExit?.code])).toEqual([["alpha", "stopped", 0], ["stubborn", "stopped", "SIGKILL"]]);
+    expect(supervisor.status().map((s) => [s.name, s.state, s.lastExit?.signal ?? s.lastExit?.code])).toEqual([
+      ["alpha", "stopped", 0],
+      ["stubborn", "stopped", "SIGKILL"],
+    ]);
     expect(pids.filter(alive)).toEqual([]);
     expect(events.filter((e) => e.kind === "crashed")).toEqual([]);
   });
@@ -158,7 +173,10 @@ console.log(JSON.stringify(s.status().map((p) => p.pid)));
 setInterval(() => {}, 1000);
 `,
     );
-    const supervisor = spawn(process.execPath, ["--import", "tsx", script], { cwd: join(import.meta.dirname, "..", ".."), stdio: ["ignore", "pipe", "inherit"] });
+    const supervisor = spawn(process.execPath, ["--import", "tsx", script], {
+      cwd: join(import.meta.dirname, "..", ".."),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const pids = await new Promise<number[]>((resolve) => supervisor.stdout!.once("data", (b: Buffer) => resolve(JSON.parse(b.toString()) as number[])));
     try {
       expect(pids.every(alive)).toBe(true);

@@ -108,7 +108,10 @@ export async function portsAnswering(ports: readonly number[]): Promise<number[]
             socket.destroy();
             resolve(answered);
           };
-          socket.once("connect", () => done(true)).once("error", () => done(false)).once("timeout", () => done(false));
+          socket
+            .once("connect", () => done(true))
+            .once("error", () => done(false))
+            .once("timeout", () => done(false));
         }),
     ),
   );
@@ -125,8 +128,18 @@ export class ProcessSupervisor {
     this.policy = options.policy ?? LAB_RESTART_POLICY;
     if (options.onEvent) this.listeners.push(options.onEvent);
     this.slots = options.specs.map((spec) => ({
-      spec, child: null, state: "stopped", startedAt: null, readyAt: null, restarts: 0, lastExit: null, failure: null,
-      crashes: NO_CRASHES, restartTimer: null, intent: "run", exited: Promise.resolve(),
+      spec,
+      child: null,
+      state: "stopped",
+      startedAt: null,
+      readyAt: null,
+      restarts: 0,
+      lastExit: null,
+      failure: null,
+      crashes: NO_CRASHES,
+      restartTimer: null,
+      intent: "run",
+      exited: Promise.resolve(),
     }));
   }
 
@@ -149,15 +162,26 @@ export class ProcessSupervisor {
       if (failed) throw new LabError("setup", `${failed.spec.name} failed (${failed.failure}); its output is in ${this.logFile(failed.spec.name)}`);
       const waiting = this.slots.filter((s) => s.state !== "ready");
       if (waiting.length === 0) return;
-      if (Date.now() > deadline) throw new LabError("setup", `not ready within ${Math.round(timeoutMs / 1000)} s: ${waiting.map((s) => `${s.spec.name} (${s.state}; see ${this.logFile(s.spec.name)})`).join(", ")}`);
+      if (Date.now() > deadline)
+        throw new LabError(
+          "setup",
+          `not ready within ${Math.round(timeoutMs / 1000)} s: ${waiting.map((s) => `${s.spec.name} (${s.state}; see ${this.logFile(s.spec.name)})`).join(", ")}`,
+        );
       await sleep(100);
     }
   }
 
   status(): ProcessStatus[] {
     return this.slots.map((s) => ({
-      name: s.spec.name, pid: s.child?.pid ?? null, state: s.state, port: s.spec.port, startedAt: s.startedAt, restarts: s.restarts,
-      lastExit: s.lastExit, failure: s.failure, logFile: this.logFile(s.spec.name),
+      name: s.spec.name,
+      pid: s.child?.pid ?? null,
+      state: s.state,
+      port: s.spec.port,
+      startedAt: s.startedAt,
+      restarts: s.restarts,
+      lastExit: s.lastExit,
+      failure: s.failure,
+      logFile: this.logFile(s.spec.name),
     }));
   }
 
@@ -229,10 +253,12 @@ export class ProcessSupervisor {
       }
     }
     await Promise.all(
-      this.slots.filter((s) => s.child).map((s) => {
-        s.intent = "stop";
-        return this.terminate(s);
-      }),
+      this.slots
+        .filter((s) => s.child)
+        .map((s) => {
+          s.intent = "stop";
+          return this.terminate(s);
+        }),
     );
   }
 
@@ -246,7 +272,10 @@ export class ProcessSupervisor {
   }
 
   private slotOf(name: string): Slot {
-    return processNamed(this.slots.map((s) => ({ name: s.spec.name, slot: s })), name).slot;
+    return processNamed(
+      this.slots.map((s) => ({ name: s.spec.name, slot: s })),
+      name,
+    ).slot;
   }
 
   private running(name: string): Slot {
@@ -275,7 +304,12 @@ export class ProcessSupervisor {
       const [command, args] = withDeathSignal ? [SETPRIV, ["--pdeathsig", "SIGTERM", "--", spec.command, ...spec.args]] : [spec.command, spec.args];
       // Its own process group (detached): pause, resume and kill reach everything it started, and a Ctrl-C
       // in the terminal reaches the supervisor only, which stops the processes in order.
-      child = spawn(command, args, { cwd: this.options.cwd, env: { ...this.options.env, ...spec.env } as NodeJS.ProcessEnv, stdio: ["ignore", fd, fd], detached: true });
+      child = spawn(command, args, {
+        cwd: this.options.cwd,
+        env: { ...this.options.env, ...spec.env } as NodeJS.ProcessEnv,
+        stdio: ["ignore", fd, fd],
+        detached: true,
+      });
     } finally {
       closeSync(fd); // the child holds its own copy
     }
@@ -322,7 +356,10 @@ export class ProcessSupervisor {
     const name = slot.spec.name;
     // Whatever it started in its group goes with it, so nothing keeps holding its port.
     if (child.pid) signalGroup(child.pid, "SIGKILL");
-    appendFileSync(this.logFile(name), `--- ${new Date(exit.at).toISOString()} supervisor: ${name} ${error ? `could not start: ${error}` : `exited (code ${exit.code}, signal ${exit.signal})`} ---\n`);
+    appendFileSync(
+      this.logFile(name),
+      `--- ${new Date(exit.at).toISOString()} supervisor: ${name} ${error ? `could not start: ${error}` : `exited (code ${exit.code}, signal ${exit.signal})`} ---\n`,
+    );
     slot.child = null;
     slot.lastExit = exit;
     slot.readyAt = null;

@@ -35,7 +35,12 @@ describe("the restart policy", () => {
     expect(high).toMatchObject({ restart: true, delayMs: 120 });
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (consecutive, r) => {
-        const d = decideRestart({ ...policy, failAfterCrashes: 1000 }, { consecutive: consecutive - 1, recentAt: [] }, { startedAt: 0, crashedAt: 10 }, () => r);
+        const d = decideRestart(
+          { ...policy, failAfterCrashes: 1000 },
+          { consecutive: consecutive - 1, recentAt: [] },
+          { startedAt: 0, crashedAt: 10 },
+          () => r,
+        );
         if (!d.restart) return false;
         const base = backoffMs(policy, consecutive);
         return d.delayMs <= policy.maxDelayMs && d.delayMs >= Math.floor(base * 0.8) && d.delayMs <= Math.ceil(base * 1.2);

@@ -40,7 +40,12 @@ export function backoffMs(policy: RestartPolicy, consecutive: number): number {
 }
 
 /** What to do about a crash of a process that was started at `startedAt`; `random` in [0, 1) spreads the delay. */
-export function decideRestart(policy: RestartPolicy, record: CrashRecord, crash: { startedAt: number; crashedAt: number }, random: () => number = Math.random): RestartDecision {
+export function decideRestart(
+  policy: RestartPolicy,
+  record: CrashRecord,
+  crash: { startedAt: number; crashedAt: number },
+  random: () => number = Math.random,
+): RestartDecision {
   const recovered = crash.crashedAt - crash.startedAt >= policy.stableAfterMs;
   const consecutive = recovered ? 1 : record.consecutive + 1;
   // A recovered process starts with a clean slate: crashes before its good run do not count toward failing it.

@@ -103,8 +103,14 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
           }
           // Each patient's history in the stream, in the transaction of its rows (ADR 0018).
           const headers = { requestId: `lab-seed-${options.seed}`, traceparent: null, actorId: "lab-seed", shard };
-          const events = patients.flatMap((p) => historyOf(p, ctx.asOf, options.history ?? "snapshot").map((e) => outboxRowOf(e.event, headers, e.occurredAt, false)));
-          await tx.insertMany("outbox_events", OUTBOX_INSERT_COLUMNS, events.map((e) => OUTBOX_INSERT_COLUMNS.map((c) => e[c])));
+          const events = patients.flatMap((p) =>
+            historyOf(p, ctx.asOf, options.history ?? "snapshot").map((e) => outboxRowOf(e.event, headers, e.occurredAt, false)),
+          );
+          await tx.insertMany(
+            "outbox_events",
+            OUTBOX_INSERT_COLUMNS,
+            events.map((e) => OUTBOX_INSERT_COLUMNS.map((c) => e[c])),
+          );
           rowsByTable.outbox_events = (rowsByTable.outbox_events ?? 0) + events.length;
         }),
       ),
@@ -136,14 +142,10 @@ const recordOf = (p: GeneratedPatient): PatientRecordRows => ({
 
 async function loadFacilityRefs(lab: LabDatabases): Promise<FacilityRef[]> {
   const facilities = await lab.control.sql.query<{ id: string; kind: string }>(`SELECT "id", "kind" FROM "facilities" ORDER BY "id"`);
-  const providers = await lab.control.sql.query<{ id: string; facilityId: string }>(
-    `SELECT "id", "facilityId" FROM "providers" ORDER BY "id"`,
-  );
+  const providers = await lab.control.sql.query<{ id: string; facilityId: string }>(`SELECT "id", "facilityId" FROM "providers" ORDER BY "id"`);
   const byFacility = new Map<string, string[]>();
   for (const p of providers) byFacility.set(p.facilityId, [...(byFacility.get(p.facilityId) ?? []), p.id]);
-  return facilities
-    .filter((f) => (byFacility.get(f.id)?.length ?? 0) > 0)
-    .map((f) => ({ id: f.id, kind: f.kind, providerIds: byFacility.get(f.id)! }));
+  return facilities.filter((f) => (byFacility.get(f.id)?.length ?? 0) > 0).map((f) => ({ id: f.id, kind: f.kind, providerIds: byFacility.get(f.id)! }));
 }
 
 async function existingPatientIds(lab: LabDatabases, ids: string[]): Promise<Set<string>> {
@@ -154,10 +156,7 @@ async function existingPatientIds(lab: LabDatabases, ids: string[]): Promise<Set
   }
   const found = new Set<string>();
   for (const [shard, list] of byShard) {
-    const rows = await lab.shards[shard]!.sql.query<{ id: string }>(
-      `SELECT "id" FROM "patients" WHERE "id" IN (${list.map(() => "?").join(", ")})`,
-      list,
-    );
+    const rows = await lab.shards[shard]!.sql.query<{ id: string }>(`SELECT "id" FROM "patients" WHERE "id" IN (${list.map(() => "?").join(", ")})`, list);
     for (const r of rows) found.add(r.id);
   }
   return found;

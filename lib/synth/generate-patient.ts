@@ -253,8 +253,13 @@ function addClaim(
   const submitted = at(created, 0, 3);
   const adjudicated = at(submitted, 5, 30);
   const paid = at(adjudicated, 2, 10);
-  const outcome = rng.weighted([["paid", 80], ["denied", 9], ["adjudicated", 11]] as const);
-  const status = created > now ? null : submitted > now ? "draft" : adjudicated > now ? "submitted" : outcome === "paid" && paid > now ? "adjudicated" : outcome;
+  const outcome = rng.weighted([
+    ["paid", 80],
+    ["denied", 9],
+    ["adjudicated", 11],
+  ] as const);
+  const status =
+    created > now ? null : submitted > now ? "draft" : adjudicated > now ? "submitted" : outcome === "paid" && paid > now ? "adjudicated" : outcome;
   if (!status) {
     rows.ClaimLine.splice(rows.ClaimLine.length - e.procedureCodes.length);
     return;
@@ -267,7 +272,15 @@ function addClaim(
     patientId: e.patientId,
     encounterId: e.encounterId,
     facilityId: e.facilityId,
-    payer: e.age >= 65 ? rng.pick([PAYERS[3], PAYERS[0]]) : rng.weighted([[PAYERS[0], 40], [PAYERS[1], 35], [PAYERS[2], 18], [PAYERS[4], 7]] as const),
+    payer:
+      e.age >= 65
+        ? rng.pick([PAYERS[3], PAYERS[0]])
+        : rng.weighted([
+            [PAYERS[0], 40],
+            [PAYERS[1], 35],
+            [PAYERS[2], 18],
+            [PAYERS[4], 7],
+          ] as const),
     status,
     totalCents: total,
     allowedCents: allowed,

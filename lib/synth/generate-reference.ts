@@ -62,4 +62,3 @@ export function generateReference(ctx: Pick<SynthContext, "seed" | "asOf" | "rng
   }
   return { facilities, providers, clearNpis };
 }
-

@@ -23,12 +23,7 @@ export interface SynthContext {
 /** The reference date of generated data unless a caller picks another: fixed, so output is reproducible. */
 export const DEFAULT_AS_OF = new Date("2026-11-01T00:00:00.000Z");
 
-export function createSynthContext(options: {
-  seed: number;
-  asOf?: Date;
-  facilities: readonly FacilityRef[];
-  pseudonymize: Pseudonymizer;
-}): SynthContext {
+export function createSynthContext(options: { seed: number; asOf?: Date; facilities: readonly FacilityRef[]; pseudonymize: Pseudonymizer }): SynthContext {
   const rng = new SeededRandom(options.seed);
   // Faker calls the randomizer's methods detached, so hand it closures over the shared source.
   const faker = new Faker({ locale: [en_US, en, base], randomizer: { next: () => rng.next(), seed: (s) => rng.seed(s) } });

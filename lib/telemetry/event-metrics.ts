@@ -13,8 +13,16 @@ export interface EventPipelineReadings {
  * A reading that fails (the bus down) leaves its gauge at the last value instead of failing the scrape:
  * the other metrics matter most during exactly that outage. Failures are counted.
  */
-export function registerEventMetrics(registry: Registry, read: EventPipelineReadings): { observePublished(shard: number, latenciesMs: readonly number[]): void } {
-  const failures = new Counter({ name: "pimlab_event_metric_read_failures_total", help: "Event pipeline readings that failed at a scrape.", labelNames: ["reading"], registers: [registry] });
+export function registerEventMetrics(
+  registry: Registry,
+  read: EventPipelineReadings,
+): { observePublished(shard: number, latenciesMs: readonly number[]): void } {
+  const failures = new Counter({
+    name: "pimlab_event_metric_read_failures_total",
+    help: "Event pipeline readings that failed at a scrape.",
+    labelNames: ["reading"],
+    registers: [registry],
+  });
   const guarded = async (reading: string, fn: () => Promise<void>) => {
     try {
       await fn();

@@ -19,7 +19,11 @@ export function prometheusConfig(options: { targets: readonly ScrapeTarget[]; ru
     // Rule groups set their own interval (1m: the SLO rules' windows are whole minutes).
     global: { scrape_interval: interval, evaluation_interval: "1m" },
     rule_files: [...options.ruleFiles],
-    scrape_configs: options.targets.map((t) => ({ job_name: t.name, metrics_path: "/metrics", static_configs: [{ targets: [t.address], labels: { lab: "pim-sre-lab" } }] })),
+    scrape_configs: options.targets.map((t) => ({
+      job_name: t.name,
+      metrics_path: "/metrics",
+      static_configs: [{ targets: [t.address], labels: { lab: "pim-sre-lab" } }],
+    })),
   })}`;
 }
 
@@ -30,14 +34,26 @@ export interface LocalPrometheus {
 }
 
 /** Starts Prometheus with this configuration in `dir` (config, TSDB and log there); resolves when ready. */
-export async function startLocalPrometheus(options: { binary: string; dir: string; port: number; config: string; timeoutMs?: number }): Promise<LocalPrometheus> {
+export async function startLocalPrometheus(options: {
+  binary: string;
+  dir: string;
+  port: number;
+  config: string;
+  timeoutMs?: number;
+}): Promise<LocalPrometheus> {
   mkdirSync(join(options.dir, "data"), { recursive: true });
   const configFile = join(options.dir, "prometheus.yml");
   writeFileSync(configFile, options.config);
   const log = openSync(join(options.dir, "prometheus.log"), "a");
   const child = spawn(
     options.binary,
-    [`--config.file=${configFile}`, `--storage.tsdb.path=${join(options.dir, "data")}`, `--web.listen-address=127.0.0.1:${options.port}`, "--web.enable-lifecycle", "--log.level=warn"],
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(options.dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${options.port}`,
+      "--web.enable-lifecycle",
+      "--log.level=warn",
+    ],
     { stdio: ["ignore", log, log] },
   );
   closeSync(log); // the child holds its own copy

@@ -31,9 +31,25 @@ export function createLabMetrics(service: string): LabMetrics {
       buckets: [0.005, 0.01, ...SECONDS],
       registers: [registry],
     }),
-    journeyRequests: new Counter({ name: JOURNEY_REQUESTS_METRIC, help: "Requests of each persona journey by outcome (SLI).", labelNames: ["journey", "source", "outcome"], registers: [registry] }),
-    journeyDuration: new Histogram({ name: JOURNEY_DURATION_METRIC, help: "Latency of each persona journey's requests (SLI).", labelNames: ["journey", "source"], buckets: SECONDS, registers: [registry] }),
-    warmupRequests: new Counter({ name: "pimlab_warmup_requests_total", help: "The simulator's warm-up requests after a lab start, by journey and outcome (not part of any SLI).", labelNames: ["journey", "outcome"], registers: [registry] }),
+    journeyRequests: new Counter({
+      name: JOURNEY_REQUESTS_METRIC,
+      help: "Requests of each persona journey by outcome (SLI).",
+      labelNames: ["journey", "source", "outcome"],
+      registers: [registry],
+    }),
+    journeyDuration: new Histogram({
+      name: JOURNEY_DURATION_METRIC,
+      help: "Latency of each persona journey's requests (SLI).",
+      labelNames: ["journey", "source"],
+      buckets: SECONDS,
+      registers: [registry],
+    }),
+    warmupRequests: new Counter({
+      name: "pimlab_warmup_requests_total",
+      help: "The simulator's warm-up requests after a lab start, by journey and outcome (not part of any SLI).",
+      labelNames: ["journey", "outcome"],
+      registers: [registry],
+    }),
   };
 }
 

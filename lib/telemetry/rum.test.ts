@@ -21,13 +21,36 @@ afterAll(async () => {
 const traceId = "0af7651916cd43dd8448eb211c80319c";
 const payload = {
   meta: { app: { name: "pim-portal", version: "0.1.0" }, session: { id: "sess-1" }, page: { url: "https://lab.example/patients/pat-1?mrn=MRN-0001#top" } },
-  measurements: [{ type: "web-vitals", values: { lcp: 1834.5 }, timestamp: "2026-11-24T10:00:00.000Z", trace: { trace_id: traceId, span_id: "b7ad6b7169203331" } }],
-  exceptions: [{ type: "TypeError", value: "cannot read patient jane.doe@example.org (555-010-1234)", timestamp: "2026-11-24T10:00:01.000Z", trace: { trace_id: traceId, span_id: "b7ad6b7169203331" } }],
+  measurements: [
+    { type: "web-vitals", values: { lcp: 1834.5 }, timestamp: "2026-11-24T10:00:00.000Z", trace: { trace_id: traceId, span_id: "b7ad6b7169203331" } },
+  ],
+  exceptions: [
+    {
+      type: "TypeError",
+      value: "cannot read patient jane.doe@example.org (555-010-1234)",
+      timestamp: "2026-11-24T10:00:01.000Z",
+      trace: { trace_id: traceId, span_id: "b7ad6b7169203331" },
+    },
+  ],
   traces: {
     resourceSpans: [
       {
         resource: { attributes: [{ key: "service.name", value: { stringValue: "pim-portal" } }] },
-        scopeSpans: [{ spans: [{ traceId, spanId: "b7ad6b7169203331", name: "documentFetch", kind: 3, startTimeUnixNano: "1795516800000000000", endTimeUnixNano: "1795516800250000000", attributes: [{ key: "http.url", value: { stringValue: "/api/health" } }] }] }],
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId,
+                spanId: "b7ad6b7169203331",
+                name: "documentFetch",
+                kind: 3,
+                startTimeUnixNano: "1795516800000000000",
+                endTimeUnixNano: "1795516800250000000",
+                attributes: [{ key: "http.url", value: { stringValue: "/api/health" } }],
+              },
+            ],
+          },
+        ],
       },
     ],
   },
@@ -38,12 +61,21 @@ describe("real-user monitoring", () => {
     const parsed = FaroPayload.parse(payload);
     expect(await ingestRum(db, parsed, new Date("2026-11-24T10:00:02Z"))).toEqual({ events: 2, spans: 1 });
     const events = await rumEventsOfTrace(db, traceId);
-    expect(events.map((e) => [e.kind, e.name])).toEqual([["measurement", "web-vitals"], ["exception", "TypeError"]]);
+    expect(events.map((e) => [e.kind, e.name])).toEqual([
+      ["measurement", "web-vitals"],
+      ["exception", "TypeError"],
+    ]);
     expect(events[0]!.detail).toEqual({ lcp: 1834.5 });
     expect(events[1]!.detail).toEqual({ value: "cannot read patient [redacted] ([redacted])" });
     expect(events[0]!.pageUrl).toBe("https://lab.example/patients/pat-1");
     const [span] = await readTrace(db, traceId);
-    expect(span).toMatchObject({ service: "browser:pim-portal", name: "documentFetch", kind: 2, durationUs: 250_000, attributes: { "http.url": "/api/health" } });
+    expect(span).toMatchObject({
+      service: "browser:pim-portal",
+      name: "documentFetch",
+      kind: 2,
+      durationUs: 250_000,
+      attributes: { "http.url": "/api/health" },
+    });
   });
 
   it("refuses a malformed payload naming the field", () => {

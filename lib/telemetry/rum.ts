@@ -11,7 +11,12 @@ const TraceRef = z.object({ trace_id: Hex(32), span_id: Hex(16) }).optional();
 const Timestamp = z.iso.datetime({ offset: true });
 const Text = z.string().max(4000);
 
-const OtlpValue = z.object({ stringValue: Text.optional(), intValue: z.union([z.string(), z.number()]).optional(), doubleValue: z.number().optional(), boolValue: z.boolean().optional() });
+const OtlpValue = z.object({
+  stringValue: Text.optional(),
+  intValue: z.union([z.string(), z.number()]).optional(),
+  doubleValue: z.number().optional(),
+  boolValue: z.boolean().optional(),
+});
 const OtlpAttribute = z.object({ key: z.string().max(200), value: OtlpValue });
 const OtlpSpan = z.object({
   traceId: Hex(32),
@@ -33,18 +38,51 @@ export const FaroPayload = z.object({
       page: z.object({ url: z.string().max(2000).optional() }).optional(),
     })
     .optional(),
-  measurements: z.array(z.object({ type: z.string().max(100), values: z.record(z.string().max(100), z.number()), timestamp: Timestamp, trace: TraceRef })).max(500).default([]),
-  exceptions: z.array(z.object({ type: z.string().max(200), value: Text, timestamp: Timestamp, trace: TraceRef })).max(100).default([]),
-  logs: z.array(z.object({ message: Text, level: z.string().max(20).default("info"), timestamp: Timestamp, trace: TraceRef })).max(500).default([]),
-  events: z.array(z.object({ name: z.string().max(200), domain: z.string().max(200).optional(), timestamp: Timestamp, trace: TraceRef })).max(500).default([]),
+  measurements: z
+    .array(z.object({ type: z.string().max(100), values: z.record(z.string().max(100), z.number()), timestamp: Timestamp, trace: TraceRef }))
+    .max(500)
+    .default([]),
+  exceptions: z
+    .array(z.object({ type: z.string().max(200), value: Text, timestamp: Timestamp, trace: TraceRef }))
+    .max(100)
+    .default([]),
+  logs: z
+    .array(z.object({ message: Text, level: z.string().max(20).default("info"), timestamp: Timestamp, trace: TraceRef }))
+    .max(500)
+    .default([]),
+  events: z
+    .array(z.object({ name: z.string().max(200), domain: z.string().max(200).optional(), timestamp: Timestamp, trace: TraceRef }))
+    .max(500)
+    .default([]),
   traces: z
-    .object({ resourceSpans: z.array(z.object({ resource: z.object({ attributes: z.array(OtlpAttribute).default([]) }).optional(), scopeSpans: z.array(z.object({ spans: z.array(OtlpSpan).max(1000) })).max(50) })).max(20) })
+    .object({
+      resourceSpans: z
+        .array(
+          z.object({
+            resource: z.object({ attributes: z.array(OtlpAttribute).default([]) }).optional(),
+            scopeSpans: z.array(z.object({ spans: z.array(OtlpSpan).max(1000) })).max(50),
+          }),
+        )
+        .max(20),
+    })
     .optional(),
 });
 export type FaroPayload = z.infer<typeof FaroPayload>;
 
 const RUM_COLUMNS = ["received_at", "occurred_at", "kind", "name", "trace_id", "span_id", "session_id", "page_url", "detail"];
-const SPAN_COLUMNS = ["trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_us", "duration_us", "status_code", "status_message", "attributes"];
+const SPAN_COLUMNS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "service",
+  "name",
+  "kind",
+  "start_us",
+  "duration_us",
+  "status_code",
+  "status_message",
+  "attributes",
+];
 
 /** A page URL without its query and fragment (they may carry anything the page was given). */
 const pageOf = (url: string | undefined) => (url ? url.split(/[?#]/)[0]!.slice(0, 500) : null);
@@ -60,7 +98,8 @@ function cleanString(value: string): string {
   }
   return scrubText(decoded);
 }
-const attributeValue = (v: z.infer<typeof OtlpValue>) => (v.stringValue !== undefined ? cleanString(v.stringValue) : v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue ?? null));
+const attributeValue = (v: z.infer<typeof OtlpValue>) =>
+  v.stringValue !== undefined ? cleanString(v.stringValue) : v.intValue !== undefined ? Number(v.intValue) : (v.doubleValue ?? v.boolValue ?? null);
 
 /** RUM events older than this are pruned as new ones arrive. */
 export const RUM_RETENTION_DAYS = 7;
@@ -75,7 +114,15 @@ export async function ingestRum(db: SqlDatabase, payload: FaroPayload, receivedA
   const session = payload.meta?.session?.id ?? null;
   const page = pageOf(payload.meta?.page?.url);
   const row = (kind: string, name: string, occurredAt: string, trace: z.infer<typeof TraceRef>, detail: unknown) => [
-    receivedAt.getTime(), occurredAt, kind, name, trace?.trace_id ?? null, trace?.span_id ?? null, session, page, JSON.stringify(detail),
+    receivedAt.getTime(),
+    occurredAt,
+    kind,
+    name,
+    trace?.trace_id ?? null,
+    trace?.span_id ?? null,
+    session,
+    page,
+    JSON.stringify(detail),
   ];
   const rows = [
     ...payload.measurements.map((m) => row("measurement", m.type, m.timestamp, m.trace, m.values)),
@@ -89,9 +136,16 @@ export async function ingestRum(db: SqlDatabase, payload: FaroPayload, receivedA
       ss.spans.map((s) => {
         const start = microsOf(s.startTimeUnixNano);
         return [
-          s.traceId, s.spanId, s.parentSpanId || null, `browser:${service}`.slice(0, 200), cleanString(s.name),
+          s.traceId,
+          s.spanId,
+          s.parentSpanId || null,
+          `browser:${service}`.slice(0, 200),
+          cleanString(s.name),
           Math.max(0, s.kind - 1), // OTLP numbers kinds from 1 (internal); the store keeps the API's (from 0)
-          start, Math.max(0, microsOf(s.endTimeUnixNano) - start), s.status?.code ?? 0, s.status?.message ? scrubText(s.status.message) : null,
+          start,
+          Math.max(0, microsOf(s.endTimeUnixNano) - start),
+          s.status?.code ?? 0,
+          s.status?.message ? scrubText(s.status.message) : null,
           JSON.stringify(Object.fromEntries(s.attributes.map((a) => [a.key, attributeValue(a.value)]))),
         ];
       }),
@@ -117,6 +171,16 @@ export interface RumEvent {
 
 /** The RUM events recorded in a trace (the browser side of it). */
 export async function rumEventsOfTrace(db: SqlDatabase, traceId: string): Promise<RumEvent[]> {
-  const rows = await db.query(`SELECT "kind", "name", "occurred_at", "trace_id", "page_url", "detail" FROM "rum_events" WHERE "trace_id" = ? ORDER BY "occurred_at"`, [traceId]);
-  return rows.map((r) => ({ kind: String(r.kind), name: String(r.name), occurredAt: String(r.occurred_at), traceId: r.trace_id === null ? null : String(r.trace_id), pageUrl: r.page_url === null ? null : String(r.page_url), detail: JSON.parse(String(r.detail)) }));
+  const rows = await db.query(
+    `SELECT "kind", "name", "occurred_at", "trace_id", "page_url", "detail" FROM "rum_events" WHERE "trace_id" = ? ORDER BY "occurred_at"`,
+    [traceId],
+  );
+  return rows.map((r) => ({
+    kind: String(r.kind),
+    name: String(r.name),
+    occurredAt: String(r.occurred_at),
+    traceId: r.trace_id === null ? null : String(r.trace_id),
+    pageUrl: r.page_url === null ? null : String(r.page_url),
+    detail: JSON.parse(String(r.detail)),
+  }));
 }

@@ -4,7 +4,12 @@ import { recentTraces } from "./span-store.ts";
 import { migrateTelemetryStore } from "./telemetry-store.ts";
 
 const T0 = Date.UTC(2026, 10, 24, 20, 0) * 1000; // µs
-const span = (db: SqlDatabase, traceId: string, spanId: string, o: { service: string; kind: number; name: string; startUs: number; durationUs: number; status?: number; parent?: string }) =>
+const span = (
+  db: SqlDatabase,
+  traceId: string,
+  spanId: string,
+  o: { service: string; kind: number; name: string; startUs: number; durationUs: number; status?: number; parent?: string },
+) =>
   db.execute(
     `INSERT INTO "spans" ("trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_us", "duration_us", "status_code", "status_message", "attributes") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '{}')`,
     [traceId, spanId, o.parent ?? null, o.service, o.name, o.kind, o.startUs, o.durationUs, o.status ?? 0],
@@ -17,7 +22,15 @@ describe("recent traces", () => {
     await migrateTelemetryStore(db);
     await span(db, "a".repeat(32), "a1", { service: "gateway", kind: 1, name: "GET /patients/:patientId", startUs: T0, durationUs: 4_000 });
     await span(db, "b".repeat(32), "b1", { service: "gateway", kind: 1, name: "POST /patients", startUs: T0 + 1_000_000, durationUs: 250_000 });
-    await span(db, "b".repeat(32), "b2", { service: "clinical", kind: 1, name: "POST /patients", startUs: T0 + 1_001_000, durationUs: 240_000, status: 2, parent: "b1" });
+    await span(db, "b".repeat(32), "b2", {
+      service: "clinical",
+      kind: 1,
+      name: "POST /patients",
+      startUs: T0 + 1_001_000,
+      durationUs: 240_000,
+      status: 2,
+      parent: "b1",
+    });
     await span(db, "c".repeat(32), "c1", { service: "projector", kind: 4, name: "project batch", startUs: T0 + 2_000_000, durationUs: 1_000 });
   });
   afterEach(() => db.close());

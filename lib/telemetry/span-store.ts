@@ -5,7 +5,19 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { SqlDatabase } from "../data/sql-database.ts";
 
-const SPAN_COLUMNS = ["trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_us", "duration_us", "status_code", "status_message", "attributes"];
+const SPAN_COLUMNS = [
+  "trace_id",
+  "span_id",
+  "parent_span_id",
+  "service",
+  "name",
+  "kind",
+  "start_us",
+  "duration_us",
+  "status_code",
+  "status_message",
+  "attributes",
+];
 const LINK_COLUMNS = ["linked_trace_id", "linked_span_id", "trace_id", "span_id"];
 
 /** Spans older than this are pruned as new ones arrive. */
@@ -29,8 +41,17 @@ export class LocalSpanExporter implements SpanExporter {
     const rows = spans.map((s) => {
       const ctx = s.spanContext();
       return [
-        ctx.traceId, ctx.spanId, s.parentSpanContext?.spanId ?? null, String(s.resource.attributes["service.name"] ?? "unknown"), s.name, s.kind,
-        micros(s.startTime), micros(s.duration), s.status.code, s.status.message ?? null, JSON.stringify(s.attributes),
+        ctx.traceId,
+        ctx.spanId,
+        s.parentSpanContext?.spanId ?? null,
+        String(s.resource.attributes["service.name"] ?? "unknown"),
+        s.name,
+        s.kind,
+        micros(s.startTime),
+        micros(s.duration),
+        s.status.code,
+        s.status.message ?? null,
+        JSON.stringify(s.attributes),
       ];
     });
     const links = spans.flatMap((s) => s.links.map((l) => [l.context.traceId, l.context.spanId, s.spanContext().traceId, s.spanContext().spanId]));
@@ -84,9 +105,18 @@ export async function readTrace(db: SqlDatabase, traceId: string): Promise<Store
   for (const row of [...own, ...linked]) {
     const key = `${row.trace_id} ${row.span_id}`;
     const span = spans.get(key) ?? {
-      traceId: String(row.trace_id), spanId: String(row.span_id), parentSpanId: row.parent_span_id === null ? null : String(row.parent_span_id), service: String(row.service),
-      name: String(row.name), kind: Number(row.kind), startUs: Number(row.start_us), durationUs: Number(row.duration_us), statusCode: Number(row.status_code),
-      statusMessage: row.status_message === null ? null : String(row.status_message), attributes: JSON.parse(String(row.attributes)) as Record<string, unknown>, linksTo: [],
+      traceId: String(row.trace_id),
+      spanId: String(row.span_id),
+      parentSpanId: row.parent_span_id === null ? null : String(row.parent_span_id),
+      service: String(row.service),
+      name: String(row.name),
+      kind: Number(row.kind),
+      startUs: Number(row.start_us),
+      durationUs: Number(row.duration_us),
+      statusCode: Number(row.status_code),
+      statusMessage: row.status_message === null ? null : String(row.status_message),
+      attributes: JSON.parse(String(row.attributes)) as Record<string, unknown>,
+      linksTo: [],
     };
     if (row.links_to !== undefined) span.linksTo.push(String(row.links_to));
     spans.set(key, span);
@@ -113,7 +143,10 @@ export interface TraceSummary {
  * or the simulator sends enters there), one per request, newest first; `errorsOnly` keeps those with a failed span,
  * `minDurationMs` the slow ones.
  */
-export async function recentTraces(db: SqlDatabase, options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number }): Promise<TraceSummary[]> {
+export async function recentTraces(
+  db: SqlDatabase,
+  options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number },
+): Promise<TraceSummary[]> {
   const since = options.sinceUs ?? (Date.now() - SPAN_RETENTION_HOURS * 3_600_000) * 1000;
   const failed = `EXISTS (SELECT 1 FROM "spans" f WHERE f."trace_id" = s."trace_id" AND f."status_code" = 2)`;
   const rows = await db.query<Record<string, unknown>>(

@@ -11,13 +11,38 @@ describe("a trace's log lines", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "pimlab-trace-logs-"));
-    writeFileSync(join(dir, "gateway.log"), [
-      "--- 2026-11-24T20:28:15.767Z supervisor: starting gateway ---",
-      line({ level: 30, time: Date.UTC(2026, 10, 24, 20, 30, 0, 5), service: "gateway", requestId: "req-1", traceId: TRACE, spanId: "b7ad6b7169203331", method: "POST", route: "/patients", status: 201, ms: 12, msg: "request" }),
-      line({ level: 30, time: Date.UTC(2026, 10, 24, 20, 30, 1), traceId: "ffffffffffffffffffffffffffffffff", msg: "another trace" }),
-      `{"broken json ${TRACE}`,
-    ].join("\n"));
-    writeFileSync(join(dir, "clinical.log"), line({ level: 50, time: Date.UTC(2026, 10, 24, 20, 30, 0, 1), traceId: TRACE, err: { message: "shard-2 is down" }, givenName: "[redacted]", msg: "write failed" }));
+    writeFileSync(
+      join(dir, "gateway.log"),
+      [
+        "--- 2026-11-24T20:28:15.767Z supervisor: starting gateway ---",
+        line({
+          level: 30,
+          time: Date.UTC(2026, 10, 24, 20, 30, 0, 5),
+          service: "gateway",
+          requestId: "req-1",
+          traceId: TRACE,
+          spanId: "b7ad6b7169203331",
+          method: "POST",
+          route: "/patients",
+          status: 201,
+          ms: 12,
+          msg: "request",
+        }),
+        line({ level: 30, time: Date.UTC(2026, 10, 24, 20, 30, 1), traceId: "ffffffffffffffffffffffffffffffff", msg: "another trace" }),
+        `{"broken json ${TRACE}`,
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(dir, "clinical.log"),
+      line({
+        level: 50,
+        time: Date.UTC(2026, 10, 24, 20, 30, 0, 1),
+        traceId: TRACE,
+        err: { message: "shard-2 is down" },
+        givenName: "[redacted]",
+        msg: "write failed",
+      }),
+    );
     writeFileSync(join(dir, "notes.txt"), line({ traceId: TRACE, msg: "not a process log" }));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +51,13 @@ describe("a trace's log lines", () => {
     const lines = await traceLogLines(dir, TRACE);
     expect(lines).toEqual([
       { process: "clinical", time: "2026-11-24T20:30:00.001Z", level: "error", msg: "write failed", fields: { err: "shard-2 is down" } },
-      { process: "gateway", time: "2026-11-24T20:30:00.005Z", level: "info", msg: "request", fields: { requestId: "req-1", spanId: "b7ad6b7169203331", method: "POST", route: "/patients", status: 201, ms: 12 } },
+      {
+        process: "gateway",
+        time: "2026-11-24T20:30:00.005Z",
+        level: "info",
+        msg: "request",
+        fields: { requestId: "req-1", spanId: "b7ad6b7169203331", method: "POST", route: "/patients", status: 201, ms: 12 },
+      },
     ]);
   });
 

@@ -12,7 +12,9 @@ describe("tracing's head sampling", () => {
       const child = tracer.startSpan("GET /patients", {}, contextFromTraceparent(sampledParent));
       expect(child.isRecording()).toBe(true);
       expect(child.spanContext().traceId).toBe("0af7651916cd43dd8448eb211c80319c");
-      const batch = tracer.startSpan("lab.events publish", { links: linksTo([null, "00-11111111111111111111111111111111-2222222222222222-00", sampledParent]) });
+      const batch = tracer.startSpan("lab.events publish", {
+        links: linksTo([null, "00-11111111111111111111111111111111-2222222222222222-00", sampledParent]),
+      });
       expect(batch.isRecording()).toBe(true);
       const unsampledBatch = tracer.startSpan("lab.events publish", { links: linksTo(["00-11111111111111111111111111111111-2222222222222222-00"]) });
       expect(unsampledBatch.isRecording()).toBe(false);

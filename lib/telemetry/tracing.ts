@@ -8,7 +8,15 @@ import { type Context, type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusC
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, ParentBasedSampler, type Sampler, SamplingDecision, type SpanProcessor, TraceIdRatioBasedSampler, TracerProvider } from "@opentelemetry/sdk-trace";
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from "@opentelemetry/sdk-trace";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { LocalSpanExporter } from "./span-store.ts";
 
@@ -39,8 +47,12 @@ function linkAwareSampler(ratio: number): Sampler {
 /** Installs the process's tracer provider; one per process (a second call replaces the first's). */
 export function startTracing(service: string, options: { store?: SqlDatabase; otlpEndpoint?: string | null; sampleRatio?: number }): LabTracing {
   const spanProcessors: SpanProcessor[] = [];
-  if (options.store) spanProcessors.push(new BatchSpanProcessor({ exporter: new LocalSpanExporter(options.store), scheduledDelayMillis: 500, maxQueueSize: 20_000, maxExportBatchSize: 256 }));
-  if (options.otlpEndpoint) spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` }) }));
+  if (options.store)
+    spanProcessors.push(
+      new BatchSpanProcessor({ exporter: new LocalSpanExporter(options.store), scheduledDelayMillis: 500, maxQueueSize: 20_000, maxExportBatchSize: 256 }),
+    );
+  if (options.otlpEndpoint)
+    spanProcessors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, "")}/v1/traces` }) }));
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ "service.name": service, "service.namespace": "pim-sre-lab" }),
     sampler: new ParentBasedSampler({ root: linkAwareSampler(options.sampleRatio ?? 1) }),
@@ -106,7 +118,11 @@ export async function inSpan<T>(
   options: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number | boolean>; links?: Link[] },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const span = labTracer().startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, options.parent ?? ROOT_CONTEXT);
+  const span = labTracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links: options.links },
+    options.parent ?? ROOT_CONTEXT,
+  );
   try {
     return await fn(span);
   } catch (err) {

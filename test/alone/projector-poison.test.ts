@@ -23,22 +23,49 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const PARTITIONS = 4;
 const at = new Date().toISOString();
 const envelope = (n: number, i: number, e: ReturnType<typeof story>[number]): EventEnvelope => ({
-  eventId: randomUUID(), type: e.type, version: 1, occurredAt: at, shard: 0, outboxPosition: n * 10 + i + 1, aggregateType: e.aggregateType, aggregateId: e.aggregateId, partitionKey: e.partitionKey,
-  headers: { requestId: "req-poison", traceparent: null, actorId: "usr-poison", shard: 0 }, payload: e.payload,
+  eventId: randomUUID(),
+  type: e.type,
+  version: 1,
+  occurredAt: at,
+  shard: 0,
+  outboxPosition: n * 10 + i + 1,
+  aggregateType: e.aggregateType,
+  aggregateId: e.aggregateId,
+  partitionKey: e.partitionKey,
+  headers: { requestId: "req-poison", traceparent: null, actorId: "usr-poison", shard: 0 },
+  payload: e.payload,
 });
 
 /** 10,000 healthy events of patients whose key lands on partition 0, and, when asked, two bad ones in the middle. */
 function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healthy: number } {
   const messages: BusMessage[] = [];
   for (let n = 0; messages.length < 10_000; n++) {
-    const events = story(n, at).map((e, i) => envelope(n, i, { ...e, partitionKey: `${e.partitionKey}-${run}`, payload: { ...e.payload, patientId: `${String(e.payload.patientId)}-${run}` } }));
+    const events = story(n, at).map((e, i) =>
+      envelope(n, i, { ...e, partitionKey: `${e.partitionKey}-${run}`, payload: { ...e.payload, patientId: `${String(e.payload.patientId)}-${run}` } }),
+    );
     if (partitionOf(events[0]!.partitionKey, PARTITIONS) !== 0) continue;
     messages.push(...events.map((e) => ({ key: e.partitionKey, value: JSON.stringify(e) })));
   }
   const healthy = messages.length;
   if (poisoned) {
     const key = messages[5_000]!.key;
-    const orphan = envelope(0, 0, { type: "ClaimAdjudicated", version: 1, aggregateType: "Claim", aggregateId: `clm-orphan-${run}`, partitionKey: key, payload: { claimId: `clm-orphan-${run}`, patientId: "pat-orphan", facilityId: "fac-0001", status: "adjudicated", totalCents: 1, allowedCents: 1, paidCents: null, denialReason: null } });
+    const orphan = envelope(0, 0, {
+      type: "ClaimAdjudicated",
+      version: 1,
+      aggregateType: "Claim",
+      aggregateId: `clm-orphan-${run}`,
+      partitionKey: key,
+      payload: {
+        claimId: `clm-orphan-${run}`,
+        patientId: "pat-orphan",
+        facilityId: "fac-0001",
+        status: "adjudicated",
+        totalCents: 1,
+        allowedCents: 1,
+        paidCents: null,
+        denialReason: null,
+      },
+    });
     messages.splice(5_000, 0, { key, value: "{not an event" }, { key, value: JSON.stringify(orphan) });
   }
   return { messages, healthy };
@@ -48,7 +75,11 @@ function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healt
  * A log and read models of their own, the stream published as the relay publishes; `measure` then runs a
  * fresh projector through it and returns the healthy events per second, from its first application to its last.
  */
-async function prepared(open: (run: string) => Promise<EventBus>, run: string, poisoned: boolean): Promise<{ kind: EventBus["kind"]; measure: () => Promise<number> }> {
+async function prepared(
+  open: (run: string) => Promise<EventBus>,
+  run: string,
+  poisoned: boolean,
+): Promise<{ kind: EventBus["kind"]; measure: () => Promise<number> }> {
   const { messages, healthy } = stream(run, poisoned);
   const bus = await open(run); // a log of its own per run: every run reads exactly its own stream
   const topicGroup = `poison-${run}`;
@@ -93,14 +124,21 @@ async function compare(open: (run: string) => Promise<EventBus>) {
   const rounds: { clean: number[]; poisoned: number[]; ratio: number }[] = [];
   for (let i = 0; i < 7; i++) {
     const tag = `${i}-${randomUUID().slice(0, 6)}`;
-    const runs = [await prepared(open, `cleanA${tag}`, false), await prepared(open, `poisonedA${tag}`, true), await prepared(open, `poisonedB${tag}`, true), await prepared(open, `cleanB${tag}`, false)];
+    const runs = [
+      await prepared(open, `cleanA${tag}`, false),
+      await prepared(open, `poisonedA${tag}`, true),
+      await prepared(open, `poisonedB${tag}`, true),
+      await prepared(open, `cleanB${tag}`, false),
+    ];
     if (runs[0]!.kind === "kafka") await new Promise((r) => setTimeout(r, 2_000)); // the broker's work on the new topics done before any run
     const [c1, p1, p2, c2] = [await runs[0]!.measure(), await runs[1]!.measure(), await runs[2]!.measure(), await runs[3]!.measure()];
     rounds.push({ clean: [c1, c2], poisoned: [p1, p2], ratio: (p1 + p2) / (c1 + c2) });
   }
   const ratio = median(rounds.map((r) => r.ratio));
   const shown = (xs: number[]) => xs.map(Math.round).join("+");
-  console.log(`healthy events/s per round, clean / with poison: ${rounds.map((r) => `${shown(r.clean)} / ${shown(r.poisoned)}`).join(", ")}; median ratio ${ratio.toFixed(2)}`);
+  console.log(
+    `healthy events/s per round, clean / with poison: ${rounds.map((r) => `${shown(r.clean)} / ${shown(r.poisoned)}`).join(", ")}; median ratio ${ratio.toFixed(2)}`,
+  );
   expect(ratio).toBeGreaterThanOrEqual(0.9);
 }
 
@@ -109,7 +147,11 @@ describe("a poison event among 10,000 healthy ones on a partition", () => {
     await compare((run) => openEmbeddedLog({ file: join(dir, `${run}.db`), partitions: PARTITIONS, pollMs: 5 }));
   }, 300_000);
 
-  it.skipIf(kafka === "unavailable")(`leaves the healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`, async () => {
-    await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }));
-  }, 300_000);
+  it.skipIf(kafka === "unavailable")(
+    `leaves the healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`,
+    async () => {
+      await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }));
+    },
+    300_000,
+  );
 });

@@ -18,7 +18,16 @@ import { repoRoot } from "../support/test-labs.ts";
 
 const SOAK_MS = 10 * 60_000;
 const base = 5_300;
-const ports = { portal: base, clinical: base + 1, billing: base + 2, gateway: base + 3, projector: base + 4, supervisor: base + 5, simulator: base + 6, drills: base + 7 };
+const ports = {
+  portal: base,
+  clinical: base + 1,
+  billing: base + 2,
+  gateway: base + 3,
+  projector: base + 4,
+  supervisor: base + 5,
+  simulator: base + 6,
+  drills: base + 7,
+};
 
 interface SloTier {
   tier: string;
@@ -34,9 +43,18 @@ interface Slo {
 describe("a lab left to itself", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-quiet-"));
   const env: Record<string, string> = {
-    PATH: process.env.PATH!, HOME: process.env.HOME!, NEXT_TELEMETRY_DISABLED: "1", LAB_DATA_DIR: dir,
-    PORTAL_PORT: String(ports.portal), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), GATEWAY_PORT: String(ports.gateway),
-    PROJECTOR_PORT: String(ports.projector), SUPERVISOR_PORT: String(ports.supervisor), SIMULATOR_PORT: String(ports.simulator), DRILL_ENGINE_PORT: String(ports.drills),
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LAB_DATA_DIR: dir,
+    PORTAL_PORT: String(ports.portal),
+    CLINICAL_PORT: String(ports.clinical),
+    BILLING_PORT: String(ports.billing),
+    GATEWAY_PORT: String(ports.gateway),
+    PROJECTOR_PORT: String(ports.projector),
+    SUPERVISOR_PORT: String(ports.supervisor),
+    SIMULATOR_PORT: String(ports.simulator),
+    DRILL_ENGINE_PORT: String(ports.drills),
   };
   let lab: ChildProcess | null = null;
   const output: string[] = [];
@@ -48,88 +66,107 @@ describe("a lab left to itself", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("stays quiet for ten minutes of steady-demo traffic: no dead letter, no burning budget, no alert, read models equal to the shards", async () => {
-    const config = loadConfig(env);
-    const sre = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-soak-sre", role: "sre", facilityId: null, patientId: null }, { ttlSeconds: 3600 });
-    const get = async <T>(port: number, path: string): Promise<T> => {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${sre}` } });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return (await res.json()) as T;
-    };
+  it(
+    "stays quiet for ten minutes of steady-demo traffic: no dead letter, no burning budget, no alert, read models equal to the shards",
+    async () => {
+      const config = loadConfig(env);
+      const sre = await issueLabToken(
+        labSigningKey(config.privacySecret),
+        { userId: "usr-soak-sre", role: "sre", facilityId: null, patientId: null },
+        { ttlSeconds: 3600 },
+      );
+      const get = async <T>(port: number, path: string): Promise<T> => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${sre}` } });
+        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        return (await res.json()) as T;
+      };
 
-    // As npm run lab starts it (the portal build current or made here).
-    const child = spawn(process.execPath, ["--max-semi-space-size=1", "--import", "tsx", join(repoRoot, "scripts", "lab.ts")], { cwd: repoRoot, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
-    lab = child;
-    child.stdout!.on("data", (b: Buffer) => output.push(b.toString()));
-    child.stderr!.on("data", (b: Buffer) => output.push(b.toString()));
-    const ready = Date.now() + 300_000;
-    while (!/lab: ready in/.test(output.join(""))) {
-      if (Date.now() > ready || child.exitCode !== null) throw new Error(`the lab did not start:\n${output.join("").slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-
-    // Counted traffic begins when the warm-up ends.
-    type Traffic = { running: { profile: string } | null; warmingUp: unknown };
-    for (const end = Date.now() + 240_000; ; await new Promise((r) => setTimeout(r, 1000))) {
-      const t = await get<Traffic>(ports.simulator, "/_lab/traffic");
-      if (t.running?.profile === "steady-demo" && t.warmingUp === null) break;
-      if (Date.now() > end) throw new Error("the steady-demo traffic never started");
-    }
-    const countedFrom = Date.now();
-
-    const sightings: string[] = [];
-    let evaluations = 0;
-    let deadLettersSeen = 0;
-    const look = async () => {
-      const report = await get<{ slos: Slo[] }>(ports.gateway, "/_lab/slos");
-      evaluations++;
-      for (const slo of report.slos) {
-        for (const t of slo.tiers) if (t.state !== "inactive") sightings.push(`${new Date().toISOString()} ${slo.name} ${t.tier} ${t.state}`);
+      // As npm run lab starts it (the portal build current or made here).
+      const child = spawn(process.execPath, ["--max-semi-space-size=1", "--import", "tsx", join(repoRoot, "scripts", "lab.ts")], {
+        cwd: repoRoot,
+        env: env as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      lab = child;
+      child.stdout!.on("data", (b: Buffer) => output.push(b.toString()));
+      child.stderr!.on("data", (b: Buffer) => output.push(b.toString()));
+      const ready = Date.now() + 300_000;
+      while (!/lab: ready in/.test(output.join(""))) {
+        if (Date.now() > ready || child.exitCode !== null) throw new Error(`the lab did not start:\n${output.join("").slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 500));
       }
-      deadLettersSeen = Math.max(deadLettersSeen, (await get<{ deadLetters: number }>(ports.projector, "/_lab/events/status")).deadLetters);
-      return report;
-    };
-    while (Date.now() - countedFrom < SOAK_MS) {
-      await look();
-      await new Promise((r) => setTimeout(r, 20_000));
-    }
-    const last = await look();
-    // Every minute the engine evaluated since the warm-up, not only the ones this test looked at.
-    const transitions = last.slos.flatMap((s) => s.transitions.filter((t) => t.minute * 60_000 >= countedFrom - 60_000 && t.to !== "inactive").map((t) => `${s.name} ${t.tier} -> ${t.to} at ${new Date(t.minute * 60_000).toISOString()}`));
-    const budgets = last.slos.map((s) => ({ name: s.name, left: s.budgetRemaining ?? 1 }));
 
-    // Traffic paused: the pipeline drains within 5 s.
-    const paused = await fetch(`http://127.0.0.1:${ports.simulator}/_lab/traffic`, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
-    expect(paused.status).toBe(200);
-    const pausedAt = Date.now();
-    type Status = { outboxBacklog: { unpublished: number }[]; projector: { held: number; lag: { lag: number }[] }; deadLetters: number };
-    let drained: Status | null = null;
-    while (Date.now() - pausedAt < 5_000) {
-      const s = await get<Status>(ports.projector, "/_lab/events/status");
-      if (s.outboxBacklog.every((b) => b.unpublished === 0) && s.projector.lag.every((p) => p.lag === 0) && s.projector.held === 0) {
-        drained = s;
-        break;
+      // Counted traffic begins when the warm-up ends.
+      type Traffic = { running: { profile: string } | null; warmingUp: unknown };
+      for (const end = Date.now() + 240_000; ; await new Promise((r) => setTimeout(r, 1000))) {
+        const t = await get<Traffic>(ports.simulator, "/_lab/traffic");
+        if (t.running?.profile === "steady-demo" && t.warmingUp === null) break;
+        if (Date.now() > end) throw new Error("the steady-demo traffic never started");
       }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const drainMs = Date.now() - pausedAt;
+      const countedFrom = Date.now();
 
-    const lab_ = await openLabDatabases(config);
-    const models = openSqlite(join(dir, "read-models.db"), "read models (soak)");
-    const [onShards, inModels] = await Promise.all([shardCounts(lab_.shards), readModelCounts(models)]);
-    await Promise.all([lab_.close(), models.close()]);
+      const sightings: string[] = [];
+      let evaluations = 0;
+      let deadLettersSeen = 0;
+      const look = async () => {
+        const report = await get<{ slos: Slo[] }>(ports.gateway, "/_lab/slos");
+        evaluations++;
+        for (const slo of report.slos) {
+          for (const t of slo.tiers) if (t.state !== "inactive") sightings.push(`${new Date().toISOString()} ${slo.name} ${t.tier} ${t.state}`);
+        }
+        deadLettersSeen = Math.max(deadLettersSeen, (await get<{ deadLetters: number }>(ports.projector, "/_lab/events/status")).deadLetters);
+        return report;
+      };
+      while (Date.now() - countedFrom < SOAK_MS) {
+        await look();
+        await new Promise((r) => setTimeout(r, 20_000));
+      }
+      const last = await look();
+      // Every minute the engine evaluated since the warm-up, not only the ones this test looked at.
+      const transitions = last.slos.flatMap((s) =>
+        s.transitions
+          .filter((t) => t.minute * 60_000 >= countedFrom - 60_000 && t.to !== "inactive")
+          .map((t) => `${s.name} ${t.tier} -> ${t.to} at ${new Date(t.minute * 60_000).toISOString()}`),
+      );
+      const budgets = last.slos.map((s) => ({ name: s.name, left: s.budgetRemaining ?? 1 }));
 
-    const lowest = budgets.reduce((a, b) => (b.left < a.left ? b : a));
-    console.log(
-      `quiet lab: ${Math.round((Date.now() - countedFrom) / 60_000)} min counted, ${evaluations} evaluations looked at; lowest budget left ${(lowest.left * 100).toFixed(3)} % (${lowest.name}); ` +
-        `dead letters ${deadLettersSeen}; drained ${drainMs} ms after the pause; ${inModels.timeline.patients} patients, ${inModels.pipeline.reduce((a, p) => a + p.claims, 0)} claims in the read models`,
-    );
-    expect(sightings, "tiers seen pending or firing after the warm-up").toEqual([]);
-    expect(transitions, "alert transitions after the warm-up").toEqual([]);
-    expect(budgets.filter((b) => b.left < 0.99), "SLOs with less than 99 % of their budget left").toEqual([]);
-    expect(deadLettersSeen).toBe(0);
-    expect(drained, `outbox backlog, consumer lag and waiting room empty within 5 s of pausing traffic (${drainMs} ms)`).not.toBeNull();
-    expect(drained!.deadLetters).toBe(0);
-    expect(inModels).toEqual(onShards);
-  }, SOAK_MS + 15 * 60_000);
+      // Traffic paused: the pipeline drains within 5 s.
+      const paused = await fetch(`http://127.0.0.1:${ports.simulator}/_lab/traffic`, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
+      expect(paused.status).toBe(200);
+      const pausedAt = Date.now();
+      type Status = { outboxBacklog: { unpublished: number }[]; projector: { held: number; lag: { lag: number }[] }; deadLetters: number };
+      let drained: Status | null = null;
+      while (Date.now() - pausedAt < 5_000) {
+        const s = await get<Status>(ports.projector, "/_lab/events/status");
+        if (s.outboxBacklog.every((b) => b.unpublished === 0) && s.projector.lag.every((p) => p.lag === 0) && s.projector.held === 0) {
+          drained = s;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const drainMs = Date.now() - pausedAt;
+
+      const lab_ = await openLabDatabases(config);
+      const models = openSqlite(join(dir, "read-models.db"), "read models (soak)");
+      const [onShards, inModels] = await Promise.all([shardCounts(lab_.shards), readModelCounts(models)]);
+      await Promise.all([lab_.close(), models.close()]);
+
+      const lowest = budgets.reduce((a, b) => (b.left < a.left ? b : a));
+      console.log(
+        `quiet lab: ${Math.round((Date.now() - countedFrom) / 60_000)} min counted, ${evaluations} evaluations looked at; lowest budget left ${(lowest.left * 100).toFixed(3)} % (${lowest.name}); ` +
+          `dead letters ${deadLettersSeen}; drained ${drainMs} ms after the pause; ${inModels.timeline.patients} patients, ${inModels.pipeline.reduce((a, p) => a + p.claims, 0)} claims in the read models`,
+      );
+      expect(sightings, "tiers seen pending or firing after the warm-up").toEqual([]);
+      expect(transitions, "alert transitions after the warm-up").toEqual([]);
+      expect(
+        budgets.filter((b) => b.left < 0.99),
+        "SLOs with less than 99 % of their budget left",
+      ).toEqual([]);
+      expect(deadLettersSeen).toBe(0);
+      expect(drained, `outbox backlog, consumer lag and waiting room empty within 5 s of pausing traffic (${drainMs} ms)`).not.toBeNull();
+      expect(drained!.deadLetters).toBe(0);
+      expect(inModels).toEqual(onShards);
+    },
+    SOAK_MS + 15 * 60_000,
+  );
 });

@@ -13,7 +13,11 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
 };
 
 const messages = (keys: number, perKey: number, tag: string): BusMessage[] =>
-  Array.from({ length: keys * perKey }, (_, i) => ({ key: `pat-${tag}-${i % keys}`, value: JSON.stringify({ key: i % keys, seq: Math.floor(i / keys) }), headers: { tag } }));
+  Array.from({ length: keys * perKey }, (_, i) => ({
+    key: `pat-${tag}-${i % keys}`,
+    value: JSON.stringify({ key: i % keys, seq: Math.floor(i / keys) }),
+    headers: { tag },
+  }));
 
 export function busContract(name: string, open: () => Promise<EventBus>) {
   describe(`event bus contract: ${name}`, () => {
@@ -110,7 +114,6 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
       expect(kept.map((d) => d.headers.tag)).toEqual(Array(8).fill("new"));
     });
 
-
     it("makes a topic ready before its first message, empty at every partition, and again without harm", async () => {
       const t = topic();
       await bus.ensureTopic(t);
@@ -122,7 +125,10 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
     it("keeps consumer groups independent, and starts a new group at the end unless told to read from the beginning", async () => {
       const t = topic();
       await bus.publish(t, messages(5, 4, "before"));
-      const [a, b] = await Promise.all([consume({ group: "g-a", topic: t, fromBeginning: true }, 20), consume({ group: "g-b", topic: t, fromBeginning: true }, 20)]);
+      const [a, b] = await Promise.all([
+        consume({ group: "g-a", topic: t, fromBeginning: true }, 20),
+        consume({ group: "g-b", topic: t, fromBeginning: true }, 20),
+      ]);
       expect(a).toHaveLength(20);
       expect(b).toHaveLength(20);
       const got: Delivery[] = [];

@@ -46,12 +46,33 @@ export interface DrillLab {
 export async function startDrillLab(name: string, basePort: number, extraEnv: Record<string, string> = {}): Promise<DrillLab> {
   const secret = `${name}-secret-0123456789abcdef`;
   const key = labSigningKey(secret);
-  const ports = { gateway: basePort, clinical: basePort + 1, billing: basePort + 2, supervisor: basePort + 3, simulator: basePort + 4, drills: basePort + 5, projector: basePort + 6 };
+  const ports = {
+    gateway: basePort,
+    clinical: basePort + 1,
+    billing: basePort + 2,
+    supervisor: basePort + 3,
+    simulator: basePort + 4,
+    drills: basePort + 5,
+    projector: basePort + 6,
+  };
   const dir = mkdtempSync(join(tmpdir(), `pimlab-${name}-`));
   const env: Record<string, string> = {
-    PATH: process.env.PATH!, HOME: process.env.HOME!, NODE_ENV: "test", LAB_DATA_DIR: dir, LAB_SECRET: secret, LOG_LEVEL: "warn", LAB_SEED_PATIENTS: "0", GATEWAY_RATE_PER_MINUTE: "1000000",
-    GATEWAY_PORT: String(ports.gateway), CLINICAL_PORT: String(ports.clinical), BILLING_PORT: String(ports.billing), SUPERVISOR_PORT: String(ports.supervisor),
-    SIMULATOR_PORT: String(ports.simulator), DRILL_ENGINE_PORT: String(ports.drills), PROJECTOR_PORT: String(ports.projector), LAB_TRAFFIC_PROFILE: "off",
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    NODE_ENV: "test",
+    LAB_DATA_DIR: dir,
+    LAB_SECRET: secret,
+    LOG_LEVEL: "warn",
+    LAB_SEED_PATIENTS: "0",
+    GATEWAY_RATE_PER_MINUTE: "1000000",
+    GATEWAY_PORT: String(ports.gateway),
+    CLINICAL_PORT: String(ports.clinical),
+    BILLING_PORT: String(ports.billing),
+    SUPERVISOR_PORT: String(ports.supervisor),
+    SIMULATOR_PORT: String(ports.simulator),
+    DRILL_ENGINE_PORT: String(ports.drills),
+    PROJECTOR_PORT: String(ports.projector),
+    LAB_TRAFFIC_PROFILE: "off",
     ...extraEnv,
   };
   const config = loadConfig(env);
@@ -63,10 +84,20 @@ export async function startDrillLab(name: string, basePort: number, extraEnv: Re
     instructor: await issueLabToken(key, { userId: `usr-${name}-instructor`, role: "instructor", facilityId: null, patientId: null }),
     sre: await issueLabToken(key, { userId: `usr-${name}-sre`, role: "sre", facilityId: null, patientId: null }),
   };
-  const lab: SupervisedLab = await startLabSupervisor({ config, root: repoRoot, env, specs: labProcesses(config, repoRoot).filter((p) => p.name !== "portal"), stopGraceMs: 3000 });
+  const lab: SupervisedLab = await startLabSupervisor({
+    config,
+    root: repoRoot,
+    env,
+    specs: labProcesses(config, repoRoot).filter((p) => p.name !== "portal"),
+    stopGraceMs: 3000,
+  });
   await lab.supervisor.waitUntilReady(60_000);
   const call: DrillLab["call"] = async (method, url, body, token = tokens.instructor) => {
-    const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     return { status: res.status, body: await res.json() };
   };
   const drillsUrl = `http://127.0.0.1:${ports.drills}/_lab/drills`;
@@ -85,7 +116,15 @@ export async function startDrillLab(name: string, basePort: number, extraEnv: Re
         origin: `http://127.0.0.1:${ports.gateway}`,
         profile: {
           name: "measure",
-          spec: { arrivals: { shape: "constant", ratePerSecond: options.ratePerSecond ?? 20 }, spacing: "even", seed: 4, durationSeconds: seconds, thinkTime: { type: "fixed", ms: 0 }, maxInFlightJourneys: 500, mix: options.mix ?? [{ journey: "patient/view-record", weight: 1 }] },
+          spec: {
+            arrivals: { shape: "constant", ratePerSecond: options.ratePerSecond ?? 20 },
+            spacing: "even",
+            seed: 4,
+            durationSeconds: seconds,
+            thinkTime: { type: "fixed", ms: 0 },
+            maxInFlightJourneys: 500,
+            mix: options.mix ?? [{ journey: "patient/view-record", weight: 1 }],
+          },
         },
         flows: journeyFlows(cast),
         requestTimeoutMs: 3000,

@@ -14,10 +14,24 @@ export const EVENTS_PER_STORY = 10;
 export function story(n: number, at: string): DomainEvent[] {
   const [p, enc, clm] = [`pat-bench-${n}`, `enc-bench-${n}`, `clm-bench-${n}`];
   const claim = { claimId: clm, patientId: p, facilityId: "fac-0001", totalCents: 12_000, allowedCents: 9_000, paidCents: null, denialReason: null };
-  const e = (type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>): DomainEvent => ({ type, version: 1, aggregateType, aggregateId, partitionKey: p, payload });
+  const e = (type: string, aggregateType: string, aggregateId: string, payload: Record<string, unknown>): DomainEvent => ({
+    type,
+    version: 1,
+    aggregateType,
+    aggregateId,
+    partitionKey: p,
+    payload,
+  });
   return [
     e("PatientRegistered", "Patient", p, { patientId: p, facilityId: "fac-0001", sex: "female", birthYear: 1975, registeredAt: at }),
-    e("EncounterOpened", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", providerId: "prv-0001-01", kind: "outpatient", startedAt: at }),
+    e("EncounterOpened", "Encounter", enc, {
+      encounterId: enc,
+      patientId: p,
+      facilityId: "fac-0001",
+      providerId: "prv-0001-01",
+      kind: "outpatient",
+      startedAt: at,
+    }),
     e("DiagnosisRecorded", "Diagnosis", `dx-bench-${n}`, { diagnosisId: `dx-bench-${n}`, encounterId: enc, patientId: p, code: "J06.9", recordedAt: at }),
     e("ProcedureRecorded", "Procedure", `px-bench-${n}`, { procedureId: `px-bench-${n}`, encounterId: enc, patientId: p, code: "99213", performedAt: at }),
     e("EncounterClosed", "Encounter", enc, { encounterId: enc, patientId: p, facilityId: "fac-0001", endedAt: at, durationMinutes: 25 }),
@@ -40,17 +54,22 @@ export async function fillOutboxes(lab: LabDatabases, count: number, firstPatien
       byShard.set(shard, [...(byShard.get(shard) ?? []), ...story(i, at.toISOString())]);
     }
     for (const [shard, list] of byShard) {
-      await lab.shards[shard]!.sql.transaction((tx) => appendOutboxEvents(tx, list, { requestId: "req-bench", traceparent: null, actorId: "usr-bench", shard }, at));
+      await lab.shards[shard]!.sql.transaction((tx) =>
+        appendOutboxEvents(tx, list, { requestId: "req-bench", traceparent: null, actorId: "usr-bench", shard }, at),
+      );
     }
   }
 }
-
 
 /**
  * Replays the whole log into a scratch read-model database beside the lab and returns how many events
  * the replay applied and whether its models equal `live` (checksums per model).
  */
-export async function replayMatchesLive(bus: EventBus, live: SqlDatabase, dir: string): Promise<{ applied: number; replayed: Record<string, string>; live: Record<string, string> }> {
+export async function replayMatchesLive(
+  bus: EventBus,
+  live: SqlDatabase,
+  dir: string,
+): Promise<{ applied: number; replayed: Record<string, string>; live: Record<string, string> }> {
   const scratch = openSqlite(join(dir, `replayed-${Date.now()}.db`), "replayed");
   try {
     await migrateReadModels(scratch);

@@ -19,7 +19,13 @@ export interface TrafficCounts {
 /** Runs about `rounds` × 12 write commands against the lab's seeded and new records. */
 export async function workTheLab(lab: LabDatabases, rounds: number): Promise<TrafficCounts> {
   let n = 0;
-  const ctx = (actor: RequestContext["actor"]): RequestContext => ({ actor, requestId: `req-traffic-${n++}`, traceparent: null, idempotencyKey: null, now: new Date() });
+  const ctx = (actor: RequestContext["actor"]): RequestContext => ({
+    actor,
+    requestId: `req-traffic-${n++}`,
+    traceparent: null,
+    idempotencyKey: null,
+    now: new Date(),
+  });
   const clinician = (facilityId: string) => ({ userId: `usr-clinician-${facilityId}`, role: "clinician" as const, facilityId, patientId: null });
   const billing = { userId: "usr-billing", role: "billing" as const, facilityId: null, patientId: null };
   const providers = await lab.control.sql.query<{ id: string; facilityId: string }>(`SELECT "id", "facilityId" FROM "providers" ORDER BY "id"`);
@@ -28,24 +34,53 @@ export async function workTheLab(lab: LabDatabases, rounds: number): Promise<Tra
 
   const [patients, openSeeded, submitted, adjudicated, active] = await Promise.all([
     fromShards(`SELECT "id", "facilityId" FROM "patients" ORDER BY "id"`, rounds),
-    fromShards(`SELECT e."id", e."patientId", p."facilityId", e."version" FROM "encounters" e JOIN "patients" p ON p."id" = e."patientId" WHERE e."status" = 'open' ORDER BY e."id"`, rounds),
+    fromShards(
+      `SELECT e."id", e."patientId", p."facilityId", e."version" FROM "encounters" e JOIN "patients" p ON p."id" = e."patientId" WHERE e."status" = 'open' ORDER BY e."id"`,
+      rounds,
+    ),
     fromShards(`SELECT "id", "patientId", "version", "totalCents" FROM "claims" WHERE "status" = 'submitted' ORDER BY "id"`, rounds),
     fromShards(`SELECT "id", "patientId", "version" FROM "claims" WHERE "status" = 'adjudicated' ORDER BY "id"`, rounds),
-    fromShards(`SELECT m."id", m."patientId", m."version", p."facilityId" FROM "medications" m JOIN "patients" p ON p."id" = m."patientId" WHERE m."status" = 'active' ORDER BY m."id"`, rounds),
+    fromShards(
+      `SELECT m."id", m."patientId", m."version", p."facilityId" FROM "medications" m JOIN "patients" p ON p."id" = m."patientId" WHERE m."status" = 'active' ORDER BY m."id"`,
+      rounds,
+    ),
   ]);
   for (let i = 0; i < rounds; i++) {
     const seeded = patients[i % patients.length]!;
     const facilityId = String(seeded.facilityId);
     const { body: fresh } = await registerPatient(lab, ctx(clinician(facilityId)), {
-      facilityId, givenName: "Tess", familyName: `Traffic${i}`, sex: "female", birthDate: "1984-04-04", addressLine: "4 Load Ln", city: "Busy", region: "IL", postalCode: "62701",
-      mrn: `MRN-TRAFFIC-${i}-${Date.now()}`, nationalId: "999-55-5555", phone: "555-0100-5555", email: `traffic${i}@example.org`,
+      facilityId,
+      givenName: "Tess",
+      familyName: `Traffic${i}`,
+      sex: "female",
+      birthDate: "1984-04-04",
+      addressLine: "4 Load Ln",
+      city: "Busy",
+      region: "IL",
+      postalCode: "62701",
+      mrn: `MRN-TRAFFIC-${i}-${Date.now()}`,
+      nationalId: "999-55-5555",
+      phone: "555-0100-5555",
+      email: `traffic${i}@example.org`,
     });
     // A visit of a seeded patient and of the new one: seen, diagnosed, treated, closed, billed, paid or denied.
     for (const patientId of [String(seeded.id), fresh.id]) {
-      const { body: visit } = await openEncounter(lab, ctx(clinician(facilityId)), patientId, { providerId: providerAt(facilityId), facilityId, kind: "outpatient", reason: "checkup", note: "" });
+      const { body: visit } = await openEncounter(lab, ctx(clinician(facilityId)), patientId, {
+        providerId: providerAt(facilityId),
+        facilityId,
+        kind: "outpatient",
+        reason: "checkup",
+        note: "",
+      });
       await recordDiagnosis(lab, ctx(clinician(facilityId)), patientId, visit.id, { code: "J06.9", description: "Acute upper respiratory infection" });
       await recordProcedure(lab, ctx(clinician(facilityId)), patientId, visit.id, { code: "99213", description: "Office visit" });
-      if (i % 2 === 0) await prescribeMedication(lab, ctx(clinician(facilityId)), patientId, visit.id, { code: "RX-1", name: "Amoxicillin", dose: "500 mg", frequency: "three times a day" });
+      if (i % 2 === 0)
+        await prescribeMedication(lab, ctx(clinician(facilityId)), patientId, visit.id, {
+          code: "RX-1",
+          name: "Amoxicillin",
+          dose: "500 mg",
+          frequency: "three times a day",
+        });
       const { body: closed } = await closeEncounter(lab, ctx(clinician(facilityId)), patientId, visit.id, visit.version);
       const { body: claim } = await createClaim(lab, ctx(billing), patientId, { encounterId: closed.id, payer: "Self-pay" });
       const { body: sent } = await submitClaim(lab, ctx(billing), patientId, claim.id, claim.version);
@@ -56,9 +91,15 @@ export async function workTheLab(lab: LabDatabases, rounds: number): Promise<Tra
     const open = openSeeded[i];
     if (open) await closeEncounter(lab, ctx(clinician(String(open.facilityId))), String(open.patientId), String(open.id), Number(open.version));
     const waiting = submitted[i];
-    if (waiting) await adjudicateClaim(lab, ctx(billing), String(waiting.patientId), String(waiting.id), Number(waiting.version), { allowedCents: Math.floor(Number(waiting.totalCents) / 2) });
+    if (waiting)
+      await adjudicateClaim(lab, ctx(billing), String(waiting.patientId), String(waiting.id), Number(waiting.version), {
+        allowedCents: Math.floor(Number(waiting.totalCents) / 2),
+      });
     const decided = adjudicated[i];
-    if (decided) await (i % 2 ? payClaim(lab, ctx(billing), String(decided.patientId), String(decided.id), Number(decided.version)) : denyClaim(lab, ctx(billing), String(decided.patientId), String(decided.id), Number(decided.version), { reason: "duplicate" }));
+    if (decided)
+      await (i % 2
+        ? payClaim(lab, ctx(billing), String(decided.patientId), String(decided.id), Number(decided.version))
+        : denyClaim(lab, ctx(billing), String(decided.patientId), String(decided.id), Number(decided.version), { reason: "duplicate" }));
     const med = active[i];
     if (med) await discontinueMedication(lab, ctx(clinician(String(med.facilityId))), String(med.patientId), String(med.id), Number(med.version));
   }

@@ -12,7 +12,8 @@ export const PROMTOOL = process.env.PROMTOOL ?? "promtool";
 export function promtoolAvailable(): boolean {
   if (process.env.LAB_TEST_PROMTOOL === "unavailable") return false;
   const probe = spawnSync(PROMTOOL, ["--version"], { encoding: "utf8" });
-  if (probe.status !== 0) throw new Error(`${PROMTOOL} does not run (${probe.error?.message ?? probe.stderr}); install Debian's prometheus package or run npm test, which does`);
+  if (probe.status !== 0)
+    throw new Error(`${PROMTOOL} does not run (${probe.error?.message ?? probe.stderr}); install Debian's prometheus package or run npm test, which does`);
   return true;
 }
 
@@ -44,7 +45,7 @@ export function sliOfSegments(segments: readonly TrafficSegment[]): SliMinutes {
 export function counterValues(perMinute: ArrayLike<number>): string {
   const parts = ["0"];
   let value = 0;
-  for (let i = 0; i < perMinute.length; ) {
+  for (let i = 0; i < perMinute.length;) {
     const step = perMinute[i]!;
     let j = i;
     while (j < perMinute.length && perMinute[j] === step) j++;

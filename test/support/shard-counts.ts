@@ -15,7 +15,10 @@ export interface LabCounts {
 }
 
 const n = (v: unknown) => Number(v ?? 0);
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T) =>
+    key(a).localeCompare(key(b));
 
 export async function shardCounts(shards: readonly { readSql: SqlDatabase }[]): Promise<LabCounts> {
   const census = new Map<string, LabCounts["census"][number]>();
@@ -26,17 +29,27 @@ export async function shardCounts(shards: readonly { readSql: SqlDatabase }[]): 
   for (const { readSql } of shards) {
     const fenced = await fencedBuckets(readSql);
     const [patients, rows] = [ownedRowsCondition(fenced, "bucket"), ownedRowsCondition(fenced, "patientId")];
-    for (const r of await readSql.query(`SELECT "facilityId" AS "f", COUNT(*) AS "n" FROM "patients" WHERE ${patients.sql} GROUP BY "facilityId"`, patients.args)) {
+    for (const r of await readSql.query(
+      `SELECT "facilityId" AS "f", COUNT(*) AS "n" FROM "patients" WHERE ${patients.sql} GROUP BY "facilityId"`,
+      patients.args,
+    )) {
       of(String(r.f)).patients += n(r.n);
       timeline.patients += n(r.n);
     }
-    for (const r of await readSql.query(`SELECT "facilityId" AS "f", COUNT(*) AS "n", SUM(CASE WHEN "status" = 'open' THEN 1 ELSE 0 END) AS "open" FROM "encounters" WHERE ${rows.sql} GROUP BY "facilityId"`, rows.args)) {
+    for (const r of await readSql.query(
+      `SELECT "facilityId" AS "f", COUNT(*) AS "n", SUM(CASE WHEN "status" = 'open' THEN 1 ELSE 0 END) AS "open" FROM "encounters" WHERE ${rows.sql} GROUP BY "facilityId"`,
+      rows.args,
+    )) {
       of(String(r.f)).encountersTotal += n(r.n);
       of(String(r.f)).openEncounters += n(r.open);
       timeline.encounters += n(r.n);
     }
-    for (const r of await readSql.query(`SELECT "id" FROM "encounters" WHERE ${rows.sql} AND "status" = 'open'`, rows.args)) openEncounterIds.push(String(r.id));
-    for (const r of await readSql.query(`SELECT "facilityId" AS "f", "status", COUNT(*) AS "n", SUM("totalCents") AS "cents" FROM "claims" WHERE ${rows.sql} GROUP BY "facilityId", "status"`, rows.args)) {
+    for (const r of await readSql.query(`SELECT "id" FROM "encounters" WHERE ${rows.sql} AND "status" = 'open'`, rows.args))
+      openEncounterIds.push(String(r.id));
+    for (const r of await readSql.query(
+      `SELECT "facilityId" AS "f", "status", COUNT(*) AS "n", SUM("totalCents") AS "cents" FROM "claims" WHERE ${rows.sql} GROUP BY "facilityId", "status"`,
+      rows.args,
+    )) {
       const key = `${String(r.f)} ${String(r.status)}`;
       const p = pipeline.get(key) ?? { facilityId: String(r.f), status: String(r.status), claims: 0, totalCents: 0 };
       p.claims += n(r.n);

@@ -12,12 +12,14 @@ export const dynamic = "force-dynamic";
 
 const MAX_BYTES = 512 * 1024;
 
-
 export const POST = publicRoute(PORTAL_ROUTES.rum, async (request: Request) => {
   const origin = request.headers.get("origin");
-  const sameOrigin = request.headers.get("sec-fetch-site") === "same-origin" || (origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get("host"));
+  const sameOrigin =
+    request.headers.get("sec-fetch-site") === "same-origin" ||
+    (origin !== null && URL.canParse(origin) && new URL(origin).host === request.headers.get("host"));
   if (!sameOrigin) return refusal("forbidden", "RUM is taken from the portal's own pages only", "origin");
-  if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) return refusal("unsupported_media_type", "send the Faro payload as application/json", "content-type");
+  if (!(request.headers.get("content-type") ?? "").startsWith("application/json"))
+    return refusal("unsupported_media_type", "send the Faro payload as application/json", "content-type");
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BYTES) return refusal("too_large", `a RUM payload may be at most ${MAX_BYTES} bytes`, "body");
   const text = await request.text();

@@ -54,15 +54,26 @@ export default async function DrillLaunchPage({ params, searchParams }: { params
   const [dryAnswer, slos] = await Promise.all([
     // Sent as the form read it; the engine names what is wrong.
     request ? outcomeOf(lab.dryRun({ body: request as DrillLaunch })) : null,
-    mayRun ? lab.slos().then((r): SloChoice[] => r.slos.map((s) => ({ name: s.name, displayName: s.displayName })), () => null) : null,
+    mayRun
+      ? lab.slos().then(
+          (r): SloChoice[] => r.slos.map((s) => ({ name: s.name, displayName: s.displayName })),
+          () => null,
+        )
+      : null,
   ]);
   const dry = dryAnswer?.ok ? dryAnswer.value : null;
   // A refused dry run speaks first: it is about the form as it stands now.
-  const problem = dryAnswer && !dryAnswer.ok ? { what: "dry run", detail: dryAnswer.error.message, field: dryAnswer.error.field } : refused ? { what: "launch", detail: refused, field: refusedField } : null;
+  const problem =
+    dryAnswer && !dryAnswer.ok
+      ? { what: "dry run", detail: dryAnswer.error.message, field: dryAnswer.error.field }
+      : refused
+        ? { what: "launch", detail: refused, field: refusedField }
+        : null;
   const control = problem ? problemControl(fields, request, problem.field) : undefined;
   const invalid: Invalid = problem && control ? { name: control, message: problem.detail } : null;
   const values = request ? submittedValues(fields, query) : formValues(fields, undefined);
-  const runValue = (name: string) => (request ? (query.get(name) ?? "") : name === "durationSeconds" ? String(defaultDurationSeconds(drill.maxDurationSeconds)) : "");
+  const runValue = (name: string) =>
+    request ? (query.get(name) ?? "") : name === "durationSeconds" ? String(defaultDurationSeconds(drill.maxDurationSeconds)) : "";
   return (
     <>
       <p className="breadcrumb">
@@ -70,7 +81,8 @@ export default async function DrillLaunchPage({ params, searchParams }: { params
       </p>
       <h1>{drill.title}</h1>
       <p className="subtitle">
-        {drill.failureMode} · runs at most {formatSeconds(drill.maxDurationSeconds)} · rolls back {drill.defaultRollback === "always" ? "always" : "on deviation"} unless you choose
+        {drill.failureMode} · runs at most {formatSeconds(drill.maxDurationSeconds)} · rolls back{" "}
+        {drill.defaultRollback === "always" ? "always" : "on deviation"} unless you choose
       </p>
       {problem && (
         <section className="panel error-state" role="alert" aria-labelledby="problem-heading">
@@ -85,7 +97,9 @@ export default async function DrillLaunchPage({ params, searchParams }: { params
         </section>
       )}
       {!mayRun ? (
-        <p className="panel">Launching drills is for SREs and instructors; you are signed in as {actor.role === "admin" ? "an" : "a"} {actor.role}.</p>
+        <p className="panel">
+          Launching drills is for SREs and instructors; you are signed in as {actor.role === "admin" ? "an" : "a"} {actor.role}.
+        </p>
       ) : (
         <form method="get" action={`/drills/${drill.key}#dry-run`} className="panel drill-form" aria-labelledby="form-heading">
           <h2 id="form-heading">Launch form</h2>

@@ -55,7 +55,9 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
           const { totalMs, rows } = traceWaterfall(traceId, t.spans);
           return (
             <table aria-label="Trace waterfall" className="waterfall">
-              <TableHead columns={["Span", "Service", "Start", "Duration", { key: "axis", label: `0 to ${totalMs.toFixed(1)} ms`, className: "waterfall-axis" }]} />
+              <TableHead
+                columns={["Span", "Service", "Start", "Duration", { key: "axis", label: `0 to ${totalMs.toFixed(1)} ms`, className: "waterfall-axis" }]}
+              />
               <tbody>
                 {rows.map((r) => (
                   <tr key={`${r.linked ? "linked-" : ""}${r.spanId}`} data-service={r.service} data-linked={r.linked || undefined}>
@@ -68,7 +70,10 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
                     <td>+{r.startOffsetMs.toFixed(1)} ms</td>
                     <td>{r.durationMs.toFixed(1)} ms</td>
                     <td className="waterfall-track">
-                      <span className={`waterfall-bar${r.error ? " waterfall-bar-error" : ""}`} style={{ marginLeft: `${r.offsetPercent}%`, width: `${r.widthPercent}%` }} />
+                      <span
+                        className={`waterfall-bar${r.error ? " waterfall-bar-error" : ""}`}
+                        style={{ marginLeft: `${r.offsetPercent}%`, width: `${r.widthPercent}%` }}
+                      />
                     </td>
                   </tr>
                 ))}

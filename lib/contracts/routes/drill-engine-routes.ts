@@ -13,7 +13,9 @@ export const DrillRunId = z.string().regex(/^drl-[a-z0-9-]{1,60}$/, "must be a d
 export const ScenarioRunId = z.string().regex(/^scn-[a-z0-9-]{1,60}$/, "must be a scenario run id (scn-...)");
 const DrillRunParams = z.strictObject({ runId: DrillRunId });
 const ScenarioRunParams = z.strictObject({ runId: ScenarioRunId });
-const StartScenario = z.strictObject({ scenario: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a scenario's name (GET /_lab/scenarios/catalog lists them)") });
+const StartScenario = z.strictObject({
+  scenario: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a scenario's name (GET /_lab/scenarios/catalog lists them)"),
+});
 const NarrativeQuery = z.strictObject({ format: z.enum(["json", "markdown"]).default("json") });
 
 export type DrillCatalog = { drills: ReturnType<DrillEngine["catalog"]>; guardrails: ReturnType<DrillEngine["guardrails"]> };
@@ -23,17 +25,106 @@ export type ScenarioCatalog = { scenarios: ReturnType<ScenarioConductor["catalog
 const engine = "drill-engine" as const;
 
 export const DRILL_ENGINE_ROUTES = {
-  drillCatalog: route<DrillCatalog>()({ process: engine, method: "GET", path: "/_lab/drills/catalog", action: "ops.read", summary: "The drills, their parameters and the guardrails" }),
-  dryRun: route<DryRun>()({ process: engine, method: "POST", path: "/_lab/drills/dry-run", action: "drill.run", domainBody: DrillLaunch, summary: "What a launch would do: targets, deadlines, guardrail checks" }),
-  launchDrill: route<DrillRun>()({ process: engine, method: "POST", path: "/_lab/drills/runs", action: "drill.run", domainBody: DrillLaunch, status: 201, summary: "Launch a drill now or on a schedule" }),
-  drillRuns: route<{ runs: DrillRun[] }>()({ process: engine, method: "GET", path: "/_lab/drills/runs", action: "ops.read", summary: "Live and recent drill runs" }),
-  drillRun: route<DrillRun>()({ process: engine, method: "GET", path: "/_lab/drills/runs/:runId", action: "ops.read", params: DrillRunParams, summary: "One drill run with its steps" }),
-  abortDrill: route<DrillRun>()({ process: engine, method: "POST", path: "/_lab/drills/runs/:runId/abort", action: "drill.run", params: DrillRunParams, summary: "Abort a run, cancel a scheduled one, roll back a kept change" }),
-  drillEmergencyStop: route<{ ended: string[] }>()({ process: engine, method: "POST", path: "/_lab/drills/emergency-stop", action: "drill.run", summary: "End every drill and revert every lease" }),
-  scenarioCatalog: route<ScenarioCatalog>()({ process: engine, method: "GET", path: "/_lab/scenarios/catalog", action: "ops.read", summary: "The scenario scripts" }),
-  startScenario: route<ScenarioRun>()({ process: engine, method: "POST", path: "/_lab/scenarios/runs", action: "drill.run", body: StartScenario, status: 201, summary: "Start a scenario" }),
-  scenarioRuns: route<{ runs: ScenarioRun[] }>()({ process: engine, method: "GET", path: "/_lab/scenarios/runs", action: "ops.read", summary: "Live and recent scenario runs" }),
-  scenarioRun: route<ScenarioRun>()({ process: engine, method: "GET", path: "/_lab/scenarios/runs/:runId", action: "ops.read", params: ScenarioRunParams, summary: "One scenario run" }),
-  stopScenario: route<ScenarioRun>()({ process: engine, method: "POST", path: "/_lab/scenarios/runs/:runId/stop", action: "drill.run", params: ScenarioRunParams, summary: "Stop a scenario and its drills" }),
-  scenarioNarrative: route<Narrative>()({ process: engine, method: "GET", path: "/_lab/scenarios/runs/:runId/narrative", action: "ops.read", params: ScenarioRunParams, query: NarrativeQuery, summary: "A run's narrative (JSON, or ?format=markdown for a post-incident review)" }),
+  drillCatalog: route<DrillCatalog>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/drills/catalog",
+    action: "ops.read",
+    summary: "The drills, their parameters and the guardrails",
+  }),
+  dryRun: route<DryRun>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/drills/dry-run",
+    action: "drill.run",
+    domainBody: DrillLaunch,
+    summary: "What a launch would do: targets, deadlines, guardrail checks",
+  }),
+  launchDrill: route<DrillRun>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/drills/runs",
+    action: "drill.run",
+    domainBody: DrillLaunch,
+    status: 201,
+    summary: "Launch a drill now or on a schedule",
+  }),
+  drillRuns: route<{ runs: DrillRun[] }>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/drills/runs",
+    action: "ops.read",
+    summary: "Live and recent drill runs",
+  }),
+  drillRun: route<DrillRun>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/drills/runs/:runId",
+    action: "ops.read",
+    params: DrillRunParams,
+    summary: "One drill run with its steps",
+  }),
+  abortDrill: route<DrillRun>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/drills/runs/:runId/abort",
+    action: "drill.run",
+    params: DrillRunParams,
+    summary: "Abort a run, cancel a scheduled one, roll back a kept change",
+  }),
+  drillEmergencyStop: route<{ ended: string[] }>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/drills/emergency-stop",
+    action: "drill.run",
+    summary: "End every drill and revert every lease",
+  }),
+  scenarioCatalog: route<ScenarioCatalog>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/scenarios/catalog",
+    action: "ops.read",
+    summary: "The scenario scripts",
+  }),
+  startScenario: route<ScenarioRun>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/scenarios/runs",
+    action: "drill.run",
+    body: StartScenario,
+    status: 201,
+    summary: "Start a scenario",
+  }),
+  scenarioRuns: route<{ runs: ScenarioRun[] }>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/scenarios/runs",
+    action: "ops.read",
+    summary: "Live and recent scenario runs",
+  }),
+  scenarioRun: route<ScenarioRun>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/scenarios/runs/:runId",
+    action: "ops.read",
+    params: ScenarioRunParams,
+    summary: "One scenario run",
+  }),
+  stopScenario: route<ScenarioRun>()({
+    process: engine,
+    method: "POST",
+    path: "/_lab/scenarios/runs/:runId/stop",
+    action: "drill.run",
+    params: ScenarioRunParams,
+    summary: "Stop a scenario and its drills",
+  }),
+  scenarioNarrative: route<Narrative>()({
+    process: engine,
+    method: "GET",
+    path: "/_lab/scenarios/runs/:runId/narrative",
+    action: "ops.read",
+    params: ScenarioRunParams,
+    query: NarrativeQuery,
+    summary: "A run's narrative (JSON, or ?format=markdown for a post-incident review)",
+  }),
 };

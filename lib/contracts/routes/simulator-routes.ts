@@ -5,14 +5,38 @@ import { route } from "../lab-route.ts";
 
 export const StartTraffic = z.strictObject({
   profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name"),
-  durationSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+  durationSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .optional(),
 });
 
 export type TrafficStatus = ReturnType<SimulatorControl["status"]>;
 type TrafficRun = { run: Awaited<ReturnType<SimulatorControl["start"]>> };
 
 export const SIMULATOR_ROUTES = {
-  traffic: route<TrafficStatus>()({ process: "simulator", method: "GET", path: "/_lab/traffic", action: "ops.read", summary: "The running profile, the warm-up, recent runs and the profiles" }),
-  startTraffic: route<TrafficRun>()({ process: "simulator", method: "PUT", path: "/_lab/traffic", action: "traffic.control", body: StartTraffic, summary: "Start a traffic profile (the running one stops)" }),
-  stopTraffic: route<{ run: Awaited<ReturnType<SimulatorControl["stop"]>> }>()({ process: "simulator", method: "DELETE", path: "/_lab/traffic", action: "traffic.control", summary: "Stop the traffic" }),
+  traffic: route<TrafficStatus>()({
+    process: "simulator",
+    method: "GET",
+    path: "/_lab/traffic",
+    action: "ops.read",
+    summary: "The running profile, the warm-up, recent runs and the profiles",
+  }),
+  startTraffic: route<TrafficRun>()({
+    process: "simulator",
+    method: "PUT",
+    path: "/_lab/traffic",
+    action: "traffic.control",
+    body: StartTraffic,
+    summary: "Start a traffic profile (the running one stops)",
+  }),
+  stopTraffic: route<{ run: Awaited<ReturnType<SimulatorControl["stop"]>> }>()({
+    process: "simulator",
+    method: "DELETE",
+    path: "/_lab/traffic",
+    action: "traffic.control",
+    summary: "Stop the traffic",
+  }),
 };

@@ -114,7 +114,16 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
       </Panel>
       <Panel id="steps" title="Steps">
         <table aria-label="Steps of the run">
-          <TableHead columns={["Step", { key: "Action", label: "Action", className: "text" }, "Target", "Applied", "Reverted", { key: "Problem", label: "Problem", className: "text" }]} />
+          <TableHead
+            columns={[
+              "Step",
+              { key: "Action", label: "Action", className: "text" },
+              "Target",
+              "Applied",
+              "Reverted",
+              { key: "Problem", label: "Problem", className: "text" },
+            ]}
+          />
           <tbody>
             {run.steps.map((s, i) => (
               <tr key={i} data-step={i + 1}>
@@ -141,7 +150,9 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
             ))}
           </ul>
         )}
-        <p className="hint">The drill engine checks them every 2 s while the run lasts{run.rollback === "on-deviation" ? ", and while a kept change lives" : ""}.</p>
+        <p className="hint">
+          The drill engine checks them every 2 s while the run lasts{run.rollback === "on-deviation" ? ", and while a kept change lives" : ""}.
+        </p>
       </Panel>
     </>
   );
