@@ -11,6 +11,9 @@ import { Panel } from "@/components/panel.tsx";
 const SPAN_COLOURS: Record<string, string> = { drill: "#d1242f", scenario: "#0969da", "lab-start": "#6e7781" };
 const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 
+/** How the journey's other side (client vs server) is drawn: dashed, in its own colour, across gaps. */
+const OTHER_SIDE = { type: "monotone", stroke: "#8250df", strokeDasharray: "5 3", dot: false, isAnimationActive: false, connectNulls: true } as const;
+
 export default function SloChartPanels({ data }: { data: SloDetail }) {
   const tiers = data.history.tiers;
   const [tier, setTier] = useState(tiers[0]?.tier ?? "page-fast");
@@ -45,18 +48,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
               <Legend />
               {shading}
               <Line type="monotone" dataKey="budget" name={`${data.slo.source} side`} stroke="#0969da" dot={false} isAnimationActive={false} />
-              {other && (
-                <Line
-                  type="monotone"
-                  dataKey="otherBudget"
-                  name={other}
-                  stroke="#8250df"
-                  strokeDasharray="5 3"
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              )}
+              {other && <Line dataKey="otherBudget" name={other} {...OTHER_SIDE} />}
             </LineChart>
           </ResponsiveContainer>
         </div>
@@ -107,18 +99,7 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
                 isAnimationActive={false}
                 connectNulls
               />
-              {other && (
-                <Line
-                  type="monotone"
-                  dataKey="otherShort"
-                  name={`${other}, short window`}
-                  stroke="#8250df"
-                  strokeDasharray="5 3"
-                  dot={false}
-                  isAnimationActive={false}
-                  connectNulls
-                />
-              )}
+              {other && <Line dataKey="otherShort" name={`${other}, short window`} {...OTHER_SIDE} />}
             </LineChart>
           </ResponsiveContainer>
         </div>

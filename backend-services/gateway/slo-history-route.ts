@@ -8,7 +8,7 @@ import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
 import { sloHistory } from "../../lib/slo/slo-history.ts";
-import type { SloReport } from "../../lib/slo/slo-status.ts";
+import { type SloReport, sloSummary } from "../../lib/slo/slo-status.ts";
 import type { DeclaredRoutes } from "../common/declared-routes.ts";
 
 export interface SloHistoryRouteOptions {
@@ -34,16 +34,7 @@ export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOption
     ]);
     const status = report.slos.find((s) => s.name === name);
     return {
-      slo: {
-        name: slo.name,
-        displayName: slo.displayName,
-        journey: slo.journey,
-        source: slo.source,
-        service: slo.service,
-        target: slo.target,
-        windowMinutes: slo.windowMinutes,
-        sli: slo.sli,
-      },
+      slo: sloSummary(slo),
       budgetRemaining: status?.budgetRemaining ?? null,
       tiers: status?.tiers ?? [],
       transitions: status?.transitions ?? [],

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { ROLES } from "../auth/roles.ts";
 import type { EventFaultsInput } from "../events/event-faults.ts";
-import { type FaultRuleInput, LatencyDistribution } from "../faults/fault-rules.ts";
+import { type FaultEffect, type FaultRuleInput, LatencyDistribution } from "../faults/fault-rules.ts";
 
 /** What a drill does to the lab; the engine adds deadlines when it applies them. */
 export type DrillAction =
@@ -40,6 +40,16 @@ export interface DrillDefinition<P = unknown> {
   /** The rollback a run gets unless the launcher chooses. */
   defaultRollback: "always" | "on-deviation";
   plan(params: P): { steps: DrillStep[]; radius: BlastRadius };
+}
+
+type ScopedToService = Parameters<typeof matchOf>[0] & { service: "clinical" | "billing" };
+
+/** A plan of one step: one fault rule on the drill's service, matching the requests the params scope it to. */
+function oneFaultRule(p: ScopedToService, id: string, effect: FaultEffect, description: string): { steps: DrillStep[]; radius: BlastRadius } {
+  return {
+    steps: [{ description, apply: { type: "set-faults", service: p.service, rules: [{ id, match: matchOf(p), effect }] } }],
+    radius: radiusOf([p.service], p),
+  };
 }
 
 /** Infers a drill's params type from its schema (defaults applied). */
@@ -79,19 +89,13 @@ const serviceLatency = defineDrill({
   }),
   maxDurationSeconds: 1800,
   defaultRollback: "always",
-  plan: (p) => ({
-    steps: [
-      {
-        description: `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`,
-        apply: {
-          type: "set-faults",
-          service: p.service,
-          rules: [{ id: "drill-latency", match: matchOf(p), effect: { kind: "latency", distribution: p.latency, rate: p.rate } }],
-        },
-      },
-    ],
-    radius: radiusOf([p.service], p),
-  }),
+  plan: (p) =>
+    oneFaultRule(
+      p,
+      "drill-latency",
+      { kind: "latency", distribution: p.latency, rate: p.rate },
+      `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`,
+    ),
 });
 
 const errorBurst = defineDrill({
@@ -108,19 +112,13 @@ const errorBurst = defineDrill({
   }),
   maxDurationSeconds: 1800,
   defaultRollback: "always",
-  plan: (p) => ({
-    steps: [
-      {
-        description: `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`,
-        apply: {
-          type: "set-faults",
-          service: p.service,
-          rules: [{ id: "drill-errors", match: matchOf(p), effect: { kind: "error", status: p.status, rate: p.rate } }],
-        },
-      },
-    ],
-    radius: radiusOf([p.service], p),
-  }),
+  plan: (p) =>
+    oneFaultRule(
+      p,
+      "drill-errors",
+      { kind: "error", status: p.status, rate: p.rate },
+      `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`,
+    ),
 });
 
 const serviceCrash = defineDrill({

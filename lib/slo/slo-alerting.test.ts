@@ -5,28 +5,15 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqlite } from "../data/sql-database.ts";
 import { migrateTelemetryStore } from "../telemetry/telemetry-store.ts";
-import { tiersFor } from "./burn-rate-tiers.ts";
-import type { SloDefinition } from "./load-slos.ts";
 import { startSloAlerting } from "./slo-alerting.ts";
 import { embeddedSloSource } from "./slo-sources.ts";
 import { addSliRollups } from "./sli-store.ts";
+import { availabilitySlo } from "./slo-fixture.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pimlab-alerting-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const slo: SloDefinition = {
-  name: "clinician-prescribe-availability",
-  displayName: "A clinician prescribes",
-  description: "",
-  service: "clinical",
-  journey: "clinician/prescribe",
-  source: "server",
-  sli: { kind: "availability" },
-  target: 0.999,
-  windowMinutes: 43200,
-  tiers: tiersFor(43200),
-  file: "test",
-};
+const slo = availabilitySlo();
 
 describe("SLO alert notifications", () => {
   it("posts an Alertmanager-format webhook when the fast page starts firing, and again when it resolves", async () => {

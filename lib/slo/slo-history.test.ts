@@ -4,28 +4,15 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqlite } from "../data/sql-database.ts";
 import { migrateTelemetryStore } from "../telemetry/telemetry-store.ts";
-import { tiersFor } from "./burn-rate-tiers.ts";
-import type { SloDefinition } from "./load-slos.ts";
 import { addSliRollups } from "./sli-store.ts";
+import { availabilitySlo } from "./slo-fixture.ts";
 import { sloHistory } from "./slo-history.ts";
 import { sloReport } from "./slo-status.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pimlab-slo-history-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const slo: SloDefinition = {
-  name: "clinician-prescribe-availability",
-  displayName: "A clinician prescribes",
-  description: "",
-  service: "clinical",
-  journey: "clinician/prescribe",
-  source: "server",
-  sli: { kind: "availability" },
-  target: 0.99,
-  windowMinutes: 43200,
-  tiers: tiersFor(43200),
-  file: "test",
-};
+const slo = availabilitySlo({ target: 0.99 });
 
 describe("an SLO's minute-by-minute history", () => {
   it("gives each minute's budget and tier burn rates, ending where the SLO report stands", async () => {

@@ -7,7 +7,7 @@ import { tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
 import { BUDGET_REMAINING_RECORD, BURN_ALERT, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
 import { sloGroups } from "./evaluate-slos.ts";
-import { type SloReport, sloReport } from "./slo-status.ts";
+import { type SloReport, sloReport, sloSummary } from "./slo-status.ts";
 
 export interface SloReportSource {
   readonly kind: "embedded" | "prometheus";
@@ -53,14 +53,7 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
       }
       const nanTo = (x: number | undefined, fallback: number) => (x === undefined || Number.isNaN(x) ? fallback : x);
       const reportSlos = slos.map((slo) => ({
-        name: slo.name,
-        displayName: slo.displayName,
-        journey: slo.journey,
-        source: slo.source,
-        service: slo.service,
-        target: slo.target,
-        windowMinutes: slo.windowMinutes,
-        sli: slo.sli,
+        ...sloSummary(slo),
         budgetRemaining: nanTo(budget.get(slo.name), 1),
         tiers: slo.tiers.map((tier) => {
           const longBurnRate = nanTo(burn.get(tier.longMinutes)?.get(slo.name), Number.NaN);

@@ -6,9 +6,25 @@ import type { SloDefinition } from "./load-slos.ts";
 import type { SliSource } from "./sli-recorder.ts";
 import { readJourneyMinutes, sliOfRows } from "./sli-store.ts";
 
+/** What a report or a chart says of an SLO's definition beside its numbers. */
+export type SloSummary = Pick<SloDefinition, "name" | "displayName" | "journey" | "source" | "service" | "target" | "windowMinutes" | "sli">;
+
+export function sloSummary(d: SloDefinition): SloSummary {
+  return {
+    name: d.name,
+    displayName: d.displayName,
+    journey: d.journey,
+    source: d.source,
+    service: d.service,
+    target: d.target,
+    windowMinutes: d.windowMinutes,
+    sli: d.sli,
+  };
+}
+
 export interface SloReport {
   evaluatedAt: string;
-  slos: (SloStatus & Pick<SloDefinition, "displayName" | "journey" | "source" | "service" | "target" | "windowMinutes"> & { sli: SloDefinition["sli"] })[];
+  slos: (SloStatus & SloSummary)[];
   groups: SloGroupStatus[];
 }
 
@@ -34,17 +50,7 @@ export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[],
   return {
     evaluatedAt: new Date(end * 60_000).toISOString(),
     slos: statuses.map((status) => {
-      const d = byName.get(status.name)!;
-      return {
-        ...status,
-        displayName: d.displayName,
-        journey: d.journey,
-        source: d.source,
-        service: d.service,
-        target: d.target,
-        windowMinutes: d.windowMinutes,
-        sli: d.sli,
-      };
+      return { ...status, ...sloSummary(byName.get(status.name)!) };
     }),
     groups,
   };

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { scrubText } from "../privacy/redact.ts";
+import { SPAN_COLUMNS } from "./span-store.ts";
 
 const Hex = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length}}$`), `must be ${length} lower-case hex digits`);
 const TraceRef = z.object({ trace_id: Hex(32), span_id: Hex(16) }).optional();
@@ -70,20 +71,6 @@ export const FaroPayload = z.object({
 export type FaroPayload = z.infer<typeof FaroPayload>;
 
 const RUM_COLUMNS = ["received_at", "occurred_at", "kind", "name", "trace_id", "span_id", "session_id", "page_url", "detail"];
-const SPAN_COLUMNS = [
-  "trace_id",
-  "span_id",
-  "parent_span_id",
-  "service",
-  "name",
-  "kind",
-  "start_us",
-  "duration_us",
-  "status_code",
-  "status_message",
-  "attributes",
-];
-
 /** A page URL without its query and fragment (they may carry anything the page was given). */
 const pageOf = (url: string | undefined) => (url ? url.split(/[?#]/)[0]!.slice(0, 500) : null);
 const microsOf = (nanos: string | number) => Number(BigInt(nanos) / 1000n);

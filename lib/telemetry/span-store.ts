@@ -5,7 +5,8 @@ import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import type { SqlDatabase } from "../data/sql-database.ts";
 
-const SPAN_COLUMNS = [
+/** The span store's columns, in the order every writer (the exporter, RUM intake) inserts them. */
+export const SPAN_COLUMNS = [
   "trace_id",
   "span_id",
   "parent_span_id",

@@ -2,9 +2,8 @@
 // history, the client-side journey outcomes, the traces and their log lines, and the API's documents.
 import { z } from "zod";
 import { JOURNEYS } from "../../slo/journeys.ts";
-import type { SloDefinition } from "../../slo/load-slos.ts";
 import type { SloHistory } from "../../slo/slo-history.ts";
-import type { SloReport } from "../../slo/slo-status.ts";
+import type { SloReport, SloSummary } from "../../slo/slo-status.ts";
 import { type StoredSpan, TRACE_ID, type TraceSummary } from "../../telemetry/span-store.ts";
 import type { TraceLogLine } from "../../telemetry/trace-logs.ts";
 import { route } from "../lab-route.ts";
@@ -36,7 +35,7 @@ type SloStatusRow = SloReport["slos"][number];
 
 /** One SLO's last minutes for its detail charts: budget and burn, alert transitions, its other side, and the drills and scenarios of those minutes. */
 export interface SloDetail {
-  slo: Pick<SloDefinition, "name" | "displayName" | "journey" | "source" | "service" | "target" | "windowMinutes" | "sli">;
+  slo: SloSummary;
   budgetRemaining: number | null;
   tiers: SloStatusRow["tiers"];
   transitions: SloStatusRow["transitions"];
