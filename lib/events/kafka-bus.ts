@@ -133,8 +133,8 @@ export class KafkaBus implements EventBus {
     const topic = this.named(logical);
     let ready = this.topics.get(topic);
     if (!ready) {
-      ready = this.admin
-        .createTopics({
+      const create = () =>
+        this.admin.createTopics({
           waitForLeaders: true,
           topics: [
             {
@@ -144,8 +144,8 @@ export class KafkaBus implements EventBus {
               configEntries: [{ name: "retention.ms", value: String(this.options.retentionMs ?? 7 * 24 * 3_600_000) }],
             },
           ],
-        })
-        .then(() => undefined);
+        });
+      ready = untilSettled(create).then(() => undefined);
       ready.catch(() => this.topics.delete(topic));
       this.topics.set(topic, ready);
     }
@@ -406,5 +406,24 @@ export class KafkaBus implements EventBus {
     }
     const offsets = await retriable(() => this.admin.fetchTopicOffsets(this.named(topic)));
     return offsets.map((p) => ({ partition: p.partition, offset: Number("earliest" in target ? p.low : p.high) }));
+  }
+}
+
+/**
+ * Creating a topic while the broker is still taking its partitions back (just restarted) can answer that it
+ * does not host them yet: that passes in a moment, so it is asked again for up to 30 s, not handed to the
+ * caller as a failure.
+ */
+async function untilSettled<T>(attempt: () => Promise<T>, forMs = 30_000): Promise<T> {
+  const until = Date.now() + forMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const e = err as { retriable?: boolean; type?: string; cause?: { type?: string } };
+      const transient = e.retriable === true || e.type === "UNKNOWN_TOPIC_OR_PARTITION" || e.cause?.type === "UNKNOWN_TOPIC_OR_PARTITION";
+      if (!transient || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
