@@ -8,6 +8,7 @@ import { type View, authorize } from "@/lib/auth/policy.ts";
 import type { Actor } from "@/lib/auth/roles.ts";
 import { type TokenTrust, tokenTrustOf, verifyLabToken } from "@/lib/auth/tokens.ts";
 import { labConfig } from "@/app/portal-connections.ts";
+import { PROCESS_NAMES } from "@/lib/contracts/lab-route.ts";
 import { LabError } from "@/lib/errors/index.ts";
 import { errorResponse } from "@/lib/errors/problem-response.ts";
 import { labOrigins } from "@/lib/lab-client/lab-client.ts";
@@ -88,7 +89,7 @@ export function passThrough(decl: PortalPassThrough) {
       return await forwardToLab(
         request,
         `${labOrigins(labConfig())[decl.process]}${passed.labPath}${new URL(request.url).search}`,
-        decl.processName,
+        PROCESS_NAMES[decl.process],
         authorization,
       );
     } catch (err) {

@@ -11,8 +11,9 @@ import { Panel } from "@/components/panel.tsx";
 const SPAN_COLOURS: Record<string, string> = { drill: "#d1242f", scenario: "#0969da", "lab-start": "#6e7781" };
 const clock = (t: number) => new Date(t).toISOString().slice(11, 16);
 
-/** How the journey's other side (client vs server) is drawn: dashed, in its own colour, across gaps. */
-const OTHER_SIDE = { type: "monotone", stroke: "#8250df", strokeDasharray: "5 3", dot: false, isAnimationActive: false, connectNulls: true } as const;
+/** How a burn-rate or budget series is drawn (across minutes without traffic), and the journey's other side (client vs server): dashed, in its own colour. */
+const BURN_SERIES = { type: "monotone", dot: false, isAnimationActive: false, connectNulls: true } as const;
+const OTHER_SIDE = { ...BURN_SERIES, stroke: "#8250df", strokeDasharray: "5 3" } as const;
 
 export default function SloChartPanels({ data }: { data: SloDetail }) {
   const tiers = data.history.tiers;
@@ -81,24 +82,8 @@ export default function SloChartPanels({ data }: { data: SloDetail }) {
                   label={{ value: `${chosen.factor}x`, position: "right", fontSize: 11 }}
                 />
               )}
-              <Line
-                type="monotone"
-                dataKey="long"
-                name={`long window (${chosen ? chosen.longMinutes : "?"} min)`}
-                stroke="#1a7f37"
-                dot={false}
-                isAnimationActive={false}
-                connectNulls
-              />
-              <Line
-                type="monotone"
-                dataKey="short"
-                name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`}
-                stroke="#bc4c00"
-                dot={false}
-                isAnimationActive={false}
-                connectNulls
-              />
+              <Line dataKey="long" name={`long window (${chosen ? chosen.longMinutes : "?"} min)`} stroke="#1a7f37" {...BURN_SERIES} />
+              <Line dataKey="short" name={`short window (${chosen ? chosen.shortMinutes : "?"} min)`} stroke="#bc4c00" {...BURN_SERIES} />
               {other && <Line dataKey="otherShort" name={`${other}, short window`} {...OTHER_SIDE} />}
             </LineChart>
           </ResponsiveContainer>

@@ -9,6 +9,17 @@ import { LabError } from "../errors/index.ts";
 
 export type LabProcess = "gateway" | "clinical" | "billing" | "projector" | "simulator" | "drill-engine" | "supervisor";
 
+/** Each process as a message names it ("the drill engine is not running"). */
+export const PROCESS_NAMES: Record<LabProcess, string> = {
+  gateway: "gateway",
+  clinical: "clinical service",
+  billing: "billing service",
+  projector: "projector",
+  simulator: "simulator",
+  "drill-engine": "drill engine",
+  supervisor: "supervisor",
+};
+
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /**

@@ -1,5 +1,5 @@
 // The portal's adapter: a problem body as a web Response (Next.js route handlers answer with these).
-import { LabError } from "./index.ts";
+import { LAB_ERROR_STATUS, type LabErrorCode } from "./index.ts";
 import { PROBLEM_CONTENT_TYPE, type Problem, UNEXPECTED_DETAIL, problemBody } from "./problem.ts";
 import { problemOf } from "./problem-of.ts";
 
@@ -18,6 +18,6 @@ export function errorResponse(err: unknown, log: (err: unknown) => void): Respon
 }
 
 /** A refusal made here, named by its code: the same body a lab service would send. */
-export function refusal(code: LabError["code"], detail: string, field?: string): Response {
-  return problemResponse(problemBody(new LabError(code, detail).status, detail, field));
+export function refusal(code: LabErrorCode, detail: string, field?: string): Response {
+  return problemResponse(problemBody(LAB_ERROR_STATUS[code], detail, field));
 }

@@ -3,22 +3,12 @@
 // the one config; every failure is a LabError, rebuilt from the problem body (a 404 is `not_found`, not a
 // string to match), or `unavailable`/`timeout` naming the process that did not answer.
 import type { LabConfig } from "../config/index.ts";
-import { type AnswerOf, type InputOf, type Jsonified, type LabProcess, type LabRoute, pathOf } from "../contracts/lab-route.ts";
+import { type AnswerOf, type InputOf, type Jsonified, type LabProcess, type LabRoute, PROCESS_NAMES, pathOf } from "../contracts/lab-route.ts";
 import { LabError } from "../errors/index.ts";
 import { labErrorFromProblem } from "../errors/problem.ts";
 import { LAB_ENDPOINTS, type LabEndpoints } from "./lab-endpoints.ts";
 
 export type LabOrigins = Record<LabProcess, string>;
-
-const PROCESS_NAMES: Record<LabProcess, string> = {
-  gateway: "gateway",
-  clinical: "clinical service",
-  billing: "billing service",
-  projector: "projector",
-  simulator: "simulator",
-  "drill-engine": "drill engine",
-  supervisor: "supervisor",
-};
 
 /** Where each process of a lab on this machine listens. */
 export function labOrigins(config: LabConfig): LabOrigins {
@@ -49,7 +39,7 @@ export type CallHeaders = Partial<Record<"x-request-id" | "traceparent" | "idemp
 /** The process that serves a route when a client calls it: the clinical and billing API is called through the gateway. */
 const servedBy = (route: LabRoute): LabProcess => (route.process === "clinical" || route.process === "billing" ? "gateway" : route.process);
 
-export function queryString(query: Record<string, unknown> | undefined): string {
+function queryString(query: Record<string, unknown> | undefined): string {
   const entries = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null);
   return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : "";
 }

@@ -3,7 +3,7 @@
 // (POST /_lab/drills/runs/:runId/abort), and goes on with its credentials, request id and trace; the
 // process checks the caller again and answers. Anything not declared is a 404 here, never forwarded; a
 // process that is down is a 503 naming it, never a hang.
-import type { LabProcess, LabRoute } from "../contracts/lab-route.ts";
+import { type LabProcess, type LabRoute, PROCESS_NAMES } from "../contracts/lab-route.ts";
 import { refusal } from "../errors/problem-response.ts";
 
 const PASSED_ON = ["authorization", "content-type", "x-request-id", "traceparent", "idempotency-key", "if-match"];
@@ -14,7 +14,6 @@ export interface PassThrough {
   portalPrefix: string;
   labPrefix: string;
   process: LabProcess;
-  processName: string;
   /** The declared routes it passes; each keeps its own declared action. */
   passes: readonly LabRoute[];
 }
@@ -45,7 +44,7 @@ export function passedRoute(p: PassThrough, method: string, segments: readonly s
 }
 
 export function noSuchRoute(p: PassThrough, method: string, segments: readonly string[]): Response {
-  return refusal("not_found", `no ${p.processName} API route ${method} ${[p.portalPrefix, ...segments].join("/")}`, "path");
+  return refusal("not_found", `no ${PROCESS_NAMES[p.process]} API route ${method} ${[p.portalPrefix, ...segments].join("/")}`, "path");
 }
 
 /** Sends the request on to `target` with the caller's `authorization`; the answer comes back as the process gave it. */

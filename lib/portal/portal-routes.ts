@@ -47,7 +47,6 @@ export const PORTAL_PASS_THROUGHS = {
     portalPrefix: "/api/drills",
     labPrefix: "/_lab/drills",
     process: "drill-engine",
-    processName: "drill engine",
     passes: [DRILLS.drillCatalog, DRILLS.dryRun, DRILLS.launchDrill, DRILLS.drillRuns, DRILLS.drillRun, DRILLS.abortDrill, DRILLS.drillEmergencyStop],
   },
   scenarios: {
@@ -55,7 +54,6 @@ export const PORTAL_PASS_THROUGHS = {
     portalPrefix: "/api/scenarios",
     labPrefix: "/_lab/scenarios",
     process: "drill-engine",
-    processName: "drill engine",
     passes: [DRILLS.scenarioCatalog, DRILLS.startScenario, DRILLS.scenarioRuns, DRILLS.scenarioRun, DRILLS.stopScenario, DRILLS.scenarioNarrative],
   },
   // The SLO detail charts refresh from it.
@@ -64,7 +62,6 @@ export const PORTAL_PASS_THROUGHS = {
     portalPrefix: "/api/slos",
     labPrefix: "/_lab/slos",
     process: "gateway",
-    processName: "gateway",
     passes: [GATEWAY_ROUTES.sloHistory],
   },
   traffic: {
@@ -72,7 +69,6 @@ export const PORTAL_PASS_THROUGHS = {
     portalPrefix: "/api/traffic",
     labPrefix: "/_lab/traffic",
     process: "simulator",
-    processName: "simulator",
     passes: [SIMULATOR_ROUTES.traffic, SIMULATOR_ROUTES.startTraffic, SIMULATOR_ROUTES.stopTraffic],
   },
   // A record, its encounters and claims: the services decide what each role sees; the portal adds nothing and drops nothing.
@@ -81,7 +77,6 @@ export const PORTAL_PASS_THROUGHS = {
     portalPrefix: "/api/patients",
     labPrefix: "/patients",
     process: "gateway",
-    processName: "gateway",
     passes: [API.patient, API.encounters, API.patientClaims],
   },
 } as const satisfies Record<string, PortalPassThrough>;
