@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { portEnv, wholeLabPorts } from "./test/support/lab-ports.ts";
 
 // Browser tests run in Debian's Chromium (Playwright's own browser download cannot be reached here)
 // against a lab started by `npm run lab`'s entry point on its own port and data directory.
@@ -56,14 +57,7 @@ export default defineConfig({
       stdout: "pipe",
       env: {
         LAB_DATA_DIR: ".lab/e2e",
-        PORTAL_PORT: String(port),
-        CLINICAL_PORT: String(port + 1),
-        BILLING_PORT: String(port + 2),
-        GATEWAY_PORT: String(port + 3),
-        PROJECTOR_PORT: String(port + 4),
-        SUPERVISOR_PORT: String(port + 5),
-        SIMULATOR_PORT: String(port + 6),
-        DRILL_ENGINE_PORT: String(port + 7),
+        ...portEnv(wholeLabPorts(port)),
         LAB_SEED_PATIENTS: "400",
         LAB_SEED: "7",
         // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the portal answers,

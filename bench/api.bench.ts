@@ -12,29 +12,17 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import { labSigningKey, issueLabToken } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
 import { type LoadRequest, runOpenLoop } from "../lib/load/open-loop.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { patientRegistration } from "../test/support/clinical-writes.ts";
+import { benchOptions, cannon, median, say, waitFor } from "./bench-harness.ts";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    seconds: { type: "string", default: "10" },
-    rate: { type: "string", default: "500" },
-    connections: { type: "string", default: "32" },
-  },
-});
-const runs = Number(values.runs);
-const seconds = Number(values.seconds);
-const rate = Number(values.rate);
-const connections = Number(values.connections);
+const { runs, seconds, rate, connections } = benchOptions({ runs: 3, seconds: 10, rate: 500, connections: 32 });
 const root = join(import.meta.dirname, "..");
-const say = (line: string) => process.stderr.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = mkdtempSync(join(tmpdir(), "pimlab-bench-api-"));
 const ports = { clinical: 4801, billing: 4802, gateway: 4800, peer: 4990, forwardPeer: 4991, readFloor: 4992, readFloorForward: 4993 };
@@ -51,25 +39,9 @@ const env = {
 const config = loadConfig(env);
 const children: ChildProcess[] = [];
 
-async function waitFor(url: string) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
 function start(script: string, args: string[] = []) {
   const child = spawn(join(root, "node_modules/.bin/tsx"), [join(root, script), ...args], { env, stdio: ["ignore", "ignore", "inherit"] });
   children.push(child);
-}
-
-function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
 }
 
 try {
@@ -110,22 +82,7 @@ try {
     return n % 2 ? `/patients/${id}` : `/patients/${id}/encounters?limit=10`;
   };
   let registrations = 0;
-  const registration = () =>
-    JSON.stringify({
-      facilityId: "fac-0001",
-      givenName: "Bench",
-      familyName: "Load",
-      sex: "other",
-      birthDate: "1980-01-01",
-      addressLine: "1 Bench St",
-      city: "Loadville",
-      region: "IL",
-      postalCode: "62701",
-      mrn: `MRN-BENCH-${process.pid}-${++registrations}`,
-      nationalId: "999-55-5555",
-      phone: "555-0100-5555",
-      email: `bench${registrations}@example.org`,
-    });
+  const registration = () => JSON.stringify(patientRegistration(`BENCH-${process.pid}-${++registrations}`));
 
   // The read mix as fixed request templates, as the peers' requests are: autocannon builds each template
   // once, where a setupRequest per request cost the load generator three times the peers' share of the CPU.

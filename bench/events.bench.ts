@@ -17,7 +17,6 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import * as hdr from "hdr-histogram-js";
 import { Kafka, logLevel } from "kafkajs";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
@@ -29,27 +28,17 @@ import { startProjector } from "../lib/events/projector.ts";
 import { prepareReadModels } from "../lib/events/projections.ts";
 import { type BusSpec, startRelayWorker } from "../lib/events/relay-worker.ts";
 import { replayReadModels } from "../lib/events/replay.ts";
+import { commandContext, patientRegistration } from "../test/support/clinical-writes.ts";
 import { EVENTS_PER_STORY, fillOutboxes } from "../test/support/event-stories.ts";
 import { createTestLab } from "../test/support/test-labs.ts";
+import { benchOptions, median, say } from "./bench-harness.ts";
 import { type LiveReplayFigures, measureLiveReplay } from "./live-lab-replay.ts";
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    events: { type: "string", default: "20000" },
-    rate: { type: "string", default: "500" },
-    seconds: { type: "string", default: "10" },
-    kafka: { type: "string", default: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092" },
-    "live-sample": { type: "string", default: "60" },
-    live: { type: "string", default: "embedded,kafka" },
-  },
-});
-const events = Number(values.events);
-const runs = Number(values.runs);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rate = Number(values.rate);
-const seconds = Number(values.seconds);
-const say = (line: string) => process.stderr.write(`${line}\n`);
+const values = benchOptions(
+  { runs: 3, events: 20000, rate: 500, seconds: 10, "live-sample": 60 },
+  { kafka: process.env.KAFKA_BROKERS ?? "127.0.0.1:9092", live: "embedded,kafka" },
+);
+const { events, runs, rate, seconds } = values;
 const dir = mkdtempSync(join(tmpdir(), "pimlab-bench-events-"));
 let models = 0;
 const freshModels = async () => {
@@ -108,27 +97,7 @@ async function measure(name: string, bus: EventBus, spec: BusSpec): Promise<Adap
       // Open model: every registration that has come due is sent now, whatever the earlier ones are doing.
       while (sent < ((performance.now() - start) / 1000) * rate) {
         const i = sent++;
-        pending.push(
-          registerPatient(
-            t.lab,
-            { actor, requestId: `req-lag-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
-            {
-              facilityId: "fac-0001",
-              givenName: "Lag",
-              familyName: `Bench${i}`,
-              sex: "other",
-              birthDate: "1990-01-01",
-              addressLine: "1 Bench St",
-              city: "Lagville",
-              region: "IL",
-              postalCode: "62701",
-              mrn: `MRN-LAG-${name}-${i}`,
-              nationalId: "999-44-4444",
-              phone: "555-0100-4444",
-              email: `lag${i}@example.org`,
-            },
-          ),
-        );
+        pending.push(registerPatient(t.lab, commandContext(`req-lag-${i}`, actor), patientRegistration(`LAG-${name}-${i}`)));
       }
       await new Promise((r) => setTimeout(r, 1));
     }
@@ -251,7 +220,7 @@ try {
       say("live replay (kafka): not measured: no broker answers and the local one did not start");
       continue;
     }
-    live.push(await measureLiveReplay(bus, { root, brokers: values.kafka, basePort: 5_500 + i * 20, sampleSeconds: Number(values["live-sample"]) }));
+    live.push(await measureLiveReplay(bus, { root, brokers: values.kafka, basePort: 5_500 + i * 20, sampleSeconds: values["live-sample"] }));
   }
   if (live.length > 0) {
     console.log(

@@ -8,6 +8,7 @@ import { generatePatient } from "../lib/synth/generate-patient.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { createSynthContext } from "../lib/synth/synth-context.ts";
 import { type Backend, createTestLab } from "../test/support/test-labs.ts";
+import { median, say } from "./bench-harness.ts";
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +21,6 @@ const { values } = parseArgs({
 const patients = Number(values.patients);
 const runs = Number(values.runs);
 const target = Number(values.target);
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const say = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Measure {
   seconds: number;

@@ -16,6 +16,8 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { createProgressReporter } from "../scripts/progress.ts";
+import { portEnv, wholeLabPorts } from "../test/support/lab-ports.ts";
+import { say } from "./bench-harness.ts";
 
 export interface LiveReplayFigures {
   bus: "embedded" | "kafka";
@@ -30,7 +32,6 @@ export interface LiveReplayFigures {
   equal: boolean;
 }
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function measureLiveReplay(
@@ -38,7 +39,6 @@ export async function measureLiveReplay(
   options: { root: string; brokers: string; basePort: number; sampleSeconds: number },
 ): Promise<LiveReplayFigures> {
   const dir = mkdtempSync(join(tmpdir(), `pimlab-live-replay-${bus}-`));
-  const p = options.basePort;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
@@ -47,14 +47,7 @@ export async function measureLiveReplay(
     LAB_EVENT_BUS: bus,
     KAFKA_BROKERS: options.brokers,
     KAFKA_TOPIC_PREFIX: bus === "kafka" ? `bench-live-${Date.now()}.` : "",
-    PORTAL_PORT: String(p),
-    CLINICAL_PORT: String(p + 1),
-    BILLING_PORT: String(p + 2),
-    GATEWAY_PORT: String(p + 3),
-    PROJECTOR_PORT: String(p + 4),
-    SUPERVISOR_PORT: String(p + 5),
-    SIMULATOR_PORT: String(p + 6),
-    DRILL_ENGINE_PORT: String(p + 7),
+    ...portEnv(wholeLabPorts(options.basePort)),
   };
   const config = loadConfig(env);
   const sre = await issueLabToken(labSigningKey(config.privacySecret), { userId: "usr-bench-sre", role: "sre", facilityId: null, patientId: null });

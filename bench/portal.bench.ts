@@ -11,71 +11,32 @@
 //   --sample R=PATH   a concrete path for a route with a dynamic segment, e.g. "/scenarios/[runId]=/scenarios/scn-1";
 //                     without one, the first link to such a path on the page above it (/slos for /slos/[name])
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { gzipSync } from "node:zlib";
 import { type Browser, chromium } from "@playwright/test";
 import { signInAs } from "../e2e/personas.ts";
-import {
-  type BuildManifest,
-  type ChunkSize,
-  appPages,
-  chunkPath,
-  compareChunkSets,
-  firstLoadChunks,
-  firstLoadReport,
-  parseClientReferenceManifest,
-  samplePathFor,
-  staticAncestor,
-} from "../lib/portal/first-load-js.ts";
+import { readFirstLoad } from "./first-load-build.ts";
+import { chunkPath, compareChunkSets, samplePathFor, staticAncestor } from "../lib/portal/first-load-js.ts";
 import playwrightConfig from "../playwright.config.ts";
 import { buildPortalIfStale } from "../scripts/portal-build.ts";
+import { median, say } from "./bench-harness.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, sample: { type: "string", multiple: true, default: [] } } });
 const runs = Number(values.runs);
 const samples = new Map(values.sample.map((s) => [s.slice(0, s.indexOf("=")), s.slice(s.indexOf("=") + 1)]));
 const root = join(import.meta.dirname, "..");
 const nextDir = join(root, ".next");
-const say = (line: string) => process.stderr.write(`${line}\n`);
 const TARGET_FIRST_LOAD_GZIP_BYTES = 250_000;
 const TARGET_LCP_MS = 1000;
 const SRE = "Sam Demo (SRE)";
 
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]!;
 // Nearest rank: with 7 loads, p90 is the slowest of them.
-const p90 = (xs: number[]) => sorted(xs)[Math.ceil(xs.length * 0.9) - 1]!;
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.9) - 1]!;
 const kB = (bytes: number) => (bytes / 1000).toFixed(1);
 const ms = (x: number) => String(Math.round(x));
-const readJson = <T>(path: string) => JSON.parse(readFileSync(path, "utf8")) as T;
-
-// ---- 1. first-load JS from the build ----
-type PageChunks = ReturnType<typeof appPages>[number] & { chunks: string[] };
-
-function readFirstLoad() {
-  const buildId = readFileSync(join(nextDir, "BUILD_ID"), "utf8").trim();
-  const globalBuild = readJson<BuildManifest>(join(nextDir, "build-manifest.json"));
-  const pages: PageChunks[] = appPages(readJson<Record<string, string>>(join(nextDir, "app-path-routes-manifest.json"))).map((p) => {
-    // Each page has its own build manifest beside its server bundle; the global one serves when it has not.
-    const ownBuild = join(nextDir, "server", "app", p.page, "build-manifest.json");
-    const build = existsSync(ownBuild) ? readJson<BuildManifest>(ownBuild) : globalBuild;
-    const { manifest } = parseClientReferenceManifest(readFileSync(join(nextDir, "server", "app", `${p.page}_client-reference-manifest.js`), "utf8"));
-    return { ...p, chunks: firstLoadChunks(build, manifest) };
-  });
-  const sizes = new Map<string, ChunkSize>();
-  for (const chunk of new Set(pages.flatMap((p) => p.chunks))) {
-    const bytes = readFileSync(join(nextDir, chunk));
-    sizes.set(chunk, { bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
-  }
-  // Next writes its own per-route chunk list too (diagnostics/route-bundle-stats.json): a second opinion.
-  const nextStatsPath = join(nextDir, "diagnostics", "route-bundle-stats.json");
-  const nextStats = existsSync(nextStatsPath) ? readJson<{ route: string; firstLoadChunkPaths: string[] }[]>(nextStatsPath) : [];
-  const nextOpinion = new Map(nextStats.map((s) => [s.route, s.firstLoadChunkPaths.map((c) => c.replace(/^\.next\//, ""))]));
-  return { buildId, pages, sizes, report: firstLoadReport(pages, sizes), nextOpinion };
-}
 
 // ---- 2. the lab, as the e2e tests start it ----
 const webServer = Array.isArray(playwrightConfig.webServer) ? playwrightConfig.webServer[0] : playwrightConfig.webServer;
@@ -274,7 +235,7 @@ async function main(): Promise<void> {
   if (labOutput.some((l) => l.includes("building the portal"))) say("  (the lab rebuilt the portal first: a source changed since the build above)");
   // Read after the lab is up: it rebuilds first when a source changed since the build above (another
   // engineer's edit), and the figures must describe the build it serves.
-  const { buildId, sizes, report: firstLoad, nextOpinion } = readFirstLoad();
+  const { buildId, sizes, report: firstLoad, nextOpinion } = readFirstLoad(nextDir);
   say(
     `build ${buildId}: ${firstLoad.routes.length} pages; shared first-load JS ${kB(firstLoad.shared.gzipBytes)} kB gzipped (${firstLoad.shared.chunks.length} chunks)`,
   );

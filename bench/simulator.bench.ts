@@ -6,43 +6,14 @@
 // Target: the simulator's sent rate within 1 % of the target. Figures are medians of --runs runs.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import type { JourneyFlow } from "../lib/simulator/journey-flows.ts";
 import { Simulation, type SimulationSnapshot } from "../lib/simulator/simulation-run.ts";
+import { benchOptions, cannon, median, say, waitFor } from "./bench-harness.ts";
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: "string", default: "2000" },
-    seconds: { type: "string", default: "15" },
-    runs: { type: "string", default: "3" },
-    connections: { type: "string", default: "32" },
-  },
-});
-const [rate, seconds, runs, connections] = [Number(values.rate), Number(values.seconds), Number(values.runs), Number(values.connections)];
+const { rate, seconds, runs, connections } = benchOptions({ rate: 2000, seconds: 15, runs: 3, connections: 32 });
 const root = join(import.meta.dirname, "..");
 const ports = { steady: 4992, stalling: 4993 };
-const say = (line: string) => process.stderr.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const children: ChildProcess[] = [];
-
-function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => autocannon(opts, (err, result) => (err ? reject(err) : resolve(result))));
-}
-
-async function waitFor(url: string) {
-  for (let i = 0; i < 200; i++) {
-    if (
-      await fetch(url).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 interface Row {
   name: string;

@@ -3,20 +3,14 @@
 // services' groups. Peer in the same run: one pass that only adds up every bucket the engine reads, the
 // floor of any engine over this data. Target: < 250 ms per evaluation.
 //   --slos N (default 200), --days D (default 30), --runs K (default 7, median reported)
-import { parseArgs } from "node:util";
 import type { SliMinutes } from "../lib/slo/burn-rate.ts";
 import { tiersFor } from "../lib/slo/burn-rate-tiers.ts";
 import { evaluateSlos } from "../lib/slo/evaluate-slos.ts";
 import type { SloDefinition } from "../lib/slo/load-slos.ts";
+import { benchOptions, median, say } from "./bench-harness.ts";
 
-const { values } = parseArgs({
-  options: { slos: { type: "string", default: "200" }, days: { type: "string", default: "30" }, runs: { type: "string", default: "7" } },
-});
-const sloCount = Number(values.slos);
-const minutes = Number(values.days) * 1440;
-const runs = Number(values.runs);
-const say = (line: string) => process.stderr.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { slos: sloCount, days, runs } = benchOptions({ slos: 200, days: 30, runs: 7 });
+const minutes = days * 1440;
 
 say(`building ${sloCount} SLIs of ${minutes} minutes (diurnal traffic, error bursts, a few outages)`);
 let seed = 42;

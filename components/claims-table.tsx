@@ -1,7 +1,7 @@
 // A patient's claims as the record page and the patient's dashboard show them: when, to whom, where it
 // stands, what was billed and paid, and why a denial.
 import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 /** A claim as the caller's view shows it: a field hidden from the view reads "[redacted]". */
 export type ClaimRow = LabAnswer<"patientClaims">["items"][number];
@@ -10,20 +10,17 @@ const money = (cents: number | string | null) => (typeof cents === "number" ? `$
 
 export function ClaimsTable({ claims, label }: { claims: readonly ClaimRow[]; label: string }) {
   return (
-    <table aria-label={label}>
-      <TableHead columns={["Created", "Payer", "Status", "Total", "Paid", "Denial"]} />
-      <tbody>
-        {claims.map((c) => (
-          <tr key={c.id}>
-            <td>{c.createdAt.slice(0, 10)}</td>
-            <td>{c.payer}</td>
-            <td>{c.status}</td>
-            <td>{money(c.totalCents)}</td>
-            <td>{money(c.paidCents)}</td>
-            <td>{c.denialReason ?? ""}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table label={label} columns={["Created", "Payer", "Status", "Total", "Paid", "Denial"]} rows={claims}>
+      {(c) => (
+        <tr key={c.id}>
+          <td>{c.createdAt.slice(0, 10)}</td>
+          <td>{c.payer}</td>
+          <td>{c.status}</td>
+          <td>{money(c.totalCents)}</td>
+          <td>{money(c.paidCents)}</td>
+          <td>{c.denialReason ?? ""}</td>
+        </tr>
+      )}
+    </Table>
   );
 }

@@ -4,6 +4,9 @@ import type { ReactNode } from "react";
 
 export type Column = string | false | { key: string; label: ReactNode; className?: string };
 
+/** A column of prose (a failure mode, why a run ended, a step's action), set left like text (`.text`). */
+export const textColumn = (label: string): Column => ({ key: label, label, className: "text" });
+
 export function TableHead({ columns }: { columns: readonly Column[] }) {
   return (
     <thead>

@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
+import { MASKED_PATIENT, patientRegistration } from "../test/support/clinical-writes.ts";
 import { seriousViolations } from "./accessibility.ts";
 import { bearer, gatewayUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
@@ -16,21 +17,7 @@ const familyName = `Quartermain${suffix.replace(/\d/g, "x")}`;
 async function registerPatient(request: APIRequestContext, requestId: string) {
   const res = await request.post(`${gatewayUrl}/patients`, {
     headers: { ...(await bearer("clinician")), "x-request-id": requestId },
-    data: {
-      facilityId: "fac-0001",
-      givenName: "Zelda",
-      familyName,
-      sex: "female",
-      birthDate: "1981-02-03",
-      addressLine: "7 Hidden Lane",
-      city: "Riverton",
-      region: "IL",
-      postalCode: "62001",
-      mrn: `MRN-E2E-${suffix}`,
-      nationalId: "999-12-3456",
-      phone: "555-0199-0000",
-      email: `zelda-${suffix}@example.org`,
-    },
+    data: patientRegistration(`E2E-${suffix}`, { ...MASKED_PATIENT, familyName }),
   });
   expect(res.status(), await res.text()).toBe(201);
 }

@@ -1,10 +1,11 @@
 // Calling the e2e lab's processes directly, as a persona would through an API client: a lab token for a
-// role (the lab's built-in secret), and where each process listens (playwright.config.ts: portal + n).
+// role (the lab's built-in secret), and where each process listens (playwright.config.ts: wholeLabPorts).
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
+import { wholeLabPorts } from "../test/support/lab-ports.ts";
 
 const key = labSigningKey(loadConfig({}).privacySecret);
-const PORTAL = Number(process.env.E2E_PORT ?? 3100);
+const ports = wholeLabPorts(Number(process.env.E2E_PORT ?? 3100));
 
 /** The Authorization header of a test persona; a clinician works at fac-0001, a patient has no real record. */
 export async function bearer(role: "clinician" | "instructor" | "patient" | "sre"): Promise<{ authorization: string }> {
@@ -17,5 +18,5 @@ export async function bearer(role: "clinician" | "instructor" | "patient" | "sre
   return { authorization: `Bearer ${token}` };
 }
 
-export const gatewayUrl = `http://127.0.0.1:${PORTAL + 3}`;
-export const supervisorUrl = `http://127.0.0.1:${PORTAL + 5}`;
+export const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+export const supervisorUrl = `http://127.0.0.1:${ports.supervisor}`;

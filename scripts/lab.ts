@@ -12,21 +12,25 @@ import { buildPortalIfStale } from "./portal-build.ts";
 
 const log = (line: string) => console.log(line);
 
+/** Runs one of scripts/ in a process of its own, waiting for it; false, with its exit code as ours, when it failed (it said why). */
+function ranScript(script: string, ...args: string[]): boolean {
+  const { status } = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", script), ...args], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: process.env,
+  });
+  if (status === 0) return true;
+  process.exitCode = status ?? 1;
+  return false;
+}
+
 runCommand("lab", async () => {
   // Startup is timed from this process's start (node and tsx included), as a user waits for it.
   const startedAt = Date.now() - process.uptime() * 1000;
   const config = loadConfig();
   // Migrations, the seed and the telemetry database in a process of their own: the Prisma clients and the
   // generator would otherwise stay in this long-lived supervisor's memory (about 100 MB of the lab's budget).
-  const prepared = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-prepare.ts")], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: process.env,
-  });
-  if (prepared.status !== 0) {
-    process.exitCode = prepared.status ?? 1; // it said why
-    return;
-  }
+  if (!ranScript("lab-prepare.ts")) return;
 
   if (config.events.bus === "kafka") {
     // Full mode's bus: a local broker from deploy/local/kafka unless one already answers (start.sh checks).
@@ -36,15 +40,7 @@ runCommand("lab", async () => {
       throw new LabError("setup", "the Kafka broker did not start (see above); or set LAB_EVENT_BUS=embedded", { field: "LAB_EVENT_BUS" });
   }
   // A lab seeded before seeding was history is offered its backfill (ADR 0018), once the bus is up.
-  const offered = spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "scripts", "lab-backfill.ts"), "--offer"], {
-    cwd: repoRoot,
-    stdio: "inherit",
-    env: process.env,
-  });
-  if (offered.status !== 0) {
-    process.exitCode = offered.status ?? 1; // it said why
-    return;
-  }
+  if (!ranScript("lab-backfill.ts", "--offer")) return;
   let prometheus: LocalPrometheus | null = null;
   if (config.prometheus.startLocal) {
     // Full mode's metrics: Debian's Prometheus scraping every lab process, with the generated SLO rules.

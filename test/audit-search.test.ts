@@ -12,15 +12,14 @@ import { createChainStatusCache } from "../lib/audit/chain-status.ts";
 import { recordOnTimeline } from "../lib/audit/control-timeline.ts";
 import { readAuditPage } from "../lib/audit/read-audit-page.ts";
 import { type AuditHit, searchAudit } from "../lib/audit/search-audit.ts";
-import type { Actor } from "../lib/auth/roles.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { type Page, encodeCursor } from "../lib/data/cross-shard-page.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
+import { MASKED_PATIENT, commandContext, patientRegistration } from "./support/clinical-writes.ts";
 import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const base = Date.parse("2026-10-01T00:00:00.000Z");
-const clinician: Actor = { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null };
 
 const facts = (ms: number, overrides: Partial<AuditFacts> = {}): AuditFacts => ({
   occurredAt: new Date(base + ms),
@@ -138,25 +137,7 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
   });
 
   it("shows a write's change with the patient's synthetic PHI masked for an SRE, on a page and in the CSV export", async () => {
-    const reply = await registerPatient(
-      t.lab,
-      { actor: clinician, requestId: "req-register-zelda", traceparent: null, idempotencyKey: null, now: new Date() },
-      {
-        facilityId: "fac-0001",
-        givenName: "Zelda",
-        familyName: "Quartermain",
-        sex: "female",
-        birthDate: "1981-02-03",
-        addressLine: "7 Hidden Lane",
-        city: "Riverton",
-        region: "IL",
-        postalCode: "62001",
-        mrn: "MRN-ZQ-1",
-        nationalId: "999-12-3456",
-        phone: "555-0199-0000",
-        email: "zelda@example.org",
-      },
-    );
+    const reply = await registerPatient(t.lab, commandContext("req-register-zelda"), patientRegistration("ZQ-1", MASKED_PATIENT));
     const filter = parseAuditFilter(new URLSearchParams("requestId=req-register-zelda"), { shardCount: 3 });
     const page = await readAuditPage(t.lab, filter, "masked");
     expect(page.rows).toHaveLength(1);

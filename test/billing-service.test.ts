@@ -2,36 +2,24 @@
 // refused transitions, the persona x endpoint matrix, the pipeline across shards, and fuzzed bodies.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labSigningKey } from "../lib/auth/tokens.ts";
 import { buildBillingServer } from "../backend-services/billing/server.ts";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Method, PERSONAS, type Persona, caller, fuzzRoute, personaTokens } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
-
-const SECRET = "integration-test-secret-0123456789";
-const key = labSigningKey(SECRET);
+import { type Method, PERSONAS, type PersonaLab, caller, fuzzRoute, openPersonaLab } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 describe.each(BACKENDS)("billing service on %s", (backend) => {
-  let t: TestLab;
+  let t: PersonaLab;
   let billing: FastifyInstance;
   let clinical: FastifyInstance;
-  let tokens: Record<Persona, string>;
   let bill: ReturnType<typeof caller>;
   let clinic: ReturnType<typeof caller>;
-  let patientId: string;
-  let providerId: string;
 
   beforeAll(async () => {
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 30, seed: 12, facilities: 2 });
-    billing = buildBillingServer(t.lab, key, "silent");
-    clinical = buildClinicalServer(t.lab, key, "silent");
-    patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
-    providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
-    tokens = await personaTokens(key, patientId);
-    bill = caller(billing, tokens);
-    clinic = caller(clinical, tokens);
+    t = await openPersonaLab(backend, { seed: 12 });
+    billing = buildBillingServer(t.lab, t.key, "silent");
+    clinical = buildClinicalServer(t.lab, t.key, "silent");
+    bill = caller(billing, t.tokens);
+    clinic = caller(clinical, t.tokens);
   });
   afterAll(async () => {
     await billing?.close();
@@ -39,25 +27,27 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
     await t?.dispose();
   });
 
+  /** An encounter of the patient at fac-0001, opened through the clinical service. */
+  const openEncounter = async (kind: "outpatient" | "telehealth", reason: string): Promise<{ id: string }> =>
+    (await clinic("clinician", "POST", `/patients/${t.patientId}/encounters`, { providerId: t.providerId, facilityId: "fac-0001", kind, reason })).json();
+
   /** A closed encounter with two billable procedures, made through the clinical service. */
   async function closedEncounter(): Promise<string> {
-    const enc = (
-      await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "check" })
-    ).json();
-    await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/procedures`, { code: "99213", description: "Office visit" });
-    await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/procedures`, { code: "85025", description: "CBC" });
-    expect((await clinic("clinician", "POST", `/patients/${patientId}/encounters/${enc.id}/close`, undefined, { "if-match": '"1"' })).statusCode).toBe(200);
+    const enc = await openEncounter("outpatient", "check");
+    await clinic("clinician", "POST", `/patients/${t.patientId}/encounters/${enc.id}/procedures`, { code: "99213", description: "Office visit" });
+    await clinic("clinician", "POST", `/patients/${t.patientId}/encounters/${enc.id}/procedures`, { code: "85025", description: "CBC" });
+    expect((await clinic("clinician", "POST", `/patients/${t.patientId}/encounters/${enc.id}/close`, undefined, { "if-match": '"1"' })).statusCode).toBe(200);
     return enc.id;
   }
 
   it("takes a claim from a closed encounter through submit, adjudicate and pay, each step versioned", async () => {
     const encounterId = await closedEncounter();
-    const created = await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Blue Harbor Mutual" });
+    const created = await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId, payer: "Blue Harbor Mutual" });
     expect(created.statusCode).toBe(201);
     const claim = created.json();
     expect(claim).toMatchObject({ status: "draft", totalCents: 13_500 + 3_300, version: 1 });
     expect(claim.lines.map((l: { code: string }) => l.code)).toEqual(["99213", "85025"]);
-    const base = `/patients/${patientId}/claims/${claim.id}`;
+    const base = `/patients/${t.patientId}/claims/${claim.id}`;
     expect((await bill("billing", "POST", `${base}/submit`, undefined, { "if-match": '"1"' })).json()).toMatchObject({ status: "submitted", version: 2 });
     expect((await bill("billing", "POST", `${base}/adjudicate`, { allowedCents: 99_999 }, { "if-match": '"2"' })).json()).toMatchObject({
       status: 422,
@@ -76,11 +66,11 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
       status: 409,
       field: "status",
     });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json()).toMatchObject({
+    expect((await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId, payer: "Self-pay" })).json()).toMatchObject({
       status: 409,
       field: "encounterId",
     });
-    const shard = t.lab.shardForPatient(patientId);
+    const shard = t.lab.shardForPatient(t.patientId);
     const events = (await shard.prisma.outboxEvent.findMany({ where: { aggregateId: claim.id }, orderBy: { position: "asc" } })).map((e) => e.eventType);
     expect(events).toEqual(["ClaimCreated", "ClaimSubmitted", "ClaimAdjudicated", "ClaimPaid"]);
     const paid = await bill("billing", "GET", "/claims?status=paid&limit=500");
@@ -88,18 +78,16 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
   });
 
   it("refuses a claim on an open encounter and a denial without a reason", async () => {
-    const enc = (
-      await clinic("clinician", "POST", `/patients/${patientId}/encounters`, { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "open" })
-    ).json();
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Self-pay" })).json()).toMatchObject({
+    const enc = await openEncounter("telehealth", "open");
+    expect((await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId: enc.id, payer: "Self-pay" })).json()).toMatchObject({
       status: 409,
       field: "encounterId",
     });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId: enc.id, payer: "Acme" })).json()).toMatchObject({
+    expect((await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId: enc.id, payer: "Acme" })).json()).toMatchObject({
       status: 400,
       field: "payer",
     });
-    expect((await bill("billing", "POST", `/patients/${patientId}/claims/clm-x/deny`, {}, { "if-match": '"1"' })).json()).toMatchObject({
+    expect((await bill("billing", "POST", `/patients/${t.patientId}/claims/clm-x/deny`, {}, { "if-match": '"1"' })).json()).toMatchObject({
       status: 400,
       field: "reason",
     });
@@ -107,31 +95,31 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
 
   it("answers every billing route for every persona as the policy says", async () => {
     const encounterId = await closedEncounter();
-    const claim = (await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json();
+    const claim = (await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId, payer: "Self-pay" })).json();
     const routes: { method: Method; url: string; body?: unknown; ifMatch?: string; allowed: string[]; notFoundFor?: string[]; conflictFor?: string[] }[] = [
       { method: "GET" as const, url: "/claims?status=draft", allowed: ["billing", "sre"] },
-      { method: "GET" as const, url: `/patients/${patientId}/claims`, allowed: ["patient", "clinician", "billing", "sre"] },
-      { method: "GET" as const, url: `/patients/${patientId}/claims/${claim.id}`, allowed: ["patient", "clinician", "billing", "sre"] },
+      { method: "GET" as const, url: `/patients/${t.patientId}/claims`, allowed: ["patient", "clinician", "billing", "sre"] },
+      { method: "GET" as const, url: `/patients/${t.patientId}/claims/${claim.id}`, allowed: ["patient", "clinician", "billing", "sre"] },
       {
         method: "POST" as const,
-        url: `/patients/${patientId}/claims`,
+        url: `/patients/${t.patientId}/claims`,
         body: { encounterId: "enc-none", payer: "Self-pay" },
         allowed: [],
         notFoundFor: ["billing"],
       },
-      { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/submit`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
+      { method: "POST" as const, url: `/patients/${t.patientId}/claims/${claim.id}/submit`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
       {
         method: "POST" as const,
-        url: `/patients/${patientId}/claims/${claim.id}/adjudicate`,
+        url: `/patients/${t.patientId}/claims/${claim.id}/adjudicate`,
         body: { allowedCents: 1 },
         ifMatch: '"99"',
         allowed: [],
         conflictFor: ["billing"],
       },
-      { method: "POST" as const, url: `/patients/${patientId}/claims/${claim.id}/pay`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
+      { method: "POST" as const, url: `/patients/${t.patientId}/claims/${claim.id}/pay`, ifMatch: '"99"', allowed: [], conflictFor: ["billing"] },
       {
         method: "POST" as const,
-        url: `/patients/${patientId}/claims/${claim.id}/deny`,
+        url: `/patients/${t.patientId}/claims/${claim.id}/deny`,
         body: { reason: "not covered" },
         ifMatch: '"99"',
         allowed: [],
@@ -151,22 +139,22 @@ describe.each(BACKENDS)("billing service on %s", (backend) => {
       }
       expect((await bill(null, route.method, route.url, route.body)).statusCode).toBe(401);
     }
-    const masked = (await bill("sre", "GET", `/patients/${patientId}/claims/${claim.id}`)).json();
+    const masked = (await bill("sre", "GET", `/patients/${t.patientId}/claims/${claim.id}`)).json();
     expect(masked.totalCents).toBe(claim.totalCents);
   });
 
   it("never answers 5xx nor writes anything for 1,000 generated bodies per write route", async () => {
     const encounterId = await closedEncounter();
-    const claim = (await bill("billing", "POST", `/patients/${patientId}/claims`, { encounterId, payer: "Self-pay" })).json();
-    const base = `/patients/${patientId}/claims/${claim.id}`;
+    const claim = (await bill("billing", "POST", `/patients/${t.patientId}/claims`, { encounterId, payer: "Self-pay" })).json();
+    const base = `/patients/${t.patientId}/claims/${claim.id}`;
     for (const route of [
-      { method: "POST" as const, url: `/patients/${patientId}/claims`, shape: { encounterId: "enc-x", payer: "Self-pay" } },
+      { method: "POST" as const, url: `/patients/${t.patientId}/claims`, shape: { encounterId: "enc-x", payer: "Self-pay" } },
       { method: "POST" as const, url: `${base}/adjudicate`, shape: { allowedCents: 10 } },
       { method: "POST" as const, url: `${base}/deny`, shape: { reason: "reason" } },
       { method: "POST" as const, url: `${base}/submit`, shape: {} },
       { method: "POST" as const, url: `${base}/pay`, shape: {} },
     ]) {
-      await fuzzRoute(billing, t.lab, { ...route, token: tokens.billing });
+      await fuzzRoute(billing, t.lab, { ...route, token: t.tokens.billing });
     }
   });
 });

@@ -3,43 +3,31 @@
 // generated bodies per write route, idempotent replays and If-Match.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { labSigningKey } from "../lib/auth/tokens.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { PERSONAS, type Persona, caller, fuzzRoute, personaTokens, writesSoFar } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
-
-const SECRET = "integration-test-secret-0123456789";
-const key = labSigningKey(SECRET);
+import { outpatientVisit, patientRegistration } from "./support/clinical-writes.ts";
+import { PERSONAS, type PersonaLab, caller, fuzzRoute, openPersonaLab, writesSoFar } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 describe.each(BACKENDS)("clinical service on %s", (backend) => {
-  let t: TestLab;
+  let t: PersonaLab;
   let app: FastifyInstance;
-  let tokens: Record<Persona, string>;
   let call: ReturnType<typeof caller>;
-  let patientId: string;
-  let providerId: string;
   let encounterId: string;
   let medicationId: string;
 
   beforeAll(async () => {
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 30, seed: 8, facilities: 2 });
-    app = buildClinicalServer(t.lab, key, "silent");
-    const patient = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!;
-    patientId = patient.id;
-    providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
-    tokens = await personaTokens(key, patientId);
-    call = caller(app, tokens);
-    const enc = await call("clinician", "POST", `/patients/${patientId}/encounters`, {
-      providerId,
+    t = await openPersonaLab(backend, { seed: 8 });
+    app = buildClinicalServer(t.lab, t.key, "silent");
+    call = caller(app, t.tokens);
+    const enc = await call("clinician", "POST", `/patients/${t.patientId}/encounters`, {
+      providerId: t.providerId,
       facilityId: "fac-0001",
       kind: "outpatient",
       reason: "fever",
       note: "seen today",
     });
     encounterId = enc.json().id;
-    const med = await call("clinician", "POST", `/patients/${patientId}/encounters/${encounterId}/medications`, {
+    const med = await call("clinician", "POST", `/patients/${t.patientId}/encounters/${encounterId}/medications`, {
       code: "ibuprofen-400",
       name: "Ibuprofen",
       dose: "400 mg",
@@ -52,21 +40,7 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     await t?.dispose();
   });
 
-  const registration = (n: number, facilityId = "fac-0001") => ({
-    facilityId,
-    givenName: "Sam",
-    familyName: `Case${n}`,
-    sex: "female",
-    birthDate: "1975-03-04",
-    addressLine: "9 Elm St",
-    city: "Shelbyville",
-    region: "IL",
-    postalCode: "62565",
-    mrn: `MRN-SVC-${n}`,
-    nationalId: "999-11-2222",
-    phone: "555-0100-1111",
-    email: `case${n}@example.org`,
-  });
+  const registration = (n: number, facilityId = "fac-0001") => patientRegistration(`SVC-${n}`, { facilityId });
 
   // Every route, with who may call it on this patient; the rest must get 403 (or 401 without a token).
   const routes = () => [
@@ -81,47 +55,47 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
       allowed: ["clinician", "admin"],
     },
     { name: "search by facility", method: "GET" as const, url: "/patients?facilityId=fac-0001&limit=5", allowed: ["clinician", "billing", "sre"] },
-    { name: "read patient", method: "GET" as const, url: `/patients/${patientId}`, allowed: ["patient", "clinician", "billing", "sre", "admin"] },
+    { name: "read patient", method: "GET" as const, url: `/patients/${t.patientId}`, allowed: ["patient", "clinician", "billing", "sre", "admin"] },
     {
       name: "update demographics",
       method: "PATCH" as const,
-      url: `/patients/${patientId}`,
+      url: `/patients/${t.patientId}`,
       body: { city: "Capital City" },
       ifMatch: true,
       allowed: ["patient", "clinician"],
     },
-    { name: "list encounters", method: "GET" as const, url: `/patients/${patientId}/encounters`, allowed: ["patient", "clinician", "billing", "sre"] },
+    { name: "list encounters", method: "GET" as const, url: `/patients/${t.patientId}/encounters`, allowed: ["patient", "clinician", "billing", "sre"] },
     {
       name: "read encounter",
       method: "GET" as const,
-      url: `/patients/${patientId}/encounters/${encounterId}`,
+      url: `/patients/${t.patientId}/encounters/${encounterId}`,
       allowed: ["patient", "clinician", "billing", "sre"],
     },
     {
       name: "open encounter",
       method: "POST" as const,
-      url: `/patients/${patientId}/encounters`,
-      body: { providerId, facilityId: "fac-0001", kind: "telehealth", reason: "follow-up" },
+      url: `/patients/${t.patientId}/encounters`,
+      body: { providerId: t.providerId, facilityId: "fac-0001", kind: "telehealth", reason: "follow-up" },
       allowed: ["clinician"],
     },
     {
       name: "record diagnosis",
       method: "POST" as const,
-      url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`,
+      url: `/patients/${t.patientId}/encounters/${encounterId}/diagnoses`,
       body: { code: "R50.9", description: "Fever" },
       allowed: ["clinician"],
     },
     {
       name: "record procedure",
       method: "POST" as const,
-      url: `/patients/${patientId}/encounters/${encounterId}/procedures`,
+      url: `/patients/${t.patientId}/encounters/${encounterId}/procedures`,
       body: { code: "99213", description: "Office visit" },
       allowed: ["clinician"],
     },
     {
       name: "prescribe",
       method: "POST" as const,
-      url: `/patients/${patientId}/encounters/${encounterId}/medications`,
+      url: `/patients/${t.patientId}/encounters/${encounterId}/medications`,
       body: { code: "x", name: "X", dose: "1", frequency: "daily" },
       allowed: ["clinician"],
     },
@@ -135,7 +109,7 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
       for (const who of everyone) {
         let headers: Record<string, string> = {};
         if (route.ifMatch) {
-          const current = await call("clinician", "GET", `/patients/${patientId}`);
+          const current = await call("clinician", "GET", `/patients/${t.patientId}`);
           headers = { "if-match": `"${current.json().version}"` };
         }
         const res = await call(who, route.method, route.url, route.body, headers);
@@ -158,7 +132,7 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     const other = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0002" } })))).find(Boolean)!;
     const missing = "pat-00000000-0000-4000-8000-000000000000";
     for (const who of ["otherPatient", "otherClinician"] as const) {
-      const real = await call(who, "GET", `/patients/${who === "otherClinician" ? patientId : other.id}`);
+      const real = await call(who, "GET", `/patients/${who === "otherClinician" ? t.patientId : other.id}`);
       const fake = await call(who, "GET", `/patients/${missing}`);
       expect([real.statusCode, fake.statusCode], who).toEqual([403, 403]);
       expect(real.json().detail).toBe(fake.json().detail);
@@ -171,7 +145,7 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
 
   it("refuses an encounter at another facility and control characters in text, naming the field", async () => {
     const foreign = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0002" } })).id;
-    const res = await call("clinician", "POST", `/patients/${patientId}/encounters`, {
+    const res = await call("clinician", "POST", `/patients/${t.patientId}/encounters`, {
       providerId: foreign,
       facilityId: "fac-0002",
       kind: "outpatient",
@@ -183,12 +157,12 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
   });
 
   it("shows billing no clinical free text and SREs no synthetic PHI", async () => {
-    const asBilling = (await call("billing", "GET", `/patients/${patientId}/encounters/${encounterId}`)).json();
+    const asBilling = (await call("billing", "GET", `/patients/${t.patientId}/encounters/${encounterId}`)).json();
     expect(asBilling.note).toBe("[redacted]");
     expect(asBilling.kind).toBe("outpatient");
-    const asSre = (await call("sre", "GET", `/patients/${patientId}`)).json();
-    expect(asSre).toMatchObject({ id: patientId, givenName: "[redacted]", familyName: "[redacted]", birthDate: "[redacted]", facilityId: "fac-0001" });
-    const asClinician = (await call("clinician", "GET", `/patients/${patientId}/encounters/${encounterId}`)).json();
+    const asSre = (await call("sre", "GET", `/patients/${t.patientId}`)).json();
+    expect(asSre).toMatchObject({ id: t.patientId, givenName: "[redacted]", familyName: "[redacted]", birthDate: "[redacted]", facilityId: "fac-0001" });
+    const asClinician = (await call("clinician", "GET", `/patients/${t.patientId}/encounters/${encounterId}`)).json();
     expect(asClinician.note).toBe("seen today");
   });
 
@@ -221,7 +195,7 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     const res = await app.inject({
       method: "POST",
       url: "/patients",
-      headers: { authorization: `Bearer ${tokens.clinician}`, ...req.headers },
+      headers: { authorization: `Bearer ${t.tokens.clinician}`, ...req.headers },
       payload: req.payload,
     });
     expect(res.statusCode).toBe(status);
@@ -234,12 +208,12 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     expect((await call("clinician", "GET", "/patients?facilityId=fac-0001&limit=0")).json()).toMatchObject({ status: 400, field: "limit" });
     expect((await call("clinician", "GET", "/patients?facilityId=fac-0001&cursor=garbage")).json()).toMatchObject({ status: 400, field: "cursor" });
     expect((await call("clinician", "GET", "/patients?colour=red")).json()).toMatchObject({ status: 400, field: "colour" });
-    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" })).json()).toMatchObject({ status: 422, field: "If-Match" });
-    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({
+    expect((await call("clinician", "PATCH", `/patients/${t.patientId}`, { city: "X" })).json()).toMatchObject({ status: 422, field: "If-Match" });
+    expect((await call("clinician", "PATCH", `/patients/${t.patientId}`, { city: "X" }, { "if-match": "yesterday" })).json()).toMatchObject({
       status: 400,
       field: "If-Match",
     });
-    expect((await call("clinician", "PATCH", `/patients/${patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({
+    expect((await call("clinician", "PATCH", `/patients/${t.patientId}`, { city: "X" }, { "if-match": '"999"' })).json()).toMatchObject({
       status: 409,
       field: "If-Match",
     });
@@ -278,13 +252,13 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
     const res = await call(
       "clinician",
       "POST",
-      `/patients/${patientId}/encounters/${encounterId}/diagnoses`,
+      `/patients/${t.patientId}/encounters/${encounterId}/diagnoses`,
       { code: "J06.9", description: "URI" },
       { "x-request-id": "req-trace-test-1", traceparent },
     );
     expect(res.statusCode).toBe(201);
     expect(res.headers["x-request-id"]).toBe("req-trace-test-1");
-    const shard = t.lab.shardForPatient(patientId);
+    const shard = t.lab.shardForPatient(t.patientId);
     const audit = await shard.prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-trace-test-1" } });
     expect(audit.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
     const event = await shard.prisma.outboxEvent.findFirstOrThrow({ where: { aggregateId: res.json().id } });
@@ -296,19 +270,19 @@ describe.each(BACKENDS)("clinical service on %s", (backend) => {
       { method: "POST" as const, url: "/patients", shape: registration(0) },
       {
         method: "POST" as const,
-        url: `/patients/${patientId}/encounters`,
-        shape: { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "r", note: "" },
+        url: `/patients/${t.patientId}/encounters`,
+        shape: outpatientVisit(t.providerId, "r"),
       },
-      { method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/diagnoses`, shape: { code: "I10", description: "d" } },
-      { method: "POST" as const, url: `/patients/${patientId}/encounters/${encounterId}/procedures`, shape: { code: "99213", description: "d" } },
+      { method: "POST" as const, url: `/patients/${t.patientId}/encounters/${encounterId}/diagnoses`, shape: { code: "I10", description: "d" } },
+      { method: "POST" as const, url: `/patients/${t.patientId}/encounters/${encounterId}/procedures`, shape: { code: "99213", description: "d" } },
       {
         method: "POST" as const,
-        url: `/patients/${patientId}/encounters/${encounterId}/medications`,
+        url: `/patients/${t.patientId}/encounters/${encounterId}/medications`,
         shape: { code: "c", name: "n", dose: "d", frequency: "f" },
       },
-      { method: "PATCH" as const, url: `/patients/${patientId}`, shape: { city: "c", region: "IL" } },
-      { method: "POST" as const, url: `/patients/${patientId}/medications/${medicationId}/discontinue`, shape: {} },
+      { method: "PATCH" as const, url: `/patients/${t.patientId}`, shape: { city: "c", region: "IL" } },
+      { method: "POST" as const, url: `/patients/${t.patientId}/medications/${medicationId}/discontinue`, shape: {} },
     ];
-    for (const route of routes) await fuzzRoute(app, t.lab, { ...route, token: tokens.clinician });
+    for (const route of routes) await fuzzRoute(app, t.lab, { ...route, token: t.tokens.clinician });
   });
 });

@@ -6,6 +6,7 @@
 // keeps it. (test/drill-catalog.test.ts drives the other drills of the catalog.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLabToken } from "../lib/auth/tokens.ts";
+import { patientRegistration } from "./support/clinical-writes.ts";
 import { type DrillLab, type DrillRunView as Run, startDrillLab } from "./support/drill-lab.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
@@ -180,21 +181,7 @@ describe("drills on a running lab", () => {
       const res = await fetch(`${gateway}/patients`, {
         method: "POST",
         headers: { authorization: `Bearer ${clinician}`, "content-type": "application/json" },
-        body: JSON.stringify({
-          facilityId: cast.facilities[0]!.id,
-          givenName: "Drill",
-          familyName: `Backlog${n}`,
-          sex: "other",
-          birthDate: "1970-01-01",
-          addressLine: "1 Outbox Lane",
-          city: "Relayton",
-          region: "ZZ",
-          postalCode: "00000",
-          mrn: `MRN-DRILL-${n}`,
-          nationalId: "900-00-0000",
-          phone: "555-0199",
-          email: `backlog${n}@example.test`,
-        }),
+        body: JSON.stringify(patientRegistration(`DRILL-${n}`, { facilityId: cast.facilities[0]!.id })),
       });
       expect(res.status).toBe(201);
     }

@@ -6,30 +6,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
 import { controlAuditLog } from "../lib/audit/audit-logs.ts";
 import { verifyAuditChain } from "../lib/audit/verify-chain.ts";
-import { labSigningKey } from "../lib/auth/tokens.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Persona, caller, personaTokens } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
+import { type PersonaLab, caller, openPersonaLab } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
-const key = labSigningKey(SECRET);
 
 describe.each(BACKENDS)("fault injection on %s", (backend) => {
-  let t: TestLab;
+  let t: PersonaLab;
   let app: FastifyInstance;
   let call: ReturnType<typeof caller>;
-  let tokens: Record<Persona, string>;
-  let patientId: string;
   let shard: number;
 
   beforeAll(async () => {
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 30, seed: 31, facilities: 2 });
-    app = buildClinicalServer(t.lab, key, "silent");
-    patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
-    shard = t.lab.shardMap.shardOf(patientId);
-    tokens = await personaTokens(key, patientId);
-    call = caller(app, tokens);
+    t = await openPersonaLab(backend, { seed: 31, secret: SECRET });
+    shard = t.lab.shardMap.shardOf(t.patientId);
+    app = buildClinicalServer(t.lab, t.key, "silent");
+    call = caller(app, t.tokens);
   });
   afterAll(async () => {
     await app?.close();
@@ -46,7 +38,7 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
 
   it("is off by default", async () => {
     expect((await call("sre", "GET", "/_lab/faults")).json()).toEqual({ service: "clinical", rules: [] });
-    expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
   });
 
   it("lets only SREs and instructors switch faults, and refuses malformed rules naming the field", async () => {
@@ -67,7 +59,7 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
     ).find(Boolean)!;
     const on = await call("instructor", "PUT", "/_lab/faults", { rules: [errorRule()] });
     expect(on.statusCode).toBe(200);
-    const hit = await call("clinician", "GET", `/patients/${patientId}`);
+    const hit = await call("clinician", "GET", `/patients/${t.patientId}`);
     expect(hit.statusCode).toBe(503);
     expect(hit.headers["x-lab-fault"]).toBe("shard-errors");
     expect(hit.json()).toMatchObject({ status: 503, detail: expect.stringMatching(/injected fault/) });
@@ -75,7 +67,7 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
     expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
 
     expect((await call("sre", "DELETE", "/_lab/faults")).json().rules).toEqual([]);
-    expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
 
     const audit = await t.lab.control.prisma.auditEntry.findMany({ where: { entityType: "FaultSwitch" }, orderBy: { sequence: "asc" } });
     expect(audit.map((a) => [a.action, a.actorId])).toEqual([
@@ -93,19 +85,19 @@ describe.each(BACKENDS)("fault injection on %s", (backend) => {
       ],
     });
     let started = Date.now();
-    expect((await call("billing", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("billing", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     started = Date.now();
-    expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
     expect(Date.now() - started).toBeLessThan(250);
     await call("sre", "DELETE", "/_lab/faults");
   });
 
   it("turns a rule off by itself when its duration is over", async () => {
     await call("sre", "PUT", "/_lab/faults", { rules: [errorRule({ durationSeconds: 1 })] });
-    expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(503);
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(503);
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
     expect((await call("sre", "GET", "/_lab/faults")).json().rules).toEqual([]);
   });
 });

@@ -4,76 +4,48 @@
 import { type Server, createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBillingServer } from "../backend-services/billing/server.ts";
-import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { labSigningKey } from "../lib/auth/tokens.ts";
 import { API_ROUTES } from "../lib/contracts/api-catalog.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Persona, caller, personaTokens, listen } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
-
-const SECRET = "integration-test-secret-0123456789";
-
-const key = labSigningKey(SECRET);
+import { type PersonaLab, type ServiceStack, caller, openPersonaLab, startServiceStack, testGateway } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 describe.each(BACKENDS)("gateway on %s", (backend) => {
-  let t: TestLab;
-  let clinical: FastifyInstance;
-  let billing: FastifyInstance;
+  let t: PersonaLab;
+  let services: ServiceStack;
   let gateway: FastifyInstance;
-  let tokens: Record<Persona, string>;
   let call: ReturnType<typeof caller>;
-  let patientId: string;
-  let silent: Server;
-  let silentPort: number;
+  let silent: { server: Server; port: number };
 
   beforeAll(async () => {
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 30, seed: 21, facilities: 2 });
-    clinical = buildClinicalServer(t.lab, key, "silent");
-    billing = buildBillingServer(t.lab, key, "silent");
-
-    const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
-    gateway = await buildGatewayServer({
-      tokenKey: key,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: clinicalUrl, billing: billingUrl },
-      timeoutMs: 2000,
-      ratePerMinute: 40,
-      publicUrl: "http://127.0.0.1:4000",
-      logLevel: "silent",
-    });
-    patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
-    tokens = await personaTokens(key, patientId);
-    call = caller(gateway, tokens);
+    t = await openPersonaLab(backend, { seed: 21 });
+    // A rate limit low enough for the test to reach it.
+    services = await startServiceStack(t.lab, t.key, { ratePerMinute: 40 });
+    gateway = services.gateway;
+    call = caller(gateway, t.tokens);
     // A server that accepts connections and never answers: an upstream that hangs.
-    silent = createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    silentPort = (silent.address() as { port: number }).port;
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    silent = { server, port: (server.address() as { port: number }).port };
   });
   afterAll(async () => {
-    await gateway?.close();
-    await clinical?.close();
-    await billing?.close();
-    silent?.close();
+    await services?.close();
+    silent?.server.close();
     await t?.dispose();
   });
 
   it("forwards a patient's request to the owning service with the shard it resolved", async () => {
-    const res = await call("clinician", "GET", `/patients/${patientId}`);
+    const res = await call("clinician", "GET", `/patients/${t.patientId}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json().id).toBe(patientId);
+    expect(res.json().id).toBe(t.patientId);
     expect(res.headers["x-lab-upstream"]).toBe("clinical");
-    expect(res.headers["x-lab-shard"]).toBe(String(t.lab.shardMap.shardOf(patientId)));
+    expect(res.headers["x-lab-shard"]).toBe(String(t.lab.shardMap.shardOf(t.patientId)));
     const claims = await call("billing", "GET", "/claims?status=paid&limit=3");
     expect(claims.statusCode).toBe(200);
     expect(claims.headers["x-lab-upstream"]).toBe("billing");
   });
 
   it("refuses a caller without a valid token at the door, and an unknown path with a 404", async () => {
-    const anonymous = await call(null, "GET", `/patients/${patientId}`);
+    const anonymous = await call(null, "GET", `/patients/${t.patientId}`);
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json()).toMatchObject({ status: 401, field: "authorization" });
     const forged = await gateway.inject({ method: "GET", url: "/patients", headers: { authorization: "Bearer abc.def.ghi" } });
@@ -86,31 +58,31 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     const res = await call(
       "clinician",
       "PATCH",
-      `/patients/${patientId}`,
+      `/patients/${t.patientId}`,
       { city: "Gateway City" },
       { "if-match": '"1"', "x-request-id": "req-through-gateway", traceparent },
     );
     expect(res.statusCode).toBe(200);
     expect(res.headers["x-request-id"]).toBe("req-through-gateway");
-    const audit = await t.lab.shardForPatient(patientId).prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-through-gateway" } });
+    const audit = await t.lab.shardForPatient(t.patientId).prisma.auditEntry.findFirstOrThrow({ where: { requestId: "req-through-gateway" } });
     expect(audit.traceId).toBe("11112222333344445555666677778888");
   });
 
   it("passes request bodies and their errors through, and refuses non-JSON and oversized bodies itself", async () => {
-    const bad = await call("clinician", "POST", `/patients/${patientId}/encounters`, { kind: "spa-day" });
+    const bad = await call("clinician", "POST", `/patients/${t.patientId}/encounters`, { kind: "spa-day" });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().field).toBeTruthy();
     const text = await gateway.inject({
       method: "POST",
       url: "/patients",
-      headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "text/plain" },
+      headers: { authorization: `Bearer ${t.tokens.clinician}`, "content-type": "text/plain" },
       payload: "hi",
     });
     expect(text.statusCode).toBe(415);
     const big = await gateway.inject({
       method: "POST",
       url: "/patients",
-      headers: { authorization: `Bearer ${tokens.clinician}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${t.tokens.clinician}`, "content-type": "application/json" },
       payload: JSON.stringify({ x: "y".repeat(70_000) }),
     });
     expect(big.statusCode).toBe(413);
@@ -125,10 +97,10 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     expect(validation.valid).toBe(true);
     expect(spec.openapi).toBe("3.1.0");
     for (const route of API_ROUTES) {
-      const app = route.process === "clinical" ? clinical : billing;
+      const app = route.process === "clinical" ? services.clinical : services.billing;
       expect(app.hasRoute({ method: route.method, url: route.path }), `${route.method} ${route.path}`).toBe(true);
     }
-    const served = [clinical, billing].flatMap((app) => app.servedRoutes);
+    const served = [services.clinical, services.billing].flatMap((app) => app.servedRoutes);
     const listed = API_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect(served.sort()).toEqual(listed.sort());
     const docs = await gateway.inject({ method: "GET", url: "/docs" });
@@ -137,7 +109,7 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
   });
 
   it("sets security headers on what it answers", async () => {
-    const res = await call("clinician", "GET", `/patients/${patientId}`);
+    const res = await call("clinician", "GET", `/patients/${t.patientId}`);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
     expect(res.headers["strict-transport-security"]).toBeTruthy();
     expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
@@ -151,7 +123,7 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
     const limited = await call("instructor", "GET", "/patients?facilityId=fac-0001");
     expect(limited.json()).toMatchObject({ status: 429 });
     expect(limited.headers["retry-after"]).toBeTruthy();
-    expect((await call("admin", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
+    expect((await call("admin", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
   });
 
   it("counts a signed-in caller's probes of unknown paths toward their rate: the 41st is a 429, not a 404", async () => {
@@ -174,21 +146,17 @@ describe.each(BACKENDS)("gateway on %s", (backend) => {
   });
 
   it("answers 503 when an upstream is down and 504 when it hangs, without waiting past its deadline", async () => {
-    const down = await buildGatewayServer({
-      tokenKey: key,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silentPort}` },
+    const down = await testGateway(t.lab, {
+      tokenKey: t.key,
+      upstreams: { clinical: "http://127.0.0.1:1", billing: `http://127.0.0.1:${silent.port}` },
       timeoutMs: 500,
-      ratePerMinute: 100,
-      publicUrl: "http://127.0.0.1:4000",
-      logLevel: "silent",
     });
     try {
-      const refused = await down.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${tokens.clinician}` } });
+      const refused = await down.inject({ method: "GET", url: `/patients/${t.patientId}`, headers: { authorization: `Bearer ${t.tokens.clinician}` } });
       expect(refused.statusCode).toBe(503);
       expect(refused.json()).toMatchObject({ status: 503, detail: "the clinical service is not reachable" });
       const started = Date.now();
-      const hung = await down.inject({ method: "GET", url: "/claims?status=paid", headers: { authorization: `Bearer ${tokens.billing}` } });
+      const hung = await down.inject({ method: "GET", url: "/claims?status=paid", headers: { authorization: `Bearer ${t.tokens.billing}` } });
       expect(hung.statusCode).toBe(504);
       expect(hung.json()).toMatchObject({ status: 504, detail: "the billing service did not answer in time" });
       expect(Date.now() - started).toBeLessThan(3000);

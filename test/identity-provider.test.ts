@@ -5,23 +5,20 @@ import type { FastifyInstance } from "fastify";
 import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { issueLabToken, labSigningKey, tokenTrustOf } from "../lib/auth/tokens.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { listen } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
+import { type PersonaLab, listen, openPersonaLab, testGateway } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const ISSUER = "https://idp.lab.test/realms/pim";
 
 describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
-  let t: TestLab;
+  let t: PersonaLab;
   let idp: Server;
   let jwksFetches = 0;
   let signingKey: CryptoKey;
   let clinical: FastifyInstance;
   let gateway: FastifyInstance;
-  let patientId: string;
 
   const providerToken = (claims: Record<string, unknown>, key = signingKey, kid = "k1") =>
     new SignJWT(claims)
@@ -31,7 +28,7 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
       .setAudience("pim-sre-lab-api")
       .setExpirationTime("10m")
       .sign(key);
-  const get = (token: string) => gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string) => gateway.inject({ method: "GET", url: `/patients/${t.patientId}`, headers: { authorization: `Bearer ${token}` } });
 
   beforeAll(async () => {
     const pair = await generateKeyPair("RS256");
@@ -44,21 +41,11 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
     await new Promise<void>((resolve) => idp.listen(0, "127.0.0.1", resolve));
     const jwksUrl = `http://127.0.0.1:${(idp.address() as { port: number }).port}/jwks`;
 
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 20, seed: 5, facilities: 2 });
-    patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
+    t = await openPersonaLab(backend, { seed: 5, patients: 20, secret: SECRET });
     const trust = tokenTrustOf({ privacySecret: SECRET, identityProvider: { jwksUrl, issuer: ISSUER, audience: "pim-sre-lab-api" } });
     clinical = buildClinicalServer(t.lab, trust, "silent");
     const clinicalUrl = await listen(clinical);
-    gateway = await buildGatewayServer({
-      tokenKey: trust,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: clinicalUrl, billing: clinicalUrl },
-      timeoutMs: 2000,
-      ratePerMinute: 1000,
-      publicUrl: clinicalUrl,
-      logLevel: "silent",
-    });
+    gateway = await testGateway(t.lab, { tokenKey: trust, upstreams: { clinical: clinicalUrl, billing: clinicalUrl } });
   });
   afterAll(async () => {
     await gateway?.close();
@@ -70,7 +57,7 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
   it("serves a clinician signed in at the identity provider, with the role and facility from its token", async () => {
     const res = await get(await providerToken({ role: "clinician", facility_id: "fac-0001" }));
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: patientId });
+    expect(res.json()).toMatchObject({ id: t.patientId });
     // Another facility's clinician is refused by the policy, not by the sign-in.
     expect((await get(await providerToken({ role: "clinician", facility_id: "fac-0002" }))).statusCode).toBe(403);
     // One key set, shared here by the gateway and the service, fetched once and then cached.
@@ -96,19 +83,11 @@ describe.each(BACKENDS)("identity provider tokens on %s", (backend) => {
     await new Promise((resolve) => dead.close(resolve));
     const trust = tokenTrustOf({ privacySecret: SECRET, identityProvider: { jwksUrl: deadUrl, issuer: ISSUER, audience: "pim-sre-lab-api" } });
     const nowhere = new URL(deadUrl).origin;
-    const orphan = await buildGatewayServer({
-      tokenKey: trust,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: nowhere, billing: nowhere },
-      timeoutMs: 2000,
-      ratePerMinute: 1000,
-      publicUrl: nowhere,
-      logLevel: "silent",
-    });
+    const orphan = await testGateway(t.lab, { tokenKey: trust, upstreams: { clinical: nowhere, billing: nowhere } });
     try {
       const res = await orphan.inject({
         method: "GET",
-        url: `/patients/${patientId}`,
+        url: `/patients/${t.patientId}`,
         headers: { authorization: `Bearer ${await providerToken({ role: "clinician", facility_id: "fac-0001" })}` },
       });
       expect(res.json()).toMatchObject({ status: 503, detail: "the identity provider's keys cannot be fetched right now; retry shortly" });

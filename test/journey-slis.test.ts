@@ -5,17 +5,13 @@
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBillingServer } from "../backend-services/billing/server.ts";
-import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { loadSloDirectory } from "../lib/slo/load-slos.ts";
 import { readSli } from "../lib/slo/sli-store.ts";
 import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { type Persona, caller, listen, personaTokens } from "./support/service-harness.ts";
-import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
+import { type PersonaLab, type ServiceStack, caller, openPersonaLab, personaTokens, startServiceStack } from "./support/service-harness.ts";
+import { BACKENDS } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
 const key = labSigningKey(SECRET);
@@ -35,53 +31,36 @@ function sample(exposition: string, name: string, labels: Record<string, string>
 }
 
 describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
-  let t: TestLab;
+  let t: PersonaLab;
   let store: SqlDatabase;
+  let services: ServiceStack;
   let clinical: FastifyInstance;
-  let billing: FastifyInstance;
   let gateway: FastifyInstance;
   let call: ReturnType<typeof caller>;
-  let patientId: string;
 
   beforeAll(async () => {
-    t = await createTestLab(backend, { secret: SECRET });
-    await generateLabData(t.lab, { patients: 20, seed: 5, facilities: 1 });
+    t = await openPersonaLab(backend, { seed: 5, patients: 20, facilities: 1, secret: SECRET });
     store = await openTelemetryStore(t.config);
-    clinical = buildClinicalServer(t.lab, key, "silent");
-    billing = buildBillingServer(t.lab, key, "silent");
-    const [clinicalUrl, billingUrl] = [await listen(clinical), await listen(billing)];
-    gateway = await buildGatewayServer({
-      tokenKey: key,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: clinicalUrl, billing: billingUrl },
-      timeoutMs: 2000,
-      ratePerMinute: 10_000,
-      publicUrl: "http://127.0.0.1:4000",
-      logLevel: "silent",
-      slis: { store, slos },
-    });
-    patientId =
-      (await t.lab.shards[0]!.prisma.patient.findFirst())?.id ?? (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst()))).find(Boolean)!.id;
-    call = caller(gateway, (await personaTokens(key, patientId)) as Record<Persona, string>);
+    services = await startServiceStack(t.lab, key, { slis: { store, slos } });
+    ({ clinical, gateway } = services);
+    call = caller(gateway, t.tokens);
   });
   afterAll(async () => {
-    await gateway?.close();
-    await clinical?.close();
-    await billing?.close();
+    await services?.close();
     await store?.close();
     await t?.dispose();
   });
 
   it("counts each journey request once, at /metrics and in the minute rollups, and nothing for callers outside a journey", async () => {
-    for (let i = 0; i < 3; i++) expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
-    expect((await call("patient", "GET", `/patients/${patientId}`)).statusCode).toBe(200);
-    expect((await call("instructor", "GET", `/patients/${patientId}`)).statusCode).toBe(403); // no instructor journey
+    for (let i = 0; i < 3; i++) expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
+    expect((await call("patient", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
+    expect((await call("instructor", "GET", `/patients/${t.patientId}`)).statusCode).toBe(403); // no instructor journey
     const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
     expect(
       sample(metrics, "pimlab_journey_requests_total", { journey: "clinician/find-patient", source: "server", outcome: "success", service: "gateway" }),
     ).toBe(3);
     expect(sample(metrics, "pimlab_journey_requests_total", { journey: "patient/view-record", source: "server", outcome: "success" })).toBe(1);
-    const shard = String(t.lab.shardMap.shardOf(patientId));
+    const shard = String(t.lab.shardMap.shardOf(t.patientId));
     expect(
       sample(metrics, "http_server_request_duration_seconds_count", {
         http_request_method: "GET",
@@ -120,18 +99,18 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     const clinician = {
       userId: "sim-clinician-warm",
       role: "clinician" as const,
-      facilityId: (await t.lab.shardForPatient(patientId).prisma.patient.findUniqueOrThrow({ where: { id: patientId } })).facilityId,
+      facilityId: (await t.lab.shardForPatient(t.patientId).prisma.patient.findUniqueOrThrow({ where: { id: t.patientId } })).facilityId,
       patientId: null,
     };
     const warm = await issueLabToken(key, { ...clinician, traffic: "warmup" });
     for (let i = 0; i < 2; i++)
-      expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${warm}` } })).statusCode).toBe(200);
+      expect((await gateway.inject({ method: "GET", url: `/patients/${t.patientId}`, headers: { authorization: `Bearer ${warm}` } })).statusCode).toBe(200);
     const metrics = (await gateway.inject({ method: "GET", url: "/metrics" })).body;
     expect(sample(metrics, "pimlab_warmup_requests_total", { journey: "clinician/find-patient", outcome: "success", service: "gateway" })).toBe(2);
     expect(await total()).toBe(before);
     // The same person without the warm-up label counts as ever.
     const plain = await issueLabToken(key, clinician);
-    expect((await gateway.inject({ method: "GET", url: `/patients/${patientId}`, headers: { authorization: `Bearer ${plain}` } })).statusCode).toBe(200);
+    expect((await gateway.inject({ method: "GET", url: `/patients/${t.patientId}`, headers: { authorization: `Bearer ${plain}` } })).statusCode).toBe(200);
     expect(await total()).toBe(before + 1);
   });
 
@@ -183,7 +162,7 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
         },
       ],
     };
-    const token = (await personaTokens(key, patientId)).sre;
+    const token = (await personaTokens(key, t.patientId)).sre;
     const switched = await clinical.inject({
       method: "PUT",
       url: "/_lab/faults",
@@ -191,7 +170,7 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
       payload: JSON.stringify(rules),
     });
     expect(switched.statusCode, switched.body).toBe(200);
-    for (let i = 0; i < 20; i++) expect((await call("clinician", "GET", `/patients/${patientId}`)).statusCode).toBe(503);
+    for (let i = 0; i < 20; i++) expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(503);
     await clinical.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: `Bearer ${token}` } });
 
     const minute = thisMinute();

@@ -9,6 +9,7 @@ import { PROJECTOR_GROUP, startProjector } from "../lib/events/projector.ts";
 import { startRelays } from "../lib/events/relay.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { commandContext, outpatientVisit, patientRegistration } from "./support/clinical-writes.ts";
 import { runScript } from "./support/run-script.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
@@ -24,25 +25,10 @@ describe("lab:replay", () => {
     t = await createTestLab("sqlite", { secret: SECRET });
     await generateLabData(t.lab, { patients: 10, seed: 8, facilities: 1 });
     const providerId = (await t.lab.control.prisma.provider.findFirstOrThrow()).id;
-    const actor = { userId: "usr-clinician", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
     for (let i = 0; i < 15; i++) {
-      const ctx = { actor, requestId: `req-replay-${i}`, traceparent: null, idempotencyKey: null, now: new Date() };
-      const { body: p } = await registerPatient(t.lab, ctx, {
-        facilityId: "fac-0001",
-        givenName: "Re",
-        familyName: `Play${i}`,
-        sex: "male",
-        birthDate: "1960-06-06",
-        addressLine: "2 Log Ln",
-        city: "Offset",
-        region: "IL",
-        postalCode: "62701",
-        mrn: `MRN-REPLAY-${i}`,
-        nationalId: "999-33-3333",
-        phone: "555-0100-3333",
-        email: `replay${i}@example.org`,
-      });
-      await openEncounter(t.lab, ctx, p.id, { providerId, facilityId: "fac-0001", kind: "outpatient", reason: "replay", note: "" });
+      const ctx = commandContext(`req-replay-${i}`);
+      const { body: p } = await registerPatient(t.lab, ctx, patientRegistration(`REPLAY-${i}`));
+      await openEncounter(t.lab, ctx, p.id, outpatientVisit(providerId, "replay"));
     }
     bus = await openEventBus(t.config);
     live = await openReadModels(t.config);
@@ -72,31 +58,12 @@ describe("lab:replay", () => {
     const running = await openEventBus(t.config);
     const relays = startRelays(t.lab.shards, running, { idleMs: 5 });
     const projector = await startProjector(running, live);
-    const actor = { userId: "usr-clinician", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
     let writing = true;
     let written = 0;
     const writer = (async () => {
       while (writing) {
         const i = written++;
-        await registerPatient(
-          t.lab,
-          { actor, requestId: `req-live-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
-          {
-            facilityId: "fac-0001",
-            givenName: "Live",
-            familyName: `Write${i}`,
-            sex: "female",
-            birthDate: "1971-07-07",
-            addressLine: "3 Log Ln",
-            city: "Offset",
-            region: "IL",
-            postalCode: "62701",
-            mrn: `MRN-LIVE-${i}`,
-            nationalId: "999-33-3333",
-            phone: "555-0100-3333",
-            email: `live${i}@example.org`,
-          },
-        );
+        await registerPatient(t.lab, commandContext(`req-live-${i}`), patientRegistration(`LIVE-${i}`));
         await new Promise((r) => setTimeout(r, 15));
       }
     })();

@@ -2,16 +2,14 @@
 // `npm run lab` starts them: a request's trace is retrievable by id with spans from the gateway, the
 // service, the relay and the projector; every process serves /metrics; every request log line carries
 // trace, span and request ids; and no log line holds a clear identifier of the lab's synthetic people.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { loadConfig } from "../lib/config/index.ts";
-import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
-import { repoRoot } from "./support/test-labs.ts";
+import { testLabEnv } from "./support/lab-ports.ts";
+import { processGroup } from "./support/process-group.ts";
+import { openLabFromEnv } from "./support/test-labs.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
 const SECRET = "integration-test-secret-0123456789";
@@ -35,52 +33,28 @@ const registered = {
 
 describe("a lab run's telemetry", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-run-"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH!,
-    HOME: process.env.HOME!,
-    LAB_DATA_DIR: dir,
-    LAB_SECRET: SECRET,
-    LOG_LEVEL: "info",
-    LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway),
-    CLINICAL_PORT: String(ports.clinical),
-    BILLING_PORT: String(ports.billing),
-    PROJECTOR_PORT: String(ports.projector),
-  };
-  const children: ChildProcess[] = [];
+  // Request logs are at info: the test reads them.
+  const env = testLabEnv(dir, SECRET, ports, { LOG_LEVEL: "info" });
   const logs: string[] = [];
+  const processes = processGroup(env, (text) => logs.push(text));
   const people: string[] = [];
   let clinician: string;
   let sre: string;
 
   beforeAll(async () => {
-    const config = loadConfig(env);
-    await prepareLabDatabases(config, repoRoot);
-    const lab = await openLabDatabases(config);
-    await generateLabData(lab, { patients: 12, seed: 77, facilities: 1 });
+    const { lab } = await openLabFromEnv(env, { patients: 12, seed: 77, facilities: 1 });
     // Clear values of the generated people, which must never reach a log line.
     for (const shard of lab.shards) {
       for (const p of await shard.prisma.patient.findMany()) people.push(p.givenName, p.familyName, p.addressLine);
     }
     await lab.close();
-    for (const name of ["clinical", "billing", "gateway", "projector"]) {
-      const child = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], {
-        cwd: repoRoot,
-        env: { ...env, NODE_ENV: "test" },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      child.stdout!.on("data", (b: Buffer) => logs.push(b.toString()));
-      child.stderr!.on("data", (b: Buffer) => logs.push(b.toString()));
-      children.push(child);
-    }
-    for (const port of Object.values(ports)) await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
+    await Promise.all((["clinical", "billing", "gateway", "projector"] as const).map((name) => processes.start(name, ports[name])));
     const key = labSigningKey(SECRET);
     clinician = await issueLabToken(key, { userId: "usr-trace-clinician", role: "clinician", facilityId: "fac-0001", patientId: null });
     sre = await issueLabToken(key, { userId: "usr-trace-sre", role: "sre", facilityId: null, patientId: null });
   }, 120_000);
   afterAll(async () => {
-    for (const c of children) c.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
+    await processes.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

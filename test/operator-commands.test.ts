@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labSigningKey, verifyLabToken } from "../lib/auth/tokens.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { commandContext, patientRegistration } from "./support/clinical-writes.ts";
 import { runScript } from "./support/run-script.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
@@ -16,28 +17,7 @@ describe("audit commands", () => {
   beforeAll(async () => {
     t = await createTestLab("sqlite", { secret: SECRET });
     await generateLabData(t.lab, { patients: 20, seed: 51, facilities: 2 });
-    const actor = { userId: "usr-clinician", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
-    for (let i = 0; i < 12; i++) {
-      await registerPatient(
-        t.lab,
-        { actor, requestId: `req-${i}`, traceparent: null, idempotencyKey: null, now: new Date() },
-        {
-          facilityId: "fac-0001",
-          givenName: "A",
-          familyName: `B${i}`,
-          sex: "other",
-          birthDate: "1980-01-01",
-          addressLine: "1 St",
-          city: "C",
-          region: "IL",
-          postalCode: "12345",
-          mrn: `MRN-CLI-${i}`,
-          nationalId: "999-22-3333",
-          phone: "555-0100-2222",
-          email: `cli${i}@example.org`,
-        },
-      );
-    }
+    for (let i = 0; i < 12; i++) await registerPatient(t.lab, commandContext(`req-${i}`), patientRegistration(`CLI-${i}`));
   });
   afterAll(async () => t?.dispose());
 

@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "../lib/auth/roles.ts";
 import { openEncounter } from "../lib/clinical/encounter-commands.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { recordDiagnosis } from "../lib/clinical/record-commands.ts";
@@ -13,9 +12,9 @@ import { type EmbeddedLog, openEmbeddedLog } from "../lib/events/embedded-log.ts
 import { checkEnvelope } from "../lib/events/envelope.ts";
 import { outboxBacklog, relayOnce } from "../lib/events/relay.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { commandContext, outpatientVisit, patientRegistration } from "./support/clinical-writes.ts";
 import { BACKENDS, type TestLab, createTestLab } from "./support/test-labs.ts";
 
-const clinician: Actor = { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null };
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 describe.each(BACKENDS)("outbox relay on %s", (backend) => {
@@ -23,7 +22,7 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
   let log: EmbeddedLog;
   let dir: string;
   let n = 0;
-  const ctx = () => ({ actor: clinician, requestId: `req-relay-${++n}`, traceparent: TRACEPARENT, idempotencyKey: null, now: new Date() });
+  const ctx = () => ({ ...commandContext(`req-relay-${++n}`), traceparent: TRACEPARENT });
 
   beforeAll(async () => {
     t = await createTestLab(backend);
@@ -32,28 +31,8 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
     log = await openEmbeddedLog({ file: join(dir, "events.db"), partitions: 4, pollMs: 5 });
     const providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
     for (let i = 0; i < 12; i++) {
-      const { body: patient } = await registerPatient(t.lab, ctx(), {
-        facilityId: "fac-0001",
-        givenName: "Rel",
-        familyName: `Ay${i}`,
-        sex: "other",
-        birthDate: "1970-01-01",
-        addressLine: "1 Relay Rd",
-        city: "Outbox",
-        region: "IL",
-        postalCode: "62701",
-        mrn: `MRN-RELAY-${backend}-${i}`,
-        nationalId: "999-11-1111",
-        phone: "555-0100-1111",
-        email: `relay${i}@example.org`,
-      });
-      const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, {
-        providerId,
-        facilityId: "fac-0001",
-        kind: "outpatient",
-        reason: "relay",
-        note: "",
-      });
+      const { body: patient } = await registerPatient(t.lab, ctx(), patientRegistration(`RELAY-${backend}-${i}`));
+      const { body: encounter } = await openEncounter(t.lab, ctx(), patient.id, outpatientVisit(providerId, "relay"));
       await recordDiagnosis(t.lab, ctx(), patient.id, encounter.id, { code: "R05", description: "Cough" });
     }
   });

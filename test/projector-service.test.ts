@@ -6,16 +6,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProjectorProcess, startProjectorProcess } from "../backend-services/projector/server.ts";
+import type { Actor } from "../lib/auth/roles.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import { registerPatient } from "../lib/clinical/patient-commands.ts";
 import { type SqlDatabase, openSqlite } from "../lib/data/sql-database.ts";
 import { type EmbeddedLog, openEmbeddedLog } from "../lib/events/embedded-log.ts";
 import { migrateReadModels } from "../lib/events/projections.ts";
 import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { commandContext, patientRegistration } from "./support/clinical-writes.ts";
 import { type Persona, PERSONAS, personaTokens } from "./support/service-harness.ts";
 import { type TestLab, createTestLab } from "./support/test-labs.ts";
 
 const SECRET = "integration-test-secret-0123456789";
+const clinician: Actor = { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null };
 
 describe("projector process", () => {
   let t: TestLab;
@@ -45,31 +48,7 @@ describe("projector process", () => {
   });
 
   it("fills the read models from a write while it runs: outbox -> relay -> bus -> projector", async () => {
-    await registerPatient(
-      t.lab,
-      {
-        actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null },
-        requestId: "req-proj-1",
-        traceparent: null,
-        idempotencyKey: null,
-        now: new Date(),
-      },
-      {
-        facilityId: "fac-0001",
-        givenName: "Pro",
-        familyName: "Jector",
-        sex: "female",
-        birthDate: "1985-02-03",
-        addressLine: "1 Model Way",
-        city: "Readville",
-        region: "IL",
-        postalCode: "62701",
-        mrn: "MRN-PROJ-1",
-        nationalId: "999-22-2222",
-        phone: "555-0100-2222",
-        email: "projector@example.org",
-      },
-    );
+    await registerPatient(t.lab, commandContext("req-proj-1", clinician), patientRegistration("PROJ-1"));
     const end = Date.now() + 10_000;
     let census: { patients: number }[] = [];
     while (Date.now() < end) {
@@ -117,25 +96,11 @@ describe("projector process", () => {
   });
 
   it("serves the persona dashboards from the read models by role: census to a clinician's own facility, the claims pipeline to billing, a timeline to its patient", async () => {
-    const clinician = { userId: "usr-c", role: "clinician" as const, facilityId: "fac-0001", patientId: null };
     const registered = await registerPatient(
       t.lab,
-      { actor: clinician, requestId: "req-dash-1", traceparent: null, idempotencyKey: null, now: new Date() },
-      {
-        facilityId: "fac-0001",
-        givenName: "Dash",
-        familyName: "Board",
-        sex: "male",
-        birthDate: "1990-05-06",
-        addressLine: "3 Model Way",
-        city: "Readville",
-        region: "IL",
-        postalCode: "62701",
-        mrn: "MRN-DASH-1",
-        nationalId: "999-44-4444",
-        phone: "555-0100-4444",
-        email: "dash@example.org",
-      },
+      commandContext("req-dash-1", clinician),
+      // What the timeline must not show of the person: checked below.
+      patientRegistration("DASH-1", { givenName: "Dash", familyName: "Board", birthDate: "1990-05-06" }),
     );
     const patientId = (registered.body as { id: string }).id;
     const own = await personaTokens(labSigningKey(SECRET), patientId);
@@ -169,32 +134,7 @@ describe("projector process", () => {
   });
 
   it("injects event-pipeline faults on request: a paused relay backs the outbox up, failing events go to the dead letters, and both end when switched off", async () => {
-    const register = (n: number) =>
-      registerPatient(
-        t.lab,
-        {
-          actor: { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null },
-          requestId: `req-fault-${n}`,
-          traceparent: null,
-          idempotencyKey: null,
-          now: new Date(),
-        },
-        {
-          facilityId: "fac-0001",
-          givenName: "Fault",
-          familyName: `Case${n}`,
-          sex: "other",
-          birthDate: "1980-01-01",
-          addressLine: "2 Model Way",
-          city: "Readville",
-          region: "IL",
-          postalCode: "62701",
-          mrn: `MRN-FAULT-${n}`,
-          nationalId: "999-33-3333",
-          phone: "555-0100-3333",
-          email: `fault${n}@example.org`,
-        },
-      );
+    const register = (n: number) => registerPatient(t.lab, commandContext(`req-fault-${n}`, clinician), patientRegistration(`FAULT-${n}`));
     const switchFaults = (method: "PUT" | "DELETE", body?: object) =>
       projector.app.inject({
         method,

@@ -4,18 +4,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBillingServer } from "../backend-services/billing/server.ts";
-import { buildClinicalServer } from "../backend-services/clinical/server.ts";
-import { buildGatewayServer } from "../backend-services/gateway/server.ts";
 import { labSigningKey } from "../lib/auth/tokens.ts";
 import type { SqlDatabase } from "../lib/data/sql-database.ts";
 import { loadSloDirectory } from "../lib/slo/load-slos.ts";
 import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
 import { type SloReportSource, embeddedSloSource, prometheusSloSource } from "../lib/slo/slo-sources.ts";
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
-import { caller, listen, personaTokens } from "./support/service-harness.ts";
+import { type ServiceStack, caller, listen, personaTokens, startServiceStack } from "./support/service-harness.ts";
 import { createTestLab, type TestLab } from "./support/test-labs.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
@@ -29,8 +25,7 @@ const UNDER_TEST = "clinician-record-diagnosis-availability-client";
 describe.skipIf(!available)("SLOs read from a real Prometheus and from the embedded rollups", () => {
   let t: TestLab;
   let store: SqlDatabase;
-  let services: FastifyInstance[];
-  let gateway: FastifyInstance;
+  let services: ServiceStack;
   let prometheus: LocalPrometheus;
   let dir: string;
   let embedded: SloReportSource;
@@ -39,19 +34,8 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
   beforeAll(async () => {
     t = await createTestLab("sqlite", { secret: SECRET });
     store = await openTelemetryStore(t.config);
-    services = [buildClinicalServer(t.lab, key, "silent"), buildBillingServer(t.lab, key, "silent")];
-    const [clinicalUrl, billingUrl] = await Promise.all(services.map(listen));
-    gateway = await buildGatewayServer({
-      tokenKey: key,
-      shardMap: () => t.lab.shardMap,
-      upstreams: { clinical: clinicalUrl!, billing: billingUrl! },
-      timeoutMs: 2000,
-      ratePerMinute: 10_000,
-      publicUrl: "http://127.0.0.1:4000",
-      logLevel: "silent",
-      slis: { store, slos },
-    });
-    const gatewayUrl = new URL(await listen(gateway));
+    services = await startServiceStack(t.lab, key, { slis: { store, slos } });
+    const gatewayUrl = new URL(await listen(services.gateway));
     dir = mkdtempSync(join(tmpdir(), "pimlab-prometheus-"));
     // The generated rules as they ship, but evaluated every 2 s instead of every minute, so the test
     // need not wait for minute boundaries (the expressions are unchanged).
@@ -70,15 +54,14 @@ describe.skipIf(!available)("SLOs read from a real Prometheus and from the embed
   }, 60_000);
   afterAll(async () => {
     await prometheus?.stop();
-    await gateway?.close();
-    for (const s of services ?? []) await s.close();
+    await services?.close();
     await store?.close();
     await t?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("gives the same burn rates and budget through both sources for the same traffic, and Prometheus fires the 14.4x page", async () => {
-    const call = caller(gateway, await personaTokens(key, "pat-none"));
+    const call = caller(services.gateway, await personaTokens(key, "pat-none"));
     // Prometheus must have seen the counters at zero before the traffic, as it would in a running lab.
     await waitUntil(
       async () => ((await fetch(`${prometheus.url}/api/v1/query?query=up`).then((r) => r.json())) as { data: { result: unknown[] } }).data.result.length > 0,

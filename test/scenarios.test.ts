@@ -1,8 +1,6 @@
 // Scenarios on a running lab (the real drill engine, supervisor, services and gateway): a script plays its
 // cues and launches its drills on its clock, as the instructor who started it and under one request id;
 // its narrative tells the whole story and renders as a post-incident review; a stop aborts its drills.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLabToken } from "../lib/auth/tokens.ts";
@@ -11,44 +9,19 @@ import type { ScenarioRun } from "../lib/scenarios/scenario-run.ts";
 import { type DrillLab, startDrillLab } from "./support/drill-lab.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
-const QUICK = `apiVersion: pim-lab/v1
-kind: Scenario
-metadata: { name: quick, title: Quick errors }
-spec:
-  watch: [patient-view-record-availability]
-  durationSeconds: 12
-  steps:
-    - { afterSeconds: 0, cue: Look at the board }
-    - afterSeconds: 1
-      cue: Clinical fails half its requests
-      drill: { drill: error-burst, params: { service: clinical, rate: 0.5 }, durationSeconds: 6 }
-    - { afterSeconds: 9, cue: Write the review }
----
-apiVersion: pim-lab/v1
-kind: Scenario
-metadata: { name: long, title: Long latency }
-spec:
-  watch: [patient-view-record-latency]
-  durationSeconds: 300
-  steps:
-    - afterSeconds: 0
-      cue: Clinical slows down
-      drill: { drill: service-latency, params: { service: clinical, latency: { type: fixed, ms: 200 } }, durationSeconds: 240 }
-`;
+// The two scripts it plays (a quick one that ends, a long one it stops), as an instructor writes them.
+const SCENARIOS_DIR = join(import.meta.dirname, "fixtures", "scenarios");
 
 describe("scenarios on a running lab", () => {
-  const dir = mkdtempSync(join(tmpdir(), "pimlab-scenarios-"));
   let t: DrillLab;
   let base: string;
 
   beforeAll(async () => {
-    writeFileSync(join(dir, "lesson.yaml"), QUICK);
-    t = await startDrillLab("scenarios", 20_000 + (process.pid % 1000) * 7, { LAB_SCENARIOS_DIR: dir });
+    t = await startDrillLab("scenarios", 20_000 + (process.pid % 1000) * 7, { LAB_SCENARIOS_DIR: SCENARIOS_DIR });
     base = `http://127.0.0.1:${t.ports.drills}/_lab/scenarios`;
   }, 120_000);
   afterAll(async () => {
     await t?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it("plays the script on its clock, launches its drill as the instructor under its request id, and narrates it all", async () => {

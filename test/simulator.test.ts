@@ -2,23 +2,23 @@
 // journey of the lab walks its flow without a failure, the client-side SLIs reach the gateway's rollups,
 // and a fault switched on in the clinical service shows in the simulator's measurements while it is on
 // and is gone once it is switched off.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
-import { openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
+import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { ClientSliReporter } from "../lib/simulator/client-sli-reporter.ts";
 import { journeyFlows } from "../lib/simulator/journey-flows.ts";
 import { type SimulationCast, loadSimulationCast } from "../lib/simulator/simulation-cast.ts";
 import { Simulation } from "../lib/simulator/simulation-run.ts";
 import type { TrafficProfileSpec } from "../lib/simulator/traffic-profile.ts";
 import { JOURNEYS } from "../lib/slo/journeys.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
-import { repoRoot } from "./support/test-labs.ts";
+import { testLabEnv } from "./support/lab-ports.ts";
+import { processGroup } from "./support/process-group.ts";
+import { openLabFromEnv } from "./support/test-labs.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
 const SECRET = "simulator-test-secret-0123456789";
@@ -41,46 +41,20 @@ const profile = (mix: TrafficProfileSpec["mix"], ratePerSecond: number, duration
 
 describe("the persona traffic simulator on a running lab", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-sim-"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH!,
-    HOME: process.env.HOME!,
-    LAB_DATA_DIR: dir,
-    LAB_SECRET: SECRET,
-    LOG_LEVEL: "warn",
-    LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway),
-    CLINICAL_PORT: String(ports.clinical),
-    BILLING_PORT: String(ports.billing),
-    GATEWAY_RATE_PER_MINUTE: "1000000",
-    SIMULATOR_PORT: String(ports.simulator),
-    LAB_TRAFFIC_PROFILE: "off",
-  };
-  const children: ChildProcess[] = [];
+  const env = testLabEnv(dir, SECRET, ports, { GATEWAY_RATE_PER_MINUTE: "1000000", LAB_TRAFFIC_PROFILE: "off" });
+  const processes = processGroup(env);
   let cast: SimulationCast;
   let sre: string;
 
   beforeAll(async () => {
-    const config = loadConfig(env);
-    await prepareLabDatabases(config, repoRoot);
-    const lab = await openLabDatabases(config);
-    await generateLabData(lab, { patients: 300, seed: 21, facilities: 3 });
+    const { lab } = await openLabFromEnv(env, { patients: 300, seed: 21, facilities: 3 });
     cast = await loadSimulationCast({ control: lab.control.sql, shards: lab.shards.map((s) => s.readSql) }, labSigningKey(SECRET));
     await lab.close();
-    for (const name of ["clinical", "billing", "gateway"]) {
-      children.push(
-        spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", name, "main.ts")], {
-          cwd: repoRoot,
-          env: { ...env, NODE_ENV: "test" },
-          stdio: ["ignore", "ignore", "inherit"],
-        }),
-      );
-    }
-    for (const port of [ports.gateway, ports.clinical, ports.billing]) await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000);
+    await Promise.all((["clinical", "billing", "gateway"] as const).map((name) => processes.start(name, ports[name])));
     sre = await issueLabToken(labSigningKey(SECRET), { userId: "usr-sim-test-sre", role: "sre", facilityId: null, patientId: null });
   }, 120_000);
   afterAll(async () => {
-    for (const c of children) c.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once("exit", r)))));
+    await processes.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -158,14 +132,8 @@ describe("the persona traffic simulator on a running lab", () => {
   }, 60_000);
 
   it("runs a profile in the simulator process when an instructor starts it, reports its progress, and stops it on request", async () => {
-    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], {
-      cwd: repoRoot,
-      env: { ...env, NODE_ENV: "test" },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(sim);
+    await processes.start("simulator", ports.simulator);
     const api = `http://127.0.0.1:${ports.simulator}/_lab/traffic`;
-    await waitUntil(async () => (await fetch(`http://127.0.0.1:${ports.simulator}/readyz`)).ok, 60_000);
     const key = labSigningKey(SECRET);
     const instructor = await issueLabToken(key, { userId: "usr-sim-instructor", role: "instructor", facilityId: null, patientId: null });
     const clinician = await issueLabToken(key, { userId: "usr-sim-clinician", role: "clinician", facilityId: "fac-0001", patientId: null });
@@ -226,23 +194,10 @@ describe("the persona traffic simulator on a running lab", () => {
 
   it("warms every journey up before its counted traffic starts: warm-up requests counted apart, the start on the control timeline", async () => {
     const port = base + 4;
-    const sim = spawn(process.execPath, ["--import", "tsx", join(repoRoot, "backend-services", "simulator", "main.ts")], {
-      cwd: repoRoot,
-      env: { ...env, NODE_ENV: "test", SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "3" },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(sim);
+    await processes.start("simulator", port, { SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "3" });
     const api = `http://127.0.0.1:${port}/_lab/traffic`;
     type Status = { running: { profile: string } | null; warmingUp: { profile: string; seconds: number } | null };
     const status = async () => (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
-    await waitUntil(
-      async () =>
-        await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-    );
     await waitUntil(async () => (await status()).warmingUp !== null, 20_000);
     expect(await status()).toMatchObject({ running: null, warmingUp: { profile: "steady-demo", seconds: 3 } });
     await waitUntil(async () => (await status()).running?.profile === "steady-demo", 20_000);

@@ -10,10 +10,11 @@ import { type SupervisedLab, startLabSupervisor } from "../backend-services/supe
 import { controlAuditLog } from "../lib/audit/audit-logs.ts";
 import { verifyAuditChain } from "../lib/audit/verify-chain.ts";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
-import { type LabConfig, loadConfig } from "../lib/config/index.ts";
-import { type LabDatabases, openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
+import type { LabConfig } from "../lib/config/index.ts";
+import type { LabDatabases } from "../lib/data/lab-databases.ts";
 import { labProcesses } from "../lib/supervisor/lab-processes.ts";
-import { repoRoot } from "./support/test-labs.ts";
+import { testLabEnv } from "./support/lab-ports.ts";
+import { openLabFromEnv, repoRoot } from "./support/test-labs.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
 const SECRET = "integration-test-secret-0123456789";
@@ -26,19 +27,7 @@ type Status = { processes: ProcessView[]; totalRssBytes: number; memoryBudgetByt
 
 describe("the lab supervisor", () => {
   const dir = mkdtempSync(join(tmpdir(), "pimlab-supervisor-"));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH!,
-    HOME: process.env.HOME!,
-    NODE_ENV: "test",
-    LAB_DATA_DIR: dir,
-    LAB_SECRET: SECRET,
-    LOG_LEVEL: "warn",
-    LAB_SEED_PATIENTS: "0",
-    GATEWAY_PORT: String(ports.gateway),
-    CLINICAL_PORT: String(ports.clinical),
-    BILLING_PORT: String(ports.billing),
-    SUPERVISOR_PORT: String(ports.supervisor),
-  };
+  const env = testLabEnv(dir, SECRET, ports);
   let config: LabConfig;
   let lab: SupervisedLab;
   let dbs: LabDatabases;
@@ -57,6 +46,16 @@ describe("the lab supervisor", () => {
   };
   const status = async () => (await call("GET", "/_lab/processes")).body as unknown as Status;
   const processOf = async (name: string) => (await status()).processes.find((p) => p.name === name)!;
+  /** Waits until the process `before` shows is ready again under another pid: restarted by the supervisor or on request. */
+  const readyInAnotherProcess = (before: ProcessView, what: string) =>
+    waitUntil(
+      async () => {
+        const now = await processOf(before.name);
+        return now.state === "ready" && now.pid !== before.pid;
+      },
+      20_000,
+      what,
+    );
   const answers = (port: number, path = "/healthz") =>
     fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(500) }).then(
       (r) => r.status,
@@ -64,9 +63,7 @@ describe("the lab supervisor", () => {
     );
 
   beforeAll(async () => {
-    config = loadConfig(env);
-    await prepareLabDatabases(config, repoRoot);
-    dbs = await openLabDatabases(config);
+    ({ config, lab: dbs } = await openLabFromEnv(env));
     sre = await issueLabToken(key, { userId: "usr-test-sre", role: "sre", facilityId: null, patientId: null });
     patient = await issueLabToken(key, { userId: "usr-test-patient", role: "patient", facilityId: null, patientId: "pat-someone" });
     const specs = labProcesses(config, repoRoot).filter((p) => ["clinical", "billing", "gateway"].includes(p.name));
@@ -114,14 +111,7 @@ describe("the lab supervisor", () => {
     const before = await processOf("clinical");
     const killed = await call("POST", "/_lab/processes/clinical/kill");
     expect(killed.status).toBe(200);
-    await waitUntil(
-      async () => {
-        const now = await processOf("clinical");
-        return now.state === "ready" && now.pid !== before.pid;
-      },
-      20_000,
-      "clinical ready again",
-    );
+    await readyInAnotherProcess(before, "clinical ready again");
     expect(await processOf("clinical")).toMatchObject({ restarts: 1, lastExit: { signal: "SIGKILL" } });
     expect(await answers(ports.clinical)).toBe(200);
   });
@@ -162,14 +152,7 @@ describe("the lab supervisor", () => {
     const before = await processOf("billing");
     const restarted = await call("POST", "/_lab/processes/billing/restart");
     expect(restarted.status).toBe(200);
-    await waitUntil(
-      async () => {
-        const now = await processOf("billing");
-        return now.state === "ready" && now.pid !== before.pid;
-      },
-      20_000,
-      "billing ready after its restart",
-    );
+    await readyInAnotherProcess(before, "billing ready after its restart");
     expect(await processOf("billing")).toMatchObject({ restarts: before.restarts + 1, lastExit: { signal: null } });
   });
 

@@ -5,7 +5,7 @@ import type { Reading } from "@/lib/portal/reading.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import type { DataJob } from "@/lib/supervisor/data-jobs.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 const describe = (job: DataJob) =>
   job.request.kind === "generate"
@@ -51,22 +51,19 @@ export function DataJobsPanel({ reading, refused }: { reading: Reading<{ jobs: D
               compares them with the live ones.
             </p>
           ) : (
-            <table aria-label="Data jobs">
-              <TableHead columns={["Job", "State", "Started", "By", "Latest output"]} />
-              <tbody>
-                {jobs.map((job) => (
-                  <tr key={job.id} data-job={job.id} data-state={job.state}>
-                    <th scope="row">{describe(job)}</th>
-                    <td>
-                      <span className={`state state-${job.state === "succeeded" ? "ready" : job.state === "failed" ? "failed" : "starting"}`}>{job.state}</span>
-                    </td>
-                    <td>{job.startedAt.slice(11, 19)} UTC</td>
-                    <td>{job.startedBy}</td>
-                    <td className="log-message">{job.output.at(-1) ?? ""}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table label="Data jobs" columns={["Job", "State", "Started", "By", "Latest output"]} rows={jobs}>
+              {(job) => (
+                <tr key={job.id} data-job={job.id} data-state={job.state}>
+                  <th scope="row">{describe(job)}</th>
+                  <td>
+                    <span className={`state state-${job.state === "succeeded" ? "ready" : job.state === "failed" ? "failed" : "starting"}`}>{job.state}</span>
+                  </td>
+                  <td>{job.startedAt.slice(11, 19)} UTC</td>
+                  <td>{job.startedBy}</td>
+                  <td className="log-message">{job.output.at(-1) ?? ""}</td>
+                </tr>
+              )}
+            </Table>
           )}
         </>
       )}

@@ -10,7 +10,7 @@ import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { settle } from "@/lib/portal/reading.ts";
 import { shardHealth } from "@/lib/data/shard-health.ts";
 import { locatePatient, shardMapView } from "@/lib/portal/shard-map-view.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Admin" };
@@ -39,20 +39,17 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
         {labConfig().shardCount} shards · 1,024 virtual buckets · a patient&apos;s bucket is the first 32 bits of the SHA-256 of their id
       </p>
       <Panel id="shard-map" title="Shard map">
-        <table aria-label="Shard map">
-          <TableHead columns={["Shard", "Buckets", "Patients", "Moved in", "Moving now"]} />
-          <tbody>
-            {view.map((s) => (
-              <tr key={s.shard} data-shard={s.shard}>
-                <th scope="row">shard-{s.shard}</th>
-                <td>{s.buckets}</td>
-                <td>{health[s.shard]?.patients?.toLocaleString("en-US") ?? "unreachable"}</td>
-                <td>{list(s.movedIn)}</td>
-                <td>{list(s.moving)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Shard map" columns={["Shard", "Buckets", "Patients", "Moved in", "Moving now"]} rows={view}>
+          {(s) => (
+            <tr key={s.shard} data-shard={s.shard}>
+              <th scope="row">shard-{s.shard}</th>
+              <td>{s.buckets}</td>
+              <td>{health[s.shard]?.patients?.toLocaleString("en-US") ?? "unreachable"}</td>
+              <td>{list(s.movedIn)}</td>
+              <td>{list(s.moving)}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
       <Panel id="locate" title="Where does a patient live?">
         <form method="get" className="audit-filter">

@@ -1,6 +1,7 @@
 // The audit search's filter as a GET form, so the URL holds the query (a link to a search can be shared).
 // Fields keep what was typed, valid or not, so a mistake can be corrected in place.
 import { AUDIT_FILTER_FIELDS } from "@/lib/audit/audit-filter.ts";
+import { Options } from "@/components/options.tsx";
 
 type Raw = Partial<Record<string, string>>;
 
@@ -47,11 +48,7 @@ export function AuditFilterForm({ raw, shardCount, invalidField }: { raw: Raw; s
       <label>
         Per page
         <select name="limit" defaultValue={raw.limit ?? "50"} {...invalid("limit")}>
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
+          <Options values={PAGE_SIZES} />
         </select>
       </label>
       <div className="audit-filter-actions">

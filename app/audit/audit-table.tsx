@@ -1,7 +1,7 @@
 // The audit search's results: one row per entry, newest first, with what its write changed (values the
 // reader's view may not see already replaced by "[redacted]" in lib/audit).
 import type { AuditRow, FieldChange } from "@/lib/audit/present-audit.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 const shownValue = (value: unknown) => (value === null || value === undefined ? "∅" : typeof value === "string" ? value : JSON.stringify(value));
 
@@ -25,33 +25,35 @@ function Change({ row }: { row: AuditRow }) {
 
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   return (
-    <table className="audit-table" aria-label="Audit entries">
-      <TableHead columns={["Time (UTC)", "Source", "Actor", "Action", "Entity", "Request id", "Trace id", "Outcome", "Change"]} />
-      <tbody>
-        {rows.map((r) => (
-          <tr key={`${r.shard}:${r.sequence}`} data-request-id={r.requestId ?? undefined}>
-            <td>
-              <time dateTime={r.occurredAt}>{r.occurredAt.replace("T", " ").replace("Z", "")}</time>
-            </td>
-            <td>
-              {r.source} <span className="muted">#{r.sequence}</span>
-            </td>
-            <td>
-              <span className="id">{r.actorId}</span> <span className="muted">({r.actorRole})</span>
-            </td>
-            <td>{r.action}</td>
-            <td>
-              {r.entityType} <span className="id">{r.entityId}</span>
-            </td>
-            <td className="id">{r.requestId ?? "–"}</td>
-            <td className="id">{r.traceId ?? "–"}</td>
-            <td>{r.outcome}</td>
-            <td>
-              <Change row={r} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table
+      label="Audit entries"
+      columns={["Time (UTC)", "Source", "Actor", "Action", "Entity", "Request id", "Trace id", "Outcome", "Change"]}
+      rows={rows}
+      className="audit-table"
+    >
+      {(r) => (
+        <tr key={`${r.shard}:${r.sequence}`} data-request-id={r.requestId ?? undefined}>
+          <td>
+            <time dateTime={r.occurredAt}>{r.occurredAt.replace("T", " ").replace("Z", "")}</time>
+          </td>
+          <td>
+            {r.source} <span className="muted">#{r.sequence}</span>
+          </td>
+          <td>
+            <span className="id">{r.actorId}</span> <span className="muted">({r.actorRole})</span>
+          </td>
+          <td>{r.action}</td>
+          <td>
+            {r.entityType} <span className="id">{r.entityId}</span>
+          </td>
+          <td className="id">{r.requestId ?? "–"}</td>
+          <td className="id">{r.traceId ?? "–"}</td>
+          <td>{r.outcome}</td>
+          <td>
+            <Change row={r} />
+          </td>
+        </tr>
+      )}
+    </Table>
   );
 }

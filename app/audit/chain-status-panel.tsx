@@ -2,7 +2,7 @@
 // boundary): the newest entries of every log re-hashed at most once a minute, with when that was.
 import { type ChainStatus, createChainStatusCache } from "@/lib/audit/chain-status.ts";
 import type { LabDatabases } from "@/lib/data/lab-databases.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 const NEWEST = 2_000;
 const TTL_SECONDS = 60;
@@ -42,22 +42,19 @@ export async function ChainStatusPanel({ lab }: { lab: LabDatabases }) {
         Checked at <time dateTime={checkedAt}>{checkedAt.slice(11, 19)} UTC</time>; re-checked at most every {TTL_SECONDS} s. Whole chains:{" "}
         <code>npm run audit:verify</code>.
       </p>
-      <table className="audit-table" aria-label="Audit chain verification">
-        <TableHead columns={["Log", "Chain", "Entries checked"]} />
-        <tbody>
-          {statuses.map((s) => (
-            <tr key={s.log} data-chain={s.log}>
-              <th scope="row">{s.log}</th>
-              <td>
-                <Verdict status={s} />
-              </td>
-              <td>
-                <Checked status={s} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table label="Audit chain verification" columns={["Log", "Chain", "Entries checked"]} rows={statuses} className="audit-table">
+        {(s) => (
+          <tr key={s.log} data-chain={s.log}>
+            <th scope="row">{s.log}</th>
+            <td>
+              <Verdict status={s} />
+            </td>
+            <td>
+              <Checked status={s} />
+            </td>
+          </tr>
+        )}
+      </Table>
     </>
   );
 }

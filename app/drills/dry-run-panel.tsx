@@ -5,7 +5,8 @@ import type { DryRun } from "@/lib/contracts/routes/drill-engine-routes.ts";
 import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
 import type { LaunchBody } from "@/lib/portal/drill-launch-form.ts";
 import { formatSeconds, utc } from "@/lib/portal/drill-runs-view.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
+import { textColumn } from "@/components/table-head.tsx";
 
 const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
 
@@ -15,19 +16,16 @@ export function DryRunPanel({ dry, request, query, nowMs }: { dry: DryRun; reque
   return (
     <section className="panel dry-run" id="dry-run" aria-labelledby="dry-run-heading">
       <h2 id="dry-run-heading">Dry run: what launching would do</h2>
-      <table aria-label="Targets of the drill">
-        <TableHead columns={["Step", { key: "Action", label: "Action", className: "text" }, "Process", "PID"]} />
-        <tbody>
-          {dry.targets.map((t, i) => (
-            <tr key={i} data-target={t.process}>
-              <th scope="row">{i + 1}</th>
-              <td className="text">{t.description}</td>
-              <td>{t.process}</td>
-              <td data-pid>{t.pid ?? "not running"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table label="Targets of the drill" columns={["Step", textColumn("Action"), "Process", "PID"]} rows={dry.targets}>
+        {(t, i) => (
+          <tr key={i} data-target={t.process}>
+            <th scope="row">{i + 1}</th>
+            <td className="text">{t.description}</td>
+            <td>{t.process}</td>
+            <td data-pid>{t.pid ?? "not running"}</td>
+          </tr>
+        )}
+      </Table>
       <dl className="facts">
         <dt>Starts</dt>
         <dd>{scheduled ? dry.starts.map(utc).join("; ") : "at once"}</dd>

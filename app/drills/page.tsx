@@ -2,16 +2,13 @@
 // acting on the lab now (abort each, or stop everything), and the history with each run's request id.
 import type { Metadata } from "next";
 import { abortDrillRun, emergencyStopDrills } from "@/app/drills/actions.ts";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import type { DrillCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
-import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { formatSeconds, liveRuns, runHistory, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { RowLink, Table } from "@/components/table.tsx";
+import { textColumn } from "@/components/table-head.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Drills" };
@@ -20,16 +17,13 @@ export const dynamic = "force-dynamic";
 const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" : v.join(", "));
 
 export default async function DrillsPage({ searchParams }: { searchParams: Promise<{ refused?: string; stopped?: string }> }) {
-  const { actor, refusal } = await openPage(PAGES.drills, "/drills");
-  if (refusal) return refusal;
-  const lab = labAs(actor);
-  let catalog: DrillCatalog;
-  let runs: DrillRun[];
-  try {
-    [catalog, { runs }] = await Promise.all([lab.drillCatalog(), lab.drillRuns()]);
-  } catch (err) {
-    return <Unreachable title="The drills cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.drills, "/drills", {
+    read: (lab) => Promise.all([lab.drillCatalog(), lab.drillRuns()]),
+    unreachable: "The drills cannot be read right now",
+  });
+  if (opened.answer) return opened.answer;
+  const { actor } = opened;
+  const [catalog, { runs }] = opened.value;
   const { refused, stopped } = await searchParams;
   const mayRun = authorize(actor, "drill.run").allowed;
   const now = Date.now();
@@ -55,37 +49,35 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
         </p>
       )}
       <Panel id="live" title="Live runs">
-        {live.length === 0 ? (
-          <p>No drill is acting on the lab{mayRun ? ": launch one from the catalog below" : ""}.</p>
-        ) : (
-          <table aria-label="Live drill runs">
-            <TableHead columns={["Drill", "Status", "Time left", "Targets", "Started by", mayRun && "Action"]} />
-            <tbody>
-              {live.map((r) => (
-                <tr key={r.id} data-drill-run={r.id}>
-                  <th scope="row">
-                    <a href={`/drills/runs/${r.id}`}>{r.title}</a> <code className="muted">{r.id}</code>
-                  </th>
-                  <td data-status>{r.phase}</td>
-                  <td>{timeLeft(r, now)}</td>
-                  <td>{targetsOf(r).join(", ")}</td>
-                  <td>{r.startedBy}</td>
-                  {mayRun && (
-                    <td>
-                      <form action={abortDrillRun}>
-                        <input type="hidden" name="runId" value={r.id} />
-                        <input type="hidden" name="from" value="list" />
-                        <button type="submit" className="danger" aria-label={`Abort ${r.title} (${r.id})`}>
-                          {r.phase === "scheduled" ? "Cancel" : r.phase === "kept" ? "Roll back" : "Abort"}
-                        </button>
-                      </form>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <Table
+          label="Live drill runs"
+          columns={["Drill", "Status", "Time left", "Targets", "Started by", mayRun && "Action"]}
+          rows={live}
+          empty={<>No drill is acting on the lab{mayRun ? ": launch one from the catalog below" : ""}.</>}
+        >
+          {(r) => (
+            <tr key={r.id} data-drill-run={r.id}>
+              <th scope="row">
+                <a href={`/drills/runs/${r.id}`}>{r.title}</a> <code className="muted">{r.id}</code>
+              </th>
+              <td data-status>{r.phase}</td>
+              <td>{timeLeft(r, now)}</td>
+              <td>{targetsOf(r).join(", ")}</td>
+              <td>{r.startedBy}</td>
+              {mayRun && (
+                <td>
+                  <form action={abortDrillRun}>
+                    <input type="hidden" name="runId" value={r.id} />
+                    <input type="hidden" name="from" value="list" />
+                    <button type="submit" className="danger" aria-label={`Abort ${r.title} (${r.id})`}>
+                      {r.phase === "scheduled" ? "Cancel" : r.phase === "kept" ? "Roll back" : "Abort"}
+                    </button>
+                  </form>
+                </td>
+              )}
+            </tr>
+          )}
+        </Table>
         {mayRun && (
           <details className="emergency-stop">
             <summary>Emergency stop…</summary>
@@ -101,21 +93,16 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
         )}
       </Panel>
       <Panel id="catalog" title="Catalog">
-        <table aria-label="Drill catalog">
-          <TableHead columns={["Drill", { key: "Failure mode", label: "Failure mode", className: "text" }, "Longest run", "Default rollback"]} />
-          <tbody>
-            {catalog.drills.map((d) => (
-              <tr key={d.key} data-drill={d.key}>
-                <th scope="row">
-                  <a href={`/drills/${d.key}`}>{d.title}</a>
-                </th>
-                <td className="text">{d.failureMode}</td>
-                <td>{formatSeconds(d.maxDurationSeconds)}</td>
-                <td>{d.defaultRollback}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Drill catalog" columns={["Drill", textColumn("Failure mode"), "Longest run", "Default rollback"]} rows={catalog.drills}>
+          {(d) => (
+            <tr key={d.key} data-drill={d.key}>
+              <RowLink href={`/drills/${d.key}`}>{d.title}</RowLink>
+              <td className="text">{d.failureMode}</td>
+              <td>{formatSeconds(d.maxDurationSeconds)}</td>
+              <td>{d.defaultRollback}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
       <Panel id="guardrails" title="Guardrails">
         <p>
@@ -140,41 +127,29 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
           <p>No drill has ended yet.</p>
         ) : (
           <div className="table-scroll">
-            <table aria-label="Drill history">
-              <TableHead
-                columns={[
-                  "Drill",
-                  "Status",
-                  "Started by",
-                  "Started",
-                  "Ended",
-                  { key: "Why it ended", label: "Why it ended", className: "text" },
-                  "Request id",
-                  "Trace id",
-                ]}
-              />
-              <tbody>
-                {history.map((r) => (
-                  <tr key={r.id} data-drill-run={r.id}>
-                    <th scope="row">
-                      <a href={`/drills/runs/${r.id}`}>{r.title}</a>
-                    </th>
-                    <td data-status>
-                      {r.status}
-                      {r.kept ? " (kept)" : ""}
-                    </td>
-                    <td>{r.startedBy}</td>
-                    <td>{utc(r.startedAt)}</td>
-                    <td>{utc(r.endedAt)}</td>
-                    <td className="text">{r.abortReason ?? (r.status === "completed" ? "ran its course" : "-")}</td>
-                    <td>{r.requestId ? <a href={`/audit?requestId=${encodeURIComponent(r.requestId)}`}>{r.requestId}</a> : "-"}</td>
-                    <td>
-                      <code>{r.traceId || "-"}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              label="Drill history"
+              columns={["Drill", "Status", "Started by", "Started", "Ended", textColumn("Why it ended"), "Request id", "Trace id"]}
+              rows={history}
+            >
+              {(r) => (
+                <tr key={r.id} data-drill-run={r.id}>
+                  <RowLink href={`/drills/runs/${r.id}`}>{r.title}</RowLink>
+                  <td data-status>
+                    {r.status}
+                    {r.kept ? " (kept)" : ""}
+                  </td>
+                  <td>{r.startedBy}</td>
+                  <td>{utc(r.startedAt)}</td>
+                  <td>{utc(r.endedAt)}</td>
+                  <td className="text">{r.abortReason ?? (r.status === "completed" ? "ran its course" : "-")}</td>
+                  <td>{r.requestId ? <a href={`/audit?requestId=${encodeURIComponent(r.requestId)}`}>{r.requestId}</a> : "-"}</td>
+                  <td>
+                    <code>{r.traceId || "-"}</code>
+                  </td>
+                </tr>
+              )}
+            </Table>
           </div>
         )}
       </Panel>

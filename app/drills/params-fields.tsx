@@ -1,6 +1,7 @@
 // The controls of a drill's params form, from the field list lib/portal/schema-form.ts makes of the
 // catalog's JSON Schema. Server-rendered; only a union's variant switch runs in the browser.
 import { VariantChoice } from "@/app/drills/variant-choice.tsx";
+import { Options } from "@/components/options.tsx";
 import { type FormField, type FormValues, controlId } from "@/lib/portal/schema-form.ts";
 
 /** The control an engine problem names, with the problem's words. */
@@ -56,11 +57,7 @@ function ParamField({ field, values, invalid }: { field: FormField; values: Form
           {label}
           <select {...common} defaultValue={text} required={field.required}>
             {(text === "" || !field.required) && <option value="">{field.required ? "Choose one" : "(none)"}</option>}
-            {field.options.map((o) => (
-              <option key={o} value={String(o)}>
-                {o}
-              </option>
-            ))}
+            <Options values={field.options} />
           </select>
           {notes}
         </div>

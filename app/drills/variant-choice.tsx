@@ -2,6 +2,7 @@
 // A discriminated union's variant switch (the latency distribution: fixed, uniform, normal, exponential):
 // only the chosen variant's controls show and submit. Its panels are rendered on the server and passed in.
 import { type ReactNode, useState } from "react";
+import { Options } from "@/components/options.tsx";
 
 export function VariantChoice(props: {
   id: string;
@@ -30,11 +31,7 @@ export function VariantChoice(props: {
           aria-invalid={props.invalid || undefined}
         >
           {props.allowNone && <option value="">(none)</option>}
-          {props.options.map((o) => (
-            <option key={o} value={o}>
-              {o}
-            </option>
-          ))}
+          <Options values={props.options} />
         </select>
       </div>
       {props.options.map((o, i) => (

@@ -1,31 +1,24 @@
 // Scenarios: the instructor's scripted drills with narration cues. Each script with its steps, a button
 // to start it (instructor, SRE), and the runs so far with their narratives.
 import type { Metadata } from "next";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { startScenario } from "@/app/scenarios/actions.ts";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import type { ScenarioCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
-import type { ScenarioRun } from "@/lib/scenarios/scenario-run.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { RowLink, Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Scenarios" };
 export const dynamic = "force-dynamic";
 
 export default async function ScenariosPage({ searchParams }: { searchParams: Promise<{ refused?: string }> }) {
-  const { actor, refusal } = await openPage(PAGES.scenarios, "/scenarios");
-  if (refusal) return refusal;
-  const lab = labAs(actor);
-  let catalog: ScenarioCatalog;
-  let runs: ScenarioRun[];
-  try {
-    [catalog, { runs }] = await Promise.all([lab.scenarioCatalog(), lab.scenarioRuns()]);
-  } catch (err) {
-    return <Unreachable title="The scenarios cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.scenarios, "/scenarios", {
+    read: (lab) => Promise.all([lab.scenarioCatalog(), lab.scenarioRuns()]),
+    unreachable: "The scenarios cannot be read right now",
+  });
+  if (opened.answer) return opened.answer;
+  const { actor } = opened;
+  const [catalog, { runs }] = opened.value;
   const { refused } = await searchParams;
   const mayRun = authorize(actor, "drill.run").allowed;
   const running = runs.find((r) => r.status === "running");
@@ -77,25 +70,21 @@ export default async function ScenariosPage({ searchParams }: { searchParams: Pr
         </section>
       ))}
       <Panel id="runs" title="Runs">
-        {runs.length === 0 ? (
-          <p>No scenario has run yet{mayRun ? ": start one above; its narrative builds as it plays" : ""}.</p>
-        ) : (
-          <table aria-label="Scenario runs">
-            <TableHead columns={["Scenario", "Status", "Started", "By"]} />
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    <a href={`/scenarios/${r.id}`}>{r.title}</a>
-                  </th>
-                  <td>{r.status}</td>
-                  <td>{r.startedAt.replace("T", " ").slice(0, 19)} UTC</td>
-                  <td>{r.startedBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <Table
+          label="Scenario runs"
+          columns={["Scenario", "Status", "Started", "By"]}
+          rows={runs}
+          empty={<>No scenario has run yet{mayRun ? ": start one above; its narrative builds as it plays" : ""}.</>}
+        >
+          {(r) => (
+            <tr key={r.id}>
+              <RowLink href={`/scenarios/${r.id}`}>{r.title}</RowLink>
+              <td>{r.status}</td>
+              <td>{r.startedAt.replace("T", " ").slice(0, 19)} UTC</td>
+              <td>{r.startedBy}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
     </>
   );

@@ -8,7 +8,7 @@ import { PanelFrame } from "@/components/operations/panel-frame.tsx";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { settle } from "@/lib/portal/reading.ts";
 import { TRACE_ID } from "@/lib/telemetry/span-store.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { RowLink, Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Telemetry" };
@@ -58,25 +58,21 @@ export default async function TelemetryPage({ searchParams }: { searchParams: Pr
               </label>
               <button type="submit">Filter</button>
             </form>
-            {t.traces.length === 0 ? (
-              <p>No request matches yet. The simulator sends traffic from the lab&apos;s start; widen the filter or wait a minute.</p>
-            ) : (
-              <table aria-label="Recent requests">
-                <TableHead columns={["Request", "Started", "Duration", "Outcome"]} />
-                <tbody>
-                  {t.traces.map((trace) => (
-                    <tr key={trace.spanId} data-trace={trace.traceId}>
-                      <th scope="row">
-                        <a href={`/telemetry/${trace.traceId}`}>{trace.name}</a>
-                      </th>
-                      <td>{trace.startedAt.slice(11, 23)}</td>
-                      <td>{trace.durationMs.toFixed(1)} ms</td>
-                      <td>{trace.error ? <span className="badge badge-firing">error</span> : "ok"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <Table
+              label="Recent requests"
+              columns={["Request", "Started", "Duration", "Outcome"]}
+              rows={t.traces}
+              empty={<>No request matches yet. The simulator sends traffic from the lab&apos;s start; widen the filter or wait a minute.</>}
+            >
+              {(trace) => (
+                <tr key={trace.spanId} data-trace={trace.traceId}>
+                  <RowLink href={`/telemetry/${trace.traceId}`}>{trace.name}</RowLink>
+                  <td>{trace.startedAt.slice(11, 23)}</td>
+                  <td>{trace.durationMs.toFixed(1)} ms</td>
+                  <td>{trace.error ? <span className="badge badge-firing">error</span> : "ok"}</td>
+                </tr>
+              )}
+            </Table>
           </>
         )}
       </PanelFrame>

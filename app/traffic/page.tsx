@@ -1,28 +1,20 @@
 // The persona traffic the lab runs: the simulator's profile and, per journey, what it offered and how it
 // fared (from the due time: CO-corrected), with a form to change the profile (SRE, instructor).
 import type { Metadata } from "next";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { changeTraffic } from "@/app/traffic/actions.ts";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import type { TrafficStatus } from "@/lib/contracts/routes/simulator-routes.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Traffic" };
 export const dynamic = "force-dynamic";
 
 export default async function TrafficPage() {
-  const { actor, refusal } = await openPage(PAGES.traffic, "/traffic");
-  if (refusal) return refusal;
-  let status: TrafficStatus;
-  try {
-    status = await labAs(actor).traffic();
-  } catch (err) {
-    return <Unreachable title="The simulator cannot be reached" error={err} />;
-  }
+  const opened = await openPage(PAGES.traffic, "/traffic", { read: (lab) => lab.traffic(), unreachable: "The simulator cannot be reached" });
+  if (opened.answer) return opened.answer;
+  const { actor, value: status } = opened;
   const run = status.running;
   const mayChange = authorize(actor, "traffic.control").allowed;
   return (
@@ -53,23 +45,24 @@ export default async function TrafficPage() {
       )}
       {run && (
         <Panel id="journeys" title="Journeys">
-          <table aria-label="Journeys of the running profile">
-            <TableHead columns={["Journey", "Started", "OK", "Failed", "Late", "Dropped", "p99 ms (from due)", "p99 ms (raw)"]} />
-            <tbody>
-              {run.journeys.map((j) => (
-                <tr key={j.journey}>
-                  <th scope="row">{j.journey}</th>
-                  <td>{j.started}</td>
-                  <td>{j.succeeded}</td>
-                  <td>{j.failed}</td>
-                  <td>{j.late}</td>
-                  <td>{j.dropped}</td>
-                  <td>{j.requests ? j.requestMs.corrected.p99 : "-"}</td>
-                  <td>{j.requests ? j.requestMs.raw.p99 : "-"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            label="Journeys of the running profile"
+            columns={["Journey", "Started", "OK", "Failed", "Late", "Dropped", "p99 ms (from due)", "p99 ms (raw)"]}
+            rows={run.journeys}
+          >
+            {(j) => (
+              <tr key={j.journey}>
+                <th scope="row">{j.journey}</th>
+                <td>{j.started}</td>
+                <td>{j.succeeded}</td>
+                <td>{j.failed}</td>
+                <td>{j.late}</td>
+                <td>{j.dropped}</td>
+                <td>{j.requests ? j.requestMs.corrected.p99 : "-"}</td>
+                <td>{j.requests ? j.requestMs.raw.p99 : "-"}</td>
+              </tr>
+            )}
+          </Table>
         </Panel>
       )}
     </>

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { ROLES, type Actor, type Role } from "../../lib/auth/roles.ts";
+import { actorOfEachRole } from "../../lib/auth/actor-fixture.ts";
+import { ROLES, type Role } from "../../lib/auth/roles.ts";
 import { createTokenVerifier, issueLabToken, labSigningKey } from "../../lib/auth/tokens.ts";
 import { pathOf } from "../../lib/contracts/lab-route.ts";
 import { PROCESSES, routesOf } from "../../lib/contracts/lab-routes.ts";
@@ -17,14 +18,7 @@ import { declaredRoutes } from "./declared-routes.ts";
 import { createLabServer } from "./lab-server.ts";
 
 const key = labSigningKey("a lab secret for the matrix test");
-const actors: Record<Role, Actor> = {
-  patient: { userId: "usr-pat", role: "patient", facilityId: null, patientId: "pat-own" },
-  clinician: { userId: "usr-cli", role: "clinician", facilityId: "fac-0001", patientId: null },
-  billing: { userId: "usr-bil", role: "billing", facilityId: "fac-0001", patientId: null },
-  sre: { userId: "usr-sre", role: "sre", facilityId: null, patientId: null },
-  instructor: { userId: "usr-ins", role: "instructor", facilityId: null, patientId: null },
-  admin: { userId: "usr-adm", role: "admin", facilityId: null, patientId: null },
-};
+const actors = actorOfEachRole("pat-own");
 
 /** A server of `process` with every declared route served by a handler that only says it ran. */
 function serverOf(process: (typeof PROCESSES)[number]): FastifyInstance {

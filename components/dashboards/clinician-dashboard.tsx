@@ -5,7 +5,7 @@ import type { Actor } from "@/lib/auth/roles.ts";
 import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
 import type { Reading } from "@/lib/portal/reading.ts";
 import { ReadModelAsOf } from "./read-model-as-of.tsx";
-import { TableHead } from "@/components/table-head.tsx";
+import { RowLink, Table } from "@/components/table.tsx";
 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
@@ -17,7 +17,7 @@ export function ClinicianDashboard({ actor, census }: { actor: Actor; census: Re
         {(c) => {
           const own = c.facilities[0];
           return own ? (
-            <>
+            <ReadModelAsOf asOf={c.asOf}>
               <dl className="facts" data-testid="census">
                 <dt>Patients registered</dt>
                 <dd data-figure="patients">{own.patients.toLocaleString("en-US")}</dd>
@@ -26,34 +26,29 @@ export function ClinicianDashboard({ actor, census }: { actor: Actor; census: Re
                 <dt>Encounters in all</dt>
                 <dd>{own.encountersTotal.toLocaleString("en-US")}</dd>
               </dl>
-              <ReadModelAsOf asOf={c.asOf} />
-            </>
+            </ReadModelAsOf>
           ) : (
             <p>No patient is registered at {c.facilityId} yet.</p>
           );
         }}
       </PanelFrame>
       <PanelFrame id="open-encounters" title="Open encounters" reading={census}>
-        {(c) =>
-          c.openEncounters.length === 0 ? (
-            <p>No encounter is open at your facility.</p>
-          ) : (
-            <table aria-label="Open encounters">
-              <TableHead columns={["Patient", "Encounter", "Open since"]} />
-              <tbody>
-                {c.openEncounters.map((e) => (
-                  <tr key={e.encounterId}>
-                    <th scope="row">
-                      <a href={`/patients/${e.patientId}`}>{e.patientId}</a>
-                    </th>
-                    <td>{e.encounterId}</td>
-                    <td>{when(e.startedAt)} UTC</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(c) => (
+          <Table
+            label="Open encounters"
+            columns={["Patient", "Encounter", "Open since"]}
+            rows={c.openEncounters}
+            empty="No encounter is open at your facility."
+          >
+            {(e) => (
+              <tr key={e.encounterId}>
+                <RowLink href={`/patients/${e.patientId}`}>{e.patientId}</RowLink>
+                <td>{e.encounterId}</td>
+                <td>{when(e.startedAt)} UTC</td>
+              </tr>
+            )}
+          </Table>
+        )}
       </PanelFrame>
     </>
   );

@@ -5,7 +5,7 @@ import { JourneysPanel } from "@/components/operations/journeys-panel.tsx";
 import type { ShardHealth } from "@/lib/data/shard-health.ts";
 import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
 import type { Reading } from "@/lib/portal/reading.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export interface OperationsReadings {
@@ -26,22 +26,19 @@ export function OperationsDashboard({ slos, events, shards }: OperationsReadings
         <EventPipelinePanel reading={events} />
       </div>
       <Panel id="shard-health" title="Shard health">
-        <table aria-label="Shard health">
-          <TableHead columns={["Shard", "Database", "Answers in", "Patients", "Outbox unpublished"]} />
-          <tbody>
-            {shards.map((s) => (
-              <tr key={s.shard} data-shard={s.shard}>
-                <th scope="row">{s.label}</th>
-                <td>
-                  <span className={`state state-${s.reachable ? "ready" : "failed"}`}>{s.reachable ? "reachable" : `unreachable: ${s.error}`}</span>
-                </td>
-                <td>{s.reachable ? `${s.latencyMs.toFixed(1)} ms` : ""}</td>
-                <td>{s.patients?.toLocaleString("en-US") ?? ""}</td>
-                <td>{backlog.get(s.shard)?.toLocaleString("en-US") ?? "unknown"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Shard health" columns={["Shard", "Database", "Answers in", "Patients", "Outbox unpublished"]} rows={shards}>
+          {(s) => (
+            <tr key={s.shard} data-shard={s.shard}>
+              <th scope="row">{s.label}</th>
+              <td>
+                <span className={`state state-${s.reachable ? "ready" : "failed"}`}>{s.reachable ? "reachable" : `unreachable: ${s.error}`}</span>
+              </td>
+              <td>{s.reachable ? `${s.latencyMs.toFixed(1)} ms` : ""}</td>
+              <td>{s.patients?.toLocaleString("en-US") ?? ""}</td>
+              <td>{backlog.get(s.shard)?.toLocaleString("en-US") ?? "unknown"}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
     </>
   );

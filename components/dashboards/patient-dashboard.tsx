@@ -30,7 +30,7 @@ export function PatientDashboard({ own, timeline, claims }: PatientReadings) {
               <a href={`/patients/${own}`}>here</a>.
             </p>
           ) : (
-            <>
+            <ReadModelAsOf asOf={t.asOf}>
               <ol className="timeline" aria-label="Recent activity on your record">
                 {t.entries.map((e) => (
                   <li key={e.eventId} data-type={e.type}>
@@ -39,8 +39,7 @@ export function PatientDashboard({ own, timeline, claims }: PatientReadings) {
                   </li>
                 ))}
               </ol>
-              <ReadModelAsOf asOf={t.asOf} />
-            </>
+            </ReadModelAsOf>
           )
         }
       </PanelFrame>

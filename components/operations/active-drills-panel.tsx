@@ -2,7 +2,7 @@
 import type { Reading } from "@/lib/portal/reading.ts";
 import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { PanelFrame } from "./panel-frame.tsx";
-import { TableHead } from "@/components/table-head.tsx";
+import { RowLink, Table } from "@/components/table.tsx";
 
 const clock = (iso: string | null) => (iso ? `${iso.slice(11, 16)} UTC` : "");
 
@@ -19,21 +19,16 @@ export function ActiveDrillsPanel({ reading }: { reading: Reading<DrillRun[]> })
           );
         }
         return (
-          <table aria-label="Active drills">
-            <TableHead columns={["Drill", "Status", "Started by", "Ends"]} />
-            <tbody>
-              {active.map((r) => (
-                <tr key={r.id} data-run={r.id}>
-                  <th scope="row">
-                    <a href={`/drills/runs/${r.id}`}>{r.title}</a>
-                  </th>
-                  <td>{r.status === "scheduled" ? `scheduled for ${clock(r.scheduledFor)}` : r.status}</td>
-                  <td>{r.startedBy}</td>
-                  <td>{clock(r.endsAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table label="Active drills" columns={["Drill", "Status", "Started by", "Ends"]} rows={active}>
+            {(r) => (
+              <tr key={r.id} data-run={r.id}>
+                <RowLink href={`/drills/runs/${r.id}`}>{r.title}</RowLink>
+                <td>{r.status === "scheduled" ? `scheduled for ${clock(r.scheduledFor)}` : r.status}</td>
+                <td>{r.startedBy}</td>
+                <td>{clock(r.endsAt)}</td>
+              </tr>
+            )}
+          </Table>
         );
       }}
     </PanelFrame>

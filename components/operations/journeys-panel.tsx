@@ -4,7 +4,7 @@ import { journeySummaries } from "@/lib/portal/journey-summary.ts";
 import { sloBoard } from "@/lib/portal/slo-board.ts";
 import type { SloReport } from "@/lib/slo/slo-status.ts";
 import { PanelFrame } from "./panel-frame.tsx";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 export function JourneysPanel({ reading }: { reading: Reading<SloReport> }) {
   return (
@@ -18,25 +18,22 @@ export function JourneysPanel({ reading }: { reading: Reading<SloReport> }) {
             </p>
           );
         return (
-          <table aria-label="SLOs by persona journey">
-            <TableHead columns={["Journey", "SLOs", "Lowest budget left", "Alerts"]} />
-            <tbody>
-              {journeys.map((j) => (
-                <tr key={j.journey} data-journey={j.journey}>
-                  <th scope="row">{j.journey}</th>
-                  <td>{j.slos}</td>
-                  <td>
-                    <a href={`/slos/${j.worstSlo}`}>{j.worstBudgetPercent} %</a>
-                  </td>
-                  <td>
-                    {j.firing.length > 0 ? <span className="badge badge-firing">{j.firing.length} firing</span> : null}
-                    {j.pending.length > 0 ? <span className="badge badge-pending">{j.pending.length} pending</span> : null}
-                    {j.firing.length + j.pending.length === 0 ? "none" : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table label="SLOs by persona journey" columns={["Journey", "SLOs", "Lowest budget left", "Alerts"]} rows={journeys}>
+            {(j) => (
+              <tr key={j.journey} data-journey={j.journey}>
+                <th scope="row">{j.journey}</th>
+                <td>{j.slos}</td>
+                <td>
+                  <a href={`/slos/${j.worstSlo}`}>{j.worstBudgetPercent} %</a>
+                </td>
+                <td>
+                  {j.firing.length > 0 ? <span className="badge badge-firing">{j.firing.length} firing</span> : null}
+                  {j.pending.length > 0 ? <span className="badge badge-pending">{j.pending.length} pending</span> : null}
+                  {j.firing.length + j.pending.length === 0 ? "none" : null}
+                </td>
+              </tr>
+            )}
+          </Table>
         );
       }}
     </PanelFrame>

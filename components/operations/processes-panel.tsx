@@ -2,7 +2,7 @@
 import type { Reading } from "@/lib/portal/reading.ts";
 import type { LabStatus } from "@/lib/supervisor/lab-control.ts";
 import { PanelFrame } from "./panel-frame.tsx";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 // Decimal megabytes, as `npm run lab:status` prints them against the 1.5 GB budget.
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000).toLocaleString("en-US")} MB`;
@@ -17,23 +17,20 @@ export function ProcessesPanel({ reading }: { reading: Reading<LabStatus> }) {
             {mb(status.totalRssBytes)} RSS of the {mb(status.memoryBudgetBytes)} budget · {status.processes.filter((p) => p.state === "ready").length} of{" "}
             {status.processes.length} ready
           </p>
-          <table aria-label="Lab processes">
-            <TableHead columns={["Process", "State", "Uptime", "Restarts", "Memory"]} />
-            <tbody>
-              {status.processes.map((p) => (
-                <tr key={p.name} data-process={p.name}>
-                  <th scope="row">{p.name}</th>
-                  <td>
-                    <span className={`state state-${p.state}`}>{p.state}</span>
-                    {p.failure ? ` · ${p.failure}` : ""}
-                  </td>
-                  <td>{uptime(p.uptimeSeconds)}</td>
-                  <td>{p.restarts}</td>
-                  <td>{mb(p.rssBytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table label="Lab processes" columns={["Process", "State", "Uptime", "Restarts", "Memory"]} rows={status.processes}>
+            {(p) => (
+              <tr key={p.name} data-process={p.name}>
+                <th scope="row">{p.name}</th>
+                <td>
+                  <span className={`state state-${p.state}`}>{p.state}</span>
+                  {p.failure ? ` · ${p.failure}` : ""}
+                </td>
+                <td>{uptime(p.uptimeSeconds)}</td>
+                <td>{p.restarts}</td>
+                <td>{mb(p.rssBytes)}</td>
+              </tr>
+            )}
+          </Table>
         </>
       )}
     </PanelFrame>

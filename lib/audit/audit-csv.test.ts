@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AUDIT_CSV_COLUMNS, auditCsvLine, csvCell, csvLine, truncationLine } from "./audit-csv.ts";
 import type { AuditRow } from "./present-audit.ts";
+import { CLINICIAN_UPDATED_PATIENT } from "./audit-entry-fixture.ts";
 
 /** A strict RFC 4180 reader: what a spreadsheet or a CSV library would make of the text. */
 function readCsv(text: string): string[][] {
@@ -40,13 +41,7 @@ const row = (overrides: Partial<AuditRow> = {}): AuditRow => ({
   source: "shard 1",
   shard: 1,
   sequence: "42",
-  actorId: "usr-clinician",
-  actorRole: "clinician",
-  action: "patient.update",
-  entityType: "Patient",
-  entityId: "pat-1",
-  patientId: "pat-1",
-  requestId: "req-1",
+  ...CLINICIAN_UPDATED_PATIENT,
   traceId: null,
   outcome: "success",
   details: '{"fields":["city"],"version":2}',

@@ -2,19 +2,14 @@ import { describe, expect, it } from "vitest";
 import { REDACTED } from "../privacy/redact.ts";
 import { CONTROL_LOG } from "./audit-logs.ts";
 import type { EntityChange } from "./audit-changes.ts";
+import { CLINICIAN_UPDATED_PATIENT } from "./audit-entry-fixture.ts";
 import { presentAuditHit, visibleChanges } from "./present-audit.ts";
 import type { AuditHit } from "./search-audit.ts";
 
 const hit = (overrides: Partial<AuditHit> = {}): AuditHit => ({
   sequence: 7n,
   occurredAt: new Date("2026-11-24T09:30:00.000Z"),
-  actorId: "usr-clinician",
-  actorRole: "clinician",
-  action: "patient.update",
-  entityType: "Patient",
-  entityId: "pat-1",
-  patientId: "pat-1",
-  requestId: "req-1",
+  ...CLINICIAN_UPDATED_PATIENT,
   traceId: "0af7651916cd43dd8448eb211c80319c",
   outcome: "success",
   details: '{"fields":["city","familyName"],"version":2}',

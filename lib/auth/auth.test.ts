@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { ACTIONS, authorize, grantFor } from "./policy.ts";
-import { ROLES, type Actor, type Role } from "./roles.ts";
-import { SignJWT, generateKeyPair } from "jose";
+import { ROLES, type Actor } from "./roles.ts";
+import { type JWTPayload, SignJWT, generateKeyPair } from "jose";
+import { actorOfEachRole } from "./actor-fixture.ts";
 import { createTokenVerifier, issueLabToken, labSigningKey, verifyLabToken } from "./tokens.ts";
 
-const actors: Record<Role, Actor> = {
-  patient: { userId: "usr-patient", role: "patient", facilityId: null, patientId: "pat-me" },
-  clinician: { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null },
-  billing: { userId: "usr-billing", role: "billing", facilityId: "fac-0001", patientId: null },
-  sre: { userId: "usr-sre", role: "sre", facilityId: null, patientId: null },
-  instructor: { userId: "usr-instructor", role: "instructor", facilityId: null, patientId: null },
-  admin: { userId: "usr-admin", role: "admin", facilityId: null, patientId: null },
-};
+const actors = actorOfEachRole("pat-me");
+
+/** A JWT as an issuer signs one: the header's algorithm, subject, issuer, audience and, unless `expires` is false, an expiry in an hour. */
+function signedJwt(claims: JWTPayload, key: Parameters<SignJWT["sign"]>[0], t: { alg: string; sub: string; iss: string; aud: string; expires?: false }) {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: t.alg }).setSubject(t.sub).setIssuer(t.iss).setAudience(t.aud);
+  return (t.expires === false ? jwt : jwt.setExpirationTime("1h")).sign(key);
+}
+const IDP = { iss: "https://idp.example", aud: "lab" };
 
 describe("authorization policy", () => {
   it("lets a patient see only their own record", () => {
@@ -96,13 +97,7 @@ describe("lab tokens", () => {
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => (signatureChecks++, publicKey) } };
     const tokens = createTokenVerifier(trust, { maxTokens: 2 });
     const providerToken = (actor: Actor) =>
-      new SignJWT({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId })
-        .setProtectedHeader({ alg: "RS256" })
-        .setSubject(actor.userId)
-        .setIssuer("https://idp.example")
-        .setAudience("lab")
-        .setExpirationTime("1h")
-        .sign(privateKey);
+      signedJwt({ role: actor.role, facility_id: actor.facilityId, patient_id: actor.patientId }, privateKey, { alg: "RS256", sub: actor.userId, ...IDP });
     await expect(tokens.verify("not-a-jwt.x.y")).rejects.toMatchObject({ status: 401 });
     const [a, b, c] = await Promise.all([actors.sre, actors.patient, actors.admin].map(providerToken));
     for (const t of [a!, b!, a!, b!]) await tokens.verify(t);
@@ -118,31 +113,13 @@ describe("lab tokens", () => {
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
     const claims = { role: "clinician", facility_id: "fac-0001" };
-    const good = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "ES256" })
-      .setSubject("usr-idp")
-      .setIssuer("https://idp.example")
-      .setAudience("lab")
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const good = await signedJwt(claims, privateKey, { alg: "ES256", sub: "usr-idp", ...IDP });
     expect(await verifyLabToken(trust, good)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
     expect(await verifyLabToken(trust, await issueLabToken(key, actors.sre))).toEqual(actors.sre);
     // An HS256 token claiming the provider's issuer, signed with the lab key, is not the provider's.
-    const confused = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("usr-x")
-      .setIssuer("https://idp.example")
-      .setAudience("lab")
-      .setExpirationTime("1h")
-      .sign(key);
+    const confused = await signedJwt(claims, key, { alg: "HS256", sub: "usr-x", ...IDP });
     await expect(verifyLabToken(trust, confused)).rejects.toMatchObject({ status: 401 });
-    const wrongAudience = await new SignJWT(claims)
-      .setProtectedHeader({ alg: "ES256" })
-      .setSubject("usr-idp")
-      .setIssuer("https://idp.example")
-      .setAudience("other")
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const wrongAudience = await signedJwt(claims, privateKey, { alg: "ES256", sub: "usr-idp", ...IDP, aud: "other" });
     await expect(verifyLabToken(trust, wrongAudience)).rejects.toMatchObject({ status: 401, message: "the token's aud claim is not accepted" });
     // Without a provider configured, its tokens are simply not trusted.
     await expect(verifyLabToken(key, good)).rejects.toMatchObject({ status: 401 });
@@ -154,23 +131,16 @@ describe("lab tokens", () => {
     expect(await verifyLabToken(key, await issueLabToken(key, actors.clinician))).not.toHaveProperty("traffic");
     const { publicKey, privateKey } = await generateKeyPair("ES256");
     const trust = { labKey: key, identityProvider: { issuer: "https://idp.example", audience: "lab", keys: async () => publicKey } };
-    const claiming = await new SignJWT({ role: "clinician", facility_id: "fac-0001", lab_traffic: "warmup" })
-      .setProtectedHeader({ alg: "ES256" })
-      .setSubject("usr-idp")
-      .setIssuer("https://idp.example")
-      .setAudience("lab")
-      .setExpirationTime("1h")
-      .sign(privateKey);
+    const claiming = await signedJwt({ role: "clinician", facility_id: "fac-0001", lab_traffic: "warmup" }, privateKey, {
+      alg: "ES256",
+      sub: "usr-idp",
+      ...IDP,
+    });
     expect(await verifyLabToken(trust, claiming)).toEqual({ userId: "usr-idp", role: "clinician", facilityId: "fac-0001", patientId: null });
   });
 
   it("refuses a token without an expiry", async () => {
-    const forever = await new SignJWT({ role: "sre" })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject("usr-x")
-      .setIssuer("pim-sre-lab")
-      .setAudience("pim-sre-lab-api")
-      .sign(key);
+    const forever = await signedJwt({ role: "sre" }, key, { alg: "HS256", sub: "usr-x", iss: "pim-sre-lab", aud: "pim-sre-lab-api", expires: false });
     await expect(verifyLabToken(key, forever)).rejects.toMatchObject({ status: 401 });
   });
 });

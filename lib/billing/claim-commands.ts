@@ -1,29 +1,24 @@
 // The claim lifecycle: created from a closed encounter's procedures, then submitted, adjudicated, paid or
 // denied. Each step is a versioned transition in one shard transaction with history, audit and outbox.
 import { randomUUID } from "node:crypto";
-import { type CommandOutcome, type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
+import { rowOfPatient } from "../commands/patient-rows.ts";
+import { rowWritten, runPatientCommand } from "../commands/run-patient-command.ts";
+import type { CommandOutcome, CommandReply, PatientCommand, RequestContext, VersionedCommand, WriteFault } from "../commands/run-patient-command.ts";
 import { type ClaimWithLines } from "../data/claims.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Claim } from "../data/prisma-clients.ts";
-import { insertRow, selectRow, selectRows, updateVersionedRow } from "../data/rows.ts";
+import { insertRow, selectRows } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
-import { loadPatientFor, requireVersion } from "../clinical/patient-access.ts";
+import { changePatientRow, loadPatientFor } from "../clinical/patient-access.ts";
 import { PROCEDURE_BY_CODE } from "../synth/catalog.ts";
 import type { Action } from "../auth/policy.ts";
 import type { AdjudicateClaimInput, CreateClaimInput, DenyClaimInput } from "./contracts.ts";
 
-export async function createClaim(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  input: CreateClaimInput,
-  fault?: WriteFault,
-): Promise<CommandReply<ClaimWithLines>> {
-  return runPatientCommand(lab, patientId, ctx, { operation: "claim.create", request: { patientId, input }, fault }, async (tx) => {
+export const createClaim: PatientCommand<[input: CreateClaimInput], ClaimWithLines> = (lab, ctx, patientId, input, fault) =>
+  runPatientCommand(lab, patientId, ctx, { operation: "claim.create", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "claim.create", patientId);
-    const encounter = await selectRow(tx, "Encounter", { id: input.encounterId, patientId });
-    if (!encounter) throw new LabError("not_found", `encounter ${input.encounterId} does not exist for this patient`, { field: "encounterId" });
+    const encounter = await rowOfPatient(tx, "Encounter", patientId, input.encounterId);
     if (encounter.status !== "closed") throw new LabError("conflict", "claims are made from closed encounters", { field: "encounterId" });
     const open = await tx.query(`SELECT 1 AS "open" FROM "claims" WHERE "encounterId" = ? AND "status" <> 'denied' LIMIT 1`, [encounter.id]);
     if (open.length > 0) throw new LabError("conflict", `encounter ${encounter.id} already has an open or settled claim`, { field: "encounterId" });
@@ -67,29 +62,17 @@ export async function createClaim(
       lines: [],
     };
     for (const line of lines) claim.lines.push(await insertRow(tx, "ClaimLine", line));
-    return {
-      status: 201,
-      result: claim,
-      audit: {
-        action: "claim.create",
-        entityType: "Claim",
-        entityId: claimId,
-        details: { encounterId: encounter.id, totalCents: claim.totalCents, lines: lines.length },
-      },
-      history: [{ entityType: "Claim", entityId: claimId, version: 1, operation: "create", before: null, after: claim }],
-      events: [
-        {
-          type: "ClaimCreated",
-          version: 1,
-          aggregateType: "Claim",
-          aggregateId: claimId,
-          partitionKey: patientId,
-          payload: { claimId, patientId, encounterId: encounter.id, facilityId: claim.facilityId, payer: claim.payer, totalCents: claim.totalCents },
-        },
-      ],
-    };
+    return rowWritten({
+      action: "claim.create",
+      entityType: "Claim",
+      patientId,
+      before: null,
+      after: claim,
+      details: { encounterId: encounter.id, totalCents: claim.totalCents, lines: lines.length },
+      event: "ClaimCreated",
+      payload: { claimId, patientId, encounterId: encounter.id, facilityId: claim.facilityId, payer: claim.payer, totalCents: claim.totalCents },
+    });
   });
-}
 
 interface Transition {
   action: Action;
@@ -115,54 +98,36 @@ async function transition(
   fault: WriteFault | undefined,
 ): Promise<CommandReply<Claim>> {
   return runPatientCommand(lab, patientId, ctx, { operation: t.action, request, fault }, async (tx: ShardTx): Promise<CommandOutcome<Claim>> => {
-    await loadPatientFor(tx, ctx.actor, t.action, patientId);
-    const before = await selectRow(tx, "Claim", { id: claimId, patientId });
-    if (!before) throw new LabError("not_found", `claim ${claimId} does not exist for this patient`, { field: "claimId" });
-    requireVersion("claim", claimId, before.version, expectedVersion);
-    if (!t.from.includes(before.status)) throw new LabError("conflict", `a ${before.status} claim cannot become ${t.to}`, { field: "status" });
-    const after = await updateVersionedRow(tx, "Claim", before, { ...t.change(before, ctx), status: t.to, updatedAt: ctx.now });
-    if (!after) throw new LabError("conflict", `claim ${claimId} changed meanwhile`, { field: "If-Match" });
-    return {
-      status: 200,
-      result: after,
-      audit: { action: t.action, entityType: "Claim", entityId: claimId, details: { from: before.status, to: after.status, version: after.version } },
-      history: [{ entityType: "Claim", entityId: claimId, version: after.version, operation: "update", before, after }],
-      events: [
-        {
-          type: t.event,
-          version: 1,
-          aggregateType: "Claim",
-          aggregateId: claimId,
-          partitionKey: patientId,
-          payload: {
-            claimId,
-            patientId,
-            facilityId: after.facilityId,
-            status: after.status,
-            totalCents: after.totalCents,
-            allowedCents: after.allowedCents,
-            paidCents: after.paidCents,
-            denialReason: after.denialReason,
-          },
-        },
-      ],
-    };
+    const { before, after } = await changePatientRow(tx, ctx.actor, { action: t.action, model: "Claim", patientId, id: claimId, expectedVersion }, (c) => {
+      if (!t.from.includes(c.status)) throw new LabError("conflict", `a ${c.status} claim cannot become ${t.to}`, { field: "status" });
+      return { ...t.change(c, ctx), status: t.to, updatedAt: ctx.now };
+    });
+    return rowWritten({
+      action: t.action,
+      entityType: "Claim",
+      patientId,
+      before,
+      after,
+      details: { from: before.status, to: after.status, version: after.version },
+      event: t.event,
+      payload: {
+        claimId,
+        patientId,
+        facilityId: after.facilityId,
+        status: after.status,
+        totalCents: after.totalCents,
+        allowedCents: after.allowedCents,
+        paidCents: after.paidCents,
+        denialReason: after.denialReason,
+      },
+    });
   });
 }
 
-export function submitClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, fault?: WriteFault) {
-  return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.submit, { op: "submit", patientId, claimId, expectedVersion }, fault);
-}
+export const submitClaim: VersionedCommand<Claim> = (lab, ctx, patientId, claimId, expectedVersion, fault) =>
+  transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.submit, { op: "submit", patientId, claimId, expectedVersion }, fault);
 
-export function adjudicateClaim(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  claimId: string,
-  expectedVersion: number,
-  input: AdjudicateClaimInput,
-  fault?: WriteFault,
-) {
+export const adjudicateClaim: VersionedCommand<Claim, [input: AdjudicateClaimInput]> = (lab, ctx, patientId, claimId, expectedVersion, input, fault) => {
   const t: Transition = {
     action: "claim.adjudicate",
     from: ["submitted"],
@@ -175,21 +140,12 @@ export function adjudicateClaim(
     },
   };
   return transition(lab, ctx, patientId, claimId, expectedVersion, t, { op: "adjudicate", patientId, claimId, expectedVersion, input }, fault);
-}
+};
 
-export function payClaim(lab: LabDatabases, ctx: RequestContext, patientId: string, claimId: string, expectedVersion: number, fault?: WriteFault) {
-  return transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.pay, { op: "pay", patientId, claimId, expectedVersion }, fault);
-}
+export const payClaim: VersionedCommand<Claim> = (lab, ctx, patientId, claimId, expectedVersion, fault) =>
+  transition(lab, ctx, patientId, claimId, expectedVersion, TRANSITIONS.pay, { op: "pay", patientId, claimId, expectedVersion }, fault);
 
-export function denyClaim(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  claimId: string,
-  expectedVersion: number,
-  input: DenyClaimInput,
-  fault?: WriteFault,
-) {
+export const denyClaim: VersionedCommand<Claim, [input: DenyClaimInput]> = (lab, ctx, patientId, claimId, expectedVersion, input, fault) => {
   const t: Transition = {
     action: "claim.deny",
     from: ["submitted", "adjudicated"],
@@ -198,4 +154,4 @@ export function denyClaim(
     change: (_c, c) => ({ denialReason: input.reason, adjudicatedAt: c.now }),
   };
   return transition(lab, ctx, patientId, claimId, expectedVersion, t, { op: "deny", patientId, claimId, expectedVersion, input }, fault);
-}
+};

@@ -1,22 +1,15 @@
 // Opening and closing encounters.
 import { randomUUID } from "node:crypto";
-import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
-import type { LabDatabases } from "../data/lab-databases.ts";
+import { type PatientCommand, rowWritten, runPatientCommand, type VersionedCommand } from "../commands/run-patient-command.ts";
 import type { Encounter } from "../data/prisma-clients.ts";
-import { insertRow, selectRow, updateVersionedRow } from "../data/rows.ts";
+import { insertRow } from "../data/rows.ts";
 import { grantFor } from "../auth/policy.ts";
 import { LabError } from "../errors/index.ts";
 import type { OpenEncounterInput } from "./contracts.ts";
-import { loadPatientFor, requireVersion } from "./patient-access.ts";
+import { changePatientRow, loadPatientFor } from "./patient-access.ts";
 
-export async function openEncounter(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  input: OpenEncounterInput,
-  fault?: WriteFault,
-): Promise<CommandReply<Encounter>> {
-  return runPatientCommand(lab, patientId, ctx, { operation: "encounter.open", request: { patientId, input }, fault }, async (tx) => {
+export const openEncounter: PatientCommand<[input: OpenEncounterInput], Encounter> = (lab, ctx, patientId, input, fault) =>
+  runPatientCommand(lab, patientId, ctx, { operation: "encounter.open", request: { patientId, input }, fault }, async (tx) => {
     await loadPatientFor(tx, ctx.actor, "encounter.open", patientId);
     if (grantFor(ctx.actor.role, "encounter.open")?.scope === "own-facility" && input.facilityId !== ctx.actor.facilityId) {
       throw new LabError("forbidden", "encounters are opened at your own facility", { field: "facilityId" });
@@ -40,69 +33,46 @@ export async function openEncounter(
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    return {
-      status: 201,
-      result: encounter,
-      audit: { action: "encounter.open", entityType: "Encounter", entityId: encounter.id, details: { kind: encounter.kind, facilityId: encounter.facilityId } },
-      history: [{ entityType: "Encounter", entityId: encounter.id, version: 1, operation: "create", before: null, after: encounter }],
-      events: [
-        {
-          type: "EncounterOpened",
-          version: 1,
-          aggregateType: "Encounter",
-          aggregateId: encounter.id,
-          partitionKey: patientId,
-          payload: {
-            encounterId: encounter.id,
-            patientId,
-            facilityId: encounter.facilityId,
-            providerId: encounter.providerId,
-            kind: encounter.kind,
-            startedAt: encounter.startedAt,
-          },
-        },
-      ],
-    };
+    return rowWritten({
+      action: "encounter.open",
+      entityType: "Encounter",
+      patientId,
+      before: null,
+      after: encounter,
+      details: { kind: encounter.kind, facilityId: encounter.facilityId },
+      event: "EncounterOpened",
+      payload: {
+        encounterId: encounter.id,
+        patientId,
+        facilityId: encounter.facilityId,
+        providerId: encounter.providerId,
+        kind: encounter.kind,
+        startedAt: encounter.startedAt,
+      },
+    });
   });
-}
 
-export async function closeEncounter(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  encounterId: string,
-  expectedVersion: number,
-  fault?: WriteFault,
-): Promise<CommandReply<Encounter>> {
-  return runPatientCommand(lab, patientId, ctx, { operation: "encounter.close", request: { patientId, encounterId, expectedVersion }, fault }, async (tx) => {
-    await loadPatientFor(tx, ctx.actor, "encounter.close", patientId);
-    const before = await selectRow(tx, "Encounter", { id: encounterId, patientId });
-    if (!before) throw new LabError("not_found", `encounter ${encounterId} does not exist for this patient`, { field: "encounterId" });
-    requireVersion("encounter", encounterId, before.version, expectedVersion);
-    if (before.status !== "open") throw new LabError("conflict", `encounter ${encounterId} is already ${before.status}`, { field: "status" });
-    const after = await updateVersionedRow(tx, "Encounter", before, { status: "closed", endedAt: ctx.now, updatedAt: ctx.now });
-    if (!after) throw new LabError("conflict", `encounter ${encounterId} changed meanwhile`, { field: "If-Match" });
-    return {
-      status: 200,
-      result: after,
-      audit: { action: "encounter.close", entityType: "Encounter", entityId: encounterId, details: { version: after.version } },
-      history: [{ entityType: "Encounter", entityId: encounterId, version: after.version, operation: "update", before, after }],
-      events: [
-        {
-          type: "EncounterClosed",
-          version: 1,
-          aggregateType: "Encounter",
-          aggregateId: encounterId,
-          partitionKey: patientId,
-          payload: {
-            encounterId,
-            patientId,
-            facilityId: after.facilityId,
-            endedAt: after.endedAt,
-            durationMinutes: Math.round((ctx.now.getTime() - before.startedAt.getTime()) / 60_000),
-          },
-        },
-      ],
-    };
+export const closeEncounter: VersionedCommand<Encounter> = (lab, ctx, patientId, encounterId, expectedVersion, fault) =>
+  runPatientCommand(lab, patientId, ctx, { operation: "encounter.close", request: { patientId, encounterId, expectedVersion }, fault }, async (tx) => {
+    const closing = { action: "encounter.close", model: "Encounter", patientId, id: encounterId, expectedVersion } as const;
+    const { before, after } = await changePatientRow(tx, ctx.actor, closing, (e) => {
+      if (e.status !== "open") throw new LabError("conflict", `encounter ${encounterId} is already ${e.status}`, { field: "status" });
+      return { status: "closed", endedAt: ctx.now, updatedAt: ctx.now };
+    });
+    return rowWritten({
+      action: "encounter.close",
+      entityType: "Encounter",
+      patientId,
+      before,
+      after,
+      details: { version: after.version },
+      event: "EncounterClosed",
+      payload: {
+        encounterId,
+        patientId,
+        facilityId: after.facilityId,
+        endedAt: after.endedAt,
+        durationMinutes: Math.round((ctx.now.getTime() - before.startedAt.getTime()) / 60_000),
+      },
+    });
   });
-}

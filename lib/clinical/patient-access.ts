@@ -4,7 +4,8 @@
 import { type Action, type View, authorize, grantFor } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { Patient } from "../data/prisma-clients.ts";
-import { selectRow } from "../data/rows.ts";
+import { changeAtVersion, rowOfPatient } from "../commands/patient-rows.ts";
+import { type ModelRows, selectRow } from "../data/rows.ts";
 import type { ShardTx } from "../data/shard-transaction.ts";
 import { LabError } from "../errors/index.ts";
 
@@ -42,7 +43,17 @@ export function requireAllowed(actor: Actor, action: Action, target: { patientId
   if (!decision.allowed) throw new LabError("forbidden", decision.reason);
 }
 
-/** Optimistic concurrency: the caller's If-Match version must be the row's current one. */
-export function requireVersion(entity: string, id: string, current: number, expected: number): void {
-  if (current !== expected) throw new LabError("conflict", `${entity} ${id} is at version ${current}, not ${expected}`, { field: "If-Match" });
+/**
+ * A change to one row the patient owns, by an actor who may `action` on the patient: the row as it was and
+ * as it is at its next version. After the If-Match version check, `change` sees the row and may refuse (throw).
+ */
+export async function changePatientRow<M extends "Encounter" | "Medication" | "Claim">(
+  tx: ShardTx,
+  actor: Actor,
+  row: { action: Action; model: M; patientId: string; id: string; expectedVersion: number },
+  change: (before: ModelRows[M]) => Partial<ModelRows[M]>,
+): Promise<{ before: ModelRows[M]; after: ModelRows[M] }> {
+  await loadPatientFor(tx, actor, row.action, row.patientId);
+  const before = await rowOfPatient(tx, row.model, row.patientId, row.id);
+  return { before, after: await changeAtVersion(tx, row.model, before, row.expectedVersion, change) };
 }

@@ -1,15 +1,17 @@
 // Registering a patient and changing their demographics.
 import { createHash, randomUUID } from "node:crypto";
-import { type CommandReply, type RequestContext, runPatientCommand, type WriteFault } from "../commands/run-patient-command.ts";
+import { changeAtVersion } from "../commands/patient-rows.ts";
+import { rowWritten, runPatientCommand } from "../commands/run-patient-command.ts";
+import type { CommandReply, PatientCommand, RequestContext, WriteFault } from "../commands/run-patient-command.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { Patient } from "../data/prisma-clients.ts";
-import { insertRow, updateVersionedRow } from "../data/rows.ts";
+import { insertRow } from "../data/rows.ts";
 import { findPatientByToken } from "../data/patients.ts";
 import { bucketOf } from "../data/shard-map.ts";
 import { LabError } from "../errors/index.ts";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import type { RegisterPatientInput, UpdateDemographicsInput } from "./contracts.ts";
-import { loadPatientFor, requireAllowed, requireVersion } from "./patient-access.ts";
+import { loadPatientFor, requireAllowed } from "./patient-access.ts";
 
 /**
  * A new patient's id. With an Idempotency-Key it is derived from the caller and the key, so a retry lands
@@ -52,53 +54,38 @@ export async function registerPatient(lab: LabDatabases, ctx: RequestContext, in
       createdAt: ctx.now,
       updatedAt: ctx.now,
     });
-    return {
-      status: 201,
-      result: patient,
-      audit: { action: "patient.register", entityType: "Patient", entityId: patientId, details: { facilityId: input.facilityId, version: 1 } },
-      history: [{ entityType: "Patient", entityId: patientId, version: 1, operation: "create", before: null, after: patient }],
-      events: [
-        {
-          type: "PatientRegistered",
-          version: 1,
-          aggregateType: "Patient",
-          aggregateId: patientId,
-          partitionKey: patientId,
-          payload: { patientId, facilityId: patient.facilityId, sex: patient.sex, birthYear: patient.birthDate.getUTCFullYear(), registeredAt: ctx.now },
-        },
-      ],
-    };
+    return rowWritten({
+      action: "patient.register",
+      entityType: "Patient",
+      patientId,
+      before: null,
+      after: patient,
+      details: { facilityId: input.facilityId, version: 1 },
+      event: "PatientRegistered",
+      payload: { patientId, facilityId: patient.facilityId, sex: patient.sex, birthYear: patient.birthDate.getUTCFullYear(), registeredAt: ctx.now },
+    });
   });
 }
 
-export async function updateDemographics(
-  lab: LabDatabases,
-  ctx: RequestContext,
-  patientId: string,
-  expectedVersion: number,
-  change: UpdateDemographicsInput,
-  fault?: WriteFault,
-): Promise<CommandReply<Patient>> {
-  return runPatientCommand(lab, patientId, ctx, { operation: "patient.update", request: { patientId, expectedVersion, change }, fault }, async (tx) => {
+export const updateDemographics: PatientCommand<[expectedVersion: number, change: UpdateDemographicsInput], Patient> = (
+  lab,
+  ctx,
+  patientId,
+  expectedVersion,
+  change,
+  fault,
+) =>
+  runPatientCommand(lab, patientId, ctx, { operation: "patient.update", request: { patientId, expectedVersion, change }, fault }, async (tx) => {
     const before = await loadPatientFor(tx, ctx.actor, "patient.update", patientId);
-    requireVersion("patient", patientId, before.version, expectedVersion);
-    const after = await updateVersionedRow(tx, "Patient", before, { ...change, updatedAt: ctx.now });
-    if (!after) throw new LabError("conflict", `patient ${patientId} changed meanwhile`, { field: "If-Match" });
-    return {
-      status: 200,
-      result: after,
-      audit: { action: "patient.update", entityType: "Patient", entityId: patientId, details: { fields: Object.keys(change).sort(), version: after.version } },
-      history: [{ entityType: "Patient", entityId: patientId, version: after.version, operation: "update", before, after }],
-      events: [
-        {
-          type: "PatientDemographicsChanged",
-          version: 1,
-          aggregateType: "Patient",
-          aggregateId: patientId,
-          partitionKey: patientId,
-          payload: { patientId, fields: Object.keys(change).sort(), version: after.version },
-        },
-      ],
-    };
+    const after = await changeAtVersion(tx, "Patient", before, expectedVersion, () => ({ ...change, updatedAt: ctx.now }));
+    return rowWritten({
+      action: "patient.update",
+      entityType: "Patient",
+      patientId,
+      before,
+      after,
+      details: { fields: Object.keys(change).sort(), version: after.version },
+      event: "PatientDemographicsChanged",
+      payload: { patientId, fields: Object.keys(change).sort(), version: after.version },
+    });
   });
-}

@@ -13,6 +13,9 @@ const httpUrl = (message: string) =>
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), message)
     .optional();
 
+/** A TCP port a lab process listens on, with its default. */
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
 const EnvSchema = z.object({
   LAB_MODE: z.enum(["embedded", "full"]).default("embedded"),
   LAB_DATA_DIR: z.string().min(1).default(".lab"),
@@ -27,16 +30,17 @@ const EnvSchema = z.object({
     .regex(/^[a-z][a-z0-9_]{0,39}$/, "must be lower-case letters, digits and _ (at most 40), starting with a letter")
     .default("pimlab"),
   LAB_SECRET: z.string().min(16, "must be at least 16 characters").default(EMBEDDED_SECRET),
-  PORTAL_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  CLINICAL_PORT: z.coerce.number().int().min(1).max(65535).default(4101),
-  BILLING_PORT: z.coerce.number().int().min(1).max(65535).default(4102),
-  GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(4000),
+  // The lab processes' ports.
+  PORTAL_PORT: port(3000),
+  GATEWAY_PORT: port(4000),
+  CLINICAL_PORT: port(4101),
+  BILLING_PORT: port(4102),
+  PROJECTOR_PORT: port(4103),
+  SIMULATOR_PORT: port(4104),
+  DRILL_ENGINE_PORT: port(4105),
+  SUPERVISOR_PORT: port(4900),
   GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   GATEWAY_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
-  PROJECTOR_PORT: z.coerce.number().int().min(1).max(65535).default(4103),
-  SUPERVISOR_PORT: z.coerce.number().int().min(1).max(65535).default(4900),
-  SIMULATOR_PORT: z.coerce.number().int().min(1).max(65535).default(4104),
-  DRILL_ENGINE_PORT: z.coerce.number().int().min(1).max(65535).default(4105),
   LAB_DRILL_MAX_SECONDS: z.coerce.number().int().min(5).max(86_400).default(3600),
   LAB_DRILL_MAX_CONCURRENT: z.coerce.number().int().min(1).max(20).default(2),
   /** Where the instructors' scenario scripts are (YAML); relative to the working directory. */
@@ -75,7 +79,7 @@ const EnvSchema = z.object({
   LAB_JWT_AUDIENCE: z.string().min(1).default("pim-sre-lab-api"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   PROMETHEUS_URL: httpUrl("must be an http(s) URL of a Prometheus server"),
-  PROMETHEUS_PORT: z.coerce.number().int().min(1).max(65535).default(9090),
+  PROMETHEUS_PORT: port(9090),
   GRAFANA_URL: httpUrl("must be the http(s) URL of a Grafana (e.g. http://grafana:3000)"),
   GRAFANA_TEMPO_DATASOURCE: z.string().min(1).default("tempo"),
   GRAFANA_LOKI_DATASOURCE: z.string().min(1).default("loki"),

@@ -1,9 +1,11 @@
-// The YAML files the lab reads (SLOs, traffic profiles, scenarios): every document of every file, and
-// where a problem sits in one: `file:line` of the key the path ends at, else of the deepest node on the
-// path that exists, and the path written the way the file's author reads it.
+// The YAML files the lab reads (SLOs, traffic profiles, scenarios): every document of every file, the
+// schema of a lab document's envelope (apiVersion, kind, metadata, spec), and where a problem sits in one:
+// `file:line` of the key the path ends at, else of the deepest node on the path that exists, and the path
+// written the way the file's author reads it.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Document, LineCounter, isMap, isScalar, parseAllDocuments } from "yaml";
+import { z } from "zod";
 
 export interface YamlFile {
   file: string;
@@ -16,6 +18,19 @@ export interface YamlDocument {
   raw: unknown;
   /** `file:line` of the deepest node that exists on a path into the document. */
   at: (path: readonly PropertyKey[]) => string;
+}
+
+/**
+ * A document of the lab's own kinds (a scenario, a traffic profile): apiVersion pim-lab/v1, its kind, its
+ * metadata (a name, then the kind's own fields) and its spec.
+ */
+export function labDocument<K extends string, M extends z.ZodRawShape, S extends z.ZodType>(kind: K, metadata: M, spec: S) {
+  return z.strictObject({
+    apiVersion: z.literal("pim-lab/v1"),
+    kind: z.literal(kind),
+    metadata: z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and -"), ...metadata }),
+    spec,
+  });
 }
 
 /** Every *.yaml / *.yml file of a directory, named relative to `root`, in name order. */

@@ -7,7 +7,7 @@ import type { ShownEncounter } from "../clinical/clinical-reads.ts";
 import type { Shown } from "../clinical/present.ts";
 import type { Page } from "../data/cross-shard-page.ts";
 import type { Claim, Encounter, Patient } from "../data/prisma-clients.ts";
-import type { LabRoute } from "./lab-route.ts";
+import { type LabRoute, lineParts, type RouteLine } from "./lab-route.ts";
 import { AdjudicateClaimInput, ClaimParams, ClaimPipelineQuery, CreateClaimInput, DenyClaimInput } from "../billing/contracts.ts";
 import {
   EncounterParams,
@@ -27,8 +27,8 @@ import {
 type Written = Record<string, unknown>;
 const api =
   <A = Written>() =>
-  <R extends ApiRoute>(r: R) =>
-    r as R & { readonly answer?: A };
+  <R extends Omit<ApiRoute, "method" | "path"> & { at: RouteLine<ApiRoute["method"]> }>({ at, ...r }: R) =>
+    ({ ...r, ...lineParts(at) }) as Omit<R, "at"> & { method: ApiRoute["method"]; path: string; readonly answer?: A };
 
 export interface ApiRoute extends LabRoute {
   method: "GET" | "POST" | "PATCH";
@@ -42,8 +42,7 @@ export interface ApiRoute extends LabRoute {
 /** The clinical and billing API by name, for the clients that call it (the portal, agents). */
 export const API = {
   registerPatient: api()({
-    method: "POST",
-    path: "/patients",
+    at: "POST /patients",
     process: "clinical",
     action: "patient.register",
     summary: "Register a patient",
@@ -51,24 +50,21 @@ export const API = {
     created: true,
   }),
   searchPatients: api<Page<Shown<Patient>>>()({
-    method: "GET",
-    path: "/patients",
+    at: "GET /patients",
     process: "clinical",
     action: "patient.search",
     summary: "Patients of a facility, or the one with an MRN",
     query: PatientSearchQuery,
   }),
   patient: api<Shown<Patient>>()({
-    method: "GET",
-    path: "/patients/:patientId",
+    at: "GET /patients/:patientId",
     process: "clinical",
     action: "patient.read",
     summary: "Read a patient",
     params: PatientParams,
   }),
   updateDemographics: api()({
-    method: "PATCH",
-    path: "/patients/:patientId",
+    at: "PATCH /patients/:patientId",
     process: "clinical",
     action: "patient.update",
     summary: "Change demographics",
@@ -77,8 +73,7 @@ export const API = {
     versioned: true,
   }),
   encounters: api<Page<Shown<Encounter>>>()({
-    method: "GET",
-    path: "/patients/:patientId/encounters",
+    at: "GET /patients/:patientId/encounters",
     process: "clinical",
     action: "encounter.read",
     summary: "A patient's encounters",
@@ -86,8 +81,7 @@ export const API = {
     query: PageQuery,
   }),
   openEncounter: api()({
-    method: "POST",
-    path: "/patients/:patientId/encounters",
+    at: "POST /patients/:patientId/encounters",
     process: "clinical",
     action: "encounter.open",
     summary: "Open an encounter",
@@ -96,16 +90,14 @@ export const API = {
     created: true,
   }),
   encounter: api<ShownEncounter>()({
-    method: "GET",
-    path: "/patients/:patientId/encounters/:encounterId",
+    at: "GET /patients/:patientId/encounters/:encounterId",
     process: "clinical",
     action: "encounter.read",
     summary: "An encounter with its records",
     params: EncounterParams,
   }),
   closeEncounter: api()({
-    method: "POST",
-    path: "/patients/:patientId/encounters/:encounterId/close",
+    at: "POST /patients/:patientId/encounters/:encounterId/close",
     process: "clinical",
     action: "encounter.close",
     summary: "Close an encounter",
@@ -113,8 +105,7 @@ export const API = {
     versioned: true,
   }),
   recordDiagnosis: api()({
-    method: "POST",
-    path: "/patients/:patientId/encounters/:encounterId/diagnoses",
+    at: "POST /patients/:patientId/encounters/:encounterId/diagnoses",
     process: "clinical",
     action: "diagnosis.record",
     summary: "Record a diagnosis",
@@ -123,8 +114,7 @@ export const API = {
     created: true,
   }),
   recordProcedure: api()({
-    method: "POST",
-    path: "/patients/:patientId/encounters/:encounterId/procedures",
+    at: "POST /patients/:patientId/encounters/:encounterId/procedures",
     process: "clinical",
     action: "procedure.record",
     summary: "Record a procedure",
@@ -133,8 +123,7 @@ export const API = {
     created: true,
   }),
   prescribeMedication: api()({
-    method: "POST",
-    path: "/patients/:patientId/encounters/:encounterId/medications",
+    at: "POST /patients/:patientId/encounters/:encounterId/medications",
     process: "clinical",
     action: "medication.prescribe",
     summary: "Prescribe a medication",
@@ -143,8 +132,7 @@ export const API = {
     created: true,
   }),
   discontinueMedication: api()({
-    method: "POST",
-    path: "/patients/:patientId/medications/:medicationId/discontinue",
+    at: "POST /patients/:patientId/medications/:medicationId/discontinue",
     process: "clinical",
     action: "medication.discontinue",
     summary: "Discontinue a medication",
@@ -152,16 +140,14 @@ export const API = {
     versioned: true,
   }),
   claimsInStatus: api<Page<Shown<Claim>>>()({
-    method: "GET",
-    path: "/claims",
+    at: "GET /claims",
     process: "billing",
     action: "claim.read",
     summary: "The claims pipeline in one status, across shards",
     query: ClaimPipelineQuery,
   }),
   patientClaims: api<Page<Shown<Claim>>>()({
-    method: "GET",
-    path: "/patients/:patientId/claims",
+    at: "GET /patients/:patientId/claims",
     process: "billing",
     action: "claim.read",
     summary: "A patient's claims",
@@ -169,8 +155,7 @@ export const API = {
     query: PageQuery,
   }),
   createClaim: api()({
-    method: "POST",
-    path: "/patients/:patientId/claims",
+    at: "POST /patients/:patientId/claims",
     process: "billing",
     action: "claim.create",
     summary: "Create a claim from a closed encounter",
@@ -179,16 +164,14 @@ export const API = {
     created: true,
   }),
   claim: api<ShownClaim>()({
-    method: "GET",
-    path: "/patients/:patientId/claims/:claimId",
+    at: "GET /patients/:patientId/claims/:claimId",
     process: "billing",
     action: "claim.read",
     summary: "A claim with its lines",
     params: ClaimParams,
   }),
   submitClaim: api()({
-    method: "POST",
-    path: "/patients/:patientId/claims/:claimId/submit",
+    at: "POST /patients/:patientId/claims/:claimId/submit",
     process: "billing",
     action: "claim.submit",
     summary: "Submit a draft claim",
@@ -196,8 +179,7 @@ export const API = {
     versioned: true,
   }),
   adjudicateClaim: api()({
-    method: "POST",
-    path: "/patients/:patientId/claims/:claimId/adjudicate",
+    at: "POST /patients/:patientId/claims/:claimId/adjudicate",
     process: "billing",
     action: "claim.adjudicate",
     summary: "Adjudicate a submitted claim",
@@ -206,8 +188,7 @@ export const API = {
     versioned: true,
   }),
   payClaim: api()({
-    method: "POST",
-    path: "/patients/:patientId/claims/:claimId/pay",
+    at: "POST /patients/:patientId/claims/:claimId/pay",
     process: "billing",
     action: "claim.pay",
     summary: "Pay an adjudicated claim",
@@ -215,8 +196,7 @@ export const API = {
     versioned: true,
   }),
   denyClaim: api()({
-    method: "POST",
-    path: "/patients/:patientId/claims/:claimId/deny",
+    at: "POST /patients/:patientId/claims/:claimId/deny",
     process: "billing",
     action: "claim.deny",
     summary: "Deny a submitted or adjudicated claim",

@@ -29,17 +29,10 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export type RouteAction = Action | "public";
 
-export interface LabRoute<
-  P extends z.ZodType | undefined = z.ZodType | undefined,
-  Q extends z.ZodType | undefined = z.ZodType | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  R = unknown,
-  D extends z.ZodType | undefined = z.ZodType | undefined,
-> {
-  process: LabProcess;
-  method: HttpMethod;
-  /** Fastify-style path: /_lab/drills/runs/:runId */
-  path: string;
+type Schema = z.ZodType | undefined;
+
+/** What a route is besides where it is: who may call it, its schemas and its answer. */
+export interface RouteSpec<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema, R = unknown, D extends Schema = Schema> {
   action: RouteAction;
   summary: string;
   params?: P;
@@ -54,7 +47,38 @@ export interface LabRoute<
   readonly answer?: R;
 }
 
-/** A route answering R: `route<R>()({...})` keeps both the schemas' and the answer's types. */
+/** Where a route is: the process that serves it, its method and its Fastify-style path (/_lab/drills/runs/:runId). */
+export interface RoutePlace {
+  process: LabProcess;
+  method: HttpMethod;
+  path: string;
+}
+
+export interface LabRoute<P extends Schema = Schema, Q extends Schema = Schema, B extends Schema = Schema, R = unknown, D extends Schema = Schema>
+  extends RouteSpec<P, Q, B, R, D>, RoutePlace {}
+
+/** Where a route is, as a request line says it: "GET /_lab/drills/runs/:runId". */
+export type RouteLine<M extends HttpMethod = HttpMethod> = `${M} /${string}`;
+
+/** The method and path of a request line. */
+export function lineParts<M extends HttpMethod>(at: RouteLine<M>): { method: M; path: string } {
+  const space = at.indexOf(" ");
+  return { method: at.slice(0, space) as M, path: at.slice(space + 1) };
+}
+
+/** A route in its process's table, which says the process once for all its routes. */
+export interface TableRoute<
+  P extends Schema = Schema,
+  Q extends Schema = Schema,
+  B extends Schema = Schema,
+  R = unknown,
+  D extends Schema = Schema,
+> extends RouteSpec<P, Q, B, R, D> {
+  method: HttpMethod;
+  path: string;
+}
+
+/** A route answering R: `route<R>()({ at: "GET /path", ... })` keeps both the schemas' and the answer's types. */
 export const route =
   <R>() =>
   <
@@ -62,10 +86,21 @@ export const route =
     Q extends z.ZodType | undefined = undefined,
     B extends z.ZodType | undefined = undefined,
     D extends z.ZodType | undefined = undefined,
-  >(
-    r: LabRoute<P, Q, B, R, D>,
-  ): LabRoute<P, Q, B, R, D> =>
-    r;
+  >({
+    at,
+    ...spec
+  }: RouteSpec<P, Q, B, R, D> & { at: RouteLine }): TableRoute<P, Q, B, R, D> => ({ ...spec, ...lineParts(at) });
+
+/** A table's route with its process put in. */
+type ServedBy<T, L extends LabProcess> = T extends TableRoute<infer P, infer Q, infer B, infer R, infer D> ? LabRoute<P, Q, B, R, D> & { process: L } : never;
+
+/** The routes one process serves, its name said once for all of them. */
+export function servedBy<const L extends LabProcess, T extends Record<string, Pick<TableRoute, "method" | "path">>>(
+  process: L,
+  routes: T,
+): { [K in keyof T]: ServedBy<T[K], L> } {
+  return Object.fromEntries(Object.entries(routes).map(([key, r]) => [key, { ...r, process }])) as { [K in keyof T]: ServedBy<T[K], L> };
+}
 
 export type AnswerOf<T> = T extends LabRoute<infer _P, infer _Q, infer _B, infer R, infer _D> ? R : never;
 

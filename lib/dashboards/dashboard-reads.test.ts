@@ -51,22 +51,36 @@ function visit(n: number, facilityId: string, end: "open" | "paid" | "denied"): 
   ];
 }
 
-describe("a patient's timeline from the read models", () => {
+type Visit = Parameters<typeof visit>;
+/** Five patients' visits: at fac-0001 paid, denied and still open; at fac-0002 paid and still open. */
+const FIVE_VISITS: Visit[] = [
+  [1, "fac-0001", "paid"],
+  [2, "fac-0001", "denied"],
+  [3, "fac-0001", "open"],
+  [4, "fac-0002", "paid"],
+  [5, "fac-0002", "open"],
+];
+
+/** Read models in memory holding these visits' events, made afresh for each test of the describe block. */
+function readModelsOf(visits: Visit[]): () => SqlDatabase {
   let db: SqlDatabase;
   beforeEach(async () => {
     db = openSqlite(":memory:", "read models");
     await migrateReadModels(db);
-    await applyEvents(db, [
-      ...visit(1, "fac-0001", "paid"),
-      ...visit(2, "fac-0001", "denied"),
-      ...visit(3, "fac-0001", "open"),
-      ...visit(4, "fac-0002", "paid"),
-      ...visit(5, "fac-0002", "open"),
-    ]);
+    await applyEvents(
+      db,
+      visits.flatMap((v) => visit(...v)),
+    );
   });
   afterEach(() => db.close());
+  return () => db;
+}
+
+describe("a patient's timeline from the read models", () => {
+  const readModels = readModelsOf(FIVE_VISITS);
 
   it("tells a patient's timeline newest first in lines that carry codes and amounts, not the payload", async () => {
+    const db = readModels();
     const timeline = await patientTimeline(db, "pat-2", 50);
     expect(timeline.map((e) => e.summary)).toEqual([
       "claim clm-2 denied: not covered",
@@ -84,22 +98,10 @@ describe("a patient's timeline from the read models", () => {
 });
 
 describe("census and claims pipeline from the read models", () => {
-  let db: SqlDatabase;
-  beforeEach(async () => {
-    db = openSqlite(":memory:", "read models");
-    await migrateReadModels(db);
-    await applyEvents(db, [
-      ...visit(1, "fac-0001", "paid"),
-      ...visit(2, "fac-0001", "denied"),
-      ...visit(3, "fac-0001", "open"),
-      ...visit(4, "fac-0002", "paid"),
-      ...visit(5, "fac-0002", "open"),
-      ...visit(6, "fac-0001", "open"),
-    ]);
-  });
-  afterEach(() => db.close());
+  const readModels = readModelsOf([...FIVE_VISITS, [6, "fac-0001", "open"]]);
 
   it("gives a facility's patients and encounters, and its open encounters longest-open first", async () => {
+    const db = readModels();
     expect(await facilityCensus(db, "fac-0001")).toEqual([{ facilityId: "fac-0001", patients: 4, openEncounters: 2, encountersTotal: 4 }]);
     expect((await facilityCensus(db)).map((c) => [c.facilityId, c.patients, c.openEncounters])).toEqual([
       ["fac-0001", 4, 2],
@@ -113,6 +115,7 @@ describe("census and claims pipeline from the read models", () => {
   });
 
   it("gives the claims pipeline by status and the denial rate among decided claims, worst facility first", async () => {
+    const db = readModels();
     const all = await claimsPipeline(db);
     expect(all.byStatus).toEqual([
       { status: "draft", claims: 0, totalCents: 0 },

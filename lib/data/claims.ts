@@ -1,7 +1,8 @@
 // Claims with their lines, on the patient's shard; listed across shards by status or facility.
-import { type Page, type PageRequest, afterKeySql, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases } from "./lab-databases.ts";
+import { patientRowsPage } from "./patient-page.ts";
 import type { Claim, ClaimLine } from "./prisma-clients.ts";
 import { selectList } from "./tables.ts";
 
@@ -13,7 +14,6 @@ const byCreated = (c: Claim) => ({ sort: c.createdAt.getTime(), id: c.id });
 const SQL = {
   claim: `SELECT ${selectList("Claim")} FROM "claims" WHERE "id" = ? AND "patientId" = ?`,
   lines: `SELECT ${selectList("ClaimLine")} FROM "claim_lines" WHERE "claimId" = ? AND "patientId" = ? ORDER BY "lineNumber"`,
-  forPatient: (after: string) => `SELECT ${selectList("Claim")} FROM "claims" WHERE "patientId" = ? AND ${after} ORDER BY "createdAt", "id" LIMIT ?`,
 };
 
 export async function findClaim(lab: LabDatabases, patientId: string, claimId: string): Promise<ClaimWithLines | null> {
@@ -24,15 +24,7 @@ export async function findClaim(lab: LabDatabases, patientId: string, claimId: s
 }
 
 export async function listClaimsForPatient(lab: LabDatabases, patientId: string, page: PageRequest): Promise<Page<Claim>> {
-  return scatterPage(
-    [lab.shardForPatient(patientId)],
-    async (shard, after, take) => {
-      const cursor = afterKeySql("createdAt", after, true);
-      return (await shard.readSql.query(SQL.forPatient(cursor.sql), [patientId, ...cursor.params, take])) as Claim[];
-    },
-    byCreated,
-    page,
-  );
+  return patientRowsPage(lab, "Claim", "createdAt", byCreated, patientId, page);
 }
 
 /** Claims in one status (the billing pipeline), across every shard, oldest first. */

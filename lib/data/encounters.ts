@@ -1,7 +1,8 @@
 // Encounters and the clinical records made in them (diagnoses, procedures, medications).
-import { type Page, type PageRequest, afterKeySql, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
+import { type Page, type PageRequest, afterKeyWhere, scatterPage } from "./cross-shard-page.ts";
 import { fencedBuckets, ownedByPatient } from "./bucket-fences.ts";
 import type { LabDatabases, ShardHandle } from "./lab-databases.ts";
+import { patientRowsPage } from "./patient-page.ts";
 import type { Diagnosis, Encounter, Medication, Procedure } from "./prisma-clients.ts";
 import { selectList } from "./tables.ts";
 
@@ -17,13 +18,12 @@ const startedWithin = (range: TimeRange) =>
   range.from || range.to ? { startedAt: { ...(range.from ? { gte: range.from } : {}), ...(range.to ? { lt: range.to } : {}) } } : {};
 
 // The single-patient reads are the API's hottest paths: prepared raw SQL on the shard's read connection
-// (ADR 0006). Lists across shards stay on Prisma.
+// (ADR 0006; one patient's list: patient-page.ts). Lists across shards stay on Prisma.
 const SQL = {
   encounter: `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "id" = ? AND "patientId" = ?`,
   diagnoses: `SELECT ${selectList("Diagnosis")} FROM "diagnoses" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "recordedAt", "id"`,
   procedures: `SELECT ${selectList("Procedure")} FROM "procedures" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "performedAt", "id"`,
   medications: `SELECT ${selectList("Medication")} FROM "medications" WHERE "encounterId" = ? AND "patientId" = ? ORDER BY "prescribedAt", "id"`,
-  forPatient: (after: string) => `SELECT ${selectList("Encounter")} FROM "encounters" WHERE "patientId" = ? AND ${after} ORDER BY "startedAt", "id" LIMIT ?`,
 };
 
 export async function findEncounter(lab: LabDatabases, patientId: string, encounterId: string): Promise<EncounterWithRecords | null> {
@@ -40,15 +40,7 @@ export async function findEncounter(lab: LabDatabases, patientId: string, encoun
 
 /** One patient's encounters, newest last, from the patient's shard. */
 export async function listEncountersForPatient(lab: LabDatabases, patientId: string, page: PageRequest): Promise<Page<Encounter>> {
-  return scatterPage(
-    [lab.shardForPatient(patientId)],
-    async (shard, after, take) => {
-      const cursor = afterKeySql("startedAt", after, true);
-      return (await shard.readSql.query(SQL.forPatient(cursor.sql), [patientId, ...cursor.params, take])) as Encounter[];
-    },
-    byStart,
-    page,
-  );
+  return patientRowsPage(lab, "Encounter", "startedAt", byStart, patientId, page);
 }
 
 /** Encounters at a facility within a time range, across every shard, by start time. */

@@ -75,78 +75,93 @@ const radiusOf = (services: string[], p: { shards?: number[]; personas?: string[
   personas: p.personas ?? "all",
 });
 
-const serviceLatency = defineDrill({
+type RequestFaultParams<E extends z.ZodRawShape> = z.output<z.ZodObject<E>> & ScopedToService & { rate: number };
+
+/**
+ * A drill of one fault rule on a share of a service's requests: its params are the service, the effect's
+ * own (`effect`), the share (`rate`, defaulting to `defaultRate`) and the requests it is scoped to; its plan
+ * is the rule `rule` makes, described in words that end with the scope.
+ */
+function requestFaultDrill<E extends z.ZodRawShape>(d: {
+  key: string;
+  title: string;
+  failureMode: string;
+  effect: E;
+  defaultRate: number;
+  ruleId: string;
+  rule: (p: RequestFaultParams<E>) => { effect: FaultEffect; description: string };
+}): DrillDefinition {
+  return defineDrill({
+    key: d.key,
+    title: d.title,
+    failureMode: d.failureMode,
+    params: z.strictObject({ service: RequestService, ...d.effect, rate: Rate.default(d.defaultRate), routes: Routes, shards: Shards, personas: Personas }),
+    maxDurationSeconds: 1800,
+    defaultRollback: "always",
+    plan: (params) => {
+      const p = params as RequestFaultParams<E>;
+      const { effect, description } = d.rule(p);
+      return oneFaultRule(p, d.ruleId, effect, `${description}${scope(p)}`);
+    },
+  });
+}
+
+const serviceLatency = requestFaultDrill({
   key: "service-latency",
   title: "Service latency",
   failureMode: "A dependency slows down: requests of a service take longer",
-  params: z.strictObject({
-    service: RequestService,
-    latency: LatencyDistribution.default({ type: "exponential", meanMs: 400 }),
-    rate: Rate.default(1),
-    routes: Routes,
-    shards: Shards,
-    personas: Personas,
+  effect: { latency: LatencyDistribution.default({ type: "exponential", meanMs: 400 }) },
+  defaultRate: 1,
+  ruleId: "drill-latency",
+  rule: (p) => ({
+    effect: { kind: "latency", distribution: p.latency, rate: p.rate },
+    description: `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests`,
   }),
-  maxDurationSeconds: 1800,
-  defaultRollback: "always",
-  plan: (p) =>
-    oneFaultRule(
-      p,
-      "drill-latency",
-      { kind: "latency", distribution: p.latency, rate: p.rate },
-      `add ${describeLatency(p.latency)} to ${pct(p.rate)} of ${p.service} requests${scope(p)}`,
-    ),
 });
 
-const errorBurst = defineDrill({
+const errorBurst = requestFaultDrill({
   key: "error-burst",
   title: "Error burst",
   failureMode: "A service fails a share of its requests",
-  params: z.strictObject({
-    service: RequestService,
-    status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503),
-    rate: Rate.default(0.5),
-    routes: Routes,
-    shards: Shards,
-    personas: Personas,
-  }),
-  maxDurationSeconds: 1800,
-  defaultRollback: "always",
-  plan: (p) =>
-    oneFaultRule(
-      p,
-      "drill-errors",
-      { kind: "error", status: p.status, rate: p.rate },
-      `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}${scope(p)}`,
-    ),
+  effect: { status: z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503) },
+  defaultRate: 0.5,
+  ruleId: "drill-errors",
+  rule: (p) => ({ effect: { kind: "error", status: p.status, rate: p.rate }, description: `answer ${pct(p.rate)} of ${p.service} requests with ${p.status}` }),
 });
 
-const serviceCrash = defineDrill({
+/** A drill of one signal to a process for the run (a kill, a freeze): its one param is the process. */
+function processSignalDrill(d: {
+  key: string;
+  title: string;
+  failureMode: string;
+  apply: "kill-process" | "pause-process";
+  description: (process: string) => string;
+}): DrillDefinition {
+  return defineDrill({
+    key: d.key,
+    title: d.title,
+    failureMode: d.failureMode,
+    params: z.strictObject({ service: ProcessService }),
+    maxDurationSeconds: 600,
+    defaultRollback: "always",
+    plan: (p) => ({ steps: [{ description: d.description(p.service), apply: { type: d.apply, process: p.service } }], radius: radiusOf([p.service], {}) }),
+  });
+}
+
+const serviceCrash = processSignalDrill({
   key: "service-crash",
   title: "Service crash",
   failureMode: "A service process dies and is restarted by its supervisor",
-  params: z.strictObject({ service: ProcessService }),
-  maxDurationSeconds: 600,
-  defaultRollback: "always",
-  plan: (p) => ({
-    steps: [
-      { description: `kill the ${p.service} process (SIGKILL); the supervisor restarts it with backoff`, apply: { type: "kill-process", process: p.service } },
-    ],
-    radius: radiusOf([p.service], {}),
-  }),
+  apply: "kill-process",
+  description: (process) => `kill the ${process} process (SIGKILL); the supervisor restarts it with backoff`,
 });
 
-const serviceHang = defineDrill({
+const serviceHang = processSignalDrill({
   key: "service-hang",
   title: "Service hang",
   failureMode: "A service stops answering without dying (a deadlock, a stop-the-world pause)",
-  params: z.strictObject({ service: ProcessService }),
-  maxDurationSeconds: 600,
-  defaultRollback: "always",
-  plan: (p) => ({
-    steps: [{ description: `freeze the ${p.service} process (SIGSTOP) until the drill ends`, apply: { type: "pause-process", process: p.service } }],
-    radius: radiusOf([p.service], {}),
-  }),
+  apply: "pause-process",
+  description: (process) => `freeze the ${process} process (SIGSTOP) until the drill ends`,
 });
 
 const shardOutage = defineDrill({

@@ -6,16 +6,8 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { migrate, readMigrations } from "../data/migrations.ts";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
-import {
-  type BusMessage,
-  type Delivery,
-  type EventBus,
-  type PartitionLag,
-  type SeekTarget,
-  type SubscribeOptions,
-  type Subscription,
-  partitionOf,
-} from "./bus.ts";
+import type { BusMessage, Delivery, EventBus, PartitionLag, SeekTarget, SubscribeOptions, Subscription } from "./bus.ts";
+import { partitionOf } from "./bus.ts";
 
 export interface EmbeddedLogOptions {
   file: string;

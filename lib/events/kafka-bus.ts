@@ -3,16 +3,8 @@
 // resolves (at-least-once), seeks and lag through the admin API. Keys are placed with the same partitioner
 // as the embedded log.
 import { type Admin, type Consumer, Kafka, type KafkaMessage, type Producer, logLevel } from "kafkajs";
-import {
-  type BusMessage,
-  type Delivery,
-  type EventBus,
-  type PartitionLag,
-  type SeekTarget,
-  type SubscribeOptions,
-  type Subscription,
-  partitionOf,
-} from "./bus.ts";
+import type { BusMessage, Delivery, EventBus, PartitionLag, SeekTarget, SubscribeOptions, Subscription } from "./bus.ts";
+import { partitionOf } from "./bus.ts";
 
 export interface KafkaBusOptions {
   brokers: string[];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
-import { generatePatient } from "../synth/generate-patient.ts";
+import { generatePatient, patientRecordOf } from "../synth/generate-patient.ts";
 import { createSynthContext } from "../synth/synth-context.ts";
 import { payloadSchema } from "./catalog.ts";
 import { type PatientRecordRows, catalogEventOf, patientSnapshotEvent, snapshotFacts } from "./patient-snapshot.ts";
@@ -16,17 +16,7 @@ const context = (seed: number) =>
     ],
     pseudonymize: createPseudonymizer("unit-test-secret-0123456789"),
   });
-const recordOf = (seed: number, index: number): PatientRecordRows => {
-  const p = generatePatient(context(seed), index);
-  return {
-    patient: p.rows.Patient[0]!,
-    encounters: p.rows.Encounter,
-    diagnoses: p.rows.Diagnosis,
-    procedures: p.rows.Procedure,
-    medications: p.rows.Medication,
-    claims: p.rows.Claim,
-  };
-};
+const recordOf = (seed: number, index: number): PatientRecordRows => patientRecordOf(generatePatient(context(seed), index));
 const asOf = new Date("2026-11-30T12:00:00.000Z");
 
 describe("a patient record's snapshot event", () => {

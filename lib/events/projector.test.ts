@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { orphanAdjudication } from "../../test/support/event-stories.ts";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
 import { DEAD_LETTER_TOPIC, DOMAIN_TOPIC } from "./bus.ts";
 import { type EmbeddedLog, openEmbeddedLog } from "./embedded-log.ts";
@@ -162,18 +163,7 @@ describe("projector", () => {
   it("applies every healthy event of a batch once when several of its events fail, and hands each failing one on once", async () => {
     // Five orphans of one patient, so in one batch: the first redoes the batch without savepoints, from the
     // third on each event gets one.
-    const orphans = [1, 2, 3, 4, 5].map((n) =>
-      event("ClaimAdjudicated", "pat-1", {
-        claimId: `clm-lost-${n}`,
-        patientId: "pat-1",
-        facilityId: "fac-0001",
-        status: "adjudicated",
-        totalCents: 1,
-        allowedCents: 1,
-        paidCents: null,
-        denialReason: null,
-      }),
-    );
+    const orphans = [1, 2, 3, 4, 5].map((n) => event("ClaimAdjudicated", "pat-1", orphanAdjudication(`clm-lost-${n}`, "pat-1")));
     const healthy = [1, 2, 3, 4, 5].map(story);
     await publish(
       log,

@@ -12,7 +12,7 @@ import { type FailureKind, type ParkedLetter, deadLetterMessage, parkInTransacti
 import { type EventEnvelope, checkEnvelope } from "./envelope.ts";
 import { type HeldEvent, type HeldKind, holdInTransaction, readHeldByKey, releaseHeld, updateHeld } from "./held-events.ts";
 import { CounterDeltas, OrderingGap, applyEventInTransaction } from "./projections.ts";
-import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
+import { inEventBatchSpan } from "../telemetry/tracing.ts";
 
 export { countDeadLetters, listDeadLetters, redriveDeadLetter, type DeadLetter } from "./dead-letters.ts";
 
@@ -383,18 +383,13 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
   await bus.ensureTopic(DEAD_LETTER_TOPIC);
   const subscription: Subscription = await bus.subscribe({ group, topic: DOMAIN_TOPIC, fromBeginning: true, maxBatch: options.maxBatch ?? 500 }, (batch) =>
     // One consumer span per batch, linked to the traces of the requests whose events it applies.
-    inSpan(
-      `${DOMAIN_TOPIC} process`,
+    inEventBatchSpan(
       {
-        kind: SpanKind.CONSUMER,
-        parent: ROOT_CONTEXT,
-        links: linksTo(batch.map((d) => d.headers.traceparent)),
-        attributes: {
-          "messaging.system": bus.kind,
-          "messaging.destination.name": DOMAIN_TOPIC,
-          "messaging.batch.message_count": batch.length,
-          "messaging.consumer.group.name": group,
-        },
+        operation: "process",
+        system: bus.kind,
+        topic: DOMAIN_TOPIC,
+        traceparents: batch.map((d) => d.headers.traceparent),
+        attributes: { "messaging.consumer.group.name": group },
       },
       () => handleBatch(batch),
     ),

@@ -6,7 +6,7 @@ import type { OutboxEvent } from "../data/prisma-clients.ts";
 import { selectList } from "../data/tables.ts";
 import { DOMAIN_TOPIC, type EventBus } from "./bus.ts";
 import { type EventEnvelope, envelopeOf } from "./envelope.ts";
-import { ROOT_CONTEXT, SpanKind, inSpan, linksTo } from "../telemetry/tracing.ts";
+import { inEventBatchSpan } from "../telemetry/tracing.ts";
 
 export interface RelayPass {
   published: number;
@@ -24,18 +24,13 @@ export async function relayOnce(shard: ShardHandle, bus: EventBus, batchSize = 5
   // A short read took every unpublished row: no count needed for the backlog (the idle loop's common case).
   if (rows.length === 0) return { published: 0, backlog: 0, latenciesMs: [] };
   const envelopes = rows.map((row) => envelopeOf(row, shard.index, false)); // checked against the catalog when written
-  return inSpan(
-    `${DOMAIN_TOPIC} publish`,
+  return inEventBatchSpan(
     {
-      kind: SpanKind.PRODUCER,
-      parent: ROOT_CONTEXT,
-      links: linksTo(envelopes.map((e) => e.headers.traceparent)),
-      attributes: {
-        "messaging.system": bus.kind,
-        "messaging.destination.name": DOMAIN_TOPIC,
-        "messaging.batch.message_count": rows.length,
-        "lab.shard": shard.index,
-      },
+      operation: "publish",
+      system: bus.kind,
+      topic: DOMAIN_TOPIC,
+      traceparents: envelopes.map((e) => e.headers.traceparent),
+      attributes: { "lab.shard": shard.index },
     },
     () => publishBatch(shard, bus, rows, envelopes, batchSize, now),
   );

@@ -37,7 +37,7 @@ export interface LabClientOptions {
 export type CallHeaders = Partial<Record<"x-request-id" | "traceparent" | "idempotency-key" | "if-match", string>>;
 
 /** The process that serves a route when a client calls it: the clinical and billing API is called through the gateway. */
-const servedBy = (route: LabRoute): LabProcess => (route.process === "clinical" || route.process === "billing" ? "gateway" : route.process);
+const answeringProcess = (route: LabRoute): LabProcess => (route.process === "clinical" || route.process === "billing" ? "gateway" : route.process);
 
 function queryString(query: Record<string, unknown> | undefined): string {
   const entries = Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null);
@@ -57,14 +57,14 @@ export function createLabClient(o: LabClientOptions): LabClient {
   const timeouts = o.timeoutMs ?? { read: 5000, write: 10_000 };
   const doFetch = o.fetch ?? fetch;
   const urlOf = (route: LabRoute, input: { params?: Record<string, unknown>; query?: Record<string, unknown> } = {}) =>
-    `${o.origins[servedBy(route)]}${pathOf(route, input.params)}${queryString(input.query)}`;
+    `${o.origins[answeringProcess(route)]}${pathOf(route, input.params)}${queryString(input.query)}`;
 
   async function call(
     route: LabRoute,
     input: { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown } = {},
     extra: CallHeaders = {},
   ): Promise<unknown> {
-    const name = PROCESS_NAMES[servedBy(route)];
+    const name = PROCESS_NAMES[answeringProcess(route)];
     const timeoutMs = route.method === "GET" ? timeouts.read : timeouts.write;
     const url = urlOf(route, input); // a missing path value is the caller's mistake, not an outage
     const headers: Record<string, string> = { ...extra, authorization: await o.authorization() };

@@ -43,27 +43,14 @@ describe("arrival processes", () => {
   });
 
   it("integrates every shape exactly: the closed form matches a numeric sum of its rate (property)", () => {
+    // Any profile of each shape: rates up to 5,000/s (bases up to 500/s), and the shape's own periods.
+    const int = (min: number, max: number) => fc.integer({ min, max });
+    const shape = <S extends string, F extends Record<string, fc.Arbitrary<number>>>(name: S, fields: F) => fc.record({ shape: fc.constant(name), ...fields });
     const profile = fc.oneof(
-      fc.record({ shape: fc.constant("constant" as const), ratePerSecond: fc.integer({ min: 0, max: 5000 }) }),
-      fc.record({
-        shape: fc.constant("diurnal" as const),
-        baseRatePerSecond: fc.integer({ min: 0, max: 500 }),
-        peakRatePerSecond: fc.integer({ min: 0, max: 5000 }),
-        periodSeconds: fc.integer({ min: 10, max: 3600 }),
-      }),
-      fc.record({
-        shape: fc.constant("burst" as const),
-        baseRatePerSecond: fc.integer({ min: 0, max: 500 }),
-        burstRatePerSecond: fc.integer({ min: 0, max: 5000 }),
-        burstSeconds: fc.integer({ min: 1, max: 10 }),
-        everySeconds: fc.integer({ min: 10, max: 60 }),
-      }),
-      fc.record({
-        shape: fc.constant("ramp" as const),
-        fromRatePerSecond: fc.integer({ min: 0, max: 5000 }),
-        toRatePerSecond: fc.integer({ min: 0, max: 5000 }),
-        overSeconds: fc.integer({ min: 1, max: 600 }),
-      }),
+      shape("constant", { ratePerSecond: int(0, 5000) }),
+      shape("diurnal", { baseRatePerSecond: int(0, 500), peakRatePerSecond: int(0, 5000), periodSeconds: int(10, 3600) }),
+      shape("burst", { baseRatePerSecond: int(0, 500), burstRatePerSecond: int(0, 5000), burstSeconds: int(1, 10), everySeconds: int(10, 60) }),
+      shape("ramp", { fromRatePerSecond: int(0, 5000), toRatePerSecond: int(0, 5000), overSeconds: int(1, 600) }),
     );
     fc.assert(
       fc.property(profile, fc.integer({ min: 1, max: 900 }), (p, seconds) => {

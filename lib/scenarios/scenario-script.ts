@@ -4,7 +4,7 @@
 // step is checked against the drill catalog when the file is read, so a scenario never fails half-way on a
 // typo; problems are named `file:line field: message`.
 import { z } from "zod";
-import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
+import { fieldPath, labDocument, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import { drillOf } from "../drills/drill-catalog.ts";
 import { DrillLaunch } from "../drills/drill-request.ts";
 import { LabError } from "../errors/index.ts";
@@ -21,15 +21,10 @@ export const ScenarioStep = z.strictObject({
 });
 export type ScenarioStep = z.infer<typeof ScenarioStep>;
 
-export const ScenarioDocument = z.strictObject({
-  apiVersion: z.literal("pim-lab/v1"),
-  kind: z.literal("Scenario"),
-  metadata: z.strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and -"),
-    title: z.string().min(1).max(120),
-    description: z.string().max(1000).default(""),
-  }),
-  spec: z.strictObject({
+export const ScenarioDocument = labDocument(
+  "Scenario",
+  { title: z.string().min(1).max(120), description: z.string().max(1000).default("") },
+  z.strictObject({
     /** The SLOs the narrative reports on: budget spent over the scenario, alerts that fired. */
     watch: z.array(z.string().min(1).max(120)).min(1).max(20),
     steps: z
@@ -42,7 +37,7 @@ export const ScenarioDocument = z.strictObject({
     /** When the scenario is over, if its drills are over earlier (the narrative's window ends there). */
     durationSeconds: z.number().int().min(1).max(86_400),
   }),
-});
+);
 
 export interface Scenario {
   name: string;

@@ -1,7 +1,7 @@
 import { type Server, createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JourneyFlow } from "./journey-flows.ts";
-import { Simulation } from "./simulation-run.ts";
+import { Simulation, type SimulationOptions } from "./simulation-run.ts";
 import type { TrafficProfileSpec } from "./traffic-profile.ts";
 
 const spec = (over: Partial<TrafficProfileSpec> = {}): TrafficProfileSpec => ({
@@ -30,17 +30,17 @@ describe("a simulation run (open model)", () => {
     await s.think();
     await s.step({ method: "GET", path: "/b" });
   };
+  const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
+
+  /** A run against `origin` of the profile spec(over), its one journey walking `flow`. */
+  const simulation = (origin: string, flow: JourneyFlow, over: Partial<TrafficProfileSpec>, options: Partial<SimulationOptions> = {}) =>
+    new Simulation({ origin, profile: { name: "t", spec: spec(over) }, flows: { "patient/view-record": flow }, ...options });
 
   it("starts every arrival on the clock, walks each journey's steps in order and reports each outcome", async () => {
     const seen: string[] = [];
     const origin = await serve((path, answer) => (seen.push(path), answer(200)));
     const outcomes: boolean[] = [];
-    const sim = new Simulation({
-      origin,
-      profile: { name: "t", spec: spec() },
-      flows: { "patient/view-record": twoSteps },
-      onJourneyEnd: (o) => outcomes.push(o.ok),
-    });
+    const sim = simulation(origin, twoSteps, {}, { onJourneyEnd: (o) => outcomes.push(o.ok) });
     const end = await sim.done;
     expect(end.state).toBe("finished");
     expect(end.total).toMatchObject({ due: 200, started: 200, succeeded: 200, failed: 0, dropped: 0, requests: 400 });
@@ -58,13 +58,7 @@ describe("a simulation run (open model)", () => {
       else if (k === 2) answer(404);
       // k === 3: never answers
     });
-    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({
-      origin,
-      profile: { name: "t", spec: spec({ arrivals: { shape: "constant", ratePerSecond: 40 } }) },
-      flows: { "patient/view-record": oneStep },
-      requestTimeoutMs: 300,
-    });
+    const sim = simulation(origin, oneStep, { arrivals: { shape: "constant", ratePerSecond: 40 } }, { requestTimeoutMs: 300 });
     const end = await sim.done;
     expect(end.total.succeeded).toBe(0);
     expect(end.total.failures).toEqual({ "server-error": 10, "rate-limited": 10, rejected: 10, timeout: 10, network: 0 });
@@ -72,13 +66,7 @@ describe("a simulation run (open model)", () => {
 
   it("measures from the due time: a stalled simulator shows up in the corrected latency, not in the raw one", async () => {
     const origin = await serve((_path, answer) => answer(200));
-    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({
-      origin,
-      profile: { name: "t", spec: spec({ durationSeconds: 2 }) },
-      flows: { "patient/view-record": oneStep },
-      lateAfterMs: 10,
-    });
+    const sim = simulation(origin, oneStep, { durationSeconds: 2 }, { lateAfterMs: 10 });
     // The event loop blocked for 300 ms half way: about 60 arrivals come due while nothing can be sent.
     setTimeout(() => {
       const until = performance.now() + 300;
@@ -96,13 +84,7 @@ describe("a simulation run (open model)", () => {
 
   it("drops arrivals beyond the in-flight bound instead of queueing them, and counts them", async () => {
     const origin = await serve(() => undefined); // never answers
-    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
-    const sim = new Simulation({
-      origin,
-      profile: { name: "t", spec: spec({ maxInFlightJourneys: 10 }) },
-      flows: { "patient/view-record": oneStep },
-      requestTimeoutMs: 1500,
-    });
+    const sim = simulation(origin, oneStep, { maxInFlightJourneys: 10 }, { requestTimeoutMs: 1500 });
     const end = await sim.done;
     expect(end.total.started).toBe(10);
     expect(end.total.dropped).toBe(190);
@@ -112,14 +94,8 @@ describe("a simulation run (open model)", () => {
   it("stops starting journeys when stopped, and cuts those in flight short without counting them as outcomes", async () => {
     // Answers slower than the test: a stop that waited for them would take seconds, not a moment.
     const origin = await serve((_path, answer) => setTimeout(() => answer(200), 3000));
-    const oneStep: JourneyFlow = async (s) => void (await s.step({ method: "GET", path: "/x" }));
     const outcomes: boolean[] = [];
-    const sim = new Simulation({
-      origin,
-      profile: { name: "t", spec: spec({ durationSeconds: 60 }) },
-      flows: { "patient/view-record": oneStep },
-      onJourneyEnd: (o) => outcomes.push(o.ok),
-    });
+    const sim = simulation(origin, oneStep, { durationSeconds: 60 }, { onJourneyEnd: (o) => outcomes.push(o.ok) });
     await new Promise((r) => setTimeout(r, 300));
     const stoppedAt = performance.now();
     const end = await sim.stop();

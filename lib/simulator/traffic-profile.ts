@@ -3,7 +3,7 @@
 // persona journeys that arrive, and the think time between a journey's steps. Rates count journeys, not
 // requests: a journey is a user's multi-step flow (lib/simulator/journey-flows.ts).
 import { z } from "zod";
-import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
+import { fieldPath, labDocument, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
 import { LabError } from "../errors/index.ts";
 import { LatencyDistribution } from "../faults/fault-rules.ts";
 import { ArrivalProfile } from "../load/arrival-processes.ts";
@@ -41,15 +41,7 @@ export const TrafficProfileSpec = z.strictObject({
 });
 export type TrafficProfileSpec = z.infer<typeof TrafficProfileSpec>;
 
-export const TrafficProfileDocument = z.strictObject({
-  apiVersion: z.literal("pim-lab/v1"),
-  kind: z.literal("TrafficProfile"),
-  metadata: z.strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lower-case letters, digits and -"),
-    description: z.string().max(500).default(""),
-  }),
-  spec: TrafficProfileSpec,
-});
+export const TrafficProfileDocument = labDocument("TrafficProfile", { description: z.string().max(500).default("") }, TrafficProfileSpec);
 
 export interface TrafficProfile {
   name: string;

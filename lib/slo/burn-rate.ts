@@ -90,15 +90,15 @@ export interface TierReading {
   conditionMet: boolean;
 }
 
-const met = (tier: BurnRateTier, long: number, short: number) => long > tier.factor && short > tier.factor;
+/** A tier at these burn rates: its condition is met when both windows burn faster than its factor. */
+export function tierReading(tier: BurnRateTier, longBurnRate: number, shortBurnRate: number): TierReading {
+  const conditionMet = longBurnRate > tier.factor && shortBurnRate > tier.factor;
+  return { tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate, conditionMet };
+}
 
 /** Every tier's burn rates at index `end`. */
 export function readTiers(ledger: BudgetLedger, tiers: readonly BurnRateTier[], end: number): TierReading[] {
-  return tiers.map((tier) => {
-    const longBurnRate = burnRateAt(ledger, end, tier.longMinutes);
-    const shortBurnRate = burnRateAt(ledger, end, tier.shortMinutes);
-    return { tier: tier.name, severity: tier.severity, factor: tier.factor, longBurnRate, shortBurnRate, conditionMet: met(tier, longBurnRate, shortBurnRate) };
-  });
+  return tiers.map((tier) => tierReading(tier, burnRateAt(ledger, end, tier.longMinutes), burnRateAt(ledger, end, tier.shortMinutes)));
 }
 
 /** Share of the error budget left over the SLO window ending at index `end` (negative when overspent). */

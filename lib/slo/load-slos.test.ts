@@ -5,6 +5,20 @@ import { loadSloDirectory, loadSloFiles } from "./load-slos.ts";
 
 const root = join(import.meta.dirname, "../..");
 
+/** An SLI's ratio of a journey's server-side requests, good when `good` holds, each line indented by `indent`. */
+const ratioMetric = (indent: string, journey: string, good: string) =>
+  `ratioMetric:
+  counter: true
+  good:
+    metricSource:
+      type: pim-lab
+      spec: { journey: ${journey}, source: server, ${good} }
+  total:
+    metricSource:
+      type: pim-lab
+      spec: { journey: ${journey}, source: server }
+`.replace(/^(?=.)/gm, indent);
+
 const slo = (overrides: { name?: string; target?: string; good?: string; window?: string; extra?: string } = {}) => `apiVersion: openslo/v1
 kind: SLO
 metadata:
@@ -19,17 +33,7 @@ ${overrides.extra ?? ""}spec:
     metadata:
       name: prescribe-errors
     spec:
-      ratioMetric:
-        counter: true
-        good:
-          metricSource:
-            type: pim-lab
-            spec: { journey: clinician/prescribe, source: server, ${overrides.good ?? "outcome: success"} }
-        total:
-          metricSource:
-            type: pim-lab
-            spec: { journey: clinician/prescribe, source: server }
-  objectives:
+${ratioMetric("      ", "clinician/prescribe", overrides.good ?? "outcome: success")}  objectives:
     - target: ${overrides.target ?? "0.999"}
 `;
 
@@ -38,17 +42,7 @@ kind: SLI
 metadata:
   name: ${name}
 spec:
-  ratioMetric:
-    counter: true
-    good:
-      metricSource:
-        type: pim-lab
-        spec: { journey: ${journey}, source: server, outcome: success }
-    total:
-      metricSource:
-        type: pim-lab
-        spec: { journey: ${journey}, source: server }
-`;
+${ratioMetric("  ", journey, "outcome: success")}`;
 
 /** The SLO of slo() bound to an SLI document instead of an inline indicator. */
 const sloReferencing = (indicatorRef: string) => slo().replace(/ {2}indicator:\n(?: {4}.*\n)+/, `  indicatorRef: ${indicatorRef}\n`);

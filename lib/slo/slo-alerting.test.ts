@@ -8,7 +8,7 @@ import { migrateTelemetryStore } from "../telemetry/telemetry-store.ts";
 import { startSloAlerting } from "./slo-alerting.ts";
 import { embeddedSloSource } from "./slo-sources.ts";
 import { addSliRollups } from "./sli-store.ts";
-import { availabilitySlo } from "./slo-fixture.ts";
+import { availabilitySlo, serverMinutes } from "./slo-fixture.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "pimlab-alerting-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,14 +42,7 @@ describe("SLO alert notifications", () => {
       // An hour of healthy traffic, then ten minutes of a full outage.
       await addSliRollups(
         store,
-        Array.from({ length: 70 }, (_, i) => ({
-          minute: start + i,
-          journey: slo.journey,
-          source: "server" as const,
-          total: 100,
-          errors: i >= 60 ? 100 : 0,
-          within: Array(9).fill(100),
-        })),
+        serverMinutes(slo, start, 70, (i) => (i >= 60 ? 100 : 0)),
       );
       const alerting = startSloAlerting({ source: embeddedSloSource(store, [slo]), webhooks: [url], attempts: 3 });
       const at = (minute: number) => new Date(minute * 60_000);
@@ -61,14 +54,7 @@ describe("SLO alert notifications", () => {
       // Twenty quiet minutes later the short windows are clean again.
       await addSliRollups(
         store,
-        Array.from({ length: 20 }, (_, i) => ({
-          minute: start + 70 + i,
-          journey: slo.journey,
-          source: "server" as const,
-          total: 100,
-          errors: 0,
-          within: Array(9).fill(100),
-        })),
+        serverMinutes(slo, start + 70, 20, () => 0),
       );
       const resolved = await alerting.evaluate(at(start + 90));
       expect(resolved.find((a) => a.labels.burnrate_tier === "page-fast")?.status).toBe("resolved");

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openSqlite } from "../data/sql-database.ts";
 import { migrateTelemetryStore } from "../telemetry/telemetry-store.ts";
 import { addSliRollups } from "./sli-store.ts";
-import { availabilitySlo } from "./slo-fixture.ts";
+import { availabilitySlo, serverMinutes } from "./slo-fixture.ts";
 import { sloHistory } from "./slo-history.ts";
 import { sloReport } from "./slo-status.ts";
 
@@ -23,14 +23,7 @@ describe("an SLO's minute-by-minute history", () => {
       // Twenty healthy minutes, then five with half the requests failing, then nothing (no traffic).
       await addSliRollups(
         store,
-        Array.from({ length: 25 }, (_, i) => ({
-          minute: start + i,
-          journey: slo.journey,
-          source: "server" as const,
-          total: 100,
-          errors: i >= 20 ? 50 : 0,
-          within: Array(9).fill(100),
-        })),
+        serverMinutes(slo, start, 25, (i) => (i >= 20 ? 50 : 0)),
       );
       const now = new Date((start + 27) * 60_000 + 30_000);
       const history = await sloHistory(store, slo, now, 10);

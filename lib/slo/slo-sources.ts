@@ -3,6 +3,7 @@
 // states). The portal and the alerting read whichever the configuration names.
 import type { SqlDatabase } from "../data/sql-database.ts";
 import type { AlertState } from "./alert-state.ts";
+import { tierReading } from "./burn-rate.ts";
 import { tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
 import { BUDGET_REMAINING_RECORD, BURN_ALERT, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
@@ -55,19 +56,10 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
       const reportSlos = slos.map((slo) => ({
         ...sloSummary(slo),
         budgetRemaining: nanTo(budget.get(slo.name), 1),
-        tiers: slo.tiers.map((tier) => {
-          const longBurnRate = nanTo(burn.get(tier.longMinutes)?.get(slo.name), Number.NaN);
-          const shortBurnRate = nanTo(burn.get(tier.shortMinutes)?.get(slo.name), Number.NaN);
-          return {
-            tier: tier.name,
-            severity: tier.severity,
-            factor: tier.factor,
-            longBurnRate,
-            shortBurnRate,
-            conditionMet: longBurnRate > tier.factor && shortBurnRate > tier.factor,
-            state: alerts.get(`${slo.name} ${tier.name}`) ?? "inactive",
-          };
-        }),
+        tiers: slo.tiers.map((tier) => ({
+          ...tierReading(tier, nanTo(burn.get(tier.longMinutes)?.get(slo.name), Number.NaN), nanTo(burn.get(tier.shortMinutes)?.get(slo.name), Number.NaN)),
+          state: alerts.get(`${slo.name} ${tier.name}`) ?? "inactive",
+        })),
         transitions: [],
       }));
       const groupReports = await Promise.all(
@@ -77,16 +69,7 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
           const tiers = await Promise.all(
             tiersFor(windowMinutes).map(async (tier) => {
               const [longBurnRate, shortBurnRate] = await Promise.all([value(tier.longMinutes), value(tier.shortMinutes)]);
-              const conditionMet = longBurnRate > tier.factor && shortBurnRate > tier.factor;
-              return {
-                tier: tier.name,
-                severity: tier.severity,
-                factor: tier.factor,
-                longBurnRate,
-                shortBurnRate,
-                conditionMet,
-                state: "inactive" as AlertState,
-              };
+              return { ...tierReading(tier, longBurnRate, shortBurnRate), state: "inactive" as AlertState };
             }),
           );
           const spent = await value(windowMinutes);

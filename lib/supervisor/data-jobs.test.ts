@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate, migrationsDir, readMigrations } from "../data/migrations.ts";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
@@ -31,17 +29,13 @@ async function finished(jobs: DataJobs, id: string): Promise<DataJob> {
 }
 
 describe("the lab's data jobs", () => {
-  let dir: string;
+  // The jobs' control database: only this process opens it, so it may live in memory.
   let db: SqlDatabase;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "pimlab-jobs-"));
-    db = openSqlite(join(dir, "control.db"), "control");
+    db = openSqlite(":memory:", "control");
     await migrate(db, readMigrations(migrationsDir(root, "sqlite", "control")));
   });
-  afterAll(() => {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => db.close());
 
   it("runs a job's command, keeps its output, refuses a second job while one runs, and audits its start and end", async () => {
     const jobs = new DataJobs({ root, env: { PATH: "/usr/bin:/bin" }, control: db, command: script });

@@ -8,10 +8,10 @@ import { bucketOf } from "../data/shard-map.ts";
 import { rowValues, tableOf } from "../data/tables.ts";
 import { createPseudonymizer } from "../privacy/pseudonymize.ts";
 import { generateReference } from "./generate-reference.ts";
-import { type GeneratedModel, type GeneratedPatient, generatePatient, patientIdFor } from "./generate-patient.ts";
+import { type GeneratedModel, type GeneratedPatient, generatePatient, patientIdFor, patientRecordOf } from "./generate-patient.ts";
 import { personaUsers } from "./personas.ts";
 import { type DomainEvent, OUTBOX_INSERT_COLUMNS, outboxRowOf } from "../events/outbox.ts";
-import { type PatientRecordRows, catalogEventOf, patientSnapshotEvent, snapshotFacts } from "../events/patient-snapshot.ts";
+import { catalogEventOf, patientSnapshotEvent, snapshotFacts } from "../events/patient-snapshot.ts";
 import { type FacilityRef, createSynthContext } from "./synth-context.ts";
 
 export interface GenerateOptions {
@@ -126,19 +126,10 @@ export async function generateLabData(lab: LabDatabases, options: GenerateOption
 
 /** A patient's history as outbox events: its snapshot, or the catalog events the snapshot stands for. */
 function historyOf(p: GeneratedPatient, asOf: Date, history: "snapshot" | "events"): { event: DomainEvent; occurredAt: Date }[] {
-  const snapshot = patientSnapshotEvent(recordOf(p), asOf);
+  const snapshot = patientSnapshotEvent(patientRecordOf(p), asOf);
   if (history === "snapshot") return [{ event: snapshot, occurredAt: asOf }];
   return snapshotFacts(snapshot.payload).map((fact) => ({ event: catalogEventOf(fact, p.patientId), occurredAt: new Date(fact.occurredAt) }));
 }
-
-const recordOf = (p: GeneratedPatient): PatientRecordRows => ({
-  patient: p.rows.Patient[0]!,
-  encounters: p.rows.Encounter,
-  diagnoses: p.rows.Diagnosis,
-  procedures: p.rows.Procedure,
-  medications: p.rows.Medication,
-  claims: p.rows.Claim,
-});
 
 async function loadFacilityRefs(lab: LabDatabases): Promise<FacilityRef[]> {
   const facilities = await lab.control.sql.query<{ id: string; kind: string }>(`SELECT "id", "kind" FROM "facilities" ORDER BY "id"`);

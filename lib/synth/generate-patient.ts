@@ -15,6 +15,7 @@ import {
   SEX_SHARES,
   VISIT_PROCEDURE,
 } from "./catalog.ts";
+import type { PatientRecordRows } from "../events/patient-snapshot.ts";
 import { DAY_MS, MINUTE_MS, type SynthContext } from "./synth-context.ts";
 
 type Row = Record<string, unknown>;
@@ -32,6 +33,16 @@ export interface GeneratedPatient {
   };
   clear: { mrn: string; nationalId: string; phone: string; email: string };
 }
+
+/** A generated patient's record, as its snapshot event is made from it (lib/events/patient-snapshot.ts). */
+export const patientRecordOf = (p: GeneratedPatient): PatientRecordRows => ({
+  patient: p.rows.Patient[0]!,
+  encounters: p.rows.Encounter,
+  diagnoses: p.rows.Diagnosis,
+  procedures: p.rows.Procedure,
+  medications: p.rows.Medication,
+  claims: p.rows.Claim,
+});
 
 export type GeneratedModel = keyof GeneratedPatient["rows"];
 

@@ -101,6 +101,39 @@ export function linksTo(traceparents: readonly (string | null | undefined)[], ma
   return links;
 }
 
+/** What a span of one batch of events on a bus says: the relay's publish or the projector's processing of it. */
+export interface EventBatch {
+  operation: "publish" | "process";
+  /** The bus ("embedded", "kafka"). */
+  system: string;
+  topic: string;
+  /** The traceparent header of each event of the batch. */
+  traceparents: readonly (string | null | undefined)[];
+  attributes: Record<string, string | number | boolean>;
+}
+
+/**
+ * Runs `fn` in the span of a batch of events: a trace of its own (a batch carries many requests' events)
+ * that links to the traces of its events, with OpenTelemetry's messaging attributes.
+ */
+export function inEventBatchSpan<T>(batch: EventBatch, fn: (span: Span) => Promise<T>): Promise<T> {
+  return inSpan(
+    `${batch.topic} ${batch.operation}`,
+    {
+      kind: batch.operation === "publish" ? SpanKind.PRODUCER : SpanKind.CONSUMER,
+      parent: ROOT_CONTEXT,
+      links: linksTo(batch.traceparents),
+      attributes: {
+        "messaging.system": batch.system,
+        "messaging.destination.name": batch.topic,
+        "messaging.batch.message_count": batch.traceparents.length,
+        ...batch.attributes,
+      },
+    },
+    fn,
+  );
+}
+
 /** A context whose active span is `span`: the parent for its children. */
 export function contextOfSpan(span: Span): Context {
   return trace.setSpan(ROOT_CONTEXT, span);

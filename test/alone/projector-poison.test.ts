@@ -14,7 +14,7 @@ import type { EventEnvelope } from "../../lib/events/envelope.ts";
 import { openKafkaBus } from "../../lib/events/kafka-bus.ts";
 import { listDeadLetters, startProjector } from "../../lib/events/projector.ts";
 import { prepareReadModels } from "../../lib/events/projections.ts";
-import { story } from "../support/event-stories.ts";
+import { orphanAdjudication, story } from "../support/event-stories.ts";
 
 const kafka = process.env.LAB_TEST_KAFKA ?? "127.0.0.1:9092";
 const dir = mkdtempSync(join(tmpdir(), "pimlab-poison-"));
@@ -55,16 +55,7 @@ function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healt
       aggregateType: "Claim",
       aggregateId: `clm-orphan-${run}`,
       partitionKey: key,
-      payload: {
-        claimId: `clm-orphan-${run}`,
-        patientId: "pat-orphan",
-        facilityId: "fac-0001",
-        status: "adjudicated",
-        totalCents: 1,
-        allowedCents: 1,
-        paidCents: null,
-        denialReason: null,
-      },
+      payload: orphanAdjudication(`clm-orphan-${run}`, "pat-orphan"),
     });
     messages.splice(5_000, 0, { key, value: "{not an event" }, { key, value: JSON.stringify(orphan) });
   }

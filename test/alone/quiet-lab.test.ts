@@ -13,21 +13,13 @@ import { issueLabToken, labSigningKey } from "../../lib/auth/tokens.ts";
 import { loadConfig } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { openSqlite } from "../../lib/data/sql-database.ts";
+import { portEnv, wholeLabPorts } from "../support/lab-ports.ts";
 import { readModelCounts, shardCounts } from "../support/shard-counts.ts";
 import { repoRoot } from "../support/test-labs.ts";
 
 const SOAK_MS = 10 * 60_000;
 const base = 5_300;
-const ports = {
-  portal: base,
-  clinical: base + 1,
-  billing: base + 2,
-  gateway: base + 3,
-  projector: base + 4,
-  supervisor: base + 5,
-  simulator: base + 6,
-  drills: base + 7,
-};
+const ports = wholeLabPorts(base);
 
 interface SloTier {
   tier: string;
@@ -47,14 +39,7 @@ describe("a lab left to itself", () => {
     HOME: process.env.HOME!,
     NEXT_TELEMETRY_DISABLED: "1",
     LAB_DATA_DIR: dir,
-    PORTAL_PORT: String(ports.portal),
-    CLINICAL_PORT: String(ports.clinical),
-    BILLING_PORT: String(ports.billing),
-    GATEWAY_PORT: String(ports.gateway),
-    PROJECTOR_PORT: String(ports.projector),
-    SUPERVISOR_PORT: String(ports.supervisor),
-    SIMULATOR_PORT: String(ports.simulator),
-    DRILL_ENGINE_PORT: String(ports.drills),
+    ...portEnv(ports),
   };
   let lab: ChildProcess | null = null;
   const output: string[] = [];

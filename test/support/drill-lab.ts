@@ -6,15 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type SupervisedLab, startLabSupervisor } from "../../backend-services/supervisor/supervise-lab.ts";
 import { issueLabToken, labSigningKey } from "../../lib/auth/tokens.ts";
-import { loadConfig } from "../../lib/config/index.ts";
-import { type LabDatabases, openLabDatabases, prepareLabDatabases } from "../../lib/data/lab-databases.ts";
+import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import { journeyFlows } from "../../lib/simulator/journey-flows.ts";
 import { type SimulationCast, loadSimulationCast } from "../../lib/simulator/simulation-cast.ts";
 import { Simulation, type SimulationSnapshot } from "../../lib/simulator/simulation-run.ts";
 import type { TrafficProfileSpec } from "../../lib/simulator/traffic-profile.ts";
 import { labProcesses } from "../../lib/supervisor/lab-processes.ts";
-import { generateLabData } from "../../lib/synth/generate-lab-data.ts";
-import { repoRoot } from "./test-labs.ts";
+import { testLabEnv } from "./lab-ports.ts";
+import { openLabFromEnv, repoRoot } from "./test-labs.ts";
 
 export type DrillRunView = {
   id: string;
@@ -56,29 +55,8 @@ export async function startDrillLab(name: string, basePort: number, extraEnv: Re
     projector: basePort + 6,
   };
   const dir = mkdtempSync(join(tmpdir(), `pimlab-${name}-`));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH!,
-    HOME: process.env.HOME!,
-    NODE_ENV: "test",
-    LAB_DATA_DIR: dir,
-    LAB_SECRET: secret,
-    LOG_LEVEL: "warn",
-    LAB_SEED_PATIENTS: "0",
-    GATEWAY_RATE_PER_MINUTE: "1000000",
-    GATEWAY_PORT: String(ports.gateway),
-    CLINICAL_PORT: String(ports.clinical),
-    BILLING_PORT: String(ports.billing),
-    SUPERVISOR_PORT: String(ports.supervisor),
-    SIMULATOR_PORT: String(ports.simulator),
-    DRILL_ENGINE_PORT: String(ports.drills),
-    PROJECTOR_PORT: String(ports.projector),
-    LAB_TRAFFIC_PROFILE: "off",
-    ...extraEnv,
-  };
-  const config = loadConfig(env);
-  await prepareLabDatabases(config, repoRoot);
-  const dbs = await openLabDatabases(config);
-  await generateLabData(dbs, { patients: 120, seed: 5, facilities: 2 });
+  const env = testLabEnv(dir, secret, ports, { GATEWAY_RATE_PER_MINUTE: "1000000", LAB_TRAFFIC_PROFILE: "off", ...extraEnv });
+  const { config, lab: dbs } = await openLabFromEnv(env, { patients: 120, seed: 5, facilities: 2 });
   const cast = await loadSimulationCast({ control: dbs.control.sql, shards: dbs.shards.map((s) => s.readSql) }, key);
   const tokens = {
     instructor: await issueLabToken(key, { userId: `usr-${name}-instructor`, role: "instructor", facilityId: null, patientId: null }),

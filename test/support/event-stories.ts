@@ -43,6 +43,11 @@ export function story(n: number, at: string): DomainEvent[] {
   ];
 }
 
+/** A claim adjudicated that was never created: an orphan, which the projector must hold and never apply. */
+export function orphanAdjudication(claimId: string, patientId: string): Record<string, unknown> {
+  return { claimId, patientId, facilityId: "fac-0001", status: "adjudicated", totalCents: 1, allowedCents: 1, paidCents: null, denialReason: null };
+}
+
 /** Fills the shards' outboxes with `count` events (ten per patient), as the services would have. */
 export async function fillOutboxes(lab: LabDatabases, count: number, firstPatient = 0): Promise<void> {
   const at = new Date();

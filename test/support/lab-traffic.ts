@@ -9,6 +9,7 @@ import { registerPatient } from "../../lib/clinical/patient-commands.ts";
 import { discontinueMedication, prescribeMedication, recordDiagnosis, recordProcedure } from "../../lib/clinical/record-commands.ts";
 import type { RequestContext } from "../../lib/commands/run-patient-command.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { outpatientVisit, patientRegistration } from "./clinical-writes.ts";
 
 type Row = Record<string, unknown>;
 
@@ -48,30 +49,10 @@ export async function workTheLab(lab: LabDatabases, rounds: number): Promise<Tra
   for (let i = 0; i < rounds; i++) {
     const seeded = patients[i % patients.length]!;
     const facilityId = String(seeded.facilityId);
-    const { body: fresh } = await registerPatient(lab, ctx(clinician(facilityId)), {
-      facilityId,
-      givenName: "Tess",
-      familyName: `Traffic${i}`,
-      sex: "female",
-      birthDate: "1984-04-04",
-      addressLine: "4 Load Ln",
-      city: "Busy",
-      region: "IL",
-      postalCode: "62701",
-      mrn: `MRN-TRAFFIC-${i}-${Date.now()}`,
-      nationalId: "999-55-5555",
-      phone: "555-0100-5555",
-      email: `traffic${i}@example.org`,
-    });
+    const { body: fresh } = await registerPatient(lab, ctx(clinician(facilityId)), patientRegistration(`TRAFFIC-${i}-${Date.now()}`, { facilityId }));
     // A visit of a seeded patient and of the new one: seen, diagnosed, treated, closed, billed, paid or denied.
     for (const patientId of [String(seeded.id), fresh.id]) {
-      const { body: visit } = await openEncounter(lab, ctx(clinician(facilityId)), patientId, {
-        providerId: providerAt(facilityId),
-        facilityId,
-        kind: "outpatient",
-        reason: "checkup",
-        note: "",
-      });
+      const { body: visit } = await openEncounter(lab, ctx(clinician(facilityId)), patientId, outpatientVisit(providerAt(facilityId), "checkup", facilityId));
       await recordDiagnosis(lab, ctx(clinician(facilityId)), patientId, visit.id, { code: "J06.9", description: "Acute upper respiratory infection" });
       await recordProcedure(lab, ctx(clinician(facilityId)), patientId, visit.id, { code: "99213", description: "Office visit" });
       if (i % 2 === 0)

@@ -1,11 +1,17 @@
-// Shared by the service tests: persona tokens, an in-process HTTP caller, the shards' audit chain heads
-// (a write moves one), and a fuzz of generated JSON bodies against a route.
+// Shared by the service tests: a seeded lab with persona tokens, the services and a gateway in front of
+// them as a test needs them, an in-process HTTP caller, the shards' audit chain heads (a write moves one),
+// and a fuzz of generated JSON bodies against a route.
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
+import { buildBillingServer } from "../../backend-services/billing/server.ts";
+import { buildClinicalServer } from "../../backend-services/clinical/server.ts";
+import { type GatewayOptions, buildGatewayServer } from "../../backend-services/gateway/server.ts";
 import type { Actor } from "../../lib/auth/roles.ts";
-import { issueLabToken } from "../../lib/auth/tokens.ts";
+import { type TokenKey, issueLabToken, labSigningKey } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
+import { generateLabData } from "../../lib/synth/generate-lab-data.ts";
+import { type Backend, TEST_LAB_SECRET, type TestLab, createTestLab } from "./test-labs.ts";
 
 export const PERSONAS = ["patient", "otherPatient", "clinician", "otherClinician", "billing", "sre", "instructor", "admin"] as const;
 export type Persona = (typeof PERSONAS)[number];
@@ -28,6 +34,68 @@ export async function personaTokens(key: Uint8Array, patientId: string): Promise
   const out = {} as Record<Persona, string>;
   for (const [name, actor] of Object.entries(personaActors(patientId))) out[name as Persona] = await issueLabToken(key, actor);
   return out;
+}
+
+/** A seeded test lab and what a service test calls it with: the signing key, a patient and a provider of fac-0001, a token per persona. */
+export interface PersonaLab extends TestLab {
+  key: Uint8Array;
+  /** A seeded patient of fac-0001, the patient of the persona tokens. */
+  patientId: string;
+  providerId: string;
+  tokens: Record<Persona, string>;
+}
+
+export async function openPersonaLab(
+  backend: Backend,
+  options: { seed: number; patients?: number; facilities?: number; secret?: string },
+): Promise<PersonaLab> {
+  const secret = options.secret ?? TEST_LAB_SECRET;
+  const t = await createTestLab(backend, { secret });
+  await generateLabData(t.lab, { patients: options.patients ?? 30, seed: options.seed, facilities: options.facilities ?? 2 });
+  const key = labSigningKey(secret);
+  const patientId = (await Promise.all(t.lab.shards.map((s) => s.prisma.patient.findFirst({ where: { facilityId: "fac-0001" } })))).find(Boolean)!.id;
+  const providerId = (await t.lab.control.prisma.provider.findFirstOrThrow({ where: { facilityId: "fac-0001" } })).id;
+  return { ...t, key, patientId, providerId, tokens: await personaTokens(key, patientId) };
+}
+
+/**
+ * A gateway in front of `upstreams`, on the lab's shard map, silent, with a deadline and a rate limit out of
+ * a test's way unless it sets them.
+ */
+export function testGateway(lab: LabDatabases, options: Pick<GatewayOptions, "tokenKey" | "upstreams"> & Partial<GatewayOptions>): Promise<FastifyInstance> {
+  return buildGatewayServer({
+    shardMap: () => lab.shardMap,
+    timeoutMs: 2000,
+    ratePerMinute: 10_000,
+    publicUrl: "http://127.0.0.1:4000",
+    logLevel: "silent",
+    ...options,
+  });
+}
+
+export interface ServiceStack {
+  clinical: FastifyInstance;
+  billing: FastifyInstance;
+  gateway: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The clinical and billing services on loopback ports with a test gateway in front of them, as npm run lab wires them. */
+export async function startServiceStack(lab: LabDatabases, tokenKey: TokenKey, gateway: Partial<GatewayOptions> = {}): Promise<ServiceStack> {
+  const clinical = buildClinicalServer(lab, tokenKey, "silent");
+  const billing = buildBillingServer(lab, tokenKey, "silent");
+  const upstreams = { clinical: await listen(clinical), billing: await listen(billing) };
+  const front = await testGateway(lab, { tokenKey, upstreams, ...gateway });
+  return {
+    clinical,
+    billing,
+    gateway: front,
+    async close() {
+      await front.close();
+      await clinical.close();
+      await billing.close();
+    },
+  };
 }
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";

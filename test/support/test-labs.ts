@@ -10,9 +10,13 @@ import pg from "pg";
 import { type LabConfig, loadConfig } from "../../lib/config/index.ts";
 import { type LabDatabases, openLabDatabases, prepareLabDatabases } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
+import { type GenerateOptions, generateLabData } from "../../lib/synth/generate-lab-data.ts";
 
 export const repoRoot = join(import.meta.dirname, "..", "..");
 export const POSTGRES_URL = process.env.LAB_TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/** The secret of a test lab that is not given one. */
+export const TEST_LAB_SECRET = "integration-test-secret-0123456789";
 
 export type Backend = "sqlite" | "postgresql";
 export const BACKENDS: Backend[] = process.env.LAB_TEST_POSTGRES === "unavailable" ? ["sqlite"] : ["sqlite", "postgresql"];
@@ -25,7 +29,7 @@ export interface TestLab {
 }
 
 export function testConfig(backend: Backend, options: { shardCount?: number; secret?: string } = {}): { config: LabConfig; cleanup: () => Promise<void> } {
-  const env: Record<string, string> = { LAB_SHARD_COUNT: String(options.shardCount ?? 4), LAB_SECRET: options.secret ?? "integration-test-secret-0123456789" };
+  const env: Record<string, string> = { LAB_SHARD_COUNT: String(options.shardCount ?? 4), LAB_SECRET: options.secret ?? TEST_LAB_SECRET };
   if (backend === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "pimlab-test-"));
     return {
@@ -65,4 +69,16 @@ export async function createTestLab(backend: Backend, options: { shardCount?: nu
       await cleanup();
     },
   };
+}
+
+/**
+ * The databases of the lab `env` describes, migrated, opened and (given `seeding`) seeded: what a test does
+ * before it starts the lab's processes on them.
+ */
+export async function openLabFromEnv(env: Record<string, string>, seeding?: GenerateOptions): Promise<{ config: LabConfig; lab: LabDatabases }> {
+  const config = loadConfig(env);
+  await prepareLabDatabases(config, repoRoot);
+  const lab = await openLabDatabases(config);
+  if (seeding) await generateLabData(lab, seeding);
+  return { config, lab };
 }

@@ -7,11 +7,8 @@ import { notFound } from "next/navigation";
 import { DryRunPanel } from "@/app/drills/dry-run-panel.tsx";
 import { LaunchFields, type SloChoice } from "@/app/drills/launch-fields.tsx";
 import { type Invalid, ParamsFields } from "@/app/drills/params-fields.tsx";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import type { DrillCatalog } from "@/lib/contracts/routes/drill-engine-routes.ts";
 import type { DrillLaunch } from "@/lib/drills/drill-request.ts";
 import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
@@ -32,15 +29,12 @@ function queryOf(given: Query): URLSearchParams {
 
 export default async function DrillLaunchPage({ params, searchParams }: { params: Promise<{ key: string }>; searchParams: Promise<Query> }) {
   const { key } = await params;
-  const { actor, refusal } = await openPage(PAGES.drillLaunch, `/drills/${key}`);
-  if (refusal) return refusal;
-  const lab = labAs(actor);
-  let catalog: DrillCatalog;
-  try {
-    catalog = await lab.drillCatalog();
-  } catch (err) {
-    return <Unreachable title="The drill catalog cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.drillLaunch, `/drills/${key}`, {
+    read: (lab) => lab.drillCatalog(),
+    unreachable: "The drill catalog cannot be read right now",
+  });
+  if (opened.answer) return opened.answer;
+  const { actor, lab, value: catalog } = opened;
   const drill = catalog.drills.find((d) => d.key === key);
   if (!drill) notFound();
   const mayRun = authorize(actor, "drill.run").allowed;

@@ -2,6 +2,7 @@
 // persona, so each role sees what the services grant it: a patient only their own record, a clinician
 // their facility's patients, billing without clinical free text, an SRE with synthetic PHI masked.
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { ClaimsTable } from "@/components/claims-table.tsx";
@@ -9,7 +10,7 @@ import { Unreachable } from "@/components/page-states.tsx";
 import { isLabError } from "@/lib/errors/index.ts";
 import type { LabAnswer } from "@/lib/lab-client/lab-endpoints.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Patient record" };
@@ -68,36 +69,44 @@ export default async function PatientPage({ params }: { params: Promise<{ patien
           ))}
         </dl>
       </Panel>
-      <Panel id="encounters" title="Encounters">
-        {!encounters ? (
-          <p>Your role may not read this patient&apos;s encounters.</p>
-        ) : encounters.items.length === 0 ? (
-          <p>No encounters yet.</p>
-        ) : (
-          <table aria-label="Encounters">
-            <TableHead columns={["Started", "Kind", "Status", "Reason"]} />
-            <tbody>
-              {encounters.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{day(e.startedAt)}</td>
-                  <td>{e.kind}</td>
-                  <td>{e.status}</td>
-                  <td>{e.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+      <RecordListPanel id="encounters" title="Encounters" what="encounters" list={encounters}>
+        {(items) => (
+          <Table label="Encounters" columns={["Started", "Kind", "Status", "Reason"]} rows={items}>
+            {(e) => (
+              <tr key={e.id}>
+                <td>{day(e.startedAt)}</td>
+                <td>{e.kind}</td>
+                <td>{e.status}</td>
+                <td>{e.reason}</td>
+              </tr>
+            )}
+          </Table>
         )}
-      </Panel>
-      <Panel id="claims" title="Claims">
-        {!claims ? (
-          <p>Your role may not read this patient&apos;s claims.</p>
-        ) : claims.items.length === 0 ? (
-          <p>No claims yet.</p>
-        ) : (
-          <ClaimsTable claims={claims.items} label="Claims" />
-        )}
-      </Panel>
+      </RecordListPanel>
+      <RecordListPanel id="claims" title="Claims" what="claims" list={claims}>
+        {(items) => <ClaimsTable claims={items} label="Claims" />}
+      </RecordListPanel>
     </>
+  );
+}
+
+/** A list of the record (encounters, claims): the reader's role may not be granted it (null), or it may be empty; either is said. */
+function RecordListPanel<T>({
+  id,
+  title,
+  what,
+  list,
+  children,
+}: {
+  id: string;
+  title: string;
+  what: string;
+  list: { items: T[] } | null;
+  children: (items: T[]) => ReactNode;
+}) {
+  return (
+    <Panel id={id} title={title}>
+      {!list ? <p>{`Your role may not read this patient's ${what}.`}</p> : list.items.length === 0 ? <p>{`No ${what} yet.`}</p> : children(list.items)}
+    </Panel>
   );
 }

@@ -2,20 +2,15 @@
 // the budget each watched SLO spent; live while it runs, and exported as a Markdown post-incident review
 // (or read as JSON by agents at /api/scenarios/runs/:id/narrative).
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { stopScenario } from "@/app/scenarios/actions.ts";
 import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
 import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { isLabError } from "@/lib/errors/index.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
-import type { Narrative } from "@/lib/scenarios/narrative.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Scenario narrative" };
@@ -26,16 +21,13 @@ const percent = (v: number | null) => (v === null ? "n/a" : `${Math.round(v * 10
 
 export default async function ScenarioRunPage({ params }: { params: Promise<{ runId: string }> }) {
   const { runId } = await params;
-  const { actor, refusal } = await openPage(PAGES.scenarioRun, `/scenarios/${runId}`);
-  if (refusal) return refusal;
-  let n: Narrative;
-  try {
-    n = await labAs(actor).scenarioNarrative({ params: { runId } });
-  } catch (err) {
-    // No such run, or not even the shape of a run id.
-    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
-    return <Unreachable title="The narrative cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.scenarioRun, `/scenarios/${runId}`, {
+    read: (lab) => lab.scenarioNarrative({ params: { runId } }),
+    unreachable: "The narrative cannot be read right now",
+    absentIsNotFound: true,
+  });
+  if (opened.answer) return opened.answer;
+  const { actor, value: n } = opened;
   const running = n.run.status === "running";
   const api = `/api/scenarios/runs/${n.run.id}/narrative`;
   return (
@@ -78,40 +70,30 @@ export default async function ScenarioRunPage({ params }: { params: Promise<{ ru
         )}
       </Panel>
       <Panel id="budget" title="Error budget spent">
-        <table aria-label="Budget spent per watched SLO">
-          <TableHead columns={["SLO", "Left at start", running ? "Left now" : "Left at end", "Spent"]} />
-          <tbody>
-            {n.budgets.map((b) => (
-              <tr key={b.slo}>
-                <th scope="row">{b.displayName}</th>
-                <td>{percent(b.atStart)}</td>
-                <td>{percent(b.atEnd)}</td>
-                <td>{b.spentPercent === null ? "n/a" : `${b.spentPercent} %`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Budget spent per watched SLO" columns={["SLO", "Left at start", running ? "Left now" : "Left at end", "Spent"]} rows={n.budgets}>
+          {(b) => (
+            <tr key={b.slo}>
+              <th scope="row">{b.displayName}</th>
+              <td>{percent(b.atStart)}</td>
+              <td>{percent(b.atEnd)}</td>
+              <td>{b.spentPercent === null ? "n/a" : `${b.spentPercent} %`}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
       <Panel id="drills" title="Drills">
-        {n.drills.length === 0 ? (
-          <p>No drill launched yet.</p>
-        ) : (
-          <table aria-label="Drills of this scenario">
-            <TableHead columns={["Drill", "Run", "Status", "Why it ended"]} />
-            <tbody>
-              {n.drills.map((d) => (
-                <tr key={d.id} data-drill-run={d.id}>
-                  <th scope="row">{d.title}</th>
-                  <td>
-                    <code>{d.id}</code>
-                  </td>
-                  <td>{d.status}</td>
-                  <td>{d.abortReason ?? (d.endedAt ? "ran its course" : "running")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <Table label="Drills of this scenario" columns={["Drill", "Run", "Status", "Why it ended"]} rows={n.drills} empty="No drill launched yet.">
+          {(d) => (
+            <tr key={d.id} data-drill-run={d.id}>
+              <th scope="row">{d.title}</th>
+              <td>
+                <code>{d.id}</code>
+              </td>
+              <td>{d.status}</td>
+              <td>{d.abortReason ?? (d.endedAt ? "ran its course" : "running")}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
     </>
   );

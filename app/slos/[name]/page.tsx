@@ -1,17 +1,13 @@
 // One SLO in detail: its budget and each tier now, the charts of the last three hours (budget, burn per
 // tier, the other side of the journey, drills shaded), and the alert history replayed over its data.
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
-import { Unreachable } from "@/components/page-states.tsx";
 import { SloCharts } from "@/components/slo-charts.tsx";
-import { isLabError } from "@/lib/errors/index.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
-import { type SloDetail, alertHistory } from "@/lib/portal/slo-detail.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { alertHistory } from "@/lib/portal/slo-detail.ts";
+import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "SLO detail" };
@@ -21,16 +17,13 @@ const rate = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 10) / 10}x` 
 
 export default async function SloDetailPage({ params }: { params: Promise<{ name: string }> }) {
   const { name } = await params;
-  const { actor, refusal } = await openPage(PAGES.slo, `/slos/${name}`);
-  if (refusal) return refusal;
-  let detail: SloDetail;
-  try {
-    detail = await labAs(actor).sloHistory({ params: { name }, query: { minutes: 180 } });
-  } catch (err) {
-    // A name that is no SLO's, or not even the shape of one, is a page that does not exist.
-    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
-    return <Unreachable title="The SLO cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.slo, `/slos/${name}`, {
+    read: (lab) => lab.sloHistory({ params: { name }, query: { minutes: 180 } }),
+    unreachable: "The SLO cannot be read right now",
+    absentIsNotFound: true,
+  });
+  if (opened.answer) return opened.answer;
+  const detail = opened.value;
   const alerts = alertHistory(detail);
   const firing = detail.tiers.filter((t) => t.state === "firing");
   return (
@@ -46,21 +39,18 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
       </p>
       <GrafanaSloLinks stack={labConfig().grafana} slos={[detail.slo.name]} />
       <Panel id="tiers" title="Burn-rate tiers now">
-        <table aria-label="Burn-rate tiers">
-          <TableHead columns={["Tier", "Severity", "Factor", "Long window", "Short window", "Alert"]} />
-          <tbody>
-            {detail.tiers.map((t) => (
-              <tr key={t.tier} data-tier={t.tier}>
-                <th scope="row">{t.tier}</th>
-                <td>{t.severity}</td>
-                <td>{t.factor}x</td>
-                <td>{rate(t.longBurnRate)}</td>
-                <td>{rate(t.shortBurnRate)}</td>
-                <td>{t.state === "inactive" ? "inactive" : <span className={`badge badge-${t.state === "firing" ? "firing" : "pending"}`}>{t.state}</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Burn-rate tiers" columns={["Tier", "Severity", "Factor", "Long window", "Short window", "Alert"]} rows={detail.tiers}>
+          {(t) => (
+            <tr key={t.tier} data-tier={t.tier}>
+              <th scope="row">{t.tier}</th>
+              <td>{t.severity}</td>
+              <td>{t.factor}x</td>
+              <td>{rate(t.longBurnRate)}</td>
+              <td>{rate(t.shortBurnRate)}</td>
+              <td>{t.state === "inactive" ? "inactive" : <span className={`badge badge-${t.state === "firing" ? "firing" : "pending"}`}>{t.state}</span>}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
       <SloCharts initial={detail} />
       <Panel id="alerts" title="Alert history">

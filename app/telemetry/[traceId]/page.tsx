@@ -12,7 +12,7 @@ import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { settle } from "@/lib/portal/reading.ts";
 import { traceWaterfall } from "@/lib/portal/trace-waterfall.ts";
 import { TRACE_ID } from "@/lib/telemetry/span-store.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
 
 export const metadata: Metadata = { title: "Trace" };
 export const dynamic = "force-dynamic";
@@ -54,61 +54,59 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
         {(t) => {
           const { totalMs, rows } = traceWaterfall(traceId, t.spans);
           return (
-            <table aria-label="Trace waterfall" className="waterfall">
-              <TableHead
-                columns={["Span", "Service", "Start", "Duration", { key: "axis", label: `0 to ${totalMs.toFixed(1)} ms`, className: "waterfall-axis" }]}
-              />
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={`${r.linked ? "linked-" : ""}${r.spanId}`} data-service={r.service} data-linked={r.linked || undefined}>
-                    <th scope="row" style={{ paddingLeft: `${10 + r.depth * 16}px` }}>
-                      {r.linked ? <span className="badge">linked</span> : null}
-                      {r.name} <span className="muted">({r.kind})</span>
-                      {r.error ? <span className="badge badge-firing">{r.statusMessage ?? "error"}</span> : null}
-                    </th>
-                    <td>{r.service}</td>
-                    <td>+{r.startOffsetMs.toFixed(1)} ms</td>
-                    <td>{r.durationMs.toFixed(1)} ms</td>
-                    <td className="waterfall-track">
-                      <span
-                        className={`waterfall-bar${r.error ? " waterfall-bar-error" : ""}`}
-                        style={{ marginLeft: `${r.offsetPercent}%`, width: `${r.widthPercent}%` }}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              label="Trace waterfall"
+              columns={["Span", "Service", "Start", "Duration", { key: "axis", label: `0 to ${totalMs.toFixed(1)} ms`, className: "waterfall-axis" }]}
+              rows={rows}
+              className="waterfall"
+            >
+              {(r) => (
+                <tr key={`${r.linked ? "linked-" : ""}${r.spanId}`} data-service={r.service} data-linked={r.linked || undefined}>
+                  <th scope="row" style={{ paddingLeft: `${10 + r.depth * 16}px` }}>
+                    {r.linked ? <span className="badge">linked</span> : null}
+                    {r.name} <span className="muted">({r.kind})</span>
+                    {r.error ? <span className="badge badge-firing">{r.statusMessage ?? "error"}</span> : null}
+                  </th>
+                  <td>{r.service}</td>
+                  <td>+{r.startOffsetMs.toFixed(1)} ms</td>
+                  <td>{r.durationMs.toFixed(1)} ms</td>
+                  <td className="waterfall-track">
+                    <span
+                      className={`waterfall-bar${r.error ? " waterfall-bar-error" : ""}`}
+                      style={{ marginLeft: `${r.offsetPercent}%`, width: `${r.widthPercent}%` }}
+                    />
+                  </td>
+                </tr>
+              )}
+            </Table>
           );
         }}
       </PanelFrame>
       <PanelFrame id="trace-logs" title="Logs of this trace" reading={logs}>
-        {(l) =>
-          l.lines.length === 0 ? (
-            <p>No log line of this trace in the lab&apos;s recent process logs.</p>
-          ) : (
-            <table aria-label="Logs of this trace">
-              <TableHead columns={["Time", "Process", "Level", "Message"]} />
-              <tbody>
-                {l.lines.map((line, i) => (
-                  <tr key={i}>
-                    <td>{line.time.slice(11, 23)}</td>
-                    <td>{line.process}</td>
-                    <td>{line.level}</td>
-                    <td className="log-message">
-                      {line.msg}{" "}
-                      <span className="muted">
-                        {Object.entries(line.fields)
-                          .map(([k, v]) => `${k}=${v}`)
-                          .join(" ")}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
+        {(l) => (
+          <Table
+            label="Logs of this trace"
+            columns={["Time", "Process", "Level", "Message"]}
+            rows={l.lines}
+            empty={<>No log line of this trace in the lab&apos;s recent process logs.</>}
+          >
+            {(line, i) => (
+              <tr key={i}>
+                <td>{line.time.slice(11, 23)}</td>
+                <td>{line.process}</td>
+                <td>{line.level}</td>
+                <td className="log-message">
+                  {line.msg}{" "}
+                  <span className="muted">
+                    {Object.entries(line.fields)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(" ")}
+                  </span>
+                </td>
+              </tr>
+            )}
+          </Table>
+        )}
       </PanelFrame>
     </>
   );

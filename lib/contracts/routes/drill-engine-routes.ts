@@ -7,7 +7,7 @@ import type { DrillRun } from "../../drills/drill-runs.ts";
 import type { Narrative } from "../../scenarios/narrative.ts";
 import type { ScenarioConductor } from "../../scenarios/scenario-conductor.ts";
 import type { ScenarioRun } from "../../scenarios/scenario-run.ts";
-import { route } from "../lab-route.ts";
+import { route, servedBy } from "../lab-route.ts";
 
 export const DrillRunId = z.string().regex(/^drl-[a-z0-9-]{1,60}$/, "must be a drill run id (drl-...)");
 export const ScenarioRunId = z.string().regex(/^scn-[a-z0-9-]{1,60}$/, "must be a scenario run id (scn-...)");
@@ -22,109 +22,81 @@ export type DrillCatalog = { drills: ReturnType<DrillEngine["catalog"]>; guardra
 export type DryRun = Awaited<ReturnType<DrillEngine["dryRun"]>>;
 export type ScenarioCatalog = { scenarios: ReturnType<ScenarioConductor["catalog"]> };
 
-const engine = "drill-engine" as const;
-
-export const DRILL_ENGINE_ROUTES = {
+export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   drillCatalog: route<DrillCatalog>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/drills/catalog",
+    at: "GET /_lab/drills/catalog",
     action: "ops.read",
     summary: "The drills, their parameters and the guardrails",
   }),
   dryRun: route<DryRun>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/drills/dry-run",
+    at: "POST /_lab/drills/dry-run",
     action: "drill.run",
     domainBody: DrillLaunch,
     summary: "What a launch would do: targets, deadlines, guardrail checks",
   }),
   launchDrill: route<DrillRun>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/drills/runs",
+    at: "POST /_lab/drills/runs",
     action: "drill.run",
     domainBody: DrillLaunch,
     status: 201,
     summary: "Launch a drill now or on a schedule",
   }),
   drillRuns: route<{ runs: DrillRun[] }>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/drills/runs",
+    at: "GET /_lab/drills/runs",
     action: "ops.read",
     summary: "Live and recent drill runs",
   }),
   drillRun: route<DrillRun>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/drills/runs/:runId",
+    at: "GET /_lab/drills/runs/:runId",
     action: "ops.read",
     params: DrillRunParams,
     summary: "One drill run with its steps",
   }),
   abortDrill: route<DrillRun>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/drills/runs/:runId/abort",
+    at: "POST /_lab/drills/runs/:runId/abort",
     action: "drill.run",
     params: DrillRunParams,
     summary: "Abort a run, cancel a scheduled one, roll back a kept change",
   }),
   drillEmergencyStop: route<{ ended: string[] }>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/drills/emergency-stop",
+    at: "POST /_lab/drills/emergency-stop",
     action: "drill.run",
     summary: "End every drill and revert every lease",
   }),
   scenarioCatalog: route<ScenarioCatalog>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/scenarios/catalog",
+    at: "GET /_lab/scenarios/catalog",
     action: "ops.read",
     summary: "The scenario scripts",
   }),
   startScenario: route<ScenarioRun>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/scenarios/runs",
+    at: "POST /_lab/scenarios/runs",
     action: "drill.run",
     body: StartScenario,
     status: 201,
     summary: "Start a scenario",
   }),
   scenarioRuns: route<{ runs: ScenarioRun[] }>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/scenarios/runs",
+    at: "GET /_lab/scenarios/runs",
     action: "ops.read",
     summary: "Live and recent scenario runs",
   }),
   scenarioRun: route<ScenarioRun>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/scenarios/runs/:runId",
+    at: "GET /_lab/scenarios/runs/:runId",
     action: "ops.read",
     params: ScenarioRunParams,
     summary: "One scenario run",
   }),
   stopScenario: route<ScenarioRun>()({
-    process: engine,
-    method: "POST",
-    path: "/_lab/scenarios/runs/:runId/stop",
+    at: "POST /_lab/scenarios/runs/:runId/stop",
     action: "drill.run",
     params: ScenarioRunParams,
     summary: "Stop a scenario and its drills",
   }),
   scenarioNarrative: route<Narrative>()({
-    process: engine,
-    method: "GET",
-    path: "/_lab/scenarios/runs/:runId/narrative",
+    at: "GET /_lab/scenarios/runs/:runId/narrative",
     action: "ops.read",
     params: ScenarioRunParams,
     query: NarrativeQuery,
     summary: "A run's narrative (JSON, or ?format=markdown for a post-incident review)",
   }),
-};
+});

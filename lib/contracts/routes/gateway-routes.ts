@@ -6,7 +6,7 @@ import type { SloHistory } from "../../slo/slo-history.ts";
 import type { SloReport, SloSummary } from "../../slo/slo-status.ts";
 import { type StoredSpan, TRACE_ID, type TraceSummary } from "../../telemetry/span-store.ts";
 import type { TraceLogLine } from "../../telemetry/trace-logs.ts";
-import { route } from "../lab-route.ts";
+import { route, servedBy } from "../lab-route.ts";
 
 export const ClientOutcomes = z.strictObject({
   outcomes: z
@@ -44,62 +44,48 @@ export interface SloDetail {
   annotations: { at: string; endAt: string | null; kind: string; title: string; drillRunId: string | null; status: string | null }[];
 }
 
-export const GATEWAY_ROUTES = {
+export const GATEWAY_ROUTES = servedBy("gateway", {
   slos: route<SloReport>()({
-    process: "gateway",
-    method: "GET",
-    path: "/_lab/slos",
+    at: "GET /_lab/slos",
     action: "ops.read",
     summary: "Every SLO: budget left, burn rates, alerts",
   }),
   sloHistory: route<SloDetail>()({
-    process: "gateway",
-    method: "GET",
-    path: "/_lab/slos/:name/history",
+    at: "GET /_lab/slos/:name/history",
     action: "ops.read",
     params: SloParams,
     query: HistoryQuery,
     summary: "One SLO minute by minute, with its alerts and drills",
   }),
   reportSlis: route<{ accepted: number }>()({
-    process: "gateway",
-    method: "POST",
-    path: "/_lab/slis",
+    at: "POST /_lab/slis",
     action: "sli.ingest",
     body: ClientOutcomes,
     status: 202,
     summary: "Client-side journey outcomes (the simulator's, the portal's)",
   }),
   traces: route<{ traces: TraceSummary[] }>()({
-    process: "gateway",
-    method: "GET",
-    path: "/_lab/traces",
+    at: "GET /_lab/traces",
     action: "ops.read",
     query: RecentTracesQuery,
     summary: "The newest traces through the gateway",
   }),
   trace: route<{ traceId: string; services: string[]; spans: StoredSpan[] }>()({
-    process: "gateway",
-    method: "GET",
-    path: "/_lab/traces/:traceId",
+    at: "GET /_lab/traces/:traceId",
     action: "ops.read",
     params: TraceParams,
     summary: "One trace across the lab's processes",
   }),
   traceLogs: route<{ traceId: string; lines: TraceLogLine[] }>()({
-    process: "gateway",
-    method: "GET",
-    path: "/_lab/traces/:traceId/logs",
+    at: "GET /_lab/traces/:traceId/logs",
     action: "ops.read",
     params: TraceParams,
     summary: "A trace's lines in the process logs",
   }),
   openApi: route<Record<string, unknown>>()({
-    process: "gateway",
-    method: "GET",
-    path: "/openapi.json",
+    at: "GET /openapi.json",
     action: "public",
     summary: "The API's OpenAPI document",
   }),
-  apiDocs: route<string>()({ process: "gateway", method: "GET", path: "/docs", action: "public", summary: "The API's reference page" }),
-};
+  apiDocs: route<string>()({ at: "GET /docs", action: "public", summary: "The API's reference page" }),
+});

@@ -7,7 +7,7 @@ import type { PartitionLag } from "../../events/bus.ts";
 import type { DeadLetter } from "../../events/dead-letters.ts";
 import { EventFaultsInput, type EventFaultState } from "../../events/event-faults.ts";
 import type { ProjectorStats } from "../../events/projector.ts";
-import { route } from "../lab-route.ts";
+import { route, servedBy } from "../lab-route.ts";
 
 const DeadLetterParams = z.strictObject({ eventId: z.string().min(1).max(200) });
 const DeadLetterQuery = z.strictObject({ status: z.enum(["dead", "redriven", "all"]).default("dead") });
@@ -31,76 +31,58 @@ export type CensusDashboard = Fresh<{ facilityId: string | null; facilities: Cen
 export type ClaimsDashboard = Fresh<{ facilityId: string | null } & ClaimsPipeline>;
 export type TimelineDashboard = Fresh<{ patientId: string; entries: TimelineEntry[] }>;
 
-export const PROJECTOR_ROUTES = {
+export const PROJECTOR_ROUTES = servedBy("projector", {
   eventPipeline: route<EventPipelineStatus>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/events/status",
+    at: "GET /_lab/events/status",
     action: "ops.read",
     summary: "Outbox backlog, projector counts and lag, dead letters",
   }),
   deadLetters: route<{ items: DeadLetter[] }>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/events/dead-letters",
+    at: "GET /_lab/events/dead-letters",
     action: "ops.read",
     query: DeadLetterQuery,
     summary: "The dead letters",
   }),
   redrive: route<DeadLetter>()({
-    process: "projector",
-    method: "POST",
-    path: "/_lab/events/dead-letters/:eventId/redrive",
+    at: "POST /_lab/events/dead-letters/:eventId/redrive",
     action: "events.redrive",
     params: DeadLetterParams,
     summary: "Send a dead letter through the projector again",
   }),
   eventFaults: route<{ faults: EventFaultState | null }>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/events/faults",
+    at: "GET /_lab/events/faults",
     action: "fault.switch",
     summary: "The event pipeline's faults",
   }),
   setEventFaults: route<{ faults: EventFaultState | null }>()({
-    process: "projector",
-    method: "PUT",
-    path: "/_lab/events/faults",
+    at: "PUT /_lab/events/faults",
     action: "fault.switch",
     body: EventFaultsInput,
     summary: "Switch event faults on",
   }),
   clearEventFaults: route<{ faults: EventFaultState | null }>()({
-    process: "projector",
-    method: "DELETE",
-    path: "/_lab/events/faults",
+    at: "DELETE /_lab/events/faults",
     action: "fault.switch",
     summary: "Switch event faults off",
   }),
   // A clinician sees their own facility's; operations roles any facility's or all.
   censusDashboard: route<CensusDashboard>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/dashboards/census",
+    at: "GET /_lab/dashboards/census",
     action: "dashboard.census",
     query: CensusQuery,
     summary: "A facility's census and open encounters",
   }),
   claimsDashboard: route<ClaimsDashboard>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/dashboards/claims",
+    at: "GET /_lab/dashboards/claims",
     action: "dashboard.claims",
     query: ClaimsQuery,
     summary: "The claims pipeline and its denial rate",
   }),
   timelineDashboard: route<TimelineDashboard>()({
-    process: "projector",
-    method: "GET",
-    path: "/_lab/dashboards/timeline/:patientId",
+    at: "GET /_lab/dashboards/timeline/:patientId",
     action: "dashboard.timeline",
     params: TimelineParams,
     query: TimelineQuery,
     summary: "A patient's recent activity",
   }),
-};
+});

@@ -1,7 +1,7 @@
 // The simulator's routes (:4104): what traffic runs and how it fares, start a profile, stop it.
 import { z } from "zod";
 import type { SimulatorControl } from "../../simulator/simulator-control.ts";
-import { route } from "../lab-route.ts";
+import { route, servedBy } from "../lab-route.ts";
 
 export const StartTraffic = z.strictObject({
   profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name"),
@@ -16,27 +16,21 @@ export const StartTraffic = z.strictObject({
 export type TrafficStatus = ReturnType<SimulatorControl["status"]>;
 type TrafficRun = { run: Awaited<ReturnType<SimulatorControl["start"]>> };
 
-export const SIMULATOR_ROUTES = {
+export const SIMULATOR_ROUTES = servedBy("simulator", {
   traffic: route<TrafficStatus>()({
-    process: "simulator",
-    method: "GET",
-    path: "/_lab/traffic",
+    at: "GET /_lab/traffic",
     action: "ops.read",
     summary: "The running profile, the warm-up, recent runs and the profiles",
   }),
   startTraffic: route<TrafficRun>()({
-    process: "simulator",
-    method: "PUT",
-    path: "/_lab/traffic",
+    at: "PUT /_lab/traffic",
     action: "traffic.control",
     body: StartTraffic,
     summary: "Start a traffic profile (the running one stops)",
   }),
   stopTraffic: route<{ run: Awaited<ReturnType<SimulatorControl["stop"]>> }>()({
-    process: "simulator",
-    method: "DELETE",
-    path: "/_lab/traffic",
+    at: "DELETE /_lab/traffic",
     action: "traffic.control",
     summary: "Stop the traffic",
   }),
-};
+});

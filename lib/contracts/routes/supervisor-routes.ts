@@ -6,7 +6,7 @@ import { FaultRulesInput } from "../../faults/fault-rules.ts";
 import type { DataJob } from "../../supervisor/data-jobs.ts";
 import { DataJobRequest } from "../../supervisor/data-jobs.ts";
 import type { LabControl, LabStatus } from "../../supervisor/lab-control.ts";
-import { route } from "../lab-route.ts";
+import { route, servedBy } from "../lab-route.ts";
 
 const ProcessParams = z.strictObject({ name: z.string().min(1).max(40) });
 const JobParams = z.strictObject({ jobId: z.string().regex(/^job-[a-z0-9-]{1,40}$/, "must be a job id such as job-lx2k9-1") });
@@ -18,97 +18,74 @@ const PauseBody = z.strictObject({ deadlineSeconds: z.number().int().min(1).max(
 export const SupervisedFaults = z.union([FaultRulesInput, EventFaultsInput]);
 
 type Answer<K extends keyof LabControl> = LabControl[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
-const supervisor = "supervisor" as const;
 
-export const SUPERVISOR_ROUTES = {
+export const SUPERVISOR_ROUTES = servedBy("supervisor", {
   processes: route<LabStatus>()({
-    process: supervisor,
-    method: "GET",
-    path: "/_lab/processes",
+    at: "GET /_lab/processes",
     action: "ops.read",
     summary: "Every process: state, pid, uptime, restarts, memory",
   }),
   dataJobs: route<{ jobs: DataJob[] }>()({
-    process: supervisor,
-    method: "GET",
-    path: "/_lab/jobs",
+    at: "GET /_lab/jobs",
     action: "ops.read",
     summary: "The data jobs, newest first",
   }),
-  dataJob: route<DataJob>()({ process: supervisor, method: "GET", path: "/_lab/jobs/:jobId", action: "ops.read", params: JobParams, summary: "One data job" }),
+  dataJob: route<DataJob>()({ at: "GET /_lab/jobs/:jobId", action: "ops.read", params: JobParams, summary: "One data job" }),
   // Replaying the read models is an SRE's repair; generating patients needs data.generate too (the admin's).
   startDataJob: route<DataJob>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/jobs",
+    at: "POST /_lab/jobs",
     action: "data.replay",
     body: DataJobRequest,
     status: 202,
     summary: "Start a data job (generate patients, replay the read models)",
   }),
   killProcess: route<Answer<"kill">>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/processes/:name/kill",
+    at: "POST /_lab/processes/:name/kill",
     action: "fault.switch",
     params: ProcessParams,
     body: KillBody,
     summary: "Send a process a signal",
   }),
   pauseProcess: route<Answer<"pause">>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/processes/:name/pause",
+    at: "POST /_lab/processes/:name/pause",
     action: "fault.switch",
     params: ProcessParams,
     body: PauseBody,
     summary: "Pause a process (SIGSTOP) until a deadline",
   }),
   resumeProcess: route<Answer<"resume">>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/processes/:name/resume",
+    at: "POST /_lab/processes/:name/resume",
     action: "fault.switch",
     params: ProcessParams,
     summary: "Resume a paused process",
   }),
   restartProcess: route<Answer<"restart">>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/processes/:name/restart",
+    at: "POST /_lab/processes/:name/restart",
     action: "fault.switch",
     params: ProcessParams,
     summary: "Restart a process",
   }),
   setFaults: route<Answer<"setFaults">>()({
-    process: supervisor,
-    method: "PUT",
-    path: "/_lab/faults/:service",
+    at: "PUT /_lab/faults/:service",
     action: "fault.switch",
     params: ServiceParams,
     domainBody: SupervisedFaults,
     summary: "Switch a service's faults on, with a deadline",
   }),
   clearFaults: route<Answer<"clearFaults">>()({
-    process: supervisor,
-    method: "DELETE",
-    path: "/_lab/faults/:service",
+    at: "DELETE /_lab/faults/:service",
     action: "fault.switch",
     params: ServiceParams,
     summary: "Switch a service's faults off",
   }),
   leases: route<ReturnType<LabControl["listLeases"]>>()({
-    process: supervisor,
-    method: "GET",
-    path: "/_lab/leases",
+    at: "GET /_lab/leases",
     action: "ops.read",
     summary: "The changes the deadman will revert, with their deadlines",
   }),
   emergencyStop: route<Answer<"emergencyStop">>()({
-    process: supervisor,
-    method: "POST",
-    path: "/_lab/emergency-stop",
+    at: "POST /_lab/emergency-stop",
     action: "fault.switch",
     summary: "Revert every fault and resume every process",
   }),
-};
+});

@@ -1,22 +1,18 @@
 // One drill run, live: its status and time left, each step (applied, reverted, on which target), its abort
 // conditions and deadline, and the abort button while it acts on the lab.
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { abortDrillRun } from "@/app/drills/actions.ts";
-import { labAs } from "@/app/lab.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { labConfig } from "@/app/portal-connections.ts";
 import { GrafanaSloLinks } from "@/components/grafana-links.tsx";
 import { rangeAround } from "@/lib/portal/grafana-links.ts";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { Unreachable } from "@/components/page-states.tsx";
 import { authorize } from "@/lib/auth/policy.ts";
-import { isLabError } from "@/lib/errors/index.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { describeAbortCondition } from "@/lib/drills/abort-conditions.ts";
-import type { DrillRun } from "@/lib/drills/drill-runs.ts";
 import { formatSeconds, livePhase, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
-import { TableHead } from "@/components/table-head.tsx";
+import { Table } from "@/components/table.tsx";
+import { textColumn } from "@/components/table-head.tsx";
 import { Panel } from "@/components/panel.tsx";
 
 export const metadata: Metadata = { title: "Drill run" };
@@ -26,16 +22,13 @@ const list = (v: readonly (string | number)[] | "all") => (v === "all" ? "all" :
 
 export default async function DrillRunPage({ params, searchParams }: { params: Promise<{ runId: string }>; searchParams: Promise<{ refused?: string }> }) {
   const { runId } = await params;
-  const { actor, refusal } = await openPage(PAGES.drillRun, `/drills/runs/${runId}`);
-  if (refusal) return refusal;
-  let run: DrillRun;
-  try {
-    run = await labAs(actor).drillRun({ params: { runId } });
-  } catch (err) {
-    // No such run, or not even the shape of a run id.
-    if (isLabError(err, "not_found") || isLabError(err, "invalid")) notFound();
-    return <Unreachable title="The drill run cannot be read right now" error={err} />;
-  }
+  const opened = await openPage(PAGES.drillRun, `/drills/runs/${runId}`, {
+    read: (lab) => lab.drillRun({ params: { runId } }),
+    unreachable: "The drill run cannot be read right now",
+    absentIsNotFound: true,
+  });
+  if (opened.answer) return opened.answer;
+  const { actor, value: run } = opened;
   const { refused } = await searchParams;
   const now = Date.now();
   const phase = livePhase(run, now);
@@ -113,30 +106,18 @@ export default async function DrillRunPage({ params, searchParams }: { params: P
         )}
       </Panel>
       <Panel id="steps" title="Steps">
-        <table aria-label="Steps of the run">
-          <TableHead
-            columns={[
-              "Step",
-              { key: "Action", label: "Action", className: "text" },
-              "Target",
-              "Applied",
-              "Reverted",
-              { key: "Problem", label: "Problem", className: "text" },
-            ]}
-          />
-          <tbody>
-            {run.steps.map((s, i) => (
-              <tr key={i} data-step={i + 1}>
-                <th scope="row">{i + 1}</th>
-                <td className="text">{s.description}</td>
-                <td>{s.target ?? "-"}</td>
-                <td data-applied>{utc(s.appliedAt)}</td>
-                <td data-reverted>{utc(s.revertedAt)}</td>
-                <td className="text">{s.error ?? "-"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table label="Steps of the run" columns={["Step", textColumn("Action"), "Target", "Applied", "Reverted", textColumn("Problem")]} rows={run.steps}>
+          {(s, i) => (
+            <tr key={i} data-step={i + 1}>
+              <th scope="row">{i + 1}</th>
+              <td className="text">{s.description}</td>
+              <td>{s.target ?? "-"}</td>
+              <td data-applied>{utc(s.appliedAt)}</td>
+              <td data-reverted>{utc(s.revertedAt)}</td>
+              <td className="text">{s.error ?? "-"}</td>
+            </tr>
+          )}
+        </Table>
       </Panel>
       <Panel id="abort" title="Abort conditions">
         {run.abortWhen.length === 0 ? (
