@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { type Document, LineCounter, isMap, isScalar, parseAllDocuments } from "yaml";
 import { z } from "zod";
+import { LabError } from "../errors/index.ts";
 
 export interface YamlFile {
   file: string;
@@ -74,4 +75,38 @@ export function locator(file: string, doc: Document.Parsed, lines: LineCounter) 
 
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`)).join("") || "(document)";
+}
+
+/** Says one problem of a document at the field `path` names. */
+export type SayProblem = (path: PropertyKey[], message: string) => void;
+
+/**
+ * The lab documents of `files` (scenarios, traffic profiles, exercises), each parsed with `schema`, then
+ * checked by `accept`, which says the document's own problems and returns what it becomes; names are
+ * unique. Every problem of every file is collected and thrown as one LabError, `file:line field: message`
+ * each, so one read shows an author all of them.
+ */
+export function readLabDocuments<S extends z.ZodType<{ metadata: { name: string } }>, T extends { name: string }>(
+  files: readonly YamlFile[],
+  schema: S,
+  what: { plural: string; field: string },
+  accept: (doc: z.output<S>, say: SayProblem) => T,
+): T[] {
+  const problems: string[] = [];
+  const accepted: T[] = [];
+  for (const { raw, at } of yamlDocuments(files, problems)) {
+    const say: SayProblem = (path, message) => problems.push(`${at(path)} ${fieldPath(path)}: ${message}`);
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) say(issue.path, issue.message);
+      continue;
+    }
+    const before = problems.length;
+    const value = accept(parsed.data, say);
+    if (problems.length > before) continue;
+    if (accepted.some((a) => a.name === value.name)) say(["metadata", "name"], `${value.name} is defined twice`);
+    else accepted.push(value);
+  }
+  if (problems.length > 0) throw new LabError("invalid", `${what.plural} have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: what.field });
+  return accepted;
 }

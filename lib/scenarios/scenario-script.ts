@@ -4,10 +4,9 @@
 // step is checked against the drill catalog when the file is read, so a scenario never fails half-way on a
 // typo; problems are named `file:line field: message`.
 import { z } from "zod";
-import { fieldPath, labDocument, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
+import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
 import { drillOf } from "../drills/drill-catalog.ts";
 import { DrillLaunch } from "../drills/drill-request.ts";
-import { LabError } from "../errors/index.ts";
 
 /** A scenario's drill: a launch without a schedule (the scenario's clock is its schedule). */
 export const ScenarioDrill = DrillLaunch.omit({ schedule: true });
@@ -49,17 +48,7 @@ export interface Scenario {
 }
 
 export function loadScenarios(files: readonly { file: string; text: string }[], knownSlos: ReadonlySet<string>): Scenario[] {
-  const problems: string[] = [];
-  const scenarios: Scenario[] = [];
-  for (const { raw, at } of yamlDocuments(files, problems)) {
-    const say = (path: PropertyKey[], message: string) => problems.push(`${at(path)} ${fieldPath(path)}: ${message}`);
-    const parsed = ScenarioDocument.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) say(issue.path, issue.message);
-      continue;
-    }
-    const { metadata, spec } = parsed.data;
-    const before = problems.length;
+  return readLabDocuments(files, ScenarioDocument, { plural: "scenarios", field: "scenario" }, ({ metadata, spec }, say) => {
     spec.watch.forEach((slo, i) => knownSlos.has(slo) || say(["spec", "watch", i], `no SLO named ${slo}`));
     spec.steps.forEach((step, i) => {
       if (!step.drill) return;
@@ -72,20 +61,15 @@ export function loadScenarios(files: readonly { file: string; text: string }[], 
       if (step.afterSeconds + step.drill.durationSeconds > spec.durationSeconds)
         say([...path, "durationSeconds"], `the drill outlasts the scenario (${spec.durationSeconds} s)`);
     });
-    if (problems.length > before) continue;
-    if (scenarios.some((s) => s.name === metadata.name)) say(["metadata", "name"], `${metadata.name} is defined twice`);
-    else
-      scenarios.push({
-        name: metadata.name,
-        title: metadata.title,
-        description: metadata.description,
-        watch: spec.watch,
-        steps: spec.steps,
-        durationSeconds: spec.durationSeconds,
-      });
-  }
-  if (problems.length > 0) throw new LabError("invalid", `scenarios have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "scenario" });
-  return scenarios;
+    return {
+      name: metadata.name,
+      title: metadata.title,
+      description: metadata.description,
+      watch: spec.watch,
+      steps: spec.steps,
+      durationSeconds: spec.durationSeconds,
+    };
+  });
 }
 
 export function loadScenarioDirectory(dir: string, knownSlos: ReadonlySet<string>, root = process.cwd()): Scenario[] {

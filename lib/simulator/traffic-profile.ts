@@ -3,7 +3,7 @@
 // persona journeys that arrive, and the think time between a journey's steps. Rates count journeys, not
 // requests: a journey is a user's multi-step flow (lib/simulator/journey-flows.ts).
 import { z } from "zod";
-import { fieldPath, labDocument, readYamlDirectory, yamlDocuments } from "../config/yaml-locations.ts";
+import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
 import { LabError } from "../errors/index.ts";
 import { LatencyDistribution } from "../faults/fault-rules.ts";
 import { ArrivalProfile } from "../load/arrival-processes.ts";
@@ -50,20 +50,11 @@ export interface TrafficProfile {
 }
 
 export function loadTrafficProfiles(files: readonly { file: string; text: string }[]): TrafficProfile[] {
-  const problems: string[] = [];
-  const profiles: TrafficProfile[] = [];
-  for (const { raw, at } of yamlDocuments(files, problems)) {
-    const parsed = TrafficProfileDocument.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${at(issue.path)} ${fieldPath(issue.path)}: ${issue.message}`);
-      continue;
-    }
-    const { metadata, spec } = parsed.data;
-    if (profiles.some((p) => p.name === metadata.name)) problems.push(`${at(["metadata", "name"])} metadata.name: ${metadata.name} is defined twice`);
-    else profiles.push({ name: metadata.name, description: metadata.description, spec });
-  }
-  if (problems.length > 0) throw new LabError("invalid", `traffic profiles have ${problems.length} problem(s):\n${problems.join("\n")}`, { field: "profile" });
-  return profiles;
+  return readLabDocuments(files, TrafficProfileDocument, { plural: "traffic profiles", field: "profile" }, ({ metadata, spec }) => ({
+    name: metadata.name,
+    description: metadata.description,
+    spec,
+  }));
 }
 
 export function loadTrafficProfileDirectory(dir: string, root = process.cwd()): TrafficProfile[] {

@@ -1,0 +1,170 @@
+// On-call exercises as data (exercises/*.yaml): what the player may read (a title and a briefing), the
+// hidden part (the faults to inject, on the exercise's clock, and the traffic), the ground truth (the faulty
+// entity and fault class from a fixed vocabulary, the alerts expected to fire), the mitigations accepted and
+// a time limit. A file is checked when it is read, like scenarios: every fault against the drill catalog,
+// every alert against the SLOs, and the truth against what the faults actually touch, so an exercise whose
+// answer is not the fault it injects fails at load with `file:line field: message`.
+import { z } from "zod";
+import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
+import { drillOf } from "../drills/drill-catalog.ts";
+import { TIER_NAMES } from "../slo/burn-rate-tiers.ts";
+import { ScenarioDrill } from "../scenarios/scenario-script.ts";
+
+/** What can be at fault, as a player names it: one of the lab's entities, or nothing. */
+export const FaultyEntity = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("service"), service: z.enum(["clinical", "billing", "gateway"]) }),
+  z.strictObject({ kind: z.literal("shard"), shard: z.number().int().min(0).max(63) }),
+  z.strictObject({ kind: z.literal("relay") }),
+  z.strictObject({ kind: z.literal("projector") }),
+  z.strictObject({ kind: z.literal("configuration"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ kind: z.literal("none") }),
+]);
+export type FaultyEntity = z.infer<typeof FaultyEntity>;
+
+/** The classes of fault a diagnosis names; "none" is the right answer when nothing is wrong. */
+export const FAULT_CLASSES = ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "none"] as const;
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+/** The lab's own levers an on-call player may pull, each on a target. */
+export const Mitigation = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("restart-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
+  z.strictObject({ action: z.literal("roll-back-config"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ action: z.literal("redrive-dead-letters") }),
+  z.strictObject({ action: z.literal("resume-relay") }),
+  z.strictObject({ action: z.literal("fail-over-shard"), shard: z.number().int().min(0).max(63) }),
+  z.strictObject({ action: z.literal("shed-traffic") }),
+  z.strictObject({ action: z.literal("none") }),
+]);
+export type Mitigation = z.infer<typeof Mitigation>;
+
+const HiddenFault = ScenarioDrill.extend({ afterSeconds: z.number().int().min(0).max(86_400) });
+
+export const ExerciseDocument = labDocument(
+  "Exercise",
+  {
+    /** What the player sees: a title that does not give the answer away, and the page they were sent. */
+    title: z.string().min(1).max(120),
+    briefing: z.string().min(1).max(2000),
+  },
+  z.strictObject({
+    timeLimitSeconds: z.number().int().min(60).max(7200),
+    hidden: z.strictObject({
+      traffic: z.strictObject({
+        profile: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1),
+      }),
+      faults: z.array(HiddenFault).max(10),
+    }),
+    truth: z.strictObject({
+      entity: FaultyEntity,
+      faultClass: z.enum(FAULT_CLASSES),
+      expectedAlerts: z.array(z.strictObject({ slo: z.string().min(1).max(120), tier: z.enum(TIER_NAMES) })).max(20),
+    }),
+    mitigations: z.array(Mitigation).min(1).max(10),
+    /** Mitigated means the faulty SLIs stay within their SLO this long, not that a process is up. */
+    withinSloMinutes: z.number().int().min(1).max(60).default(3),
+  }),
+);
+type ExerciseSpec = z.infer<typeof ExerciseDocument>["spec"];
+
+export interface Exercise {
+  name: string;
+  title: string;
+  briefing: string;
+  timeLimitSeconds: number;
+  hidden: ExerciseSpec["hidden"];
+  truth: ExerciseSpec["truth"];
+  mitigations: Mitigation[];
+  withinSloMinutes: number;
+}
+
+/** A no-fault exercise: "nothing is wrong" is its right answer. */
+export const isNoFault = (e: Pick<Exercise, "truth">) => e.truth.entity.kind === "none";
+
+/** The entities a hidden fault really touches, by what its drill's plan does. */
+function touchedBy(fault: z.infer<typeof HiddenFault>): FaultyEntity[] | string {
+  const drill = drillOf(fault.drill);
+  if (!drill) return `no drill ${fault.drill} in the catalog`;
+  const params = drill.params.safeParse(fault.params);
+  if (!params.success) return params.error.issues.map((i) => `params.${i.path.join(".")}: ${i.message}`).join("; ");
+  const { steps, radius } = drill.plan(params.data);
+  const entities: FaultyEntity[] = [];
+  for (const { apply } of steps) {
+    if (apply.type === "set-event-faults") entities.push({ kind: "projector" });
+    if (apply.type === "kill-process" || apply.type === "pause-process") entities.push(serviceOrProcess(apply.process));
+    if (apply.type === "start-traffic") entities.push({ kind: "service", service: "gateway" });
+    if (apply.type === "set-faults") entities.push({ kind: "service", service: apply.service }, { kind: "configuration", service: apply.service });
+  }
+  if (fault.drill === "relay-pause") entities.push({ kind: "relay" });
+  if (radius.shards !== "all") entities.push(...radius.shards.map((shard) => ({ kind: "shard" as const, shard })));
+  return entities;
+}
+
+function serviceOrProcess(process: string): FaultyEntity {
+  if (process === "projector") return { kind: "projector" };
+  return { kind: "service", service: process as "clinical" | "billing" | "gateway" };
+}
+
+const sameEntity = (a: FaultyEntity, b: FaultyEntity) => JSON.stringify(a) === JSON.stringify(b);
+
+/** What an exercise may name besides drills: the lab's SLOs and traffic profiles. */
+export interface ExerciseVocabulary {
+  slos: ReadonlySet<string>;
+  profiles: ReadonlySet<string>;
+}
+
+export function loadExercises(files: readonly { file: string; text: string }[], known: ExerciseVocabulary): Exercise[] {
+  return readLabDocuments(files, ExerciseDocument, { plural: "exercises", field: "exercise" }, ({ metadata, spec }, say) => {
+    const touched: FaultyEntity[] = [];
+    spec.hidden.faults.forEach((fault, i) => {
+      const path = ["spec", "hidden", "faults", i];
+      const entities = touchedBy(fault);
+      if (typeof entities === "string") return say([...path, "drill"], entities);
+      touched.push(...entities);
+      const longest = drillOf(fault.drill)!.maxDurationSeconds;
+      if (fault.durationSeconds > longest) say([...path, "durationSeconds"], `${fault.drill} runs ${longest} s at the most`);
+      if (fault.afterSeconds + fault.durationSeconds > spec.timeLimitSeconds)
+        say([...path, "durationSeconds"], `the fault outlasts the time limit (${spec.timeLimitSeconds} s)`);
+    });
+    if (!known.profiles.has(spec.hidden.traffic.profile))
+      say(["spec", "hidden", "traffic", "profile"], `no traffic profile named ${spec.hidden.traffic.profile}`);
+    spec.truth.expectedAlerts.forEach((a, i) => known.slos.has(a.slo) || say(["spec", "truth", "expectedAlerts", i, "slo"], `no SLO named ${a.slo}`));
+    const noFault = spec.truth.entity.kind === "none";
+    if (noFault !== (spec.truth.faultClass === "none"))
+      say(["spec", "truth", "faultClass"], `a fault class of none goes with the entity none, and only with it`);
+    if (noFault) {
+      if (spec.hidden.faults.length > 0) say(["spec", "hidden", "faults"], "a no-fault exercise injects no fault");
+      if (spec.truth.expectedAlerts.length > 0) say(["spec", "truth", "expectedAlerts"], "a no-fault exercise expects no alert");
+      if (spec.mitigations.some((m) => m.action !== "none")) say(["spec", "mitigations"], "a no-fault exercise accepts only the mitigation none");
+    } else {
+      if (spec.hidden.faults.length === 0) say(["spec", "hidden", "faults"], "an exercise with a faulty entity injects at least one fault");
+      if (spec.truth.expectedAlerts.length === 0) say(["spec", "truth", "expectedAlerts"], "an exercise with a fault expects at least one alert to fire");
+      if (touched.length > 0 && !touched.some((e) => sameEntity(e, spec.truth.entity)))
+        say(["spec", "truth", "entity"], `the hidden faults touch ${touched.map(describeEntity).join(", ")}, not ${describeEntity(spec.truth.entity)}`);
+    }
+    return { name: metadata.name, title: metadata.title, briefing: metadata.briefing, ...spec };
+  });
+}
+
+export function describeEntity(e: FaultyEntity): string {
+  switch (e.kind) {
+    case "service":
+      return `the ${e.service} service`;
+    case "shard":
+      return `shard ${e.shard}`;
+    case "configuration":
+      return `the ${e.service} configuration`;
+    case "none":
+      return "nothing";
+    default:
+      return `the ${e.kind}`;
+  }
+}
+
+export function loadExerciseDirectory(dir: string, known: ExerciseVocabulary, root = process.cwd()): Exercise[] {
+  return loadExercises(readYamlDirectory(dir, root), known);
+}
