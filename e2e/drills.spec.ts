@@ -17,7 +17,7 @@ test("an SRE dry-runs, launches and aborts a service-latency drill from its form
   test.setTimeout(120_000);
   await signInAs(page, "Sam Demo (SRE)", "/drills");
   await expect(page.getByRole("heading", { name: "Drills", exact: true })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Drill catalog" }).locator("tbody tr")).toHaveCount(9);
+  await expect(page.getByRole("table", { name: "Drill catalog" }).locator("tbody tr")).toHaveCount(10);
   await expect(page.locator('tr[data-drill="service-latency"]')).toContainText("A dependency slows down");
   await expect(page.getByRole("heading", { name: "Guardrails" })).toBeVisible();
   await expectNoSeriousViolations(page, "catalog");

@@ -23,7 +23,11 @@ async function navigationOf(page: Page): Promise<string[]> {
 }
 
 const PERSONAS: [display: string, slug: string, extra: string[]][] = [
-  ["Sam Demo (SRE)", "sre", ["/slos/clinician-record-diagnosis-latency", "/drills/service-latency"]],
+  [
+    "Sam Demo (SRE)",
+    "sre",
+    ["/slos/clinician-record-diagnosis-latency", "/drills/service-latency", "/runbooks/clinician-record-diagnosis-latency", "/runbooks/levers"],
+  ],
   ["Indra Demo (instructor)", "instructor", []],
   ["Alex Demo (lab admin)", "admin", []],
   ["Pat Demo (patient)", "patient", []],

@@ -30,6 +30,7 @@ test("the portal's drill API lists the catalog and a dry run's targets, and refu
       "error-burst",
       "service-crash",
       "service-hang",
+      "service-crash-loop",
       "shard-outage",
       "consumer-stall",
       "relay-pause",

@@ -40,3 +40,19 @@ test("an SLO's detail shows its tiers, budget and burn charts against the other 
   expect((await page.request.get("/api/slos/no-such-slo/history")).status()).toBe(404);
   expect((await page.request.get("/api/slos/clinician-record-diagnosis-availability/other")).status()).toBe(404);
 });
+
+test("each tier of an SLO links its runbook at that tier's section, whose links open the part of the lab's runbook and the levers", async ({ page }) => {
+  await signInAs(page, "Sam Demo (SRE)", "/slos/clinician-record-diagnosis-latency");
+  await page.getByRole("link", { name: "Runbook for page-slow" }).click();
+  await expect(page).toHaveURL(/\/runbooks\/clinician-record-diagnosis-latency#page-slow$/);
+  await expect(page.locator("article.runbook h3#page-slow")).toBeVisible();
+  await expect(page.locator("article.runbook h2#checks")).toBeVisible();
+  await page.locator("article.runbook").locator('a[href^="/runbooks/levers#"]').first().click();
+  await expect(page).toHaveURL(/\/runbooks\/levers#/);
+  await expect(page.getByRole("heading", { name: "Levers", level: 1 })).toBeVisible();
+  await page.goto("/runbooks");
+  await expect(page.getByRole("list", { name: "Runbooks of the SLOs' alerts" }).getByRole("listitem")).toHaveCount(22);
+  await expect(page.getByRole("list", { name: "Runbooks of the lab's parts" }).getByRole("listitem")).toHaveCount(11);
+  expect((await page.goto("/runbooks/no-such-runbook"))?.status()).toBe(404);
+  expect((await page.goto("/runbooks/..%2F..%2Fpackage.json"))?.status()).toBe(404);
+});

@@ -1,5 +1,5 @@
 // The rest of the drill catalog on a running lab (test/drills.test.ts has latency, error burst, relay
-// pause, abort, emergency stop and the engine's death): a crash, a shard outage that fails only that
+// pause, abort, emergency stop and the engine's death): a crash, a crash loop, a shard outage that fails only that
 // shard's patients, a consumer stall that fills the dead letters, a traffic spike, a bad config rollout
 // kept when nothing deviates and rolled back on request, and a drill that starts on its schedule.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,6 +38,32 @@ describe("the drill catalog on a running lab", () => {
     );
     expect(status.body.processes.find((p) => p.name === "clinical")).toMatchObject({ state: "ready", restarts: 1 });
   }, 40_000);
+
+  it("crash-loops a service: each start dies soon after it listens, restarts back off, and the rollback starts it clean", async () => {
+    const clinical = async () =>
+      (
+        await t.call<{ processes: { name: string; restarts: number; state: string; lastExit: { code: number | null } | null }[] }>(
+          "GET",
+          `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`,
+          undefined,
+          t.tokens.sre,
+        )
+      ).body.processes.find((p) => p.name === "clinical")!;
+    const before = (await clinical()).restarts;
+    const run = await launch({ drill: "service-crash-loop", params: { service: "clinical", crashAfterSeconds: 2 }, durationSeconds: 60 });
+    // The drill's own restart, then two crashes of their own (exit 1), each started again after a backoff.
+    await waitUntil(async () => (await clinical()).restarts >= before + 3, 30_000);
+    expect((await clinical()).lastExit).toMatchObject({ code: 1 });
+    expect((await t.measure(2)).total.failed).toBeGreaterThan(0);
+    const rolledBack = await t.call<DrillRunView>("POST", `${t.drillsUrl}/runs/${run.id}/abort`, {});
+    expect(rolledBack.body).toMatchObject({ status: "aborted" });
+    await waitUntil(async () => (await clinical()).state === "ready", 15_000);
+    const restarts = (await clinical()).restarts;
+    // Longer than a crash-looping start lives: a clean start stays up.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await clinical()).toMatchObject({ state: "ready", restarts });
+    expect((await t.measure(2)).total.failed).toBe(0);
+  }, 60_000);
 
   it("takes one shard away: only that shard's patients' journeys fail", async () => {
     const shardMap = await readShardMap(t.dbs.control.sql, 4);

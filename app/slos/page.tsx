@@ -6,6 +6,7 @@ import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { sloBoard } from "@/lib/portal/slo-board.ts";
 import { RowLink, Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
+import { runbookPath } from "@/lib/runbooks/runbook-paths.ts";
 
 export const metadata: Metadata = { title: "SLOs" };
 export const dynamic = "force-dynamic";
@@ -53,9 +54,9 @@ export default async function SlosPage() {
                 <td>{r.burnNow}x</td>
                 <td>
                   {r.firing.map((t) => (
-                    <span key={t} className="badge badge-firing">
+                    <a key={t} className="badge badge-firing" href={runbookPath(r.name, t)} title="Open the runbook of this alert">
                       {t} firing
-                    </span>
+                    </a>
                   ))}
                   {r.pending.map((t) => (
                     <span key={t} className="badge badge-pending">

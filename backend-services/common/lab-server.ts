@@ -157,6 +157,23 @@ export function createLabServer(options: LabServerOptions): FastifyInstance {
   return app;
 }
 
+/**
+ * Under a crash loop (the supervisor's LAB_CRASH_AFTER_SECONDS on this start), the process dies that long
+ * after it listens, as a release that fails soon after start-up does: a fatal line in its log, exit 1, no
+ * drain. The supervisor's restart policy then backs off and, after enough crashes, gives up.
+ */
+export function crashAfterListening(app: FastifyInstance, seconds: number | null): void {
+  if (seconds === null) return;
+  app.log.warn({ crashAfterSeconds: seconds }, "started under a crash loop");
+  setTimeout(() => {
+    app.log.fatal(
+      { err: { type: "StartupError", message: "the process's start-up state is invalid" }, crashAfterSeconds: seconds },
+      "uncaught exception, exiting",
+    );
+    process.exit(1);
+  }, seconds * 1000);
+}
+
 /** Stops accepting, lets in-flight requests finish, then runs `cleanup`; a second signal forces exit. */
 export function closeOnSignals(app: FastifyInstance, cleanup: () => Promise<void>): void {
   let closing = false;

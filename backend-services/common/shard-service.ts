@@ -8,7 +8,7 @@ import { type LabDatabases, openLabDatabases } from "../../lib/data/lab-database
 import { FaultSwitch } from "../../lib/faults/fault-switch.ts";
 import { type DeclaredRoutes, declaredRoutes } from "./declared-routes.ts";
 import { installFaults } from "./fault-hooks.ts";
-import { closeOnSignals, createLabServer, databasesAnswer } from "./lab-server.ts";
+import { closeOnSignals, crashAfterListening, createLabServer, databasesAnswer } from "./lab-server.ts";
 import { startProcessTelemetry } from "./process-telemetry.ts";
 
 export type ShardService = "clinical" | "billing";
@@ -52,4 +52,5 @@ export async function runShardService(
     await telemetry.close();
   });
   await app.listen({ host: "127.0.0.1", port: PORT[service](config) });
+  crashAfterListening(app, config.crashAfterSeconds);
 }

@@ -8,7 +8,7 @@ import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { startSloAlerting } from "../../lib/slo/slo-alerting.ts";
 import { embeddedSloSource, prometheusSloSource } from "../../lib/slo/slo-sources.ts";
-import { closeOnSignals } from "../common/lab-server.ts";
+import { closeOnSignals, crashAfterListening } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
 
 const config = loadConfigOrExit();
@@ -55,3 +55,4 @@ closeOnSignals(app, async () => {
   await telemetry.close();
 });
 await app.listen({ host: "127.0.0.1", port: config.gateway.port });
+crashAfterListening(app, config.crashAfterSeconds);

@@ -3,6 +3,7 @@ import { tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { openEventBus, openReadModels } from "../../lib/events/event-platform.ts";
+import { crashAfterListening } from "../common/lab-server.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
 import { busSpecOf, startRelayWorker } from "../../lib/events/relay-worker.ts";
 import { startProjectorProcess } from "./server.ts";
@@ -35,3 +36,4 @@ const stop = async (signal: string) => {
 process.once("SIGTERM", () => void stop("SIGTERM"));
 process.once("SIGINT", () => void stop("SIGINT"));
 await projector.app.listen({ host: "127.0.0.1", port: config.projectorPort });
+crashAfterListening(projector.app, config.crashAfterSeconds);

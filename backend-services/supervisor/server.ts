@@ -45,6 +45,10 @@ export function buildSupervisorServer(
   routes.serve(R.pauseProcess, ({ actor, params, body, request }) => control.pause(actor, params.name, body.deadlineSeconds, meta(request)));
   routes.serve(R.resumeProcess, ({ actor, params, request }) => control.resume(actor, params.name, meta(request)));
   routes.serve(R.restartProcess, ({ actor, params, request }) => control.restart(actor, params.name, meta(request)));
+  routes.serve(R.crashLoop, ({ actor, params, body, request }) =>
+    control.crashLoop(actor, params.name, body.crashAfterSeconds, body.deadlineSeconds, meta(request)),
+  );
+  routes.serve(R.endCrashLoop, ({ actor, params, request }) => control.endCrashLoop(actor, params.name, meta(request)));
   routes.serve(R.setFaults, ({ actor, params, rawBody, request }) => {
     const body =
       control.faultSwitchOf(params.service) === "events" ? parseInput(EventFaultsInput, rawBody, "body") : parseInput(FaultRulesInput, rawBody, "body");

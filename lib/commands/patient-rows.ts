@@ -18,7 +18,7 @@ export async function rowOfPatient<M extends PatientOwned>(tx: ShardTx, model: M
 }
 
 /** Optimistic concurrency: the caller's If-Match version must be the row's current one. */
-export function requireVersion(entity: string, id: string, current: number, expected: number): void {
+function requireVersion(entity: string, id: string, current: number, expected: number): void {
   if (current !== expected) throw new LabError("conflict", `${entity} ${id} is at version ${current}, not ${expected}`, { field: "If-Match" });
 }
 

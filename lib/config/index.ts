@@ -53,6 +53,8 @@ const EnvSchema = z.object({
   LAB_WARMUP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** When the lab's start began (ms since the epoch): set by the supervisor for its processes. */
   LAB_STARTED_AT: z.coerce.number().int().min(0).optional(),
+  /** Set by the supervisor on the starts of a process it crash-loops: the process dies this long after it listens. */
+  LAB_CRASH_AFTER_SECONDS: z.coerce.number().int().min(1).max(300).optional(),
   LAB_EVENT_BUS: z.enum(["embedded", "kafka"]).optional(),
   KAFKA_BROKERS: z
     .string()
@@ -116,6 +118,8 @@ export interface LabConfig {
   simulator: { port: number; startProfile: string | null; warmUpSeconds: number };
   /** When `npm run lab` began starting this lab (null when a process runs outside the supervisor). */
   labStartedAt: Date | null;
+  /** A crash loop's setting (the supervisor's, never a user's): die this many seconds after listening. */
+  crashAfterSeconds: number | null;
   /** The drill engine's API and its guardrails: the longest a drill may run, how many at once. */
   drills: { port: number; maxDurationSeconds: number; maxConcurrent: number; scenariosDir: string };
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
@@ -194,6 +198,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     supervisorPort: e.SUPERVISOR_PORT,
     simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE, warmUpSeconds: e.LAB_WARMUP_SECONDS },
     labStartedAt: e.LAB_STARTED_AT === undefined ? null : new Date(e.LAB_STARTED_AT),
+    crashAfterSeconds: e.LAB_CRASH_AFTER_SECONDS ?? null,
     drills: {
       port: e.DRILL_ENGINE_PORT,
       maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS,

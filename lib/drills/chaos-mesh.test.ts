@@ -24,12 +24,15 @@ describe("the drill catalog as Chaos Mesh experiments", () => {
         kinds.add(doc.kind);
         expect(doc.apiVersion, file).toBe("chaos-mesh.org/v1alpha1");
         expect(doc.metadata.labels["pim-lab/drill"], file).toBe(file.replace(".yaml", ""));
-        expect(doc.spec.selector.namespaces, file).toEqual(["pim-sre-lab"]);
+        // A workflow (a crash loop's scheduled kills) is bounded by its template's deadline.
+        const workflow = doc.kind === "Workflow" ? doc.spec.templates[0] : null;
+        expect((workflow ? workflow.schedule.podChaos : doc.spec).selector.namespaces, file).toEqual(["pim-sre-lab"]);
         // A pod kill is instantaneous; every other experiment ends by itself.
-        if (doc.spec.action !== "pod-kill") expect(doc.spec.duration, file).toMatch(/^\d+s$/);
+        if (workflow) expect(workflow.deadline, file).toMatch(/^\d+s$/);
+        else if (doc.spec.action !== "pod-kill") expect(doc.spec.duration, file).toMatch(/^\d+s$/);
       }
     }
-    expect([...kinds].sort()).toEqual(["HTTPChaos", "NetworkChaos", "PodChaos"]);
+    expect([...kinds].sort()).toEqual(["HTTPChaos", "NetworkChaos", "PodChaos", "Workflow"]);
   });
 
   it("maps an error burst to an HTTP status replacement on the service's port and a hang to a pod failure", () => {

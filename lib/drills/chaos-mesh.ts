@@ -26,6 +26,31 @@ function experimentsOf(action: DrillAction, durationSeconds: number): { kind: st
       return [{ kind: "PodChaos", spec: { action: "pod-kill", mode: "one", selector: app(action.process) } }];
     case "pause-process":
       return [{ kind: "PodChaos", spec: { action: "pod-failure", mode: "all", selector: app(action.process), duration } }];
+    case "crash-loop-process":
+      // Kubernetes restarts a killed pod with its own backoff (CrashLoopBackOff): a kill on a schedule, inside
+      // a workflow whose deadline ends it (a Schedule alone has none).
+      return [
+        {
+          kind: "Workflow",
+          spec: {
+            entry: "crash-loop",
+            templates: [
+              {
+                name: "crash-loop",
+                templateType: "Schedule",
+                deadline: duration,
+                schedule: {
+                  schedule: `@every ${action.crashAfterSeconds}s`,
+                  type: "PodChaos",
+                  concurrencyPolicy: "Forbid",
+                  historyLimit: 5,
+                  podChaos: { action: "pod-kill", mode: "all", selector: app(action.process) },
+                },
+              },
+            ],
+          },
+        },
+      ];
     case "start-traffic":
       return [];
   }
@@ -107,6 +132,7 @@ const EXAMPLE_PARAMS: Record<string, object> = {
   "error-burst": { service: "clinical" },
   "service-crash": { service: "clinical" },
   "service-hang": { service: "clinical" },
+  "service-crash-loop": { service: "clinical" },
   "bad-config-rollout": { service: "clinical" },
   "shard-outage": { shard: 0 },
 };

@@ -14,6 +14,7 @@ export type DrillAction =
   | { type: "set-event-faults"; faults: Omit<EventFaultsInput, "durationSeconds"> }
   | { type: "kill-process"; process: string }
   | { type: "pause-process"; process: string }
+  | { type: "crash-loop-process"; process: string; crashAfterSeconds: number }
   | { type: "start-traffic"; profile: string };
 
 export interface DrillStep {
@@ -164,6 +165,24 @@ const serviceHang = processSignalDrill({
   description: (process) => `freeze the ${process} process (SIGSTOP) until the drill ends`,
 });
 
+const serviceCrashLoop = defineDrill({
+  key: "service-crash-loop",
+  title: "Crash loop",
+  failureMode: "A process dies soon after every start (a bad release): restarts back off, then the supervisor gives up on it",
+  params: z.strictObject({ service: ProcessService, crashAfterSeconds: z.number().int().min(1).max(300).default(8) }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => ({
+    steps: [
+      {
+        description: `crash-loop the ${p.service} process: each start dies ${p.crashAfterSeconds} s after it listens, until the drill ends`,
+        apply: { type: "crash-loop-process", process: p.service, crashAfterSeconds: p.crashAfterSeconds },
+      },
+    ],
+    radius: radiusOf([p.service], {}),
+  }),
+});
+
 const shardOutage = defineDrill({
   key: "shard-outage",
   title: "Shard outage",
@@ -269,6 +288,7 @@ export const DRILLS: readonly DrillDefinition[] = [
   errorBurst,
   serviceCrash,
   serviceHang,
+  serviceCrashLoop,
   shardOutage,
   consumerStall,
   relayPause,

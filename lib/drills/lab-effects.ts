@@ -79,6 +79,9 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
         case "pause-process":
           await call("POST", sup(`/_lab/processes/${action.process}/pause`), { deadlineSeconds }, meta);
           return { target: action.process };
+        case "crash-loop-process":
+          await call("PUT", sup(`/_lab/processes/${action.process}/crash-loop`), { crashAfterSeconds: action.crashAfterSeconds, deadlineSeconds }, meta);
+          return { target: action.process };
         case "start-traffic": {
           const now = await call<{ running: { profile: string; durationSeconds: number; elapsedSeconds: number } | null }>(
             "GET",
@@ -112,6 +115,9 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
         }
         case "pause-process":
           await call("POST", sup(`/_lab/processes/${action.process}/resume`), undefined, meta);
+          return;
+        case "crash-loop-process":
+          await call("DELETE", sup(`/_lab/processes/${action.process}/crash-loop`), undefined, meta);
           return;
         case "start-traffic":
           // The traffic the spike replaced comes back for the time it had left.

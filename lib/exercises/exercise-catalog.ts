@@ -6,7 +6,7 @@
 // answer is not the fault it injects fails at load with `file:line field: message`.
 import { z } from "zod";
 import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
-import { drillOf } from "../drills/drill-catalog.ts";
+import { type DrillDefinition, drillOf } from "../drills/drill-catalog.ts";
 import { TIER_NAMES } from "../slo/burn-rate-tiers.ts";
 import { ScenarioDrill } from "../scenarios/scenario-script.ts";
 
@@ -85,8 +85,8 @@ export interface Exercise {
 /** A no-fault exercise: "nothing is wrong" is its right answer. */
 export const isNoFault = (e: Pick<Exercise, "truth">) => e.truth.entity.kind === "none";
 
-/** The entities a hidden fault really touches, by what its drill's plan does. */
-function touchedBy(fault: z.infer<typeof HiddenFault>): FaultyEntity[] | string {
+/** The fault's drill and the entities the fault really touches, by what the drill's plan does. */
+function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition; entities: FaultyEntity[] } | string {
   const drill = drillOf(fault.drill);
   if (!drill) return `no drill ${fault.drill} in the catalog`;
   const params = drill.params.safeParse(fault.params);
@@ -95,13 +95,13 @@ function touchedBy(fault: z.infer<typeof HiddenFault>): FaultyEntity[] | string 
   const entities: FaultyEntity[] = [];
   for (const { apply } of steps) {
     if (apply.type === "set-event-faults") entities.push({ kind: "projector" });
-    if (apply.type === "kill-process" || apply.type === "pause-process") entities.push(serviceOrProcess(apply.process));
+    if (apply.type === "kill-process" || apply.type === "pause-process" || apply.type === "crash-loop-process") entities.push(serviceOrProcess(apply.process));
     if (apply.type === "start-traffic") entities.push({ kind: "service", service: "gateway" });
     if (apply.type === "set-faults") entities.push({ kind: "service", service: apply.service }, { kind: "configuration", service: apply.service });
   }
   if (fault.drill === "relay-pause") entities.push({ kind: "relay" });
   if (radius.shards !== "all") entities.push(...radius.shards.map((shard) => ({ kind: "shard" as const, shard })));
-  return entities;
+  return { drill, entities };
 }
 
 function serviceOrProcess(process: string): FaultyEntity {
@@ -122,10 +122,10 @@ export function loadExercises(files: readonly { file: string; text: string }[], 
     const touched: FaultyEntity[] = [];
     spec.hidden.faults.forEach((fault, i) => {
       const path = ["spec", "hidden", "faults", i];
-      const entities = touchedBy(fault);
-      if (typeof entities === "string") return say([...path, "drill"], entities);
-      touched.push(...entities);
-      const longest = drillOf(fault.drill)!.maxDurationSeconds;
+      const touches = touchedBy(fault);
+      if (typeof touches === "string") return say([...path, "drill"], touches);
+      touched.push(...touches.entities);
+      const longest = touches.drill.maxDurationSeconds;
       if (fault.durationSeconds > longest) say([...path, "durationSeconds"], `${fault.drill} runs ${longest} s at the most`);
       if (fault.afterSeconds + fault.durationSeconds > spec.timeLimitSeconds)
         say([...path, "durationSeconds"], `the fault outlasts the time limit (${spec.timeLimitSeconds} s)`);

@@ -11,8 +11,8 @@ describe("the portal's navigation", () => {
     expect(labels(actor("patient", { patientId: "pat-1" }))).toEqual(["Overview", "My dashboard", "My record"]);
     expect(labels(actor("clinician", { facilityId: "fac-0001" }))).toEqual(["Overview", "My dashboard"]);
     expect(labels(actor("billing"))).toEqual(["Overview", "My dashboard"]);
-    expect(labels(actor("sre"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry"]);
-    expect(labels(actor("instructor"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry"]);
-    expect(labels(actor("admin"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Admin"]);
+    expect(labels(actor("sre"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks"]);
+    expect(labels(actor("instructor"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks"]);
+    expect(labels(actor("admin"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks", "Admin"]);
   });
 });

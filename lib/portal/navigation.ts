@@ -18,6 +18,7 @@ const LINKS: (NavLink & { needs: Action | "signed-in" | "own-record" | null })[]
   { href: "/drills", label: "Drills", needs: "ops.read" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
   { href: "/telemetry", label: "Telemetry", needs: "ops.read" },
+  { href: "/runbooks", label: "Runbooks", needs: "ops.read" },
   { href: "/admin", label: "Admin", needs: "reference.write" },
 ];
 

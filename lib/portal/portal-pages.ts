@@ -41,6 +41,8 @@ export const PAGES = {
   traffic: page("/traffic", "ops.read", "The lab's traffic"),
   telemetry: page("/telemetry", "ops.read", "Telemetry"),
   trace: page("/telemetry/[traceId]", "ops.read", "Telemetry"),
+  runbooks: page("/runbooks", "ops.read", "The runbooks", { plural: true }),
+  runbook: page("/runbooks/[name]", "ops.read", "A runbook"),
   audit: page("/audit", "audit.read", "The audit logs", { plural: true }),
   admin: page("/admin", "reference.write", "The lab's administration", { forRoles: "admins" }),
 } as const satisfies Record<string, PortalPage>;

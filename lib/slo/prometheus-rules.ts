@@ -4,6 +4,7 @@
 // once-a-minute scrape Prometheus and lib/slo/burn-rate.ts compute the same numbers.
 import { stringify } from "yaml";
 import { type BurnRateTier, promDuration } from "./burn-rate-tiers.ts";
+import { runbookPath } from "../runbooks/runbook-paths.ts";
 import type { SloDefinition } from "./load-slos.ts";
 
 export const JOURNEY_REQUESTS_METRIC = "pimlab_journey_requests_total";
@@ -94,11 +95,19 @@ export function alertRuleLabels(slo: SloDefinition, tier: BurnRateTier): Record<
   };
 }
 
+/**
+ * Where the alerts' runbook links point: the portal of a lab on its embedded defaults. Rules files are
+ * generated once for every deployment, so the link is to the default port; the portal shows the same
+ * runbook beside the alert on the SLO's page.
+ */
+export const RULES_PORTAL_ORIGIN = "http://127.0.0.1:3000";
+
 // Static text (no $value): the portal and Grafana show the live numbers, and rule tests can state it exactly.
 export function alertAnnotations(slo: SloDefinition, tier: BurnRateTier): Record<string, string> {
   const long = promDuration(tier.longMinutes);
   return {
     summary: `${slo.displayName}: error budget burning over ${tier.factor}x (${tier.name})`,
+    runbook_url: `${RULES_PORTAL_ORIGIN}${runbookPath(slo.name, tier.name)}`,
     description: `${slo.name} spent its error budget faster than ${tier.factor}x over both ${long} and ${promDuration(tier.shortMinutes)}: at that pace ${tier.budgetPercent} % of the ${promDuration(slo.windowMinutes)} budget goes in ${long}.`,
   };
 }

@@ -3,7 +3,7 @@
 // whether or not they are still there; a revert that fails is tried again, later, until it succeeds; an
 // emergency stop reverts every lease at once. The table is plain data; the keeper takes a clock.
 
-export type LeaseKind = "pause" | "faults";
+export type LeaseKind = "pause" | "crash-loop" | "faults";
 
 export interface FaultLease {
   id: string;
@@ -34,9 +34,13 @@ export function withoutLease(table: LeaseTable, id: string): LeaseTable {
   return next;
 }
 
-/** Paused processes are resumed before faults are cleared: a stopped service cannot take the DELETE. */
+/**
+ * Paused processes are resumed before faults are cleared (a stopped service cannot take the DELETE), and
+ * crash loops ended before that too (their restart takes a service's fault rules with it).
+ */
+const REVERT_ORDER: Record<LeaseKind, number> = { pause: 0, "crash-loop": 1, faults: 2 };
 export function revertOrder(leases: Iterable<FaultLease>): FaultLease[] {
-  return [...leases].sort((a, b) => (a.kind === b.kind ? a.dueAt - b.dueAt : a.kind === "pause" ? -1 : 1));
+  return [...leases].sort((a, b) => REVERT_ORDER[a.kind] - REVERT_ORDER[b.kind] || a.dueAt - b.dueAt);
 }
 
 export function dueLeases(table: LeaseTable, now: number): FaultLease[] {

@@ -39,6 +39,8 @@ createServer((req, res) => {
     send(200, { service: process.argv[3], rules, lastBy });
   });
 }).listen(Number(process.argv[2]), "127.0.0.1");
+// A crash loop's setting, as backend-services/common/lab-server.ts honours it.
+if (process.env.LAB_CRASH_AFTER_SECONDS) setTimeout(() => process.exit(1), Number(process.env.LAB_CRASH_AFTER_SECONDS) * 1000);
 `,
 );
 
@@ -183,12 +185,40 @@ describe("the lab control", () => {
     expect((await audit()).at(-1)).toMatchObject({ action: "supervisor.emergency-stop", actorId: "usr-sre", entityId: "lab" });
   });
 
+  it("crash-loops a process until its deadline, then starts it clean; a rollback ends a crash loop too", async () => {
+    const gateway = () => supervisor.statusOf("gateway");
+    const before = gateway().restarts;
+    const looped = await control.crashLoop(sre, "gateway", 1, 600, meta);
+    expect(looped.lease).toMatchObject({ id: "crash-loop:gateway", kind: "crash-loop", takenBy: "usr-sre" });
+    const end = Date.now() + 15_000;
+    while (gateway().restarts < before + 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(gateway()).toMatchObject({ lastExit: { code: 1 } });
+    await time.advance(600_000, control);
+    expect(control.listLeases().leases).toEqual([]);
+    while (gateway().state !== "ready" && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    const clean = gateway().restarts;
+    await new Promise((r) => setTimeout(r, 1_500)); // longer than a looping start lives
+    expect(gateway()).toMatchObject({ state: "ready", restarts: clean });
+
+    await control.crashLoop(sre, "gateway", 1, 600, meta);
+    const token = `Bearer ${await issueLabToken(key, sre)}`;
+    expect(await control.clearFaults(sre, "gateway", token, meta)).toEqual({ service: "gateway", rules: [], lease: null });
+    expect(control.listLeases().leases).toEqual([]);
+    expect((await audit()).slice(-2).map((e) => [e.action, e.actorId, e.entityId])).toEqual([
+      ["supervisor.crash-loop", "usr-sre", "gateway"],
+      ["supervisor.crash-loop-end", "usr-sre", "gateway"],
+    ]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(gateway().state).toBe("ready");
+  }, 30_000);
+
   it("drops a pause lease when its process is killed, and counts the restart", async () => {
+    const restarts = supervisor.statusOf("gateway").restarts;
     await control.pause(sre, "gateway", 600, meta);
     await control.kill(sre, "gateway", "SIGKILL", meta);
     const end = Date.now() + 10_000;
     while (supervisor.statusOf("gateway").state !== "ready" && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect(supervisor.statusOf("gateway")).toMatchObject({ state: "ready", restarts: 1, lastExit: { signal: "SIGKILL" } });
+    expect(supervisor.statusOf("gateway")).toMatchObject({ state: "ready", restarts: restarts + 1, lastExit: { signal: "SIGKILL" } });
     expect(control.listLeases().leases).toEqual([]);
   });
 });

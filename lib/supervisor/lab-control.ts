@@ -153,6 +153,52 @@ export class LabControl {
     return { process: this.supervisor.statusOf(name), resumed };
   }
 
+  /**
+   * Puts a process into a crash loop until the deadline: every start of it from now on dies
+   * `crashAfterSeconds` after it listens (LAB_CRASH_AFTER_SECONDS), as a release that fails at start-up
+   * does, and the restart policy backs off and then gives up. It is restarted now, so the loop begins at
+   * once. The lease's revert (the deadline, the rollback, an emergency stop) starts it clean.
+   */
+  async crashLoop(actor: Actor, name: string, crashAfterSeconds: number, deadlineSeconds: number, meta: RequestMeta) {
+    processNamed(this.supervisor.specs(), name);
+    this.supervisor.setStartEnv(name, { LAB_CRASH_AFTER_SECONDS: String(crashAfterSeconds) });
+    const lease = this.leases.take({ kind: "crash-loop", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + deadlineSeconds * 1000 }, () =>
+      this.startClean(name),
+    );
+    this.leases.release(leaseId("pause", name));
+    const before = this.supervisor.statusOf(name);
+    const after = await this.supervisor.restart(name);
+    await this.record(actor, meta, {
+      action: "supervisor.crash-loop",
+      target: name,
+      deadline: new Date(lease.deadlineAt),
+      title: `${name} crash-looping: each start dies after ${crashAfterSeconds} s`,
+      details: { crashAfterSeconds, deadlineSeconds, oldPid: before.pid, pid: after.pid },
+    });
+    return { process: after, lease: leaseView(lease) };
+  }
+
+  /** Ends a crash loop now (idempotent): the process starts again without its setting. */
+  async endCrashLoop(actor: Actor, name: string, meta: RequestMeta) {
+    processNamed(this.supervisor.specs(), name);
+    const lease = this.leases.release(leaseId("crash-loop", name));
+    if (!lease) return { process: this.supervisor.statusOf(name), ended: false };
+    await this.startClean(name);
+    await this.record(actor, meta, {
+      action: "supervisor.crash-loop-end",
+      target: name,
+      deadline: null,
+      title: `${name}: crash loop ended`,
+      details: { lease: lease.id },
+    });
+    return { process: this.supervisor.statusOf(name), ended: true };
+  }
+
+  private async startClean(name: string): Promise<void> {
+    this.supervisor.setStartEnv(name, null);
+    await this.supervisor.restart(name);
+  }
+
   async restart(actor: Actor, name: string, meta: RequestMeta) {
     const before = this.supervisor.statusOf(name);
     this.leases.release(leaseId("pause", name));
@@ -197,7 +243,14 @@ export class LabControl {
     return { ...faults, lease: leaseView(lease) };
   }
 
+  /** A rollback: the service's fault rules off, and a crash loop ended (the process starts clean, with no rules). */
   async clearFaults(actor: Actor, name: string, authorization: string, meta: RequestMeta) {
+    if (this.leases.list().some((l) => l.id === leaseId("crash-loop", name))) {
+      // The clean start has no fault rules either: they live in the process.
+      this.leases.release(leaseId("faults", name));
+      await this.endCrashLoop(actor, name, meta);
+      return { service: name, rules: [], lease: null };
+    }
     const { spec } = this.faultService(name);
     const faults = await forwardFaultSwitch(spec, { method: "DELETE", authorization, requestId: meta.requestId, traceparent: meta.traceparent });
     return this.clearedFaults(actor, name, faults, meta);
@@ -289,7 +342,7 @@ export class LabControl {
   }
 
   private recordRevert(lease: FaultLease, why: LeaseEnd, outcome: "success" | "failed", error?: string): void {
-    const what = lease.kind === "pause" ? `${lease.target} resumed` : `${lease.target}: faults cleared`;
+    const what = { pause: `${lease.target} resumed`, "crash-loop": `${lease.target} started clean`, faults: `${lease.target}: faults cleared` }[lease.kind];
     this.notice(
       outcome === "success" ? `${lease.id} reverted (${why}; taken by ${lease.takenBy})` : `could not revert ${lease.id} (${why}): ${error}; retrying`,
     );

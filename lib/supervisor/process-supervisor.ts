@@ -66,6 +66,8 @@ interface Slot {
   restartTimer: NodeJS.Timeout | null;
   /** What the supervisor asked of the running child: an exit it asked for is not a crash. */
   intent: "run" | "restart" | "stop";
+  /** Variables every start of the process gets until they are cleared (a crash loop's setting). */
+  startEnv: Record<string, string> | null;
   exited: Promise<void>;
 }
 
@@ -139,6 +141,7 @@ export class ProcessSupervisor {
       crashes: NO_CRASHES,
       restartTimer: null,
       intent: "run",
+      startEnv: null,
       exited: Promise.resolve(),
     }));
   }
@@ -221,6 +224,11 @@ export class ProcessSupervisor {
     slot.state = slot.readyAt !== null ? "ready" : "starting";
     this.emit({ kind: "resumed", name, pid: slot.child.pid });
     return true;
+  }
+
+  /** Variables the process's next starts get (null: none beyond its spec's); the running process keeps its own. */
+  setStartEnv(name: string, env: Record<string, string> | null): void {
+    this.slotOf(name).startEnv = env;
   }
 
   /** Stops the process gracefully (SIGTERM, then SIGKILL after the grace) and starts it again; clears a failed state. */
@@ -306,7 +314,7 @@ export class ProcessSupervisor {
       // in the terminal reaches the supervisor only, which stops the processes in order.
       child = spawn(command, args, {
         cwd: this.options.cwd,
-        env: { ...this.options.env, ...spec.env } as NodeJS.ProcessEnv,
+        env: { ...this.options.env, ...spec.env, ...slot.startEnv } as NodeJS.ProcessEnv,
         stdio: ["ignore", fd, fd],
         detached: true,
       });

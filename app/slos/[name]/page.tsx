@@ -9,6 +9,7 @@ import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { alertHistory } from "@/lib/portal/slo-detail.ts";
 import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
+import { runbookPath } from "@/lib/runbooks/runbook-paths.ts";
 
 export const metadata: Metadata = { title: "SLO detail" };
 export const dynamic = "force-dynamic";
@@ -37,9 +38,12 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
         {detail.budgetRemaining === null ? "budget unknown" : `${Math.round(detail.budgetRemaining * 1000) / 10} % of the budget left`} ·{" "}
         {firing.length === 0 ? "no alert firing" : `${firing.map((t) => t.tier).join(", ")} firing`}
       </p>
+      <p>
+        <a href={runbookPath(detail.slo.name)}>Runbook for this SLO&apos;s alerts</a>
+      </p>
       <GrafanaSloLinks stack={labConfig().grafana} slos={[detail.slo.name]} />
       <Panel id="tiers" title="Burn-rate tiers now">
-        <Table label="Burn-rate tiers" columns={["Tier", "Severity", "Factor", "Long window", "Short window", "Alert"]} rows={detail.tiers}>
+        <Table label="Burn-rate tiers" columns={["Tier", "Severity", "Factor", "Long window", "Short window", "Alert", "Runbook"]} rows={detail.tiers}>
           {(t) => (
             <tr key={t.tier} data-tier={t.tier}>
               <th scope="row">{t.tier}</th>
@@ -48,6 +52,11 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
               <td>{rate(t.longBurnRate)}</td>
               <td>{rate(t.shortBurnRate)}</td>
               <td>{t.state === "inactive" ? "inactive" : <span className={`badge badge-${t.state === "firing" ? "firing" : "pending"}`}>{t.state}</span>}</td>
+              <td>
+                <a href={runbookPath(detail.slo.name, t.tier)} aria-label={`Runbook for ${t.tier}`}>
+                  what to do
+                </a>
+              </td>
             </tr>
           )}
         </Table>

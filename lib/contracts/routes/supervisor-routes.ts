@@ -14,6 +14,8 @@ const ServiceParams = z.strictObject({ service: z.string().min(1).max(40) });
 const KillBody = z.strictObject({ signal: z.enum(["SIGKILL", "SIGTERM", "SIGINT", "SIGQUIT"]).default("SIGKILL") });
 // A pause always ends by itself: an hour at most.
 const PauseBody = z.strictObject({ deadlineSeconds: z.number().int().min(1).max(3600) });
+// A crash loop: each start dies this long after it listens, until the deadline (an hour at most).
+const CrashLoopBody = z.strictObject({ crashAfterSeconds: z.number().int().min(1).max(300), deadlineSeconds: z.number().int().min(1).max(3600) });
 /** A service's fault rules, or the projector's event faults: the supervisor tells them apart by the service. */
 export const SupervisedFaults = z.union([FaultRulesInput, EventFaultsInput]);
 
@@ -64,6 +66,19 @@ export const SUPERVISOR_ROUTES = servedBy("supervisor", {
     action: "fault.switch",
     params: ProcessParams,
     summary: "Restart a process",
+  }),
+  crashLoop: route<Answer<"crashLoop">>()({
+    at: "PUT /_lab/processes/:name/crash-loop",
+    action: "fault.switch",
+    params: ProcessParams,
+    body: CrashLoopBody,
+    summary: "Crash-loop a process until a deadline: each start dies soon after it listens",
+  }),
+  endCrashLoop: route<Answer<"endCrashLoop">>()({
+    at: "DELETE /_lab/processes/:name/crash-loop",
+    action: "fault.switch",
+    params: ProcessParams,
+    summary: "End a crash loop: the process starts clean",
   }),
   setFaults: route<Answer<"setFaults">>()({
     at: "PUT /_lab/faults/:service",
