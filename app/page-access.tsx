@@ -9,7 +9,7 @@ import { notFound, redirect } from "next/navigation";
 import { labAs } from "@/app/lab.ts";
 import { currentActor } from "@/app/session.ts";
 import { NotForYourRole, Unreachable } from "@/components/page-states.tsx";
-import { type View, authorize } from "@/lib/auth/policy.ts";
+import { type View, authorize, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import type { Actor } from "@/lib/auth/roles.ts";
 import { isLabError } from "@/lib/errors/index.ts";
 import type { LabClient } from "@/lib/lab-client/lab-client.ts";
@@ -59,5 +59,7 @@ async function admitToPage(page: PortalPage, path: string): Promise<PageOpening>
   if (page.access === "signed-in" || page.access === "public") return { actor, view: "full", refusal: null };
   const decision = authorize(actor, page.access);
   if (decision.allowed) return { actor, view: decision.view, refusal: null };
-  return { actor, view: null, refusal: <NotForYourRole what={page.what} role={actor.role} forRoles={page.forRoles} plural={page.plural} /> };
+  // Who the page is for comes from the policy, so a refusal names exactly the roles that would be let in.
+  const forRoles = rolesAllowedWords(page.access);
+  return { actor, view: null, refusal: <NotForYourRole what={page.what} role={actor.role} forRoles={forRoles} plural={page.plural} /> };
 }

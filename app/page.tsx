@@ -9,7 +9,7 @@ import { EventPipelinePanel } from "@/components/operations/event-pipeline-panel
 import { JourneysPanel } from "@/components/operations/journeys-panel.tsx";
 import { ProcessesPanel } from "@/components/operations/processes-panel.tsx";
 import { ShardTable } from "@/components/shard-table.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
+import { authorize, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import { describeLocation } from "@/lib/data/lab-databases.ts";
 import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { labTopology } from "@/lib/data/lab-topology.ts";
@@ -25,6 +25,8 @@ export default async function OverviewPage() {
   const config = labConfig();
   const actor = await viewerOf(PAGES.overview);
   const operator = actor !== null && authorize(actor, "ops.read").allowed;
+  // The drills under way are the lab's controls: an on-call player sees the lab, not what is done to it.
+  const seesControls = actor !== null && authorize(actor, "controls.read").allowed;
   let stats: Awaited<ReturnType<typeof shardStats>>;
   try {
     stats = await shardStats(await sharedLabDatabases());
@@ -41,7 +43,12 @@ export default async function OverviewPage() {
   }
   const lab = operator ? labAs(actor) : null;
   const [processes, drills, slos, events] = lab
-    ? await Promise.all([settle(lab.processes()), settle(lab.drillRuns().then((r) => r.runs)), settle(lab.slos()), settle(lab.eventPipeline())])
+    ? await Promise.all([
+        settle(lab.processes()),
+        seesControls ? settle(lab.drillRuns().then((r) => r.runs)) : null,
+        settle(lab.slos()),
+        settle(lab.eventPipeline()),
+      ])
     : [];
   const control = stats.control.rows;
   return (
@@ -62,14 +69,14 @@ export default async function OverviewPage() {
       ) : !operator ? (
         <Panel id="yours" title="Your view of the lab">
           <p>
-            As a {actor.role} your dashboard is at <a href="/dashboard">My dashboard</a>; the lab&apos;s operations are for SREs, instructors and admins.
+            As a {actor.role} your dashboard is at <a href="/dashboard">My dashboard</a>; the lab&apos;s operations are for {rolesAllowedWords("ops.read")}.
           </p>
         </Panel>
       ) : null}
-      {processes && drills && slos && events ? (
+      {processes && slos && events ? (
         <div className="panel-grid">
           <ProcessesPanel reading={processes} />
-          <ActiveDrillsPanel reading={drills} />
+          {drills ? <ActiveDrillsPanel reading={drills} /> : null}
           <JourneysPanel reading={slos} />
           <EventPipelinePanel reading={events} />
         </div>

@@ -1,20 +1,12 @@
 // The states every operations page shares: the wrong role for it, and a lab process it cannot reach.
-export function NotForYourRole({
-  what,
-  role,
-  forRoles = "SREs, instructors and admins",
-  plural = false,
-}: {
-  what: string;
-  role: string;
-  forRoles?: string;
-  plural?: boolean;
-}) {
+import { roleWords } from "@/lib/auth/policy.ts";
+import type { Role } from "@/lib/auth/roles.ts";
+export function NotForYourRole({ what, role, forRoles, plural = false }: { what: string; role: Role; forRoles: string; plural?: boolean }) {
   return (
     <section className="panel error-state" role="alert">
       <h1>Not for your role</h1>
       <p>
-        {what} {plural ? "are" : "is"} for {forRoles}; you are signed in as a {role}.
+        {what} {plural ? "are" : "is"} for {forRoles}; you are signed in as {roleWords(role)}.
       </p>
     </section>
   );

@@ -75,7 +75,9 @@ test("a patient is refused the audit logs on the page and at the API, and bad in
   await page.goto("/audit");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=(%2F|\/)audit$/);
   await signInAs(page, "Pat Demo (patient)", "/audit");
-  await expect(page.locator("section[role=alert]")).toContainText("The audit logs are for SREs, instructors and admins; you are signed in as a patient.");
+  await expect(page.locator("section[role=alert]")).toContainText(
+    "The audit logs are for SREs, on-call engineers, instructors and admins; you are signed in as a patient.",
+  );
   expect((await request.get("/api/audit")).status()).toBe(401);
   for (const path of ["/api/audit", "/api/audit/export"]) {
     const refused = await request.get(path, { headers: await bearer("patient") });

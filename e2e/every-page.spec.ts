@@ -28,6 +28,7 @@ const PERSONAS: [display: string, slug: string, extra: string[]][] = [
     "sre",
     ["/slos/clinician-record-diagnosis-latency", "/drills/service-latency", "/runbooks/clinician-record-diagnosis-latency", "/runbooks/levers"],
   ],
+  ["Olive Demo (on call)", "oncall", ["/runbooks/levers"]],
   ["Indra Demo (instructor)", "instructor", []],
   ["Alex Demo (lab admin)", "admin", []],
   ["Pat Demo (patient)", "patient", []],

@@ -24,7 +24,7 @@ test("the overview lists every shard with its buckets and row counts, adding up 
   expect(total).toBeGreaterThanOrEqual(400);
   const encounters = Number((await table.locator('td[data-total="encounters"]').innerText()).replace(/,/g, ""));
   expect(encounters).toBeGreaterThan(400);
-  await expect(page.locator('dd[data-count="users"]')).toHaveText("6");
+  await expect(page.locator('dd[data-count="users"]')).toHaveText("7");
 });
 
 test("the overview has no detectable accessibility violations", async ({ page }) => {

@@ -4,10 +4,10 @@ import { expect, test } from "@playwright/test";
 import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 
-test("the sign-in page lists the six demo personas and has no serious accessibility violations", async ({ page }) => {
+test("the sign-in page lists the seven demo personas and has no serious accessibility violations", async ({ page }) => {
   await page.goto("/sign-in");
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await expect(page.locator(".persona-list button")).toHaveCount(6);
+  await expect(page.locator(".persona-list button")).toHaveCount(7);
   expect(await seriousViolations(page)).toEqual([]);
 });
 

@@ -17,7 +17,9 @@ test("the SLO board asks who you are first, and refuses a patient", async ({ pag
   await page.goto("/slos");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=(%2F|\/)slos$/);
   await signInAs(page, "Pat Demo (patient)", "/slos");
-  await expect(page.locator("section[role=alert]")).toContainText("The SLO board is for SREs, instructors and admins; you are signed in as a patient.");
+  await expect(page.locator("section[role=alert]")).toContainText(
+    "The SLO board is for SREs, on-call engineers, instructors and admins; you are signed in as a patient.",
+  );
 });
 
 test("an SLO's detail shows its tiers, budget and burn charts against the other side, and its alert history, accessibly", async ({ page }) => {

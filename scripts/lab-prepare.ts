@@ -4,7 +4,7 @@
 import { loadConfig } from "../lib/config/index.ts";
 import { describeLocation, openLabDatabases, prepareLabDatabases } from "../lib/data/lab-databases.ts";
 import { labTopology } from "../lib/data/lab-topology.ts";
-import { generateLabData } from "../lib/synth/generate-lab-data.ts";
+import { addMissingPersonaUsers, generateLabData } from "../lib/synth/generate-lab-data.ts";
 import { openTelemetryStore } from "../lib/telemetry/telemetry-store.ts";
 import { repoRoot, runCommand } from "./cli.ts";
 import { createProgressReporter } from "./progress.ts";
@@ -34,6 +34,8 @@ runCommand("lab", async () => {
       log(`lab: ${report.written} patients, ${report.rows} rows in ${report.seconds.toFixed(1)} s`);
     } else {
       log(`lab: ${patients} patients already in the lab`);
+      const added = await addMissingPersonaUsers(lab);
+      if (added > 0) log(`lab: added ${added} demo persona${added === 1 ? "" : "s"} this lab did not have yet`);
     }
   } finally {
     await lab.close();

@@ -139,7 +139,7 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
   it("shows a write's change with the patient's synthetic PHI masked for an SRE, on a page and in the CSV export", async () => {
     const reply = await registerPatient(t.lab, commandContext("req-register-zelda"), patientRegistration("ZQ-1", MASKED_PATIENT));
     const filter = parseAuditFilter(new URLSearchParams("requestId=req-register-zelda"), { shardCount: 3 });
-    const page = await readAuditPage(t.lab, filter, "masked");
+    const page = await readAuditPage(t.lab, filter, { view: "masked" });
     expect(page.rows).toHaveLength(1);
     const row = page.rows[0]!;
     expect(row).toMatchObject({
@@ -150,11 +150,11 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
     });
     expect(row.changes.find((c) => c.field === "givenName")).toEqual({ field: "givenName", before: null, after: "[redacted]" });
     expect(row.changes.find((c) => c.field === "facilityId")).toEqual({ field: "facilityId", before: null, after: "fac-0001" });
-    const full = await readAuditPage(t.lab, filter, "full");
+    const full = await readAuditPage(t.lab, filter, { view: "full" });
     expect(full.rows[0]!.changes.find((c) => c.field === "givenName")?.after).toBe("Zelda");
 
     let csv = "";
-    for await (const chunk of auditCsv(t.lab, filter, "masked")) csv += chunk;
+    for await (const chunk of auditCsv(t.lab, filter, { view: "masked" })) csv += chunk;
     expect(csv).toContain("req-register-zelda");
     expect(csv).toContain("[redacted]");
     expect(csv).not.toMatch(/Zelda|Quartermain|Hidden Lane|Riverton|1981-02-03/);
@@ -169,7 +169,7 @@ describe.each(BACKENDS)("audit search on %s", (backend) => {
     const filter = parseAuditFilter(new URLSearchParams("actorId=usr-sre"), { shardCount: 3 });
     const lines = async (maxRows: number) => {
       let text = "";
-      for await (const chunk of auditCsv(t.lab, filter, "masked", { maxRows, pageSize: 3 })) text += chunk;
+      for await (const chunk of auditCsv(t.lab, filter, { view: "masked" }, { maxRows, pageSize: 3 })) text += chunk;
       return text.split("\r\n").slice(0, -1);
     };
     const all = await lines(100);

@@ -10,8 +10,8 @@ import { ChainStatusPanel } from "@/app/audit/chain-status-panel.tsx";
 import { openPage } from "@/app/page-access.tsx";
 import { AUDIT_EXPORT_MAX_ROWS } from "@/lib/audit/audit-csv.ts";
 import { type AuditFilter, auditFilterParams, isFiltered, parseAuditFilter } from "@/lib/audit/audit-filter.ts";
-import { type AuditRowPage, readAuditPage } from "@/lib/audit/read-audit-page.ts";
-import { authorize } from "@/lib/auth/policy.ts";
+import { type AuditRowPage, auditReaderOf, readAuditPage } from "@/lib/audit/read-audit-page.ts";
+import { authorize, roleWords, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import type { LabDatabases } from "@/lib/data/lab-databases.ts";
 import { labConfig, sharedLabDatabases } from "@/app/portal-connections.ts";
 import { isLabError } from "@/lib/errors/index.ts";
@@ -53,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   try {
     lab = await sharedLabDatabases();
-    if (filter) page = await readAuditPage(lab, filter, view);
+    if (filter) page = await readAuditPage(lab, filter, auditReaderOf(actor, view));
   } catch (err) {
     if (isLabError(err, "invalid"))
       inputError = { field: err.field ?? "query", message: err.message }; // a stale or forged cursor
@@ -108,7 +108,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       <Panel id="chains" title="Chain verification">
         {!mayVerify ? (
-          <p>Verifying the audit chains is for SREs and admins; you are signed in as a {actor.role}.</p>
+          <p>
+            Verifying the audit chains is for {rolesAllowedWords("audit.verify")}; you are signed in as {roleWords(actor.role)}.
+          </p>
         ) : (
           lab && (
             <Suspense fallback={<p role="status">Verifying the newest entries of each log…</p>}>

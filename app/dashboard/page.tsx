@@ -10,7 +10,7 @@ import { OperationsDashboard } from "@/components/dashboards/operations-dashboar
 import { PatientDashboard } from "@/components/dashboards/patient-dashboard.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { NotForYourRole } from "@/components/page-states.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
+import { authorize, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import type { Actor } from "@/lib/auth/roles.ts";
 import { sharedLabDatabases } from "@/app/portal-connections.ts";
 import { shardHealth } from "@/lib/data/shard-health.ts";
@@ -25,6 +25,7 @@ const TITLES = {
   clinician: "Clinic floor",
   billing: "Claims desk",
   sre: "SRE dashboard",
+  oncall: "SRE dashboard",
   instructor: "SRE dashboard",
   admin: "SRE dashboard",
 } as const;
@@ -57,7 +58,7 @@ async function dashboardOf(actor: Actor) {
     case "billing":
       return <BillingDashboard pipeline={await settle(lab.claimsDashboard())} />;
     default: {
-      if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The SRE dashboard" role={actor.role} />;
+      if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The SRE dashboard" role={actor.role} forRoles={rolesAllowedWords("ops.read")} />;
       const [slos, events, shards] = await Promise.all([settle(lab.slos()), settle(lab.eventPipeline()), sharedLabDatabases().then(shardHealth)]);
       return <OperationsDashboard slos={slos} events={events} shards={shards} />;
     }

@@ -4,7 +4,7 @@ import type { Metadata } from "next";
 import { abortDrillRun, emergencyStopDrills } from "@/app/drills/actions.ts";
 import { openPage } from "@/app/page-access.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
+import { authorize, roleWords, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 import { formatSeconds, liveRuns, runHistory, targetsOf, timeLeft, utc } from "@/lib/portal/drill-runs-view.ts";
 import { RowLink, Table } from "@/components/table.tsx";
@@ -35,7 +35,7 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
       <h1>Drills</h1>
       <p className="subtitle">
         {catalog.drills.length} failure modes to rehearse · {live.length === 0 ? "none live" : `${live.length} live`}
-        {mayRun ? "" : ` · launching is for SREs and instructors; you are signed in as ${actor.role === "admin" ? "an" : "a"} ${actor.role}`}
+        {mayRun ? "" : ` · launching is for ${rolesAllowedWords("drill.run")}; you are signed in as ${roleWords(actor.role)}`}
       </p>
       {live.length > 0 && <LiveRefresh />}
       {refused && (

@@ -55,7 +55,10 @@ describe("the lab client against declared routes", () => {
       message: "no drill run drl-missing",
     });
     await expect(as(sre).drillRun({ params: { runId: "not a run" } })).rejects.toMatchObject({ code: "invalid", field: "runId" });
-    await expect(as(patient).drillRun({ params: { runId: run.id } })).rejects.toMatchObject({ code: "forbidden", message: "role patient may not ops.read" });
+    await expect(as(patient).drillRun({ params: { runId: run.id } })).rejects.toMatchObject({
+      code: "forbidden",
+      message: "role patient may not controls.read",
+    });
     await expect(as(sre).startScenario({ body: { scenario: "latency" } })).rejects.toMatchObject({ code: "conflict", field: "scenario" });
     const anonymous = createLabClient({ origins, authorization: async () => "Bearer nope" });
     await expect(anonymous.drillRun({ params: { runId: run.id } })).rejects.toMatchObject({ code: "unauthenticated" });

@@ -5,14 +5,14 @@ import type { TokenVerifier } from "../../lib/auth/tokens.ts";
 import type { ShardMap } from "../../lib/data/shard-map.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { faultSwitchRoutes } from "../../lib/contracts/routes/service-routes.ts";
-import { decideFault } from "../../lib/faults/fault-rules.ts";
+import { decideFault, failureDetail } from "../../lib/faults/fault-rules.ts";
 import type { FaultSwitch } from "../../lib/faults/fault-switch.ts";
 import type { DeclaredRoutes } from "./declared-routes.ts";
 
 const EXEMPT = new Set(["/healthz", "/readyz", "/metrics", "/_lab/faults"]);
 
 export function installFaults(app: FastifyInstance, routes: DeclaredRoutes, faults: FaultSwitch, tokens: TokenVerifier, shardMap: () => ShardMap): void {
-  app.addHook("preHandler", async (request, reply) => {
+  app.addHook("preHandler", async (request) => {
     const route = request.routeOptions.url ?? request.url;
     if (EXEMPT.has(route)) return;
     const rules = faults.active();
@@ -29,12 +29,10 @@ export function installFaults(app: FastifyInstance, routes: DeclaredRoutes, faul
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.hangMs > 0) {
       await new Promise((r) => setTimeout(r, decision.hangMs));
-      throw new LabError("unavailable", "injected fault: the service hung");
+      throw new LabError("unavailable", "the service did not finish the request in time");
     }
-    if (decision.fail) {
-      reply.header("x-lab-fault", decision.fail.ruleId);
-      throw new LabError("injected", decision.fail.ruleId, { status: decision.fail.status });
-    }
+    // What a caller (and an on-call person reading traces and logs) sees is the failure, never the rule.
+    if (decision.fail) throw new LabError("injected", failureDetail(decision.fail.status), { status: decision.fail.status });
   });
 
   const r = faultSwitchRoutes(faults.service as "clinical" | "billing");

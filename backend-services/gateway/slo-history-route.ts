@@ -3,6 +3,7 @@
 // and the drills and scenarios of those minutes from the control timeline, for the SLO detail charts.
 import type { FastifyRequest } from "fastify";
 import { readTimeline } from "../../lib/audit/control-timeline.ts";
+import { seesControls } from "../../lib/auth/policy.ts";
 import { GATEWAY_ROUTES as R } from "../../lib/contracts/routes/gateway-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
@@ -21,7 +22,7 @@ export interface SloHistoryRouteOptions {
 }
 
 export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOptions): void {
-  routes.serve(R.sloHistory, async ({ params: { name }, query: { minutes }, request }) => {
+  routes.serve(R.sloHistory, async ({ actor, params: { name }, query: { minutes }, request }) => {
     const slo = o.slos.find((s) => s.name === name);
     if (!slo) throw new LabError("not_found", `no SLO ${name}`, { field: "name" });
     const now = o.now?.() ?? new Date();
@@ -44,7 +45,7 @@ export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOption
           ? { name: counterpart.name, displayName: counterpart.displayName, source: counterpart.source, history: counterpartHistory }
           : null,
       annotations: annotations
-        .filter((a) => CHARTED_KINDS.has(a.kind))
+        .filter((a) => CHARTED_KINDS.has(a.kind) && (a.kind === "lab-start" || seesControls(actor)))
         .map((a) => ({
           at: a.at.toISOString(),
           endAt: a.endAt?.toISOString() ?? null,
@@ -57,7 +58,10 @@ export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOption
   });
 }
 
-/** What the SLO charts shade: drills, scenarios, and the lab's starts (processes starting, journeys warming up). */
+/**
+ * What the SLO charts shade: drills, scenarios, and the lab's starts (processes starting, journeys warming
+ * up). Drills and scenarios only for those who see the lab's controls (not the on-call player).
+ */
 const CHARTED_KINDS = new Set(["drill", "scenario", "lab-start"]);
 
 /** The run's status an annotation recorded (drills write it in the body), to end a drill's span where it ended. */

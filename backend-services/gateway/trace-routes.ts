@@ -4,23 +4,40 @@
 import { GATEWAY_ROUTES as R } from "../../lib/contracts/routes/gateway-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
-import { readTrace, recentTraces } from "../../lib/telemetry/span-store.ts";
+import { seesControls } from "../../lib/auth/policy.ts";
+import type { Actor } from "../../lib/auth/roles.ts";
+import { isControlSpan, readTrace, recentTraces } from "../../lib/telemetry/span-store.ts";
 import { traceLogLines } from "../../lib/telemetry/trace-logs.ts";
 import type { DeclaredRoutes } from "../common/declared-routes.ts";
 
 export function traceRoutes(routes: DeclaredRoutes, store: SqlDatabase, logDir: string | null): void {
-  routes.serve(R.traces, async ({ query }) => ({
-    traces: await recentTraces(store, { limit: query.limit, errorsOnly: query.errors === "true", minDurationMs: query.minMs }),
+  routes.serve(R.traces, async ({ actor, query }) => ({
+    traces: await recentTraces(store, {
+      limit: query.limit,
+      errorsOnly: query.errors === "true",
+      minDurationMs: query.minMs,
+      withoutControls: !seesControls(actor),
+    }),
   }));
 
-  routes.serve(R.trace, async ({ params: { traceId } }) => {
+  // A trace of the lab's controls is, to whoever may not see them, a trace that is not kept (ADR 0023).
+  const visibleTrace = async (actor: Actor, traceId: string) => {
     const spans = await readTrace(store, traceId);
-    if (spans.length === 0)
+    return seesControls(actor) || !spans.some(isControlSpan) ? spans : null;
+  };
+
+  routes.serve(R.trace, async ({ actor, params: { traceId } }) => {
+    const spans = await visibleTrace(actor, traceId);
+    if (!spans || spans.length === 0)
       throw new LabError("not_found", `no spans of trace ${traceId} are kept here (spans are kept for 24 h and written about a second after they end)`, {
         field: "traceId",
       });
     return { traceId, services: [...new Set(spans.map((s) => s.service))], spans };
   });
 
-  routes.serve(R.traceLogs, async ({ params: { traceId } }) => ({ traceId, lines: logDir ? await traceLogLines(logDir, traceId) : [] }));
+  routes.serve(R.traceLogs, async ({ actor, params: { traceId } }) => {
+    if (!logDir || (await visibleTrace(actor, traceId)) === null) return { traceId, lines: [] };
+    const lines = await traceLogLines(logDir, traceId);
+    return { traceId, lines: seesControls(actor) ? lines : lines.filter((l) => !isControlSpan({ service: l.process, name: "" })) };
+  });
 }

@@ -2,6 +2,7 @@
 // dashboards' read models, and serves its health and an authenticated operations API under /_lab/events:
 // the outbox backlog, consumer lag and counters, and the dead letters with their redrive; and the persona
 // dashboards' reads of those models under /_lab/dashboards.
+import { seesControls } from "../../lib/auth/policy.ts";
 import type { FastifyInstance } from "fastify";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
 import type { LabDatabases } from "../../lib/data/lab-databases.ts";
@@ -80,7 +81,7 @@ export async function startProjectorProcess(
   const routes = declaredRoutes(app, { tokens });
   registerDashboardRoutes(routes, lab, readModels);
 
-  routes.serve(R.eventPipeline, async () => {
+  routes.serve(R.eventPipeline, async ({ actor }) => {
     const [backlog, lag, deadLetters] = await Promise.all([
       Promise.all(lab.shards.map(outboxBacklog)),
       bus.lag(PROJECTOR_GROUP, DOMAIN_TOPIC),
@@ -91,7 +92,8 @@ export async function startProjectorProcess(
       outboxBacklog: backlog.map((n, shard) => ({ shard, unpublished: n })),
       projector: { ...projector.stats, lag },
       deadLetters,
-      faults: faults.active(),
+      // The pipeline's faults are the lab's controls: an on-call player sees the backlog, not why.
+      faults: seesControls(actor) ? faults.active() : null,
     };
   });
 

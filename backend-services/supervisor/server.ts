@@ -10,7 +10,7 @@ import { LabError } from "../../lib/errors/index.ts";
 import { EventFaultsInput } from "../../lib/events/event-faults.ts";
 import { FaultRulesInput } from "../../lib/faults/fault-rules.ts";
 import type { DataJobs } from "../../lib/supervisor/data-jobs.ts";
-import type { LabControl, RequestMeta } from "../../lib/supervisor/lab-control.ts";
+import { type LabControl, type RequestMeta, statusAsSeenBy } from "../../lib/supervisor/lab-control.ts";
 import { declaredRoutes } from "../common/declared-routes.ts";
 import { parseInput } from "../common/http-context.ts";
 import { createLabServer } from "../common/lab-server.ts";
@@ -25,7 +25,7 @@ export function buildSupervisorServer(
   const app = createLabServer({ name: "supervisor", logLevel: options.logLevel, logFile: options.logFile, ready: async () => undefined });
   const routes = declaredRoutes(app, { tokens });
 
-  routes.serve(R.processes, () => control.status());
+  routes.serve(R.processes, ({ actor }) => statusAsSeenBy(control.status(), actor));
 
   const jobs = options.jobs;
   if (jobs) {

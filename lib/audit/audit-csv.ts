@@ -1,12 +1,11 @@
 // The audit search as CSV (RFC 4180: comma-separated, CRLF line ends, fields with a quote, comma or line
 // break quoted, quotes doubled), read page by page so an export of any size holds one page in memory, and
 // capped: past the cap a last line says the export stopped and how to get the rest.
-import type { View } from "../auth/policy.ts";
 import { MAX_PAGE_SIZE } from "../data/cross-shard-page.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
 import type { AuditFilter } from "./audit-filter.ts";
 import type { AuditRow } from "./present-audit.ts";
-import { readAuditPage } from "./read-audit-page.ts";
+import { type AuditReader, readAuditPage } from "./read-audit-page.ts";
 
 export const AUDIT_EXPORT_MAX_ROWS = 50_000;
 
@@ -65,7 +64,7 @@ export function truncationLine(maxRows: number): string {
 export async function* auditCsv(
   lab: LabDatabases,
   filter: AuditFilter,
-  view: View,
+  reader: AuditReader,
   options: { maxRows?: number; pageSize?: number } = {},
 ): AsyncGenerator<string> {
   const maxRows = options.maxRows ?? AUDIT_EXPORT_MAX_ROWS;
@@ -79,7 +78,7 @@ export async function* auditCsv(
       yield truncationLine(maxRows);
       return;
     }
-    const page = await readAuditPage(lab, { ...filter, limit, cursor: cursor ?? undefined }, view);
+    const page = await readAuditPage(lab, { ...filter, limit, cursor: cursor ?? undefined }, reader);
     if (page.rows.length) yield page.rows.map(auditCsvLine).join("");
     written += page.rows.length;
     cursor = page.nextCursor;

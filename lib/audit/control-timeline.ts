@@ -7,6 +7,13 @@ import type { SqlDatabase } from "../data/sql-database.ts";
 import { rowValues, tableOf } from "../data/tables.ts";
 import { type AuditFacts, recordAudit } from "./audit-chain.ts";
 
+/**
+ * The actions of the lab's own controls on the timeline (drills, scenarios, fault switches, the
+ * supervisor's acts, traffic changes): what an on-call player is not shown, unless they did it themselves
+ * (a restart, a rollback: ADR 0023).
+ */
+export const CONTROL_ACTION_PREFIXES = ["drill.", "scenario.", "fault.", "supervisor.", "traffic."] as const;
+
 export type TimelineAnnotation = Omit<Annotation, "id" | "at" | "actorId" | "traceId">;
 
 export async function recordOnTimeline(

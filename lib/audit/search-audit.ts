@@ -3,6 +3,7 @@
 // first, in cursor pages. The key is (occurredAt, "source:sequence") so entries from different logs at the
 // same millisecond still have one order; a shard's source is its zero-padded index, the control log's
 // "ctl", which sorts after every shard.
+import { CONTROL_ACTION_PREFIXES } from "./control-timeline.ts";
 import type { AuditEntry, LabPrisma } from "../data/prisma-clients.ts";
 import { type Page, type PageKey, scatterPage } from "../data/cross-shard-page.ts";
 import type { LabDatabases } from "../data/lab-databases.ts";
@@ -20,6 +21,8 @@ export interface AuditQuery {
   to?: Date;
   /** Which logs to search: shard indexes, and CONTROL_LOG (-1) for the control database's; all when absent. */
   shards?: number[];
+  /** Leave out the lab's control actions, but for this actor's own (a reader who may not see the controls). */
+  withoutControlsExcept?: string;
   limit: number;
   cursor?: string | null;
 }
@@ -77,6 +80,9 @@ export async function searchAudit(lab: LabDatabases, query: AuditQuery): Promise
     ...(query.entityId ? { entityId: query.entityId } : {}),
     ...(query.patientId ? { patientId: query.patientId } : {}),
     ...(query.from || query.to ? { occurredAt: { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lt: query.to } : {}) } } : {}),
+    ...(query.withoutControlsExcept !== undefined
+      ? { OR: [{ actorId: query.withoutControlsExcept }, { NOT: { OR: CONTROL_ACTION_PREFIXES.map((p) => ({ action: { startsWith: p } })) } }] }
+      : {}),
   };
   return scatterPage(
     sourcesOf(lab, query.shards),

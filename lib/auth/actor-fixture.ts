@@ -7,6 +7,7 @@ export const actorOfEachRole = (patientId: string): Record<Role, Actor> => ({
   clinician: { userId: "usr-clinician", role: "clinician", facilityId: "fac-0001", patientId: null },
   billing: { userId: "usr-billing", role: "billing", facilityId: "fac-0001", patientId: null },
   sre: { userId: "usr-sre", role: "sre", facilityId: null, patientId: null },
+  oncall: { userId: "usr-oncall", role: "oncall", facilityId: null, patientId: null },
   instructor: { userId: "usr-instructor", role: "instructor", facilityId: null, patientId: null },
   admin: { userId: "usr-admin", role: "admin", facilityId: null, patientId: null },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTIONS, authorize, grantFor } from "./policy.ts";
+import { ACTIONS, authorize, grantFor, roleWords, rolesAllowedWords, seesControls } from "./policy.ts";
 import { ROLES, type Actor } from "./roles.ts";
 import { type JWTPayload, SignJWT, generateKeyPair } from "jose";
 import { actorOfEachRole } from "./actor-fixture.ts";
@@ -48,6 +48,24 @@ describe("authorization policy", () => {
       expect(authorize(actors[role], "drill.run").allowed).toBe(role === "sre" || role === "instructor");
       expect(authorize(actors[role], "reference.read").allowed).toBe(true);
     }
+  });
+
+  it("lets the on-call player read the lab and pull its levers, but never see or set what the controls do", () => {
+    const oncall = actors.oncall;
+    for (const action of ["ops.read", "audit.read", "process.restart", "config.rollback", "traffic.shed", "events.redrive", "data.replay"] as const)
+      expect(authorize(oncall, action).allowed, action).toBe(true);
+    for (const action of ["controls.read", "fault.switch", "traffic.control", "drill.run", "audit.verify"] as const)
+      expect(authorize(oncall, action).allowed, action).toBe(false);
+    expect(authorize(oncall, "patient.read", { patientId: "pat-1" })).toMatchObject({ allowed: true, view: "masked" });
+    expect(seesControls(oncall)).toBe(false);
+    expect(seesControls(actors.sre) && seesControls(actors.instructor)).toBe(true);
+  });
+
+  it("names who may take an action, and a role, in words for a refusal", () => {
+    expect(rolesAllowedWords("ops.read")).toBe("SREs, on-call engineers, instructors and admins");
+    expect(rolesAllowedWords("reference.write")).toBe("admins");
+    expect(roleWords("oncall")).toBe("an on-call engineer");
+    expect(roleWords("patient")).toBe("a patient");
   });
 
   it("never grants an action without a scope and a view", () => {

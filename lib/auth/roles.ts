@@ -1,7 +1,9 @@
-// Who can call the lab: the six demo personas' roles, and the actor a request runs as.
+// Who can call the lab: the demo personas' roles, and the actor a request runs as. The on-call role is the
+// player of an exercise: it sees what a real on-call person sees and pulls the levers they have, never what
+// the lab's controls are doing (lib/auth/policy.ts: controls.read).
 import { z } from "zod";
 
-export const ROLES = ["patient", "clinician", "billing", "sre", "instructor", "admin"] as const;
+export const ROLES = ["patient", "clinician", "billing", "sre", "oncall", "instructor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ActorSchema = z.object({

@@ -17,7 +17,8 @@ export function inputError(err: ZodError, where: string): LabError {
 export function problemOf(err: unknown): Problem | null {
   if (err instanceof LabError) {
     if (err.code === "setup" || err.code === "internal") return null;
-    if (err.code === "injected") return problemBody(err.status, `injected fault: rule ${err.message}`);
+    // A fault rule's answer says what the same failure would say: nothing of the rule (ADR 0023).
+    if (err.code === "injected") return problemBody(err.status, err.message);
     return problemBody(err.status, err.message, err.field);
   }
   if (err instanceof ZodError) return problemOf(inputError(err, "body"));

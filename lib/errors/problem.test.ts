@@ -32,8 +32,11 @@ describe("problem bodies", () => {
     expect(whole.field).toBe("body");
   });
 
-  it("answers an injected fault with the rule's own status", () => {
-    expect(problemOf(new LabError("injected", "burst-1", { status: 503 }))).toMatchObject({ status: 503, detail: "injected fault: rule burst-1" });
+  it("answers an injected fault with the rule's own status and the words of a real failure", () => {
+    expect(problemOf(new LabError("injected", "the service is unavailable; retry shortly", { status: 503 }))).toMatchObject({
+      status: 503,
+      detail: "the service is unavailable; retry shortly",
+    });
   });
 
   it("tells nothing of an unexpected failure or a setup error", async () => {

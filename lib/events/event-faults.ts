@@ -46,8 +46,9 @@ export class EventFaultSwitch {
     return this.state;
   }
 
+  /** Sets the pipeline's faults, or clears them (null: a rollback, which on-call may do too). */
   async set(actor: Actor, input: EventFaultsInput | null, meta: { requestId: string; traceId: string | null }): Promise<EventFaultState | null> {
-    const decision = authorize(actor, "fault.switch");
+    const decision = authorize(actor, input === null ? "config.rollback" : "fault.switch");
     if (!decision.allowed) throw new LabError("forbidden", decision.reason);
     const now = new Date();
     const next = input

@@ -231,7 +231,7 @@ describe("projector", () => {
         type: "PatientRegistered",
         kind: "transient",
         attempts: 3,
-        error: "failed 3 times: injected fault: projecting this event failed",
+        error: "failed 3 times: projecting this event failed: the read model refused the change",
       }),
     ]);
   });

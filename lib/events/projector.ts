@@ -109,7 +109,8 @@ export async function startProjector(bus: EventBus, db: SqlDatabase, options: Pr
     const rate = options.fault?.()?.failRate ?? 0;
     return rate > 0 && unitHash(`${DOMAIN_TOPIC}:${partition}:${offset}`) < rate;
   };
-  const injected = () => new Error("injected fault: projecting this event failed");
+  // Worded as a real projection failure: the dead letters are an on-call signal, the fault behind it is not.
+  const injected = () => new Error("projecting this event failed: the read model refused the change");
 
   /** What one transaction decided, acted on once it has committed. */
   interface Outcome {

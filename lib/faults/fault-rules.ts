@@ -91,6 +91,22 @@ export function sampleLatency(d: LatencyDistribution, random: () => number): num
   }
 }
 
+/** The words a failing service would answer with at this status: an injected failure reads as a real one. */
+export function failureDetail(status: number): string {
+  switch (status) {
+    case 429:
+      return "too many requests; retry shortly";
+    case 502:
+      return "a dependency answered badly";
+    case 503:
+      return "the service is unavailable; retry shortly";
+    case 504:
+      return "a dependency did not answer in time";
+    default:
+      return "the request could not be completed";
+  }
+}
+
 /** What the matching rules do to one request: latencies add up, the first error or hang that fires wins. */
 export function decideFault(rules: readonly FaultRule[], facts: RequestFacts, now: Date, random: () => number = Math.random): FaultDecision {
   let decision = NONE;

@@ -21,9 +21,9 @@ export class FaultSwitch {
     return this.rules;
   }
 
-  /** Replaces the rules in force (an empty list turns every fault off). */
+  /** Replaces the rules in force (an empty list turns every fault off: a rollback, which on-call may do too). */
   async replace(actor: Actor, inputs: FaultRuleInput[], meta: { requestId: string; traceId: string | null; now?: Date }): Promise<FaultRule[]> {
-    const decision = authorize(actor, "fault.switch");
+    const decision = authorize(actor, inputs.length === 0 ? "config.rollback" : "fault.switch");
     if (!decision.allowed) throw new LabError("forbidden", decision.reason);
     const now = meta.now ?? new Date();
     const next = inputs.map((r) => ({ ...r, expiresAt: new Date(now.getTime() + r.durationSeconds * 1000), setBy: actor.userId }));

@@ -12,18 +12,16 @@ export interface PortalPage {
   access: PageAccess;
   /** What the page is, for the "not for your role" answer. */
   what: string;
-  /** Who it is for, in words, when a role is refused. */
-  forRoles?: string;
   /** `what` is plural ("The audit logs are for ..."). */
   plural?: boolean;
 }
 
-const page = <A extends PageAccess>(
-  route: string,
-  access: A,
-  what: string,
-  more: Pick<PortalPage, "forRoles" | "plural"> = {},
-): PortalPage & { access: A } => ({ route, access, what, ...more });
+const page = <A extends PageAccess>(route: string, access: A, what: string, more: Pick<PortalPage, "plural"> = {}): PortalPage & { access: A } => ({
+  route,
+  access,
+  what,
+  ...more,
+});
 
 export const PAGES = {
   overview: page("/", "public", "The lab overview"),
@@ -33,16 +31,16 @@ export const PAGES = {
   patient: page("/patients/[patientId]", "signed-in", "A patient's record"),
   slos: page("/slos", "ops.read", "The SLO board"),
   slo: page("/slos/[name]", "ops.read", "An SLO's detail"),
-  drills: page("/drills", "ops.read", "Drills"),
-  drillLaunch: page("/drills/[key]", "ops.read", "Drills"),
-  drillRun: page("/drills/runs/[runId]", "ops.read", "A drill run"),
-  scenarios: page("/scenarios", "ops.read", "Scenarios"),
-  scenarioRun: page("/scenarios/[runId]", "ops.read", "A scenario's narrative"),
-  traffic: page("/traffic", "ops.read", "The lab's traffic"),
+  drills: page("/drills", "controls.read", "Drills"),
+  drillLaunch: page("/drills/[key]", "controls.read", "Drills"),
+  drillRun: page("/drills/runs/[runId]", "controls.read", "A drill run"),
+  scenarios: page("/scenarios", "controls.read", "Scenarios"),
+  scenarioRun: page("/scenarios/[runId]", "controls.read", "A scenario's narrative"),
+  traffic: page("/traffic", "controls.read", "The lab's traffic"),
   telemetry: page("/telemetry", "ops.read", "Telemetry"),
   trace: page("/telemetry/[traceId]", "ops.read", "Telemetry"),
   runbooks: page("/runbooks", "ops.read", "The runbooks", { plural: true }),
   runbook: page("/runbooks/[name]", "ops.read", "A runbook"),
   audit: page("/audit", "audit.read", "The audit logs", { plural: true }),
-  admin: page("/admin", "reference.write", "The lab's administration", { forRoles: "admins" }),
+  admin: page("/admin", "reference.write", "The lab's administration"),
 } as const satisfies Record<string, PortalPage>;

@@ -69,8 +69,9 @@ export class SimulatorControl {
     return this.inTurn(() => this.replace(actor, profile, request.durationSeconds, meta));
   }
 
+  /** Stopping the traffic is shedding it: an on-call lever too, not only the instructor's control. */
   stop(actor: Actor, meta: RequestMeta): Promise<SimulationSnapshot | null> {
-    permit(actor);
+    permit(actor, "traffic.shed");
     return this.inTurn(async () => {
       const end = await this.stopCurrent();
       if (end) await this.audit(actor, "traffic.stop", end, meta, `traffic: ${end.profile} stopped`);
@@ -226,7 +227,7 @@ export class SimulatorControl {
   }
 }
 
-function permit(actor: Actor): void {
-  const decision = authorize(actor, "traffic.control");
+function permit(actor: Actor, action: "traffic.control" | "traffic.shed" = "traffic.control"): void {
+  const decision = authorize(actor, action);
   if (!decision.allowed) throw new LabError("forbidden", decision.reason);
 }

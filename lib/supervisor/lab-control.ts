@@ -1,6 +1,7 @@
 // What the supervisor's control API does: the lab's status with each process's memory, and the audited
 // actions on its processes. Each fault it applies (a pause, a service's fault rules) is a lease the deadman
 // reverts at its deadline with the supervisor's own token, whoever asked and whether they are still there.
+import { seesControls } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import { issueLabToken } from "../auth/tokens.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
@@ -51,6 +52,15 @@ export interface LabControlOptions {
   clock?: LeaseClock;
   /** Lines for the terminal: deadline reverts and what failed. */
   notice?: (line: string) => void;
+}
+
+/**
+ * The lab's status as the actor may see it: a process the supervisor froze is, to whoever does not see the
+ * lab's controls (the on-call player), what a hung process is to a real supervisor: running.
+ */
+export function statusAsSeenBy(status: LabStatus, actor: Actor): LabStatus {
+  if (seesControls(actor)) return status;
+  return { ...status, processes: status.processes.map((p) => (p.state === "paused" ? { ...p, state: "ready" } : p)) };
 }
 
 const leaseView = (l: FaultLease) => ({

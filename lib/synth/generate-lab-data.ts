@@ -153,6 +153,23 @@ async function existingPatientIds(lab: LabDatabases, ids: string[]): Promise<Set
   return found;
 }
 
+/**
+ * A lab seeded before a persona role existed (the on-call player's) gets its user on the next start,
+ * anchored where the other personas are: the patient persona's record and facility.
+ */
+export async function addMissingPersonaUsers(lab: LabDatabases): Promise<number> {
+  const [anchor] = await lab.control.sql.query<{ patientId: string | null; facilityId: string | null }>(
+    `SELECT "patientId", "facilityId" FROM "users" WHERE "username" = 'patient.demo'`,
+  );
+  if (!anchor?.patientId || !anchor.facilityId) return 0;
+  const spec = tableOf("User");
+  const before = await lab.control.sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "users"`);
+  const users = personaUsers({ patientId: anchor.patientId, facilityId: anchor.facilityId }, new Date());
+  await lab.control.sql.transaction((tx) => tx.insertMany(spec.table, spec.columns, rowValues(spec, users), { ignoreExisting: true }));
+  const after = await lab.control.sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "users"`);
+  return Number(after[0]!.n) - Number(before[0]!.n);
+}
+
 /** Creates the demo persona users once, anchored on the first generated patient. */
 async function ensurePersonaUsers(lab: LabDatabases, anchorPatientId: string, createdAt: Date): Promise<void> {
   const shard = lab.shardForPatient(anchorPatientId);

@@ -1,6 +1,6 @@
 // The demo personas: one lab user per role, tied to generated data where the role needs it
 // (the patient persona is a generated patient; the clinician works at that patient's facility).
-export const PERSONA_ROLES = ["patient", "clinician", "billing", "sre", "instructor", "admin"] as const;
+export const PERSONA_ROLES = ["patient", "clinician", "billing", "sre", "oncall", "instructor", "admin"] as const;
 export type PersonaRole = (typeof PERSONA_ROLES)[number];
 
 export interface PersonaUserRow {
@@ -18,6 +18,7 @@ const DISPLAY: Record<PersonaRole, string> = {
   clinician: "Dr. Casey Demo (clinician)",
   billing: "Bailey Demo (billing admin)",
   sre: "Sam Demo (SRE)",
+  oncall: "Olive Demo (on call)",
   instructor: "Indra Demo (instructor)",
   admin: "Alex Demo (lab admin)",
 };

@@ -125,6 +125,37 @@ export async function readTrace(db: SqlDatabase, traceId: string): Promise<Store
   return [...spans.values()].sort((a, b) => a.startUs - b.startUs);
 }
 
+/**
+ * The spans of the lab's own controls (ADR 0023): the drill engine's and the supervisor's, and any request
+ * to a control route (drills, scenarios, faults, processes, leases, traffic, data jobs). A trace that holds
+ * one is the controls' own: whoever may not see them (the on-call player) is shown none of it.
+ */
+const CONTROL_SERVICES = ["drill-engine", "supervisor"];
+const CONTROL_ROUTES = [
+  "/_lab/drills",
+  "/_lab/scenarios",
+  "/_lab/faults",
+  "/_lab/events/faults",
+  "/_lab/processes",
+  "/_lab/leases",
+  "/_lab/emergency-stop",
+  "/_lab/traffic",
+  "/_lab/jobs",
+];
+
+export function isControlSpan(span: Pick<StoredSpan, "service" | "name">): boolean {
+  return CONTROL_SERVICES.includes(span.service) || CONTROL_ROUTES.some((r) => span.name.includes(` ${r}`));
+}
+
+/** SQL for "span `alias` is a control span", with its parameters (the same test as isControlSpan). */
+function controlSpanSql(alias: string): { sql: string; params: string[] } {
+  const names = CONTROL_ROUTES.map(() => `${alias}."name" LIKE ? ESCAPE '\\'`);
+  return {
+    sql: `(${alias}."service" IN (${CONTROL_SERVICES.map(() => "?").join(", ")}) OR ${names.join(" OR ")})`,
+    params: [...CONTROL_SERVICES, ...CONTROL_ROUTES.map((r) => `% ${r.replaceAll("_", "\\_")}%`)],
+  };
+}
+
 /** A W3C trace id as the store keeps it: 32 lower-case hex digits. */
 export const TRACE_ID = /^[0-9a-f]{32}$/;
 
@@ -146,15 +177,17 @@ export interface TraceSummary {
  */
 export async function recentTraces(
   db: SqlDatabase,
-  options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number },
+  options: { limit: number; errorsOnly?: boolean; minDurationMs?: number; sinceUs?: number; withoutControls?: boolean },
 ): Promise<TraceSummary[]> {
   const since = options.sinceUs ?? (Date.now() - SPAN_RETENTION_HOURS * 3_600_000) * 1000;
   const failed = `EXISTS (SELECT 1 FROM "spans" f WHERE f."trace_id" = s."trace_id" AND f."status_code" = 2)`;
+  const control = controlSpanSql("c");
+  const withoutControls = options.withoutControls ? ` AND NOT EXISTS (SELECT 1 FROM "spans" c WHERE c."trace_id" = s."trace_id" AND ${control.sql})` : "";
   const rows = await db.query<Record<string, unknown>>(
     `SELECT s."trace_id", s."span_id", s."name", s."start_us", s."duration_us", ${failed} AS "failed" FROM "spans" s ` +
-      `WHERE s."service" = 'gateway' AND s."kind" = 1 AND s."start_us" >= ? AND s."duration_us" >= ?${options.errorsOnly ? ` AND ${failed}` : ""} ` +
+      `WHERE s."service" = 'gateway' AND s."kind" = 1 AND s."start_us" >= ? AND s."duration_us" >= ?${options.errorsOnly ? ` AND ${failed}` : ""}${withoutControls} ` +
       `ORDER BY s."start_us" DESC LIMIT ?`,
-    [since, Math.round((options.minDurationMs ?? 0) * 1000), options.limit],
+    [since, Math.round((options.minDurationMs ?? 0) * 1000), ...(options.withoutControls ? control.params : []), options.limit],
   );
   return rows.map((r) => ({
     traceId: String(r.trace_id),

@@ -31,7 +31,7 @@ export interface DrillLab {
   env: Record<string, string>;
   dbs: LabDatabases;
   cast: SimulationCast;
-  tokens: { instructor: string; sre: string };
+  tokens: { instructor: string; sre: string; oncall: string };
   key: Uint8Array;
   call<T = Record<string, unknown>>(method: string, url: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   drillsUrl: string;
@@ -61,6 +61,7 @@ export async function startDrillLab(name: string, basePort: number, extraEnv: Re
   const tokens = {
     instructor: await issueLabToken(key, { userId: `usr-${name}-instructor`, role: "instructor", facilityId: null, patientId: null }),
     sre: await issueLabToken(key, { userId: `usr-${name}-sre`, role: "sre", facilityId: null, patientId: null }),
+    oncall: await issueLabToken(key, { userId: `usr-${name}-oncall`, role: "oncall", facilityId: null, patientId: null }),
   };
   const lab: SupervisedLab = await startLabSupervisor({
     config,

@@ -8,7 +8,7 @@ import { DryRunPanel } from "@/app/drills/dry-run-panel.tsx";
 import { LaunchFields, type SloChoice } from "@/app/drills/launch-fields.tsx";
 import { type Invalid, ParamsFields } from "@/app/drills/params-fields.tsx";
 import { openPage } from "@/app/page-access.tsx";
-import { authorize } from "@/lib/auth/policy.ts";
+import { authorize, roleWords, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import type { DrillLaunch } from "@/lib/drills/drill-request.ts";
 import { outcomeOf } from "@/lib/lab-client/lab-client.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
@@ -92,7 +92,7 @@ export default async function DrillLaunchPage({ params, searchParams }: { params
       )}
       {!mayRun ? (
         <p className="panel">
-          Launching drills is for SREs and instructors; you are signed in as {actor.role === "admin" ? "an" : "a"} {actor.role}.
+          Launching drills is for {rolesAllowedWords("drill.run")}; you are signed in as {roleWords(actor.role)}.
         </p>
       ) : (
         <form method="get" action={`/drills/${drill.key}#dry-run`} className="panel drill-form" aria-labelledby="form-heading">

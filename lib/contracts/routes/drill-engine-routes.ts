@@ -25,7 +25,7 @@ export type ScenarioCatalog = { scenarios: ReturnType<ScenarioConductor["catalog
 export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   drillCatalog: route<DrillCatalog>()({
     at: "GET /_lab/drills/catalog",
-    action: "ops.read",
+    action: "controls.read",
     summary: "The drills, their parameters and the guardrails",
   }),
   dryRun: route<DryRun>()({
@@ -43,12 +43,12 @@ export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   }),
   drillRuns: route<{ runs: DrillRun[] }>()({
     at: "GET /_lab/drills/runs",
-    action: "ops.read",
+    action: "controls.read",
     summary: "Live and recent drill runs",
   }),
   drillRun: route<DrillRun>()({
     at: "GET /_lab/drills/runs/:runId",
-    action: "ops.read",
+    action: "controls.read",
     params: DrillRunParams,
     summary: "One drill run with its steps",
   }),
@@ -65,7 +65,7 @@ export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   }),
   scenarioCatalog: route<ScenarioCatalog>()({
     at: "GET /_lab/scenarios/catalog",
-    action: "ops.read",
+    action: "controls.read",
     summary: "The scenario scripts",
   }),
   startScenario: route<ScenarioRun>()({
@@ -77,12 +77,12 @@ export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   }),
   scenarioRuns: route<{ runs: ScenarioRun[] }>()({
     at: "GET /_lab/scenarios/runs",
-    action: "ops.read",
+    action: "controls.read",
     summary: "Live and recent scenario runs",
   }),
   scenarioRun: route<ScenarioRun>()({
     at: "GET /_lab/scenarios/runs/:runId",
-    action: "ops.read",
+    action: "controls.read",
     params: ScenarioRunParams,
     summary: "One scenario run",
   }),
@@ -94,7 +94,7 @@ export const DRILL_ENGINE_ROUTES = servedBy("drill-engine", {
   }),
   scenarioNarrative: route<Narrative>()({
     at: "GET /_lab/scenarios/runs/:runId/narrative",
-    action: "ops.read",
+    action: "controls.read",
     params: ScenarioRunParams,
     query: NarrativeQuery,
     summary: "A run's narrative (JSON, or ?format=markdown for a post-incident review)",

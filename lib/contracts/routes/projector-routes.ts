@@ -62,7 +62,7 @@ export const PROJECTOR_ROUTES = servedBy("projector", {
   }),
   clearEventFaults: route<{ faults: EventFaultState | null }>()({
     at: "DELETE /_lab/events/faults",
-    action: "fault.switch",
+    action: "config.rollback",
     summary: "Switch event faults off",
   }),
   // A clinician sees their own facility's; operations roles any facility's or all.

@@ -27,5 +27,5 @@ export const faultSwitchRoutes = (process: "clinical" | "billing") =>
       body: FaultRulesInput,
       summary: "Replace the service's fault rules",
     }),
-    clearFaults: route<Faults>()({ at: "DELETE /_lab/faults", action: "fault.switch", summary: "Remove the service's fault rules" }),
+    clearFaults: route<Faults>()({ at: "DELETE /_lab/faults", action: "config.rollback", summary: "Remove the service's fault rules" }),
   });

@@ -19,7 +19,7 @@ type TrafficRun = { run: Awaited<ReturnType<SimulatorControl["start"]>> };
 export const SIMULATOR_ROUTES = servedBy("simulator", {
   traffic: route<TrafficStatus>()({
     at: "GET /_lab/traffic",
-    action: "ops.read",
+    action: "controls.read",
     summary: "The running profile, the warm-up, recent runs and the profiles",
   }),
   startTraffic: route<TrafficRun>()({
@@ -30,7 +30,7 @@ export const SIMULATOR_ROUTES = servedBy("simulator", {
   }),
   stopTraffic: route<{ run: Awaited<ReturnType<SimulatorControl["stop"]>> }>()({
     at: "DELETE /_lab/traffic",
-    action: "traffic.control",
+    action: "traffic.shed",
     summary: "Stop the traffic",
   }),
 });

@@ -57,13 +57,13 @@ export const SUPERVISOR_ROUTES = servedBy("supervisor", {
   }),
   resumeProcess: route<Answer<"resume">>()({
     at: "POST /_lab/processes/:name/resume",
-    action: "fault.switch",
+    action: "process.restart",
     params: ProcessParams,
     summary: "Resume a paused process",
   }),
   restartProcess: route<Answer<"restart">>()({
     at: "POST /_lab/processes/:name/restart",
-    action: "fault.switch",
+    action: "process.restart",
     params: ProcessParams,
     summary: "Restart a process",
   }),
@@ -76,7 +76,7 @@ export const SUPERVISOR_ROUTES = servedBy("supervisor", {
   }),
   endCrashLoop: route<Answer<"endCrashLoop">>()({
     at: "DELETE /_lab/processes/:name/crash-loop",
-    action: "fault.switch",
+    action: "config.rollback",
     params: ProcessParams,
     summary: "End a crash loop: the process starts clean",
   }),
@@ -89,13 +89,13 @@ export const SUPERVISOR_ROUTES = servedBy("supervisor", {
   }),
   clearFaults: route<Answer<"clearFaults">>()({
     at: "DELETE /_lab/faults/:service",
-    action: "fault.switch",
+    action: "config.rollback",
     params: ServiceParams,
     summary: "Switch a service's faults off",
   }),
   leases: route<ReturnType<LabControl["listLeases"]>>()({
     at: "GET /_lab/leases",
-    action: "ops.read",
+    action: "controls.read",
     summary: "The changes the deadman will revert, with their deadlines",
   }),
   emergencyStop: route<Answer<"emergencyStop">>()({

@@ -2,14 +2,15 @@
 // page by page and capped (X-Export-Row-Limit; a last line says when the cap cut it short).
 import { portalRoute } from "@/app/portal-route.ts";
 import { AUDIT_EXPORT_MAX_ROWS, auditCsv } from "@/lib/audit/audit-csv.ts";
+import { auditReaderOf } from "@/lib/audit/read-audit-page.ts";
 import { PORTAL_ROUTES } from "@/lib/portal/portal-routes.ts";
 import { auditRequest } from "../audit-request.ts";
 
 export const dynamic = "force-dynamic";
 
-export const GET = portalRoute(PORTAL_ROUTES.auditExport, async ({ view, request }) => {
+export const GET = portalRoute(PORTAL_ROUTES.auditExport, async ({ actor, view, request }) => {
   const { lab, filter } = await auditRequest(request);
-  const chunks = auditCsv(lab, filter, view);
+  const chunks = auditCsv(lab, filter, auditReaderOf(actor, view));
   // The header line and the first page are read before answering, so a database that cannot be read is a
   // problem body and a status, not a download that breaks off.
   const opening: string[] = [];
