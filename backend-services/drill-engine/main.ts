@@ -8,9 +8,12 @@ import { openSql } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
 import { DrillEngine } from "../../lib/drills/drill-engine.ts";
 import { DEFAULT_GUARDRAILS } from "../../lib/drills/drill-request.ts";
-import { httpLabEffects } from "../../lib/drills/lab-effects.ts";
+import { httpExerciseLab, httpLabEffects } from "../../lib/drills/lab-effects.ts";
+import { ExerciseConductor } from "../../lib/exercises/exercise-conductor.ts";
+import { loadExerciseDirectory } from "../../lib/exercises/exercise-catalog.ts";
 import { ScenarioConductor } from "../../lib/scenarios/scenario-conductor.ts";
 import { loadScenarioDirectory } from "../../lib/scenarios/scenario-script.ts";
+import { loadTrafficProfileDirectory } from "../../lib/simulator/traffic-profile.ts";
 import { loadSloDirectory } from "../../lib/slo/load-slos.ts";
 import { closeOnSignals } from "../common/lab-server.ts";
 import { startProcessTelemetry } from "../common/process-telemetry.ts";
@@ -38,7 +41,8 @@ const effects = httpLabEffects({
   gatewayUrl: `http://127.0.0.1:${config.gateway.port}`,
   token: engineToken,
 });
-const knownSlos = new Set(loadSloDirectory(join(root, "slo"), root).map((s) => s.name));
+const slos = loadSloDirectory(join(root, "slo"), root);
+const knownSlos = new Set(slos.map((s) => s.name));
 const engine = new DrillEngine({
   effects,
   control,
@@ -54,13 +58,34 @@ const conductor = new ScenarioConductor({
   sloReport: () => effects.sloReport(3000),
   onError: (message, err) => app.log.warn({ err }, message),
 });
+const exercises = new ExerciseConductor({
+  exercises: loadExerciseDirectory(
+    config.drills.exercisesDir,
+    { slos: knownSlos, profiles: new Set(loadTrafficProfileDirectory(join(root, "traffic-profiles"), root).map((p) => p.name)) },
+    root,
+  ),
+  slos,
+  engine,
+  control,
+  lab: httpExerciseLab({
+    supervisorUrl: `http://127.0.0.1:${config.supervisorPort}`,
+    simulatorUrl: `http://127.0.0.1:${config.simulator.port}`,
+    gatewayUrl: `http://127.0.0.1:${config.gateway.port}`,
+    token: engineToken,
+    usualTraffic: config.simulator.startProfile ?? "off",
+  }),
+  onError: (message, err) => app.log.warn({ err }, message),
+});
 const app = buildDrillEngineServer(engine, conductor, createTokenVerifier(tokenTrustOf(config)), {
   logLevel: config.logLevel,
   ready: async () => void (await control.query("SELECT 1")),
+  exercises,
 });
 const interrupted = await engine.recover();
 if (interrupted) app.log.warn({ interrupted }, "drill runs left live by an earlier engine marked interrupted (the supervisor reverted their effects)");
 const failedScenarios = await conductor.recover();
+const failedExercises = await exercises.recover();
+if (failedExercises) app.log.warn({ failedExercises }, "exercise runs left under way by an earlier engine marked failed");
 if (failedScenarios) app.log.warn({ failedScenarios }, "scenario runs left running by an earlier engine marked failed");
 closeOnSignals(app, async () => {
   await control.close();

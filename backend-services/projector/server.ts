@@ -2,6 +2,7 @@
 // dashboards' read models, and serves its health and an authenticated operations API under /_lab/events:
 // the outbox backlog, consumer lag and counters, and the dead letters with their redrive; and the persona
 // dashboards' reads of those models under /_lab/dashboards.
+import { recordOnTimeline } from "../../lib/audit/control-timeline.ts";
 import { seesControls } from "../../lib/auth/policy.ts";
 import type { FastifyInstance } from "fastify";
 import { type TokenKey, createTokenVerifier } from "../../lib/auth/tokens.ts";
@@ -98,7 +99,36 @@ export async function startProjectorProcess(
   });
 
   routes.serve(R.deadLetters, async ({ query }) => ({ items: await listDeadLetters(readModels, query.status) }));
-  routes.serve(R.redrive, ({ params }) => redriveDeadLetter(readModels, params.eventId));
+  // A redrive is an operator's write: audited on the control timeline with its outcome, as the levers are.
+  routes.serve(R.redrive, async ({ actor, params, request }) => {
+    const letter = await redriveDeadLetter(readModels, params.eventId);
+    const redriven = letter.status === "redriven";
+    await recordOnTimeline(
+      lab.control.sql,
+      {
+        occurredAt: new Date(),
+        actorId: actor.userId,
+        actorRole: actor.role,
+        action: "events.redrive",
+        entityType: "DeadLetter",
+        entityId: params.eventId,
+        patientId: null,
+        requestId: request.id,
+        traceId: request.trace.traceId,
+        outcome: redriven ? "success" : "failed",
+        details: { type: letter.type, attempts: letter.attempts, status: letter.status },
+      },
+      {
+        endAt: null,
+        kind: "events",
+        title: redriven ? `dead letter ${params.eventId} redriven` : `dead letter ${params.eventId} failed again`,
+        body: JSON.stringify({ eventId: params.eventId, status: letter.status }),
+        tags: JSON.stringify(["events", "redrive"]),
+        drillRunId: null,
+      },
+    );
+    return letter;
+  });
   routes.serve(R.eventFaults, () => ({ faults: faults.active() }));
   routes.serve(R.setEventFaults, async ({ actor, body, request }) => ({
     faults: await faults.set(actor, body, { requestId: request.id, traceId: request.trace.traceId }),

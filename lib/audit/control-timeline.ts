@@ -38,3 +38,16 @@ export async function readTimeline(control: SqlDatabase, from: Date, to: Date, l
     [from, to, limit],
   );
 }
+
+/**
+ * The runs a conductor recorded on the timeline (a scenario's, an exercise's): the `run` in the body of each
+ * annotation of `kind` tagged `tag`, newest first, at most `limit`.
+ */
+export async function readRecordedRuns<T>(control: SqlDatabase, kind: string, tag: string, limit: number): Promise<T[]> {
+  const rows = await control.query<{ body: string }>(`SELECT "body" FROM "annotations" WHERE "kind" = ? AND "tags" LIKE ? ORDER BY "at" DESC LIMIT ?`, [
+    kind,
+    `%"${tag}"%`,
+    limit,
+  ]);
+  return rows.map((r) => (JSON.parse(r.body) as { run: T }).run);
+}

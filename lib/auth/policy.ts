@@ -62,6 +62,9 @@ export const POLICY = {
   // Launching, aborting and emergency-stopping drills.
   "drill.run": { sre: any("masked"), instructor: any("masked") },
   "ops.read": { sre: any("masked"), oncall: any("masked"), instructor: any("masked"), admin: any("masked") },
+  // On-call exercises: the game master runs them (and sees everything); the player plays them.
+  "exercise.run": { instructor: any("masked") },
+  "exercise.play": { oncall: any("masked"), instructor: any("masked") },
   // What the lab's own controls are doing: drills, scenarios, the simulator's traffic, the faults and the
   // deadman's leases. The hidden part of an on-call exercise, so never the on-call player's (ADR 0023).
   "controls.read": { sre: any("masked"), instructor: any("masked"), admin: any("masked") },

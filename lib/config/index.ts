@@ -45,6 +45,8 @@ const EnvSchema = z.object({
   LAB_DRILL_MAX_CONCURRENT: z.coerce.number().int().min(1).max(20).default(2),
   /** Where the instructors' scenario scripts are (YAML); relative to the working directory. */
   LAB_SCENARIOS_DIR: z.string().min(1).default("scenarios"),
+  /** Where the on-call exercises are (YAML); relative to the working directory. */
+  LAB_EXERCISES_DIR: z.string().min(1).default("exercises"),
   LAB_TRAFFIC_PROFILE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be a traffic profile's name (traffic-profiles/*.yaml) or off")
@@ -121,7 +123,7 @@ export interface LabConfig {
   /** A crash loop's setting (the supervisor's, never a user's): die this many seconds after listening. */
   crashAfterSeconds: number | null;
   /** The drill engine's API and its guardrails: the longest a drill may run, how many at once. */
-  drills: { port: number; maxDurationSeconds: number; maxConcurrent: number; scenariosDir: string };
+  drills: { port: number; maxDurationSeconds: number; maxConcurrent: number; scenariosDir: string; exercisesDir: string };
   /** The event bus: the embedded SQLite log (default in embedded mode) or Kafka (default in full mode). */
   events: { bus: "embedded" | "kafka"; brokers: string[]; partitions: number; topicPrefix: string };
   /** An identity provider whose tokens the gateway and services accept besides the lab's own. */
@@ -204,6 +206,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxDurationSeconds: e.LAB_DRILL_MAX_SECONDS,
       maxConcurrent: e.LAB_DRILL_MAX_CONCURRENT,
       scenariosDir: isAbsolute(e.LAB_SCENARIOS_DIR) ? e.LAB_SCENARIOS_DIR : resolve(cwd, e.LAB_SCENARIOS_DIR),
+      exercisesDir: isAbsolute(e.LAB_EXERCISES_DIR) ? e.LAB_EXERCISES_DIR : resolve(cwd, e.LAB_EXERCISES_DIR),
     },
     events: {
       bus: e.LAB_EVENT_BUS ?? (e.LAB_MODE === "full" ? "kafka" : "embedded"),

@@ -4,6 +4,7 @@
 import { API_ROUTES } from "./api-catalog.ts";
 import type { LabProcess, LabRoute } from "./lab-route.ts";
 import { DRILL_ENGINE_ROUTES } from "./routes/drill-engine-routes.ts";
+import { EXERCISE_ROUTES } from "./routes/exercise-routes.ts";
 import { GATEWAY_ROUTES } from "./routes/gateway-routes.ts";
 import { PROJECTOR_ROUTES } from "./routes/projector-routes.ts";
 import { faultSwitchRoutes, probeRoutes } from "./routes/service-routes.ts";
@@ -18,7 +19,7 @@ const OWN_ROUTES: Record<LabProcess, readonly LabRoute[]> = {
   billing: [...Object.values(faultSwitchRoutes("billing")), ...API_ROUTES.filter((r) => r.process === "billing")],
   projector: Object.values(PROJECTOR_ROUTES),
   simulator: Object.values(SIMULATOR_ROUTES),
-  "drill-engine": Object.values(DRILL_ENGINE_ROUTES),
+  "drill-engine": [...Object.values(DRILL_ENGINE_ROUTES), ...Object.values(EXERCISE_ROUTES)],
   supervisor: Object.values(SUPERVISOR_ROUTES),
 };
 

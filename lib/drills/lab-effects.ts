@@ -4,6 +4,7 @@
 // services' audit entries join the drill's.
 import { request } from "undici";
 import { LabError } from "../errors/index.ts";
+import type { SloHistory } from "../slo/slo-history.ts";
 import type { SloReport } from "../slo/slo-status.ts";
 import type { DrillAction } from "./drill-catalog.ts";
 
@@ -34,8 +35,33 @@ export interface HttpLabEffectsOptions {
   timeoutMs?: number;
 }
 
-export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
-  const call = async <T>(
+/** The lab's calls the exercise conductor makes besides the drills': SLO reads, and the exercise's traffic. */
+export interface ExerciseLab {
+  sloReport(): Promise<SloReport>;
+  sloHistory(name: string, minutes: number): Promise<SloHistory>;
+  setTraffic(traffic: { profile: string; seed?: number; durationSeconds?: number } | null, meta: { requestId: string; traceId: string }): Promise<void>;
+}
+
+/** The exercise conductor's lab over HTTP; `usualTraffic` is what runs when no exercise does ("off": none). */
+export function httpExerciseLab(o: HttpLabEffectsOptions & { usualTraffic: string }): ExerciseLab {
+  const call = labCaller(o);
+  const headersOf = (meta: { requestId: string; traceId: string }) => ({ requestId: meta.requestId, traceparent: `00-${meta.traceId}-${"0".repeat(15)}1-01` });
+  return {
+    sloReport: () => call<SloReport>("GET", `${o.gatewayUrl}/_lab/slos`, undefined, undefined, 3000),
+    sloHistory: (name, minutes) =>
+      call<{ history: SloHistory }>("GET", `${o.gatewayUrl}/_lab/slos/${encodeURIComponent(name)}/history?minutes=${minutes}`).then((r) => r.history),
+    async setTraffic(traffic, meta) {
+      const url = `${o.simulatorUrl}/_lab/traffic`;
+      if (traffic) await call("PUT", url, traffic, headersOf(meta));
+      else if (o.usualTraffic === "off") await call("DELETE", url, undefined, headersOf(meta));
+      else await call("PUT", url, { profile: o.usualTraffic }, headersOf(meta));
+    },
+  };
+}
+
+/** One JSON call of a lab process with the engine's token, failures as LabError naming the call. */
+function labCaller(o: HttpLabEffectsOptions) {
+  return async <T>(
     method: "GET" | "PUT" | "POST" | "DELETE",
     url: string,
     body?: unknown,
@@ -62,6 +88,10 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
       throw new LabError(res.statusCode === 404 ? "not_found" : "unavailable", `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
     return (text ? JSON.parse(text) : null) as T;
   };
+}
+
+export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
+  const call = labCaller(o);
   const sup = (path: string) => `${o.supervisorUrl}${path}`;
 
   return {

@@ -25,13 +25,16 @@ export type FaultyEntity = z.infer<typeof FaultyEntity>;
 export const FAULT_CLASSES = ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "none"] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
-/** The lab's own levers an on-call player may pull, each on a target. */
+/**
+ * The lab's own levers an on-call player may pull, each on a target (docs/runbooks/levers.md): each is a
+ * route the on-call role may call, and the score reads which the player pulled from the audit.
+ */
 export const Mitigation = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("restart-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
+  z.strictObject({ action: z.literal("resume-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
   z.strictObject({ action: z.literal("roll-back-config"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ action: z.literal("resume-event-pipeline") }),
   z.strictObject({ action: z.literal("redrive-dead-letters") }),
-  z.strictObject({ action: z.literal("resume-relay") }),
-  z.strictObject({ action: z.literal("fail-over-shard"), shard: z.number().int().min(0).max(63) }),
   z.strictObject({ action: z.literal("shed-traffic") }),
   z.strictObject({ action: z.literal("none") }),
 ]);
@@ -109,7 +112,7 @@ function serviceOrProcess(process: string): FaultyEntity {
   return { kind: "service", service: process as "clinical" | "billing" | "gateway" };
 }
 
-const sameEntity = (a: FaultyEntity, b: FaultyEntity) => JSON.stringify(a) === JSON.stringify(b);
+export const sameEntity = (a: FaultyEntity, b: FaultyEntity) => JSON.stringify(a) === JSON.stringify(b);
 
 /** What an exercise may name besides drills: the lab's SLOs and traffic profiles. */
 export interface ExerciseVocabulary {

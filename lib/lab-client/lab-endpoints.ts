@@ -4,6 +4,7 @@
 import { API } from "../contracts/api-catalog.ts";
 import type { AnswerOf, Jsonified } from "../contracts/lab-route.ts";
 import { DRILL_ENGINE_ROUTES } from "../contracts/routes/drill-engine-routes.ts";
+import { EXERCISE_ROUTES } from "../contracts/routes/exercise-routes.ts";
 import { GATEWAY_ROUTES } from "../contracts/routes/gateway-routes.ts";
 import { PROJECTOR_ROUTES } from "../contracts/routes/projector-routes.ts";
 import { SIMULATOR_ROUTES } from "../contracts/routes/simulator-routes.ts";
@@ -16,6 +17,7 @@ export const LAB_ENDPOINTS = {
   ...SUPERVISOR_ROUTES,
   ...SIMULATOR_ROUTES,
   ...DRILL_ENGINE_ROUTES,
+  ...EXERCISE_ROUTES,
   ...PROJECTOR_ROUTES,
   ...API,
 };
@@ -24,7 +26,9 @@ export type LabEndpoints = typeof LAB_ENDPOINTS;
 export type LabEndpointName = keyof LabEndpoints;
 
 /** Each group's names, for a test that no name shadows another when the groups are merged. */
-export const ENDPOINT_GROUPS = [GATEWAY_CONTROL, SUPERVISOR_ROUTES, SIMULATOR_ROUTES, DRILL_ENGINE_ROUTES, PROJECTOR_ROUTES, API].map((g) => Object.keys(g));
+export const ENDPOINT_GROUPS = [GATEWAY_CONTROL, SUPERVISOR_ROUTES, SIMULATOR_ROUTES, DRILL_ENGINE_ROUTES, EXERCISE_ROUTES, PROJECTOR_ROUTES, API].map((g) =>
+  Object.keys(g),
+);
 
 /** What an endpoint answers, as it arrives (over JSON): the type a page or component holds. */
 export type LabAnswer<K extends LabEndpointName> = Jsonified<AnswerOf<LabEndpoints[K]>>;

@@ -3,7 +3,7 @@
 // started the scenario, under the scenario's request id and trace, so an audit search by either finds the
 // whole story. One scenario runs at a time. A stop cancels the steps to come and aborts its live drills.
 import { randomBytes } from "node:crypto";
-import { readTimeline, recordOnTimeline } from "../audit/control-timeline.ts";
+import { readRecordedRuns, readTimeline, recordOnTimeline } from "../audit/control-timeline.ts";
 import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
@@ -140,12 +140,9 @@ export class ScenarioConductor {
 
   /** Scenarios a previous engine left running never finished their script: they are marked failed. */
   async recover(now = new Date()): Promise<number> {
-    const starts = await this.o.control.query<{ body: string }>(
-      `SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT 200`,
-      ['%"scenario-start"%'],
-    );
+    const starts = await readRecordedRuns<ScenarioRun>(this.o.control, "scenario", "scenario-start", 200);
     const ended = new Set((await this.history(400)).map((r) => r.id));
-    const stale = starts.map((s) => (JSON.parse(s.body) as { run: ScenarioRun }).run).filter((r) => !ended.has(r.id) && !this.runs.has(r.id));
+    const stale = starts.filter((r) => !ended.has(r.id) && !this.runs.has(r.id));
     for (const run of stale) {
       Object.assign(run, { status: "failed", endedAt: now.toISOString(), endReason: "the drill engine restarted during the scenario" });
       await this.event(run, "scenario.end", CONDUCTOR, `scenario ${run.title} failed: the drill engine restarted during it`, { event: "end", run }, "failed");
@@ -227,12 +224,8 @@ export class ScenarioConductor {
     }
   }
 
-  private async history(limit: number): Promise<ScenarioRun[]> {
-    const rows = await this.o.control.query<{ body: string }>(
-      `SELECT "body" FROM "annotations" WHERE "kind" = 'scenario' AND "tags" LIKE ? ORDER BY "at" DESC LIMIT ?`,
-      ['%"scenario-end"%', limit],
-    );
-    return rows.map((r) => (JSON.parse(r.body) as { run: ScenarioRun }).run);
+  private history(limit: number): Promise<ScenarioRun[]> {
+    return readRecordedRuns<ScenarioRun>(this.o.control, "scenario", "scenario-end", limit);
   }
 
   private event(

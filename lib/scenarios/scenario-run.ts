@@ -13,22 +13,27 @@ export interface ScenarioRunStep {
   error: string | null;
 }
 
-export interface ScenarioRun {
+/** What every conducted run (a scenario's, an exercise's) records: who started it, its ids, its clock and end. */
+export interface ConductedRun<S extends string> {
   id: string;
-  scenario: string;
   title: string;
-  status: ScenarioRunStatus;
+  status: S;
   startedBy: string;
+  /** The request id and trace every act of the run carries, so an audit search by either finds it all. */
   requestId: string;
   traceId: string;
   startedAt: string;
-  /** When the scenario's script is over (its duration). */
+  /** When its clock runs out (a scenario's duration, an exercise's time limit). */
   endsAt: string;
   endedAt: string | null;
   endReason: string | null;
-  watch: string[];
-  /** Budget left (0-1 of the window's) per watched SLO; null where the SLOs could not be read. */
+  /** Budget left (0-1 of the window's) per SLO it watches; null where the SLOs could not be read. */
   budgetsAtStart: Record<string, number> | null;
   budgetsAtEnd: Record<string, number> | null;
+}
+
+export interface ScenarioRun extends ConductedRun<ScenarioRunStatus> {
+  scenario: string;
+  watch: string[];
   steps: ScenarioRunStep[];
 }

@@ -63,9 +63,10 @@ export class SimulatorControl {
     };
   }
 
-  start(actor: Actor | null, request: { profile: string; durationSeconds?: number }, meta: RequestMeta): Promise<SimulationSnapshot> {
+  start(actor: Actor | null, request: { profile: string; durationSeconds?: number; seed?: number }, meta: RequestMeta): Promise<SimulationSnapshot> {
     if (actor) permit(actor);
-    const profile = findTrafficProfile(this.o.profiles, request.profile);
+    const named = findTrafficProfile(this.o.profiles, request.profile);
+    const profile = request.seed === undefined ? named : { ...named, spec: { ...named.spec, seed: request.seed } };
     return this.inTurn(() => this.replace(actor, profile, request.durationSeconds, meta));
   }
 

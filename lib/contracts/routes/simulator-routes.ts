@@ -11,6 +11,13 @@ export const StartTraffic = z.strictObject({
     .min(1)
     .max(7 * 86_400)
     .optional(),
+  /** Another seed than the profile's: the same profile, other users and timings (an exercise's own). */
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
 });
 
 export type TrafficStatus = ReturnType<SimulatorControl["status"]>;

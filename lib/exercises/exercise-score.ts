@@ -1,0 +1,189 @@
+// An exercise's score, from what the lab recorded: the player's acts (acknowledge, incident, diagnosis,
+// resolve), the levers they pulled (read back from the control audit), and the SLIs minute by minute.
+// Mitigated means the SLOs the fault burned stayed within their objective for withinSloMinutes after an
+// accepted lever, with traffic, not that a process is up. Pure functions: the conductor gathers the facts.
+import { type Exercise, type FaultClass, type FaultyEntity, type Mitigation, isNoFault, sameEntity } from "./exercise-catalog.ts";
+
+/** A lever the player pulled, as the audit recorded it. */
+export interface PulledLever {
+  at: string;
+  /** The audit action (supervisor.restart, supervisor.faults-clear, traffic.stop, events.redrive ...). */
+  action: string;
+  /** The process or service it acted on. */
+  target: string;
+}
+
+/** The lever in the exercise vocabulary, or null for an audit action that is no lever. */
+export function mitigationOf(lever: Pick<PulledLever, "action" | "target">): Mitigation | null {
+  const processes = ["clinical", "billing", "gateway", "projector"] as const;
+  const process = processes.find((p) => p === lever.target);
+  const service = lever.target === "clinical" || lever.target === "billing" ? lever.target : null;
+  switch (lever.action) {
+    case "supervisor.restart":
+      return process ? { action: "restart-process", process } : null;
+    case "supervisor.resume":
+      return process ? { action: "resume-process", process } : null;
+    case "supervisor.faults-clear":
+    case "supervisor.crash-loop-end":
+      if (lever.target === "projector" && lever.action === "supervisor.faults-clear") return { action: "resume-event-pipeline" };
+      return service ? { action: "roll-back-config", service } : null;
+    case "traffic.stop":
+      return { action: "shed-traffic" };
+    case "events.redrive":
+      return { action: "redrive-dead-letters" };
+    default:
+      return null;
+  }
+}
+
+/** The process or service a lever acts on, for "did it hit the faulty entity". */
+function targetOf(m: Mitigation): string | null {
+  if ("process" in m) return m.process;
+  if ("service" in m) return m.service;
+  if (m.action === "resume-event-pipeline" || m.action === "redrive-dead-letters") return "projector";
+  return null;
+}
+
+function entityTarget(e: FaultyEntity): string | null {
+  if (e.kind === "service" || e.kind === "configuration") return e.service;
+  if (e.kind === "projector" || e.kind === "relay") return "projector";
+  return null;
+}
+
+/** One minute of an SLO's SLI: its requests and the bad ones. */
+export interface SliMinute {
+  at: string;
+  requests: number;
+  bad: number;
+}
+
+export interface ScoreFacts {
+  startedAt: string;
+  endedAt: string;
+  /** When the first hidden fault took effect (null for a no-fault exercise, or one whose faults failed to launch). */
+  injectedAt: string | null;
+  acknowledgedAt: string | null;
+  incidentAt: string | null;
+  /** Every diagnosis the player wrote, oldest first: the last one is their answer. */
+  diagnoses: { at: string; entity: FaultyEntity; faultClass: FaultClass }[];
+  levers: PulledLever[];
+  hints: number;
+  /** The SLIs of each SLO the exercise expects to alert, minute by minute over the run, with its objective. */
+  slis: { slo: string; target: number; minutes: SliMinute[] }[];
+  /** Budget left (0..1) per SLO at the start and the end, and the SLOs the fault touches. */
+  budgets: { start: Record<string, number>; end: Record<string, number>; touched: readonly string[] };
+}
+
+export interface ExerciseScore {
+  points: number;
+  acknowledged: { at: string | null; afterSeconds: number | null };
+  /** A no-fault exercise: an incident declared on a healthy lab is a false alarm. */
+  falseAlarm: boolean;
+  diagnosis: {
+    entity: FaultyEntity | null;
+    faultClass: FaultClass | null;
+    entityRight: boolean;
+    classRight: boolean;
+    /** Seconds from the injection (or the start) to the first diagnosis right on both counts. */
+    rightAfterSeconds: number | null;
+  };
+  mitigation: {
+    /** The first accepted lever the player pulled, and when. */
+    lever: Mitigation | null;
+    at: string | null;
+    afterSeconds: number | null;
+    /** The faulty SLOs back within their objective for withinSloMinutes after it (with traffic). */
+    withinSlo: boolean;
+    recoveredAt: string | null;
+  };
+  wrongTargetActions: { at: string; lever: Mitigation | null; action: string; target: string }[];
+  /** Error budget spent during the run on SLOs the fault did not touch, in percent of their budgets. */
+  collateralBudgetPercent: number;
+  hints: number;
+  summary: string;
+}
+
+const seconds = (from: string | null, to: string | null) => (from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null);
+const sameMitigation = (a: Mitigation, b: Mitigation) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The first minute after which every faulty SLO stayed within its objective, with traffic, for `minutes` minutes. */
+export function recoveredAt(slis: ScoreFacts["slis"], after: string, minutes: number): string | null {
+  const from = Date.parse(after);
+  const good = slis.map(
+    ({ target, minutes: points }) =>
+      new Map(points.filter((p) => Date.parse(p.at) > from).map((p) => [p.at, p.requests > 0 && p.bad / p.requests <= 1 - target] as const)),
+  );
+  const times = [...new Set(slis.flatMap((s) => s.minutes.map((p) => p.at)))].filter((t) => Date.parse(t) > from).sort();
+  let run = 0;
+  for (const t of times) {
+    run = good.every((g) => g.get(t) === true) ? run + 1 : 0;
+    if (run >= minutes) return times[times.indexOf(t) - minutes + 1]!;
+  }
+  return null;
+}
+
+export function scoreExercise(exercise: Pick<Exercise, "truth" | "mitigations" | "withinSloMinutes">, f: ScoreFacts): ExerciseScore {
+  const noFault = isNoFault(exercise);
+  const clock = f.injectedAt ?? f.startedAt;
+  const answer = f.diagnoses.at(-1) ?? null;
+  const right = (d: { entity: FaultyEntity; faultClass: FaultClass }) =>
+    sameEntity(d.entity, exercise.truth.entity) && d.faultClass === exercise.truth.faultClass;
+  const firstRight = f.diagnoses.find(right) ?? null;
+  const levers = f.levers.map((l) => ({ ...l, lever: mitigationOf(l) })).filter((l) => l.lever !== null);
+  const accepted = noFault ? undefined : levers.find((l) => l.lever && exercise.mitigations.some((m) => sameMitigation(m, l.lever!)));
+  const recovered = accepted ? recoveredAt(f.slis, accepted.at, exercise.withinSloMinutes) : null;
+  const faultyTarget = entityTarget(exercise.truth.entity);
+  const wrongTarget = levers.filter(
+    (l) =>
+      noFault ||
+      (l !== accepted && !exercise.mitigations.some((m) => l.lever && sameMitigation(m, l.lever)) && (!l.lever || targetOf(l.lever) !== faultyTarget)),
+  );
+  const collateral = Object.keys(f.budgets.start)
+    .filter((slo) => !f.budgets.touched.includes(slo) && f.budgets.end[slo] !== undefined)
+    .reduce((sum, slo) => sum + Math.max(0, f.budgets.start[slo]! - f.budgets.end[slo]!), 0);
+  const falseAlarm = noFault && f.incidentAt !== null;
+
+  const entityRight = answer !== null && sameEntity(answer.entity, exercise.truth.entity);
+  const classRight = answer !== null && answer.faultClass === exercise.truth.faultClass;
+  const mitigated = noFault ? levers.length === 0 : recovered !== null;
+  // Out of 100. A fault: the page answered 15, an incident declared 15, the entity 25, the class 15,
+  // mitigated 30. No fault: no incident invented 30, "nothing" as entity 25 and class 15, no lever pulled 30.
+  // Each hint and each lever on the wrong target costs 5.
+  let points = noFault ? (falseAlarm ? 0 : 30) : (f.acknowledgedAt ? 15 : 0) + (f.incidentAt ? 15 : 0);
+  points += (entityRight ? 25 : 0) + (classRight ? 15 : 0) + (mitigated ? 30 : 0);
+  points -= 5 * f.hints + 5 * wrongTarget.length;
+  points = Math.max(0, Math.min(100, points));
+
+  const summary = noFault
+    ? `${entityRight && classRight ? "Right: nothing was wrong." : "Wrong: nothing was wrong."}${falseAlarm ? " An incident was declared on a healthy lab." : ""}${levers.length ? ` ${levers.length} lever(s) pulled on a healthy lab.` : ""}`
+    : `${entityRight && classRight ? "Right diagnosis" : answer ? "Wrong diagnosis" : "No diagnosis"}; ${
+        mitigated
+          ? `mitigated (within the SLO for ${exercise.withinSloMinutes} min from ${recovered})`
+          : accepted
+            ? "an accepted lever, but the SLIs did not recover in time"
+            : "not mitigated"
+      }.`;
+  return {
+    points,
+    acknowledged: { at: f.acknowledgedAt, afterSeconds: seconds(clock, f.acknowledgedAt) },
+    falseAlarm,
+    diagnosis: {
+      entity: answer?.entity ?? null,
+      faultClass: answer?.faultClass ?? null,
+      entityRight,
+      classRight,
+      rightAfterSeconds: firstRight ? seconds(clock, firstRight.at) : null,
+    },
+    mitigation: {
+      lever: accepted?.lever ?? null,
+      at: accepted?.at ?? null,
+      afterSeconds: accepted ? seconds(clock, accepted.at) : null,
+      withinSlo: mitigated,
+      recoveredAt: recovered,
+    },
+    wrongTargetActions: wrongTarget.map((l) => ({ at: l.at, lever: l.lever, action: l.action, target: l.target })),
+    collateralBudgetPercent: Math.round(collateral * 1000) / 10,
+    hints: f.hints,
+    summary,
+  };
+}
