@@ -9,7 +9,7 @@ test("the on-call persona sees the lab as an on-call person does, and none of it
   await signInAs(page, "Olive Demo (on call)", "/");
   await expect(page.getByTestId("signed-in-as")).toHaveText("usr-oncall (oncall)");
   const nav = page.getByRole("navigation", { name: "Main" }).getByRole("link");
-  await expect(nav).toHaveText(["Overview", "My dashboard", "SLOs", "Audit", "Telemetry", "Runbooks"]);
+  await expect(nav).toHaveText(["Overview", "My dashboard", "SLOs", "On call", "Audit", "Telemetry", "Runbooks"]);
   await expect(page.getByRole("heading", { name: "Lab processes" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Active drills" })).toHaveCount(0);
   expect(await seriousViolations(page)).toEqual([]);

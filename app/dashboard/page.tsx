@@ -9,6 +9,7 @@ import { ClinicianDashboard } from "@/components/dashboards/clinician-dashboard.
 import { OperationsDashboard } from "@/components/dashboards/operations-dashboard.tsx";
 import { PatientDashboard } from "@/components/dashboards/patient-dashboard.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
+import { ExercisePanel } from "@/components/operations/exercise-panel.tsx";
 import { NotForYourRole } from "@/components/page-states.tsx";
 import { authorize, rolesAllowedWords } from "@/lib/auth/policy.ts";
 import type { Actor } from "@/lib/auth/roles.ts";
@@ -59,8 +60,19 @@ async function dashboardOf(actor: Actor) {
       return <BillingDashboard pipeline={await settle(lab.claimsDashboard())} />;
     default: {
       if (!authorize(actor, "ops.read").allowed) return <NotForYourRole what="The SRE dashboard" role={actor.role} forRoles={rolesAllowedWords("ops.read")} />;
-      const [slos, events, shards] = await Promise.all([settle(lab.slos()), settle(lab.eventPipeline()), sharedLabDatabases().then(shardHealth)]);
-      return <OperationsDashboard slos={slos} events={events} shards={shards} />;
+      const [slos, events, shards, exercises] = await Promise.all([
+        settle(lab.slos()),
+        settle(lab.eventPipeline()),
+        sharedLabDatabases().then(shardHealth),
+        // The game master's dashboard leads with the exercise under way.
+        authorize(actor, "exercise.run").allowed ? settle(lab.exerciseRuns().then((r) => r.runs)) : null,
+      ]);
+      return (
+        <>
+          {exercises ? <ExercisePanel reading={exercises} /> : null}
+          <OperationsDashboard slos={slos} events={events} shards={shards} />
+        </>
+      );
     }
   }
 }

@@ -12,7 +12,20 @@ describe("the portal's navigation", () => {
     expect(labels(actor("clinician", { facilityId: "fac-0001" }))).toEqual(["Overview", "My dashboard"]);
     expect(labels(actor("billing"))).toEqual(["Overview", "My dashboard"]);
     expect(labels(actor("sre"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks"]);
-    expect(labels(actor("instructor"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks"]);
+    expect(labels(actor("oncall"))).toEqual(["Overview", "My dashboard", "SLOs", "On call", "Audit", "Telemetry", "Runbooks"]);
+    expect(labels(actor("instructor"))).toEqual([
+      "Overview",
+      "My dashboard",
+      "SLOs",
+      "Traffic",
+      "Scenarios",
+      "Drills",
+      "Exercises",
+      "On call",
+      "Audit",
+      "Telemetry",
+      "Runbooks",
+    ]);
     expect(labels(actor("admin"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks", "Admin"]);
   });
 });

@@ -16,6 +16,8 @@ const LINKS: (NavLink & { needs: Action | "signed-in" | "own-record" | null })[]
   { href: "/traffic", label: "Traffic", needs: "controls.read" },
   { href: "/scenarios", label: "Scenarios", needs: "controls.read" },
   { href: "/drills", label: "Drills", needs: "controls.read" },
+  { href: "/exercises", label: "Exercises", needs: "exercise.run" },
+  { href: "/exercise", label: "On call", needs: "exercise.play" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
   { href: "/telemetry", label: "Telemetry", needs: "ops.read" },
   { href: "/runbooks", label: "Runbooks", needs: "ops.read" },

@@ -6,6 +6,7 @@ import type { Action } from "../auth/policy.ts";
 import { API } from "../contracts/api-catalog.ts";
 import type { HttpMethod } from "../contracts/lab-route.ts";
 import { DRILL_ENGINE_ROUTES as DRILLS } from "../contracts/routes/drill-engine-routes.ts";
+import { EXERCISE_ROUTES } from "../contracts/routes/exercise-routes.ts";
 import { GATEWAY_ROUTES } from "../contracts/routes/gateway-routes.ts";
 import { SIMULATOR_ROUTES } from "../contracts/routes/simulator-routes.ts";
 import type { PassThrough } from "../lab-client/lab-pass-through.ts";
@@ -55,6 +56,13 @@ export const PORTAL_PASS_THROUGHS = {
     labPrefix: "/_lab/scenarios",
     process: "drill-engine",
     passes: [DRILLS.scenarioCatalog, DRILLS.startScenario, DRILLS.scenarioRuns, DRILLS.scenarioRun, DRILLS.stopScenario, DRILLS.scenarioNarrative],
+  },
+  exercises: {
+    route: "/api/exercises/[...path]",
+    portalPrefix: "/api/exercises",
+    labPrefix: "/_lab/exercises",
+    process: "drill-engine",
+    passes: Object.values(EXERCISE_ROUTES),
   },
   // The SLO detail charts refresh from it.
   slos: {
