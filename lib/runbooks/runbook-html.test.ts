@@ -18,6 +18,12 @@ describe("a runbook in the portal", () => {
     expect(portalHref("https://example.org")).toBeNull();
   });
 
+  it("makes a command block focusable, so a keyboard can scroll a wide one", () => {
+    expect(renderRunbook("x", "```sh\ncurl -X DELETE <url>\n```").html).toBe(
+      '<pre tabindex="0"><code class="language-sh">curl -X DELETE &#60;url&#62;</code></pre>\n',
+    );
+  });
+
   it("shows raw HTML in a runbook as text", () => {
     const r = renderRunbook("x", "<script>alert(1)</script>\n\nand <b>bold</b>");
     expect(r.html).not.toContain("<script>");

@@ -43,6 +43,10 @@ export function renderRunbook(name: string, markdown: string): RenderedRunbook {
       html({ text }: Tokens.HTML | Tokens.Tag) {
         return escapeHtml(text);
       },
+      // A command wider than the page scrolls: focusable, so a keyboard can scroll it too.
+      code({ text, lang }: Tokens.Code) {
+        return `<pre tabindex="0"><code${lang ? ` class="language-${escapeHtml(lang)}"` : ""}>${escapeHtml(text)}</code></pre>\n`;
+      },
     },
   });
   const html = marked.parse(markdown, { async: false });

@@ -53,9 +53,7 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
               <td>{rate(t.shortBurnRate)}</td>
               <td>{t.state === "inactive" ? "inactive" : <span className={`badge badge-${t.state === "firing" ? "firing" : "pending"}`}>{t.state}</span>}</td>
               <td>
-                <a href={runbookPath(detail.slo.name, t.tier)} aria-label={`Runbook for ${t.tier}`}>
-                  what to do
-                </a>
+                <a href={runbookPath(detail.slo.name, t.tier)}>Runbook for {t.tier}</a>
               </td>
             </tr>
           )}
