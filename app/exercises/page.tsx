@@ -33,7 +33,7 @@ export default async function ExercisesPage({ searchParams }: { searchParams: Pr
           </>
         ) : (
           "none under way"
-        )}
+        )}{" "}
         · the player signs in as Olive Demo (on call) and plays at <a href="/exercise">/exercise</a>
       </p>
       {refused && (
