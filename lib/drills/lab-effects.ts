@@ -2,6 +2,7 @@
 // a deadline its deadman keeps), the simulator changes the traffic, the gateway reports the SLOs. Every
 // call carries the drill's trace and a request id naming the run and step, so the supervisor's and the
 // services' audit entries join the drill's.
+import { randomBytes } from "node:crypto";
 import { request } from "undici";
 import { LabError } from "../errors/index.ts";
 import type { SloHistory } from "../slo/slo-history.ts";
@@ -45,7 +46,11 @@ export interface ExerciseLab {
 /** The exercise conductor's lab over HTTP; `usualTraffic` is what runs when no exercise does ("off": none). */
 export function httpExerciseLab(o: HttpLabEffectsOptions & { usualTraffic: string }): ExerciseLab {
   const call = labCaller(o);
-  const headersOf = (meta: { requestId: string; traceId: string }) => ({ requestId: meta.requestId, traceparent: `00-${meta.traceId}-${"0".repeat(15)}1-01` });
+  // A span of its own under the run's trace, as the drill engine's calls have.
+  const headersOf = (meta: { requestId: string; traceId: string }) => ({
+    requestId: meta.requestId,
+    traceparent: `00-${meta.traceId}-${randomBytes(8).toString("hex")}-01`,
+  });
   return {
     sloReport: () => call<SloReport>("GET", `${o.gatewayUrl}/_lab/slos`, undefined, undefined, 3000),
     sloHistory: (name, minutes) =>

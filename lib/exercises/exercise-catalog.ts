@@ -83,13 +83,15 @@ export interface Exercise {
   truth: ExerciseSpec["truth"];
   mitigations: Mitigation[];
   withinSloMinutes: number;
+  /** The services the hidden faults' drills act on (their blast radius), read from the plans at load. */
+  touchedServices: string[];
 }
 
 /** A no-fault exercise: "nothing is wrong" is its right answer. */
 export const isNoFault = (e: Pick<Exercise, "truth">) => e.truth.entity.kind === "none";
 
 /** The fault's drill and the entities the fault really touches, by what the drill's plan does. */
-function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition; entities: FaultyEntity[] } | string {
+function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition; entities: FaultyEntity[]; services: string[] } | string {
   const drill = drillOf(fault.drill);
   if (!drill) return `no drill ${fault.drill} in the catalog`;
   const params = drill.params.safeParse(fault.params);
@@ -104,7 +106,7 @@ function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition
   }
   if (fault.drill === "relay-pause") entities.push({ kind: "relay" });
   if (radius.shards !== "all") entities.push(...radius.shards.map((shard) => ({ kind: "shard" as const, shard })));
-  return { drill, entities };
+  return { drill, entities, services: radius.services };
 }
 
 function serviceOrProcess(process: string): FaultyEntity {
@@ -123,11 +125,13 @@ export interface ExerciseVocabulary {
 export function loadExercises(files: readonly { file: string; text: string }[], known: ExerciseVocabulary): Exercise[] {
   return readLabDocuments(files, ExerciseDocument, { plural: "exercises", field: "exercise" }, ({ metadata, spec }, say) => {
     const touched: FaultyEntity[] = [];
+    const touchedServices = new Set<string>();
     spec.hidden.faults.forEach((fault, i) => {
       const path = ["spec", "hidden", "faults", i];
       const touches = touchedBy(fault);
       if (typeof touches === "string") return say([...path, "drill"], touches);
       touched.push(...touches.entities);
+      for (const service of touches.services) touchedServices.add(service);
       const longest = touches.drill.maxDurationSeconds;
       if (fault.durationSeconds > longest) say([...path, "durationSeconds"], `${fault.drill} runs ${longest} s at the most`);
       if (fault.afterSeconds + fault.durationSeconds > spec.timeLimitSeconds)
@@ -149,7 +153,7 @@ export function loadExercises(files: readonly { file: string; text: string }[], 
       if (touched.length > 0 && !touched.some((e) => sameEntity(e, spec.truth.entity)))
         say(["spec", "truth", "entity"], `the hidden faults touch ${touched.map(describeEntity).join(", ")}, not ${describeEntity(spec.truth.entity)}`);
     }
-    return { name: metadata.name, title: metadata.title, briefing: metadata.briefing, ...spec };
+    return { name: metadata.name, title: metadata.title, briefing: metadata.briefing, ...spec, touchedServices: [...touchedServices] };
   });
 }
 

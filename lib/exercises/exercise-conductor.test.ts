@@ -37,6 +37,7 @@ const morning: Exercise = {
   },
   mitigations: [{ action: "roll-back-config", service: "clinical" }],
   withinSloMinutes: 3,
+  touchedServices: ["clinical"],
 };
 
 /** A lab whose SLI is bad until the rollback and good for the minutes after it. */

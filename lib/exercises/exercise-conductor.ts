@@ -8,7 +8,6 @@ import { readRecordedRuns, recordOnTimeline } from "../audit/control-timeline.ts
 import { type Action, authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
-import { drillOf } from "../drills/drill-catalog.ts";
 import type { DrillEngine, RequestMeta } from "../drills/drill-engine.ts";
 import type { ExerciseLab } from "../drills/lab-effects.ts";
 import { LabError } from "../errors/index.ts";
@@ -24,7 +23,7 @@ import {
   isOver,
   playerView,
 } from "./exercise-run.ts";
-import { type PulledLever, type ScoreFacts, mitigationOf, scoreExercise } from "./exercise-score.ts";
+import { type PulledLever, type ScoreFacts, scoreExercise } from "./exercise-score.ts";
 
 export interface ExerciseConductorOptions {
   exercises: readonly Exercise[];
@@ -38,8 +37,6 @@ export interface ExerciseConductorOptions {
 
 /** Who conducts: the faults are the drill engine's (an instructor identity), never the player's. */
 const CONDUCTOR: Actor = { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null };
-/** Audit actions of the levers an on-call player pulls (lib/exercises/exercise-score.ts reads them back). */
-const LEVER_ACTIONS = ["supervisor.restart", "supervisor.resume", "supervisor.faults-clear", "supervisor.crash-loop-end", "traffic.stop", "events.redrive"];
 const KEPT_ENDED_RUNS = 20;
 
 export class ExerciseConductor {
@@ -235,10 +232,8 @@ export class ExerciseConductor {
       `SELECT "occurredAt", "action", "entityId" FROM "audit_entries" WHERE "actorRole" = 'oncall' AND "occurredAt" >= ? AND "occurredAt" <= ? ORDER BY "sequence"`,
       [new Date(run.startedAt), endedAt],
     );
-    const levers: PulledLever[] = rows
-      .filter((r) => LEVER_ACTIONS.includes(r.action))
-      .map((r) => ({ at: new Date(r.occurredAt as string).toISOString(), action: r.action, target: r.entityId }))
-      .filter((l) => mitigationOf(l) !== null);
+    // Every audited act of the on-call role in the run: the score keeps those that are levers (mitigationOf).
+    const levers: PulledLever[] = rows.map((r) => ({ at: new Date(r.occurredAt as string).toISOString(), action: r.action, target: r.entityId }));
     const minutes = Math.min(1440, Math.max(5, Math.ceil((endedAt.getTime() - Date.parse(run.startedAt)) / 60_000) + 2));
     const expected = [...new Set(exercise.truth.expectedAlerts.map((a) => a.slo))];
     const slis = await Promise.all(
@@ -269,12 +264,7 @@ export class ExerciseConductor {
 
   /** The SLOs a fault may burn: those of the services its drills touch; all of them behind the gateway or projector. */
   private touchedSlos(exercise: Exercise): string[] {
-    const services = new Set<string>();
-    for (const fault of exercise.hidden.faults) {
-      const drill = drillOf(fault.drill);
-      const params = drill?.params.safeParse(fault.params);
-      if (drill && params?.success) for (const s of drill.plan(params.data).radius.services) services.add(s);
-    }
+    const services = new Set(exercise.touchedServices);
     const everything = services.has("gateway") || services.has("projector");
     const expected = new Set(exercise.truth.expectedAlerts.map((a) => a.slo));
     return this.o.slos.filter((s) => everything || services.has(s.service) || expected.has(s.name)).map((s) => s.name);

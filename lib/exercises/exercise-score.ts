@@ -66,6 +66,7 @@ export interface ScoreFacts {
   incidentAt: string | null;
   /** Every diagnosis the player wrote, oldest first: the last one is their answer. */
   diagnoses: { at: string; entity: FaultyEntity; faultClass: FaultClass }[];
+  /** What the on-call role did in the run, as the audit recorded it; the levers among it count. */
   levers: PulledLever[];
   hints: number;
   /** The SLIs of each SLO the exercise expects to alert, minute by minute over the run, with its objective. */
