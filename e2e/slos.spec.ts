@@ -8,7 +8,7 @@ test("an SRE sees every SLO of the lab with its budget left, and the page has no
   await signInAs(page, "Sam Demo (SRE)", "/slos");
   await expect(page.getByRole("heading", { name: "SLOs", exact: true })).toBeVisible();
   const rows = page.getByRole("table", { name: "SLO board" }).locator("tbody tr");
-  await expect(rows).toHaveCount(22);
+  await expect(rows).toHaveCount(23);
   await expect(page.locator('tr[data-slo="clinician-record-diagnosis-availability"] td[data-budget]')).toContainText("%");
   expect(await seriousViolations(page)).toEqual([]);
 });
@@ -53,7 +53,7 @@ test("each tier of an SLO links its runbook at that tier's section, whose links 
   await expect(page).toHaveURL(/\/runbooks\/levers#/);
   await expect(page.getByRole("heading", { name: "Levers", level: 1 })).toBeVisible();
   await page.goto("/runbooks");
-  await expect(page.getByRole("list", { name: "Runbooks of the SLOs' alerts" }).getByRole("listitem")).toHaveCount(22);
+  await expect(page.getByRole("list", { name: "Runbooks of the SLOs' alerts" }).getByRole("listitem")).toHaveCount(23);
   await expect(page.getByRole("list", { name: "Runbooks of the lab's parts" }).getByRole("listitem")).toHaveCount(11);
   expect((await page.goto("/runbooks/no-such-runbook"))?.status()).toBe(404);
   expect((await page.goto("/runbooks/..%2F..%2Fpackage.json"))?.status()).toBe(404);

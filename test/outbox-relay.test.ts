@@ -63,6 +63,7 @@ describe.each(BACKENDS)("outbox relay on %s", (backend) => {
       seek: (g, tp, to) => log.seek(g, tp, to),
       lag: (g, tp) => log.lag(g, tp),
       ends: (tp) => log.ends(tp),
+      offsetsAt: (tp, at) => log.offsetsAt(tp, at),
       deleteBefore: (tp, o) => log.deleteBefore(tp, o),
       close: async () => undefined,
     };

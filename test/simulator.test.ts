@@ -22,7 +22,7 @@ import { openLabFromEnv } from "./support/test-labs.ts";
 import { waitUntil } from "./support/wait-until.ts";
 
 const SECRET = "simulator-test-secret-0123456789";
-const base = 16_000 + (process.pid % 1000) * 5;
+const base = 16_000 + (process.pid % 1000) * 6;
 const ports = { gateway: base, clinical: base + 1, billing: base + 2, simulator: base + 3 };
 const origin = `http://127.0.0.1:${ports.gateway}`;
 
@@ -60,7 +60,7 @@ describe("the persona traffic simulator on a running lab", () => {
 
   it("walks every journey of the lab without a failure and reports each as a client-side SLI", async () => {
     const slis = new ClientSliReporter({ origin, token: async () => sre, flushEveryMs: 1000 });
-    const mix = JOURNEYS.map((j) => ({ journey: j.id, weight: 1 }));
+    const mix = JOURNEYS.filter((j) => !j.probed).map((j) => ({ journey: j.id, weight: 1 }));
     const sim = new Simulation({ origin, profile: profile(mix, 30, 8), flows: journeyFlows(cast), onJourneyEnd: (o) => slis.record(o) });
     const end = await sim.done;
     await slis.close();
@@ -216,6 +216,27 @@ describe("the persona traffic simulator on a running lab", () => {
     } finally {
       await lab.close();
     }
+    await fetch(api, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
+  }, 90_000);
+
+  it("gives traffic asked for during the warm-up at once: the warm-up ends and the lab's own start yields to it", async () => {
+    const port = base + 5;
+    await processes.start("simulator", port, { SIMULATOR_PORT: String(port), LAB_TRAFFIC_PROFILE: "steady-demo", LAB_WARMUP_SECONDS: "60" });
+    const api = `http://127.0.0.1:${port}/_lab/traffic`;
+    const instructor = await issueLabToken(labSigningKey(SECRET), { userId: "usr-sim-early", role: "instructor", facilityId: null, patientId: null });
+    type Status = { running: { profile: string; startedBy: string } | null; warmingUp: unknown };
+    const status = async () => (await (await fetch(api, { headers: { authorization: `Bearer ${sre}` } })).json()) as Status;
+    await waitUntil(async () => (await status()).warmingUp !== null, 20_000);
+    const asked = Date.now();
+    const started = await fetch(api, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${instructor}`, "content-type": "application/json" },
+      body: JSON.stringify({ profile: "peak-clinic" }),
+    });
+    expect(started.status).toBe(200);
+    expect(Date.now() - asked).toBeLessThan(10_000); // well inside the 60 s warm-up and a caller's 10 s timeout
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await status()).toMatchObject({ running: { profile: "peak-clinic", startedBy: "usr-sim-early" }, warmingUp: null });
     await fetch(api, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
   }, 90_000);
 });

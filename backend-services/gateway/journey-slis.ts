@@ -8,6 +8,7 @@ import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { JOURNEYS, journeyOf } from "../../lib/slo/journeys.ts";
 import type { SloDefinition } from "../../lib/slo/load-slos.ts";
+import { type FreshnessReading, startFreshnessProbe } from "../../lib/slo/freshness-probe.ts";
 import { SliRecorder } from "../../lib/slo/sli-recorder.ts";
 import { addSliRollups } from "../../lib/slo/sli-store.ts";
 import { type SloReportSource, embeddedSloSource } from "../../lib/slo/slo-sources.ts";
@@ -22,7 +23,12 @@ export interface JourneySliOptions {
   source?: SloReportSource;
   flushEveryMs?: number;
   now?: () => Date;
+  /** How the read models' freshness is read for the probed journey billing/watch-pipeline; none: not probed. */
+  freshness?: { read: (signal: AbortSignal) => Promise<FreshnessReading>; thresholdMs: number; everyMs?: number };
 }
+
+/** The probed journey whose SLI is the read models' freshness. */
+export const FRESHNESS_JOURNEY = "billing/watch-pipeline";
 
 export function installJourneySlis(
   app: FastifyInstance,
@@ -47,8 +53,20 @@ export function installJourneySlis(
   };
   const timer = setInterval(() => void flush(), options.flushEveryMs ?? 10_000);
   timer.unref();
+  const freshness = options.freshness
+    ? startFreshnessProbe({
+        ...options.freshness,
+        record: (atMs, ok, stalenessMs) => {
+          countJourney(app.metrics, FRESHNESS_JOURNEY, "server", ok, stalenessMs);
+          recorder.record(FRESHNESS_JOURNEY, "server", atMs, ok, stalenessMs);
+        },
+        onCounting: () => app.log.info({ journey: FRESHNESS_JOURNEY }, "the event pipeline caught up: its freshness counts from now"),
+        onError: (err) => app.log.warn({ err: String(err), journey: FRESHNESS_JOURNEY }, "the pipeline's freshness could not be read"),
+      })
+    : null;
   app.addHook("onClose", async () => {
     clearInterval(timer);
+    freshness?.stop();
     await flush();
   });
 

@@ -1,6 +1,7 @@
 // The gateway process (:4000): npm run lab starts it after the services.
 import { join } from "node:path";
-import { tokenTrustOf } from "../../lib/auth/tokens.ts";
+import { issueLabToken, labSigningKey, tokenTrustOf } from "../../lib/auth/tokens.ts";
+import type { FreshnessReading } from "../../lib/slo/freshness-probe.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
@@ -28,6 +29,27 @@ const slos = loadSloDirectory(join(import.meta.dirname, "../../slo"));
 
 const sloSource = config.prometheus.url ? prometheusSloSource(config.prometheus.url, slos) : embeddedSloSource(telemetry.store, slos);
 
+// The freshness prober reads the projector as an SRE service identity of its own, like any operator's tool.
+const FRESH_WITHIN_MS = 10_000;
+let probeToken = { value: "", renewAt: 0 };
+const readFreshness = async (signal: AbortSignal): Promise<FreshnessReading> => {
+  if (Date.now() > probeToken.renewAt)
+    probeToken = {
+      value: await issueLabToken(
+        labSigningKey(config.privacySecret),
+        { userId: "gateway-prober", role: "sre", facilityId: null, patientId: null },
+        { ttlSeconds: 3600 },
+      ),
+      renewAt: Date.now() + 1_800_000,
+    };
+  const res = await fetch(`http://127.0.0.1:${config.projectorPort}/_lab/events/freshness?thresholdMs=${FRESH_WITHIN_MS}`, {
+    headers: { authorization: `Bearer ${probeToken.value}` },
+    signal,
+  });
+  if (!res.ok) throw new Error(`the projector answered ${res.status}`);
+  return (await res.json()) as FreshnessReading;
+};
+
 const app = await buildGatewayServer({
   tokenKey: tokenTrustOf(config),
   shardMap: () => shardMap,
@@ -36,7 +58,7 @@ const app = await buildGatewayServer({
   ratePerMinute: config.gateway.ratePerMinute,
   publicUrl: `http://127.0.0.1:${config.gateway.port}`,
   logLevel: config.logLevel,
-  slis: { store: telemetry.store, slos, source: sloSource, control },
+  slis: { store: telemetry.store, slos, source: sloSource, control, freshness: { read: readFreshness, thresholdMs: FRESH_WITHIN_MS } },
   logDir: join(config.dataDir, "logs"),
 });
 // Alert notifications, once a minute, when webhooks are configured.

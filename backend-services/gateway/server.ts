@@ -16,10 +16,8 @@ import { declaredRoutes } from "../common/declared-routes.ts";
 import { API_ROUTES } from "../../lib/contracts/api-catalog.ts";
 import { routesOf } from "../../lib/contracts/lab-routes.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
-import type { SloDefinition } from "../../lib/slo/load-slos.ts";
-import type { SloReportSource } from "../../lib/slo/slo-sources.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
-import { installJourneySlis } from "./journey-slis.ts";
+import { type JourneySliOptions, installJourneySlis } from "./journey-slis.ts";
 import { sloHistoryRoute } from "./slo-history-route.ts";
 import { traceRoutes } from "./trace-routes.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
@@ -37,7 +35,7 @@ export interface GatewayOptions {
   publicUrl: string;
   logLevel?: string;
   /** The telemetry store: journey SLIs rolled up there and the SLOs evaluated over them (GET /_lab/slos); traces read from it (GET /_lab/traces/:traceId). */
-  slis?: { store: SqlDatabase; slos: readonly SloDefinition[]; source?: SloReportSource; control?: SqlDatabase };
+  slis?: JourneySliOptions & { control?: SqlDatabase };
   /** The lab's process logs (<data dir>/logs), for a trace's log lines (GET /_lab/traces/:traceId/logs). */
   logDir?: string;
 }

@@ -10,6 +10,7 @@ import type { LabDatabases } from "../../lib/data/lab-databases.ts";
 import type { SqlDatabase } from "../../lib/data/sql-database.ts";
 import { DOMAIN_TOPIC, type EventBus } from "../../lib/events/bus.ts";
 import { PROJECTOR_GROUP, type Projector, countDeadLetters, listDeadLetters, redriveDeadLetter, startProjector } from "../../lib/events/projector.ts";
+import { readPipelineFreshness } from "../../lib/events/pipeline-freshness.ts";
 import { type RelayLoop, outboxBacklog, startRelays } from "../../lib/events/relay.ts";
 import { registerEventMetrics } from "../../lib/telemetry/event-metrics.ts";
 import { EventFaultSwitch } from "../../lib/events/event-faults.ts";
@@ -97,6 +98,8 @@ export async function startProjectorProcess(
       faults: seesControls(actor) ? faults.active() : null,
     };
   });
+
+  routes.serve(R.freshness, ({ query }) => readPipelineFreshness(lab.shards, bus, PROJECTOR_GROUP, { thresholdMs: query.thresholdMs }));
 
   routes.serve(R.deadLetters, async ({ query }) => ({ items: await listDeadLetters(readModels, query.status) }));
   // A redrive is an operator's write: audited on the control timeline with its outcome, as the levers are.

@@ -73,7 +73,8 @@ if (config.simulator.startProfile) {
         { since, fromLabStart, warmUpSeconds: config.simulator.warmUpSeconds, waitedMs: ready.waitedMs, notReady: ready.notReady },
         { requestId: `lab-start-${Date.now()}`, traceId: null },
       );
-      app.log.info({ profile, runId: run.runId, warmUpSeconds: config.simulator.warmUpSeconds }, "traffic started");
+      if (run) app.log.info({ profile, runId: run.runId, warmUpSeconds: config.simulator.warmUpSeconds }, "traffic started");
+      else app.log.info({ profile }, "the warm-up ended early: traffic asked for meanwhile runs instead");
     } catch (err) {
       app.log.error({ err, profile }, "traffic could not start");
     }

@@ -60,6 +60,8 @@ export interface EventBus {
   lag(group: string, topic: string): Promise<PartitionLag[]>;
   /** The next offset of every partition: where the log ends now. */
   ends(topic: string): Promise<Record<number, number>>;
+  /** Per partition, the first offset appended at or after `at` (where the log ends when none was). */
+  offsetsAt(topic: string, at: Date): Promise<Record<number, number>>;
   /** Deletes every message before these offsets (a log whose history was rewritten: the backfill, ADR 0018). */
   deleteBefore(topic: string, offsets: Record<number, number>): Promise<void>;
   close(): Promise<void>;

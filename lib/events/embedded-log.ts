@@ -195,6 +195,12 @@ export class EmbeddedLog implements EventBus {
   /** A topic of the embedded log is its rows: there is nothing to create. */
   async ensureTopic(_topic: string): Promise<void> {}
 
+  async offsetsAt(topic: string, at: Date): Promise<Record<number, number>> {
+    const partitions = [...Array(this.partitions).keys()];
+    const offsets = await Promise.all(partitions.map((p) => this.offsetFor(this.db, topic, p, { timestamp: at })));
+    return Object.fromEntries(partitions.map((p, i) => [p, offsets[i] ?? 0]));
+  }
+
   async ends(topic: string): Promise<Record<number, number>> {
     const ends = await this.endOffsets(topic);
     return Object.fromEntries([...Array(this.partitions).keys()].map((p) => [p, ends.get(p) ?? 0]));

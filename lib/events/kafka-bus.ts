@@ -350,6 +350,12 @@ export class KafkaBus implements EventBus {
     return Object.fromEntries(offsets.map((p) => [p.partition, Number(p.high)]));
   }
 
+  async offsetsAt(topic: string, at: Date): Promise<Record<number, number>> {
+    await this.ensureTopic(topic);
+    // kafkajs answers a partition with no message as late as `at` with its end (the broker's -1).
+    return Object.fromEntries((await this.targetOffsets(topic, { timestamp: at })).map((p) => [p.partition, p.offset]));
+  }
+
   async deleteBefore(topic: string, offsets: Record<number, number>): Promise<void> {
     await this.ensureTopic(topic);
     const partitions = Object.entries(offsets)

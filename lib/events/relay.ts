@@ -79,6 +79,12 @@ export async function outboxBacklog(shard: ShardHandle): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** When the shard's oldest unpublished event occurred, or null when the relay has published them all. */
+export async function oldestUnpublished(shard: ShardHandle): Promise<Date | null> {
+  const [row] = (await shard.readSql.query(UNPUBLISHED, [1])) as OutboxEvent[];
+  return row ? row.occurredAt : null;
+}
+
 export interface RelayLoop {
   stop(): Promise<void>;
 }

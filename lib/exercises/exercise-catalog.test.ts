@@ -37,9 +37,20 @@ describe("the exercise catalog", () => {
     for (const e of catalog.filter(isNoFault)) expect(e.mitigations).toEqual([{ action: "none" }]);
   });
 
+  it("has two exercises or more for most fault classes, on different targets: the answer is not the class's", () => {
+    const targets = new Map<string, Set<string>>();
+    for (const e of catalog.filter((x) => !isNoFault(x))) {
+      const seen = targets.get(e.truth.faultClass) ?? new Set<string>();
+      targets.set(e.truth.faultClass, seen.add(JSON.stringify(e.truth.entity)));
+    }
+    const varied = [...targets].filter(([, t]) => t.size >= 2).map(([c]) => c);
+    expect(varied.length, `classes with two targets or more: ${varied.join(", ")}`).toBeGreaterThanOrEqual(6);
+  });
+
   it("covers every fault class of one machine's failure modes, and gives no title away", () => {
     const classes = new Set(catalog.map((e) => e.truth.faultClass));
-    for (const c of ["latency", "errors", "hang", "unavailable", "backlog", "misconfiguration", "none"] as const) expect(classes).toContain(c);
+    for (const c of ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "none"] as const)
+      expect(classes).toContain(c);
     expect(FAULT_CLASSES).toEqual(expect.arrayContaining([...classes]));
     for (const e of catalog) {
       const said = `${e.name} ${e.title}`.toLowerCase();

@@ -4,10 +4,13 @@
 // a time limit. A file is checked when it is read, like scenarios: every fault against the drill catalog,
 // every alert against the SLOs, and the truth against what the faults actually touch, so an exercise whose
 // answer is not the fault it injects fails at load with `file:line field: message`.
+import { join } from "node:path";
 import { z } from "zod";
 import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
 import { type DrillDefinition, drillOf } from "../drills/drill-catalog.ts";
+import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
 import { TIER_NAMES } from "../slo/burn-rate-tiers.ts";
+import { loadSloDirectory } from "../slo/load-slos.ts";
 import { ScenarioDrill } from "../scenarios/scenario-script.ts";
 
 /** What can be at fault, as a player names it: one of the lab's entities, or nothing. */
@@ -174,4 +177,11 @@ export function describeEntity(e: FaultyEntity): string {
 
 export function loadExerciseDirectory(dir: string, known: ExerciseVocabulary, root = process.cwd()): Exercise[] {
   return loadExercises(readYamlDirectory(dir, root), known);
+}
+
+/** The lab's own catalog, named against its SLOs and traffic profiles (what its verification plays). */
+export function loadLabExercises(root: string, dir = join(root, "exercises")): Exercise[] {
+  const slos = new Set(loadSloDirectory(join(root, "slo"), root).map((s) => s.name));
+  const profiles = new Set(loadTrafficProfileDirectory(join(root, "traffic-profiles"), root).map((p) => p.name));
+  return loadExerciseDirectory(dir, { slos, profiles }, root);
 }

@@ -44,6 +44,8 @@ export class SimulatorControl {
   private readonly finished: SimulationSnapshot[] = [];
   private cast: Promise<SimulationCast> | null = null;
   private warmingUp: WarmUp | null = null;
+  /** The warm-up under way, and whether a start asked for while it ran has taken the lab's start's place. */
+  private warmUp: { simulation: Simulation; overridden: boolean } | null = null;
   /** Starts and stops take turns: two at once would leave a run behind that nobody can reach. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -67,6 +69,13 @@ export class SimulatorControl {
     if (actor) permit(actor);
     const named = findTrafficProfile(this.o.profiles, request.profile);
     const profile = request.seed === undefined ? named : { ...named, spec: { ...named.spec, seed: request.seed } };
+    // Someone who asks for traffic during the lab's warm-up (an exercise started right after the lab is ready)
+    // gets it now, not after the warm-up: the warm-up ends here, and the lab's own start yields to theirs.
+    const warm = this.warmUp;
+    if (warm) {
+      warm.overridden = true;
+      void warm.simulation.stop();
+    }
     return this.inTurn(() => this.replace(actor, profile, request.durationSeconds, meta));
   }
 
@@ -83,13 +92,14 @@ export class SimulatorControl {
   /**
    * The lab's own start of traffic (lib/simulator/lab-start.ts): every journey of the profile walked by
    * warm-up users for `warmUpSeconds` (their requests counted apart from the SLIs), then the profile itself.
-   * The whole start, from `since`, goes on the control timeline as a lab-start annotation.
+   * The whole start, from `since`, goes on the control timeline as a lab-start annotation. Null when someone
+   * started traffic of their own during the warm-up: theirs runs instead of the profile.
    */
   startAfterWarmUp(
     profileName: string,
     start: { since: Date; fromLabStart: boolean; warmUpSeconds: number; waitedMs: number; notReady: string[] },
     meta: RequestMeta,
-  ): Promise<SimulationSnapshot> {
+  ): Promise<SimulationSnapshot | null> {
     const profile = findTrafficProfile(this.o.profiles, profileName);
     return this.inTurn(async () => {
       const cast = await this.castOnce();
@@ -105,8 +115,11 @@ export class SimulatorControl {
           traceSampleRatio: 0,
         });
         warmUpRun = warm.runId;
+        this.warmUp = { simulation: warm, overridden: false };
         journeys = (await warm.done.finally(() => (this.warmingUp = null))).total;
       }
+      const overridden = this.warmUp?.overridden ?? false;
+      this.warmUp = null;
       const title = labStartTitle({ ...start, warmUpJourneys: journeys.started });
       await recordOnTimeline(
         this.o.control,
@@ -132,7 +145,7 @@ export class SimulatorControl {
           drillRunId: null,
         },
       );
-      return this.replace(null, profile, undefined, meta);
+      return overridden ? null : this.replace(null, profile, undefined, meta);
     });
   }
 

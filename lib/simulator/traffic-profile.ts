@@ -7,10 +7,12 @@ import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml
 import { LabError } from "../errors/index.ts";
 import { LatencyDistribution } from "../faults/fault-rules.ts";
 import { ArrivalProfile } from "../load/arrival-processes.ts";
-import { JOURNEY_IDS } from "../slo/journeys.ts";
+import { WALKED_JOURNEY_IDS } from "../slo/journeys.ts";
 
 export const JourneyShare = z.strictObject({
-  journey: z.string().refine((j) => JOURNEY_IDS.has(j), { message: `must be one of the lab's journeys (${[...JOURNEY_IDS].join(", ")})` }),
+  journey: z
+    .string()
+    .refine((j) => WALKED_JOURNEY_IDS.has(j), { message: `must be one of the lab's journeys that people walk (${[...WALKED_JOURNEY_IDS].join(", ")})` }),
   weight: z.number().positive().max(1_000_000),
 });
 

@@ -10,6 +10,8 @@ export interface Journey {
   description: string;
   /** The API actions whose requests count towards the journey when this persona makes them. */
   actions: readonly Action[];
+  /** Counted by a probe of the gateway's instead of from requests: no simulator flow walks it. */
+  probed?: true;
 }
 
 export const JOURNEYS: readonly Journey[] = [
@@ -52,6 +54,15 @@ export const JOURNEYS: readonly Journey[] = [
     actions: ["claim.adjudicate", "claim.pay", "claim.deny"],
   },
   {
+    // The claims pipeline dashboard reads the read models: what it shows is as fresh as they are. No request
+    // says so (a stale dashboard answers fast and 200), so the gateway probes the pipeline every 10 s.
+    id: "billing/watch-pipeline",
+    persona: "billing",
+    description: "A billing admin watches the claims pipeline, whose read models must hold every change older than 10 s",
+    actions: [],
+    probed: true,
+  },
+  {
     id: "sre/inspect-records",
     persona: "sre",
     description: "An SRE inspects masked records while investigating",
@@ -60,6 +71,8 @@ export const JOURNEYS: readonly Journey[] = [
 ];
 
 export const JOURNEY_IDS = new Set(JOURNEYS.map((j) => j.id));
+/** The journeys people walk (the simulator's users among them), not a probe's. */
+export const WALKED_JOURNEY_IDS = new Set(JOURNEYS.filter((j) => !j.probed).map((j) => j.id));
 
 const byRoleAndAction = new Map<string, string>();
 for (const journey of JOURNEYS) {

@@ -1,7 +1,8 @@
-// A poison event never stalls its partition (ADR 0019), on both buses: among 10,000 healthy events on one
-// partition, an unreadable message and an orphan (a claim moved before its ClaimCreated), and the healthy
-// ones still arrive at 0.9x or more of the rate with no poison at all, measured in the same run. It runs
-// alone (`vitest --project alone`): a rate over a third of a second measures whatever else shares the cores.
+// A poison event never stalls its partition (ADR 0019), on both buses: among the healthy events of one
+// partition (10,000 on the embedded log, 30,000 on Kafka), an unreadable message and an orphan (a claim moved
+// before its ClaimCreated), and the healthy ones still arrive at 0.9x or more of the rate with no poison at
+// all, measured in the same run. It runs alone (`vitest --project alone`): a rate over a second or less
+// measures whatever else shares the cores.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,10 +37,10 @@ const envelope = (n: number, i: number, e: ReturnType<typeof story>[number]): Ev
   payload: e.payload,
 });
 
-/** 10,000 healthy events of patients whose key lands on partition 0, and, when asked, two bad ones in the middle. */
-function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healthy: number } {
+/** `count` healthy events of patients whose key lands on partition 0, and, when asked, two bad ones in the middle. */
+function stream(run: string, poisoned: boolean, count: number): { messages: BusMessage[]; healthy: number } {
   const messages: BusMessage[] = [];
-  for (let n = 0; messages.length < 10_000; n++) {
+  for (let n = 0; messages.length < count; n++) {
     const events = story(n, at).map((e, i) =>
       envelope(n, i, { ...e, partitionKey: `${e.partitionKey}-${run}`, payload: { ...e.payload, patientId: `${String(e.payload.patientId)}-${run}` } }),
     );
@@ -48,7 +49,8 @@ function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healt
   }
   const healthy = messages.length;
   if (poisoned) {
-    const key = messages[5_000]!.key;
+    const middle = Math.floor(healthy / 2);
+    const key = messages[middle]!.key;
     const orphan = envelope(0, 0, {
       type: "ClaimAdjudicated",
       version: 1,
@@ -57,7 +59,7 @@ function stream(run: string, poisoned: boolean): { messages: BusMessage[]; healt
       partitionKey: key,
       payload: orphanAdjudication(`clm-orphan-${run}`, "pat-orphan"),
     });
-    messages.splice(5_000, 0, { key, value: "{not an event" }, { key, value: JSON.stringify(orphan) });
+    messages.splice(middle, 0, { key, value: "{not an event" }, { key, value: JSON.stringify(orphan) });
   }
   return { messages, healthy };
 }
@@ -70,8 +72,9 @@ async function prepared(
   open: (run: string) => Promise<EventBus>,
   run: string,
   poisoned: boolean,
+  count: number,
 ): Promise<{ kind: EventBus["kind"]; measure: () => Promise<number> }> {
-  const { messages, healthy } = stream(run, poisoned);
+  const { messages, healthy } = stream(run, poisoned, count);
   const bus = await open(run); // a log of its own per run: every run reads exactly its own stream
   const topicGroup = `poison-${run}`;
   for (let i = 0; i < messages.length; i += 500) await bus.publish(DOMAIN_TOPIC, messages.slice(i, i + 500));
@@ -107,19 +110,23 @@ async function prepared(
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function compare(open: (run: string) => Promise<EventBus>) {
-  await (await prepared(open, `warm-${randomUUID().slice(0, 6)}`, false)).measure(); // JIT and connections warm
-  // A run of 10,000 events lasts a third of a second, and this machine's slow and fast spells swing a single
-  // run by up to a third. So each round prepares four logs first, then runs clean, poisoned, poisoned, clean
-  // back to back (a drift falls on both sides alike) and is judged by its own ratio; the median of seven.
+/**
+ * This machine's slow and fast spells swing a single run by up to a third, so each round prepares four logs
+ * first, then runs clean, poisoned, poisoned, clean back to back (a drift falls on both sides alike) and is
+ * judged by its own ratio; the median of the rounds. A run must last long enough for the spells to average
+ * out: 10,000 events last a quarter of a second on either bus, which holds on the embedded log (0.99 in CI)
+ * but not on Kafka, whose own work shares the cores (CI's rounds swung from 0.83 to 1.07, median 0.88): 30,000 there.
+ */
+async function compare(open: (run: string) => Promise<EventBus>, count: number, roundCount: number) {
+  await (await prepared(open, `warm-${randomUUID().slice(0, 6)}`, false, count)).measure(); // JIT and connections warm
   const rounds: { clean: number[]; poisoned: number[]; ratio: number }[] = [];
-  for (let i = 0; i < 7; i++) {
+  for (let i = 0; i < roundCount; i++) {
     const tag = `${i}-${randomUUID().slice(0, 6)}`;
     const runs = [
-      await prepared(open, `cleanA${tag}`, false),
-      await prepared(open, `poisonedA${tag}`, true),
-      await prepared(open, `poisonedB${tag}`, true),
-      await prepared(open, `cleanB${tag}`, false),
+      await prepared(open, `cleanA${tag}`, false, count),
+      await prepared(open, `poisonedA${tag}`, true, count),
+      await prepared(open, `poisonedB${tag}`, true, count),
+      await prepared(open, `cleanB${tag}`, false, count),
     ];
     if (runs[0]!.kind === "kafka") await new Promise((r) => setTimeout(r, 2_000)); // the broker's work on the new topics done before any run
     const [c1, p1, p2, c2] = [await runs[0]!.measure(), await runs[1]!.measure(), await runs[2]!.measure(), await runs[3]!.measure()];
@@ -133,15 +140,15 @@ async function compare(open: (run: string) => Promise<EventBus>) {
   expect(ratio).toBeGreaterThanOrEqual(0.9);
 }
 
-describe("a poison event among 10,000 healthy ones on a partition", () => {
-  it("leaves the healthy ones at 0.9x or more of the clean rate on the embedded log", async () => {
-    await compare((run) => openEmbeddedLog({ file: join(dir, `${run}.db`), partitions: PARTITIONS, pollMs: 5 }));
+describe("a poison event among the healthy ones of a partition", () => {
+  it("leaves 10,000 healthy ones at 0.9x or more of the clean rate on the embedded log", async () => {
+    await compare((run) => openEmbeddedLog({ file: join(dir, `${run}.db`), partitions: PARTITIONS, pollMs: 5 }), 10_000, 7);
   }, 300_000);
 
   it.skipIf(kafka === "unavailable")(
-    `leaves the healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`,
+    `leaves 30,000 healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`,
     async () => {
-      await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }));
+      await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }), 30_000, 5);
     },
     300_000,
   );

@@ -1,9 +1,10 @@
 // A healthy lab is quiet. The lab started as `npm run lab` starts it (a fresh data directory, 2,000 seeded
-// patients, the steady-demo traffic, no drill, no fault) runs ten minutes, and then: no dead letter, every
-// SLO's budget left at 99 % or more, no tier pending or firing at any minute after the warm-up, the outbox
-// backlog and the consumer lag back to 0 within 5 s of pausing traffic, and the read models equal to the
-// shards' own counts. It runs alone (`vitest --project alone`, after the other suites): its latency SLOs
-// would otherwise measure the other tests' load.
+// patients, the steady-demo traffic, no drill, no fault) plays the no-fault exercise quiet-tuesday for its
+// ten minutes with nobody at the pager, and then: the exercise verified (no alert within its time limit), no
+// dead letter, every SLO's budget left at 99 % or more, no tier pending or firing at any minute after the
+// warm-up, the outbox backlog and the consumer lag back to 0 within 5 s of pausing traffic, and the read
+// models equal to the shards' own counts. It runs alone (`vitest --project alone`, after the other suites):
+// its latency SLOs would otherwise measure the other tests' load.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,11 +14,14 @@ import { issueLabToken, labSigningKey } from "../../lib/auth/tokens.ts";
 import { loadConfig } from "../../lib/config/index.ts";
 import { openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { openSqlite } from "../../lib/data/sql-database.ts";
+import { loadLabExercises } from "../../lib/exercises/exercise-catalog.ts";
+import { httpVerifiedLab, verifyExercise } from "../../lib/exercises/exercise-verify.ts";
 import { portEnv, wholeLabPorts } from "../support/lab-ports.ts";
 import { readModelCounts, shardCounts } from "../support/shard-counts.ts";
 import { repoRoot } from "../support/test-labs.ts";
 
 const SOAK_MS = 10 * 60_000;
+const NO_FAULT_EXERCISE = "quiet-tuesday";
 const base = 5_300;
 const ports = wholeLabPorts(base);
 
@@ -89,6 +93,24 @@ describe("a lab left to itself", () => {
         if (Date.now() > end) throw new Error("the steady-demo traffic never started");
       }
       const countedFrom = Date.now();
+      // The no-fault exercise plays over the soak: its own traffic (steady-demo, its seed) and its verdict.
+      const exercise = loadLabExercises(repoRoot).find((e) => e.name === NO_FAULT_EXERCISE)!;
+      expect(exercise.timeLimitSeconds * 1000).toBe(SOAK_MS);
+      const instructor = await issueLabToken(
+        labSigningKey(config.privacySecret),
+        { userId: "usr-soak-instructor", role: "instructor", facilityId: null, patientId: null },
+        { ttlSeconds: 3600 },
+      );
+      const verdict = verifyExercise(
+        httpVerifiedLab({
+          drillsUrl: `http://127.0.0.1:${ports.drills}`,
+          gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+          instructorToken: instructor,
+          sreToken: sre,
+        }),
+        exercise,
+        { pollMs: 30_000 },
+      );
 
       const sightings: string[] = [];
       let evaluations = 0;
@@ -107,6 +129,7 @@ describe("a lab left to itself", () => {
         await new Promise((r) => setTimeout(r, 20_000));
       }
       const last = await look();
+      const verified = await verdict;
       // Every minute the engine evaluated since the warm-up, not only the ones this test looked at.
       const transitions = last.slos.flatMap((s) =>
         s.transitions
@@ -141,6 +164,7 @@ describe("a lab left to itself", () => {
         `quiet lab: ${Math.round((Date.now() - countedFrom) / 60_000)} min counted, ${evaluations} evaluations looked at; lowest budget left ${(lowest.left * 100).toFixed(3)} % (${lowest.name}); ` +
           `dead letters ${deadLettersSeen}; drained ${drainMs} ms after the pause; ${inModels.timeline.patients} patients, ${inModels.pipeline.reduce((a, p) => a + p.claims, 0)} claims in the read models`,
       );
+      expect(verified, `the no-fault exercise ${NO_FAULT_EXERCISE} played with nobody at the pager`).toMatchObject({ ok: true, firstAlertAfterSeconds: null });
       expect(sightings, "tiers seen pending or firing after the warm-up").toEqual([]);
       expect(transitions, "alert transitions after the warm-up").toEqual([]);
       expect(

@@ -101,6 +101,21 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
       expect((await bus.lag("g-seek", t)).reduce((s, p) => s + p.lag, 0)).toBe(1);
     });
 
+    it("finds per partition the first offset appended at or after a moment, and the end where none was", async () => {
+      const t = topic();
+      await bus.publish(t, messages(4, 3, "early"));
+      await new Promise((r) => setTimeout(r, 1100));
+      const cut = new Date();
+      await new Promise((r) => setTimeout(r, 50));
+      const before = await bus.ends(t);
+      await bus.publish(t, messages(4, 2, "late"));
+      // Every partition's early messages lie before the cut: its first late one is where the log ended then.
+      expect(await bus.offsetsAt(t, cut)).toEqual(before);
+      expect(await bus.offsetsAt(t, new Date(Date.now() + 60_000))).toEqual(await bus.ends(t));
+      const all = await bus.offsetsAt(t, new Date(0));
+      expect(Object.values(all).every((o) => o === 0)).toBe(true);
+    });
+
     it("tells where each partition ends, and deletes what lies before given offsets: the oldest kept message moves on", async () => {
       const t = topic();
       await bus.publish(t, messages(8, 5, "old"));

@@ -12,7 +12,7 @@ export const ClientOutcomes = z.strictObject({
   outcomes: z
     .array(
       z.strictObject({
-        journey: z.enum(JOURNEYS.map((j) => j.id) as [string, ...string[]]),
+        journey: z.enum(JOURNEYS.filter((j) => !j.probed).map((j) => j.id) as [string, ...string[]]), // a probed journey is the gateway's own count
         /** When the journey finished, as the client's clock saw it. */
         at: z.iso.datetime({ offset: true }),
         ok: z.boolean(),

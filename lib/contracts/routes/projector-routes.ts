@@ -6,6 +6,7 @@ import type { Census, ClaimsPipeline, OpenEncounter, TimelineEntry } from "../..
 import type { PartitionLag } from "../../events/bus.ts";
 import type { DeadLetter } from "../../events/dead-letters.ts";
 import { EventFaultsInput, type EventFaultState } from "../../events/event-faults.ts";
+import type { PipelineFreshness } from "../../events/pipeline-freshness.ts";
 import type { ProjectorStats } from "../../events/projector.ts";
 import { route, servedBy } from "../lab-route.ts";
 
@@ -16,6 +17,7 @@ const CensusQuery = z.strictObject({ facilityId: FacilityId.optional(), limit: L
 const ClaimsQuery = z.strictObject({ facilityId: FacilityId.optional() });
 const TimelineParams = z.strictObject({ patientId: PatientId });
 const TimelineQuery = z.strictObject({ limit: Limit.default(50) });
+const FreshnessQuery = z.strictObject({ thresholdMs: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000) });
 
 export interface EventPipelineStatus {
   bus: string;
@@ -36,6 +38,12 @@ export const PROJECTOR_ROUTES = servedBy("projector", {
     at: "GET /_lab/events/status",
     action: "ops.read",
     summary: "Outbox backlog, projector counts and lag, dead letters",
+  }),
+  freshness: route<PipelineFreshness>()({
+    at: "GET /_lab/events/freshness",
+    action: "ops.read",
+    query: FreshnessQuery,
+    summary: "Whether the read models hold every event older than the threshold, and what waits",
   }),
   deadLetters: route<{ items: DeadLetter[] }>()({
     at: "GET /_lab/events/dead-letters",
