@@ -67,11 +67,13 @@ function table(verdicts: readonly ExerciseVerdict[]): string {
     v.exercise,
     v.faultClass,
     v.entity,
-    v.expected.length === 0 ? "none" : v.expected.map((e) => `${e.slo} ${e.tier} ${e.afterSeconds === null ? "-" : `${e.afterSeconds} s`}`).join("; "),
+    v.expected.length === 0
+      ? "none"
+      : v.expected.map((e) => `${e.slo} ${e.tier} ${e.afterSeconds === null ? "-" : `${e.afterSeconds} s (seen ${e.seenAfterSeconds} s)`}`).join("; "),
     v.firstAlertAfterSeconds === null ? "-" : `${v.firstAlertAfterSeconds} s`,
     v.ok ? "ok" : `FAILED: ${v.problem}`,
   ]);
-  const head = ["exercise", "class", "entity", "expected alerts (after the fault)", "first alert", "verdict"];
+  const head = ["exercise", "class", "entity", "expected alerts: fired after the fault (a look first saw it)", "first alert", "verdict"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows]
     .map((r) =>

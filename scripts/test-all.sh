@@ -81,9 +81,9 @@ say "format (prettier --check; npm run format writes it)"
 node_modules/.bin/prettier --check --log-level warn . || failed+=("format")
 
 # --- unit and integration tests ------------------------------------------------------------------
-say "unit, integration and beside tests (vitest: the catalog's exercises play beside the integration tests; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
+say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
 # A zone far from UTC: timestamps must not depend on the host's time zone.
-TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --project beside --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
 # --- alone on the machine: the whole lab for ten minutes judged by its own SLOs; the poison rates ----
 say "tests that measure, alone (vitest --project alone: npm run lab's lab left to itself for ten minutes; a poison event's cost to its partition)"

@@ -1,7 +1,7 @@
 // Whether an exercise's signals are real: played on a running lab with nobody at the pager, its expected
 // alerts fire within its time limit, counted from its first fault's launch; a no-fault exercise's whole time
 // limit passes with no tier firing at all. `npm run exercises:verify` runs the catalog through it, and the
-// catalog's test one exercise per failure mode.
+// quiet-lab test the no-fault one.
 import type { SloReport } from "../slo/slo-status.ts";
 import { type Exercise, describeEntity, isNoFault } from "./exercise-catalog.ts";
 import type { InstructorView } from "./exercise-run.ts";
@@ -50,8 +50,12 @@ export interface ExerciseVerdict {
   /** Why not, when not ok. */
   problem: string | null;
   launchedAt: string | null;
-  /** Each expected tier and when it fired (null: not within the time limit). */
-  expected: { slo: string; tier: string; afterSeconds: number | null }[];
+  /**
+   * Each expected tier, when it fired (null: not within the time limit) and when a look first found it
+   * firing: later when the SLOs could not be read meanwhile (a hung gateway's are, until it answers again,
+   * and the engine then replays the alert at the minute it would have fired).
+   */
+  expected: { slo: string; tier: string; afterSeconds: number | null; seenAfterSeconds: number | null }[];
   /** Tiers that fired though the exercise did not name them: shown, not judged (a fault's neighbours burn too). */
   others: FiredAlert[];
   firstAlertAfterSeconds: number | null;
@@ -91,7 +95,12 @@ export async function verifyExercise(lab: VerifiedLab, exercise: Exercise, optio
   const startedAt = now();
   const deadline = startedAt + exercise.timeLimitSeconds * 1000;
   const run = await lab.start(exercise.name);
-  const wanted = exercise.truth.expectedAlerts.map((a) => ({ slo: a.slo, tier: a.tier as string, afterSeconds: null as number | null }));
+  const wanted = exercise.truth.expectedAlerts.map((a) => ({
+    slo: a.slo,
+    tier: a.tier as string,
+    afterSeconds: null as number | null,
+    seenAfterSeconds: null as number | null,
+  }));
   let launchedAt: number | null = null;
   let fired: FiredAlert[] = [];
   let problem: string | null = null;
@@ -116,7 +125,10 @@ export async function verifyExercise(lab: VerifiedLab, exercise: Exercise, optio
         unreadable = null;
         fired = firedSince(report, since).map((f) => ({ slo: f.slo, tier: f.tier, afterSeconds: Math.round((f.atMs - since) / 1000) }));
       }
-      for (const w of wanted) w.afterSeconds ??= fired.find((f) => f.slo === w.slo && f.tier === w.tier)?.afterSeconds ?? null;
+      for (const w of wanted) {
+        w.afterSeconds ??= fired.find((f) => f.slo === w.slo && f.tier === w.tier)?.afterSeconds ?? null;
+        if (w.afterSeconds !== null) w.seenAfterSeconds ??= Math.round((now() - since) / 1000);
+      }
       if (noFault && fired.length > 0) {
         problem = `a no-fault exercise's lab alerted: ${fired.map((f) => `${f.slo} ${f.tier}`).join(", ")}`;
         break;

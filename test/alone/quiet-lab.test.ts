@@ -111,6 +111,7 @@ describe("a lab left to itself", () => {
         exercise,
         { pollMs: 30_000 },
       );
+      verdict.catch(() => undefined); // awaited after the soak; a failure to start must not surface as unhandled first
 
       const sightings: string[] = [];
       let evaluations = 0;
