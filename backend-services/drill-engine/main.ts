@@ -2,7 +2,7 @@
 // supervisor (faults, kill, pause: each with a deadline the supervisor keeps) and the simulator (traffic),
 // and reads the SLOs from the gateway for its abort conditions.
 import { join } from "node:path";
-import { createTokenVerifier, issueLabToken, labSigningKey, tokenTrustOf } from "../../lib/auth/tokens.ts";
+import { createTokenVerifier, labSigningKey, serviceToken, tokenTrustOf } from "../../lib/auth/tokens.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
@@ -26,15 +26,7 @@ const telemetry = await startProcessTelemetry("drill-engine", config);
 const control = openSql(labTopology(config).control);
 const key = labSigningKey(config.privacySecret);
 // The engine acts as itself (an instructor-role service identity); each run records who launched it.
-let token = { value: "", renewAt: 0 };
-const engineToken = async () => {
-  if (Date.now() > token.renewAt)
-    token = {
-      value: await issueLabToken(key, { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null }, { ttlSeconds: 3600 }),
-      renewAt: Date.now() + 1_800_000,
-    };
-  return token.value;
-};
+const engineToken = serviceToken(key, { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null });
 const effects = httpLabEffects({
   supervisorUrl: `http://127.0.0.1:${config.supervisorPort}`,
   simulatorUrl: `http://127.0.0.1:${config.simulator.port}`,

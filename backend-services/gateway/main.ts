@@ -1,6 +1,6 @@
 // The gateway process (:4000): npm run lab starts it after the services.
 import { join } from "node:path";
-import { issueLabToken, labSigningKey, tokenTrustOf } from "../../lib/auth/tokens.ts";
+import { labSigningKey, serviceToken, tokenTrustOf } from "../../lib/auth/tokens.ts";
 import type { FreshnessReading } from "../../lib/slo/freshness-probe.ts";
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql, readShardMap } from "../../lib/data/lab-databases.ts";
@@ -31,19 +31,10 @@ const sloSource = config.prometheus.url ? prometheusSloSource(config.prometheus.
 
 // The freshness prober reads the projector as an SRE service identity of its own, like any operator's tool.
 const FRESH_WITHIN_MS = 10_000;
-let probeToken = { value: "", renewAt: 0 };
+const probeToken = serviceToken(labSigningKey(config.privacySecret), { userId: "gateway-prober", role: "sre", facilityId: null, patientId: null });
 const readFreshness = async (signal: AbortSignal): Promise<FreshnessReading> => {
-  if (Date.now() > probeToken.renewAt)
-    probeToken = {
-      value: await issueLabToken(
-        labSigningKey(config.privacySecret),
-        { userId: "gateway-prober", role: "sre", facilityId: null, patientId: null },
-        { ttlSeconds: 3600 },
-      ),
-      renewAt: Date.now() + 1_800_000,
-    };
   const res = await fetch(`http://127.0.0.1:${config.projectorPort}/_lab/events/freshness?thresholdMs=${FRESH_WITHIN_MS}`, {
-    headers: { authorization: `Bearer ${probeToken.value}` },
+    headers: { authorization: `Bearer ${await probeToken()}` },
     signal,
   });
   if (!res.ok) throw new Error(`the projector answered ${res.status}`);

@@ -28,6 +28,17 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
     });
     afterAll(async () => bus?.close());
 
+    /** Messages tagged early, a moment (the cut, over a second later) and where the log ended then, then late ones. */
+    async function publishAroundCut(t: string, early: number, late: number) {
+      await bus.publish(t, messages(4, early, "early"));
+      await new Promise((r) => setTimeout(r, 1100));
+      const cut = new Date();
+      await new Promise((r) => setTimeout(r, 50));
+      const endsAtCut = await bus.ends(t);
+      await bus.publish(t, messages(4, late, "late"));
+      return { cut, endsAtCut };
+    }
+
     /** Consumes a group until `count` messages have arrived; returns them and stops. */
     async function consume(options: { group: string; topic: string; fromBeginning?: boolean }, count: number, onBatch?: (batch: Delivery[]) => Promise<void>) {
       const got: Delivery[] = [];
@@ -81,11 +92,7 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
 
     it("seeks a stopped group to the beginning, to a time, or to given offsets", async () => {
       const t = topic();
-      await bus.publish(t, messages(4, 10, "early"));
-      await new Promise((r) => setTimeout(r, 1100));
-      const cut = new Date();
-      await new Promise((r) => setTimeout(r, 50));
-      await bus.publish(t, messages(4, 5, "late"));
+      const { cut } = await publishAroundCut(t, 10, 5);
       await consume({ group: "g-seek", topic: t, fromBeginning: true }, 60);
 
       await bus.seek("g-seek", t, { earliest: true });
@@ -103,12 +110,7 @@ export function busContract(name: string, open: () => Promise<EventBus>) {
 
     it("finds per partition the first offset appended at or after a moment, and the end where none was", async () => {
       const t = topic();
-      await bus.publish(t, messages(4, 3, "early"));
-      await new Promise((r) => setTimeout(r, 1100));
-      const cut = new Date();
-      await new Promise((r) => setTimeout(r, 50));
-      const before = await bus.ends(t);
-      await bus.publish(t, messages(4, 2, "late"));
+      const { cut, endsAtCut: before } = await publishAroundCut(t, 3, 2);
       // Every partition's early messages lie before the cut: its first late one is where the log ended then.
       expect(await bus.offsetsAt(t, cut)).toEqual(before);
       expect(await bus.offsetsAt(t, new Date(Date.now() + 60_000))).toEqual(await bus.ends(t));
