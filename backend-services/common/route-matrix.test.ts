@@ -57,6 +57,7 @@ describe("the persona x route matrix", () => {
         runId: "drl-1",
         jobId: "job-1",
         name: "clinical",
+        shard: "2",
         service: "clinical",
         traceId: "a".repeat(32),
         eventId: "evt-1",

@@ -56,6 +56,9 @@ export function buildSupervisorServer(
     return control.setFaults(actor, params.service, request.headers.authorization!, body, meta(request));
   });
   routes.serve(R.clearFaults, ({ actor, params, request }) => control.clearFaults(actor, params.service, request.headers.authorization!, meta(request)));
+  routes.serve(R.lockShard, ({ actor, params, body, request }) => control.lockShard(actor, Number(params.shard), body.deadlineSeconds, meta(request)));
+  routes.serve(R.endBlockingSession, ({ actor, params, request }) => control.endBlockingSession(actor, Number(params.shard), meta(request)));
+  routes.serve(R.blockingSessions, () => control.blockingSessions());
   routes.serve(R.leases, () => control.listLeases());
   routes.serve(R.emergencyStop, ({ actor, request }) => control.emergencyStop(actor, meta(request)));
   return app;

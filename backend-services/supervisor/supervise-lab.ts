@@ -69,7 +69,13 @@ export async function startLabSupervisor(options: SuperviseLabOptions): Promise<
     const line = eventLine(e, logDir);
     if (line) say(`lab: ${line}`);
   });
-  const control = new LabControl({ supervisor, control: controlDb, tokenKey: labSigningKey(config.privacySecret), notice: (line) => say(`lab: ${line}`) });
+  const control = new LabControl({
+    supervisor,
+    control: controlDb,
+    tokenKey: labSigningKey(config.privacySecret),
+    notice: (line) => say(`lab: ${line}`),
+    shards: labTopology(config).shards,
+  });
   supervisor.subscribe(control.onProcessEvent);
   const jobs = new DataJobs({ root: options.root, env: options.env, control: controlDb });
   const app = buildSupervisorServer(control, createTokenVerifier(tokenTrustOf(config)), {

@@ -26,7 +26,7 @@ export function OperationsDashboard({ slos, events, shards }: OperationsReadings
         <EventPipelinePanel reading={events} />
       </div>
       <Panel id="shard-health" title="Shard health">
-        <Table label="Shard health" columns={["Shard", "Database", "Answers in", "Patients", "Outbox unpublished"]} rows={shards}>
+        <Table label="Shard health" columns={["Shard", "Database", "Answers in", "Takes writes", "Patients", "Outbox unpublished"]} rows={shards}>
           {(s) => (
             <tr key={s.shard} data-shard={s.shard}>
               <th scope="row">{s.label}</th>
@@ -34,6 +34,13 @@ export function OperationsDashboard({ slos, events, shards }: OperationsReadings
                 <span className={`state state-${s.reachable ? "ready" : "failed"}`}>{s.reachable ? "reachable" : `unreachable: ${s.error}`}</span>
               </td>
               <td>{s.reachable ? `${s.latencyMs.toFixed(1)} ms` : ""}</td>
+              <td>
+                {s.takesWrites === null ? (
+                  ""
+                ) : (
+                  <span className={`state state-${s.takesWrites ? "ready" : "failed"}`}>{s.takesWrites ? "yes" : `no: ${s.writeError}`}</span>
+                )}
+              </td>
               <td>{s.patients?.toLocaleString("en-US") ?? ""}</td>
               <td>{backlog.get(s.shard)?.toLocaleString("en-US") ?? "unknown"}</td>
             </tr>

@@ -3,11 +3,16 @@
 // SQL is written with `?` placeholders and double-quoted identifiers, which both dialects accept.
 import Database from "better-sqlite3";
 import pg from "pg";
+import { LabError } from "../errors/index.ts";
 
 export type SqlDialect = "sqlite" | "postgresql";
 export type SqlRow = Record<string, unknown>;
 export interface InsertOptions {
   ignoreExisting?: boolean;
+}
+
+export interface TransactionOptions {
+  lockWaitMs?: number;
 }
 
 export interface SqlDatabase {
@@ -24,12 +29,28 @@ export interface SqlDatabase {
    * With `ignoreExisting`, a row whose key is already there is skipped instead of failing.
    */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], options?: InsertOptions): Promise<void>;
-  /** Runs fn in one transaction on one connection; rolls back if it throws. */
-  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn in one transaction on one connection; rolls back if it throws. A write transaction waits at
+   * most `lockWaitMs` (WRITE_LOCK_WAIT_MS) for a write lock another session holds, then fails with a 503.
+   */
+  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs fn's reads in one consistent snapshot that takes no write lock (SQLite WAL; PostgreSQL REPEATABLE READ). */
   snapshot<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/**
+ * How long a write transaction waits for its database's write lock (queued behind others included) before
+ * the database counts as unavailable: a 503 naming it, not a request that hangs. A session that holds the
+ * lock (a stuck migration, the shard-outage drill) takes that shard's writes down and nothing else. Well
+ * inside the gateway's deadline (GATEWAY_TIMEOUT_MS, 5 s), so the caller hears the shard's 503, not a 504.
+ */
+export const WRITE_LOCK_WAIT_MS = 3000;
+
+const lockedOut = (label: string, waitedMs = WRITE_LOCK_WAIT_MS) =>
+  new LabError("unavailable", `${label}: the database is locked by another session: no write lock within ${waitedMs / 1000} s`);
+
+const isBusy = (err: unknown) => typeof (err as { code?: unknown }).code === "string" && (err as { code: string }).code.startsWith("SQLITE_BUSY");
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
 
@@ -80,6 +101,24 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
     return s;
   };
   const prepared = (sql: string) => cached(sql).statement;
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  // SQLite's own busy handler sleeps on the event loop's thread: one locked shard would freeze every request
+  // of the process for 5 s a write. So the lock is tried without waiting, and tried again off the loop.
+  const beginBy = async (deadline: number, waitMs: number) => {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      db.pragma("busy_timeout = 0");
+      try {
+        begin.run();
+        return;
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        if (Date.now() + pause > deadline) throw lockedOut(label, waitMs);
+      } finally {
+        db.pragma("busy_timeout = 5000");
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
   // One connection, many concurrent requests: transactions take turns (a queue), and a transaction's own
   // statements go through the session object its callback receives. Statements on the connection itself
   // outside any transaction run at once; reads that must not see an open transaction use another connection.
@@ -110,10 +149,11 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
         const statement = prepared(sql);
         for (const row of rows) statement.run(...row.map(sqliteValue));
       },
-      async transaction(fn) {
+      async transaction(fn, options = {}) {
         if (inTransaction) return fn(self); // nested: joins the open transaction
+        const deadline = Date.now() + (options.lockWaitMs ?? WRITE_LOCK_WAIT_MS);
         const run = async () => {
-          db.exec("BEGIN IMMEDIATE");
+          await beginBy(deadline, options.lockWaitMs ?? WRITE_LOCK_WAIT_MS);
           try {
             const result = await fn(session(true));
             db.exec("COMMIT");
@@ -160,20 +200,25 @@ function toPgPlaceholders(sql: string): string {
 
 type PgQueryable = pg.Pool | pg.PoolClient;
 
+/** lock_not_available: the session's lock_timeout passed while another session held the rows' lock. */
+const lockTimeoutAs = (label: string) => (err: unknown) => {
+  throw (err as { code?: unknown }).code === "55P03" ? lockedOut(label) : err;
+};
+
 function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTransaction: boolean): SqlDatabase {
   const self: SqlDatabase = {
     dialect: "postgresql",
     label,
     async query<T extends SqlRow>(sql: string, params: readonly unknown[] = []) {
-      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params));
+      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params)).catch(lockTimeoutAs(label));
       return result.rows as T[];
     },
     async execute(sql, params = []) {
-      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params));
+      const result = await queryable.query(toPgPlaceholders(sql), pgParams(params)).catch(lockTimeoutAs(label));
       return result.rowCount ?? 0;
     },
     async executeScript(sql) {
-      await queryable.query(sql);
+      await queryable.query(sql).catch(lockTimeoutAs(label));
     },
     async insertMany(table, columns, rows, options = {}) {
       const perStatement = Math.max(1, Math.floor(PG_MAX_PARAMS / columns.length));
@@ -194,11 +239,12 @@ function pgSession(queryable: PgQueryable, label: string, pool: pg.Pool, inTrans
         );
       }
     },
-    async transaction(fn) {
+    async transaction(fn, options = {}) {
       if (inTransaction) return fn(self);
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
+        if (options.lockWaitMs !== undefined) await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.lockWaitMs))}`);
         const result = await fn(pgSession(client, label, pool, true));
         await client.query("COMMIT");
         client.release();
@@ -247,7 +293,14 @@ const pgValue = (value: unknown) => (value instanceof Date ? value.toISOString()
 const pgParams = (params: readonly unknown[]) => params.map(pgValue);
 
 export function openPostgres(connectionString: string, label: string, maxConnections = 4): SqlDatabase {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5000, types: labTypes });
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    connectionTimeoutMillis: 5000,
+    // A write waits this long for a lock another session holds, then fails (55P03) rather than hang.
+    lock_timeout: WRITE_LOCK_WAIT_MS,
+    types: labTypes,
+  });
   // An idle client losing its server must not crash the process; the next query reports the error.
   pool.on("error", () => undefined);
   return pgSession(pool, label, pool, false);

@@ -15,6 +15,7 @@ export type DrillAction =
   | { type: "kill-process"; process: string }
   | { type: "pause-process"; process: string }
   | { type: "crash-loop-process"; process: string; crashAfterSeconds: number }
+  | { type: "lock-shard"; shard: number }
   | { type: "start-traffic"; profile: string };
 
 export interface DrillStep {
@@ -186,19 +187,17 @@ const serviceCrashLoop = defineDrill({
 const shardOutage = defineDrill({
   key: "shard-outage",
   title: "Shard outage",
-  failureMode: "One shard of the data tier is unavailable: its patients' requests fail, the others' do not",
+  failureMode: "One shard's database stops taking writes (a session holds its lock): its patients' writes fail, the other shards' do not",
   params: z.strictObject({ shard: z.number().int().min(0).max(63) }),
   maxDurationSeconds: 1800,
   defaultRollback: "always",
   plan: (p) => ({
-    steps: (["clinical", "billing"] as const).map((service) => ({
-      description: `answer every ${service} request for shard ${p.shard}'s patients with 503`,
-      apply: {
-        type: "set-faults" as const,
-        service,
-        rules: [{ id: "drill-shard-outage", match: { shards: [p.shard] }, effect: { kind: "error" as const, status: 503 as const, rate: 1 } }],
+    steps: [
+      {
+        description: `open a session on shard ${p.shard}'s database that holds its write lock: its writes fail after the lock wait, its reads still answer`,
+        apply: { type: "lock-shard", shard: p.shard },
       },
-    })),
+    ],
     radius: { services: ["clinical", "billing"], shards: [p.shard], personas: "all" },
   }),
 });
@@ -335,6 +334,8 @@ export function processOf(action: DrillStep["apply"]): string {
       return "projector";
     case "start-traffic":
       return "simulator";
+    case "lock-shard":
+      return `shard-${action.shard}`;
     default:
       return action.process;
   }

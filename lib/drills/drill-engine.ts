@@ -445,6 +445,8 @@ function targetOf(action: DrillStep["apply"]): string {
       return "faults:projector";
     case "start-traffic":
       return "traffic";
+    case "lock-shard":
+      return `write-lock:shard-${action.shard}`;
     default:
       return `process:${action.process}`;
   }

@@ -117,6 +117,9 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
         case "crash-loop-process":
           await call("PUT", sup(`/_lab/processes/${action.process}/crash-loop`), { crashAfterSeconds: action.crashAfterSeconds, deadlineSeconds }, meta);
           return { target: action.process };
+        case "lock-shard":
+          await call("PUT", sup(`/_lab/shards/${action.shard}/write-lock`), { deadlineSeconds }, meta);
+          return { target: `shard-${action.shard}` };
         case "start-traffic": {
           const now = await call<{ running: { profile: string; durationSeconds: number; elapsedSeconds: number } | null }>(
             "GET",
@@ -153,6 +156,9 @@ export function httpLabEffects(o: HttpLabEffectsOptions): LabEffects {
           return;
         case "crash-loop-process":
           await call("DELETE", sup(`/_lab/processes/${action.process}/crash-loop`), undefined, meta);
+          return;
+        case "lock-shard":
+          await call("DELETE", sup(`/_lab/shards/${action.shard}/write-lock`), undefined, meta);
           return;
         case "start-traffic":
           // The traffic the spike replaced comes back for the time it had left.

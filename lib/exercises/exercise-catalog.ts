@@ -36,6 +36,7 @@ export const Mitigation = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("restart-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
   z.strictObject({ action: z.literal("resume-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
   z.strictObject({ action: z.literal("roll-back-config"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ action: z.literal("end-blocking-session"), shard: z.number().int().min(0).max(63) }),
   z.strictObject({ action: z.literal("resume-event-pipeline") }),
   z.strictObject({ action: z.literal("redrive-dead-letters") }),
   z.strictObject({ action: z.literal("shed-traffic") }),
@@ -106,6 +107,7 @@ function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition
     if (apply.type === "kill-process" || apply.type === "pause-process" || apply.type === "crash-loop-process") entities.push(serviceOrProcess(apply.process));
     if (apply.type === "start-traffic") entities.push({ kind: "service", service: "gateway" });
     if (apply.type === "set-faults") entities.push({ kind: "service", service: apply.service }, { kind: "configuration", service: apply.service });
+    if (apply.type === "lock-shard") entities.push({ kind: "shard", shard: apply.shard });
   }
   if (fault.drill === "relay-pause") entities.push({ kind: "relay" });
   if (radius.shards !== "all") entities.push(...radius.shards.map((shard) => ({ kind: "shard" as const, shard })));

@@ -91,7 +91,28 @@ describe("an exercise's score", () => {
     expect(jumpy.points).toBe(25 + 15 - 5);
   });
 
+  it("scores a locked shard mitigated by ending its blocking session, and a service restart beforehand as a lever on the wrong target", () => {
+    const shardOutage: Pick<Exercise, "truth" | "mitigations" | "withinSloMinutes"> = {
+      truth: { entity: { kind: "shard", shard: 2 }, faultClass: "unavailable", expectedAlerts: [{ slo: "find-latency", tier: "page-fast" }] },
+      mitigations: [{ action: "end-blocking-session", shard: 2 }],
+      withinSloMinutes: 3,
+    };
+    const score = scoreExercise(
+      shardOutage,
+      facts({
+        diagnoses: [{ at: minute(7), entity: { kind: "shard", shard: 2 }, faultClass: "unavailable" }],
+        levers: [
+          { at: minute(6), action: "supervisor.restart", target: "clinical" },
+          { at: minute(8), action: "supervisor.shard-session-end", target: "shard-2" },
+        ],
+      }),
+    );
+    expect(score.mitigation).toMatchObject({ lever: { action: "end-blocking-session", shard: 2 }, withinSlo: true });
+    expect(score.wrongTargetActions).toMatchObject([{ action: "supervisor.restart", target: "clinical" }]);
+  });
+
   it("reads the levers back from the audit's actions", () => {
+    expect(mitigationOf({ action: "supervisor.shard-session-end", target: "shard-3" })).toEqual({ action: "end-blocking-session", shard: 3 });
     expect(mitigationOf({ action: "supervisor.faults-clear", target: "projector" })).toEqual({ action: "resume-event-pipeline" });
     expect(mitigationOf({ action: "supervisor.crash-loop-end", target: "billing" })).toEqual({ action: "roll-back-config", service: "billing" });
     expect(mitigationOf({ action: "supervisor.resume", target: "gateway" })).toEqual({ action: "resume-process", process: "gateway" });

@@ -27,6 +27,10 @@ export function mitigationOf(lever: Pick<PulledLever, "action" | "target">): Mit
     case "supervisor.crash-loop-end":
       if (lever.target === "projector" && lever.action === "supervisor.faults-clear") return { action: "resume-event-pipeline" };
       return service ? { action: "roll-back-config", service } : null;
+    case "supervisor.shard-session-end": {
+      const shard = /^shard-(\d+)$/.exec(lever.target)?.[1];
+      return shard === undefined ? null : { action: "end-blocking-session", shard: Number(shard) };
+    }
     case "traffic.stop":
       return { action: "shed-traffic" };
     case "events.redrive":
@@ -39,6 +43,7 @@ export function mitigationOf(lever: Pick<PulledLever, "action" | "target">): Mit
 /** The process or service a lever acts on, for "did it hit the faulty entity". */
 function targetOf(m: Mitigation): string | null {
   if ("process" in m) return m.process;
+  if ("shard" in m) return `shard-${m.shard}`;
   if ("service" in m) return m.service;
   if (m.action === "resume-event-pipeline" || m.action === "redrive-dead-letters") return "projector";
   return null;
@@ -47,6 +52,7 @@ function targetOf(m: Mitigation): string | null {
 function entityTarget(e: FaultyEntity): string | null {
   if (e.kind === "service" || e.kind === "configuration") return e.service;
   if (e.kind === "projector" || e.kind === "relay") return "projector";
+  if (e.kind === "shard") return `shard-${e.shard}`;
   return null;
 }
 

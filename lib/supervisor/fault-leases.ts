@@ -1,9 +1,10 @@
-// The deadman: every fault the supervisor applies (a paused process, fault rules on a service) is a lease
+// The deadman: every fault the supervisor applies (a paused process, fault rules on a service, a session
+// holding a shard's write lock) is a lease
 // with a deadline and a revert action. A timer reverts each lease at its deadline whoever asked for it and
 // whether or not they are still there; a revert that fails is tried again, later, until it succeeds; an
 // emergency stop reverts every lease at once. The table is plain data; the keeper takes a clock.
 
-export type LeaseKind = "pause" | "crash-loop" | "faults";
+export type LeaseKind = "pause" | "crash-loop" | "faults" | "shard-lock";
 
 export interface FaultLease {
   id: string;
@@ -38,7 +39,7 @@ export function withoutLease(table: LeaseTable, id: string): LeaseTable {
  * Paused processes are resumed before faults are cleared (a stopped service cannot take the DELETE), and
  * crash loops ended before that too (their restart takes a service's fault rules with it).
  */
-const REVERT_ORDER: Record<LeaseKind, number> = { pause: 0, "crash-loop": 1, faults: 2 };
+const REVERT_ORDER: Record<LeaseKind, number> = { pause: 0, "crash-loop": 1, faults: 2, "shard-lock": 3 };
 export function revertOrder(leases: Iterable<FaultLease>): FaultLease[] {
   return [...leases].sort((a, b) => REVERT_ORDER[a.kind] - REVERT_ORDER[b.kind] || a.dueAt - b.dueAt);
 }

@@ -4,6 +4,8 @@
 import { seesControls } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import { issueLabToken } from "../auth/tokens.ts";
+import type { DatabaseTarget } from "../data/lab-topology.ts";
+import { type HeldWriteLock, holdWriteLock } from "../data/shard-write-lock.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
 import { type FaultLease, type LeaseClock, type LeaseEnd, LeaseKeeper, leaseId, systemClock } from "./fault-leases.ts";
@@ -52,6 +54,8 @@ export interface LabControlOptions {
   clock?: LeaseClock;
   /** Lines for the terminal: deadline reverts and what failed. */
   notice?: (line: string) => void;
+  /** The shards' databases, for the sessions that hold a shard's write lock (the shard-outage drill). */
+  shards?: readonly DatabaseTarget[];
 }
 
 /**
@@ -77,6 +81,8 @@ export class LabControl {
   private readonly clock: LeaseClock;
   /** Audit writes of reverts still in flight (they run off the lease timer): shutdown waits for them. */
   private readonly auditing = new Set<Promise<void>>();
+  /** The write-lock sessions open now, by shard index. */
+  private readonly heldLocks = new Map<number, HeldWriteLock>();
 
   constructor(private readonly options: LabControlOptions) {
     this.supervisor = options.supervisor;
@@ -223,6 +229,67 @@ export class LabControl {
     return { process: after };
   }
 
+  /**
+   * Opens a session on the shard's database that takes its write lock and holds it until the deadline: the
+   * shard's writes fail after the lock wait, its reads still answer. A second call keeps the session and
+   * moves the deadline.
+   */
+  async lockShard(actor: Actor, shard: number, deadlineSeconds: number, meta: RequestMeta) {
+    const target = this.shardTarget(shard);
+    const held = this.heldLocks.get(shard) ?? (await holdWriteLock(target));
+    this.heldLocks.set(shard, held);
+    const lease = this.leases.take(
+      { kind: "shard-lock", target: target.label, takenBy: actor.userId, deadlineAt: this.clock.now() + deadlineSeconds * 1000 },
+      async () => void (await this.unlockShard(shard)),
+    );
+    await this.record(actor, meta, {
+      action: "supervisor.shard-lock",
+      target: target.label,
+      deadline: new Date(lease.deadlineAt),
+      title: `${target.label}: a session holds the write lock`,
+      details: { shard, heldSince: held.heldSince.toISOString(), deadlineSeconds },
+    });
+    return { shard, heldSince: held.heldSince.toISOString(), lease: leaseView(lease) };
+  }
+
+  /** The on-call lever for a locked shard (idempotent): the session holding its write lock is ended. */
+  async endBlockingSession(actor: Actor, shard: number, meta: RequestMeta) {
+    const target = this.shardTarget(shard);
+    const lease = this.leases.release(leaseId("shard-lock", target.label));
+    const ended = await this.unlockShard(shard);
+    await this.record(actor, meta, {
+      action: "supervisor.shard-session-end",
+      target: target.label,
+      deadline: null,
+      title: ended ? `${target.label}: the session holding the write lock ended` : `${target.label}: no session held the write lock`,
+      details: { shard, ended, lease: lease?.id ?? null },
+    });
+    return { shard, ended };
+  }
+
+  /** The sessions holding a shard's write lock, as a database's own session list shows them (no drill named). */
+  blockingSessions() {
+    return {
+      sessions: [...this.heldLocks.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([shard, held]) => ({ shard, database: held.label, state: "idle in transaction", heldSince: held.heldSince.toISOString(), holdsWriteLock: true })),
+    };
+  }
+
+  private shardTarget(shard: number): DatabaseTarget {
+    const target = this.options.shards?.find((t) => t.shard === shard);
+    if (!target) throw new LabError("not_found", `no shard ${shard}: this lab has shards 0 to ${(this.options.shards?.length ?? 1) - 1}`, { field: "shard" });
+    return target;
+  }
+
+  private async unlockShard(shard: number): Promise<boolean> {
+    const held = this.heldLocks.get(shard);
+    if (!held) return false;
+    this.heldLocks.delete(shard);
+    await held.release();
+    return true;
+  }
+
   /** Which fault switch a process has (its body is checked by that kind's schema), or a 404 naming the field. */
   faultSwitchOf(name: string) {
     return this.faultService(name).spec.faultSwitch!;
@@ -352,7 +419,12 @@ export class LabControl {
   }
 
   private recordRevert(lease: FaultLease, why: LeaseEnd, outcome: "success" | "failed", error?: string): void {
-    const what = { pause: `${lease.target} resumed`, "crash-loop": `${lease.target} started clean`, faults: `${lease.target}: faults cleared` }[lease.kind];
+    const what = {
+      pause: `${lease.target} resumed`,
+      "crash-loop": `${lease.target} started clean`,
+      faults: `${lease.target}: faults cleared`,
+      "shard-lock": `${lease.target}: write lock released`,
+    }[lease.kind];
     this.notice(
       outcome === "success" ? `${lease.id} reverted (${why}; taken by ${lease.takenBy})` : `could not revert ${lease.id} (${why}): ${error}; retrying`,
     );

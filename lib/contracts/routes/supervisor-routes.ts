@@ -1,5 +1,5 @@
 // The supervisor's routes (:4900): the processes and their memory, kill, pause, resume, restart, fault
-// switches with deadlines, leases, the emergency stop, and the data jobs.
+// switches with deadlines, a shard's write lock, leases, the emergency stop, and the data jobs.
 import { z } from "zod";
 import { EventFaultsInput } from "../../events/event-faults.ts";
 import { FaultRulesInput } from "../../faults/fault-rules.ts";
@@ -15,6 +15,9 @@ const KillBody = z.strictObject({ signal: z.enum(["SIGKILL", "SIGTERM", "SIGINT"
 // A pause always ends by itself: an hour at most.
 const PauseBody = z.strictObject({ deadlineSeconds: z.number().int().min(1).max(3600) });
 // A crash loop: each start dies this long after it listens, until the deadline (an hour at most).
+const ShardParams = z.strictObject({ shard: z.string().regex(/^(0|[1-9][0-9]?)$/, "must be a shard index such as 2") });
+// A write lock held by the drill's session always ends by itself: an hour at most.
+const ShardLockBody = z.strictObject({ deadlineSeconds: z.number().int().min(1).max(3600) });
 const CrashLoopBody = z.strictObject({ crashAfterSeconds: z.number().int().min(1).max(300), deadlineSeconds: z.number().int().min(1).max(3600) });
 /** A service's fault rules, or the projector's event faults: the supervisor tells them apart by the service. */
 export const SupervisedFaults = z.union([FaultRulesInput, EventFaultsInput]);
@@ -92,6 +95,25 @@ export const SUPERVISOR_ROUTES = servedBy("supervisor", {
     action: "config.rollback",
     params: ServiceParams,
     summary: "Switch a service's faults off",
+  }),
+  lockShard: route<Answer<"lockShard">>()({
+    at: "PUT /_lab/shards/:shard/write-lock",
+    action: "fault.switch",
+    params: ShardParams,
+    body: ShardLockBody,
+    summary: "Open a session that holds a shard database's write lock until a deadline",
+  }),
+  // On-call's lever for a locked shard: ending the session that blocks it, as a DBA would.
+  endBlockingSession: route<Answer<"endBlockingSession">>()({
+    at: "DELETE /_lab/shards/:shard/write-lock",
+    action: "process.restart",
+    params: ShardParams,
+    summary: "End the session holding a shard database's write lock",
+  }),
+  blockingSessions: route<ReturnType<LabControl["blockingSessions"]>>()({
+    at: "GET /_lab/shards/sessions",
+    action: "ops.read",
+    summary: "The database sessions holding a shard's write lock",
   }),
   leases: route<ReturnType<LabControl["listLeases"]>>()({
     at: "GET /_lab/leases",
