@@ -1,9 +1,13 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects: unit tests beside the code, integration tests under test/ that need real servers
-// (PostgreSQL) or several processes, and the tests under test/alone/ that need the machine to themselves
-// (the whole lab for minutes, judged by its SLOs; rates compared). `npm test` runs all three, the last one
-// alone after the others; scripts/test-all.sh decides which can run.
+// Projects: unit tests beside the code, integration tests under test/ that need real servers (PostgreSQL)
+// or several processes (the few that take a shared server away run after the others, one at a time), and
+// the tests under test/alone/ that need the machine to themselves (whole labs for minutes, judged by their
+// SLOs; rates compared). `npm test` runs them all, the alone ones after the others; scripts/test-all.sh
+// decides which can run.
+/** Integration files that must not share the machine's servers with another file while they run. */
+const SERIAL = ["test/kafka-broker-restart.test.ts"];
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,18 +16,32 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "backend-services/**/*.test.ts"],
           environment: "node",
+          maxWorkers: 2, // as the integration project's: projects that run together share one pool size
         },
       },
       {
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/alone/**"],
+          exclude: ["test/alone/**", ...SERIAL],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Integration tests share servers; one file at a time keeps them from stepping on each other.
+          // Two files at a time: most of an integration test's time is spent waiting (for a lab to start, a
+          // budget to burn, a drill's deadline), and each file has servers, databases and ports of its own.
+          maxWorkers: 2,
+        },
+      },
+      {
+        // What takes a shared server away from the others (the Kafka broker restarted) runs last, by itself.
+        test: {
+          name: "integration-serial",
+          include: SERIAL,
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {

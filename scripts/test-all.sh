@@ -82,12 +82,18 @@ node_modules/.bin/prettier --check --log-level warn . || failed+=("format")
 
 # --- unit and integration tests ------------------------------------------------------------------
 say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
+# The portal build the alone tests and the browser tests need, meanwhile: the integration tests mostly wait.
+node_modules/.bin/tsx scripts/portal-build.ts > test-results/portal-build.log 2>&1 &
+portal_build=$!
 # A zone far from UTC: timestamps must not depend on the host's time zone.
-TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
+TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --project integration-serial --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
 # --- alone on the machine: the whole lab for ten minutes judged by its own SLOs; the poison rates ----
 say "tests that measure, alone (vitest --project alone: npm run lab's lab left to itself for ten minutes; a poison event's cost to its partition)"
-node_modules/.bin/tsx scripts/portal-build.ts || failed+=("portal build")
+if ! wait "$portal_build"; then
+  cat test-results/portal-build.log
+  failed+=("portal build")
+fi
 node_modules/.bin/vitest run --project alone --reporter=default --reporter=json --outputFile.json=test-results/vitest-alone.json || failed+=("vitest alone")
 
 # --- browser tests -----------------------------------------------------------------------------

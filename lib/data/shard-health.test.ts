@@ -45,5 +45,5 @@ describe("shard health", () => {
     await blocker.close();
     await shard.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 20_000); // two databases and a lock wait, on a machine the integration tests keep busy
 });

@@ -102,11 +102,13 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
   };
   const prepared = (sql: string) => cached(sql).statement;
   const begin = db.prepare("BEGIN IMMEDIATE");
+  const noBusyWait = db.prepare("PRAGMA busy_timeout = 0");
+  const busyWait = db.prepare("PRAGMA busy_timeout = 5000");
   // SQLite's own busy handler sleeps on the event loop's thread: one locked shard would freeze every request
   // of the process for 5 s a write. So the lock is tried without waiting, and tried again off the loop.
   const beginBy = async (deadline: number, waitMs: number) => {
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      db.pragma("busy_timeout = 0");
+      noBusyWait.run();
       try {
         begin.run();
         return;
@@ -114,7 +116,7 @@ export function openSqlite(file: string, label: string, options: SqliteOptions =
         if (!isBusy(err)) throw err;
         if (Date.now() + pause > deadline) throw lockedOut(label, waitMs);
       } finally {
-        db.pragma("busy_timeout = 5000");
+        busyWait.run();
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }

@@ -29,6 +29,27 @@ export const FAULT_CLASSES = ["latency", "errors", "crash", "hang", "unavailable
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
 /**
+ * The failure modes of seed 000 ("Failure Modes and Risks") that happen on one machine, each with the fault
+ * classes that rehearse it: the catalog covers a mode with an exercise of one of its classes.
+ */
+export const FAILURE_MODES = {
+  "slow or failing service": ["latency", "errors"],
+  "crash loop": ["crash"],
+  hang: ["hang"],
+  "shard database unavailable": ["unavailable"],
+  "event backlog and dead letters": ["backlog"],
+  "misconfigured deployment": ["misconfiguration"],
+  "traffic surge": ["overload"],
+} as const satisfies Record<string, readonly FaultClass[]>;
+export type FailureMode = keyof typeof FAILURE_MODES;
+
+/** The failure mode an exercise rehearses; null for a no-fault one. */
+export function failureModeOf(e: Pick<Exercise, "truth">): FailureMode | null {
+  const modes = Object.entries(FAILURE_MODES) as [FailureMode, readonly FaultClass[]][];
+  return modes.find(([, classes]) => classes.includes(e.truth.faultClass))?.[0] ?? null;
+}
+
+/**
  * The lab's own levers an on-call player may pull, each on a target (docs/runbooks/levers.md): each is a
  * route the on-call role may call, and the score reads which the player pulled from the audit.
  */

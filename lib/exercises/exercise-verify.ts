@@ -168,3 +168,27 @@ export async function verifyExercise(lab: VerifiedLab, exercise: Exercise, optio
     elapsedSeconds: Math.round((now() - startedAt) / 1000),
   };
 }
+
+/** The verdicts as a table for a terminal: each exercise's class, entity, expected alerts with their times, and verdict. */
+export function verdictTable(verdicts: readonly ExerciseVerdict[]): string {
+  const rows = verdicts.map((v) => [
+    v.exercise,
+    v.faultClass,
+    v.entity,
+    v.expected.length === 0
+      ? "none"
+      : v.expected.map((e) => `${e.slo} ${e.tier} ${e.afterSeconds === null ? "-" : `${e.afterSeconds} s (seen ${e.seenAfterSeconds} s)`}`).join("; "),
+    v.firstAlertAfterSeconds === null ? "-" : `${v.firstAlertAfterSeconds} s`,
+    v.ok ? "ok" : `FAILED: ${v.problem}`,
+  ]);
+  const head = ["exercise", "class", "entity", "expected alerts: fired after the fault (a look first saw it)", "first alert", "verdict"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
