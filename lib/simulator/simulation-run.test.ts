@@ -78,8 +78,9 @@ describe("a simulation run (open model)", () => {
     expect(end.total.started).toBe(400);
     expect(end.total.late).toBeGreaterThanOrEqual(50);
     expect(end.total.requestMs.corrected.max).toBeGreaterThanOrEqual(250);
-    expect(end.total.requestMs.raw.p99).toBeLessThan(100);
-    expect(end.total.requestMs.corrected.p99).toBeGreaterThan(end.total.requestMs.raw.p99 * 2);
+    // Below the stall, whatever else the machine runs (137 ms once, beside two integration files).
+    expect(end.total.requestMs.raw.p99).toBeLessThan(250);
+    expect(end.total.requestMs.corrected.p99).toBeGreaterThan(end.total.requestMs.raw.p99 + 150);
   });
 
   it("drops arrivals beyond the in-flight bound instead of queueing them, and counts them", async () => {
