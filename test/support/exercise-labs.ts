@@ -11,14 +11,11 @@ import { LabError } from "../../lib/errors/index.ts";
 import { type Exercise, describeEntity } from "../../lib/exercises/exercise-catalog.ts";
 import { type ExerciseVerdict, type VerifiedLab, httpVerifiedLab, verifyExercise } from "../../lib/exercises/exercise-verify.ts";
 import { portEnv, wholeLabPorts } from "./lab-ports.ts";
-
-const repoRoot = join(import.meta.dirname, "..", "..");
+import { repoRoot } from "./test-labs.ts";
 
 export interface ExerciseLab {
   lab: VerifiedLab;
   stop: () => Promise<void>;
-  /** The lab's own output so far (its last lines explain a failure). */
-  output: () => string;
 }
 
 /** Starts a lab in `slot` and resolves once it says it is ready (5 minutes at most). */
@@ -60,7 +57,7 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     instructorToken: instructor,
     sreToken: sre,
   });
-  return { lab, stop, output: () => output.join("") };
+  return { lab, stop };
 }
 
 /**
