@@ -43,6 +43,7 @@ for (let s = 0; s < sloCount; s++) {
     target: [0.99, 0.995, 0.999][s % 3]!,
     windowMinutes: 43200,
     tiers: tiersFor(43200),
+    noDataAgainst: null,
     file: "bench",
   });
   slis.set(name, { startMinute: 0, total, bad });

@@ -1,10 +1,11 @@
 // Two on-call exercises played in Chromium by an instructor and an on-call player, each in a browser of
 // their own: the instructor starts the exercise and sees its hidden truth; the player reads only the
-// briefing (no page they reach shows the fault), acts through /exercise and pulls a lever with their own
-// token; the instructor ends it and both see the score. One is played right (100 points), one wrong.
+// briefing (no page they reach shows the fault), acts and pulls a lever through /exercise (its Levers panel
+// calls the lab as them); the instructor ends it and both see the score. One is played right (100 points),
+// one wrong.
 import { type Browser, type Page, expect, test } from "@playwright/test";
 import { seriousViolations } from "./accessibility.ts";
-import { bearer, drillsUrl, gatewayUrl, supervisorUrl } from "./lab-tokens.ts";
+import { bearer, drillsUrl, gatewayUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
 import { shot } from "./shots.ts";
 
@@ -44,6 +45,14 @@ async function act(player: Page, form: string, fill: Record<string, string> = {}
   }
   await f.getByRole("button").click();
   await expect(player.getByRole("list", { name: "Your acts" })).toBeVisible();
+}
+
+/** Pulls a lever from the Levers panel on `target`: the button says the lever and the target chosen. */
+async function pullLever(player: Page, lever: string, target: string, button: string): Promise<void> {
+  const form = player.getByRole("form", { name: lever });
+  await form.getByRole("combobox").selectOption({ label: target });
+  await form.getByRole("button", { name: button, exact: true }).click();
+  await expect(player.getByTestId("lever-outcome")).toBeVisible({ timeout: 20_000 });
 }
 
 /** Waits for a whole minute of the SLO's traffic, all good, after `since` (what "mitigated" asks). */
@@ -90,10 +99,14 @@ test("an exercise played right: the player finds clinical failing records, rolls
   await act(player, "Declare an incident", { "Incident summary": "patients cannot open their records" });
   await act(player, "Diagnose", { "What is at fault": "the clinical service", "Fault class": "errors", Notes: "503s on GET /patients/:patientId" });
   await expect(player.getByRole("list", { name: "Your acts" })).toContainText("diagnosis: the clinical service, errors");
-  // The lever: roll clinical back, as runbooks/levers.md says, with the player's own token.
-  const rollback = await fetch(`${supervisorUrl}/_lab/faults/clinical`, { method: "DELETE", headers: await bearer("oncall", "usr-oncall") });
-  expect(rollback.status).toBe(200);
-  await goodMinuteAfter("patient-view-record-availability", Date.now());
+  // The lever: roll clinical back, as runbooks/levers.md says, from the panel (the supervisor's API, as the player).
+  await pullLever(player, "Roll back a service's configuration", "clinical", "Roll back clinical's configuration");
+  const pulledAt = Date.now();
+  await expect(player.getByTestId("lever-outcome")).toHaveText("Rolled back clinical's configuration");
+  expect(await seriousViolations(player)).toEqual([]);
+  await player.locator('[data-panel="levers"]').screenshot({ path: "test-results/screenshots/exercise-levers.png" });
+  await shot(player, "exercise-lever-pulled");
+  await goodMinuteAfter("patient-view-record-availability", pulledAt);
 
   await instructor.reload();
   await expect(instructor.getByRole("list", { name: "The player's acts" })).toContainText("usr-oncall: diagnosis: the clinical service, errors");
@@ -117,8 +130,8 @@ test("an exercise played wrong: the player blames clinical, restarts it, takes a
   await expect(player.getByTestId("briefing")).toContainText("claims queue keeps failing");
   await player.getByRole("button", { name: "Acknowledge the page" }).click();
   await act(player, "Diagnose", { "What is at fault": "the clinical service", "Fault class": "latency" });
-  const restart = await fetch(`${supervisorUrl}/_lab/processes/clinical/restart`, { method: "POST", headers: await bearer("oncall", "usr-oncall") });
-  expect(restart.status).toBe(200);
+  await pullLever(player, "Restart a process", "clinical", "Restart clinical");
+  await expect(player.getByTestId("lever-outcome")).toHaveText(/^Restarted clinical \(pid \d+\)$/);
 
   await instructor.getByRole("form", { name: "Give a hint" }).getByLabel("Hint").fill("which journeys burn?");
   await instructor.getByRole("button", { name: "Give the hint" }).click();

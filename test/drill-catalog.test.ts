@@ -1,7 +1,8 @@
 // The rest of the drill catalog on a running lab (test/drills.test.ts has latency, error burst, relay
 // pause, abort, emergency stop and the engine's death): a crash, a crash loop, a shard outage that fails only that
 // shard's patients, a consumer stall that fills the dead letters, a traffic spike, a bad config rollout
-// kept when nothing deviates and rolled back on request, and a drill that starts on its schedule.
+// kept when nothing deviates and rolled back on request, a telemetry gap that hides a journey from its SLI,
+// and a drill that starts on its schedule.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readShardMap } from "../lib/data/lab-databases.ts";
 import { type DrillLab, type DrillRunView, startDrillLab } from "./support/drill-lab.ts";
@@ -136,6 +137,34 @@ describe("the drill catalog on a running lab", () => {
     expect(rolledBack.body).toMatchObject({ status: "aborted", kept: false, abortReason: expect.stringMatching(/^kept change rolled back by /) });
     expect(await t.faultsOf("billing")).toEqual([]);
   }, 30_000);
+
+  it("blinds the gateway to a journey: its requests are served as ever, counted on no SLI while it runs, and counted again after", async () => {
+    const counted = async () => {
+      const res = await fetch(`http://127.0.0.1:${t.ports.gateway}/metrics`);
+      const line = (await res.text())
+        .split("\n")
+        .find(
+          (l) =>
+            l.startsWith("pimlab_journey_requests_total{") &&
+            l.includes('journey="clinician/record-diagnosis"') &&
+            l.includes('source="server"') &&
+            l.includes('outcome="success"'),
+        );
+      return Number(line?.split(" ").at(-1) ?? 0);
+    };
+    const diagnoses = { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 5 };
+    const run = await launch({ drill: "telemetry-gap", params: { journeys: ["clinician/record-diagnosis"] }, durationSeconds: 10 });
+    expect(await t.faultsOf("gateway")).toHaveLength(4); // one rule per route of the journey
+    const before = await counted();
+    const during = await t.measure(3, diagnoses);
+    expect(during.total.failed).toBe(0);
+    expect(during.total.started).toBeGreaterThan(5);
+    expect(await counted()).toBe(before);
+    await until(run.id, "completed");
+    expect(await t.faultsOf("gateway")).toEqual([]);
+    await t.measure(2, diagnoses);
+    expect(await counted()).toBeGreaterThan(before);
+  }, 40_000);
 
   it("starts a scheduled drill at its time, not before", async () => {
     const at = new Date(Date.now() + 3000).toISOString();

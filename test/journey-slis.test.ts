@@ -185,6 +185,53 @@ describe.each(BACKENDS)("journey SLIs on %s", (backend) => {
     for (const who of ["patient", "clinician", "billing"] as const) expect((await call(who, "GET", "/_lab/slos")).statusCode).toBe(403);
   });
 
+  it("serves a journey hidden by a gateway fault rule as usual but never counts it, and only the gateway takes such a rule", async () => {
+    const count = async () => {
+      await call("sre", "GET", "/_lab/slos"); // flushes the recorder
+      const minute = thisMinute();
+      const sum = async (name: string) => Array.from((await readSli(store, slo(name), minute - 2, minute + 1)).total).reduce((a, b) => a + b, 0);
+      return { clinician: await sum("clinician-find-patient-availability"), patient: await sum("patient-view-record-availability") };
+    };
+    const before = await count();
+    const metric = async () =>
+      sample((await gateway.inject({ method: "GET", url: "/metrics" })).body, "pimlab_journey_requests_total", {
+        journey: "clinician/find-patient",
+        source: "server",
+        outcome: "success",
+      });
+    const countedBefore = await metric();
+    const blind = {
+      rules: [
+        {
+          id: "unrecorded",
+          match: { routes: ["/patients/:patientId"], methods: ["GET"], personas: ["clinician"] },
+          effect: { kind: "unrecorded" },
+          durationSeconds: 60,
+        },
+      ],
+    };
+    expect((await call("instructor", "PUT", "/_lab/faults", blind)).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
+    expect((await call("patient", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
+    expect(await count()).toEqual({ clinician: before.clinician, patient: before.patient + 1 });
+    expect(await metric()).toBe(countedBefore);
+    // A rollback (on-call may) and the journey counts again.
+    const oncall = await issueLabToken(key, { userId: "usr-oncall", role: "oncall", facilityId: null, patientId: null });
+    const rollback = await gateway.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: `Bearer ${oncall}` } });
+    expect(rollback.json()).toEqual({ service: "gateway", rules: [] });
+    expect((await call("clinician", "GET", `/patients/${t.patientId}`)).statusCode).toBe(200);
+    expect((await count()).clinician).toBe(before.clinician + 1);
+    // The services count no SLI: they refuse the effect, naming the field.
+    const sre = (await personaTokens(key, t.patientId)).sre;
+    const refused = await clinical.inject({
+      method: "PUT",
+      url: "/_lab/faults",
+      headers: { authorization: `Bearer ${sre}`, "content-type": "application/json" },
+      payload: JSON.stringify(blind),
+    });
+    expect(refused.json()).toMatchObject({ status: 422, field: "rules.0.effect.kind" });
+  });
+
   it("serves an SLO's minute-by-minute history with the other side's SLO of its journey, operators only, naming a bad field", async () => {
     const res = await call("sre", "GET", "/_lab/slos/clinician-find-patient-availability/history?minutes=10");
     expect(res.statusCode, res.body).toBe(200);

@@ -15,11 +15,13 @@ import {
   alertAnnotations,
   alertRuleLabels,
   burnRateRecord,
+  noDataRule,
   recordedWindows,
   rulesFile,
   sloLabels,
 } from "../lib/slo/prometheus-rules.ts";
-import { type TrafficSegment, inputSeries, promtool, promtoolAvailable, sliOfSegments } from "./support/promtool.ts";
+import { NO_DATA_ALERT, replayNoData } from "../lib/slo/no-data.ts";
+import { type TrafficSegment, counterValues, inputSeries, promtool, promtoolAvailable, sliOfSegments } from "./support/promtool.ts";
 
 const root = join(import.meta.dirname, "..");
 const slos = loadSloDirectory(join(root, "slo"), root);
@@ -137,6 +139,43 @@ describe.skipIf(!promtoolAvailable())("the generated Prometheus rules under the 
     const sli = sliOfSegments([{ minutes: 3 * DAY + 7 * HOUR, requestsPerMinute: 2000, badPerMinute: 1 }]);
     expect(replayAlerts(budgetLedger(sli, definition.target), definition.tiers).transitions).toEqual([]);
     const run = promtoolAgrees(definition, sli, [HOUR, DAY, 3 * DAY + 7 * HOUR]);
+    expect(run.status, run.output).toBe(0);
+  });
+
+  it("fires no-data when the gateway stops counting a journey its users still report, as the engine does, and not when both sides go quiet", () => {
+    const definition = slo("clinician-record-diagnosis-availability");
+    expect(definition.noDataAgainst).toBe("client");
+    // Both sides counted, then the server side silent while the users go on, both again, then no traffic at all.
+    const server = [...Array(30).fill(100), ...Array(15).fill(0), ...Array(20).fill(100), ...Array(20).fill(0)];
+    const client = [...Array(30).fill(40), ...Array(15).fill(40), ...Array(20).fill(40), ...Array(20).fill(0)];
+    const at = [30, 34, 35, 36, 37, 44, 45, 46, 50, 55, 70, 75, 80, 85];
+    const firingAtMinute = (minute: number) => replayNoData(server.slice(0, minute), client.slice(0, minute), 0).alert.state === "firing";
+    expect(at.filter(firingAtMinute)).toEqual([36, 37, 44, 45]); // silent from minute 30 to 44: pending at 35, firing from 36
+    const rule = noDataRule(definition, "client");
+    const labels = { slo: definition.name, severity: "page", journey: definition.journey, source: "server", against: "client" };
+    const name = "no-data";
+    writeFileSync(join(dir, `${name}.rules.yaml`), rulesFile([definition]));
+    const series = (source: string, perMinute: number[]) => ({
+      series: `pimlab_journey_requests_total{journey="${definition.journey}",source="${source}",outcome="success"}`,
+      values: counterValues(perMinute),
+    });
+    const test = {
+      rule_files: [`${name}.rules.yaml`],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [series("server", server), series("client", client)],
+          alert_rule_test: at.map((minute) => ({
+            eval_time: `${minute}m`,
+            alertname: NO_DATA_ALERT,
+            exp_alerts: firingAtMinute(minute) ? [{ exp_labels: labels, exp_annotations: rule.annotations }] : [],
+          })),
+        },
+      ],
+    };
+    writeFileSync(join(dir, `${name}.test.yaml`), stringify(test, { lineWidth: 0, aliasDuplicateObjects: false }));
+    const run = promtool(["test", "rules", `${name}.test.yaml`], dir);
     expect(run.status, run.output).toBe(0);
   });
 

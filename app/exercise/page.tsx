@@ -1,10 +1,11 @@
 // The on-call player's page: the exercise under way as they may see it (its briefing, the clock, the
 // instructor's hints, their own acts) and the acts they take through the lab; once it is over, the truth
-// and the score. The investigation itself happens where a real on-call person looks: SLOs, telemetry,
-// the audit, the runbooks.
+// and the score. The levers are here too, exercise or not: an on-call person on a healthy lab may still
+// pull one. The investigation itself happens where a real on-call person looks: SLOs, telemetry, the
+// audit, the runbooks.
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { actInExercise } from "@/app/exercise/actions.ts";
+import { actInExercise, pullLever } from "@/app/exercise/actions.ts";
 import { labAs } from "@/app/lab.ts";
 import { labConfig } from "@/app/portal-connections.ts";
 import { openPage } from "@/app/page-access.tsx";
@@ -12,11 +13,14 @@ import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { Unreachable } from "@/components/page-states.tsx";
 import { Panel } from "@/components/panel.tsx";
 import { ExerciseScoreTable, HintList } from "@/components/exercise-score.tsx";
+import { LeversPanel } from "@/components/levers-panel.tsx";
 import { FAULT_CLASSES, describeEntity } from "@/lib/exercises/exercise-catalog.ts";
 import { describeAct, isOver } from "@/lib/exercises/exercise-run.ts";
 import { isLabError } from "@/lib/errors/index.ts";
 import { entityOptions } from "@/lib/portal/exercise-forms.ts";
+import { leverForms } from "@/lib/portal/oncall-levers.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
+import { settle } from "@/lib/portal/reading.ts";
 
 export const metadata: Metadata = { title: "On call" };
 export const dynamic = "force-dynamic";
@@ -34,18 +38,47 @@ function ActForm({ runId, type, label, children }: { runId: string; type: string
   );
 }
 
-export default async function ExercisePage({ searchParams }: { searchParams: Promise<{ refused?: string; field?: string }> }) {
+/** What the last act or lever came to: the lab's answer, or its refusal and the field it names. */
+function Outcome({ pulled, refused, field }: { pulled?: string; refused?: string; field?: string }) {
+  if (refused)
+    return (
+      <p className="panel error-state" role="alert" data-field={field}>
+        Not taken{field ? ` (${field})` : ""}: {refused}
+      </p>
+    );
+  if (pulled)
+    return (
+      <p className="panel" role="status" data-testid="lever-outcome">
+        {pulled}
+      </p>
+    );
+  return null;
+}
+
+export default async function ExercisePage({ searchParams }: { searchParams: Promise<{ refused?: string; field?: string; lever?: string; pulled?: string }> }) {
   const { actor, refusal } = await openPage(PAGES.exercise, "/exercise");
   if (refusal) return refusal;
-  const { refused, field } = await searchParams;
+  const { refused, field, lever, pulled } = await searchParams;
+  const lab = labAs(actor);
+  // The redrive lever's choices; read beside the exercise, and a projector that does not answer idles only that lever.
+  const deadLetters = settle(lab.deadLetters({ query: { status: "dead" } }).then((d) => d.items));
+  const levers = async () => (
+    <LeversPanel
+      levers={leverForms(actor.role, { shardCount: labConfig().shardCount, deadLetters: await deadLetters })}
+      action={pullLever}
+      refusedLever={refused ? lever : undefined}
+    />
+  );
+  const outcome = <Outcome pulled={pulled} refused={refused} field={field} />;
   let view;
   try {
-    view = await labAs(actor).exerciseBriefing();
+    view = await lab.exerciseBriefing();
   } catch (err) {
     if (!isLabError(err, "not_found")) return <Unreachable title="The exercise cannot be read right now" error={err} />;
     return (
       <>
         <h1>On call</h1>
+        {outcome}
         <Panel id="no-exercise" title="No exercise under way">
           <p>
             When the instructor starts an exercise, its briefing is here: the page you were sent. Look at the lab as an on-call person would (
@@ -53,6 +86,7 @@ export default async function ExercisePage({ searchParams }: { searchParams: Pro
             what you found and did.
           </p>
         </Panel>
+        {await levers()}
       </>
     );
   }
@@ -67,11 +101,7 @@ export default async function ExercisePage({ searchParams }: { searchParams: Pro
           : `${view.status === "resolving" ? "Resolved, the SLIs are being watched" : "Under way"} · ${Math.floor(view.secondsLeft / 60)} min ${view.secondsLeft % 60} s left`}
       </p>
       {over ? null : <LiveRefresh everyMs={30_000} />}
-      {refused && (
-        <p className="panel error-state" role="alert" data-field={field}>
-          Not taken{field ? ` (${field})` : ""}: {refused}
-        </p>
-      )}
+      {outcome}
       <Panel id="briefing" title="The page">
         <p data-testid="briefing">{view.briefing}</p>
         <p className="facts-line">
@@ -136,9 +166,10 @@ export default async function ExercisePage({ searchParams }: { searchParams: Pro
             </label>
             <button type="submit">Resolve</button>
           </ActForm>
-          <p className="facts-line">Mitigate with the lab&apos;s levers (the runbooks say which and how); the score reads them from the audit.</p>
+          <p className="facts-line">Mitigate with the levers below (the runbooks say which); the score reads them from the audit.</p>
         </Panel>
       )}
+      {await levers()}
       <Panel id="hints" title="Hints">
         <HintList hints={view.hints} label="Hints" empty="No hint so far." />
       </Panel>

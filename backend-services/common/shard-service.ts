@@ -7,7 +7,7 @@ import { type LabConfig, loadConfigOrExit } from "../../lib/config/index.ts";
 import { type LabDatabases, openLabDatabases } from "../../lib/data/lab-databases.ts";
 import { FaultSwitch } from "../../lib/faults/fault-switch.ts";
 import { type DeclaredRoutes, declaredRoutes } from "./declared-routes.ts";
-import { installFaults } from "./fault-hooks.ts";
+import { installFaults, personaOfToken } from "./fault-hooks.ts";
 import { closeOnSignals, crashAfterListening, createLabServer, databasesAnswer } from "./lab-server.ts";
 import { startProcessTelemetry } from "./process-telemetry.ts";
 
@@ -29,7 +29,11 @@ export function buildShardService(
   const tokens = createTokenVerifier(tokenKey);
   const app = createLabServer({ name: service, logLevel, ready: databasesAnswer(lab) });
   const routes = declaredRoutes(app, { tokens });
-  installFaults(app, routes, new FaultSwitch(service, lab), tokens, () => lab.shardMap);
+  installFaults(app, routes, {
+    faults: new FaultSwitch(service, lab.control.sql),
+    shardMap: () => lab.shardMap,
+    personaOf: (request) => personaOfToken(request, tokens),
+  });
   serveRoutes(routes, lab);
   return app;
 }

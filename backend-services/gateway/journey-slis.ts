@@ -85,7 +85,8 @@ export function installJourneySlis(
     // The route's declaration, also for a request refused before its handler ran (a 429).
     const declared = (request.routeOptions.config as { declared?: LabRoute } | undefined)?.declared;
     const journey = declared && declared.action !== "public" ? journeyOf(actor.role, declared.action) : null;
-    if (!journey) return;
+    // A blind spot (a fault rule of the gateway's): served, but never counted.
+    if (!journey || request.unrecordedSli) return;
     const ok = reply.statusCode < 500;
     if (actor.traffic === "warmup") {
       app.metrics.warmupRequests.inc({ journey, outcome: ok ? "success" : "error" });

@@ -11,6 +11,8 @@ import { startSloAlerting } from "../../lib/slo/slo-alerting.ts";
 import { embeddedSloSource, prometheusSloSource } from "../../lib/slo/slo-sources.ts";
 import { closeOnSignals, crashAfterListening } from "../common/lab-server.ts";
 import { buildGatewayServer } from "./server.ts";
+import { FaultSwitch, GATEWAY_EFFECTS } from "../../lib/faults/fault-switch.ts";
+import { LoadShedding } from "../../lib/load/load-shedding.ts";
 
 const config = loadConfigOrExit();
 const control = openSql(labTopology(config).control);
@@ -51,6 +53,8 @@ const app = await buildGatewayServer({
   logLevel: config.logLevel,
   slis: { store: telemetry.store, slos, source: sloSource, control, freshness: { read: readFreshness, thresholdMs: FRESH_WITHIN_MS } },
   logDir: join(config.dataDir, "logs"),
+  faults: new FaultSwitch("gateway", control, GATEWAY_EFFECTS),
+  shedding: new LoadShedding(control),
 });
 // Alert notifications, once a minute, when webhooks are configured.
 const alerting =

@@ -23,6 +23,10 @@ import { traceRoutes } from "./trace-routes.ts";
 import { FailedAuthLimit } from "./failed-auth-limit.ts";
 import { createUpstreamPools, forward } from "./forward.ts";
 import { securityHeaders } from "./security-headers.ts";
+import type { FaultSwitch } from "../../lib/faults/fault-switch.ts";
+import { installFaults } from "../common/fault-hooks.ts";
+import type { LoadShedding } from "../../lib/load/load-shedding.ts";
+import { installLoadShedding, loadSheddingRoutes } from "./load-shedding.ts";
 
 export interface GatewayOptions {
   tokenKey: TokenKey;
@@ -38,7 +42,13 @@ export interface GatewayOptions {
   slis?: JourneySliOptions & { control?: SqlDatabase };
   /** The lab's process logs (<data dir>/logs), for a trace's log lines (GET /_lab/traces/:traceId/logs). */
   logDir?: string;
+  /** The gateway's fault switch (GET/PUT/DELETE /_lab/faults): its rules touch only the API it forwards. */
+  faults?: FaultSwitch;
+  /** The on-call lever that caps the API requests in flight (GET/PUT/DELETE /_lab/load-shedding). */
+  shedding?: LoadShedding;
 }
+
+const API_PATHS = new Set(API_ROUTES.map((r) => r.path));
 
 // The routes that answer without a token, from their declarations.
 const OPEN_PATHS = new Set(
@@ -110,6 +120,8 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
     }
   });
 
+  if (options.shedding) installLoadShedding(app, options.shedding, (route) => API_PATHS.has(route));
+
   await app.register(rateLimit, {
     hook: "preHandler",
     max: options.ratePerMinute,
@@ -126,6 +138,14 @@ export async function buildGatewayServer(options: GatewayOptions): Promise<Fasti
   // The gateway knows its caller from the onRequest hook above; its own routes read bodies from the bytes.
   const routes = declaredRoutes(app, { tokens, knownActor: (request) => request.actor, decodeBody: jsonOf });
   apiDocsRoutes(routes, options.publicUrl);
+  if (options.shedding) loadSheddingRoutes(routes, options.shedding);
+  if (options.faults)
+    installFaults(app, routes, {
+      faults: options.faults,
+      shardMap: options.shardMap,
+      personaOf: async (request) => request.actor?.role ?? null,
+      applies: (route) => API_PATHS.has(route),
+    });
   if (options.slis) {
     const { report } = installJourneySlis(app, routes, options.slis);
     sloHistoryRoute(routes, { ...options.slis, report });

@@ -39,6 +39,7 @@ export function sloHistoryRoute(routes: DeclaredRoutes, o: SloHistoryRouteOption
       budgetRemaining: status?.budgetRemaining ?? null,
       tiers: status?.tiers ?? [],
       transitions: status?.transitions ?? [],
+      noData: status?.noData ?? null,
       history,
       counterpart:
         counterpart && counterpartHistory

@@ -14,7 +14,11 @@ import { SUPERVISOR_ROUTES } from "./routes/supervisor-routes.ts";
 export const PROCESSES: readonly LabProcess[] = ["gateway", "clinical", "billing", "projector", "simulator", "drill-engine", "supervisor"];
 
 const OWN_ROUTES: Record<LabProcess, readonly LabRoute[]> = {
-  gateway: [...Object.values(GATEWAY_ROUTES), ...API_ROUTES.map((r) => ({ ...r, process: "gateway" as const }))],
+  gateway: [
+    ...Object.values(GATEWAY_ROUTES),
+    ...Object.values(faultSwitchRoutes("gateway")),
+    ...API_ROUTES.map((r) => ({ ...r, process: "gateway" as const })),
+  ],
   clinical: [...Object.values(faultSwitchRoutes("clinical")), ...API_ROUTES.filter((r) => r.process === "clinical")],
   billing: [...Object.values(faultSwitchRoutes("billing")), ...API_ROUTES.filter((r) => r.process === "billing")],
   projector: Object.values(PROJECTOR_ROUTES),

@@ -18,8 +18,11 @@ const seconds = (n: number) => `${n}s`;
 function experimentsOf(action: DrillAction, durationSeconds: number): { kind: string; spec: Record<string, unknown>; note?: string }[] {
   const duration = seconds(durationSeconds);
   switch (action.type) {
-    case "set-faults":
-      return action.rules.map((rule) => httpChaos(action.service, rule, duration));
+    case "set-faults": {
+      // Rules that become the same experiment (a blind spot's, one per route) are applied once.
+      const experiments = action.rules.map((rule) => httpChaos(action.service, rule, duration));
+      return experiments.filter((e, i) => experiments.findIndex((o) => JSON.stringify(o) === JSON.stringify(e)) === i);
+    }
     case "set-event-faults":
       return eventChaos(action.faults, duration);
     case "kill-process":
@@ -72,6 +75,12 @@ function experimentsOf(action: DrillAction, durationSeconds: number): { kind: st
 
 function httpChaos(service: string, rule: Omit<FaultRuleInput, "durationSeconds">, duration: string) {
   const e = rule.effect;
+  if (e.kind === "unrecorded")
+    return {
+      kind: "NetworkChaos",
+      spec: { action: "partition", mode: "all", selector: app("prometheus"), direction: "to", target: { mode: "all", selector: app(service) }, duration },
+      note: "Prometheus stops scraping the gateway: every series it serves goes dark, not only the matched journeys' (the lab's own fault hook drops just those)",
+    };
   const route = rule.match.routes?.length === 1 ? rule.match.routes[0]!.replace(/:[A-Za-z]+/g, "*") : "/*";
   const base = {
     mode: "all",

@@ -7,10 +7,12 @@ import { z } from "zod";
 import { ROLES } from "../auth/roles.ts";
 import type { EventFaultsInput } from "../events/event-faults.ts";
 import { type FaultEffect, type FaultRuleInput, LatencyDistribution } from "../faults/fault-rules.ts";
+import { API_ROUTES } from "../contracts/api-catalog.ts";
+import { JOURNEYS, WALKED_JOURNEY_IDS, journeyOf } from "../slo/journeys.ts";
 
 /** What a drill does to the lab; the engine adds deadlines when it applies them. */
 export type DrillAction =
-  | { type: "set-faults"; service: "clinical" | "billing"; rules: Omit<FaultRuleInput, "durationSeconds">[] }
+  | { type: "set-faults"; service: "clinical" | "billing" | "gateway"; rules: Omit<FaultRuleInput, "durationSeconds">[] }
   | { type: "set-event-faults"; faults: Omit<EventFaultsInput, "durationSeconds"> }
   | { type: "kill-process"; process: string }
   | { type: "pause-process"; process: string }
@@ -246,6 +248,53 @@ const trafficSpike = defineDrill({
   }),
 });
 
+/** The gateway's requests a journey counts: each API route whose action, made by the journey's persona, is the journey's. */
+function journeyRequests(journeyId: string): { persona: (typeof ROLES)[number]; routes: { method: (typeof API_ROUTES)[number]["method"]; path: string }[] } {
+  const journey = JOURNEYS.find((j) => j.id === journeyId)!;
+  return {
+    persona: journey.persona,
+    routes: API_ROUTES.filter((r) => journeyOf(journey.persona, r.action) === journeyId).map(({ method, path }) => ({ method, path })),
+  };
+}
+
+const telemetryGap = defineDrill({
+  key: "telemetry-gap",
+  title: "Telemetry gap",
+  failureMode: "An observability blind spot: a gateway release stops counting some journeys' requests, so their SLOs go quiet while users go on",
+  params: z.strictObject({
+    journeys: z
+      .array(z.string().refine((id) => WALKED_JOURNEY_IDS.has(id), "must be a journey people walk, such as clinician/record-diagnosis"))
+      .min(1)
+      .max(JOURNEYS.length)
+      .default(["clinician/record-diagnosis"]),
+    rate: Rate.default(1),
+  }),
+  maxDurationSeconds: 1800,
+  defaultRollback: "always",
+  plan: (p) => {
+    const requests = p.journeys.map(journeyRequests);
+    return {
+      steps: [
+        {
+          description: `roll out a gateway config that stops counting ${p.rate < 1 ? `${pct(p.rate)} of ` : ""}the requests of ${p.journeys.join(", ")} in their SLIs (they are served as before)`,
+          apply: {
+            type: "set-faults",
+            service: "gateway",
+            rules: requests.flatMap(({ persona, routes }, j) =>
+              routes.map((r, i) => ({
+                id: `drill-unrecorded-${j}-${i}`,
+                match: { routes: [r.path], methods: [r.method], personas: [persona] },
+                effect: { kind: "unrecorded" as const, rate: p.rate },
+              })),
+            ),
+          },
+        },
+      ],
+      radius: { services: ["gateway"], shards: "all", personas: [...new Set(requests.map((r) => r.persona))] },
+    };
+  },
+});
+
 const consumerStall = defineDrill({
   key: "consumer-stall",
   title: "Consumer stall",
@@ -293,6 +342,7 @@ export const DRILLS: readonly DrillDefinition[] = [
   relayPause,
   badConfigRollout,
   trafficSpike,
+  telemetryGap,
 ];
 
 export function drillOf(key: string): DrillDefinition | undefined {

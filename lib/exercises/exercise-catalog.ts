@@ -9,7 +9,7 @@ import { z } from "zod";
 import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
 import { type DrillDefinition, drillOf } from "../drills/drill-catalog.ts";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
-import { TIER_NAMES } from "../slo/burn-rate-tiers.ts";
+import { ALERT_NAMES } from "../slo/burn-rate-tiers.ts";
 import { loadSloDirectory } from "../slo/load-slos.ts";
 import { ScenarioDrill } from "../scenarios/scenario-script.ts";
 
@@ -19,13 +19,13 @@ export const FaultyEntity = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("shard"), shard: z.number().int().min(0).max(63) }),
   z.strictObject({ kind: z.literal("relay") }),
   z.strictObject({ kind: z.literal("projector") }),
-  z.strictObject({ kind: z.literal("configuration"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ kind: z.literal("configuration"), service: z.enum(["clinical", "billing", "gateway"]) }),
   z.strictObject({ kind: z.literal("none") }),
 ]);
 export type FaultyEntity = z.infer<typeof FaultyEntity>;
 
 /** The classes of fault a diagnosis names; "none" is the right answer when nothing is wrong. */
-export const FAULT_CLASSES = ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "none"] as const;
+export const FAULT_CLASSES = ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "blind-spot", "none"] as const;
 export type FaultClass = (typeof FAULT_CLASSES)[number];
 
 /**
@@ -40,6 +40,7 @@ export const FAILURE_MODES = {
   "event backlog and dead letters": ["backlog"],
   "misconfigured deployment": ["misconfiguration"],
   "traffic surge": ["overload"],
+  "observability blind spot": ["blind-spot"],
 } as const satisfies Record<string, readonly FaultClass[]>;
 export type FailureMode = keyof typeof FAILURE_MODES;
 
@@ -56,7 +57,7 @@ export function failureModeOf(e: Pick<Exercise, "truth">): FailureMode | null {
 export const Mitigation = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("restart-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
   z.strictObject({ action: z.literal("resume-process"), process: z.enum(["clinical", "billing", "gateway", "projector"]) }),
-  z.strictObject({ action: z.literal("roll-back-config"), service: z.enum(["clinical", "billing"]) }),
+  z.strictObject({ action: z.literal("roll-back-config"), service: z.enum(["clinical", "billing", "gateway"]) }),
   z.strictObject({ action: z.literal("end-blocking-session"), shard: z.number().int().min(0).max(63) }),
   z.strictObject({ action: z.literal("resume-event-pipeline") }),
   z.strictObject({ action: z.literal("redrive-dead-letters") }),
@@ -90,7 +91,7 @@ export const ExerciseDocument = labDocument(
     truth: z.strictObject({
       entity: FaultyEntity,
       faultClass: z.enum(FAULT_CLASSES),
-      expectedAlerts: z.array(z.strictObject({ slo: z.string().min(1).max(120), tier: z.enum(TIER_NAMES) })).max(20),
+      expectedAlerts: z.array(z.strictObject({ slo: z.string().min(1).max(120), tier: z.enum(ALERT_NAMES) })).max(20),
     }),
     mitigations: z.array(Mitigation).min(1).max(10),
     /** Mitigated means the faulty SLIs stay within their SLO this long, not that a process is up. */

@@ -117,6 +117,8 @@ describe("an exercise's score", () => {
     expect(mitigationOf({ action: "supervisor.crash-loop-end", target: "billing" })).toEqual({ action: "roll-back-config", service: "billing" });
     expect(mitigationOf({ action: "supervisor.resume", target: "gateway" })).toEqual({ action: "resume-process", process: "gateway" });
     expect(mitigationOf({ action: "traffic.stop", target: "simulator" })).toEqual({ action: "shed-traffic" });
+    expect(mitigationOf({ action: "traffic.shed-on", target: "gateway" })).toEqual({ action: "shed-traffic" });
+    expect(mitigationOf({ action: "supervisor.faults-clear", target: "gateway" })).toEqual({ action: "roll-back-config", service: "gateway" });
     expect(mitigationOf({ action: "supervisor.kill", target: "clinical" })).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { type Exercise, type FaultClass, type FaultyEntity, type Mitigation, isN
 /** A lever the player pulled, as the audit recorded it. */
 export interface PulledLever {
   at: string;
-  /** The audit action (supervisor.restart, supervisor.faults-clear, traffic.stop, events.redrive ...). */
+  /** The audit action (supervisor.restart, supervisor.faults-clear, traffic.stop, traffic.shed-on, events.redrive ...). */
   action: string;
   /** The process or service it acted on. */
   target: string;
@@ -17,7 +17,8 @@ export interface PulledLever {
 export function mitigationOf(lever: Pick<PulledLever, "action" | "target">): Mitigation | null {
   const processes = ["clinical", "billing", "gateway", "projector"] as const;
   const process = processes.find((p) => p === lever.target);
-  const service = lever.target === "clinical" || lever.target === "billing" ? lever.target : null;
+  // Services with a configuration to roll back: their fault rules, or a release that keeps crashing.
+  const service = lever.target === "clinical" || lever.target === "billing" || lever.target === "gateway" ? lever.target : null;
   switch (lever.action) {
     case "supervisor.restart":
       return process ? { action: "restart-process", process } : null;
@@ -32,6 +33,7 @@ export function mitigationOf(lever: Pick<PulledLever, "action" | "target">): Mit
       return shard === undefined ? null : { action: "end-blocking-session", shard: Number(shard) };
     }
     case "traffic.stop":
+    case "traffic.shed-on":
       return { action: "shed-traffic" };
     case "events.redrive":
       return { action: "redrive-dead-letters" };

@@ -2,6 +2,7 @@
 // alerts fire within its time limit, counted from its first fault's launch; a no-fault exercise's whole time
 // limit passes with no tier firing at all. `npm run exercises:verify` runs the catalog through it, and the
 // quiet-lab test the no-fault one.
+import { alertsNow } from "../slo/evaluate-slos.ts";
 import type { SloReport } from "../slo/slo-status.ts";
 import { type Exercise, describeEntity, isNoFault } from "./exercise-catalog.ts";
 import type { InstructorView } from "./exercise-run.ts";
@@ -81,8 +82,9 @@ export function firedSince(report: SloReport, sinceMs: number): { slo: string; t
       seen.add(t.tier);
       out.push({ slo: slo.name, tier: t.tier, atMs });
     }
-    // A tier firing now whose transition fell out of the report's span still counts, from now.
-    for (const t of slo.tiers) if (t.state === "firing" && !seen.has(t.tier)) out.push({ slo: slo.name, tier: t.tier, atMs: Date.parse(report.evaluatedAt) });
+    // An alert firing now whose transition fell out of the report's span still counts, from now.
+    for (const a of alertsNow(slo))
+      if (a.state === "firing" && !seen.has(a.alert)) out.push({ slo: slo.name, tier: a.alert, atMs: Date.parse(report.evaluatedAt) });
   }
   return out;
 }

@@ -17,7 +17,7 @@ const facts = { route: "/patients/:patientId", method: "GET", shard: 2, persona:
 
 describe("fault rules", () => {
   it("does nothing without rules, and nothing after a rule expires", () => {
-    expect(decideFault([], facts, now)).toEqual({ delayMs: 0, fail: null, hangMs: 0 });
+    expect(decideFault([], facts, now)).toEqual({ delayMs: 0, fail: null, hangMs: 0, unrecorded: false });
     expect(decideFault([rule({ expiresAt: now })], facts, now).fail).toBeNull();
   });
 
@@ -61,7 +61,15 @@ describe("fault rules", () => {
       rule({ id: "c", effect: { kind: "error", status: 502, rate: 1 } }),
       rule({ id: "d", effect: { kind: "error", status: 500, rate: 1 } }),
     ];
-    expect(decideFault(rules, facts, now)).toEqual({ delayMs: 150, fail: { status: 502, ruleId: "c" }, hangMs: 0 });
+    expect(decideFault(rules, facts, now)).toEqual({ delayMs: 150, fail: { status: 502, ruleId: "c" }, hangMs: 0, unrecorded: false });
+  });
+
+  it("hides a matched request from its SLI without changing its answer, beside the other effects", () => {
+    const unrecorded = rule({ id: "u", match: { personas: ["clinician"] }, effect: { kind: "unrecorded", rate: 1 } });
+    expect(decideFault([unrecorded], facts, now)).toEqual({ delayMs: 0, fail: null, hangMs: 0, unrecorded: true });
+    expect(decideFault([unrecorded], { ...facts, persona: "patient" }, now).unrecorded).toBe(false);
+    const both = decideFault([unrecorded, rule({ id: "e" })], facts, now);
+    expect(both).toMatchObject({ unrecorded: true, fail: { status: 503, ruleId: "e" } });
   });
 
   it("refuses rule sets with duplicate ids, unknown fields or impossible ranges, naming the field", () => {

@@ -1,6 +1,7 @@
 // Fault injection as data: which requests a rule matches (route, shard, persona, method) and what it does
-// to them (latency from a distribution, an error at a rate, or a hang). Off unless a rule is set; every
-// rule expires. The drill engine and the SRE's control API set them; services apply them per request.
+// to them (latency from a distribution, an error at a rate, a hang, or, at the gateway, an answer that is
+// not counted in its journey's SLI). Off unless a rule is set; every rule expires. The drill engine and
+// the SRE's control API set them; the services and the gateway apply them per request.
 import { z } from "zod";
 import { ROLES } from "../auth/roles.ts";
 
@@ -24,6 +25,9 @@ export const FaultEffect = z.discriminatedUnion("kind", [
     rate: z.number().min(0).max(1),
   }),
   z.strictObject({ kind: z.literal("hang"), rate: z.number().min(0).max(1), forMs: Ms.default(120_000) }),
+  // A blind spot: the request is served as usual, but the process that counts SLIs (the gateway) does not
+  // count it, as a release that drops a journey's label would. Only the gateway takes it.
+  z.strictObject({ kind: z.literal("unrecorded"), rate: z.number().min(0).max(1).default(1) }),
 ]);
 export type FaultEffect = z.infer<typeof FaultEffect>;
 
@@ -61,9 +65,9 @@ export interface RequestFacts {
   persona: string | null;
 }
 
-export type FaultDecision = { delayMs: number; fail: { status: number; ruleId: string } | null; hangMs: number };
+export type FaultDecision = { delayMs: number; fail: { status: number; ruleId: string } | null; hangMs: number; unrecorded: boolean };
 
-const NONE: FaultDecision = { delayMs: 0, fail: null, hangMs: 0 };
+const NONE: FaultDecision = { delayMs: 0, fail: null, hangMs: 0, unrecorded: false };
 
 export function matches(rule: FaultRule, facts: RequestFacts, now: Date): boolean {
   if (rule.expiresAt <= now) return false;
@@ -107,7 +111,7 @@ export function failureDetail(status: number): string {
   }
 }
 
-/** What the matching rules do to one request: latencies add up, the first error or hang that fires wins. */
+/** What the matching rules do to one request: latencies add up, the first error or hang that fires wins, any unrecorded rule that fires hides it from its SLI. */
 export function decideFault(rules: readonly FaultRule[], facts: RequestFacts, now: Date, random: () => number = Math.random): FaultDecision {
   let decision = NONE;
   for (const rule of rules) {
@@ -117,6 +121,7 @@ export function decideFault(rules: readonly FaultRule[], facts: RequestFacts, no
     if (e.kind === "latency") decision = { ...decision, delayMs: decision.delayMs + sampleLatency(e.distribution, random) };
     else if (e.kind === "error" && !decision.fail && !decision.hangMs) decision = { ...decision, fail: { status: e.status, ruleId: rule.id } };
     else if (e.kind === "hang" && !decision.fail && !decision.hangMs) decision = { ...decision, hangMs: e.forMs };
+    else if (e.kind === "unrecorded") decision = { ...decision, unrecorded: true };
   }
   return decision;
 }

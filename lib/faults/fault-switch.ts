@@ -4,16 +4,21 @@
 import { recordOnTimeline } from "../audit/control-timeline.ts";
 import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
-import type { LabDatabases } from "../data/lab-databases.ts";
+import type { SqlDatabase } from "../data/sql-database.ts";
 import { LabError } from "../errors/index.ts";
-import type { FaultRule, FaultRuleInput } from "./fault-rules.ts";
+import type { FaultEffect, FaultRule, FaultRuleInput } from "./fault-rules.ts";
+
+/** What a service's requests can be made to do; the gateway alone counts SLIs, so it alone takes `unrecorded`. */
+export const SERVICE_EFFECTS: readonly FaultEffect["kind"][] = ["latency", "error", "hang"];
+export const GATEWAY_EFFECTS: readonly FaultEffect["kind"][] = [...SERVICE_EFFECTS, "unrecorded"];
 
 export class FaultSwitch {
   private rules: FaultRule[] = [];
 
   constructor(
     readonly service: string,
-    private readonly lab: LabDatabases,
+    private readonly control: SqlDatabase,
+    private readonly effects: readonly FaultEffect["kind"][] = SERVICE_EFFECTS,
   ) {}
 
   active(now = new Date()): FaultRule[] {
@@ -25,11 +30,17 @@ export class FaultSwitch {
   async replace(actor: Actor, inputs: FaultRuleInput[], meta: { requestId: string; traceId: string | null; now?: Date }): Promise<FaultRule[]> {
     const decision = authorize(actor, inputs.length === 0 ? "config.rollback" : "fault.switch");
     if (!decision.allowed) throw new LabError("forbidden", decision.reason);
+    inputs.forEach((r, i) => {
+      if (!this.effects.includes(r.effect.kind))
+        throw new LabError("unprocessable", `${this.service} takes the effects ${this.effects.join(", ")}, not ${r.effect.kind}`, {
+          field: `rules.${i}.effect.kind`,
+        });
+    });
     const now = meta.now ?? new Date();
     const next = inputs.map((r) => ({ ...r, expiresAt: new Date(now.getTime() + r.durationSeconds * 1000), setBy: actor.userId }));
     const summary = next.map((r) => ({ id: r.id, kind: r.effect.kind, match: r.match, durationSeconds: r.durationSeconds }));
     await recordOnTimeline(
-      this.lab.control.sql,
+      this.control,
       {
         occurredAt: now,
         actorId: actor.userId,

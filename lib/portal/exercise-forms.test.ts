@@ -11,6 +11,7 @@ describe("the exercise forms' entity choice", () => {
       "the gateway service",
       "the clinical configuration",
       "the billing configuration",
+      "the gateway configuration",
       "the relay",
       "the projector",
       "shard 0",

@@ -10,6 +10,7 @@ export function entityOptions(shardCount: number): { value: string; label: strin
     { kind: "service", service: "gateway" },
     { kind: "configuration", service: "clinical" },
     { kind: "configuration", service: "billing" },
+    { kind: "configuration", service: "gateway" },
     { kind: "relay" },
     { kind: "projector" },
     ...Array.from({ length: shardCount }, (_, shard) => ({ kind: "shard" as const, shard })),

@@ -1,5 +1,6 @@
 // The SLO board's rows from the SLO engine's report: what an SRE scans first (the budget left, which
-// burn-rate tiers fire or are about to), worst first.
+// alerts, burn-rate tiers and no-data, fire or are about to), worst first.
+import { alertsNow } from "../slo/evaluate-slos.ts";
 import type { SloReport } from "../slo/slo-status.ts";
 
 export interface SloBoardRow {
@@ -26,8 +27,12 @@ export function sloBoard(report: Pick<SloReport, "slos">): SloBoardRow[] {
       targetPercent: Math.round(s.target * 100_000) / 1000,
       windowDays: Math.round(s.windowMinutes / 1440),
       budgetRemainingPercent: Math.round(s.budgetRemaining * 1000) / 10,
-      firing: s.tiers.filter((t) => t.state === "firing").map((t) => t.tier),
-      pending: s.tiers.filter((t) => t.state === "pending").map((t) => t.tier),
+      firing: alertsNow(s)
+        .filter((a) => a.state === "firing")
+        .map((a) => a.alert),
+      pending: alertsNow(s)
+        .filter((a) => a.state === "pending")
+        .map((a) => a.alert),
       burnNow: Math.round((s.tiers.find((t) => t.tier === "page-fast")?.shortBurnRate ?? 0) * 100) / 100,
     }))
     .sort((a, b) => b.firing.length - a.firing.length || a.budgetRemainingPercent - b.budgetRemainingPercent || a.name.localeCompare(b.name));

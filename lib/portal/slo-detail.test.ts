@@ -26,6 +26,7 @@ const detail: SloDetail = {
     { tier: "page-fast", severity: "page", minute: Date.parse(at(3)) / 60_000, from: "inactive", to: "pending", longBurnRate: 20, shortBurnRate: 90.04 },
     { tier: "page-fast", severity: "page", minute: Date.parse(at(5)) / 60_000, from: "pending", to: "firing", longBurnRate: 30, shortBurnRate: 95 },
   ],
+  noData: null,
   history: {
     slo: "clinician-record-diagnosis-latency",
     minutes: 4,
@@ -69,6 +70,26 @@ describe("the SLO detail charts' data", () => {
     expect(alertHistory(detail)).toEqual([
       { at: at(5), text: "page-fast (page) pending → firing: burn 30x long, 95x short" },
       { at: at(3), text: "page-fast (page) inactive → pending: burn 20x long, 90x short" },
+    ]);
+  });
+
+  it("says why a no-data alert changed instead of its burn rates, which it has none of", () => {
+    const silent = {
+      ...detail,
+      transitions: [
+        {
+          tier: "no-data" as const,
+          severity: "page" as const,
+          minute: Date.parse(at(7)) / 60_000,
+          from: "pending" as const,
+          to: "firing" as const,
+          longBurnRate: Number.NaN,
+          shortBurnRate: Number.NaN,
+        },
+      ],
+    };
+    expect(alertHistory(silent)).toEqual([
+      { at: at(7), text: "no-data (page) pending → firing: no requests counted on this side for 5 min while the other side counted the journey" },
     ]);
   });
 

@@ -2,7 +2,9 @@
 // budget left (in %) and the chosen tier's burn rates for this SLO and its other side (client vs server),
 // and the drills and scenarios as spans over the minutes they acted.
 import type { SloDetail } from "../contracts/routes/gateway-routes.ts";
+import type { AlertTransition } from "../slo/burn-rate.ts";
 import type { TierName } from "../slo/burn-rate-tiers.ts";
+import { NO_DATA, noDataReason } from "../slo/no-data.ts";
 
 export type { SloDetail };
 
@@ -86,8 +88,12 @@ export function spanLabelPosition(span: { from: number; to: number }, rows: read
 export function alertHistory(detail: SloDetail): { at: string; text: string }[] {
   return [...detail.transitions]
     .sort((a, b) => b.minute - a.minute)
-    .map((t) => ({
-      at: new Date(t.minute * 60_000).toISOString(),
-      text: `${t.tier} (${t.severity}) ${t.from} → ${t.to}: burn ${Math.round(t.longBurnRate * 10) / 10}x long, ${Math.round(t.shortBurnRate * 10) / 10}x short`,
-    }));
+    .map((t) => ({ at: new Date(t.minute * 60_000).toISOString(), text: `${t.tier} (${t.severity}) ${t.from} → ${t.to}: ${transitionReason(t)}` }));
+}
+
+/** Why an alert changed, in words: a tier's burn rates, or for no-data the silence it judges. */
+export function transitionReason(t: Pick<AlertTransition, "tier" | "to" | "longBurnRate" | "shortBurnRate">): string {
+  if (t.tier === NO_DATA) return noDataReason(t.to);
+  const round1 = (v: number | null) => (v === null ? "–" : Math.round(v * 10) / 10); // NaN travels as null
+  return `burn ${round1(t.longBurnRate)}x long, ${round1(t.shortBurnRate)}x short`;
 }

@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../config/index.ts";
 import { PAGES } from "../portal/portal-pages.ts";
+import type { AlertName } from "../slo/burn-rate-tiers.ts";
+import { NO_DATA } from "../slo/no-data.ts";
 import { loadSloDirectory } from "../slo/load-slos.ts";
 import { labProcesses } from "../supervisor/lab-processes.ts";
 import type { RunbookSubjects } from "./runbook-check.ts";
@@ -29,7 +31,10 @@ export function readRunbooks(root: string): Map<string, string> {
 export function labRunbookSubjects(root: string): RunbookSubjects {
   const processes = labProcesses(loadConfig({}, root), root).map((p) => p.name);
   return {
-    slos: loadSloDirectory(join(root, "slo"), root).map((s) => ({ name: s.name, tiers: s.tiers.map((t) => t.name) })),
+    slos: loadSloDirectory(join(root, "slo"), root).map((s) => ({
+      name: s.name,
+      tiers: [...s.tiers.map((t) => t.name), ...(s.noDataAgainst ? [NO_DATA] : [])] as AlertName[],
+    })),
     components: [...processes, "supervisor", ...EMBEDDED_PARTS],
     pageRoutes: Object.values(PAGES).map((p) => p.route),
     repoFileExists: (path) => existsSync(join(root, path)) && statSync(join(root, path)).isFile(),

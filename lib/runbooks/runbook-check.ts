@@ -3,7 +3,7 @@
 // portal and its mitigations to the lab's levers, and every link goes somewhere that exists: a portal
 // page (an SLO's page names an SLO), a runbook and a heading in it, or a file of the repository.
 import { posix } from "node:path";
-import type { TierName } from "../slo/burn-rate-tiers.ts";
+import type { AlertName } from "../slo/burn-rate-tiers.ts";
 import { type RunbookOutline, outlineOf } from "./runbook-outline.ts";
 import { RUNBOOKS_DIR, RUNBOOKS_PAGE, runbookFile } from "./runbook-paths.ts";
 
@@ -17,8 +17,8 @@ export const LEVERS_RUNBOOK = "levers";
 const INDEX_RUNBOOK = "README";
 
 export interface RunbookSubjects {
-  /** Each SLO and the tiers its alerts have. */
-  slos: readonly { name: string; tiers: readonly TierName[] }[];
+  /** Each SLO and its alerts: its burn-rate tiers, and no-data where it has one. */
+  slos: readonly { name: string; tiers: readonly AlertName[] }[];
   /** The lab's parts: its processes and the data tier's pieces. */
   components: readonly string[];
   /** The portal's pages, as their folders under app/ name them (/slos/[name]). */

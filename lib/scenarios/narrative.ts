@@ -3,6 +3,7 @@
 // SLO engine), with each watched SLO's budget spent. The portal shows it live, agents read it as JSON, and
 // it renders as a Markdown post-incident review.
 import type { Annotation } from "../data/prisma-clients.ts";
+import { NO_DATA, noDataReason } from "../slo/no-data.ts";
 import type { SloReport } from "../slo/slo-status.ts";
 import type { ScenarioRun } from "./scenario-run.ts";
 
@@ -74,7 +75,7 @@ function alertEntries(report: SloReport, watch: ReadonlySet<string>, from: numbe
       const at = t.minute * 60_000;
       if (at < from || at > to || t.to === "inactive") continue;
       if (!watch.has(slo.name) && t.to === "pending") continue;
-      const burn = `burn ${round1(t.longBurnRate)}x over the long window, ${round1(t.shortBurnRate)}x over the short`;
+      const burn = t.tier === NO_DATA ? noDataReason(t.to) : `burn ${round1(t.longBurnRate)}x over the long window, ${round1(t.shortBurnRate)}x over the short`;
       out.push({
         at: new Date(at).toISOString(),
         kind: "alert",

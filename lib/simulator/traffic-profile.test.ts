@@ -5,9 +5,17 @@ import { findTrafficProfile, loadTrafficProfileDirectory, loadTrafficProfiles } 
 const root = join(import.meta.dirname, "..", "..");
 
 describe("traffic profiles", () => {
-  it("loads the lab's profiles: peak clinic, billing burst, overnight batch, the steady demo and the spike drill's", () => {
+  it("loads the lab's profiles: peak clinic, billing burst, overnight batch, the steady demo, the spike drill's and the two rushes", () => {
     const profiles = loadTrafficProfileDirectory(join(root, "traffic-profiles"), root);
-    expect(profiles.map((p) => p.name).sort()).toEqual(["billing-burst", "overnight-batch", "peak-clinic", "steady-demo", "traffic-spike"]);
+    expect(profiles.map((p) => p.name).sort()).toEqual([
+      "billing-burst",
+      "clinic-rush",
+      "overnight-batch",
+      "peak-clinic",
+      "portal-rush",
+      "steady-demo",
+      "traffic-spike",
+    ]);
     expect(findTrafficProfile(profiles, "peak-clinic").spec.arrivals.shape).toBe("diurnal");
     expect(() => findTrafficProfile(profiles, "nope")).toThrow(/no traffic profile "nope" \(profiles: .*peak-clinic/);
   });

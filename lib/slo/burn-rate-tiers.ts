@@ -7,6 +7,10 @@
 export const TIER_NAMES = ["page-fast", "page-slow", "ticket-fast", "ticket-slow"] as const;
 export type TierName = (typeof TIER_NAMES)[number];
 
+/** Every alert an SLO can have: its burn-rate tiers and, for a journey counted on both sides, no-data (lib/slo/no-data.ts). */
+export const ALERT_NAMES = [...TIER_NAMES, "no-data"] as const;
+export type AlertName = (typeof ALERT_NAMES)[number];
+
 export interface BurnRateTier {
   name: TierName;
   severity: "page" | "ticket";

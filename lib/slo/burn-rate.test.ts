@@ -134,6 +134,7 @@ describe("evaluating SLOs", () => {
     target,
     windowMinutes: MONTH,
     tiers: tiersFor(MONTH),
+    noDataAgainst: null,
     file: "test",
   });
 

@@ -3,7 +3,7 @@
 // buckets [T - W, T): exactly what Prometheus' rate() over [W] sees at time T when the counters are
 // scraped once a minute, so the engine and the generated rules agree (test/promtool-rules.test.ts).
 import { INACTIVE, type AlertState, type TierAlert, stepAlert } from "./alert-state.ts";
-import type { BurnRateTier, TierName } from "./burn-rate-tiers.ts";
+import type { AlertName, BurnRateTier, TierName } from "./burn-rate-tiers.ts";
 
 /** Per-minute counts of one SLI: bucket i holds minute `startMinute + i`. */
 export interface SliMinutes {
@@ -108,11 +108,12 @@ export function budgetRemainingAt(ledger: BudgetLedger, end: number, windowMinut
 }
 
 export interface AlertTransition {
-  tier: TierName;
+  tier: AlertName;
   severity: BurnRateTier["severity"];
   minute: number;
   from: AlertState;
   to: AlertState;
+  /** NaN (null in JSON) for no-data, which judges requests, not a burn. */
   longBurnRate: number;
   shortBurnRate: number;
 }

@@ -14,8 +14,10 @@ import {
   readTiers,
   replayAlerts,
 } from "./burn-rate.ts";
-import { promDuration, tiersFor } from "./burn-rate-tiers.ts";
+import { type AlertName, promDuration, tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
+import { NO_DATA, NO_DATA_SEVERITY, type NoDataStatus, replayNoData } from "./no-data.ts";
+import type { SliSource } from "./sli-recorder.ts";
 
 export interface SloStatus {
   name: string;
@@ -23,6 +25,8 @@ export interface SloStatus {
   budgetRemaining: number;
   tiers: (TierReading & { state: AlertState })[];
   transitions: AlertTransition[];
+  /** The no-data alert of an SLO whose journey the other side counts too; null for the others and for groups. */
+  noData: NoDataStatus | null;
 }
 
 export interface SloGroupStatus extends SloStatus {
@@ -38,6 +42,23 @@ function statusOf(name: string, ledger: BudgetLedger, definition: Pick<SloDefini
     budgetRemaining: budgetRemainingAt(ledger, end, definition.windowMinutes),
     tiers: readTiers(ledger, definition.tiers, end).map((r) => ({ ...r, state: alerts[r.tier]!.state })),
     transitions,
+    noData: null,
+  };
+}
+
+/** Every alert of an SLO as it stands: its burn-rate tiers, then its no-data alert when it has one. */
+export function alertsNow(status: Pick<SloStatus, "tiers" | "noData">): { alert: AlertName; state: AlertState; severity: "page" | "ticket" }[] {
+  const tiers = status.tiers.map((t) => ({ alert: t.tier as AlertName, state: t.state, severity: t.severity }));
+  return status.noData ? [...tiers, { alert: NO_DATA, state: status.noData.state, severity: status.noData.severity }] : tiers;
+}
+
+/** An SLO's status with its no-data alert, replayed over the same minutes as its tiers. */
+function withNoData(status: SloStatus, sli: SliMinutes, against: SliSource, againstRequests: ArrayLike<number>, fromIndex: number): SloStatus {
+  const replay = replayNoData(sli.total, againstRequests, sli.startMinute, fromIndex);
+  return {
+    ...status,
+    transitions: [...status.transitions, ...replay.transitions].sort((a, b) => a.minute - b.minute),
+    noData: { state: replay.alert.state, severity: NO_DATA_SEVERITY, against, requests: replay.requests, againstRequests: replay.againstRequests },
   };
 }
 
@@ -49,7 +70,11 @@ function statusOf(name: string, ledger: BudgetLedger, definition: Pick<SloDefini
 export function evaluateSlos(
   slos: readonly SloDefinition[],
   sliOf: (slo: SloDefinition) => SliMinutes,
-  options: { replayFromIndex?: number } = {},
+  options: {
+    replayFromIndex?: number;
+    /** Per-minute requests of a journey on one side, over the same minutes: for the no-data alerts (none without it). */
+    requestsOf?: (journey: string, source: SliSource) => ArrayLike<number>;
+  } = {},
 ): { slos: SloStatus[]; groups: SloGroupStatus[] } {
   const fromIndex = options.replayFromIndex ?? 1;
   const groups = sloGroups(slos).map((group) => ({ group, ledger: null as BudgetLedger | null }));
@@ -59,9 +84,12 @@ export function evaluateSlos(
   // faults and garbage) than the evaluation itself (bench:slo).
   let scratch: { bad: Float64Array; total: Float64Array } | undefined;
   for (const slo of slos) {
-    const ledger = budgetLedger(sliOf(slo), slo.target, scratch);
+    const sli = sliOf(slo);
+    const ledger = budgetLedger(sli, slo.target, scratch);
     scratch = ledger;
-    statuses.push(statusOf(slo.name, ledger, slo, fromIndex));
+    const status = statusOf(slo.name, ledger, slo, fromIndex);
+    const against = slo.noDataAgainst;
+    statuses.push(against && options.requestsOf ? withNoData(status, sli, against, options.requestsOf(slo.journey, against), fromIndex) : status);
     const g = groupOf.get(slo.name)!;
     g.ledger ??= emptyGroupLedger(ledger.startMinute, ledger.bad.length);
     addToGroup(g.ledger, ledger);

@@ -5,6 +5,7 @@ import { fieldPath, readYamlDirectory, yamlDocuments } from "../config/yaml-loca
 import type { z } from "zod";
 import { LabError, listedProblems } from "../errors/index.ts";
 import { type BurnRateTier, TIER_NAMES, type TierName, durationMinutes, promDuration, tiersFor } from "./burn-rate-tiers.ts";
+import { noDataSides } from "./no-data.ts";
 import { DISABLED_TIERS_ANNOTATION, type LabSource, ServiceDocument, SliDocument, SloDocument } from "./openslo-schema.ts";
 
 export { DISABLED_TIERS_ANNOTATION };
@@ -22,6 +23,8 @@ export interface SloDefinition {
   target: number;
   windowMinutes: number;
   tiers: BurnRateTier[];
+  /** The other side of the journey when an SLO counts it there too: this SLO's silence is judged against it (no-data). */
+  noDataAgainst: "server" | "client" | null;
   /** Where it was defined, for messages. */
   file: string;
 }
@@ -103,11 +106,13 @@ export function loadSloFiles(files: readonly { file: string; text: string }[]): 
       target,
       windowMinutes,
       tiers: tiersFor(windowMinutes, disabled),
+      noDataAgainst: null,
       file: where.replace(/:\d+$/, ""),
     });
   }
   if (problems.length > 0) throw new LabError("invalid", listedProblems("invalid SLO definitions", problems), { problems, field: "slo" });
-  return definitions;
+  const sides = noDataSides(definitions);
+  return definitions.map((d, i) => ({ ...d, noDataAgainst: sides[i]! }));
 }
 
 /** An unknown field is refused, never dropped: the lab might otherwise ignore what its author meant. */

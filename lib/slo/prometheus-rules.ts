@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { type BurnRateTier, promDuration } from "./burn-rate-tiers.ts";
 import { runbookPath } from "../runbooks/runbook-paths.ts";
 import type { SloDefinition } from "./load-slos.ts";
+import { NO_DATA, NO_DATA_ALERT, NO_DATA_FOR_MINUTES, NO_DATA_SEVERITY, NO_DATA_WINDOW_MINUTES } from "./no-data.ts";
 
 export const JOURNEY_REQUESTS_METRIC = "pimlab_journey_requests_total";
 export const JOURNEY_DURATION_METRIC = "pimlab_journey_request_duration_seconds";
@@ -80,7 +81,35 @@ export function sloRuleGroup(slo: SloDefinition): RuleGroup {
     labels: alertRuleLabels(slo, tier),
     annotations: alertAnnotations(slo, tier),
   }));
-  return { name: `pimlab-slo-${slo.name}`, interval: "1m", rules: [...records, budget, ...alerts] };
+  return {
+    name: `pimlab-slo-${slo.name}`,
+    interval: "1m",
+    rules: [...records, budget, ...alerts, ...(slo.noDataAgainst ? [noDataRule(slo, slo.noDataAgainst)] : [])],
+  };
+}
+
+/** A journey's requests on one side within the no-data window: all of them, whatever the SLI judges. */
+export function sideRequestsExpr(journey: string, source: string): string {
+  return `sum(increase(${JOURNEY_REQUESTS_METRIC}{journey="${journey}",source="${source}"}[${promDuration(NO_DATA_WINDOW_MINUTES)}]))`;
+}
+
+/**
+ * The no-data alert (lib/slo/no-data.ts): this side counted nothing in the window while the other side
+ * counted the journey. `or vector(0)`: a gateway that is not scraped has no series, and that silence counts too.
+ */
+export function noDataRule(slo: SloDefinition, against: string): Record<string, unknown> {
+  const window = promDuration(NO_DATA_WINDOW_MINUTES);
+  return {
+    alert: NO_DATA_ALERT,
+    expr: `(${sideRequestsExpr(slo.journey, slo.source)} or vector(0)) == 0 and on() ${sideRequestsExpr(slo.journey, against)} > 0`,
+    for: promDuration(NO_DATA_FOR_MINUTES),
+    labels: { slo: slo.name, severity: NO_DATA_SEVERITY, journey: slo.journey, source: slo.source, against },
+    annotations: {
+      summary: `${slo.displayName}: no ${slo.source}-side requests counted for ${window} while the ${against} side counted the journey`,
+      runbook_url: `${RULES_PORTAL_ORIGIN}${runbookPath(slo.name, NO_DATA)}`,
+      description: `${slo.name} is blind: its SLI (${slo.journey}, ${slo.source} side) had no requests in ${window} while the ${against} side counted traffic, so its burn-rate alerts cannot fire.`,
+    },
+  };
 }
 
 /** The labels a tier's alert rule adds to the SLO's own. */

@@ -1,7 +1,9 @@
-// Notifications of burn-rate alerts: each evaluation of the SLOs is compared with the previous one, and
-// a tier that starts firing, or stops, is posted to every webhook in Alertmanager's webhook format
-// (version 4), so anything that takes Alertmanager's webhooks takes the lab's. Failed posts are retried.
+// Notifications of the SLOs' alerts (burn-rate tiers and no-data): each evaluation of the SLOs is compared
+// with the previous one, and an alert that starts firing, or stops, is posted to every webhook in
+// Alertmanager's webhook format (version 4), so anything that takes Alertmanager's webhooks takes the
+// lab's. Failed posts are retried.
 import { promDuration } from "./burn-rate-tiers.ts";
+import { NO_DATA, NO_DATA_ALERT, NO_DATA_WINDOW_MINUTES } from "./no-data.ts";
 import { BURN_ALERT } from "./prometheus-rules.ts";
 import type { SloReportSource } from "./slo-sources.ts";
 import type { SloReport } from "./slo-status.ts";
@@ -14,33 +16,66 @@ export interface AlertNotification {
   endsAt: string;
 }
 
-/** The alerts whose state changed between two reports (a first report notifies what is firing). */
-export function alertChanges(previous: SloReport | null, current: SloReport, firingSince: Map<string, string>): AlertNotification[] {
-  const before = new Map<string, string>(previous?.slos.flatMap((s) => s.tiers.map((t) => [`${s.name} ${t.tier}`, t.state] as const)) ?? []);
-  const out: AlertNotification[] = [];
-  for (const slo of current.slos) {
-    for (const tier of slo.tiers) {
-      const key = `${slo.name} ${tier.tier}`;
-      const was = before.get(key) === "firing";
-      const is = tier.state === "firing";
-      if (was === is) continue;
-      if (is) firingSince.set(key, current.evaluatedAt);
-      const labels = {
-        alertname: BURN_ALERT,
+type ReportedSlo = SloReport["slos"][number];
+
+/** Every alert of an SLO as a webhook names it: its state, labels and words. */
+function alertsOf(slo: ReportedSlo): { key: string; state: string; labels: Record<string, string>; annotations: Record<string, string> }[] {
+  const tiers = slo.tiers.map((tier) => ({
+    key: `${slo.name} ${tier.tier}`,
+    state: tier.state,
+    labels: {
+      alertname: BURN_ALERT,
+      slo: slo.name,
+      journey: slo.journey,
+      service: slo.service,
+      severity: tier.severity,
+      burnrate_tier: tier.tier,
+      factor: String(tier.factor),
+    },
+    annotations: {
+      summary: `${slo.displayName}: error budget burning over ${tier.factor}x (${tier.tier})`,
+      description: `Burn rate ${tier.longBurnRate.toFixed(1)}x over the long window, ${tier.shortBurnRate.toFixed(1)}x over the short; ${(slo.budgetRemaining * 100).toFixed(1)} % of the ${promDuration(slo.windowMinutes)} budget left.`,
+    },
+  }));
+  const silence = slo.noData;
+  if (!silence) return tiers;
+  const window = promDuration(NO_DATA_WINDOW_MINUTES);
+  return [
+    ...tiers,
+    {
+      key: `${slo.name} ${NO_DATA}`,
+      state: silence.state,
+      labels: {
+        alertname: NO_DATA_ALERT,
         slo: slo.name,
         journey: slo.journey,
         service: slo.service,
-        severity: tier.severity,
-        burnrate_tier: tier.tier,
-        factor: String(tier.factor),
-      };
+        severity: silence.severity,
+        source: slo.source,
+        against: silence.against,
+      },
+      annotations: {
+        summary: `${slo.displayName}: no ${slo.source}-side requests counted for ${window} while the ${silence.against} side counted the journey`,
+        description: `${silence.requests} ${slo.source}-side requests against ${silence.againstRequests} on the ${silence.against} side over the last ${window}: the SLO is blind, its burn-rate alerts cannot fire.`,
+      },
+    },
+  ];
+}
+
+/** The alerts whose state changed between two reports (a first report notifies what is firing). */
+export function alertChanges(previous: SloReport | null, current: SloReport, firingSince: Map<string, string>): AlertNotification[] {
+  const before = new Map<string, string>(previous?.slos.flatMap((s) => alertsOf(s).map((a) => [a.key, a.state] as const)) ?? []);
+  const out: AlertNotification[] = [];
+  for (const slo of current.slos) {
+    for (const { key, state, labels, annotations } of alertsOf(slo)) {
+      const was = before.get(key) === "firing";
+      const is = state === "firing";
+      if (was === is) continue;
+      if (is) firingSince.set(key, current.evaluatedAt);
       out.push({
         status: is ? "firing" : "resolved",
         labels,
-        annotations: {
-          summary: `${slo.displayName}: error budget burning over ${tier.factor}x (${tier.tier})`,
-          description: `Burn rate ${tier.longBurnRate.toFixed(1)}x over the long window, ${tier.shortBurnRate.toFixed(1)}x over the short; ${(slo.budgetRemaining * 100).toFixed(1)} % of the ${promDuration(slo.windowMinutes)} budget left.`,
-        },
+        annotations,
         startsAt: firingSince.get(key) ?? current.evaluatedAt,
         endsAt: is ? "0001-01-01T00:00:00Z" : current.evaluatedAt,
       });

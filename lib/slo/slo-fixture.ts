@@ -18,6 +18,7 @@ export function availabilitySlo(change: Partial<SloDefinition> = {}): SloDefinit
     target: 0.999,
     windowMinutes,
     tiers: tiersFor(windowMinutes),
+    noDataAgainst: null,
     file: "test",
     ...change,
   };

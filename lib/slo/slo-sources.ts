@@ -4,9 +4,10 @@
 import type { SqlDatabase } from "../data/sql-database.ts";
 import type { AlertState } from "./alert-state.ts";
 import { tierReading } from "./burn-rate.ts";
-import { tiersFor } from "./burn-rate-tiers.ts";
+import { promDuration, tiersFor } from "./burn-rate-tiers.ts";
 import type { SloDefinition } from "./load-slos.ts";
-import { BUDGET_REMAINING_RECORD, BURN_ALERT, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
+import { NO_DATA_ALERT, NO_DATA_SEVERITY, NO_DATA_WINDOW_MINUTES, type NoDataStatus } from "./no-data.ts";
+import { BUDGET_REMAINING_RECORD, BURN_ALERT, JOURNEY_REQUESTS_METRIC, burnRateRecord, groupBurnRateExpr, recordedWindows } from "./prometheus-rules.ts";
 import { sloGroups } from "./evaluate-slos.ts";
 import { type SloReport, sloReport, sloSummary } from "./slo-status.ts";
 
@@ -33,7 +34,7 @@ async function instantQuery(url: string, query: string, at: Date): Promise<PromS
 
 /**
  * Prometheus as the source: burn rates and budgets are the recording rules' series, a tier's state is its
- * ALERTS series (pending or firing; Prometheus keeps no resolved alerts, nor a replayable history, so
+ * ALERTS series, and so is no-data's (pending or firing; Prometheus keeps no resolved alerts, nor a replayable history, so
  * `transitions` is empty and a resolved tier reads inactive). Groups are computed with PromQL from their
  * members' counters, as the engine adds their ledgers; there are no group alert rules, so their tiers read
  * inactive.
@@ -52,6 +53,22 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
         // An alert both pending and firing cannot be; if a scrape shows both, firing wins.
         if (alerts.get(key) !== "firing") alerts.set(key, a.metric.alertstate === "firing" ? "firing" : "pending");
       }
+      const silent = new Map<string, AlertState>();
+      for (const a of await instantQuery(url, `ALERTS{alertname="${NO_DATA_ALERT}"}`, now))
+        if (silent.get(a.metric.slo!) !== "firing") silent.set(a.metric.slo!, a.metric.alertstate === "firing" ? "firing" : "pending");
+      const sideRequests = new Map(
+        (await instantQuery(url, `sum by (journey, source) (increase(${JOURNEY_REQUESTS_METRIC}[${promDuration(NO_DATA_WINDOW_MINUTES)}]))`, now)).map(
+          (s) => [`${s.metric.source} ${s.metric.journey}`, Number(s.value[1])] as const,
+        ),
+      );
+      const noDataOf = (slo: SloDefinition): NoDataStatus | null =>
+        slo.noDataAgainst && {
+          state: silent.get(slo.name) ?? "inactive",
+          severity: NO_DATA_SEVERITY,
+          against: slo.noDataAgainst,
+          requests: sideRequests.get(`${slo.source} ${slo.journey}`) ?? 0,
+          againstRequests: sideRequests.get(`${slo.noDataAgainst} ${slo.journey}`) ?? 0,
+        };
       const nanTo = (x: number | undefined, fallback: number) => (x === undefined || Number.isNaN(x) ? fallback : x);
       const reportSlos = slos.map((slo) => ({
         ...sloSummary(slo),
@@ -61,6 +78,7 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
           state: alerts.get(`${slo.name} ${tier.name}`) ?? "inactive",
         })),
         transitions: [],
+        noData: noDataOf(slo),
       }));
       const groupReports = await Promise.all(
         sloGroups(slos).map(async ({ name, service, windowMinutes, members }) => {
@@ -73,7 +91,15 @@ export function prometheusSloSource(url: string, slos: readonly SloDefinition[])
             }),
           );
           const spent = await value(windowMinutes);
-          return { name, service, members: members.map((m) => m.name), budgetRemaining: Number.isNaN(spent) ? 1 : 1 - spent, tiers, transitions: [] };
+          return {
+            name,
+            service,
+            members: members.map((m) => m.name),
+            budgetRemaining: Number.isNaN(spent) ? 1 : 1 - spent,
+            tiers,
+            transitions: [],
+            noData: null,
+          };
         }),
       );
       return { evaluatedAt: now.toISOString(), slos: reportSlos, groups: groupReports };

@@ -28,6 +28,9 @@ export interface SloReport {
   groups: SloGroupStatus[];
 }
 
+/** What a journey's requests are read as when only their count matters (the no-data alerts). */
+const COUNTED = { sli: { kind: "availability" } } as const;
+
 export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[], now: Date): Promise<SloReport> {
   // Evaluated at the start of the current minute: the minute under way is still being counted.
   const end = Math.floor(now.getTime() / 60_000);
@@ -43,8 +46,10 @@ export async function sloReport(db: SqlDatabase, slos: readonly SloDefinition[],
       }),
     ),
   );
+  const requests = (journey: string, source: SliSource) => sliOfRows(rows.get(`${source} ${journey}`) ?? [], COUNTED, end - span, end).total;
   const { slos: statuses, groups } = evaluateSlos(slos, (slo) => sliOfRows(rows.get(`${slo.source} ${slo.journey}`)!, slo, end - span, end), {
     replayFromIndex: longest + 1,
+    requestsOf: requests,
   });
   const byName = new Map(slos.map((s) => [s.name, s]));
   return {

@@ -156,6 +156,28 @@ describe("the lab control", () => {
     ]);
   });
 
+  it("keeps a service's faults across a restart, with the time they have left, until their lease ends", async () => {
+    const token = `Bearer ${await issueLabToken(key, sre)}`;
+    await control.setFaults(sre, "clinical", token, { rules: [{ id: "bad-config", durationSeconds: 120 }] }, meta);
+    await time.advance(30_000, control);
+    await control.restart(sre, "clinical", meta);
+    await supervisor.waitUntilReady(10_000);
+    const again = async () => (await faults()).rules as { id: string; durationSeconds: number }[];
+    for (let i = 0; i < 100 && (await again()).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const [kept] = await again();
+    expect(kept?.id).toBe("bad-config");
+    expect(kept?.durationSeconds).toBeGreaterThanOrEqual(88); // 120 s less the 30 s gone, and the restart's own
+    expect(kept?.durationSeconds).toBeLessThanOrEqual(90);
+    expect(await faults()).toMatchObject({ lastBy: "lab-supervisor" });
+    await time.advance(90_000, control);
+    expect((await faults()).rules).toEqual([]);
+    // Once the lease is over, a restart starts the service without them.
+    await control.restart(sre, "clinical", meta);
+    await supervisor.waitUntilReady(10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await faults()).rules).toEqual([]);
+  });
+
   it("passes a service's refusal back as its status, and refuses faults on a process without a switch", async () => {
     const clinician = `Bearer ${await issueLabToken(key, { userId: "usr-c", role: "clinician", facilityId: "fac-0001", patientId: null })}`;
     await expect(control.setFaults(sre, "clinical", clinician, { rules: [{ id: "slow", durationSeconds: 5 }] }, meta)).rejects.toMatchObject({

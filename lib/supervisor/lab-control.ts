@@ -67,6 +67,17 @@ export function statusAsSeenBy(status: LabStatus, actor: Actor): LabStatus {
   return { ...status, processes: status.processes.map((p) => (p.state === "paused" ? { ...p, state: "ready" } : p)) };
 }
 
+/** What a fault switch is given: a service's (or the gateway's) rules, or the projector's one setting. */
+export type FaultSwitchBody = { rules: { id: string; durationSeconds: number }[] } | { durationSeconds: number };
+
+/** A fault switch `elapsedMs` after it was set: each rule with the time it has left, none once all are over. */
+export function remainingFaults(body: FaultSwitchBody, elapsedMs: number): FaultSwitchBody | null {
+  const left = (seconds: number) => Math.floor(seconds - elapsedMs / 1000);
+  if (!("rules" in body)) return left(body.durationSeconds) >= 1 ? { ...body, durationSeconds: left(body.durationSeconds) } : null;
+  const rules = body.rules.filter((r) => left(r.durationSeconds) >= 1).map((r) => ({ ...r, durationSeconds: left(r.durationSeconds) }));
+  return rules.length > 0 ? { rules } : null;
+}
+
 const leaseView = (l: FaultLease) => ({
   ...l,
   takenAt: new Date(l.takenAt).toISOString(),
@@ -81,6 +92,11 @@ export class LabControl {
   private readonly clock: LeaseClock;
   /** Audit writes of reverts still in flight (they run off the lease timer): shutdown waits for them. */
   private readonly auditing = new Set<Promise<void>>();
+  /**
+   * The fault switch each leased process was given and when: a fault is the process's configuration, so a
+   * restart (or a crash) does not cure it; the process gets what is left of it again once it is ready.
+   */
+  private readonly leasedFaults = new Map<string, { body: FaultSwitchBody; at: number }>();
   /** The write-lock sessions open now, by shard index. */
   private readonly heldLocks = new Map<number, HeldWriteLock>();
 
@@ -96,10 +112,29 @@ export class LabControl {
     });
   }
 
-  /** Wire to the supervisor's events: a process that exits or starts afresh is no longer paused. */
+  /**
+   * Wire to the supervisor's events: a process that exits or starts afresh is no longer paused; one that is
+   * ready again gets back the faults it still holds a lease on.
+   */
   readonly onProcessEvent = (event: SupervisorEvent): void => {
     if (event.kind === "crashed" || event.kind === "stopped" || event.kind === "started") this.leases.release(leaseId("pause", event.name));
+    if (event.kind === "ready") {
+      const reapplying = this.reapplyFaults(event.name).catch((err: unknown) =>
+        this.notice(`${event.name}: its faults could not be set again after its start: ${(err as Error).message}`),
+      );
+      this.auditing.add(reapplying);
+      void reapplying.finally(() => this.auditing.delete(reapplying));
+    }
   };
+
+  private async reapplyFaults(name: string): Promise<void> {
+    const held = this.leasedFaults.get(name);
+    if (!held || !this.leases.list().some((l) => l.id === leaseId("faults", name))) return;
+    const body = remainingFaults(held.body, this.clock.now() - held.at);
+    if (!body) return;
+    const token = await issueLabToken(this.options.tokenKey, SUPERVISOR_ACTOR, { ttlSeconds: 300 });
+    await forwardFaultSwitch(processNamed(this.supervisor.specs(), name), { method: "PUT", authorization: `Bearer ${token}`, body });
+  }
 
   status(now = Date.now()): LabStatus {
     const counted = new Set<number>();
@@ -296,20 +331,16 @@ export class LabControl {
   }
 
   /** Forwards a fault switch to the process and leases it until its longest rule (or its one setting) ends. */
-  async setFaults(
-    actor: Actor,
-    name: string,
-    authorization: string,
-    body: { rules: { id: string; durationSeconds: number }[] } | { durationSeconds: number },
-    meta: RequestMeta,
-  ) {
+  async setFaults(actor: Actor, name: string, authorization: string, body: FaultSwitchBody, meta: RequestMeta) {
     const { spec, pid } = this.faultService(name);
     const faults = await forwardFaultSwitch(spec, { method: "PUT", authorization, body, requestId: meta.requestId, traceparent: meta.traceparent });
     if (faults.rules.length === 0) return this.clearedFaults(actor, name, faults, meta);
     const longest = "rules" in body ? Math.max(...body.rules.map((r) => r.durationSeconds)) : body.durationSeconds;
-    const lease = this.leases.take({ kind: "faults", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + longest * 1000 }, () =>
-      this.clearServiceFaults(name, pid),
-    );
+    const lease = this.leases.take({ kind: "faults", target: name, takenBy: actor.userId, deadlineAt: this.clock.now() + longest * 1000 }, () => {
+      this.leasedFaults.delete(name);
+      return this.clearServiceFaults(name);
+    });
+    this.leasedFaults.set(name, { body, at: this.clock.now() });
     await this.record(actor, meta, {
       action: "supervisor.faults-set",
       target: name,
@@ -325,6 +356,7 @@ export class LabControl {
     if (this.leases.list().some((l) => l.id === leaseId("crash-loop", name))) {
       // The clean start has no fault rules either: they live in the process.
       this.leases.release(leaseId("faults", name));
+      this.leasedFaults.delete(name);
       await this.endCrashLoop(actor, name, meta);
       return { service: name, rules: [], lease: null };
     }
@@ -354,7 +386,7 @@ export class LabControl {
         continue;
       }
       try {
-        await this.clearServiceFaults(spec.name, pid);
+        await this.clearServiceFaults(spec.name);
         cleared.push(spec.name);
       } catch (err) {
         failed.push({ lease: `faults:${spec.name}`, error: (err as Error).message });
@@ -395,15 +427,16 @@ export class LabControl {
     return { spec, pid };
   }
 
-  /** DELETE /_lab/faults as the supervisor; a process that has exited since took its rules with it. */
-  private async clearServiceFaults(name: string, pid: number): Promise<void> {
-    if (this.supervisor.statusOf(name).pid !== pid) return;
+  /** DELETE /_lab/faults as the supervisor; a process that is not running has no rules to clear. */
+  private async clearServiceFaults(name: string): Promise<void> {
+    if (this.supervisor.statusOf(name).pid === null) return;
     const token = await issueLabToken(this.options.tokenKey, SUPERVISOR_ACTOR, { ttlSeconds: 300 });
     await forwardFaultSwitch(processNamed(this.supervisor.specs(), name), { method: "DELETE", authorization: `Bearer ${token}` });
   }
 
   private async clearedFaults(actor: Actor, name: string, faults: ServiceFaults, meta: RequestMeta) {
     const lease = this.leases.release(leaseId("faults", name));
+    this.leasedFaults.delete(name);
     await this.record(actor, meta, {
       action: "supervisor.faults-clear",
       target: name,

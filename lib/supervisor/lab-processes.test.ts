@@ -17,7 +17,7 @@ describe("the lab's process table", () => {
       readyUrl: "http://127.0.0.1:5101/readyz",
       faultSwitch: "requests",
     });
-    expect(processNamed(table, "gateway")).toMatchObject({ port: 5000, faultSwitch: null });
+    expect(processNamed(table, "gateway")).toMatchObject({ port: 5000, faultSwitch: "requests" });
     expect(processNamed(table, "projector")).toMatchObject({ faultSwitch: "events" });
     expect(processNamed(table, "portal")).toMatchObject({
       command: "/repo/node_modules/.bin/next",

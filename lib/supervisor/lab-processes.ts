@@ -67,7 +67,7 @@ export function labProcesses(config: LabConfig, root: string): LabProcessSpec[] 
     labService(root, "clinical", config.clinicalPort, { faultSwitch: "requests" }),
     labService(root, "billing", config.billingPort, { faultSwitch: "requests" }),
     labService(root, "projector", config.projectorPort, { faultSwitch: "events" }),
-    labService(root, "gateway", config.gateway.port),
+    labService(root, "gateway", config.gateway.port, { faultSwitch: "requests" }),
     // After the gateway: the simulator's traffic and the drill engine's SLO reads go through it.
     labService(root, "simulator", config.simulator.port, { nodeFlags: QUIET_PROCESS_FLAGS }),
     labService(root, "drill-engine", config.drills.port, { nodeFlags: QUIET_PROCESS_FLAGS }),

@@ -33,6 +33,7 @@ interface Slo {
   name: string;
   budgetRemaining: number | null;
   tiers: SloTier[];
+  noData: { state: string } | null;
   transitions: { tier: string; minute: number; to: string }[];
 }
 
@@ -121,6 +122,8 @@ describe("a lab left to itself", () => {
         evaluations++;
         for (const slo of report.slos) {
           for (const t of slo.tiers) if (t.state !== "inactive") sightings.push(`${new Date().toISOString()} ${slo.name} ${t.tier} ${t.state}`);
+          // A side that stops counting while the other counts is an alert too: the lab must not blind itself.
+          if (slo.noData && slo.noData.state !== "inactive") sightings.push(`${new Date().toISOString()} ${slo.name} no-data ${slo.noData.state}`);
         }
         deadLettersSeen = Math.max(deadLettersSeen, (await get<{ deadLetters: number }>(ports.projector, "/_lab/events/status")).deadLetters);
         return report;

@@ -38,7 +38,7 @@ export interface DrillLab {
   runOf(id: string): Promise<DrillRunView>;
   /** Journeys of `mix` (patients reading their records unless given) at `ratePerSecond` for `seconds`. */
   measure(seconds: number, options?: { mix?: TrafficProfileSpec["mix"]; ratePerSecond?: number }): Promise<SimulationSnapshot>;
-  faultsOf(service: "clinical" | "billing"): Promise<unknown[]>;
+  faultsOf(service: "clinical" | "billing" | "gateway"): Promise<unknown[]>;
   stop(): Promise<void>;
 }
 

@@ -1,6 +1,8 @@
 // Shared by the service tests: a seeded lab with persona tokens, the services and a gateway in front of
 // them as a test needs them, an in-process HTTP caller, the shards' audit chain heads (a write moves one),
 // and a fuzz of generated JSON bodies against a route.
+import { FaultSwitch, GATEWAY_EFFECTS } from "../../lib/faults/fault-switch.ts";
+import { LoadShedding } from "../../lib/load/load-shedding.ts";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { expect } from "vitest";
@@ -69,6 +71,9 @@ export function testGateway(lab: LabDatabases, options: Pick<GatewayOptions, "to
     ratePerMinute: 10_000,
     publicUrl: "http://127.0.0.1:4000",
     logLevel: "silent",
+    // As npm run lab's gateway: with its fault switch (a blind spot is one of its rules).
+    faults: new FaultSwitch("gateway", lab.control.sql, GATEWAY_EFFECTS),
+    shedding: new LoadShedding(lab.control.sql),
     ...options,
   });
 }

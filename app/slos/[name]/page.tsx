@@ -1,5 +1,6 @@
-// One SLO in detail: its budget and each tier now, the charts of the last three hours (budget, burn per
-// tier, the other side of the journey, drills shaded), and the alert history replayed over its data.
+// One SLO in detail: its budget and each tier now, its no-data alert (a journey counted on both sides), the
+// charts of the last three hours (budget, burn per tier, the other side of the journey, drills shaded), and
+// the alert history replayed over its data.
 import type { Metadata } from "next";
 import { openPage } from "@/app/page-access.tsx";
 import { labConfig } from "@/app/portal-connections.ts";
@@ -10,6 +11,8 @@ import { alertHistory } from "@/lib/portal/slo-detail.ts";
 import { Table } from "@/components/table.tsx";
 import { Panel } from "@/components/panel.tsx";
 import { runbookPath } from "@/lib/runbooks/runbook-paths.ts";
+import { alertsNow } from "@/lib/slo/evaluate-slos.ts";
+import { NO_DATA, NO_DATA_WINDOW_MINUTES } from "@/lib/slo/no-data.ts";
 
 export const metadata: Metadata = { title: "SLO detail" };
 export const dynamic = "force-dynamic";
@@ -26,7 +29,8 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
   if (opened.answer) return opened.answer;
   const detail = opened.value;
   const alerts = alertHistory(detail);
-  const firing = detail.tiers.filter((t) => t.state === "firing");
+  const firing = alertsNow(detail).filter((a) => a.state === "firing");
+  const silence = detail.noData;
   return (
     <>
       <p className="breadcrumb">
@@ -36,7 +40,7 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
       <p className="subtitle" data-testid="slo-state">
         {detail.slo.journey} · {detail.slo.source} side · {Math.round(detail.slo.target * 10_000) / 100} % over {detail.slo.windowMinutes / 1440} d ·{" "}
         {detail.budgetRemaining === null ? "budget unknown" : `${Math.round(detail.budgetRemaining * 1000) / 10} % of the budget left`} ·{" "}
-        {firing.length === 0 ? "no alert firing" : `${firing.map((t) => t.tier).join(", ")} firing`}
+        {firing.length === 0 ? "no alert firing" : `${firing.map((a) => a.alert).join(", ")} firing`}
       </p>
       <p>
         <a href={runbookPath(detail.slo.name)}>Runbook for this SLO&apos;s alerts</a>
@@ -59,10 +63,24 @@ export default async function SloDetailPage({ params }: { params: Promise<{ name
           )}
         </Table>
       </Panel>
+      {silence && (
+        <Panel id="no-data" title="Signal">
+          <p data-testid="no-data">
+            No-data alert ({silence.severity}):{" "}
+            {silence.state === "inactive" ? (
+              "inactive"
+            ) : (
+              <span className={`badge badge-${silence.state === "firing" ? "firing" : "pending"}`}>{silence.state}</span>
+            )}{" "}
+            · over the last {NO_DATA_WINDOW_MINUTES} min this ({detail.slo.source}) side counted {silence.requests} requests of the journey, the{" "}
+            {silence.against} side {silence.againstRequests} · <a href={runbookPath(detail.slo.name, NO_DATA)}>Runbook for no-data</a>
+          </p>
+        </Panel>
+      )}
       <SloCharts initial={detail} />
       <Panel id="alerts" title="Alert history">
         {alerts.length === 0 ? (
-          <p>No tier of this SLO has gone pending or fired in its window.</p>
+          <p>No alert of this SLO has gone pending or fired in its window.</p>
         ) : (
           <ol className="timeline" aria-label="Alert history">
             {alerts.map((a, i) => (

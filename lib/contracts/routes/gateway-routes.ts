@@ -1,6 +1,8 @@
 // The gateway's own routes (:4000), beside the API it forwards (../api-catalog.ts): the SLOs, one SLO's
-// history, the client-side journey outcomes, the traces and their log lines, and the API's documents.
+// history, the client-side journey outcomes, the traces and their log lines, load shedding, and the API's
+// documents.
 import { z } from "zod";
+import { LoadSheddingInput, type LoadSheddingStatus } from "../../load/load-shedding.ts";
 import { JOURNEYS } from "../../slo/journeys.ts";
 import type { SloHistory } from "../../slo/slo-history.ts";
 import type { SloReport, SloSummary } from "../../slo/slo-status.ts";
@@ -39,6 +41,7 @@ export interface SloDetail {
   budgetRemaining: number | null;
   tiers: SloStatusRow["tiers"];
   transitions: SloStatusRow["transitions"];
+  noData: SloStatusRow["noData"];
   history: SloHistory;
   counterpart: { name: string; displayName: string; source: string; history: SloHistory } | null;
   annotations: { at: string; endAt: string | null; kind: string; title: string; drillRunId: string | null; status: string | null }[];
@@ -81,6 +84,22 @@ export const GATEWAY_ROUTES = servedBy("gateway", {
     action: "ops.read",
     params: TraceParams,
     summary: "A trace's lines in the process logs",
+  }),
+  loadShedding: route<LoadSheddingStatus>()({
+    at: "GET /_lab/load-shedding",
+    action: "ops.read",
+    summary: "The gateway's load shedding: the cap on requests in flight, and how many it shed",
+  }),
+  shedLoad: route<LoadSheddingStatus>()({
+    at: "PUT /_lab/load-shedding",
+    action: "traffic.shed",
+    body: LoadSheddingInput,
+    summary: "Shed load: answer 503 to API requests beyond a number in flight, until a deadline",
+  }),
+  stopShedding: route<LoadSheddingStatus>()({
+    at: "DELETE /_lab/load-shedding",
+    action: "traffic.shed",
+    summary: "Stop shedding load",
   }),
   openApi: route<Record<string, unknown>>()({
     at: "GET /openapi.json",

@@ -1,5 +1,5 @@
-// The routes every lab process serves (probes and metrics, without a token) and those of the clinical and
-// billing services beside their API: the fault switch.
+// The routes every lab process serves (probes and metrics, without a token) and the fault switch the
+// clinical and billing services and the gateway serve beside their API.
 import { FaultRulesInput, type FaultRule } from "../../faults/fault-rules.ts";
 import { type LabProcess, route, servedBy } from "../lab-route.ts";
 
@@ -17,8 +17,11 @@ export const probeRoutes = (process: LabProcess) =>
 
 type Faults = { service: string; rules: FaultRule[] };
 
-/** A service's fault switch (the supervisor sets it with a deadline; the drills through the supervisor). */
-export const faultSwitchRoutes = (process: "clinical" | "billing") =>
+/** The processes with a switch of request fault rules: the services, and the gateway in front of them. */
+export type FaultSwitchProcess = "clinical" | "billing" | "gateway";
+
+/** A process's fault switch (the supervisor sets it with a deadline; the drills through the supervisor). */
+export const faultSwitchRoutes = (process: FaultSwitchProcess) =>
   servedBy(process, {
     faults: route<Faults>()({ at: "GET /_lab/faults", action: "fault.switch", summary: "The service's fault rules" }),
     setFaults: route<Faults>()({
