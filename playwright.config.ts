@@ -63,6 +63,8 @@ export default defineConfig({
         // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the portal answers,
         // and the golden path's drill needs the counted traffic going.
         LAB_WARMUP_SECONDS: "10",
+        // npm test starts this lab while the exercise labs beside it start too (scripts/test-all.sh).
+        LAB_READY_TIMEOUT_SECONDS: "240",
         // Short exercises (a few minutes each) for the browser tests that play them; npm run lab has exercises/.
         LAB_EXERCISES_DIR: "test/fixtures/exercises",
         // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.

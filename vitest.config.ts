@@ -3,8 +3,8 @@ import { defineConfig } from "vitest/config";
 // Projects: unit tests beside the code, integration tests under test/ that need real servers (PostgreSQL)
 // or several processes (the few that take a shared server away run after the others, one at a time), and
 // the tests under test/alone/ that need the machine to themselves (whole labs for minutes, judged by their
-// SLOs; rates compared). `npm test` runs them all, the alone ones after the others; scripts/test-all.sh
-// decides which can run.
+// SLOs; rates compared), and those under test/beside/ that play exercises beside the browser tests. `npm
+// test` runs them all, the alone ones after the others; scripts/test-all.sh decides which can run.
 /** Integration files that must not share the machine's servers with another file while they run. */
 const SERIAL = ["test/kafka-broker-restart.test.ts"];
 
@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/alone/**", ...SERIAL],
+          exclude: ["test/alone/**", "test/beside/**", ...SERIAL],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -45,6 +45,19 @@ export default defineConfig({
           hookTimeout: 120_000,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        // Labs that play exercises for minutes, beside the browser tests (scripts/test-all.sh runs both at
+        // once): their faults' alerts must fire through that load, and most of their time is waiting.
+        test: {
+          name: "beside",
+          include: ["test/beside/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 45 * 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 4 },
         },
       },
       {

@@ -7,6 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 mkdir -p test-results
+rm -f test-results/*.json # a runner that did not run must not be summed from an earlier run
 failed=()
 not_run=()
 say() { printf '\n== %s\n' "$*"; }
@@ -89,14 +90,18 @@ portal_build=$!
 TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --project integration-serial --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
 # --- alone on the machine: the whole lab for ten minutes judged by its own SLOs; the poison rates ----
-say "tests that measure, alone (vitest --project alone: npm run lab's lab left to itself for ten minutes; a poison event's cost to its partition)"
+say "tests that measure, alone (vitest --project alone: npm run lab's lab left to itself for ten minutes; a poison event's cost to its partition; a surge that takes the machine)"
 if ! wait "$portal_build"; then
   cat test-results/portal-build.log
   failed+=("portal build")
 fi
 node_modules/.bin/vitest run --project alone --reporter=default --reporter=json --outputFile.json=test-results/vitest-alone.json || failed+=("vitest alone")
 
-# --- browser tests -----------------------------------------------------------------------------
+# --- browser tests, and beside them the exercises of every failure mode on labs of their own ------
+# Both mostly wait (for a page, an alert, a lab to start): together they take the time of the longer.
+say "exercises of every failure mode, four labs at a time, beside the browser tests (vitest --project beside; its output follows Playwright's)"
+node_modules/.bin/vitest run --project beside --reporter=default --reporter=json --outputFile.json=test-results/vitest-beside.json > test-results/vitest-beside.log 2>&1 &
+beside=$!
 if [ -x "$chromium" ]; then
   say "browser tests (Playwright in $chromium)"
   rm -rf .lab/e2e
@@ -104,10 +109,13 @@ if [ -x "$chromium" ]; then
 else
   not_run+=("e2e/*.spec.ts: no Chromium at $chromium and it could not be installed with apt-get")
 fi
+wait "$beside" || failed+=("vitest beside")
+say "exercises beside the browser tests (vitest --project beside)"
+cat test-results/vitest-beside.log
 
 # --- summary -----------------------------------------------------------------------------------
 say "summary"
-node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/vitest-alone.json test-results/playwright.json
+node_modules/.bin/tsx scripts/test-summary.ts test-results/vitest.json test-results/vitest-alone.json test-results/vitest-beside.json test-results/playwright.json
 status=0
 if [ ${#not_run[@]} -gt 0 ]; then
   echo "Tests that could not run:"

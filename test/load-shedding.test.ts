@@ -1,7 +1,7 @@
 // The gateway's load shedding through the real gateway and services: over the cap in flight, an API request
-// is answered 503 with Retry-After at once (and counts as failed in its journey's SLI, as the users saw it),
-// while those admitted are served; the cap ends at its deadline or when lifted, each change audited under
-// the caller, and only those allowed to shed traffic may set it.
+// is answered 503 with Retry-After at once, while those admitted are served; a cap on some personas sheds
+// only theirs; the cap ends at its deadline or when lifted, each change audited under the caller, and only
+// those allowed to shed traffic may set it.
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
@@ -78,10 +78,30 @@ describe.each(BACKENDS)("load shedding at the gateway on %s", (backend) => {
     ]);
   });
 
+  it("sheds only the named personas' requests: a patients' rush is capped while clinicians are all served", async () => {
+    const slow = {
+      rules: [
+        { id: "slow", match: { routes: ["/patients/:patientId"] }, effect: { kind: "latency", distribution: { type: "fixed", ms: 300 } }, durationSeconds: 60 },
+      ],
+    };
+    const sre = { authorization: `Bearer ${t.tokens.sre}`, "content-type": "application/json" };
+    await services.clinical.inject({ method: "PUT", url: "/_lab/faults", headers: sre, payload: JSON.stringify(slow) });
+    expect((await asOncall("PUT", { maxInFlight: 1, personas: ["patient"], durationSeconds: 60 })).json()).toMatchObject({ personas: ["patient"] });
+    const [patients, clinicians] = await Promise.all([
+      Promise.all(Array.from({ length: 4 }, () => call("patient", "GET", `/patients/${t.patientId}`))),
+      Promise.all(Array.from({ length: 4 }, () => call("clinician", "GET", `/patients/${t.patientId}`))),
+    ]);
+    expect(patients.map((a) => a.statusCode).sort()).toEqual([200, 503, 503, 503]);
+    expect(clinicians.map((a) => a.statusCode)).toEqual([200, 200, 200, 200]);
+    await asOncall("DELETE");
+    await services.clinical.inject({ method: "DELETE", url: "/_lab/faults", headers: { authorization: sre.authorization } });
+  });
+
   it("lets only those who may shed traffic set it, and refuses a bad cap naming the field", async () => {
     for (const who of ["patient", "clinician", "billing", "admin"] as const)
       expect((await call(who, "PUT", "/_lab/load-shedding", { maxInFlight: 5 })).statusCode, who).toBe(403);
     expect((await asOncall("PUT", { maxInFlight: 0 })).json()).toMatchObject({ status: 400, field: "maxInFlight" });
+    expect((await asOncall("PUT", { maxInFlight: 5, personas: ["robots"] })).json()).toMatchObject({ status: 400, field: "personas.0" });
     expect((await asOncall("GET")).json()).toMatchObject({ maxInFlight: null });
   });
 });

@@ -1,6 +1,7 @@
 // The gateway's load shedding (lib/load/load-shedding.ts) on its requests: an API request over the cap in
-// flight is answered 503 with Retry-After before anything else is done for it; an admitted one holds its
-// place until it is answered or its caller goes away. And the lever's routes.
+// flight (of its persona, when the cap names personas) is answered 503 with Retry-After before anything
+// else is done for it; an admitted one holds its place until it is answered or its caller goes away. And
+// the lever's routes.
 import type { FastifyInstance } from "fastify";
 import { GATEWAY_ROUTES as R } from "../../lib/contracts/routes/gateway-routes.ts";
 import { LabError } from "../../lib/errors/index.ts";
@@ -18,7 +19,7 @@ export function installLoadShedding(app: FastifyInstance, shedding: LoadShedding
   app.decorateRequest("releaseAdmission", null);
   app.addHook("onRequest", async (request, reply) => {
     if (!shed(request.routeOptions.url ?? "")) return;
-    const release = shedding.admit();
+    const release = shedding.admit(request.actor?.role ?? null);
     if (!release) {
       reply.header("retry-after", "1");
       throw new LabError("unavailable", "the gateway is shedding load: too many requests in flight; retry shortly");

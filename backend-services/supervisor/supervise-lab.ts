@@ -119,7 +119,7 @@ export async function startLabSupervisor(options: SuperviseLabOptions): Promise<
  * Runs the lab until Ctrl-C, SIGTERM or SIGHUP: waits for every process to be ready, prints the URLs, the
  * startup time and the lab's memory, and stops everything cleanly. A second Ctrl-C kills at once.
  */
-export async function superviseLab(options: SuperviseLabOptions & { startedAt: number; readyTimeoutMs?: number }): Promise<void> {
+export async function superviseLab(options: SuperviseLabOptions & { startedAt: number }): Promise<void> {
   const say = options.say ?? console.log;
   const lab = await startLabSupervisor({ ...options, say });
   // Last resort if this process dies some other way: no process of the lab outlives it.
@@ -138,7 +138,7 @@ export async function superviseLab(options: SuperviseLabOptions & { startedAt: n
   };
   const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
   for (const s of signals) process.on(s, onSignal);
-  const ready = lab.supervisor.waitUntilReady(options.readyTimeoutMs ?? 60_000).then(
+  const ready = lab.supervisor.waitUntilReady(options.config.readyTimeoutSeconds * 1000).then(
     () => null,
     (err: unknown) => err,
   );

@@ -53,6 +53,8 @@ const EnvSchema = z.object({
     .default("steady-demo"),
   /** Seconds the simulator's warm-up users walk the journeys after a lab start, before traffic counts (0: none). */
   LAB_WARMUP_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /** How long `npm run lab` waits for every process to be ready before it gives up (a busy machine starts slowly). */
+  LAB_READY_TIMEOUT_SECONDS: z.coerce.number().int().min(10).max(1800).default(60),
   /** When the lab's start began (ms since the epoch): set by the supervisor for its processes. */
   LAB_STARTED_AT: z.coerce.number().int().min(0).optional(),
   /** Set by the supervisor on the starts of a process it crash-loops: the process dies this long after it listens. */
@@ -116,6 +118,8 @@ export interface LabConfig {
   projectorPort: number;
   /** The supervisor's control API (process status, kill, pause, fault switches with deadlines). */
   supervisorPort: number;
+  /** How long the supervisor waits for every process to be ready at the lab's start. */
+  readyTimeoutSeconds: number;
   /** The persona traffic simulator's control API, and the profile it runs from the start (null: off). */
   simulator: { port: number; startProfile: string | null; warmUpSeconds: number };
   /** When `npm run lab` began starting this lab (null when a process runs outside the supervisor). */
@@ -198,6 +202,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     gateway: { port: e.GATEWAY_PORT, timeoutMs: e.GATEWAY_TIMEOUT_MS, ratePerMinute: e.GATEWAY_RATE_PER_MINUTE },
     projectorPort: e.PROJECTOR_PORT,
     supervisorPort: e.SUPERVISOR_PORT,
+    readyTimeoutSeconds: e.LAB_READY_TIMEOUT_SECONDS,
     simulator: { port: e.SIMULATOR_PORT, startProfile: e.LAB_TRAFFIC_PROFILE === "off" ? null : e.LAB_TRAFFIC_PROFILE, warmUpSeconds: e.LAB_WARMUP_SECONDS },
     labStartedAt: e.LAB_STARTED_AT === undefined ? null : new Date(e.LAB_STARTED_AT),
     crashAfterSeconds: e.LAB_CRASH_AFTER_SECONDS ?? null,

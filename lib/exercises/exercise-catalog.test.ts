@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
 import { loadSloDirectory } from "../slo/load-slos.ts";
-import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises } from "./exercise-catalog.ts";
+import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises, mitigationSlos } from "./exercise-catalog.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const known = {
@@ -49,7 +49,8 @@ describe("the exercise catalog", () => {
 
   it("covers every fault class of one machine's failure modes, and gives no title away", () => {
     const classes = new Set(catalog.map((e) => e.truth.faultClass));
-    for (const c of ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "none"] as const) expect(classes).toContain(c);
+    for (const c of ["latency", "errors", "crash", "hang", "unavailable", "backlog", "misconfiguration", "overload", "blind-spot", "none"] as const)
+      expect(classes).toContain(c);
     expect(FAULT_CLASSES).toEqual(expect.arrayContaining([...classes]));
     for (const e of catalog) {
       const said = `${e.name} ${e.title}`.toLowerCase();
@@ -57,6 +58,14 @@ describe("the exercise catalog", () => {
       const answer = [e.truth.faultClass, entity.kind, "service" in entity ? entity.service : "", "shard" in entity ? `shard ${entity.shard}` : ""];
       for (const word of answer.filter((w) => w && w !== "none")) expect(said, `${e.name} names its answer`).not.toContain(word);
     }
+  });
+
+  it("judges a mitigation by the expected alerts' SLOs and, beside a latency SLO, its journey's availability", () => {
+    const slos = loadSloDirectory(join(root, "slo"), root);
+    const named = (name: string) => catalog.find((e) => e.name === name)!;
+    // A surge's latency page: shedding every request would answer the clinicians fast, with 503s.
+    expect(mitigationSlos(named("records-noon"), slos)).toEqual(["clinician-find-patient-latency", "clinician-find-patient-availability"]);
+    expect(mitigationSlos(named("clinic-evening"), slos)).toEqual(["clinician-record-diagnosis-availability"]);
   });
 
   it("refuses a truth that is not what the hidden faults touch, naming file, line and field", () => {

@@ -10,7 +10,7 @@ import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml
 import { type DrillDefinition, drillOf } from "../drills/drill-catalog.ts";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
 import { ALERT_NAMES } from "../slo/burn-rate-tiers.ts";
-import { loadSloDirectory } from "../slo/load-slos.ts";
+import { type SloDefinition, loadSloDirectory } from "../slo/load-slos.ts";
 import { ScenarioDrill } from "../scenarios/scenario-script.ts";
 
 /** What can be at fault, as a player names it: one of the lab's entities, or nothing. */
@@ -111,6 +111,22 @@ export interface Exercise {
   withinSloMinutes: number;
   /** The services the hidden faults' drills act on (their blast radius), read from the plans at load. */
   touchedServices: string[];
+}
+
+/**
+ * The SLOs whose SLIs say whether a fault is mitigated: each expected alert's, and beside a latency SLO its
+ * journey's availability SLO of the same side, so a lever that makes the slow requests fail fast (good news
+ * for a latency SLI) does not pass for a fix.
+ */
+export function mitigationSlos(e: Pick<Exercise, "truth">, slos: readonly Pick<SloDefinition, "name" | "journey" | "source" | "sli">[]): string[] {
+  const names = new Set<string>();
+  for (const { slo: name } of e.truth.expectedAlerts) {
+    names.add(name);
+    const slo = slos.find((s) => s.name === name);
+    const availability = slo?.sli.kind === "latency" && slos.find((s) => s.journey === slo.journey && s.source === slo.source && s.sli.kind === "availability");
+    if (availability) names.add(availability.name);
+  }
+  return [...names];
 }
 
 /** A no-fault exercise: "nothing is wrong" is its right answer. */

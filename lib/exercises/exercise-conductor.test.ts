@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { availabilitySlo } from "../slo/slo-fixture.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,7 +72,15 @@ describe("the exercise conductor", () => {
     await migrate(control, readMigrations(migrationsDir(root, "sqlite", "control")));
     conductor = new ExerciseConductor({
       exercises: [morning],
-      slos: [{ name: "clinician-record-diagnosis-latency", target: 0.99, service: "clinical" } as never],
+      slos: [
+        availabilitySlo({
+          name: "clinician-record-diagnosis-latency",
+          target: 0.99,
+          journey: "clinician/record-diagnosis",
+          sli: { kind: "latency", thresholdMs: 1000 },
+        }),
+        availabilitySlo({ name: "clinician-record-diagnosis-availability", target: 0.999, journey: "clinician/record-diagnosis" }),
+      ],
       engine: {
         launch: async (_actor, input) => {
           launched.push(input);

@@ -12,7 +12,7 @@ import type { DrillEngine, RequestMeta } from "../drills/drill-engine.ts";
 import type { ExerciseLab } from "../drills/lab-effects.ts";
 import { LabError } from "../errors/index.ts";
 import type { SloDefinition } from "../slo/load-slos.ts";
-import type { Exercise } from "./exercise-catalog.ts";
+import { type Exercise, mitigationSlos } from "./exercise-catalog.ts";
 import {
   type ExerciseRun,
   type InstructorView,
@@ -235,9 +235,8 @@ export class ExerciseConductor {
     // Every audited act of the on-call role in the run: the score keeps those that are levers (mitigationOf).
     const levers: PulledLever[] = rows.map((r) => ({ at: new Date(r.occurredAt as string).toISOString(), action: r.action, target: r.entityId }));
     const minutes = Math.min(1440, Math.max(5, Math.ceil((endedAt.getTime() - Date.parse(run.startedAt)) / 60_000) + 2));
-    const expected = [...new Set(exercise.truth.expectedAlerts.map((a) => a.slo))];
     const slis = await Promise.all(
-      expected.map(async (name) => {
+      mitigationSlos(exercise, this.o.slos).map(async (name) => {
         const history = await this.o.lab.sloHistory(name, minutes);
         return {
           slo: name,

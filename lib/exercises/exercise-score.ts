@@ -77,7 +77,7 @@ export interface ScoreFacts {
   /** What the on-call role did in the run, as the audit recorded it; the levers among it count. */
   levers: PulledLever[];
   hints: number;
-  /** The SLIs of each SLO the exercise expects to alert, minute by minute over the run, with its objective. */
+  /** The SLIs that judge the mitigation (mitigationSlos: each expected alert's SLO, and a latency SLO's availability twin), minute by minute over the run, with its objective. */
   slis: { slo: string; target: number; minutes: SliMinute[] }[];
   /** Budget left (0..1) per SLO at the start and the end, and the SLOs the fault touches. */
   budgets: { start: Record<string, number>; end: Record<string, number>; touched: readonly string[] };

@@ -76,7 +76,8 @@ describe("the on-call levers", () => {
   it("say the lever and its target on every button, no two alike", () => {
     const forms = leverForms("oncall", lab);
     const options = forms.flatMap((f) => f.target?.options ?? []);
-    for (const o of options) expect(o.button).toContain(o.value);
+    // The button names the target as the select does, or by its id (a dead letter's).
+    for (const o of options) expect(o.button.includes(o.value) || o.button.includes(o.label), o.button).toBe(true);
     const buttons = [...options.map((o) => o.button), ...forms.filter((f) => !f.target).map((f) => f.button)];
     expect(new Set(buttons).size).toBe(buttons.length);
     expect(buttons).toEqual(
@@ -88,6 +89,8 @@ describe("the on-call levers", () => {
         "Resume the event pipeline",
         "Redrive dead letter evt-2",
         "Stop the persona traffic",
+        "Shed patients' requests beyond 10 in flight",
+        "Shed every request beyond 20 in flight",
       ]),
     );
     // Before a choice, the button says the first one: the one the select shows.
@@ -115,8 +118,8 @@ describe("the on-call levers", () => {
       endBlockingSession: { shard: 2, ended: true },
       redrive: { ...letter(1), status: "redriven" },
       stopTraffic: { run: null },
-      shedLoad: { maxInFlight: 20, until: "2026-12-07T10:15:00.000Z", setBy: "usr-oncall", inFlight: 0, shed: 0, admitted: 0 },
-      stopShedding: { maxInFlight: null, until: null, setBy: null, inFlight: 3, shed: 412, admitted: 1200 },
+      shedLoad: { maxInFlight: 10, personas: ["patient"], until: "2026-12-07T10:15:00.000Z", setBy: "usr-oncall", inFlight: 0, shed: 0, admitted: 0 },
+      stopShedding: { maxInFlight: null, personas: null, until: null, setBy: null, inFlight: 3, shed: 412, admitted: 1200 },
     });
     const outcomes = [
       await pull(client, { lever: "restart-process", target: "clinical" }),
@@ -125,7 +128,7 @@ describe("the on-call levers", () => {
       await pull(client, { lever: "end-blocking-session", target: "2" }),
       await pull(client, { lever: "resume-event-pipeline" }),
       await pull(client, { lever: "redrive-dead-letters", target: "evt-1" }),
-      await pull(client, { lever: "shed-traffic", target: "20" }),
+      await pull(client, { lever: "shed-traffic", target: "patient:10" }),
       await pull(client, { lever: "stop-shedding" }),
       await pull(client, { lever: "stop-traffic" }),
     ];
@@ -136,7 +139,7 @@ describe("the on-call levers", () => {
       "Ended the session holding shard 2's write lock",
       "Resumed the event pipeline: its runtime settings are removed",
       "Redrove encounter.opened evt-1: applied",
-      "Shedding load beyond 20 requests in flight until 10:15:00 UTC",
+      "Shedding patients' requests beyond 10 in flight until 10:15:00 UTC",
       "Stopped shedding load (412 requests were shed)",
       "No persona traffic was running: nothing to stop",
     ]);
@@ -147,7 +150,7 @@ describe("the on-call levers", () => {
       { endpoint: "endBlockingSession", input: { params: { shard: "2" } } },
       { endpoint: "clearFaults", input: { params: { service: "projector" } } },
       { endpoint: "redrive", input: { params: { eventId: "evt-1" } } },
-      { endpoint: "shedLoad", input: { body: { maxInFlight: 20, durationSeconds: 900 } } },
+      { endpoint: "shedLoad", input: { body: { maxInFlight: 10, durationSeconds: 900, personas: ["patient"] } } },
       { endpoint: "stopShedding", input: undefined },
       { endpoint: "stopTraffic", input: undefined },
     ]);

@@ -5,7 +5,7 @@
 // is one entry in LEVERS.
 import { z } from "zod";
 import { type Action, grantFor } from "../auth/policy.ts";
-import type { Role } from "../auth/roles.ts";
+import { ROLES, type Role } from "../auth/roles.ts";
 import { Mitigation } from "../exercises/exercise-catalog.ts";
 import type { LabClient } from "../lab-client/lab-client.ts";
 import { LAB_ENDPOINTS, type LabAnswer, type LabEndpointName } from "../lab-client/lab-endpoints.ts";
@@ -84,8 +84,20 @@ function catalogTargets(action: Mitigation["action"], field: "process" | "servic
   return (target.options as string[]).map((value) => ({ value, label: value }));
 }
 
-/** The caps the shedding lever offers (requests in flight at the gateway); the API takes any from 1 to 10,000. */
-export const SHEDDING_CAPS = [10, 20, 50, 100] as const;
+/** Whose requests the shedding lever offers to cap, and at how many in flight; the API takes any cap and personas. */
+export const SHEDDING_CAPS = [
+  { persona: "patient", cap: 10 },
+  { persona: "billing", cap: 10 },
+  { persona: "clinician", cap: 10 },
+  { persona: "everyone", cap: 20 },
+] as const;
+type ShedPersona = (typeof SHEDDING_CAPS)[number]["persona"];
+const SHED_WHOSE: Record<ShedPersona, string> = {
+  patient: "patients' requests",
+  billing: "billing admins' requests",
+  clinician: "clinicians' requests",
+  everyone: "every request",
+};
 
 /** The select shows this many dead letters, the oldest: a redrive goes oldest first. */
 export const DEAD_LETTERS_OFFERED = 50;
@@ -187,15 +199,18 @@ export const LEVERS: readonly Lever[] = [
     endpoint: "shedLoad",
     runbookAnchor: "shed-traffic",
     effect:
-      "Caps the API requests the gateway lets through at once: those over it get 503 at once, the rest are served in time. Lifts itself after 15 minutes.",
+      "Caps the API requests the gateway lets through at once, of the rushing personas or of everyone: those over it get 503 at once, so the rest are served in time. Lifts itself after 15 minutes.",
     target: {
-      label: "At most in flight",
-      choices: () => SHEDDING_CAPS.map((n) => ({ value: String(n), label: `${n} requests` })),
-      button: (t) => `Shed load beyond ${t.value} in flight`,
+      label: "Whose requests",
+      choices: () => SHEDDING_CAPS.map(({ persona, cap }) => ({ value: `${persona}:${cap}`, label: `${SHED_WHOSE[persona]} beyond ${cap} in flight` })),
+      button: (t) => `Shed ${t.label}`,
     },
-    pull: async (call, cap) => {
-      const status = await call({ body: { maxInFlight: Number(cap), durationSeconds: 900 } });
-      return `Shedding load beyond ${status.maxInFlight} requests in flight until ${clock(status.until ?? "")} UTC`;
+    pull: async (call, target) => {
+      const [persona, cap] = target.split(":");
+      const role = ROLES.find((r) => r === persona);
+      const status = await call({ body: { maxInFlight: Number(cap), durationSeconds: 900, ...(role ? { personas: [role] } : {}) } });
+      const whose = status.personas ? status.personas.map((p) => SHED_WHOSE[p as ShedPersona] ?? p).join(", ") : SHED_WHOSE.everyone;
+      return `Shedding ${whose} beyond ${status.maxInFlight} in flight until ${clock(status.until ?? "")} UTC`;
     },
   }),
   lever({

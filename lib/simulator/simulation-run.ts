@@ -26,6 +26,7 @@ export interface SimulationOptions {
   /** Overrides the profile's duration. */
   durationSeconds?: number;
   flows: Readonly<Record<string, JourneyFlow>>;
+  /** Overrides the profile's connections. */
   connections?: number;
   requestTimeoutMs?: number;
   /** An arrival started more than this after its due time counts as late. */
@@ -72,7 +73,7 @@ export class Simulation {
       if (!o.flows[journey]) throw new Error(`no flow for journey ${journey}`);
       this.stats.set(journey, new JourneyStats(journey));
     }
-    this.pool = new Pool(o.origin, { connections: o.connections ?? 64 });
+    this.pool = new Pool(o.origin, { connections: o.connections ?? spec.connections ?? 64 });
     // Every journey in flight listens for the stop (its request and its think time): thousands, by design.
     setMaxListeners(0, this.cancel.signal);
     this.done = this.run();

@@ -9,7 +9,7 @@ describe("traffic profiles", () => {
     const profiles = loadTrafficProfileDirectory(join(root, "traffic-profiles"), root);
     expect(profiles.map((p) => p.name).sort()).toEqual([
       "billing-burst",
-      "clinic-rush",
+      "billing-rush",
       "overnight-batch",
       "peak-clinic",
       "portal-rush",

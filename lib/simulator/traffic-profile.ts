@@ -35,6 +35,12 @@ export const TrafficProfileSpec = z.strictObject({
   thinkTime: LatencyDistribution.default({ type: "exponential", meanMs: 500 }),
   /** Journeys in progress beyond this are not started (counted as dropped): the simulator must not melt. */
   maxInFlightJourneys: z.number().int().min(1).max(100_000).default(5_000),
+  /**
+   * Connections the users open to the gateway at most; requests beyond wait for one in the simulator. Real
+   * users each have their own, so a rush opens many: with few, the simulator's queue would hold the rush back
+   * from the lab and the lab would never see it. 64 when not given.
+   */
+  connections: z.number().int().min(1).max(4096).optional(),
   mix: z
     .array(JourneyShare)
     .min(1)

@@ -22,7 +22,15 @@ export interface ExerciseLab {
 export async function startExerciseLab(name: string, slot: number, basePort: number): Promise<ExerciseLab> {
   const dir = mkdtempSync(join(tmpdir(), `pimlab-exercise-${name}-`));
   const ports = wholeLabPorts(basePort + slot * 20);
-  const env: Record<string, string> = { PATH: process.env.PATH!, HOME: process.env.HOME!, NEXT_TELEMETRY_DISABLED: "1", LAB_DATA_DIR: dir, ...portEnv(ports) };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH!,
+    HOME: process.env.HOME!,
+    NEXT_TELEMETRY_DISABLED: "1",
+    LAB_DATA_DIR: dir,
+    // Labs start beside others here (and beside the browser tests in npm test): slower than alone.
+    LAB_READY_TIMEOUT_SECONDS: "240",
+    ...portEnv(ports),
+  };
   const config = loadConfig(env);
   const key = labSigningKey(config.privacySecret);
   const actor = (role: "instructor" | "sre") => ({ userId: `usr-verify-${role}`, role, facilityId: null, patientId: null });
