@@ -100,7 +100,7 @@ describe("the lab supervisor", () => {
       field: "deadlineSeconds",
     });
     expect((await call("POST", "/_lab/processes/kafka/kill")).body).toMatchObject({ status: 404, field: "name" });
-    expect((await call("PUT", "/_lab/faults/gateway", { body: { rules: [] } })).body).toMatchObject({ status: 404, field: "service" });
+    expect((await call("PUT", "/_lab/faults/kafka", { body: { rules: [] } })).body).toMatchObject({ status: 404, field: "service" });
     expect(
       (await call("PUT", "/_lab/faults/clinical", { body: { rules: [{ id: "x", effect: { kind: "error", status: 418, rate: 1 }, durationSeconds: 5 }] } }))
         .body,
