@@ -145,12 +145,13 @@ describe.skipIf(!promtoolAvailable())("the generated Prometheus rules under the 
   it("fires no-data when the gateway stops counting a journey its users still report, as the engine does, and not when both sides go quiet", () => {
     const definition = slo("clinician-record-diagnosis-availability");
     expect(definition.noDataAgainst).toBe("client");
-    // Both sides counted, then the server side silent while the users go on, both again, then no traffic at all.
-    const server = [...Array(30).fill(100), ...Array(15).fill(0), ...Array(20).fill(100), ...Array(20).fill(0)];
-    const client = [...Array(30).fill(40), ...Array(15).fill(40), ...Array(20).fill(40), ...Array(20).fill(0)];
-    const at = [30, 34, 35, 36, 37, 44, 45, 46, 50, 55, 70, 75, 80, 85];
+    // A start where the client's first outcomes land two minutes after the server's, both counting, then the
+    // server side silent while the users go on, both again, then no traffic at all.
+    const server = [...Array(10).fill(0), ...Array(30).fill(100), ...Array(15).fill(0), ...Array(20).fill(100), ...Array(20).fill(0)];
+    const client = [...Array(12).fill(0), ...Array(28).fill(40), ...Array(15).fill(40), ...Array(20).fill(40), ...Array(20).fill(0)];
+    const at = [11, 12, 13, 15, 40, 44, 45, 46, 47, 54, 55, 56, 60, 65, 80, 85, 90, 95];
     const firingAtMinute = (minute: number) => replayNoData(server.slice(0, minute), client.slice(0, minute), 0).alert.state === "firing";
-    expect(at.filter(firingAtMinute)).toEqual([36, 37, 44, 45]); // silent from minute 30 to 44: pending at 35, firing from 36
+    expect(at.filter(firingAtMinute)).toEqual([46, 47, 54, 55]); // silent from minute 40 to 54: pending at 45, firing from 46
     const rule = noDataRule(definition, "client");
     const labels = { slo: definition.name, severity: "page", journey: definition.journey, source: "server", against: "client" };
     const name = "no-data";

@@ -24,6 +24,13 @@ describe("the no-data alert", () => {
   it("stays quiet when both sides fall silent (traffic shed, a quiet night) and when a side is only slow to start", () => {
     expect(replayNoData(minutes([10, 50], [30, 0]), minutes([10, 30], [30, 0]), 0).transitions).toEqual([]);
     expect(replayNoData(minutes([4, 0], [30, 50]), minutes([34, 30]), 0).transitions).toEqual([]);
+    // A lab's first minutes: the window reaches back before the traffic, and this side's first outcomes land a minute late.
+    expect(replayNoData(minutes([12, 0], [30, 50]), minutes([10, 0], [32, 30]), 0).transitions).toEqual([]);
+  });
+
+  it("needs the other side in every minute of the window: a journey it counts only now and then is no reference", () => {
+    const everyOtherMinute = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? 30 : 0));
+    expect(replayNoData(minutes([10, 50], [20, 0]), everyOtherMinute, 0).transitions).toEqual([]);
   });
 
   it("judges the last window's requests on both sides", () => {

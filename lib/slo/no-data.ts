@@ -1,5 +1,7 @@
 // The no-data alert: an SLO whose side of its journey counted nothing for NO_DATA_WINDOW_MINUTES whole
-// minutes while the other side (client or server) counted the same journey's traffic. A burn-rate alert
+// minutes while the other side (client or server) counted the same journey's traffic in every one of them.
+// Every one: a window that reaches back before the traffic began (a lab's first minutes, where one side's
+// first outcomes land a minute after the other's) is a start, not a blind spot. A burn-rate alert
 // cannot see a blind spot (no requests is no burn: Prometheus' 0/0), so an SLI that stops reporting would
 // leave its SLO green while users fail. Only journeys counted on both sides have one: silence on a side
 // with nothing to compare against is a quiet hour, not a blind spot (and shedding every user fires nothing).
@@ -48,16 +50,18 @@ export function replayNoData(
   const n = own.length;
   const ownSum = new Float64Array(n + 1);
   const otherSum = new Float64Array(n + 1);
+  const otherSilentMinutes = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
     ownSum[i + 1] = ownSum[i]! + own[i]!;
     otherSum[i + 1] = otherSum[i]! + (other[i] ?? 0);
+    otherSilentMinutes[i + 1] = otherSilentMinutes[i]! + ((other[i] ?? 0) > 0 ? 0 : 1);
   }
   const w = NO_DATA_WINDOW_MINUTES;
   const windowOf = (sum: Float64Array, end: number) => sum[end]! - sum[Math.max(0, end - w)]!;
   let alert = INACTIVE;
   const transitions: AlertTransition[] = [];
   for (let end = Math.max(w, fromIndex); end <= n; end++) {
-    const conditionMet = windowOf(ownSum, end) === 0 && windowOf(otherSum, end) > 0;
+    const conditionMet = windowOf(ownSum, end) === 0 && windowOf(otherSilentMinutes, end) === 0;
     if (!conditionMet && alert.state === "inactive") continue;
     const minute = startMinute + end;
     const next = stepAlert(alert, conditionMet, minute, NO_DATA_FOR_MINUTES);
@@ -80,5 +84,5 @@ export function replayNoData(
 export function noDataReason(to: AlertState): string {
   return to === "inactive" || to === "resolved"
     ? "requests counted on this side again"
-    : `no requests counted on this side for ${NO_DATA_WINDOW_MINUTES} min while the other side counted the journey`;
+    : `no requests counted on this side for ${NO_DATA_WINDOW_MINUTES} min while the other side counted the journey every minute`;
 }

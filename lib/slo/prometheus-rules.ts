@@ -95,19 +95,21 @@ export function sideRequestsExpr(journey: string, source: string): string {
 
 /**
  * The no-data alert (lib/slo/no-data.ts): this side counted nothing in the window while the other side
- * counted the journey. `or vector(0)`: a gateway that is not scraped has no series, and that silence counts too.
+ * counted the journey in every minute of it (the subquery's five one-minute points, as Prometheus 2's
+ * closed ranges take them). `or vector(0)`: a gateway that is not scraped has no series, and that silence counts too.
  */
 export function noDataRule(slo: SloDefinition, against: string): Record<string, unknown> {
   const window = promDuration(NO_DATA_WINDOW_MINUTES);
+  const otherEveryMinute = `min_over_time(sum(increase(${JOURNEY_REQUESTS_METRIC}{journey="${slo.journey}",source="${against}"}[1m]))[${promDuration(NO_DATA_WINDOW_MINUTES - 1)}:1m])`;
   return {
     alert: NO_DATA_ALERT,
-    expr: `(${sideRequestsExpr(slo.journey, slo.source)} or vector(0)) == 0 and on() ${sideRequestsExpr(slo.journey, against)} > 0`,
+    expr: `(${sideRequestsExpr(slo.journey, slo.source)} or vector(0)) == 0 and on() ${otherEveryMinute} > 0`,
     for: promDuration(NO_DATA_FOR_MINUTES),
     labels: { slo: slo.name, severity: NO_DATA_SEVERITY, journey: slo.journey, source: slo.source, against },
     annotations: {
-      summary: `${slo.displayName}: no ${slo.source}-side requests counted for ${window} while the ${against} side counted the journey`,
+      summary: `${slo.displayName}: no ${slo.source}-side requests counted for ${window} while the ${against} side counted the journey every minute`,
       runbook_url: `${RULES_PORTAL_ORIGIN}${runbookPath(slo.name, NO_DATA)}`,
-      description: `${slo.name} is blind: its SLI (${slo.journey}, ${slo.source} side) had no requests in ${window} while the ${against} side counted traffic, so its burn-rate alerts cannot fire.`,
+      description: `${slo.name} is blind: its SLI (${slo.journey}, ${slo.source} side) had no requests in ${window} while the ${against} side counted traffic every minute, so its burn-rate alerts cannot fire.`,
     },
   };
 }
