@@ -3,11 +3,11 @@
 // each one's time from its fault's launch to its first alert. It fails (exit 1) when an expected alert does
 // not fire within the exercise's time limit, or a no-fault exercise's lab alerts at all. Exercises with a
 // fault may share the machine (--at-once, default 1: their faults fire whatever else runs); a no-fault one
-// always runs alone, since its latency SLOs would otherwise measure the other labs.
+// and a surge always run alone (playsAlone in lib/exercises/exercise-catalog.ts).
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { LabError } from "../lib/errors/index.ts";
-import { type Exercise, isNoFault, loadLabExercises } from "../lib/exercises/exercise-catalog.ts";
+import { type Exercise, loadLabExercises, playsAlone } from "../lib/exercises/exercise-catalog.ts";
 import { verdictTable } from "../lib/exercises/exercise-verify.ts";
 import { verifyOnLabs } from "../test/support/exercise-labs.ts";
 import { repoRoot, runCommand } from "./cli.ts";
@@ -29,7 +29,7 @@ runCommand("exercises:verify", async () => {
   // Built once here: labs starting side by side would each build a stale portal into the same directory.
   buildPortalIfStale(repoRoot, (line) => console.log(line));
   const began = Date.now();
-  const verdicts = await verifyOnLabs(chosen, { atOnce, basePort: BASE_PORT, isNoFault, say: (line) => console.log(`exercises:verify: ${line}`) });
+  const verdicts = await verifyOnLabs(chosen, { atOnce, basePort: BASE_PORT, playsAlone, say: (line) => console.log(`exercises:verify: ${line}`) });
   console.log(`\n${verdictTable(verdicts)}\n`);
   const failed = verdicts.filter((v) => !v.ok).length;
   console.log(`exercises:verify: ${verdicts.length - failed} of ${verdicts.length} exercises verified in ${Math.round((Date.now() - began) / 60_000)} min`);

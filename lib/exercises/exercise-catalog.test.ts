@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
 import { loadSloDirectory } from "../slo/load-slos.ts";
-import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises, mitigationSlos } from "./exercise-catalog.ts";
+import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises, mitigationSlos, playsAlone } from "./exercise-catalog.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const known = {
@@ -35,6 +35,13 @@ describe("the exercise catalog", () => {
     expect(catalog.length).toBeGreaterThanOrEqual(9);
     expect(catalog.filter(isNoFault).length).toBeGreaterThanOrEqual(2);
     for (const e of catalog.filter(isNoFault)) expect(e.mitigations).toEqual([{ action: "none" }]);
+  });
+
+  it("plays alone the exercises that need the machine: the no-fault ones and the surges, and no other", () => {
+    const alone = catalog.filter(playsAlone).map((e) => e.name);
+    expect(alone).toEqual(catalog.filter((e) => isNoFault(e) || e.truth.faultClass === "overload").map((e) => e.name));
+    expect(alone).toEqual(expect.arrayContaining(["records-noon", "claims-noon"]));
+    expect(catalog.filter((e) => !playsAlone(e)).length).toBeGreaterThanOrEqual(12);
   });
 
   it("has two exercises or more for most fault classes, on different targets: the answer is not the class's", () => {

@@ -132,6 +132,12 @@ export function mitigationSlos(e: Pick<Exercise, "truth">, slos: readonly Pick<S
 /** A no-fault exercise: "nothing is wrong" is its right answer. */
 export const isNoFault = (e: Pick<Exercise, "truth">) => e.truth.entity.kind === "none";
 
+/**
+ * An exercise whose lab needs the machine to itself: a no-fault one (its latency SLOs would measure any
+ * neighbour) and a surge (its fault is load that takes both cores, so it would be every neighbour's fault too).
+ */
+export const playsAlone = (e: Pick<Exercise, "truth">) => isNoFault(e) || e.truth.faultClass === "overload";
+
 /** The fault's drill and the entities the fault really touches, by what the drill's plan does. */
 function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition; entities: FaultyEntity[]; services: string[] } | string {
   const drill = drillOf(fault.drill);

@@ -2,8 +2,8 @@
 // catalog covers is played, and the surge, whose fault takes the whole machine, played alone here; the
 // other modes are played beside the browser tests (test/beside/exercise-modes.test.ts).
 import { describe, expect, it } from "vitest";
-import { FAILURE_MODES, type FailureMode, failureModeOf, loadLabExercises } from "../../lib/exercises/exercise-catalog.ts";
-import { PLAYED, needsTheMachine, playModes } from "../support/exercise-modes.ts";
+import { FAILURE_MODES, type FailureMode, failureModeOf, loadLabExercises, playsAlone } from "../../lib/exercises/exercise-catalog.ts";
+import { PLAYED, playModes } from "../support/exercise-modes.ts";
 import { repoRoot } from "../support/test-labs.ts";
 
 describe("one exercise per failure mode on the real lab", () => {
@@ -18,7 +18,7 @@ describe("one exercise per failure mode on the real lab", () => {
   it(
     "fires the surge's expected alerts within its time limit, on a lab alone on the machine",
     async () => {
-      const verdicts = await playModes(needsTheMachine, { atOnce: 1, basePort: 5_700 });
+      const verdicts = await playModes(playsAlone, { atOnce: 1, basePort: 5_700 });
       expect(verdicts.length).toBeGreaterThan(0);
       expect(verdicts.filter((v) => !v.ok).map((v) => `${v.exercise}: ${v.problem}`)).toEqual([]);
     },

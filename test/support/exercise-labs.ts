@@ -69,12 +69,12 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
 }
 
 /**
- * Plays the exercises with a fault `atOnce` labs at a time, then each no-fault one alone (its latency SLOs
- * would otherwise measure the other labs), and gives their verdicts in the order given.
+ * Plays the exercises `atOnce` labs at a time, then each one that `playsAlone` (lib/exercises) on its own,
+ * and gives their verdicts in the order given.
  */
 export async function verifyOnLabs(
   exercises: readonly Exercise[],
-  o: { atOnce: number; basePort: number; isNoFault: (e: Exercise) => boolean; say?: (line: string) => void },
+  o: { atOnce: number; basePort: number; playsAlone: (e: Exercise) => boolean; say?: (line: string) => void },
 ): Promise<ExerciseVerdict[]> {
   const say = o.say ?? (() => undefined);
   const verdicts = new Map<string, ExerciseVerdict>();
@@ -113,13 +113,13 @@ export async function verifyOnLabs(
       await stop();
     }
   };
-  const queue = exercises.filter((e) => !o.isNoFault(e));
+  const queue = exercises.filter((e) => !o.playsAlone(e));
   await Promise.all(
     Array.from({ length: Math.min(o.atOnce, queue.length) }, async (_unused, slot) => {
       for (let next = queue.shift(); next; next = queue.shift()) await one(next, slot);
     }),
   );
-  for (const exercise of exercises.filter(o.isNoFault)) await one(exercise, 0);
+  for (const exercise of exercises.filter(o.playsAlone)) await one(exercise, 0);
   return exercises.map((e) => verdicts.get(e.name)!);
 }
 

@@ -21,9 +21,6 @@ export const PLAYED: Record<FailureMode, string> = {
   "traffic surge": "records-noon",
 };
 
-/** A surge's fault is load: it takes the whole machine, and would be every neighbour's fault too. */
-export const needsTheMachine = (e: Pick<Exercise, "truth">) => e.truth.faultClass === "overload";
-
 /** Plays the chosen modes' exercises, `atOnce` labs at a time, and says each verdict. */
 export async function playModes(which: (e: Exercise) => boolean, o: { atOnce: number; basePort: number }): Promise<ExerciseVerdict[]> {
   const catalog = loadLabExercises(repoRoot);
@@ -31,7 +28,7 @@ export async function playModes(which: (e: Exercise) => boolean, o: { atOnce: nu
     .map((name) => catalog.find((e) => e.name === name)!)
     .filter(which);
   buildPortalIfStale(repoRoot, (line) => console.log(line)); // once, before labs start side by side
-  const verdicts = await verifyOnLabs(exercises, { atOnce: o.atOnce, basePort: o.basePort, isNoFault: () => false, say: (line) => console.log(line) });
+  const verdicts = await verifyOnLabs(exercises, { atOnce: o.atOnce, basePort: o.basePort, playsAlone: () => false, say: (line) => console.log(line) });
   console.log(`\n${verdictTable(verdicts)}\n`);
   return verdicts;
 }
