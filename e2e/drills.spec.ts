@@ -3,6 +3,7 @@
 // launches it, watches and aborts the run, and finds it aborted in the history; a clinician is refused.
 // Every page has no serious or critical accessibility violation, and is saved as a screenshot.
 import { type Page, expect, test } from "@playwright/test";
+import { DRILLS } from "../lib/drills/drill-catalog.ts";
 import { seriousViolations } from "./accessibility.ts";
 import { signInAs } from "./personas.ts";
 import { shot as saveShot } from "./shots.ts";
@@ -17,7 +18,7 @@ test("an SRE dry-runs, launches and aborts a service-latency drill from its form
   test.setTimeout(120_000);
   await signInAs(page, "Sam Demo (SRE)", "/drills");
   await expect(page.getByRole("heading", { name: "Drills", exact: true })).toBeVisible();
-  await expect(page.getByRole("table", { name: "Drill catalog" }).locator("tbody tr")).toHaveCount(10);
+  await expect(page.getByRole("table", { name: "Drill catalog" }).locator("tbody tr")).toHaveCount(DRILLS.length);
   await expect(page.locator('tr[data-drill="service-latency"]')).toContainText("A dependency slows down");
   await expect(page.getByRole("heading", { name: "Guardrails" })).toBeVisible();
   await expectNoSeriousViolations(page, "catalog");
