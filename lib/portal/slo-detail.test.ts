@@ -89,7 +89,7 @@ describe("the SLO detail charts' data", () => {
       ],
     };
     expect(alertHistory(silent)).toEqual([
-      { at: at(7), text: "no-data (page) pending → firing: no requests counted on this side for 5 min while the other side counted the journey" },
+      { at: at(7), text: "no-data (page) pending → firing: no requests counted on this side for 5 min while the other side counted the journey every minute" },
     ]);
   });
 
