@@ -2,9 +2,10 @@ import { defineConfig } from "vitest/config";
 
 // Projects: unit tests beside the code, integration tests under test/ that need real servers (PostgreSQL)
 // or several processes (the few that take a shared server away run after the others, one at a time), and
-// the tests under test/alone/ that need the machine to themselves (whole labs for minutes, judged by their
-// SLOs; rates compared), and those under test/beside/ that play exercises beside the browser tests. `npm
-// test` runs them all, the alone ones after the others; scripts/test-all.sh decides which can run.
+// the quiet lab under test/first-in-line/ (judged by its SLOs for ten minutes while what runs beside it
+// runs niced), those under test/beside/ that play exercises niced beside the other tests, and
+// those under test/alone/ that need the machine to themselves (rates compared, a surge). `npm test` runs
+// them all (ADR 0031); scripts/test-all.sh decides which can run.
 /** Integration files that must not share the machine's servers with another file while they run. */
 const SERIAL = ["test/kafka-broker-restart.test.ts"];
 
@@ -25,7 +26,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/alone/**", "test/beside/**", ...SERIAL],
+          exclude: ["test/alone/**", "test/beside/**", "test/first-in-line/**", ...SERIAL],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -48,8 +49,21 @@ export default defineConfig({
         },
       },
       {
-        // Labs that play exercises for minutes, beside the browser tests (scripts/test-all.sh runs both at
-        // once): their faults' alerts must fire through that load, and most of their time is waiting.
+        // The lab as npm run lab starts it, judged by its own SLOs for ten minutes: at normal priority, while
+        // the browser tests and the exercises run beside it under nice 19 (scripts/test-all.sh, ADR 0031).
+        test: {
+          name: "first-in-line",
+          include: ["test/first-in-line/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30 * 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 5 },
+        },
+      },
+      {
+        // Labs that play exercises for minutes under nice 19, beside the integration tests, the quiet lab and
+        // the browser tests (scripts/test-all.sh): their faults' alerts must fire through that load.
         test: {
           name: "beside",
           include: ["test/beside/**/*.test.ts"],
@@ -61,8 +75,8 @@ export default defineConfig({
         },
       },
       {
-        // Tests that measure: a whole-lab run of many minutes judged by its own SLOs, and rates compared.
-        // Run alone, after the others (scripts/test-all.sh), so no other test's load shows in what they measure.
+        // Tests that measure rates, and the surge that takes both cores: alone, after the others
+        // (scripts/test-all.sh), so no other test's load shows in what they measure or suffers theirs.
         test: {
           name: "alone",
           include: ["test/alone/**/*.test.ts"],
