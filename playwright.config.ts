@@ -5,6 +5,8 @@ import { portEnv, wholeLabPorts } from "./test/support/lab-ports.ts";
 // against a lab started by `npm run lab`'s entry point on its own port and data directory.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// Started through a wrapper that keeps the browser's niceness in its own session (ADR 0031).
+const chromiumKeepingNiceness = new URL("./e2e/support/chromium.sh", import.meta.url).pathname;
 
 export default defineConfig({
   testDir: "e2e",
@@ -18,7 +20,8 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",
     launchOptions: {
-      executablePath: chromium,
+      executablePath: chromiumKeepingNiceness,
+      env: { ...process.env, CHROMIUM_PATH: chromium },
       // Without these Chromium keeps dialling Google's hosts, which this closed network refuses.
       args: [
         "--no-sandbox",

@@ -6,6 +6,7 @@ import { loadConfig } from "../lib/config/index.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { type LocalPrometheus, prometheusConfig, startLocalPrometheus } from "../lib/telemetry/local-prometheus.ts";
 import { labProcesses } from "../lib/supervisor/lab-processes.ts";
+import { carryNicenessToSession } from "../lib/supervisor/session-niceness.ts";
 import { superviseLab } from "../backend-services/supervisor/supervise-lab.ts";
 import { repoRoot, runCommand } from "./cli.ts";
 import { buildPortalIfStale } from "./portal-build.ts";
@@ -27,6 +28,8 @@ function ranScript(script: string, ...args: string[]): boolean {
 runCommand("lab", async () => {
   // Startup is timed from this process's start (node and tsx included), as a user waits for it.
   const startedAt = Date.now() - process.uptime() * 1000;
+  // Started niced in a session of its own (a test runner's web server is), the lab keeps the niceness.
+  carryNicenessToSession(process.pid);
   const config = loadConfig();
   // Migrations, the seed and the telemetry database in a process of their own: the Prisma clients and the
   // generator would otherwise stay in this long-lived supervisor's memory (about 100 MB of the lab's budget).

@@ -1,6 +1,9 @@
 // The browser tests' identity provider as a process of its own (playwright.config.ts starts it beside the
 // lab): a clinician, an SRE, and an account with no lab role.
+import { carryNicenessToSession } from "../../lib/supervisor/session-niceness.ts";
 import { startOidcProvider } from "./oidc-provider.ts";
+
+carryNicenessToSession(process.pid); // Playwright starts it in a session of its own (ADR 0031)
 
 const port = Number(process.argv[2] ?? 3109);
 // The portal it serves (for the end-session endpoint's way back).

@@ -10,6 +10,7 @@ import { LabError } from "../errors/index.ts";
 import type { LabProcessSpec } from "./lab-processes.ts";
 import { processNamed } from "./lab-processes.ts";
 import { type CrashRecord, LAB_RESTART_POLICY, NO_CRASHES, type RestartPolicy, decideRestart } from "./restart-policy.ts";
+import { carryNicenessToSession } from "./session-niceness.ts";
 
 export type ProcessState = "starting" | "ready" | "paused" | "restarting" | "stopped" | "failed";
 
@@ -321,6 +322,7 @@ export class ProcessSupervisor {
     } finally {
       closeSync(fd); // the child holds its own copy
     }
+    if (child.pid) carryNicenessToSession(child.pid); // its own session would otherwise drop a `nice` on the lab
     let resolveExit!: () => void;
     slot.exited = new Promise((r) => (resolveExit = r));
     slot.child = child;

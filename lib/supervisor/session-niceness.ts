@@ -1,0 +1,21 @@
+// A process started in a session of its own (the supervisor's detached children, a browser a test runner
+// launches) keeps the niceness it inherits, but under Linux's autogroup scheduling the CPU is shared out
+// between sessions first, and a new session's group competes at nice 0: `nice npm run lab` would nice
+// nothing that matters. Giving the new session's group the niceness of the process that started it keeps
+// `nice` meaning what it says (ADR 0031). Elsewhere (no /proc/<pid>/autogroup) there is nothing to carry.
+import { writeFileSync } from "node:fs";
+import { getPriority } from "node:os";
+
+/**
+ * Sets the autogroup of `pid`'s session to `niceness` (the calling process's, by default) when it is above
+ * 0. Best effort: a kernel without autogroup, or a process already gone, leaves things as they were.
+ */
+export function carryNicenessToSession(pid: number, niceness = getPriority()): boolean {
+  if (niceness <= 0) return false; // the default: nothing to carry, and raising a priority needs privileges
+  try {
+    writeFileSync(`/proc/${pid}/autogroup`, String(Math.min(niceness, 19)));
+    return true;
+  } catch {
+    return false;
+  }
+}
