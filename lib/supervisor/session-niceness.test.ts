@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { carryNicenessToSession } from "./session-niceness.ts";
+import { carryNicenessToSession, leadsItsSession } from "./session-niceness.ts";
 
 // A child in a session of its own (setsid), started by a process under `nice -n 7`: its session's autogroup
 // reads "nice 0" until the parent carries its own niceness over.
@@ -36,7 +36,9 @@ describe("a niced process's own sessions", () => {
     expect(after).toMatch(new RegExp(` nice ${niceness}$`));
   });
 
-  it("leaves a process at the default niceness as it is", () => {
+  it("leaves a process at the default niceness as it is, and never touches a session it does not lead", () => {
     expect(carryNicenessToSession(process.pid, 0)).toBe(false);
+    expect(leadsItsSession(process.pid)).toBe(false); // the test runner's worker is in its runner's session
+    expect(carryNicenessToSession(process.pid, 19)).toBe(false);
   });
 });
