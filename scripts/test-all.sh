@@ -81,54 +81,39 @@ node_modules/.bin/eslint . || failed+=("lint")
 say "format (prettier --check; npm run format writes it)"
 node_modules/.bin/prettier --check --log-level warn . || failed+=("format")
 
-# --- unit and integration tests; beside them, niced, the exercises of the failure modes --------------------
-# What runs beside a test that judges or times runs under nice 19: it gets only the CPU the other leaves
-# (ADR 0031). Labs started niced keep their data in memory (/dev/shm) when it is there, so their writes do
-# not queue before the others' on the disk.
-niced=(nice -n 19)
-[ -d /dev/shm ] && [ -w /dev/shm ] && niced=(env TMPDIR=/dev/shm nice -n 19)
+# --- unit and integration tests ------------------------------------------------------------------------
 say "unit and integration tests (vitest; PostgreSQL: $LAB_TEST_POSTGRES; Kafka: $LAB_TEST_KAFKA; promtool: $LAB_TEST_PROMTOOL)"
 # The portal build the labs need, meanwhile: the integration tests mostly wait.
 node_modules/.bin/tsx scripts/portal-build.ts > test-results/portal-build.log 2>&1 &
 portal_build=$!
-# Once it is built, the exercises of every failure mode but the surge, four labs at a time, niced; they go
-# on beside the quiet lab and the browser tests. They mostly wait, and their faults must show through the load.
-(
-  while kill -0 "$portal_build" 2>/dev/null; do sleep 2; done
-  echo "(began $SECONDS s into npm test, under nice 19)" > test-results/vitest-beside.log
-  exec "${niced[@]}" node_modules/.bin/vitest run --project beside --reporter=default --reporter=json --outputFile.json=test-results/vitest-beside.json >> test-results/vitest-beside.log 2>&1
-) &
-beside=$!
 # A zone far from UTC: timestamps must not depend on the host's time zone.
 TZ=America/New_York node_modules/.bin/vitest run --project unit --project integration --project integration-serial --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed+=("vitest")
 
-# --- first in line, the quiet lab; beside it, niced, the browser tests (and the exercises still playing) ----
-# The quiet lab is judged by its own SLOs for ten minutes and takes about 15 % of the two cores: what runs
-# beside it runs niced, so its latency SLOs measure the lab and not the tests.
+# --- alone on the machine: the quiet lab for ten minutes; the poison rates; the surge that takes both cores ---
 if ! wait "$portal_build"; then
   cat test-results/portal-build.log
   failed+=("portal build")
 fi
-say "first in line: the quiet lab (vitest --project first-in-line: npm run lab's lab left to itself for ten minutes; its output follows Playwright's)"
-node_modules/.bin/vitest run --project first-in-line --reporter=default --reporter=json --outputFile.json=test-results/vitest-first-in-line.json > test-results/vitest-first-in-line.log 2>&1 &
-quiet=$!
+say "the quiet lab, alone (vitest --project first-in-line: npm run lab's lab left to itself for ten minutes)"
+node_modules/.bin/vitest run --project first-in-line --reporter=default --reporter=json --outputFile.json=test-results/vitest-first-in-line.json || failed+=("vitest first-in-line")
+say "tests that measure, alone (vitest --project alone: a poison event's cost to its partition; a surge that takes the machine)"
+node_modules/.bin/vitest run --project alone --reporter=default --reporter=json --outputFile.json=test-results/vitest-alone.json || failed+=("vitest alone")
+
+# --- browser tests, and beside them the exercises of every failure mode on labs of their own ------
+# Both mostly wait (for a page, an alert, a lab to start): together they take the time of the longer.
+say "exercises of every failure mode but the surge, four labs at a time, beside the browser tests (vitest --project beside; its output follows Playwright's)"
+node_modules/.bin/vitest run --project beside --reporter=default --reporter=json --outputFile.json=test-results/vitest-beside.json > test-results/vitest-beside.log 2>&1 &
+beside=$!
 if [ -x "$chromium" ]; then
-  say "beside it, niced: the browser tests (Playwright in $chromium)"
+  say "browser tests (Playwright in $chromium)"
   rm -rf .lab/e2e
-  CHROMIUM_PATH="$chromium" "${niced[@]}" node_modules/.bin/playwright test || failed+=("playwright")
+  CHROMIUM_PATH="$chromium" node_modules/.bin/playwright test || failed+=("playwright")
 else
   not_run+=("e2e/*.spec.ts: no Chromium at $chromium and it could not be installed with apt-get")
 fi
 wait "$beside" || failed+=("vitest beside")
-say "the exercises of every failure mode but the surge, played beside the other tests (vitest --project beside)"
+say "exercises beside the browser tests (vitest --project beside)"
 cat test-results/vitest-beside.log
-wait "$quiet" || failed+=("vitest first-in-line")
-say "the quiet lab (vitest --project first-in-line)"
-cat test-results/vitest-first-in-line.log
-
-# --- alone on the machine: the poison rates, and the surge that takes both cores ------------------------
-say "tests that measure, alone (vitest --project alone: a poison event's cost to its partition; a surge that takes the machine)"
-node_modules/.bin/vitest run --project alone --reporter=default --reporter=json --outputFile.json=test-results/vitest-alone.json || failed+=("vitest alone")
 
 # --- summary -----------------------------------------------------------------------------------
 say "summary"

@@ -1,6 +1,6 @@
 // One exercise per failure mode on the real lab (test/support/exercise-modes.ts): that every mode the
 // catalog covers is played, and the surge, whose fault takes the whole machine, played alone here; the
-// other modes are played beside the other tests (test/beside/exercise-modes.test.ts).
+// other modes are played beside the browser tests (test/beside/exercise-modes.test.ts).
 import { describe, expect, it } from "vitest";
 import { FAILURE_MODES, type FailureMode, failureModeOf, loadLabExercises, playsAlone } from "../../lib/exercises/exercise-catalog.ts";
 import { PLAYED, playModes } from "../support/exercise-modes.ts";

@@ -3,9 +3,9 @@
 // ten minutes with nobody at the pager, and then: the exercise verified (no alert within its time limit), no
 // dead letter, every SLO's budget left at 99 % or more, no tier pending or firing at any minute after the
 // warm-up, the outbox backlog and the consumer lag back to 0 within 5 s of pausing traffic, and the read
-// models equal to the shards' own counts. It runs first in line (`vitest --project first-in-line`): what
-// runs beside it (the browser tests, the exercises) runs under nice 19, so it only takes the CPU this lab
-// leaves (about 15 % of two cores) and the lab's latency SLOs measure the lab, not the tests (ADR 0031).
+// models equal to the shards' own counts. Its project is `first-in-line`: npm test runs it alone today, and
+// ADR 0031 measures running the browser tests and the exercises beside it under nice 19 (it takes about
+// 15 % of two cores), so that its latency SLOs measure the lab and not the tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

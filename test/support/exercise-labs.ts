@@ -27,7 +27,7 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     HOME: process.env.HOME!,
     NEXT_TELEMETRY_DISABLED: "1",
     LAB_DATA_DIR: dir,
-    // Labs start beside others here (and niced beside the other tests in npm test): slower than alone.
+    // Labs start beside others here (and beside the browser tests in npm test): slower than alone.
     LAB_READY_TIMEOUT_SECONDS: "240",
     ...portEnv(ports),
   };

@@ -1,7 +1,7 @@
 // The exercises `npm test` plays, one per failure mode (ADR 0027), and how: each on a lab of its own
 // started as `npm run lab` starts it, with nobody at the pager; each expected alert must fire within the
 // exercise's time limit. A surge takes the machine's two cores, so it is played alone
-// (test/alone/exercise-modes.test.ts); the others side by side, beside the other tests
+// (test/alone/exercise-modes.test.ts); the others side by side, beside the browser tests
 // (test/beside/exercise-modes.test.ts). The no-fault mode is the quiet lab's (test/first-in-line/).
 import { type Exercise, type FailureMode, loadLabExercises } from "../../lib/exercises/exercise-catalog.ts";
 import { type ExerciseVerdict, verdictTable } from "../../lib/exercises/exercise-verify.ts";
