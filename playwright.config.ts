@@ -47,13 +47,16 @@ export default defineConfig({
       command: `node_modules/.bin/tsx e2e/support/oidc-provider-main.ts ${port + 9} http://127.0.0.1:${port}`,
       url: `http://127.0.0.1:${port + 9}/.well-known/openid-configuration`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 180_000,
     },
     {
       command: "node_modules/.bin/tsx scripts/lab.ts",
       url: `http://127.0.0.1:${port}/api/health`,
+      // The portal answers before the rest of the lab is up (its health is the supervisor's probe for it
+      // alone): the tests start once the lab says every process is ready, as a user would.
+      wait: { stdout: /lab: ready in/ },
       reuseExistingServer: false,
-      timeout: 300_000,
+      timeout: 660_000,
       // The lab's processes run in process groups of their own (ADR 0010): the supervisor must be asked to stop
       // them, not killed with its group.
       gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
@@ -66,8 +69,8 @@ export default defineConfig({
         // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the portal answers,
         // and the golden path's drill needs the counted traffic going.
         LAB_WARMUP_SECONDS: "10",
-        // npm test starts this lab while the exercise labs beside it start too (scripts/test-all.sh).
-        LAB_READY_TIMEOUT_SECONDS: "240",
+        // npm test starts this lab niced beside the quiet lab as it seeds, and the exercise labs (ADR 0031).
+        LAB_READY_TIMEOUT_SECONDS: "600",
         // Short exercises (a few minutes each) for the browser tests that play them; npm run lab has exercises/.
         LAB_EXERCISES_DIR: "test/fixtures/exercises",
         // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.

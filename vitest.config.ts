@@ -2,8 +2,8 @@ import { defineConfig } from "vitest/config";
 
 // Projects: unit tests beside the code, integration tests under test/ that need real servers (PostgreSQL)
 // or several processes (the few that take a shared server away run after the others, one at a time), and
-// the quiet lab under test/first-in-line/ (judged by its SLOs for ten minutes; alone today, ADR 0031), those
-// under test/beside/ that play exercises beside the browser tests, and those under test/alone/ that need
+// the quiet lab under test/first-in-line/ (judged by its SLOs for ten minutes), those under test/beside/
+// that play exercises niced beside it and the browser tests (ADR 0031), and those under test/alone/ that need
 // the machine to themselves (rates compared, a surge). `npm test` runs them all; scripts/test-all.sh
 // decides which can run.
 /** Integration files that must not share the machine's servers with another file while they run. */
@@ -49,8 +49,8 @@ export default defineConfig({
         },
       },
       {
-        // The lab as npm run lab starts it, judged by its own SLOs for ten minutes: alone on the machine
-        // (scripts/test-all.sh), or with what runs beside it niced (ADR 0031).
+        // The lab as npm run lab starts it, judged by its own SLOs for ten minutes, at normal priority with
+        // what runs beside it niced (scripts/test-all.sh, ADR 0031).
         test: {
           name: "first-in-line",
           include: ["test/first-in-line/**/*.test.ts"],
@@ -62,8 +62,8 @@ export default defineConfig({
         },
       },
       {
-        // Labs that play exercises for minutes beside the browser tests (scripts/test-all.sh runs both at
-        // once): their faults' alerts must fire through that load, and most of their time is waiting.
+        // Labs that play exercises for minutes, niced beside the quiet lab and the browser tests
+        // (scripts/test-all.sh): their faults' alerts must fire through that load; most of it is waiting.
         test: {
           name: "beside",
           include: ["test/beside/**/*.test.ts"],
