@@ -16,6 +16,16 @@ describe("the drill catalog on a running lab", () => {
     return res.body;
   };
   const until = (id: string, status: string, ms = 30_000) => waitUntil(async () => (await t.runOf(id)).status === status, ms);
+  /** The clinical service as the supervisor sees it. */
+  const clinical = async () =>
+    (
+      await t.call<{ processes: { name: string; restarts: number; state: string; lastExit: { code: number | null } | null }[] }>(
+        "GET",
+        `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`,
+        undefined,
+        t.tokens.sre,
+      )
+    ).body.processes.find((p) => p.name === "clinical")!;
 
   beforeAll(async () => {
     t = await startDrillLab("drill-catalog", 19_000 + (process.pid % 1000) * 7);
@@ -29,27 +39,14 @@ describe("the drill catalog on a running lab", () => {
     const during = await t.measure(2);
     expect(during.total.failed).toBeGreaterThan(0);
     await until(run.id, "completed");
+    // "After" is once the supervisor has it ready again: on a busy machine the restart can outlast the drill.
+    await waitUntil(async () => (await clinical()).state === "ready", 20_000);
+    expect(await clinical()).toMatchObject({ state: "ready", restarts: 1 });
     const after = await t.measure(2);
     expect(after.total.failed).toBe(0);
-    const status = await t.call<{ processes: { name: string; restarts: number; state: string }[] }>(
-      "GET",
-      `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`,
-      undefined,
-      t.tokens.sre,
-    );
-    expect(status.body.processes.find((p) => p.name === "clinical")).toMatchObject({ state: "ready", restarts: 1 });
-  }, 40_000);
+  }, 60_000);
 
   it("crash-loops a service: each start dies soon after it listens, restarts back off, and the rollback starts it clean", async () => {
-    const clinical = async () =>
-      (
-        await t.call<{ processes: { name: string; restarts: number; state: string; lastExit: { code: number | null } | null }[] }>(
-          "GET",
-          `http://127.0.0.1:${t.ports.supervisor}/_lab/processes`,
-          undefined,
-          t.tokens.sre,
-        )
-      ).body.processes.find((p) => p.name === "clinical")!;
     const before = (await clinical()).restarts;
     const run = await launch({ drill: "service-crash-loop", params: { service: "clinical", crashAfterSeconds: 2 }, durationSeconds: 60 });
     // The drill's own restart, then two crashes of their own (exit 1), each started again after a backoff.
@@ -77,7 +74,7 @@ describe("the drill catalog on a running lab", () => {
     const failures = during.journeys[0]!.recentFailures;
     const failedPatients = failures.map((m) => /\/patients\/(pat-[0-9a-f-]+)/.exec(m)?.[1]).filter(Boolean);
     expect(during.total.failed).toBeGreaterThan(0);
-    expect(during.total.failed).toBeLessThan(during.total.started * 0.6);
+    expect(during.total.failed, JSON.stringify(during.journeys[0])).toBeLessThan(during.total.started * 0.6);
     expect(failedPatients.length).toBeGreaterThan(0);
     for (const patient of failedPatients) expect(shardMap.shardOf(patient!), patient).toBe(1);
     expect(failures.join("\n")).toMatch(/503/);
