@@ -28,7 +28,7 @@ interface Measure {
 }
 
 async function intoDatabase(backend: Backend, n: number): Promise<Measure> {
-  const t = await createTestLab(backend);
+  const t = await createTestLab(backend, { bulkWrites: true });
   try {
     let last = 0;
     const report = await generateLabData(t.lab, {

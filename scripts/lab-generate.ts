@@ -47,7 +47,7 @@ runCommand("lab:generate", async () => {
   const args = parseGenerateArgs(process.argv.slice(2));
   const config = loadConfig();
   await prepareLabDatabases(config, repoRoot);
-  const lab = await openLabDatabases(config);
+  const lab = await openLabDatabases(config, { bulkWrites: true });
   const progress = createProgressReporter("patients", args.patients);
   try {
     const report = await generateLabData(lab, { ...args, onProgress: (p) => progress.update(p.done, { rows: p.rows }) });

@@ -19,7 +19,7 @@ runCommand("lab", async () => {
   const prepared = await prepareLabDatabases(config, repoRoot);
   for (const db of prepared.databases) if (db.applied.length) log(`lab: migrated ${db.label}: ${db.applied.join(", ")}`);
 
-  const lab = await openLabDatabases(config);
+  const lab = await openLabDatabases(config, { bulkWrites: true });
   try {
     const patients = (await Promise.all(lab.shards.map((s) => s.prisma.patient.count()))).reduce((a, b) => a + b, 0);
     if (patients === 0 && config.seedPatients > 0) {

@@ -213,12 +213,15 @@ export interface OpenLabOptions {
   /** SQLite shards: checkpoint their write-ahead logs on a worker thread, not in the commits (the services' request path). */
   checkpointInBackground?: boolean;
   onCheckpointError?: (file: string, error: string) => void;
+  /** Bulk writes ahead (generating the lab's data): 64 MB of page cache on each SQLite connection, not 2. */
+  bulkWrites?: boolean;
 }
 
 /** Opens a prepared lab: raw SQL and Prisma for the control database and every shard. */
 export async function openLabDatabases(config: LabConfig, options: OpenLabOptions = {}): Promise<LabDatabases> {
   const topology = labTopology(config);
-  const controlSql = openSql(topology.control);
+  const pageCacheMb = options.bulkWrites ? 64 : undefined;
+  const controlSql = openSql(topology.control, { pageCacheMb });
   let meta: Map<string, string>;
   try {
     meta = await readMeta(controlSql);
@@ -255,8 +258,8 @@ export async function openLabDatabases(config: LabConfig, options: OpenLabOption
     for (const target of topology.shards) {
       const prisma = createPrismaClient(target);
       const reader = target.provider === "sqlite" ? createPrismaClient(target) : prisma; // pg: pooled connections already isolate
-      const sql = openSql(target, { autoCheckpoint: !options.checkpointInBackground });
-      const readSql = target.provider === "sqlite" ? openSql(target) : sql;
+      const sql = openSql(target, { autoCheckpoint: !options.checkpointInBackground, pageCacheMb });
+      const readSql = target.provider === "sqlite" ? openSql(target, { pageCacheMb }) : sql;
       shards.push({ index: target.shard!, label: target.label, sql, prisma, reader, readSql });
     }
     const sqliteShards = topology.shards.filter((t) => t.provider === "sqlite");

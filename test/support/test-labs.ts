@@ -57,10 +57,10 @@ export async function dropPostgresLab(config: LabConfig): Promise<void> {
   }
 }
 
-export async function createTestLab(backend: Backend, options: { shardCount?: number; secret?: string } = {}): Promise<TestLab> {
+export async function createTestLab(backend: Backend, options: { shardCount?: number; secret?: string; bulkWrites?: boolean } = {}): Promise<TestLab> {
   const { config, cleanup } = testConfig(backend, options);
   await prepareLabDatabases(config, repoRoot);
-  const lab = await openLabDatabases(config);
+  const lab = await openLabDatabases(config, { bulkWrites: options.bulkWrites });
   return {
     config,
     lab,
@@ -78,7 +78,7 @@ export async function createTestLab(backend: Backend, options: { shardCount?: nu
 export async function openLabFromEnv(env: Record<string, string>, seeding?: GenerateOptions): Promise<{ config: LabConfig; lab: LabDatabases }> {
   const config = loadConfig(env);
   await prepareLabDatabases(config, repoRoot);
-  const lab = await openLabDatabases(config);
+  const lab = await openLabDatabases(config, { bulkWrites: seeding !== undefined });
   if (seeding) await generateLabData(lab, seeding);
   return { config, lab };
 }
