@@ -69,15 +69,19 @@ describe("the drill catalog on a running lab", () => {
     const sessions = () =>
       t.call<{ sessions: { shard: number }[] }>("GET", `http://127.0.0.1:${t.ports.supervisor}/_lab/shards/sessions`, undefined, t.tokens.sre);
     expect((await sessions()).body.sessions).toMatchObject([{ shard: 1 }]);
-    // Diagnoses are writes; a locked shard's fail after the lock wait (3 s), so the run outlasts it.
-    const during = await t.measure(8, { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 8 });
-    const failures = during.journeys[0]!.recentFailures;
-    const failedPatients = failures.map((m) => /\/patients\/(pat-[0-9a-f-]+)/.exec(m)?.[1]).filter(Boolean);
+    // Diagnoses are writes; a locked shard's fail after the lock wait (3 s), so the run outlasts it, and the
+    // users wait for the answer up to the gateway's 5 s deadline: each failure is the shard's own 503.
+    const during = await t.measure(8, { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 8, requestTimeoutMs: 5000 });
+    const journey = during.journeys[0]!;
+    const failedPatients = journey.recentFailures.map((m) => /\/patients\/(pat-[0-9a-f-]+)/.exec(m)?.[1]).filter(Boolean);
     expect(during.total.failed).toBeGreaterThan(0);
-    expect(during.total.failed, JSON.stringify(during.journeys[0])).toBeLessThan(during.total.started * 0.6);
+    // The other shards carry on. (The share that fails is the share of the journeys' picks on shard 1: 37 of
+    // 64 with this cast and seed, so a bound on it tested the picks, not the outage.)
+    expect(during.total.succeeded, JSON.stringify(journey)).toBeGreaterThan(0);
+    expect(journey.failures, JSON.stringify(journey)).toMatchObject({ timeout: 0, network: 0, "rate-limited": 0 });
     expect(failedPatients.length).toBeGreaterThan(0);
     for (const patient of failedPatients) expect(shardMap.shardOf(patient!), patient).toBe(1);
-    expect(failures.join("\n")).toMatch(/503/);
+    for (const failure of journey.recentFailures) expect(failure).toMatch(/: 503$/);
     await until(run.id, "completed");
     expect((await sessions()).body.sessions).toEqual([]);
     expect((await t.measure(2, { mix: [{ journey: "clinician/record-diagnosis", weight: 1 }], ratePerSecond: 8 })).total.failed).toBe(0);

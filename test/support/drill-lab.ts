@@ -37,7 +37,7 @@ export interface DrillLab {
   drillsUrl: string;
   runOf(id: string): Promise<DrillRunView>;
   /** Journeys of `mix` (patients reading their records unless given) at `ratePerSecond` for `seconds`. */
-  measure(seconds: number, options?: { mix?: TrafficProfileSpec["mix"]; ratePerSecond?: number }): Promise<SimulationSnapshot>;
+  measure(seconds: number, options?: { mix?: TrafficProfileSpec["mix"]; ratePerSecond?: number; requestTimeoutMs?: number }): Promise<SimulationSnapshot>;
   faultsOf(service: "clinical" | "billing" | "gateway"): Promise<unknown[]>;
   stop(): Promise<void>;
 }
@@ -106,7 +106,7 @@ export async function startDrillLab(name: string, basePort: number, extraEnv: Re
           },
         },
         flows: journeyFlows(cast),
-        requestTimeoutMs: 3000,
+        requestTimeoutMs: options.requestTimeoutMs ?? 3000,
       }).done,
     faultsOf: async (service) => (await call<{ rules: unknown[] }>("GET", `http://127.0.0.1:${ports[service]}/_lab/faults`, undefined, tokens.sre)).body.rules,
     async stop() {
