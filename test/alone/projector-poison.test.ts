@@ -115,7 +115,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * first, then runs clean, poisoned, poisoned, clean back to back (a drift falls on both sides alike) and is
  * judged by its own ratio; the median of the rounds. A run must last long enough for the spells to average
  * out: 10,000 events last a quarter of a second on either bus, which holds on the embedded log (0.99 in CI)
- * but not on Kafka, whose own work shares the cores (CI's rounds swung from 0.83 to 1.07, median 0.88): 30,000 there.
+ * but not on Kafka, whose own work shares the cores (CI's rounds swung from 0.83 to 1.07, median 0.88): 30,000 there,
+ * and seven rounds as on the log (five gave a median of 0.86 from rounds of 0.80 to 1.04 once).
  */
 async function compare(open: (run: string) => Promise<EventBus>, count: number, roundCount: number) {
   await (await prepared(open, `warm-${randomUUID().slice(0, 6)}`, false, count)).measure(); // JIT and connections warm
@@ -148,8 +149,8 @@ describe("a poison event among the healthy ones of a partition", () => {
   it.skipIf(kafka === "unavailable")(
     `leaves 30,000 healthy ones at 0.9x or more of the clean rate on Kafka at ${kafka}`,
     async () => {
-      await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }), 30_000, 5);
+      await compare((run) => openKafkaBus({ brokers: [kafka], partitions: PARTITIONS, clientId: "pim-lab-poison", topicPrefix: `${run}.` }), 30_000, 7);
     },
-    300_000,
+    480_000,
   );
 });
