@@ -1,6 +1,6 @@
 // One exercise per failure mode on the real lab, but the surge (test/alone/exercise-modes.test.ts): each on
-// a lab of its own, four at a time, while the browser tests run (scripts/test-all.sh starts both). Their
-// faults must show through that load, as a real fault shows through a busy day.
+// a lab of its own, four at a time, niced beside the quiet lab and the browser tests (scripts/test-all.sh,
+// ADR 0031). Their faults must show through that load, as a real fault shows through a busy day.
 import { describe, expect, it } from "vitest";
 import { playsAlone } from "../../lib/exercises/exercise-catalog.ts";
 import { playModes } from "../support/exercise-modes.ts";

@@ -3,9 +3,9 @@
 // ten minutes with nobody at the pager, and then: the exercise verified (no alert within its time limit), no
 // dead letter, every SLO's budget left at 99 % or more, no tier pending or firing at any minute after the
 // warm-up, the outbox backlog and the consumer lag back to 0 within 5 s of pausing traffic, and the read
-// models equal to the shards' own counts. Its project is `first-in-line`: npm test runs it alone today, and
-// ADR 0031 measures running the browser tests and the exercises beside it under nice 19 (it takes about
-// 15 % of two cores), so that its latency SLOs measure the lab and not the tests.
+// models equal to the shards' own counts. Its project is `first-in-line`: npm test runs it at normal
+// priority with the browser tests and the exercises under nice 19 beside it (ADR 0031: it takes about 15 %
+// of two cores, and what is niced only gets the rest), so that its latency SLOs measure the lab, not them.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
