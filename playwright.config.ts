@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { portEnv, wholeLabPorts } from "./test/support/lab-ports.ts";
+import { NICED_LAB_READY_SECONDS, portEnv, wholeLabPorts } from "./test/support/lab-ports.ts";
 
 // Browser tests run in Debian's Chromium (Playwright's own browser download cannot be reached here)
 // against a lab started by `npm run lab`'s entry point on its own port and data directory.
@@ -56,7 +56,7 @@ export default defineConfig({
       // alone): the tests start once the lab says every process is ready, as a user would.
       wait: { stdout: /lab: ready in/ },
       reuseExistingServer: false,
-      timeout: 660_000,
+      timeout: (NICED_LAB_READY_SECONDS + 60) * 1000,
       // The lab's processes run in process groups of their own (ADR 0010): the supervisor must be asked to stop
       // them, not killed with its group.
       gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
@@ -66,11 +66,10 @@ export default defineConfig({
         ...portEnv(wholeLabPorts(port)),
         LAB_SEED_PATIENTS: "400",
         LAB_SEED: "7",
-        // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the portal answers,
+        // A shorter warm-up than npm run lab's 30 s: the browser tests start as soon as the lab is ready,
         // and the golden path's drill needs the counted traffic going.
         LAB_WARMUP_SECONDS: "10",
-        // npm test starts this lab niced beside the quiet lab as it seeds, and the exercise labs (ADR 0031).
-        LAB_READY_TIMEOUT_SECONDS: "600",
+        LAB_READY_TIMEOUT_SECONDS: String(NICED_LAB_READY_SECONDS),
         // Short exercises (a few minutes each) for the browser tests that play them; npm run lab has exercises/.
         LAB_EXERCISES_DIR: "test/fixtures/exercises",
         // A Grafana stack "configured" (nothing answers there): the pages must link into it at the right place.

@@ -10,7 +10,7 @@ import { loadConfig } from "../../lib/config/index.ts";
 import { LabError } from "../../lib/errors/index.ts";
 import { type Exercise, describeEntity } from "../../lib/exercises/exercise-catalog.ts";
 import { type ExerciseVerdict, type VerifiedLab, httpVerifiedLab, verifyExercise } from "../../lib/exercises/exercise-verify.ts";
-import { portEnv, wholeLabPorts } from "./lab-ports.ts";
+import { NICED_LAB_READY_SECONDS, portEnv, wholeLabPorts } from "./lab-ports.ts";
 import { repoRoot } from "./test-labs.ts";
 
 export interface ExerciseLab {
@@ -27,9 +27,8 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     HOME: process.env.HOME!,
     NEXT_TELEMETRY_DISABLED: "1",
     LAB_DATA_DIR: dir,
-    // Labs start beside others here, and in npm test niced beside the quiet lab while it seeds (ADR 0031):
-    // they get only the CPU it leaves, so they may take minutes to be ready.
-    LAB_READY_TIMEOUT_SECONDS: "600",
+    // Labs start beside others here, and in npm test niced beside the quiet lab while it seeds.
+    LAB_READY_TIMEOUT_SECONDS: String(NICED_LAB_READY_SECONDS),
     ...portEnv(ports),
   };
   const config = loadConfig(env);
@@ -54,7 +53,7 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  for (const until = Date.now() + 660_000; !/lab: ready in/.test(output.join("")); await new Promise((r) => setTimeout(r, 500))) {
+  for (const until = Date.now() + (NICED_LAB_READY_SECONDS + 60) * 1000; !/lab: ready in/.test(output.join("")); await new Promise((r) => setTimeout(r, 500))) {
     if (Date.now() > until || child.exitCode !== null) {
       await stop();
       throw new LabError("setup", `the lab for ${name} did not start: ${output.join("").slice(-1500)}`);

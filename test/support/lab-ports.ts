@@ -16,6 +16,12 @@ const PORT_VARIABLES: Record<keyof LabProcessPorts, string> = {
 };
 
 /** Every process of a whole lab on consecutive ports from `base` (the portal's): the order the e2e lab's callers count on. */
+/**
+ * How long a whole lab that npm test starts beside others may take to be ready: niced beside the quiet lab
+ * while it seeds (ADR 0031), it gets only the CPU that lab leaves. Its starter waits a minute longer.
+ */
+export const NICED_LAB_READY_SECONDS = 600;
+
 export function wholeLabPorts(base: number): LabProcessPorts {
   return {
     portal: base,
