@@ -1,6 +1,6 @@
 // What both the player's page and the instructor's show of an exercise: the hints given, and at the end
 // the score (the points, the summary, each part of it; times from the first fault's injection).
-import { describeEntity } from "@/lib/exercises/exercise-catalog.ts";
+import { describeEntity, describeMitigation } from "@/lib/exercises/exercise-catalog.ts";
 import type { ExerciseRun } from "@/lib/exercises/exercise-run.ts";
 import type { ExerciseScore } from "@/lib/exercises/exercise-score.ts";
 
@@ -33,7 +33,9 @@ export function ExerciseScoreTable({ score }: { score: ExerciseScore }) {
             <th scope="row">Mitigated</th>
             <td data-testid="score-mitigated">
               {score.mitigation.withinSlo ? "yes" : "no"}
-              {score.mitigation.afterSeconds !== null ? `, lever after ${secs(score.mitigation.afterSeconds)}` : ""}
+              {score.mitigation.lever && score.mitigation.afterSeconds !== null
+                ? `: ${describeMitigation(score.mitigation.lever)} after ${secs(score.mitigation.afterSeconds)}`
+                : ""}
             </td>
           </tr>
           <tr>

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
 import { loadSloDirectory } from "../slo/load-slos.ts";
-import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises, mitigationSlos, playsAlone } from "./exercise-catalog.ts";
+import { FAULT_CLASSES, isNoFault, loadExerciseDirectory, loadExercises, mitigationSlos, playsAlone, touchedSlos } from "./exercise-catalog.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const known = {
@@ -72,6 +72,18 @@ describe("the exercise catalog", () => {
     // A surge's latency page: shedding every request would answer the clinicians fast, with 503s.
     expect(mitigationSlos(named("records-noon"), slos)).toEqual(["clinician-find-patient-latency", "clinician-find-patient-availability"]);
     expect(mitigationSlos(named("clinic-evening"), slos)).toEqual(["clinician-record-diagnosis-availability"]);
+  });
+
+  it("counts as the fault's own the SLOs of every journey that reaches the faulty service, whatever service the SLO names", () => {
+    const slos = loadSloDirectory(join(root, "slo"), root);
+    const named = (name: string) => catalog.find((e) => e.name === name)!;
+    const billing = touchedSlos(named("claims-morning"), slos);
+    // An SRE's inspection is counted against clinical but reads claims from billing: slow billing burns it too.
+    expect(billing).toEqual(expect.arrayContaining(["billing-work-claims-latency", "patient-view-claims-latency", "sre-inspect-records-latency"]));
+    expect(billing).not.toContain("clinician-prescribe-latency");
+    expect(billing).not.toContain("patient-view-record-latency");
+    // A fault at the gateway is on every journey's path.
+    expect(touchedSlos(named("claims-noon"), slos)).toHaveLength(slos.length);
   });
 
   it("refuses a truth that is not what the hidden faults touch, naming file, line and field", () => {

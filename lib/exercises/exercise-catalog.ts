@@ -9,7 +9,9 @@ import { z } from "zod";
 import { labDocument, readLabDocuments, readYamlDirectory } from "../config/yaml-locations.ts";
 import { type DrillDefinition, drillOf } from "../drills/drill-catalog.ts";
 import { loadTrafficProfileDirectory } from "../simulator/traffic-profile.ts";
+import { API_ROUTES } from "../contracts/api-catalog.ts";
 import { ALERT_NAMES } from "../slo/burn-rate-tiers.ts";
+import { JOURNEYS } from "../slo/journeys.ts";
 import { type SloDefinition, loadSloDirectory } from "../slo/load-slos.ts";
 import { ScenarioDrill } from "../scenarios/scenario-script.ts";
 
@@ -65,6 +67,28 @@ export const Mitigation = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("none") }),
 ]);
 export type Mitigation = z.infer<typeof Mitigation>;
+
+/** A lever in words, as the levers panel names it. */
+export function describeMitigation(m: Mitigation): string {
+  switch (m.action) {
+    case "restart-process":
+      return `restart ${m.process}`;
+    case "resume-process":
+      return `resume ${m.process}`;
+    case "roll-back-config":
+      return `roll back ${m.service}'s configuration`;
+    case "end-blocking-session":
+      return `end the session blocking shard ${m.shard}`;
+    case "resume-event-pipeline":
+      return "resume the event pipeline";
+    case "redrive-dead-letters":
+      return "redrive the dead letters";
+    case "shed-traffic":
+      return "shed load at the gateway";
+    case "none":
+      return "none (nothing to mitigate)";
+  }
+}
 
 const HiddenFault = ScenarioDrill.extend({ afterSeconds: z.number().int().min(0).max(86_400) });
 
@@ -127,6 +151,26 @@ export function mitigationSlos(e: Pick<Exercise, "truth">, slos: readonly Pick<S
     if (availability) names.add(availability.name);
   }
   return [...names];
+}
+
+/** The services a journey's requests reach: those serving the API actions it is counted from. */
+function servicesOfJourney(journey: string): Set<string> {
+  const actions = new Set<string>(JOURNEYS.find((j) => j.id === journey)?.actions ?? []);
+  return new Set(API_ROUTES.filter((r) => actions.has(r.action)).map((r) => r.process));
+}
+
+/**
+ * The SLOs a fault may burn, so their budget is the fault's and not the player's collateral damage: those of
+ * the journeys that reach a service its drills touch (a patient's claims and an SRE's inspection go through
+ * billing, whatever service their SLO names), the SLOs it is expected to alert on, and every one of them when
+ * the fault is at the gateway or projector, which all journeys pass.
+ */
+export function touchedSlos(e: Pick<Exercise, "truth" | "touchedServices">, slos: readonly Pick<SloDefinition, "name" | "journey" | "service">[]): string[] {
+  const services = new Set(e.touchedServices);
+  if (services.has("gateway") || services.has("projector")) return slos.map((s) => s.name);
+  const expected = new Set(e.truth.expectedAlerts.map((a) => a.slo));
+  const reaches = (s: (typeof slos)[number]) => services.has(s.service) || [...servicesOfJourney(s.journey)].some((p) => services.has(p));
+  return slos.filter((s) => expected.has(s.name) || reaches(s)).map((s) => s.name);
 }
 
 /** A no-fault exercise: "nothing is wrong" is its right answer. */

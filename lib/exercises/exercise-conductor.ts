@@ -12,7 +12,7 @@ import type { DrillEngine, RequestMeta } from "../drills/drill-engine.ts";
 import type { ExerciseLab } from "../drills/lab-effects.ts";
 import { LabError } from "../errors/index.ts";
 import type { SloDefinition } from "../slo/load-slos.ts";
-import { type Exercise, mitigationSlos } from "./exercise-catalog.ts";
+import { type Exercise, mitigationSlos, touchedSlos } from "./exercise-catalog.ts";
 import {
   type ExerciseRun,
   type InstructorView,
@@ -257,16 +257,8 @@ export class ExerciseConductor {
       levers,
       hints: run.hints.length,
       slis,
-      budgets: { start: run.budgetsAtStart ?? {}, end: run.budgetsAtEnd ?? {}, touched: this.touchedSlos(exercise) },
+      budgets: { start: run.budgetsAtStart ?? {}, end: run.budgetsAtEnd ?? {}, touched: touchedSlos(exercise, this.o.slos) },
     };
-  }
-
-  /** The SLOs a fault may burn: those of the services its drills touch; all of them behind the gateway or projector. */
-  private touchedSlos(exercise: Exercise): string[] {
-    const services = new Set(exercise.touchedServices);
-    const everything = services.has("gateway") || services.has("projector");
-    const expected = new Set(exercise.truth.expectedAlerts.map((a) => a.slo));
-    return this.o.slos.filter((s) => everything || services.has(s.service) || expected.has(s.name)).map((s) => s.name);
   }
 
   private async budgets(): Promise<Record<string, number> | null> {

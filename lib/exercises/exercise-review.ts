@@ -1,7 +1,7 @@
 // An exercise's post-incident review in Markdown: what happened (the hidden truth and the faults as the
 // conductor injected them) beside what the player saw and did (their timeline, the levers the audit
 // recorded), and the score. The JSON form is the instructor view itself.
-import { describeEntity } from "./exercise-catalog.ts";
+import { describeEntity, describeMitigation } from "./exercise-catalog.ts";
 import { type InstructorView, describeAct } from "./exercise-run.ts";
 
 const clock = (iso: string) => iso.slice(11, 19);
@@ -16,7 +16,7 @@ export function exerciseReviewMarkdown(r: InstructorView): string {
     ...r.hints.map((h) => ({ at: h.at, who: h.by, text: `hint: ${h.text}` })),
     ...r.acts.map((a) => ({ at: a.at, who: a.by, text: describeAct(a) })),
     ...(s?.wrongTargetActions ?? []).map((w) => ({ at: w.at, who: "player", text: `lever on the wrong target: ${w.action} ${w.target}` })),
-    ...(s?.mitigation.lever && s.mitigation.at ? [{ at: s.mitigation.at, who: "player", text: `mitigation: ${JSON.stringify(s.mitigation.lever)}` }] : []),
+    ...(s?.mitigation.lever && s.mitigation.at ? [{ at: s.mitigation.at, who: "player", text: `mitigation: ${describeMitigation(s.mitigation.lever)}` }] : []),
     ...(s?.mitigation.recoveredAt
       ? [{ at: s.mitigation.recoveredAt, who: "SLIs", text: `back within the SLO for ${r.withinSloMinutes} minutes from here` }]
       : []),
@@ -32,7 +32,7 @@ export function exerciseReviewMarkdown(r: InstructorView): string {
     "",
     "## What was wrong",
     "",
-    `${describeEntity(r.truth.entity)}, ${r.truth.faultClass}. Accepted mitigations: ${r.mitigations.map((m) => `\`${JSON.stringify(m)}\``).join(", ")}.`,
+    `${describeEntity(r.truth.entity)}, ${r.truth.faultClass}. Accepted mitigations: ${r.mitigations.map(describeMitigation).join(", ")}.`,
     "",
     "## Score",
     "",

@@ -169,7 +169,7 @@ export function scoreExercise(exercise: Pick<Exercise, "truth" | "mitigations" |
         mitigated
           ? `mitigated (within the SLO for ${exercise.withinSloMinutes} min from ${recovered})`
           : accepted
-            ? "an accepted lever, but the SLIs did not recover in time"
+            ? `an accepted lever, but the faulty SLIs were not within their SLO for ${exercise.withinSloMinutes} whole minutes after it before the end`
             : "not mitigated"
       }.`;
   return {

@@ -8,7 +8,7 @@ import { ExerciseScoreTable, HintList } from "@/components/exercise-score.tsx";
 import { LiveRefresh } from "@/components/live-refresh.tsx";
 import { Panel } from "@/components/panel.tsx";
 import { Table } from "@/components/table.tsx";
-import { describeEntity } from "@/lib/exercises/exercise-catalog.ts";
+import { describeEntity, describeMitigation } from "@/lib/exercises/exercise-catalog.ts";
 import { describeAct, isOver } from "@/lib/exercises/exercise-run.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 
@@ -48,8 +48,7 @@ export default async function ExerciseRunPage({ params, searchParams }: { params
       <Panel id="truth" title="Hidden from the player">
         <p data-testid="hidden-truth">
           {describeEntity(run.truth.entity)}, {run.truth.faultClass} · expected alerts:{" "}
-          {run.truth.expectedAlerts.map((a) => `${a.slo} (${a.tier})`).join(", ") || "none"} · accepted:{" "}
-          {run.mitigations.map((m) => m.action + ("service" in m ? ` ${m.service}` : "process" in m ? ` ${m.process}` : "")).join(", ")}
+          {run.truth.expectedAlerts.map((a) => `${a.slo} (${a.tier})`).join(", ") || "none"} · accepted: {run.mitigations.map(describeMitigation).join(", ")}
         </p>
         <Table label="Hidden faults" columns={["Fault", "Due", "Injected", "Drill run"]} rows={run.faults} empty={<>This exercise injects nothing.</>}>
           {(f, i) => (
@@ -78,22 +77,28 @@ export default async function ExerciseRunPage({ params, searchParams }: { params
       <Panel id="hints" title="Hints">
         <HintList hints={run.hints} label="Hints given" empty="No hint given (each costs the player 5 points)." />
         {!over && (
-          <>
-            <form action={giveHint} className="audit-filter" aria-label="Give a hint">
-              <input type="hidden" name="runId" value={run.id} />
-              <label>
-                Hint
-                <input name="text" required maxLength={1000} />
-              </label>
-              <button type="submit">Give the hint</button>
-            </form>
-            <form action={endExercise}>
-              <input type="hidden" name="runId" value={run.id} />
-              <button type="submit">End the exercise</button>
-            </form>
-          </>
+          <form action={giveHint} className="hint-form" aria-label="Give a hint">
+            <input type="hidden" name="runId" value={run.id} />
+            <label>
+              Hint
+              <input name="text" required maxLength={1000} placeholder="Shown on the player's page, and costs them 5 points" />
+            </label>
+            <button type="submit">Give the hint</button>
+          </form>
         )}
       </Panel>
+      {!over && (
+        <Panel id="end" title="End the exercise">
+          <form action={endExercise} className="lever">
+            <input type="hidden" name="runId" value={run.id} />
+            <p>
+              Ends it now rather than at its time limit: the faults are lifted, the usual traffic comes back and the player is scored from the audit. A lever
+              counts as the mitigation once the faulty SLIs have held their SLO for {run.withinSloMinutes} whole minutes after it: end sooner and it cannot.
+            </p>
+            <button type="submit">End the exercise</button>
+          </form>
+        </Panel>
+      )}
       {run.score ? (
         <Panel id="score" title="Score">
           <ExerciseScoreTable score={run.score} />
