@@ -93,6 +93,24 @@ describe("drills on a running lab", () => {
     expect(after.total.failed).toBe(0);
   }, 40_000);
 
+  it("applies a step once its target answers again, instead of failing the drill on a target busy for a moment", async () => {
+    const supervisor = `http://127.0.0.1:${ports.supervisor}/_lab/processes/clinical`;
+    expect((await call("POST", `${supervisor}/pause`, { deadlineSeconds: 30 })).status).toBe(200);
+    const launched = await call<Run>("POST", `${drills}/runs`, {
+      drill: "service-latency",
+      params: { service: "clinical", latency: { type: "fixed", ms: 50 } },
+      durationSeconds: 20,
+    });
+    expect(launched.status).toBe(201);
+    // The first try waits the supervisor's 3 s for the frozen service; it answers again before the second.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await call("POST", `${supervisor}/resume`)).status).toBe(200);
+    await waitUntil(async () => (await runOf(launched.body.id)).steps[0]?.appliedAt !== null, 20_000);
+    expect(await runOf(launched.body.id)).toMatchObject({ status: "running", steps: [{ target: "clinical", appliedAt: expect.any(String) }] });
+    expect((await call("POST", `${drills}/runs/${launched.body.id}/abort`)).status).toBe(200);
+    await waitUntil(async () => (await clinicalFaults()).length === 0, 10_000);
+  }, 40_000);
+
   it("aborts an error burst by itself once the journey's burn rate crosses the threshold, and rolls it back", async () => {
     const launched = await call<Run>("POST", `${drills}/runs`, {
       drill: "error-burst",

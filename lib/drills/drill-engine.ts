@@ -10,7 +10,7 @@ import { authorize } from "../auth/policy.ts";
 import type { Actor } from "../auth/roles.ts";
 import type { SqlDatabase } from "../data/sql-database.ts";
 import type { JsonSchema } from "../contracts/json-schema.ts";
-import { LabError } from "../errors/index.ts";
+import { LabError, isLabError } from "../errors/index.ts";
 import { abortVerdict } from "./abort-conditions.ts";
 import { DRILLS, type DrillStep, drillOf, processOf } from "./drill-catalog.ts";
 import { type DrillGuardrails, type DrillLaunch, scheduleTimes } from "./drill-request.ts";
@@ -44,6 +44,9 @@ const SLO_READ_TIMEOUT_MS = 3000;
 const END_ACTIONS: Partial<Record<DrillRun["status"], string>> = { completed: "complete", aborted: "abort", cancelled: "cancel" };
 /** Ended runs kept in memory (older ones are read from the control database). */
 const KEPT_ENDED_RUNS = 200;
+/** A step whose target does not answer (busy for a moment, restarting) is tried this many times, this far apart. */
+const APPLY_ATTEMPTS = 3;
+const APPLY_RETRY_MS = 2000;
 
 export class DrillEngine {
   private readonly runs = new Map<string, DrillRun>();
@@ -292,13 +295,29 @@ export class DrillEngine {
     else if (run.status === "running" && !this.ending.has(run.id)) this.arm(`${run.id}:end`, Date.parse(run.endsAt!), () => void this.finishDue(run));
   }
 
+  /**
+   * One step applied: a target that does not answer gets APPLY_ATTEMPTS tries before the step fails (on a busy
+   * machine a service may take longer than the supervisor waits for it); a refusal fails it at once. The
+   * tries carry one request id: setting the same fault rule again changes nothing.
+   */
+  private async applyStep(run: DrillRun, step: DrillRun["steps"][number], i: number, deadline: number) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.o.effects.apply(step.action, deadline, this.effectMeta(run, `apply-${i + 1}`));
+      } catch (err) {
+        if (attempt >= APPLY_ATTEMPTS || !isLabError(err, "unavailable") || this.ending.has(run.id)) throw err;
+        await new Promise((r) => setTimeout(r, APPLY_RETRY_MS));
+      }
+    }
+  }
+
   /** Applies each step in order; stops as soon as the run is being ended. A failure: the reason (the step reverted). */
   private async applySteps(run: DrillRun, actor: Pick<Actor, "userId" | "role">, deadline: number): Promise<string | null> {
     await this.event(run, { action: "drill.start", actor, title: `${run.title} started by ${run.startedBy}`, endAt: new Date(run.endsAt!) });
     for (const [i, step] of run.steps.entries()) {
       if (this.ending.has(run.id)) return null;
       try {
-        step.applied = await this.o.effects.apply(step.action, deadline, this.effectMeta(run, `apply-${i + 1}`));
+        step.applied = await this.applyStep(run, step, i, deadline);
       } catch (err) {
         step.error = (err as Error).message;
         // The lab may have taken it although the answer failed (a timeout): reverting a fault is harmless

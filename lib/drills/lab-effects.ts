@@ -89,8 +89,11 @@ function labCaller(o: HttpLabEffectsOptions) {
       throw new LabError("unavailable", `${method} ${url} failed: ${(err as Error).message}`);
     }
     const text = await res.body.text();
-    if (res.statusCode >= 300)
-      throw new LabError(res.statusCode === 404 ? "not_found" : "unavailable", `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    // A 5xx is the target not answering (worth another try), a 4xx the lab refusing the step.
+    if (res.statusCode >= 300) {
+      const code = res.statusCode === 404 ? "not_found" : res.statusCode >= 500 ? "unavailable" : "unprocessable";
+      throw new LabError(code, `${method} ${url} answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    }
     return (text ? JSON.parse(text) : null) as T;
   };
 }
