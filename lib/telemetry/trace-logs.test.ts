@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { traceLogLines } from "./trace-logs.ts";
+import { searchLogLines, traceLogLines } from "./trace-logs.ts";
 
 const TRACE = "0af7651916cd43dd8448eb211c80319c";
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
@@ -66,5 +66,14 @@ describe("a trace's log lines", () => {
     writeFileSync(join(dir, "projector.log"), line({ level: 30, time: "soon", traceId: TRACE, msg: "no usable time" }));
     expect((await traceLogLines(dir, TRACE)).map((l) => l.process)).toEqual(["clinical", "gateway"]);
     expect(await traceLogLines(join(dir, "none"), TRACE)).toEqual([]);
+  });
+
+  it("searches every trace's lines by process, least level and text, keeping the newest and saying each line's trace", async () => {
+    const errors = await searchLogLines(dir, { level: "warn" });
+    expect(errors.map((l) => [l.process, l.msg, l.fields.traceId])).toEqual([["clinical", "write failed", TRACE]]);
+    expect((await searchLogLines(dir, { process: "gateway" })).map((l) => l.msg)).toEqual(["request", "another trace"]);
+    expect((await searchLogLines(dir, { text: "SHARD-2" })).map((l) => l.fields.err)).toEqual(["shard-2 is down"]);
+    expect((await searchLogLines(dir, {}, { limit: 1 })).map((l) => l.msg)).toEqual(["another trace"]);
+    expect(await searchLogLines(dir, { since: new Date(Date.UTC(2026, 10, 24, 20, 31)) })).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { JOURNEYS } from "../../slo/journeys.ts";
 import type { SloHistory } from "../../slo/slo-history.ts";
 import type { SloReport, SloSummary } from "../../slo/slo-status.ts";
 import { type StoredSpan, TRACE_ID, type TraceSummary } from "../../telemetry/span-store.ts";
+import { LOG_LEVELS } from "../../telemetry/log-levels.ts";
 import type { TraceLogLine } from "../../telemetry/trace-logs.ts";
 import { route, servedBy } from "../lab-route.ts";
 
@@ -31,6 +32,17 @@ const RecentTracesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   errors: z.enum(["true", "false"]).default("false"),
   minMs: z.coerce.number().min(0).max(600_000).default(0),
+});
+const LogSearchQuery = z.strictObject({
+  traceId: z.string().regex(TRACE_ID, "must be 32 lower-case hex digits (a W3C trace id)").optional(),
+  process: z
+    .string()
+    .regex(/^[a-z][a-z-]{0,39}$/, "must be a process's name, such as clinical")
+    .optional(),
+  level: z.enum(LOG_LEVELS).optional(),
+  text: z.string().trim().min(1).max(200).optional(),
+  sinceMinutes: z.coerce.number().int().min(1).max(1440).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
 type SloStatusRow = SloReport["slos"][number];
@@ -84,6 +96,12 @@ export const GATEWAY_ROUTES = servedBy("gateway", {
     action: "ops.read",
     params: TraceParams,
     summary: "A trace's lines in the process logs",
+  }),
+  logs: route<{ lines: TraceLogLine[] }>()({
+    at: "GET /_lab/logs",
+    action: "ops.read",
+    query: LogSearchQuery,
+    summary: "The newest lines of the process logs, by trace, process, least level and text",
   }),
   loadShedding: route<LoadSheddingStatus>()({
     at: "GET /_lab/load-shedding",
