@@ -35,6 +35,7 @@ const own = <A extends RouteAccess>(route: string, methods: readonly HttpMethod[
 export const PORTAL_ROUTES = {
   audit: own("/api/audit", ["GET"], "audit.read", "A page of the audit search"),
   auditExport: own("/api/audit/export", ["GET"], "audit.read", "The audit search as CSV"),
+  mcp: own("/api/mcp", ["GET", "POST", "DELETE"], "ops.read", "The lab's MCP server for agents on call (Streamable HTTP; ?writes=on to act)"),
   health: own("/api/health", ["GET"], "public", "The portal and its databases answer"),
   // A RUM collector answers browsers that have not signed in: it takes the portal's own pages only (same origin).
   rum: own("/api/rum", ["POST"], "public", "The pages' Grafana Faro payloads"),
