@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "backend-services/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "backend-services/**/*.test.ts", "bench/**/*.test.ts"],
           environment: "node",
           // First, by themselves: some time what they run, and two integration files beside them slowed a
           // local answer to 137 ms (2026-12-04).

@@ -30,7 +30,8 @@ runCommand("lab:mcp", async () => {
   }
   const { persona, writes } = values;
   const maxCalls = values["max-calls"] === undefined ? undefined : Number(values["max-calls"]);
-  if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls > 0)) throw new LabError("invalid", "--max-calls must be a whole number above 0", { field: "max-calls" });
+  if (maxCalls !== undefined && !(Number.isInteger(maxCalls) && maxCalls > 0))
+    throw new LabError("invalid", "--max-calls must be a whole number above 0", { field: "max-calls" });
   if (!(ROLES as readonly string[]).includes(persona)) throw new LabError("invalid", `--persona must be one of ${ROLES.join(", ")}`, { field: "persona" });
   const config = loadConfig();
   const databases = await openLabDatabases(config);

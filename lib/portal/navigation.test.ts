@@ -11,7 +11,7 @@ describe("the portal's navigation", () => {
     expect(labels(actor("patient", { patientId: "pat-1" }))).toEqual(["Overview", "My dashboard", "My record"]);
     expect(labels(actor("clinician", { facilityId: "fac-0001" }))).toEqual(["Overview", "My dashboard"]);
     expect(labels(actor("billing"))).toEqual(["Overview", "My dashboard"]);
-    expect(labels(actor("sre"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks"]);
+    expect(labels(actor("sre"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Agents", "Audit", "Telemetry", "Runbooks"]);
     expect(labels(actor("oncall"))).toEqual(["Overview", "My dashboard", "SLOs", "On call", "Audit", "Telemetry", "Runbooks"]);
     expect(labels(actor("instructor"))).toEqual([
       "Overview",
@@ -22,10 +22,23 @@ describe("the portal's navigation", () => {
       "Drills",
       "Exercises",
       "On call",
+      "Agents",
       "Audit",
       "Telemetry",
       "Runbooks",
     ]);
-    expect(labels(actor("admin"))).toEqual(["Overview", "My dashboard", "SLOs", "Traffic", "Scenarios", "Drills", "Audit", "Telemetry", "Runbooks", "Admin"]);
+    expect(labels(actor("admin"))).toEqual([
+      "Overview",
+      "My dashboard",
+      "SLOs",
+      "Traffic",
+      "Scenarios",
+      "Drills",
+      "Agents",
+      "Audit",
+      "Telemetry",
+      "Runbooks",
+      "Admin",
+    ]);
   });
 });

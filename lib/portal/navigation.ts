@@ -18,6 +18,7 @@ const LINKS: (NavLink & { needs: Action | "signed-in" | "own-record" | null })[]
   { href: "/drills", label: "Drills", needs: "controls.read" },
   { href: "/exercises", label: "Exercises", needs: "exercise.run" },
   { href: "/exercise", label: "On call", needs: "exercise.play" },
+  { href: "/agents", label: "Agents", needs: "controls.read" },
   { href: "/audit", label: "Audit", needs: "audit.read" },
   { href: "/telemetry", label: "Telemetry", needs: "ops.read" },
   { href: "/runbooks", label: "Runbooks", needs: "ops.read" },

@@ -15,11 +15,13 @@ import { repoRoot } from "./test-labs.ts";
 
 export interface ExerciseLab {
   lab: VerifiedLab;
+  /** The lab's environment (its data directory and ports): a command run with it reaches this lab. */
+  env: Record<string, string>;
   stop: () => Promise<void>;
 }
 
 /** Starts a lab in `slot` and resolves once it says it is ready (11 minutes at most). */
-export async function startExerciseLab(name: string, slot: number, basePort: number): Promise<ExerciseLab> {
+export async function startExerciseLab(name: string, slot: number, basePort: number, extraEnv: Record<string, string> = {}): Promise<ExerciseLab> {
   const dir = mkdtempSync(join(tmpdir(), `pimlab-exercise-${name}-`));
   const ports = wholeLabPorts(basePort + slot * 20);
   const env: Record<string, string> = {
@@ -30,6 +32,7 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     // Labs start beside others here, and in npm test niced beside the quiet lab while it seeds.
     LAB_READY_TIMEOUT_SECONDS: String(NICED_LAB_READY_SECONDS),
     ...portEnv(ports),
+    ...extraEnv,
   };
   const config = loadConfig(env);
   const key = labSigningKey(config.privacySecret);
@@ -65,7 +68,7 @@ export async function startExerciseLab(name: string, slot: number, basePort: num
     instructorToken: instructor,
     sreToken: sre,
   });
-  return { lab, stop };
+  return { lab, env, stop };
 }
 
 /**
@@ -124,7 +127,7 @@ export async function verifyOnLabs(
 }
 
 /** At most `n` of the calls it wraps run at once; the others wait their turn, first come first served. */
-function gate(n: number): <T>(run: () => Promise<T>) => Promise<T> {
+export function gate(n: number): <T>(run: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (run) => {

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { type AlertRow, type Look, findingOf } from "./scripted-findings.ts";
+
+const row = (slo: string, service: string, shortBurn = 0, state = "inactive"): AlertRow => ({
+  slo,
+  journey: slo.split("-").slice(0, 2).join("/"),
+  service,
+  budgetLeftPct: 100,
+  fastBurn: { factor: 14.4, burn: [shortBurn / 2, shortBurn] },
+  alerts: state === "inactive" ? [] : [{ alert: "page-fast", severity: "page", state }],
+});
+
+const HEALTHY = [
+  row("clinician-record-diagnosis-availability", "clinical"),
+  row("clinician-record-diagnosis-latency", "clinical"),
+  row("clinician-record-diagnosis-availability-client", "clinical"),
+  row("billing-work-claims-availability", "billing"),
+  row("billing-work-claims-latency", "billing"),
+];
+
+type Minute = [string, number, number, number];
+/** Each SLO's last minutes as query_sli gives them: two bad ones for an SLO that burns, good ones otherwise. */
+const minutesOf =
+  (slos: AlertRow[]): Look["sli"] =>
+  async (slo) => {
+    const burns = (slos.find((r) => r.slo === slo)?.fastBurn?.burn[1] ?? 0) > 5;
+    const rows: Minute[] = [
+      ["10:00", 60, 0, 100],
+      ["10:01", 60, burns ? 30 : 0, 100],
+      ["10:02", 60, burns ? 30 : 0, 100],
+    ];
+    return { rows };
+  };
+
+function look(o: Partial<Omit<Look, "alerts" | "topology">> & { slos?: AlertRow[]; restarts?: number; backlog?: number; lag?: number } = {}): Look {
+  return {
+    alerts: { slos: o.slos ?? HEALTHY },
+    topology: {
+      processes: [
+        { name: "clinical", state: "ready", restarts: o.restarts ?? 0 },
+        { name: "billing", state: "ready", restarts: 0 },
+      ],
+      pipeline: { outboxBacklog: [o.backlog ?? 0, 0, 0, 0], lag: o.lag ?? 0, deadLetters: 0, held: 0 },
+    },
+    sli: o.sli ?? minutesOf(o.slos ?? HEALTHY),
+    answers: o.answers ?? (async () => true),
+    failuresByShard: o.failuresByShard ?? (async () => new Map()),
+  };
+}
+
+const burning = (slo: string, service: string) => HEALTHY.map((r) => (r.slo === slo ? row(slo, service, 40, "firing") : r));
+
+describe("the scripted agent's findings", () => {
+  it("finds nothing on a healthy lab, nor in a burn whose last minutes are good again (a young lab's busy start)", async () => {
+    expect(await findingOf(look(), look())).toBeNull();
+    const slos = burning("clinician-record-diagnosis-latency", "clinical");
+    expect(await findingOf(look({ slos, sli: minutesOf(HEALTHY) }), look())).toBeNull();
+  });
+
+  it("blames the relay for outboxes that do not drain, the projector for a consumer that lags", async () => {
+    expect(await findingOf(look({ backlog: 500 }), look())).toMatchObject({
+      entity: { kind: "relay" },
+      faultClass: "backlog",
+      lever: { lever: "resume-event-pipeline" },
+    });
+    expect(await findingOf(look({ lag: 800 }), look())).toMatchObject({ entity: { kind: "projector" }, faultClass: "backlog" });
+  });
+
+  it("calls a journey the gateway stops counting while its users are served a blind spot in the gateway's configuration", async () => {
+    const sli: Look["sli"] = async (slo) => ({
+      rows: slo.endsWith("-client")
+        ? [
+            ["10:00", 30, 0, 100],
+            ["10:01", 30, 0, 100],
+          ]
+        : [["09:59", 30, 0, 100]],
+    });
+    expect(await findingOf(look({ sli }), look())).toMatchObject({ entity: { kind: "configuration", service: "gateway" }, faultClass: "blind-spot" });
+  });
+
+  it("calls restarts a crash, a process that answers nothing a hang, and failures on one shard that shard", async () => {
+    expect(await findingOf(look({ restarts: 3 }), look())).toMatchObject({ entity: { service: "clinical" }, faultClass: "crash" });
+    const failing = burning("clinician-record-diagnosis-availability", "clinical");
+    expect(await findingOf(look({ slos: failing, answers: async (p) => p !== "clinical" }), look())).toMatchObject({
+      entity: { kind: "service", service: "clinical" },
+      faultClass: "hang",
+      lever: { lever: "restart-process", target: "clinical" },
+    });
+    const byShard = async () =>
+      new Map([
+        [2, 40],
+        [1, 2],
+      ]);
+    expect(await findingOf(look({ slos: failing, failuresByShard: byShard }), look())).toMatchObject({
+      entity: { kind: "shard", shard: 2 },
+      lever: { target: "2" },
+    });
+  });
+
+  it("tells a surge from a slow service by the journey's traffic, and a bad release from errors by latency beside them", async () => {
+    const slow = burning("billing-work-claims-latency", "billing");
+    const surge: Look["sli"] = async () => ({
+      rows: [
+        ["10:00", 50, 0, 100],
+        ["10:01", 50, 0, 100],
+        ["10:02", 160, 40, 90],
+        ["10:03", 170, 50, 80],
+      ],
+    });
+    expect(await findingOf(look({ slos: slow, sli: surge }), look())).toMatchObject({
+      entity: { service: "gateway" },
+      faultClass: "overload",
+      lever: { lever: "shed-traffic", target: "billing:10" },
+    });
+    expect(await findingOf(look({ slos: slow }), look())).toMatchObject({ entity: { kind: "service", service: "billing" }, faultClass: "latency" });
+    const both = slow.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 30, "firing") : r));
+    expect(await findingOf(look({ slos: both }), look())).toMatchObject({
+      entity: { kind: "configuration", service: "billing" },
+      faultClass: "misconfiguration",
+    });
+  });
+});
