@@ -93,14 +93,16 @@ async function playOne(exercise: Exercise, slot: number, o: BenchOptions): Promi
     });
     agent.stdout!.pipe(log, { end: false });
     agent.stderr!.pipe(log, { end: false });
-    const deadline = began + Math.min(o.minutes * 60, exercise.timeLimitSeconds) * 1000;
+    // The budget counts from the exercise's start, not the lab's.
+    const deadline = Date.parse(run.startedAt) + Math.min(o.minutes * 60, exercise.timeLimitSeconds) * 1000;
     while (!isOver(run) && Date.now() < deadline) {
       await sleep(5000);
       run = await lab.run(run.id);
     }
     if (!isOver(run)) {
       say(`${exercise.name}: time budget spent; ending it`);
-      await lab.end(run.id);
+      // It may have ended meanwhile (the agent resolved it): then there is nothing to end.
+      await lab.end(run.id).catch(() => undefined);
       run = await lab.run(run.id);
     }
     await stopAgent(agent);

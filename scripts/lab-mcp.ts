@@ -4,11 +4,11 @@
 // The lab must be running (npm run lab). stdout is the protocol's: everything else goes to stderr.
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { parseArgs } from "node:util";
-import { ActorSchema, ROLES } from "../lib/auth/roles.ts";
+import { ROLES, type Role } from "../lib/auth/roles.ts";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
-import { findUserByUsername } from "../lib/data/reference-data.ts";
+import { demoPersonaActor } from "../lib/data/reference-data.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { createLabClient, labOrigins } from "../lib/lab-client/lab-client.ts";
 import { AGENT_CALL_BUDGET, CallBudget } from "../lib/mcp/call-budget.ts";
@@ -36,9 +36,7 @@ runCommand("lab:mcp", async () => {
   const config = loadConfig();
   const databases = await openLabDatabases(config);
   try {
-    const user = await findUserByUsername(databases, `${persona}.demo`);
-    if (!user) throw new LabError("setup", `no ${persona}.demo user in this lab; start it once with npm run lab (it creates the personas)`);
-    const actor = ActorSchema.parse({ userId: user.id, role: user.role, facilityId: user.facilityId, patientId: user.patientId });
+    const actor = await demoPersonaActor(databases, persona as Role);
     const key = labSigningKey(config.privacySecret);
     const origins = labOrigins(config);
     const runbooks = readRunbooks(repoRoot);

@@ -1,10 +1,9 @@
 // npm run lab:status: the running lab's processes as its supervisor sees them (state, pid, uptime, restarts,
 // memory) and the whole lab's memory against its 1.5 GB budget, asked as sre.demo with a short-lived token.
-import { ActorSchema } from "../lib/auth/roles.ts";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
-import { findUserByUsername } from "../lib/data/reference-data.ts";
+import { demoPersonaActor } from "../lib/data/reference-data.ts";
 import { LabError } from "../lib/errors/index.ts";
 import type { LabStatus } from "../lib/supervisor/lab-control.ts";
 import type { FaultLease } from "../lib/supervisor/fault-leases.ts";
@@ -35,9 +34,7 @@ function table(rows: string[][]): string {
 async function sreToken(config: ReturnType<typeof loadConfig>): Promise<string> {
   const lab = await openLabDatabases(config);
   try {
-    const user = await findUserByUsername(lab, "sre.demo");
-    if (!user) throw new LabError("setup", "no sre.demo user in this lab's control database; is LAB_DATA_DIR the running lab's?");
-    const actor = ActorSchema.parse({ userId: user.id, role: user.role, facilityId: user.facilityId, patientId: user.patientId });
+    const actor = await demoPersonaActor(lab, "sre");
     return await issueLabToken(labSigningKey(config.privacySecret), actor, { ttlSeconds: 300 });
   } finally {
     await lab.close();

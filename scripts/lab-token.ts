@@ -1,11 +1,11 @@
 // npm run lab:token -- --persona clinician: prints a bearer token for one of the lab's demo personas, for
 // calling the API with curl until the portal's sign-in arrives.
 import { parseArgs } from "node:util";
-import { ActorSchema, ROLES } from "../lib/auth/roles.ts";
+import { ROLES, type Role } from "../lib/auth/roles.ts";
 import { issueLabToken, labSigningKey } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
-import { findUserByUsername } from "../lib/data/reference-data.ts";
+import { demoPersonaActor } from "../lib/data/reference-data.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { runCommand } from "./cli.ts";
 
@@ -30,9 +30,7 @@ runCommand("lab:token", async () => {
   const config = loadConfig();
   const lab = await openLabDatabases(config);
   try {
-    const user = await findUserByUsername(lab, `${persona}.demo`);
-    if (!user) throw new LabError("setup", `no ${persona}.demo user in this lab; start it once with npm run lab (it creates the personas)`);
-    const actor = ActorSchema.parse({ userId: user.id, role: user.role, facilityId: user.facilityId, patientId: user.patientId });
+    const actor = await demoPersonaActor(lab, persona as Role);
     console.log(await issueLabToken(labSigningKey(config.privacySecret), actor, { ttlSeconds }));
   } finally {
     await lab.close();

@@ -3,27 +3,13 @@
 // entry the results name as the run's digest, and count the agent's tool calls in the run as the results do.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { GENESIS_HASH, entryHash } from "../../lib/audit/audit-chain.ts";
+import { type AuditRecord, GENESIS_HASH, entryHash } from "../../lib/audit/audit-chain.ts";
 import { openSqlite } from "../../lib/data/sql-database.ts";
 import type { AgentExerciseResult } from "../../lib/exercises/agent-results.ts";
 import { TOOL_CALL_ACTION } from "../../lib/mcp/tool-call-audit.ts";
 
-type Row = {
-  sequence: number | bigint;
-  occurredAt: Date;
-  actorId: string;
-  actorRole: string;
-  action: string;
-  entityType: string;
-  entityId: string;
-  patientId: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  outcome: "success" | "denied" | "failed";
-  details: string;
-  prevHash: string;
-  hash: string;
-};
+/** An entry as the copy's SQLite gives it back: its sequence a number. */
+type Row = Omit<AuditRecord, "sequence"> & { sequence: number | bigint };
 
 /** Why the kept record of one exercise does not hold, or null when it does. */
 async function problemOf(dir: string, r: AgentExerciseResult): Promise<string | null> {
