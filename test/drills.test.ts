@@ -96,16 +96,17 @@ describe("drills on a running lab", () => {
   it("applies a step once its target answers again, instead of failing the drill on a target busy for a moment", async () => {
     const supervisor = `http://127.0.0.1:${ports.supervisor}/_lab/processes/clinical`;
     expect((await call("POST", `${supervisor}/pause`, { deadlineSeconds: 30 })).status).toBe(200);
-    const launched = await call<Run>("POST", `${drills}/runs`, {
+    // The launch answers once its steps are applied: the first try waits the supervisor's 3 s for the frozen
+    // service, which answers again before the second.
+    const launching = call<Run>("POST", `${drills}/runs`, {
       drill: "service-latency",
       params: { service: "clinical", latency: { type: "fixed", ms: 50 } },
       durationSeconds: 20,
     });
-    expect(launched.status).toBe(201);
-    // The first try waits the supervisor's 3 s for the frozen service; it answers again before the second.
     await new Promise((r) => setTimeout(r, 2500));
     expect((await call("POST", `${supervisor}/resume`)).status).toBe(200);
-    await waitUntil(async () => (await runOf(launched.body.id)).steps[0]?.appliedAt !== null, 20_000);
+    const launched = await launching;
+    expect(launched.status).toBe(201);
     expect(await runOf(launched.body.id)).toMatchObject({ status: "running", steps: [{ target: "clinical", appliedAt: expect.any(String) }] });
     expect((await call("POST", `${drills}/runs/${launched.body.id}/abort`)).status).toBe(200);
     await waitUntil(async () => (await clinicalFaults()).length === 0, 10_000);
