@@ -96,16 +96,18 @@ describe("drills on a running lab", () => {
   it("applies a step once its target answers again, instead of failing the drill on a target busy for a moment", async () => {
     const supervisor = `http://127.0.0.1:${ports.supervisor}/_lab/processes/clinical`;
     expect((await call("POST", `${supervisor}/pause`, { deadlineSeconds: 30 })).status).toBe(200);
-    // The launch answers once its steps are applied: the first try waits the supervisor's 3 s for the frozen
-    // service, which answers again before the second.
+    // The launch answers once its steps are applied. The first try fails after the supervisor's 3 s wait for
+    // the frozen service; it answers again at 4 s, before the second try at 5 s.
     const launching = call<Run>("POST", `${drills}/runs`, {
       drill: "service-latency",
       params: { service: "clinical", latency: { type: "fixed", ms: 50 } },
       durationSeconds: 20,
     });
-    await new Promise((r) => setTimeout(r, 2500));
+    const began = Date.now();
+    await new Promise((r) => setTimeout(r, 4000));
     expect((await call("POST", `${supervisor}/resume`)).status).toBe(200);
     const launched = await launching;
+    expect(Date.now() - began, "answered after a second try").toBeGreaterThan(4500);
     expect(launched.status).toBe(201);
     expect(await runOf(launched.body.id)).toMatchObject({ status: "running", steps: [{ target: "clinical", appliedAt: expect.any(String) }] });
     expect((await call("POST", `${drills}/runs/${launched.body.id}/abort`)).status).toBe(200);
