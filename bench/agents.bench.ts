@@ -49,7 +49,8 @@ interface BenchOptions {
 
 /** Stops the agent and everything it started (it leads its own process group). */
 function stopAgent(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  // Gone already: it exited, or a signal ended it (then exitCode stays null).
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   try {
     process.kill(-child.pid, "SIGTERM");
@@ -91,6 +92,7 @@ async function playOne(exercise: Exercise, slot: number, o: BenchOptions): Promi
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     });
+    const stopThisAgent = running(() => stopAgent(agent!));
     agent.stdout!.pipe(log, { end: false });
     agent.stderr!.pipe(log, { end: false });
     // The budget counts from the exercise's start, not the lab's.
@@ -105,7 +107,7 @@ async function playOne(exercise: Exercise, slot: number, o: BenchOptions): Promi
       await lab.end(run.id).catch(() => undefined);
       run = await lab.run(run.id);
     }
-    await stopAgent(agent);
+    await stopThisAgent();
     log.end();
     const record = await keepRecord(env, run, dir);
     writeFileSync(join(dir, "review.md"), exerciseReviewMarkdown(run));
