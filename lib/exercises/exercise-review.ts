@@ -3,6 +3,7 @@
 // recorded), and the score. The JSON form is the instructor view itself.
 import { describeEntity, describeMitigation } from "./exercise-catalog.ts";
 import { type InstructorView, describeAct } from "./exercise-run.ts";
+import { wholeMinutes } from "./exercise-score.ts";
 
 const clock = (iso: string) => iso.slice(11, 19);
 const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -18,7 +19,7 @@ export function exerciseReviewMarkdown(r: InstructorView): string {
     ...(s?.wrongTargetActions ?? []).map((w) => ({ at: w.at, who: "player", text: `lever on the wrong target: ${w.action} ${w.target}` })),
     ...(s?.mitigation.lever && s.mitigation.at ? [{ at: s.mitigation.at, who: "player", text: `mitigation: ${describeMitigation(s.mitigation.lever)}` }] : []),
     ...(s?.mitigation.recoveredAt
-      ? [{ at: s.mitigation.recoveredAt, who: "SLIs", text: `back within the SLO for ${r.withinSloMinutes} minutes from here` }]
+      ? [{ at: s.mitigation.recoveredAt, who: "SLIs", text: `back within the SLO for ${wholeMinutes(r.withinSloMinutes)} from here` }]
       : []),
   ].sort((a, b) => a.at.localeCompare(b.at));
   return [

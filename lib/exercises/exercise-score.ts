@@ -112,6 +112,8 @@ export interface ExerciseScore {
   summary: string;
 }
 
+/** "1 whole minute", "3 whole minutes". */
+export const wholeMinutes = (n: number) => `${n} whole minute${n === 1 ? "" : "s"}`;
 const seconds = (from: string | null, to: string | null) => (from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null);
 const sameMitigation = (a: Mitigation, b: Mitigation) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -167,9 +169,9 @@ export function scoreExercise(exercise: Pick<Exercise, "truth" | "mitigations" |
     ? `${entityRight && classRight ? "Right: nothing was wrong." : "Wrong: nothing was wrong."}${falseAlarm ? " An incident was declared on a healthy lab." : ""}${levers.length ? ` ${levers.length} lever(s) pulled on a healthy lab.` : ""}`
     : `${entityRight && classRight ? "Right diagnosis" : answer ? "Wrong diagnosis" : "No diagnosis"}; ${
         mitigated
-          ? `mitigated (within the SLO for ${exercise.withinSloMinutes} min from ${recovered})`
+          ? `mitigated (within the SLO for ${wholeMinutes(exercise.withinSloMinutes)} from ${recovered!.slice(11, 16)} UTC)`
           : accepted
-            ? `an accepted lever, but the faulty SLIs were not within their SLO for ${exercise.withinSloMinutes} whole minutes after it before the end`
+            ? `an accepted lever, but the faulty SLIs were not within their SLO for ${wholeMinutes(exercise.withinSloMinutes)} after it before the end`
             : "not mitigated"
       }.`;
   return {

@@ -10,6 +10,7 @@ import { Panel } from "@/components/panel.tsx";
 import { Table } from "@/components/table.tsx";
 import { describeEntity, describeMitigation } from "@/lib/exercises/exercise-catalog.ts";
 import { describeAct, isOver } from "@/lib/exercises/exercise-run.ts";
+import { wholeMinutes } from "@/lib/exercises/exercise-score.ts";
 import { PAGES } from "@/lib/portal/portal-pages.ts";
 
 export const metadata: Metadata = { title: "Exercise run" };
@@ -93,7 +94,7 @@ export default async function ExerciseRunPage({ params, searchParams }: { params
             <input type="hidden" name="runId" value={run.id} />
             <p>
               Ends it now rather than at its time limit: the faults are lifted, the usual traffic comes back and the player is scored from the audit. A lever
-              counts as the mitigation once the faulty SLIs have held their SLO for {run.withinSloMinutes} whole minutes after it: end sooner and it cannot.
+              counts as the mitigation once the faulty SLIs have held their SLO for {wholeMinutes(run.withinSloMinutes)} after it: end sooner and it cannot.
             </p>
             <button type="submit">End the exercise</button>
           </form>
