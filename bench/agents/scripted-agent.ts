@@ -1,8 +1,8 @@
 // The scripted baseline agent: no model, a fixed procedure over the on-call tools, written from the
-// runbooks. It reads the page, then looks every 20 s: the event pipeline (backlog, lag, dead letters), a
-// journey the gateway stopped counting while its users go on (no data), a process that restarts or stops
-// answering, a shard whose writes alone fail, a journey whose traffic surged, and last the most-burning
-// SLO's service. On the first finding it acknowledges, declares, diagnoses, pulls the runbook's lever and
+// runbooks. It reads the page, then looks every 20 s: a gateway that answers nothing (not even the SLOs),
+// the event pipeline (backlog, lag, dead letters), a journey the gateway stopped counting while its users
+// go on (no data), a process that restarts or stops answering, a shard whose writes alone fail, a journey
+// whose traffic surged, and last the most-burning SLO's service. On the first finding it acknowledges, declares, diagnoses, pulls the runbook's lever and
 // resolves; with nothing found for AGENT_QUIET_SECONDS (default 240) it answers that nothing is wrong.
 // Any LLM agent should beat it; the do-nothing agent is the floor under both.
 import { connectToLab, sleep, ToolRefusal } from "./lab-connection.ts";

@@ -78,7 +78,7 @@ describe("the scripted agent's findings", () => {
     expect(await findingOf(look({ sli }), look())).toMatchObject({ entity: { kind: "configuration", service: "gateway" }, faultClass: "blind-spot" });
   });
 
-  it("calls restarts a crash, a process that answers nothing a hang, and failures on one shard that shard", async () => {
+  it("calls restarts a crash, a process that answers nothing a hang (the gateway too, when the SLOs it serves cannot be read), and failures on one shard that shard", async () => {
     expect(await findingOf(look({ restarts: 3 }), look())).toMatchObject({ entity: { service: "clinical" }, faultClass: "crash" });
     const failing = burning("clinician-record-diagnosis-availability", "clinical");
     expect(await findingOf(look({ slos: failing, answers: async (p) => p !== "clinical" }), look())).toMatchObject({
@@ -86,6 +86,8 @@ describe("the scripted agent's findings", () => {
       faultClass: "hang",
       lever: { lever: "restart-process", target: "clinical" },
     });
+    const frozenGateway = { ...look({ answers: async (p) => p !== "gateway" }), alerts: null };
+    expect(await findingOf(frozenGateway, look())).toMatchObject({ entity: { service: "gateway" }, faultClass: "hang", lever: { lever: "restart-process" } });
     const byShard = async () =>
       new Map([
         [2, 40],

@@ -71,6 +71,14 @@ async function burningNow(look: Look, rows: AlertRow[]): Promise<AlertRow[]> {
 }
 
 export async function findingOf(now: Look, first: Look): Promise<Finding | null> {
+  // 0. The SLOs cannot be read: the gateway that serves them does not answer either.
+  if (now.alerts === null && !(await now.answers("gateway")))
+    return {
+      entity: { kind: "service", service: "gateway" },
+      faultClass: "hang",
+      why: "the gateway answers nothing, not even its SLOs",
+      lever: { lever: "restart-process", target: "gateway" },
+    };
   const rows = now.alerts?.slos ?? [];
   const burning = await burningNow(now, rows);
 
