@@ -5,20 +5,13 @@
 // one wrong.
 import { type Browser, type Page, expect, test } from "@playwright/test";
 import { seriousViolations } from "./accessibility.ts";
-import { bearer, drillsUrl, gatewayUrl } from "./lab-tokens.ts";
+import { HIDDEN, endRunningExercises } from "./exercise-runs.ts";
+import { bearer, gatewayUrl } from "./lab-tokens.ts";
 import { signInAs } from "./personas.ts";
 import { shot } from "./shots.ts";
 
 // A test that fails midway leaves no exercise under way for the next.
-test.afterEach(async () => {
-  const instructor = await bearer("instructor");
-  const { runs } = (await (await fetch(`${drillsUrl}/_lab/exercises/runs`, { headers: instructor })).json()) as { runs: { id: string; status: string }[] };
-  for (const r of runs.filter((r) => r.status === "running" || r.status === "resolving"))
-    await fetch(`${drillsUrl}/_lab/exercises/runs/${r.id}/end`, { method: "POST", headers: instructor });
-});
-
-/** What would give the hidden fault away on a page the player reaches. */
-const HIDDEN = [/error-burst/, /drl-[a-z0-9]/, /drill-errors/, /injected/i, /Error burst/];
+test.afterEach(endRunningExercises);
 
 async function personaPage(browser: Browser, display: string, path: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();

@@ -9,11 +9,10 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { expect, test } from "@playwright/test";
 import { ONCALL_TOOLS } from "../lib/mcp/oncall-tools.ts";
 import { portEnv, wholeLabPorts } from "../test/support/lab-ports.ts";
+import { HIDDEN, endRunningExercises } from "./exercise-runs.ts";
 import { bearer, drillsUrl } from "./lab-tokens.ts";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-/** What would give an exercise's hidden fault away (as in exercises.spec.ts). */
-const HIDDEN = [/error-burst/, /drl-[a-z0-9]/, /drill-errors/, /injected/i, /Error burst/];
 
 type Answer = { text: string; isError: boolean };
 
@@ -64,12 +63,7 @@ async function callEveryReadTool(client: Client) {
   };
 }
 
-test.afterEach(async () => {
-  const instructor = await bearer("instructor");
-  const { runs } = (await (await fetch(`${drillsUrl}/_lab/exercises/runs`, { headers: instructor })).json()) as { runs: { id: string; status: string }[] };
-  for (const r of runs.filter((r) => r.status === "running" || r.status === "resolving"))
-    await fetch(`${drillsUrl}/_lab/exercises/runs/${r.id}/end`, { method: "POST", headers: instructor });
-});
+test.afterEach(endRunningExercises);
 
 test("an agent on call lists the tools and calls each over HTTP and stdio; read-only refuses a write; every call is audited under its name", async () => {
   test.setTimeout(120_000);
