@@ -8,7 +8,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { randomUUID } from "node:crypto";
 import { LabError } from "../errors/index.ts";
 import type { CallBudget } from "./call-budget.ts";
-import { ONCALL_TOOLS, type OnCallTool, type ToolContext } from "./oncall-tools.ts";
+import { ONCALL_TOOLS, type OnCallTool, type ToolContext, exercisePage } from "./oncall-tools.ts";
 import type { ToolCallRecord } from "./tool-call-audit.ts";
 
 export interface OnCallServerOptions {
@@ -114,18 +114,7 @@ export function createOnCallMcpServer(o: OnCallServerOptions): McpServer {
     "exercise-briefing",
     "exercise://briefing",
     { title: "The exercise briefing", description: "The exercise under way as its player sees it", mimeType: "application/json" },
-    async (uri) => {
-      const v = await o.context.lab.exerciseBriefing();
-      return {
-        contents: [
-          {
-            uri: uri.href,
-            mimeType: "application/json",
-            text: JSON.stringify({ id: v.id, title: v.title, briefing: v.briefing, status: v.status, secondsLeft: v.secondsLeft }),
-          },
-        ],
-      };
-    },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: "application/json", text: JSON.stringify(await exercisePage(o.context.lab)) }] }),
   );
   return server;
 }

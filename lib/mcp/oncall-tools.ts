@@ -12,7 +12,7 @@ import { DrillLaunch } from "../drills/drill-request.ts";
 import { LabError } from "../errors/index.ts";
 import { FAULT_CLASSES, FaultyEntity } from "../exercises/exercise-catalog.ts";
 import type { LabClient, LabOrigins } from "../lab-client/lab-client.ts";
-import { LEVERS, LEVER_IDS, pull } from "../portal/oncall-levers.ts";
+import { LEVERS, LEVER_IDS, LeverPull, pull } from "../portal/oncall-levers.ts";
 import { LOG_LEVELS } from "../telemetry/log-levels.ts";
 import { TRACE_ID } from "../telemetry/span-store.ts";
 
@@ -52,6 +52,12 @@ async function currentRun(lab: LabClient): Promise<string> {
   if (view.status === "ended" || view.status === "failed")
     throw new LabError("conflict", `the exercise ${view.id} is over: nothing to act on`, { field: "exercise" });
   return view.id;
+}
+
+/** The exercise as its player reads it: the page, the clock, hints, acts; the truth and score once over. */
+export async function exercisePage(lab: LabClient) {
+  const v = await lab.exerciseBriefing();
+  return { id: v.id, title: v.title, briefing: v.briefing, status: v.status, secondsLeft: v.secondsLeft, hints: v.hints, acts: v.acts, debrief: v.debrief };
 }
 
 async function act(ctx: ToolContext, body: Parameters<LabClient["exerciseAct"]>[0]["body"]) {
@@ -334,10 +340,7 @@ export const ONCALL_TOOLS: readonly OnCallTool[] = [
     description: "The exercise under way as its player sees it: the page they were sent, time left, hints, their acts; once over, the truth and the score.",
     input: {},
     writes: false,
-    run: async (_args, { lab }) => {
-      const v = await lab.exerciseBriefing();
-      return { id: v.id, title: v.title, briefing: v.briefing, status: v.status, secondsLeft: v.secondsLeft, hints: v.hints, acts: v.acts, debrief: v.debrief };
-    },
+    run: async (_args, { lab }) => exercisePage(lab),
   }),
   tool({
     name: "pull_lever",
@@ -346,10 +349,11 @@ export const ONCALL_TOOLS: readonly OnCallTool[] = [
       "Mitigate through the lab's own guarded, audited API (list_levers says which and on what): restart or resume a process, roll back a configuration, end a session blocking a shard, resume the event pipeline, redrive a dead letter, shed or stop shedding load.",
     input: { lever: z.enum(LEVER_IDS), target: z.string().trim().min(1).max(200).optional() },
     writes: true,
-    run: async ({ lever, target }, { lab }) => {
-      const l = LEVERS.find((x) => x.id === lever)!;
-      if (l.target && !target) throw new LabError("invalid", `${lever} needs a target (list_levers says which)`, { field: "target" });
-      return { done: await pull(lab, { lever, target }) };
+    run: async (args, { lab }) => {
+      // The levers' own rule (a lever with targets needs one), as the On call page's form is held to it.
+      const parsed = LeverPull.safeParse(args);
+      if (!parsed.success) throw new LabError("invalid", `${args.lever}: ${parsed.error.issues[0]!.message} (list_levers says which)`, { field: "target" });
+      return { done: await pull(lab, parsed.data) };
     },
   }),
   tool({
