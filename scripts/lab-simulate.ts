@@ -7,7 +7,7 @@ import { labSigningKey, issueLabToken } from "../lib/auth/tokens.ts";
 import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { LabError } from "../lib/errors/index.ts";
-import { ClientSliReporter } from "../lib/simulator/client-sli-reporter.ts";
+import { BatchRefused, ClientSliReporter } from "../lib/simulator/client-sli-reporter.ts";
 import { journeyFlows } from "../lib/simulator/journey-flows.ts";
 import { loadSimulationCast } from "../lib/simulator/simulation-cast.ts";
 import { Simulation, type SimulationSnapshot } from "../lib/simulator/simulation-run.ts";
@@ -60,7 +60,12 @@ runCommand("lab:simulate", async () => {
     : new ClientSliReporter({
         origin,
         token: () => reporterToken,
-        onError: (err) => console.error(`lab:simulate: client SLIs not delivered yet (${err.message}); retrying`),
+        onError: (err) =>
+          console.error(
+            err instanceof BatchRefused
+              ? `lab:simulate: client SLIs refused by the gateway (${err.message}); that batch is dropped`
+              : `lab:simulate: client SLIs not delivered yet (${err.message}); retrying`,
+          ),
       });
   const simulation = new Simulation({
     origin,
@@ -87,6 +92,6 @@ runCommand("lab:simulate", async () => {
   await slis?.close();
   console.log(simulationTable(final, null));
   console.log(
-    `lab:simulate: ${final.total.started} journeys (${final.total.requests} requests) in ${final.elapsedSeconds} s; ${final.total.failed} failed, ${final.total.late} late, ${final.total.dropped} dropped${slis ? `; ${slis.sent} client SLIs sent to the gateway${slis.lost ? `, ${slis.lost} lost` : ""}` : ""}`,
+    `lab:simulate: ${final.total.started} journeys (${final.total.requests} requests) in ${final.elapsedSeconds} s; ${final.total.failed} failed, ${final.total.late} late, ${final.total.dropped} dropped${slis ? `; ${slis.sent} client SLIs sent to the gateway${slis.lost ? `, ${slis.lost} lost` : ""}${slis.refused ? `, ${slis.refused} refused` : ""}` : ""}`,
   );
 });

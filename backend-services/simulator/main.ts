@@ -6,6 +6,7 @@ import { createTokenVerifier, labSigningKey, tokenTrustOf } from "../../lib/auth
 import { loadConfigOrExit } from "../../lib/config/index.ts";
 import { openSql } from "../../lib/data/lab-databases.ts";
 import { labTopology } from "../../lib/data/lab-topology.ts";
+import { BatchRefused } from "../../lib/simulator/client-sli-reporter.ts";
 import { loadSimulationCast } from "../../lib/simulator/simulation-cast.ts";
 import { SimulatorControl } from "../../lib/simulator/simulator-control.ts";
 import { loadTrafficProfileDirectory } from "../../lib/simulator/traffic-profile.ts";
@@ -37,7 +38,10 @@ const control = new SimulatorControl({
   profiles: loadTrafficProfileDirectory(join(root, "traffic-profiles"), root),
   origin,
   traceSampleRatio: config.tracing.sampleRatio,
-  onSliError: (err) => app.log.warn({ err: err.message }, "client SLIs not delivered yet; retrying"),
+  onSliError: (err) =>
+    err instanceof BatchRefused
+      ? app.log.error({ err: err.message }, "client SLIs refused by the gateway; that batch is dropped")
+      : app.log.warn({ err: err.message }, "client SLIs not delivered yet; retrying"),
 });
 const gatewayReady = async () => {
   const res = await fetch(`${origin}/readyz`);

@@ -93,6 +93,7 @@ describe("the exercise conductor", () => {
       },
       control,
       lab: fake.lab,
+      settleEveryMs: 50,
     });
   });
   afterAll(async () => {
@@ -170,5 +171,42 @@ describe("the exercise conductor", () => {
       `SELECT "action", "actorId" FROM "audit_entries" WHERE "entityType" = 'ExerciseRun' ORDER BY "sequence"`,
     );
     expect(rows.map((r) => r.action)).toEqual(["exercise.start", "exercise.act", "exercise.act", "exercise.hint", "exercise.act", "exercise.end"]);
+  });
+
+  it("ends a resolved run at once when no accepted lever was pulled: nothing the SLIs show can change its score", async () => {
+    fake.fixAt(Number.POSITIVE_INFINITY);
+    const run = await conductor.start(instructor, "clinic-morning", meta);
+    await conductor.act(oncall, run.id, { type: "diagnose", entity: { kind: "service", service: "billing" }, faultClass: "errors", notes: "" });
+    await conductor.act(oncall, run.id, { type: "resolve", notes: "billing looked off" });
+    await expect.poll(() => conductor.current(oncall).status, { timeout: 2000 }).toBe("ended");
+    expect(conductor.current(oncall).debrief).toMatchObject({ score: { mitigation: { lever: null, withinSlo: false } } });
+  });
+
+  it("keeps a resolved run after an accepted lever until the faulty SLOs held their minutes, then ends it", async () => {
+    fake.fixAt(Number.POSITIVE_INFINITY);
+    const run = await conductor.start(instructor, "clinic-morning", meta);
+    await recordOnTimeline(
+      control,
+      {
+        occurredAt: new Date(),
+        actorId: oncall.userId,
+        actorRole: oncall.role,
+        action: "supervisor.faults-clear",
+        entityType: "LabProcess",
+        entityId: "clinical",
+        patientId: null,
+        requestId: "req-rollback-2",
+        traceId: null,
+        outcome: "success",
+        details: {},
+      },
+      { endAt: null, kind: "supervisor", title: "clinical: faults off", body: "{}", tags: "[]", drillRunId: null },
+    );
+    await conductor.act(oncall, run.id, { type: "resolve", notes: "rolled clinical back" });
+    await new Promise((r) => setTimeout(r, 300)); // several looks, the SLI still bad
+    expect(conductor.current(oncall).status).toBe("resolving");
+    fake.fixAt(Date.now() - 60_000);
+    await expect.poll(() => conductor.current(oncall).status, { timeout: 2000 }).toBe("ended");
+    expect(conductor.current(oncall).debrief).toMatchObject({ score: { mitigation: { withinSlo: true } } });
   });
 });

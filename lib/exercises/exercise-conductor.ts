@@ -12,7 +12,7 @@ import type { DrillEngine, RequestMeta } from "../drills/drill-engine.ts";
 import type { ExerciseLab } from "../drills/lab-effects.ts";
 import { LabError } from "../errors/index.ts";
 import type { SloDefinition } from "../slo/load-slos.ts";
-import { type Exercise, mitigationSlos, touchedSlos } from "./exercise-catalog.ts";
+import { type Exercise, isNoFault, mitigationSlos, touchedSlos } from "./exercise-catalog.ts";
 import {
   type ExerciseRun,
   type InstructorView,
@@ -33,11 +33,14 @@ export interface ExerciseConductorOptions {
   /** SLO reads, and the simulator's traffic: the exercise's profile (with its seed), or back to the usual one. */
   lab: ExerciseLab;
   onError?: (message: string, err: unknown) => void;
+  /** How often a resolved run looks whether its score can still change (15 s). */
+  settleEveryMs?: number;
 }
 
 /** Who conducts: the faults are the drill engine's (an instructor identity), never the player's. */
 const CONDUCTOR: Actor = { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null };
 const KEPT_ENDED_RUNS = 20;
+const SETTLE_EVERY_MS = 15_000;
 
 export class ExerciseConductor {
   private readonly runs = new Map<string, ExerciseRun>();
@@ -113,9 +116,10 @@ export class ExerciseConductor {
     if (input.type === "resolve") {
       run.status = "resolving";
       run.resolvedAt = now.toISOString();
-      // The SLIs need their minutes to show the mitigation held; then the run ends (at the latest, its time limit).
-      const wait = Math.min(Date.parse(run.endsAt) - now.getTime(), (this.exerciseNamed(run.exercise).withinSloMinutes + 1) * 60_000);
-      this.timers.get(run.id)?.push(setTimeout(() => void this.finish(run, `resolved by ${actor.userId}`), Math.max(0, wait)));
+      // The SLIs need their minutes to show the mitigation held; the run ends once they have (or cannot), at the
+      // latest those minutes and one more after "resolved", or its time limit.
+      const deadline = Math.min(Date.parse(run.endsAt), now.getTime() + (this.exerciseNamed(run.exercise).withinSloMinutes + 1) * 60_000);
+      this.timers.get(run.id)?.push(setTimeout(() => void this.settle(run, `resolved by ${actor.userId}`, deadline), 0));
     }
     return playerView(run, this.exerciseNamed(run.exercise), now);
   }
@@ -180,6 +184,28 @@ export class ExerciseConductor {
 
   async close(): Promise<void> {
     await Promise.all([...this.runs.values()].filter((r) => !isOver(r)).map((r) => this.finish(r, "the drill engine stopped")));
+  }
+
+  /**
+   * A resolved run ends as soon as its score cannot change: no accepted lever was pulled (or nothing was
+   * wrong), or the faulty SLOs have held their objective for the exercise's minutes after the lever. Until
+   * then it looks again every settleEveryMs, up to the deadline.
+   */
+  private async settle(run: ExerciseRun, reason: string, deadline: number): Promise<void> {
+    if (isOver(run) || this.ending.has(run.id)) return;
+    const exercise = this.exerciseNamed(run.exercise);
+    let settled = Date.now() >= deadline;
+    if (!settled) {
+      try {
+        const { mitigation } = scoreExercise(exercise, await this.scoreFacts(run, new Date()));
+        settled = isNoFault(exercise) || mitigation.lever === null || mitigation.withinSlo;
+      } catch (err) {
+        this.o.onError?.(`exercise run ${run.id}: its SLIs could not be read while it resolved`, err);
+      }
+    }
+    if (settled) return this.finish(run, reason);
+    const next = setTimeout(() => void this.settle(run, reason, deadline), Math.min(this.o.settleEveryMs ?? SETTLE_EVERY_MS, Math.max(0, deadline - Date.now())));
+    this.timers.get(run.id)?.push(next);
   }
 
   private async inject(run: ExerciseRun, index: number, fault: Exercise["hidden"]["faults"][number]): Promise<void> {

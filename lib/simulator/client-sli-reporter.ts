@@ -2,7 +2,9 @@
 // SLIs: what users saw, timeouts and broken connections included, which the server side cannot count.
 // Outcomes are batched; a failed post keeps them for the next one, up to a bound (then the oldest go,
 // counted, so a long gateway outage cannot grow the simulator without limit). A post that timed out after
-// the gateway took it is sent again: at-least-once, so an outage can count a batch twice.
+// the gateway took it is sent again: at-least-once, so an outage can count a batch twice. A batch the
+// gateway refuses (a 4xx other than 408 or 429) would be refused again: it is dropped and counted, never
+// retried, so one bad outcome cannot hold back every client SLI after it.
 import { request } from "undici";
 import { JOURNEY_IDS } from "../slo/journeys.ts";
 import type { JourneyOutcome } from "./simulation-run.ts";
@@ -23,6 +25,8 @@ export class ClientSliReporter {
   private readonly timer: NodeJS.Timeout;
   sent = 0;
   lost = 0;
+  /** Outcomes in batches the gateway refused: a bug of ours, reported through onError. */
+  refused = 0;
 
   constructor(private readonly o: ClientSliReporterOptions) {
     this.timer = setInterval(() => void this.flush(), o.flushEveryMs ?? 5000);
@@ -44,6 +48,10 @@ export class ClientSliReporter {
           await this.post(batch);
         } catch (err) {
           this.o.onError?.(err as Error);
+          if (err instanceof BatchRefused) {
+            this.refused += batch.length;
+            continue;
+          }
           this.buffer.unshift(...batch); // kept for the next flush
           this.bound();
           return;
@@ -82,6 +90,12 @@ export class ClientSliReporter {
       bodyTimeout: 10_000,
     });
     const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`POST /_lab/slis answered ${res.statusCode}: ${text.slice(0, 300)}`);
+    if (res.statusCode < 300) return;
+    const message = `POST /_lab/slis answered ${res.statusCode}: ${text.slice(0, 300)}`;
+    const again = res.statusCode >= 500 || res.statusCode === 408 || res.statusCode === 429 || res.statusCode === 401;
+    throw again ? new Error(message) : new BatchRefused(message);
   }
 }
+
+/** The gateway will never take this batch as it is. */
+export class BatchRefused extends Error {}

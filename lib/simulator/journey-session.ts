@@ -163,8 +163,11 @@ export class JourneySession {
 
   private finishStep(sentAt: number): void {
     const now = performance.now();
-    this.o.stats.recordRequest(now - this.intendedAt, now - sentAt);
-    this.waitedMs += now - this.intendedAt;
+    // From the step's due time when it went out late (the user waited for the lab behind the schedule too),
+    // from its sending when a timer fired it a little early: a wait is never negative.
+    const waited = now - Math.min(this.intendedAt, sentAt);
+    this.o.stats.recordRequest(waited, now - sentAt);
+    this.waitedMs += waited;
     this.intendedAt = now;
   }
 }
