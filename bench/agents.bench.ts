@@ -3,11 +3,12 @@
 // started as `npm run lab` starts it: the harness starts the exercise as the instructor, then the agent's
 // command (through sh, in the repository, with the lab's environment and LAB_MCP_COMMAND: the argv of the
 // lab's MCP server over stdio as the on-call persona, with writes and the step budget). The run ends when
-// the agent resolves it and the SLIs had their minutes, or at the time budget, when the harness ends it; the
-// agent is stopped. The score comes from the conductor, the agent's calls from the audit, whose record of
+// the agent resolves it and its score cannot change any more (the conductor's rule), or when the agent stops
+// without resolving it, or at the time budget: then the harness ends it. The agent is stopped. The score comes from the conductor, the agent's calls from the audit, whose record of
 // the run is kept with its digest (`--verify DIR` checks it again). Results: a table on stdout and
 // <LAB_DATA_DIR>/agent-bench/<run>/results.json, which the portal's leaderboard reads.
-//   --agent scripted | do-nothing | "<command>"; --at-once (default 4) labs at a time, the healthy ones last;
+//   --agent scripted | do-nothing | "<command>"; --at-once (default 4) labs at a time, the surges first (two at
+//   a time, alone), the healthy ones last;
 //   --minutes: each exercise's time budget (default 9, at most its limit).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
@@ -97,12 +98,14 @@ async function playOne(exercise: Exercise, slot: number, o: BenchOptions): Promi
     agent.stderr!.pipe(log, { end: false });
     // The budget counts from the exercise's start, not the lab's.
     const deadline = Date.parse(run.startedAt) + Math.min(o.minutes * 60, exercise.timeLimitSeconds) * 1000;
-    while (!isOver(run) && Date.now() < deadline) {
-      await sleep(5000);
+    const agentGone = () => agent!.exitCode !== null || agent!.signalCode !== null;
+    // An agent that stopped without "resolved" has given its answer: nothing more will happen in the run.
+    while (!isOver(run) && Date.now() < deadline && !(run.status === "running" && agentGone())) {
+      await sleep(2000);
       run = await lab.run(run.id);
     }
     if (!isOver(run)) {
-      say(`${exercise.name}: time budget spent; ending it`);
+      say(`${exercise.name}: ${Date.now() < deadline ? "the agent stopped without resolving it" : "time budget spent"}; ending it`);
       // It may have ended meanwhile (the agent resolved it): then there is nothing to end.
       await lab.end(run.id).catch(() => undefined);
       run = await lab.run(run.id);
@@ -217,8 +220,12 @@ runCommand("bench:agents", async () => {
         }
       }),
     );
-  // The healthy labs last, when the lanes thin out at the end.
-  await play([...chosen.filter((e) => !isNoFault(e)), ...chosen.filter(isNoFault)], atOnce, 0);
+  // The surges first, two at a time with no other lab: their load is the fault, and it would be every
+  // neighbour's fault too (ADR 0029). Then the rest, the healthy labs last, when the lanes thin out.
+  const isSurge = (e: Exercise) => e.truth.faultClass === "overload";
+  await play(chosen.filter(isSurge), Math.min(2, atOnce), 0);
+  const rest = chosen.filter((e) => !isSurge(e));
+  await play([...rest.filter((e) => !isNoFault(e)), ...rest.filter(isNoFault)], atOnce, 0);
 
   const ordered = chosen.map((e) => results.get(e.name)!);
   const seconds = Math.round((Date.now() - began) / 1000);

@@ -43,8 +43,10 @@ export function ExerciseScoreTable({ score }: { score: ExerciseScore }) {
             <td>{score.wrongTargetActions.length}</td>
           </tr>
           <tr>
-            <th scope="row">Collateral budget spent</th>
-            <td>{score.collateralBudgetPercent} %</td>
+            <th scope="row">Other SLOs out of objective</th>
+            <td>
+              {score.collateralMinutes} SLO-minute{score.collateralMinutes === 1 ? "" : "s"}
+            </td>
           </tr>
           <tr>
             <th scope="row">Hints</th>

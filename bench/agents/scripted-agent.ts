@@ -72,5 +72,5 @@ for (;;) {
   }
   await sleep(20_000);
 }
-// The benchmark ends the exercise and stops the agent.
-for (;;) await sleep(60_000);
+// Resolved: the conductor ends the run once the SLIs have shown what the lever did.
+await lab.close();

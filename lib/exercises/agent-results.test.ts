@@ -25,7 +25,7 @@ const score = (over: Partial<ExerciseScore> = {}): ExerciseScore => ({
   diagnosis: { entity: null, faultClass: null, entityRight: false, classRight: false, rightAfterSeconds: null },
   mitigation: { lever: null, at: null, afterSeconds: null, withinSlo: false, recoveredAt: null },
   wrongTargetActions: [],
-  collateralBudgetPercent: 0,
+  collateralMinutes: 0,
   hints: 0,
   summary: "",
   ...over,

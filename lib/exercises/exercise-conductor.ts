@@ -197,14 +197,17 @@ export class ExerciseConductor {
     let settled = Date.now() >= deadline;
     if (!settled) {
       try {
-        const { mitigation } = scoreExercise(exercise, await this.scoreFacts(run, new Date()));
+        const { mitigation } = scoreExercise(exercise, await this.scoreFacts(run, new Date(), { collateral: false }));
         settled = isNoFault(exercise) || mitigation.lever === null || mitigation.withinSlo;
       } catch (err) {
         this.o.onError?.(`exercise run ${run.id}: its SLIs could not be read while it resolved`, err);
       }
     }
     if (settled) return this.finish(run, reason);
-    const next = setTimeout(() => void this.settle(run, reason, deadline), Math.min(this.o.settleEveryMs ?? SETTLE_EVERY_MS, Math.max(0, deadline - Date.now())));
+    const next = setTimeout(
+      () => void this.settle(run, reason, deadline),
+      Math.min(this.o.settleEveryMs ?? SETTLE_EVERY_MS, Math.max(0, deadline - Date.now())),
+    );
     this.timers.get(run.id)?.push(next);
   }
 
@@ -252,7 +255,7 @@ export class ExerciseConductor {
   }
 
   /** What the score is made of, read from the lab: the player's levers in the audit, the faulty SLOs' minutes. */
-  private async scoreFacts(run: ExerciseRun, endedAt: Date): Promise<ScoreFacts> {
+  private async scoreFacts(run: ExerciseRun, endedAt: Date, o: { collateral: boolean } = { collateral: true }): Promise<ScoreFacts> {
     const exercise = this.exerciseNamed(run.exercise);
     const rows = await this.o.control.query<{ occurredAt: unknown; action: string; entityId: string }>(
       `SELECT "occurredAt", "action", "entityId" FROM "audit_entries" WHERE "actorRole" = 'oncall' AND "occurredAt" >= ? AND "occurredAt" <= ? ORDER BY "sequence"`,
@@ -261,16 +264,28 @@ export class ExerciseConductor {
     // Every audited act of the on-call role in the run: the score keeps those that are levers (mitigationOf).
     const levers: PulledLever[] = rows.map((r) => ({ at: new Date(r.occurredAt as string).toISOString(), action: r.action, target: r.entityId }));
     const minutes = Math.min(1440, Math.max(5, Math.ceil((endedAt.getTime() - Date.parse(run.startedAt)) / 60_000) + 2));
-    const slis = await Promise.all(
-      mitigationSlos(exercise, this.o.slos).map(async (name) => {
-        const history = await this.o.lab.sloHistory(name, minutes);
-        return {
-          slo: name,
-          target: this.o.slos.find((s) => s.name === name)?.target ?? 0.999,
-          minutes: history.points.filter((p) => p.at >= run.startedAt).map((p) => ({ at: p.at, requests: p.requests, bad: p.bad })),
-        };
-      }),
-    );
+    const sliOf = async (name: string) => {
+      const history = await this.o.lab.sloHistory(name, minutes);
+      return {
+        slo: name,
+        target: this.o.slos.find((s) => s.name === name)?.target ?? 0.999,
+        minutes: history.points.filter((p) => p.at >= run.startedAt).map((p) => ({ at: p.at, requests: p.requests, bad: p.bad })),
+      };
+    };
+    const slis = await Promise.all(mitigationSlos(exercise, this.o.slos).map(sliOf));
+    const touched = touchedSlos(exercise, this.o.slos);
+    const collateral = o.collateral
+      ? await Promise.all(
+          this.o.slos
+            .filter((s) => !touched.includes(s.name))
+            .map((s) =>
+              sliOf(s.name).catch((err: unknown) => {
+                this.o.onError?.(`exercise run ${run.id}: ${s.name}'s minutes could not be read for the collateral`, err);
+                return null;
+              }),
+            ),
+        )
+      : [];
     const launched = run.faults.map((f) => f.launchedAt).filter((t): t is string => t !== null);
     const diagnoses = run.acts.flatMap((a) => (a.type === "diagnose" ? [{ at: a.at, entity: a.entity, faultClass: a.faultClass }] : []));
     return {
@@ -283,7 +298,7 @@ export class ExerciseConductor {
       levers,
       hints: run.hints.length,
       slis,
-      budgets: { start: run.budgetsAtStart ?? {}, end: run.budgetsAtEnd ?? {}, touched: touchedSlos(exercise, this.o.slos) },
+      collateral: collateral.filter((c) => c !== null),
     };
   }
 

@@ -48,7 +48,7 @@ export function exerciseReviewMarkdown(r: InstructorView): string {
           `| Right after | ${s.diagnosis.rightAfterSeconds === null ? "never" : `${s.diagnosis.rightAfterSeconds} s`} |`,
           `| Mitigated | ${s.mitigation.withinSlo ? "yes" : "no"}${s.mitigation.afterSeconds !== null ? `, lever ${s.mitigation.afterSeconds} s after the fault` : ""} |`,
           `| Levers on the wrong target | ${s.wrongTargetActions.length} |`,
-          `| Collateral budget spent | ${s.collateralBudgetPercent} % |`,
+          `| Other SLOs out of objective | ${s.collateralMinutes} SLO-minute${s.collateralMinutes === 1 ? "" : "s"} |`,
           `| Hints | ${s.hints} |`,
           ...(s.falseAlarm ? ["| False alarm | an incident was declared on a healthy lab |"] : []),
         ]

@@ -28,7 +28,7 @@ const facts = (over: Partial<ScoreFacts> = {}): ScoreFacts => ({
   levers: [{ at: minute(8) + "", action: "supervisor.faults-clear", target: "clinical" }],
   hints: 0,
   slis: slis(9),
-  budgets: { start: { "find-latency": 1, "claims-latency": 1 }, end: { "find-latency": 0.9, "claims-latency": 1 }, touched: ["find-latency"] },
+  collateral: [{ slo: "claims-latency", target: 0.99, minutes: Array.from({ length: 20 }, (_, m) => ({ at: minute(m), requests: 50, bad: 0 })) }],
   ...over,
 });
 
@@ -41,7 +41,7 @@ describe("an exercise's score", () => {
       diagnosis: { entityRight: true, classRight: true, rightAfterSeconds: 360 },
       mitigation: { lever: { action: "roll-back-config", service: "clinical" }, afterSeconds: 420, withinSlo: true, recoveredAt: minute(9) },
       wrongTargetActions: [],
-      collateralBudgetPercent: 0,
+      collateralMinutes: 0,
     });
   });
 
@@ -66,14 +66,21 @@ describe("an exercise's score", () => {
           { at: minute(8), action: "supervisor.faults-clear", target: "clinical" },
         ],
         hints: 1,
-        budgets: { start: { "find-latency": 1, "claims-latency": 1 }, end: { "find-latency": 0.9, "claims-latency": 0.95 }, touched: ["find-latency"] },
+        // The billing restart failed the patients' claims for two minutes; a quiet minute says nothing.
+        collateral: [
+          {
+            slo: "claims-latency",
+            target: 0.99,
+            minutes: Array.from({ length: 20 }, (_, m) => ({ at: minute(m), requests: m === 10 ? 0 : 50, bad: m === 6 || m === 7 ? 5 : 0 })),
+          },
+        ],
       }),
     );
     expect(score.diagnosis).toMatchObject({ entityRight: false, classRight: false, rightAfterSeconds: null });
     expect(score.wrongTargetActions).toEqual([
       { at: minute(6), lever: { action: "restart-process", process: "billing" }, action: "supervisor.restart", target: "billing" },
     ]);
-    expect(score.collateralBudgetPercent).toBe(5);
+    expect(score.collateralMinutes).toBe(2);
     expect(score.points).toBe(15 + 15 + 30 - 5 - 5);
   });
 

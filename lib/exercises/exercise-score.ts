@@ -79,8 +79,8 @@ export interface ScoreFacts {
   hints: number;
   /** The SLIs that judge the mitigation (mitigationSlos: each expected alert's SLO, and a latency SLO's availability twin), minute by minute over the run, with its objective. */
   slis: { slo: string; target: number; minutes: SliMinute[] }[];
-  /** Budget left (0..1) per SLO at the start and the end, and the SLOs the fault touches. */
-  budgets: { start: Record<string, number>; end: Record<string, number>; touched: readonly string[] };
+  /** The SLOs the fault does not touch (touchedSlos), minute by minute over the run, with their objectives. */
+  collateral: { slo: string; target: number; minutes: SliMinute[] }[];
 }
 
 export interface ExerciseScore {
@@ -106,8 +106,11 @@ export interface ExerciseScore {
     recoveredAt: string | null;
   };
   wrongTargetActions: { at: string; lever: Mitigation | null; action: string; target: string }[];
-  /** Error budget spent during the run on SLOs the fault did not touch, in percent of their budgets. */
-  collateralBudgetPercent: number;
+  /**
+   * Minutes of the run in which an SLO the fault did not touch was out of its objective, with traffic, summed
+   * over those SLOs: what else burned. Minutes, not budget: a young lab's budget is a few minutes' worth.
+   */
+  collateralMinutes: number;
   hints: number;
   summary: string;
 }
@@ -116,6 +119,9 @@ export interface ExerciseScore {
 export const wholeMinutes = (n: number) => `${n} whole minute${n === 1 ? "" : "s"}`;
 const seconds = (from: string | null, to: string | null) => (from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null);
 const sameMitigation = (a: Mitigation, b: Mitigation) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A minute with no traffic says nothing either way: it is out of objective only when its bad share is. */
+const withinObjective = (m: SliMinute, target: number) => m.requests === 0 || m.bad / m.requests <= 1 - target;
 
 /** The first minute after which every faulty SLO stayed within its objective, with traffic, for `minutes` minutes. */
 export function recoveredAt(slis: ScoreFacts["slis"], after: string, minutes: number): string | null {
@@ -149,9 +155,7 @@ export function scoreExercise(exercise: Pick<Exercise, "truth" | "mitigations" |
       noFault ||
       (l !== accepted && !exercise.mitigations.some((m) => l.lever && sameMitigation(m, l.lever)) && (!l.lever || targetOf(l.lever) !== faultyTarget)),
   );
-  const collateral = Object.keys(f.budgets.start)
-    .filter((slo) => !f.budgets.touched.includes(slo) && f.budgets.end[slo] !== undefined)
-    .reduce((sum, slo) => sum + Math.max(0, f.budgets.start[slo]! - f.budgets.end[slo]!), 0);
+  const collateral = f.collateral.reduce((sum, { target, minutes }) => sum + minutes.filter((m) => !withinObjective(m, target)).length, 0);
   const falseAlarm = noFault && f.incidentAt !== null;
 
   const entityRight = answer !== null && sameEntity(answer.entity, exercise.truth.entity);
@@ -193,7 +197,7 @@ export function scoreExercise(exercise: Pick<Exercise, "truth" | "mitigations" |
       recoveredAt: recovered,
     },
     wrongTargetActions: wrongTarget.map((l) => ({ at: l.at, lever: l.lever, action: l.action, target: l.target })),
-    collateralBudgetPercent: Math.round(collateral * 1000) / 10,
+    collateralMinutes: collateral,
     hints: f.hints,
     summary,
   };

@@ -19,7 +19,16 @@ describe("JourneySession", () => {
   });
 
   const session = (dueAt: number) =>
-    new JourneySession({ pool, stats: new JourneyStats("patient/view-record"), dueAt, thinkTime: { type: "fixed", ms: 0 }, random: Math.random, requestTimeoutMs: 5000, sampled: false, requestIdPrefix: "t-1" });
+    new JourneySession({
+      pool,
+      stats: new JourneyStats("patient/view-record"),
+      dueAt,
+      thinkTime: { type: "fixed", ms: 0 },
+      random: Math.random,
+      requestTimeoutMs: 5000,
+      sampled: false,
+      requestIdPrefix: "t-1",
+    });
 
   it("counts a step its timer sent before its due time from its sending, never as a negative wait", async () => {
     const early = session(performance.now() + 5_000);
