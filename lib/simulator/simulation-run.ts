@@ -3,7 +3,6 @@
 // outcomes and latencies are counted per journey; each finished journey is also handed to `onJourneyEnd`
 // (the client-side SLI reporter).
 import { randomBytes } from "node:crypto";
-import { setMaxListeners } from "node:events";
 import { Pool } from "undici";
 import { runArrivalClock } from "../load/arrival-clock.ts";
 import { expectedArrivals, seededRandom } from "../load/arrival-processes.ts";
@@ -62,7 +61,8 @@ export class Simulation {
   private clockEndedAt: number | null = null;
   private state: SimulationState = "running";
   private stopRequested = false;
-  private readonly cancel = new AbortController();
+  /** A stop per journey in flight: on one signal shared by thousands, each listener added or removed walks them all. */
+  private readonly cancels = new Set<AbortController>();
   private readonly durationSeconds: number;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -74,8 +74,6 @@ export class Simulation {
       this.stats.set(journey, new JourneyStats(journey));
     }
     this.pool = new Pool(o.origin, { connections: o.connections ?? spec.connections ?? 64 });
-    // Every journey in flight listens for the stop (its request and its think time): thousands, by design.
-    setMaxListeners(0, this.cancel.signal);
     this.done = this.run();
   }
 
@@ -102,7 +100,7 @@ export class Simulation {
   /** Stops starting journeys and cuts those in flight short (counted as cancelled, not reported as SLIs). */
   async stop(): Promise<SimulationSnapshot> {
     this.stopRequested = true;
-    this.cancel.abort();
+    for (const cancel of this.cancels) cancel.abort();
     return this.done;
   }
 
@@ -125,6 +123,9 @@ export class Simulation {
       stats.started++;
       if (performance.now() - dueAt > lateAfterMs) stats.late++;
       stats.inFlight++;
+      const cancel = new AbortController();
+      this.cancels.add(cancel);
+      if (this.stopRequested) cancel.abort();
       const session = new JourneySession({
         pool: this.pool,
         stats,
@@ -134,7 +135,7 @@ export class Simulation {
         requestTimeoutMs: this.o.requestTimeoutMs ?? 10_000,
         sampled: flowRandom() < sampleRatio,
         requestIdPrefix: `${this.runId}-${++journeyNo}`,
-        signal: this.cancel.signal,
+        signal: cancel.signal,
       });
       const walked = this.o.flows[journey]!(session).then(
         () => null,
@@ -147,6 +148,7 @@ export class Simulation {
               : { reason: "rejected" as FailureReason, message: String(err) },
       );
       const finished = walked.then((failure) => {
+        this.cancels.delete(cancel);
         stats.inFlight--;
         this.inFlight.delete(finished);
         if (failure === "cancelled") {
