@@ -101,19 +101,38 @@ describe("the scripted agent's findings", () => {
 
   it("tells a surge from a slow service by the journey's traffic, and a bad release from errors by latency beside them", async () => {
     const slow = burning("billing-work-claims-latency", "billing");
-    const surge: Look["sli"] = async () => ({
-      rows: [
-        ["10:00", 50, 0, 100],
-        ["10:01", 50, 0, 100],
-        ["10:02", 160, 40, 90],
-        ["10:03", 170, 50, 80],
-      ],
-    });
-    expect(await findingOf(look({ slos: slow, sli: surge }), look())).toMatchObject({
+    // The billing batch's journeys rush; the latency that burns is the patients' (their claims go through billing).
+    const slos = [...HEALTHY, row("patient-view-claims-latency", "billing", 30, "firing")];
+    const minutes = minutesOf(slos);
+    const surge: Look["sli"] = async (slo, n) =>
+      slo.startsWith("billing-work-claims")
+        ? {
+            rows: [
+              ["10:00", 300, 0, 100],
+              ["10:01", 300, 0, 100],
+              ["10:02", 9_000, 40, 90],
+              ["10:03", 9_500, 50, 80],
+            ],
+          }
+        : minutes(slo, n);
+    expect(await findingOf(look({ slos, sli: surge }), look())).toMatchObject({
       entity: { service: "gateway" },
       faultClass: "overload",
       lever: { lever: "shed-traffic", target: "billing:10" },
     });
+    // A quiet journey's few requests doubling is no rush.
+    const few: Look["sli"] = async (slo, n) =>
+      slo.startsWith("billing-work-claims")
+        ? {
+            rows: [
+              ["10:00", 40, 0, 100],
+              ["10:01", 40, 0, 100],
+              ["10:02", 100, 0, 100],
+              ["10:03", 100, 0, 100],
+            ],
+          }
+        : minutes(slo, n);
+    expect(await findingOf(look({ slos, sli: few }), look())).toMatchObject({ faultClass: "latency" });
     expect(await findingOf(look({ slos: slow }), look())).toMatchObject({ entity: { kind: "service", service: "billing" }, faultClass: "latency" });
     const both = slow.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 30, "firing") : r));
     expect(await findingOf(look({ slos: both }), look())).toMatchObject({

@@ -70,6 +70,26 @@ async function burningNow(look: Look, rows: AlertRow[]): Promise<AlertRow[]> {
   return checked.flat();
 }
 
+/** A rise this many times a journey's earlier minutes, to at least this many requests a minute, is a rush. */
+const SURGE = { factor: 1.7, atLeast: 300 };
+
+/** The journey whose last two minutes rose most over its earlier ones, past SURGE; one server-side SLO a journey. */
+async function surgedJourney(look: Look, rows: AlertRow[]): Promise<{ journey: string; slo: string; before: number; recent: number } | null> {
+  const sloOfJourney = new Map<string, string>();
+  for (const r of rows) if (!isClient(r.slo) && !sloOfJourney.has(r.journey)) sloOfJourney.set(r.journey, r.slo);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const rises = await Promise.all(
+    [...sloOfJourney].map(async ([journey, slo]) => {
+      const counts = ((await look.sli(slo, 10))?.rows ?? []).map((r) => r[1]);
+      const before = mean(counts.slice(0, Math.max(1, counts.length - 2)));
+      const recent = mean(counts.slice(-2));
+      return { journey, slo, before: Math.round(before), recent: Math.round(recent), rise: counts.length >= 4 ? recent / Math.max(1, before) : 0 };
+    }),
+  );
+  const [top] = rises.filter((r) => r.rise > SURGE.factor && r.recent >= SURGE.atLeast).sort((a, b) => b.rise - a.rise);
+  return top ?? null;
+}
+
 export async function findingOf(now: Look, first: Look): Promise<Finding | null> {
   // 0. The SLOs cannot be read: the gateway that serves them does not answer either.
   if (now.alerts === null && !(await now.answers("gateway")))
@@ -160,23 +180,19 @@ export async function findingOf(now: Look, first: Look): Promise<Finding | null>
       };
   }
 
-  // 6. A surge: the slowest journey's traffic well above what it was.
-  const worst = burning[0]!;
-  if (isLatency(worst.slo)) {
-    const sli = await now.sli(worst.slo, 10);
-    const counts = (sli?.rows ?? []).map((r) => r[1]);
-    const before = counts.slice(0, Math.max(1, counts.length - 2));
-    const recent = counts.slice(-2);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-    if (counts.length >= 4 && mean(recent) > 1.7 * mean(before))
-      return {
-        entity: { kind: "service", service: "gateway" },
-        faultClass: "overload",
-        why: `${worst.journey} traffic rose from ${Math.round(mean(before))} to ${Math.round(mean(recent))} requests a minute`,
-        lever: { lever: "shed-traffic", target: `${personaOf(worst.slo)}:10` },
-      };
-  }
+  // 6. A surge: a journey whose requests a minute rose well above what they were (the overload runbook's
+  //    first check). Whose rush it is says whose requests to shed, whichever SLO burns from it: a billing
+  //    batch slows the patients' claims.
+  const surged = await surgedJourney(now, rows);
+  if (surged)
+    return {
+      entity: { kind: "service", service: "gateway" },
+      faultClass: "overload",
+      why: `${surged.journey} traffic rose from ${surged.before} to ${surged.recent} requests a minute`,
+      lever: { lever: "shed-traffic", target: `${personaOf(surged.slo)}:10` },
+    };
 
+  const worst = burning[0]!;
   // 7. The service most of the burning SLOs count (an SLO names one service; a journey may reach two):
   //    slow, failing, or both (a bad release).
   const votes = new Map<string, number>();
