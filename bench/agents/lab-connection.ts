@@ -20,24 +20,26 @@ export async function connectToLab(agent: { name: string; version: string }): Pr
   await client.connect(new StdioClientTransport({ command: command!, args, env: process.env as Record<string, string>, stderr: "inherit" }));
   return {
     async call<T>(tool: string, input: Record<string, unknown> = {}): Promise<T> {
-      let text = "";
       for (let attempt = 1; ; attempt++) {
         const result = (await client.callTool({ name: tool, arguments: input })) as { content: { text?: string }[]; isError?: boolean };
-        text = result.content.map((c) => c.text ?? "").join("");
-        if (!result.isError) break;
+        const text = result.content.map((c) => c.text ?? "").join("");
+        if (!result.isError) return parsed<T>(text);
         // Over the lab's call budget: wait as long as it says, as a well-behaved client does, a few times.
         const retry = /^rate_limited: .*try again in (\d+) s/.exec(text);
         if (!retry || attempt >= 5) throw new ToolRefusal(`${tool}: ${text}`);
         await sleep(Number(retry[1]) * 1000);
       }
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        return text as T;
-      }
     },
     close: () => client.close(),
   };
+}
+
+function parsed<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

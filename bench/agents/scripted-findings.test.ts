@@ -101,8 +101,11 @@ describe("the scripted agent's findings", () => {
 
   it("tells a surge from a slow service by the journey's traffic, and a bad release from errors by latency beside them", async () => {
     const slow = burning("billing-work-claims-latency", "billing");
-    // The billing batch's journeys rush; the latency that burns is the patients' (their claims go through billing).
-    const slos = [...HEALTHY, row("patient-view-claims-latency", "billing", 30, "firing")];
+    // The billing batch's journeys rush and fail; the patients' claims (through billing) slow down.
+    const slos = [
+      ...HEALTHY.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 20, "firing") : r)),
+      row("patient-view-claims-latency", "billing", 30, "firing"),
+    ];
     const minutes = minutesOf(slos);
     const surge: Look["sli"] = async (slo, n) =>
       slo.startsWith("billing-work-claims")
@@ -110,8 +113,8 @@ describe("the scripted agent's findings", () => {
             rows: [
               ["10:00", 300, 0, 100],
               ["10:01", 300, 0, 100],
-              ["10:02", 9_000, 40, 90],
-              ["10:03", 9_500, 50, 80],
+              ["10:02", 9_000, 900, 90],
+              ["10:03", 9_500, 1_200, 80],
             ],
           }
         : minutes(slo, n);
@@ -127,12 +130,12 @@ describe("the scripted agent's findings", () => {
             rows: [
               ["10:00", 40, 0, 100],
               ["10:01", 40, 0, 100],
-              ["10:02", 100, 0, 100],
-              ["10:03", 100, 0, 100],
+              ["10:02", 100, 20, 100],
+              ["10:03", 100, 20, 100],
             ],
           }
         : minutes(slo, n);
-    expect(await findingOf(look({ slos, sli: few }), look())).toMatchObject({ faultClass: "latency" });
+    expect(await findingOf(look({ slos, sli: few }), look())).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
     expect(await findingOf(look({ slos: slow }), look())).toMatchObject({ entity: { kind: "service", service: "billing" }, faultClass: "latency" });
     const both = slow.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 30, "firing") : r));
     expect(await findingOf(look({ slos: both }), look())).toMatchObject({

@@ -53,18 +53,22 @@ const personaOf = (slo: string) => slo.split("-")[0]!;
  */
 const BAD_MINUTE = { availability: 0.05, latency: 0.15 };
 
+/** An SLO that burns now, with its last ten minutes (rows of query_sli). */
+type Burning = AlertRow & { minutes: [string, number, number, number | null][] };
+
 /**
  * The SLOs burning now: a fast burn over the threshold (or a firing page), and their last two minutes with
  * traffic both bad. The burn's window keeps a bad minute for five; the minutes say whether it still is
  * (a young lab's first slow minute, when its machine was busy starting it, burns for five minutes after).
  */
-async function burningNow(look: Look, rows: AlertRow[]): Promise<AlertRow[]> {
+async function burningNow(look: Look, rows: AlertRow[]): Promise<Burning[]> {
   const candidates = rows.filter((r) => burnOf(r) > BURNING || r.alerts.some((a) => a.state === "firing")).sort((a, b) => burnOf(b) - burnOf(a));
   const checked = await Promise.all(
     candidates.slice(0, 6).map(async (r) => {
-      const last = (await look.sli(r.slo, 5))?.rows.slice(-2) ?? [];
+      const minutes = (await look.sli(r.slo, 10))?.rows ?? [];
       const bar = isLatency(r.slo) ? BAD_MINUTE.latency : BAD_MINUTE.availability;
-      return last.length === 2 && last.every(([, requests, bad]) => requests > 0 && bad / requests >= bar) ? [r] : [];
+      const last = minutes.slice(-2);
+      return last.length === 2 && last.every(([, requests, bad]) => requests > 0 && bad / requests >= bar) ? [{ ...r, minutes }] : [];
     }),
   );
   return checked.flat();
@@ -73,19 +77,18 @@ async function burningNow(look: Look, rows: AlertRow[]): Promise<AlertRow[]> {
 /** A rise this many times a journey's earlier minutes, to at least this many requests a minute, is a rush. */
 const SURGE = { factor: 1.7, atLeast: 300 };
 
-/** The journey whose last two minutes rose most over its earlier ones, past SURGE; one server-side SLO a journey. */
-async function surgedJourney(look: Look, rows: AlertRow[]): Promise<{ journey: string; slo: string; before: number; recent: number } | null> {
-  const sloOfJourney = new Map<string, string>();
-  for (const r of rows) if (!isClient(r.slo) && !sloOfJourney.has(r.journey)) sloOfJourney.set(r.journey, r.slo);
+/**
+ * The burning SLO whose journey's requests a minute rose most over its earlier minutes, past SURGE: the
+ * rushing persona's own journeys burn too (a rush slows or fails what it shares), so its minutes are at hand.
+ */
+function surgedJourney(burning: Burning[]): { journey: string; slo: string; before: number; recent: number } | null {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const rises = await Promise.all(
-    [...sloOfJourney].map(async ([journey, slo]) => {
-      const counts = ((await look.sli(slo, 10))?.rows ?? []).map((r) => r[1]);
-      const before = mean(counts.slice(0, Math.max(1, counts.length - 2)));
-      const recent = mean(counts.slice(-2));
-      return { journey, slo, before: Math.round(before), recent: Math.round(recent), rise: counts.length >= 4 ? recent / Math.max(1, before) : 0 };
-    }),
-  );
+  const rises = burning.map(({ journey, slo, minutes }) => {
+    const counts = minutes.map((m) => m[1]);
+    const before = mean(counts.slice(0, Math.max(1, counts.length - 2)));
+    const recent = mean(counts.slice(-2));
+    return { journey, slo, before: Math.round(before), recent: Math.round(recent), rise: counts.length >= 4 ? recent / Math.max(1, before) : 0 };
+  });
   const [top] = rises.filter((r) => r.rise > SURGE.factor && r.recent >= SURGE.atLeast).sort((a, b) => b.rise - a.rise);
   return top ?? null;
 }
@@ -180,10 +183,10 @@ export async function findingOf(now: Look, first: Look): Promise<Finding | null>
       };
   }
 
-  // 6. A surge: a journey whose requests a minute rose well above what they were (the overload runbook's
-  //    first check). Whose rush it is says whose requests to shed, whichever SLO burns from it: a billing
-  //    batch slows the patients' claims.
-  const surged = await surgedJourney(now, rows);
+  // 6. A surge: a burning journey whose requests a minute rose well above what they were (the overload
+  //    runbook's first check). Its persona is whose requests to shed, whichever other SLO burns from it: a
+  //    billing batch fails billing's own journeys and slows the patients' claims.
+  const surged = surgedJourney(burning);
   if (surged)
     return {
       entity: { kind: "service", service: "gateway" },
