@@ -96,6 +96,25 @@ describe("the exercise conductor", () => {
       settleEveryMs: 50,
     });
   });
+  /** The player rolls clinical back through the supervisor, which audits it as theirs. */
+  const rollBackClinical = (at: Date) =>
+    recordOnTimeline(
+      control,
+      {
+        occurredAt: at,
+        actorId: oncall.userId,
+        actorRole: oncall.role,
+        action: "supervisor.faults-clear",
+        entityType: "LabProcess",
+        entityId: "clinical",
+        patientId: null,
+        requestId: `req-rollback-${at.getTime()}`,
+        traceId: null,
+        outcome: "success",
+        details: {},
+      },
+      { endAt: null, kind: "supervisor", title: "clinical: faults off", body: "{}", tags: "[]", drillRunId: null },
+    );
   afterAll(async () => {
     await conductor?.close();
     await control?.close();
@@ -122,25 +141,8 @@ describe("the exercise conductor", () => {
     await conductor.act(oncall, run.id, { type: "declare-incident", summary: "charting is slow" });
     await conductor.hint(instructor, run.id, "look at the clinical routes");
     await conductor.act(oncall, run.id, { type: "diagnose", entity: { kind: "service", service: "clinical" }, faultClass: "latency", notes: "" });
-    // The player rolls clinical back through the supervisor, which audits it as theirs.
     const rollback = Date.now();
-    await recordOnTimeline(
-      control,
-      {
-        occurredAt: new Date(rollback),
-        actorId: oncall.userId,
-        actorRole: oncall.role,
-        action: "supervisor.faults-clear",
-        entityType: "LabProcess",
-        entityId: "clinical",
-        patientId: null,
-        requestId: "req-rollback",
-        traceId: null,
-        outcome: "success",
-        details: {},
-      },
-      { endAt: null, kind: "supervisor", title: "clinical: faults off", body: "{}", tags: "[]", drillRunId: null },
-    );
+    await rollBackClinical(new Date(rollback));
     fake.fixAt(rollback);
 
     const ended = await conductor.end(instructor, run.id);
@@ -185,23 +187,7 @@ describe("the exercise conductor", () => {
   it("keeps a resolved run after an accepted lever until the faulty SLOs held their minutes, then ends it", async () => {
     fake.fixAt(Number.POSITIVE_INFINITY);
     const run = await conductor.start(instructor, "clinic-morning", meta);
-    await recordOnTimeline(
-      control,
-      {
-        occurredAt: new Date(),
-        actorId: oncall.userId,
-        actorRole: oncall.role,
-        action: "supervisor.faults-clear",
-        entityType: "LabProcess",
-        entityId: "clinical",
-        patientId: null,
-        requestId: "req-rollback-2",
-        traceId: null,
-        outcome: "success",
-        details: {},
-      },
-      { endAt: null, kind: "supervisor", title: "clinical: faults off", body: "{}", tags: "[]", drillRunId: null },
-    );
+    await rollBackClinical(new Date());
     await conductor.act(oncall, run.id, { type: "resolve", notes: "rolled clinical back" });
     await new Promise((r) => setTimeout(r, 300)); // several looks, the SLI still bad
     expect(conductor.current(oncall).status).toBe("resolving");
