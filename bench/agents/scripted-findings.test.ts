@@ -107,34 +107,29 @@ describe("the scripted agent's findings", () => {
       row("patient-view-claims-latency", "billing", 30, "firing"),
     ];
     const minutes = minutesOf(slos);
-    const surge: Look["sli"] = async (slo, n) =>
-      slo.startsWith("billing-work-claims")
-        ? {
-            rows: [
-              ["10:00", 300, 0, 100],
-              ["10:01", 300, 0, 100],
-              ["10:02", 9_000, 900, 90],
-              ["10:03", 9_500, 1_200, 80],
-            ],
-          }
-        : minutes(slo, n);
+    /** The billing journeys' minutes as given ([requests, bad] from 10:00), every other SLO's as usual. */
+    const billingMinutes =
+      (counts: [number, number][]): Look["sli"] =>
+      async (slo, n) =>
+        slo.startsWith("billing-work-claims") ? { rows: counts.map(([requests, bad], i) => [`10:0${i}`, requests, bad, 100]) } : minutes(slo, n);
+    const surge = billingMinutes([
+      [300, 0],
+      [300, 0],
+      [9_000, 900],
+      [9_500, 1_200],
+    ]);
     expect(await findingOf(look({ slos, sli: surge }), look())).toMatchObject({
       entity: { service: "gateway" },
       faultClass: "overload",
       lever: { lever: "shed-traffic", target: "billing:10" },
     });
     // A quiet journey's few requests doubling is no rush.
-    const few: Look["sli"] = async (slo, n) =>
-      slo.startsWith("billing-work-claims")
-        ? {
-            rows: [
-              ["10:00", 40, 0, 100],
-              ["10:01", 40, 0, 100],
-              ["10:02", 100, 20, 100],
-              ["10:03", 100, 20, 100],
-            ],
-          }
-        : minutes(slo, n);
+    const few = billingMinutes([
+      [40, 0],
+      [40, 0],
+      [100, 20],
+      [100, 20],
+    ]);
     expect(await findingOf(look({ slos, sli: few }), look())).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
     expect(await findingOf(look({ slos: slow }), look())).toMatchObject({ entity: { kind: "service", service: "billing" }, faultClass: "latency" });
     const both = slow.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 30, "firing") : r));
