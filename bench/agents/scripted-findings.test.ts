@@ -123,6 +123,28 @@ describe("the scripted agent's findings", () => {
       faultClass: "overload",
       lever: { lever: "shed-traffic", target: "billing:10" },
     });
+    // Found late, with rush minutes among the earlier ones: still a rush.
+    const late = billingMinutes([
+      [300, 0],
+      [300, 0],
+      [5_000, 100],
+      [9_000, 900],
+      [9_500, 1_200],
+      [9_500, 1_200],
+      [9_500, 1_200],
+      [9_500, 1_200],
+      [9_500, 1_200],
+    ]);
+    expect(await findingOf(look({ slos, sli: late }), look())).toMatchObject({ faultClass: "overload", lever: { target: "billing:10" } });
+    // A young lab's partial first minute is no baseline: the same traffic after it is no rush.
+    const young = billingMinutes([
+      [20, 0],
+      [600, 0],
+      [620, 0],
+      [610, 120],
+      [600, 120],
+    ]);
+    expect(await findingOf(look({ slos, sli: young }), look())).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
     // A quiet journey's few requests doubling is no rush.
     const few = billingMinutes([
       [40, 0],

@@ -85,7 +85,10 @@ function surgedJourney(burning: Burning[]): { journey: string; slo: string; befo
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const rises = burning.map(({ journey, slo, minutes }) => {
     const counts = minutes.map((m) => m[1]);
-    const before = mean(counts.slice(0, Math.max(1, counts.length - 2)));
+    // Against the quietest earlier minute: a rush found late has rush minutes among the earlier ones too.
+    // The window's first minute is left out when others are there (a young lab's first minute is partial).
+    const earlier = counts.slice(0, Math.max(1, counts.length - 2));
+    const before = Math.min(...(earlier.length >= 3 ? earlier.slice(1) : earlier));
     const recent = mean(counts.slice(-2));
     return { journey, slo, before: Math.round(before), recent: Math.round(recent), rise: counts.length >= 4 ? recent / Math.max(1, before) : 0 };
   });
