@@ -4,7 +4,8 @@
 // command (through sh, in the repository, with the lab's environment and LAB_MCP_COMMAND: the argv of the
 // lab's MCP server over stdio as the on-call persona, with writes and the step budget). The run ends when
 // the agent resolves it and its score cannot change any more (the conductor's rule), or when the agent stops
-// without resolving it, or at the time budget: then the harness ends it. The agent is stopped. The score comes from the conductor, the agent's calls from the audit, whose record of
+// without resolving it, or at the time budget: then the harness ends it. The agent is stopped. The score
+// comes from the conductor, the agent's calls from the audit, whose record of
 // the run is kept with its digest (`--verify DIR` checks it again). Results: a table on stdout and
 // <LAB_DATA_DIR>/agent-bench/<run>/results.json, which the portal's leaderboard reads.
 //   --agent scripted | do-nothing | "<command>"; --at-once (default 4) labs at a time, the surges first (two at
@@ -18,7 +19,7 @@ import { loadConfig } from "../lib/config/index.ts";
 import { openLabDatabases } from "../lib/data/lab-databases.ts";
 import { LabError } from "../lib/errors/index.ts";
 import { type AgentExerciseResult, agentResult, agentResultsTable, agentTotals } from "../lib/exercises/agent-results.ts";
-import { type Exercise, isNoFault, loadLabExercises } from "../lib/exercises/exercise-catalog.ts";
+import { type Exercise, isNoFault, isSurge, loadLabExercises } from "../lib/exercises/exercise-catalog.ts";
 import type { InstructorView } from "../lib/exercises/exercise-run.ts";
 import { TOOL_CALL_ACTION } from "../lib/mcp/tool-call-audit.ts";
 import { exerciseReviewMarkdown } from "../lib/exercises/exercise-review.ts";
@@ -222,7 +223,6 @@ runCommand("bench:agents", async () => {
     );
   // The surges first, two at a time with no other lab: their load is the fault, and it would be every
   // neighbour's fault too (ADR 0029). Then the rest, the healthy labs last, when the lanes thin out.
-  const isSurge = (e: Exercise) => e.truth.faultClass === "overload";
   await play(chosen.filter(isSurge), Math.min(2, atOnce), 0);
   const rest = chosen.filter((e) => !isSurge(e));
   await play([...rest.filter((e) => !isNoFault(e)), ...rest.filter(isNoFault)], atOnce, 0);

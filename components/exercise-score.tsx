@@ -2,7 +2,7 @@
 // the score (the points, the summary, each part of it; times from the first fault's injection).
 import { describeEntity, describeMitigation } from "@/lib/exercises/exercise-catalog.ts";
 import type { ExerciseRun } from "@/lib/exercises/exercise-run.ts";
-import type { ExerciseScore } from "@/lib/exercises/exercise-score.ts";
+import { type ExerciseScore, sloMinutes } from "@/lib/exercises/exercise-score.ts";
 
 const secs = (n: number | null) => (n === null ? "never" : `${Math.floor(n / 60)} min ${n % 60} s`);
 
@@ -44,9 +44,7 @@ export function ExerciseScoreTable({ score }: { score: ExerciseScore }) {
           </tr>
           <tr>
             <th scope="row">Other SLOs out of objective</th>
-            <td>
-              {score.collateralMinutes} SLO-minute{score.collateralMinutes === 1 ? "" : "s"}
-            </td>
+            <td>{sloMinutes(score.collateralMinutes)}</td>
           </tr>
           <tr>
             <th scope="row">Hints</th>

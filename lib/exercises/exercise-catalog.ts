@@ -180,7 +180,10 @@ export const isNoFault = (e: Pick<Exercise, "truth">) => e.truth.entity.kind ===
  * An exercise whose lab needs the machine to itself: a no-fault one (its latency SLOs would measure any
  * neighbour) and a surge (its fault is load that takes both cores, so it would be every neighbour's fault too).
  */
-export const playsAlone = (e: Pick<Exercise, "truth">) => isNoFault(e) || e.truth.faultClass === "overload";
+/** A surge: its fault is load that takes the machine. */
+export const isSurge = (e: Pick<Exercise, "truth">) => e.truth.faultClass === "overload";
+
+export const playsAlone = (e: Pick<Exercise, "truth">) => isNoFault(e) || isSurge(e);
 
 /** The fault's drill and the entities the fault really touches, by what the drill's plan does. */
 function touchedBy(fault: z.infer<typeof HiddenFault>): { drill: DrillDefinition; entities: FaultyEntity[]; services: string[] } | string {

@@ -85,13 +85,13 @@ export class ExerciseConductor {
       })),
       hints: [],
       acts: [],
+      // The score counts other SLOs' bad minutes, not their budgets (a young lab's budget is minutes' worth).
       budgetsAtStart: null,
       budgetsAtEnd: null,
       score: null,
     };
     this.runs.set(run.id, run); // before any await: a second start now sees this one
     try {
-      run.budgetsAtStart = await this.budgets();
       await this.o.lab.setTraffic({ ...exercise.hidden.traffic, durationSeconds: exercise.timeLimitSeconds }, meta);
       await this.record(run, "exercise.start", actor, `exercise ${run.title} started`, { exercise: run.exercise });
     } catch (err) {
@@ -235,7 +235,6 @@ export class ExerciseConductor {
       // Nothing of the exercise is left acting on the lab: its faults reverted, the usual traffic back.
       await Promise.all(run.faults.filter((f) => f.drillRunId).map((f) => this.o.engine.abort(CONDUCTOR, f.drillRunId!).catch(() => undefined)));
       await this.o.lab.setTraffic(null, meta).catch((err: unknown) => this.o.onError?.(`exercise run ${run.id}: the usual traffic could not be restored`, err));
-      run.budgetsAtEnd = await this.budgets();
       try {
         run.score = scoreExercise(this.exerciseNamed(run.exercise), await this.scoreFacts(run, endedAt));
       } catch (err) {
@@ -300,16 +299,6 @@ export class ExerciseConductor {
       slis,
       collateral: collateral.filter((c) => c !== null),
     };
-  }
-
-  private async budgets(): Promise<Record<string, number> | null> {
-    try {
-      const report = await this.o.lab.sloReport();
-      return Object.fromEntries(report.slos.filter((s) => s.budgetRemaining !== null).map((s) => [s.name, s.budgetRemaining as number]));
-    } catch (err) {
-      this.o.onError?.("the SLOs could not be read for an exercise's budgets", err);
-      return null;
-    }
   }
 
   private exerciseNamed(name: string): Exercise {

@@ -3,7 +3,7 @@
 // recorded), and the score. The JSON form is the instructor view itself.
 import { describeEntity, describeMitigation } from "./exercise-catalog.ts";
 import { type InstructorView, describeAct } from "./exercise-run.ts";
-import { wholeMinutes } from "./exercise-score.ts";
+import { sloMinutes, wholeMinutes } from "./exercise-score.ts";
 
 const clock = (iso: string) => iso.slice(11, 19);
 const cell = (s: string) => s.replaceAll("|", "\\|").replaceAll("\n", " ");
@@ -48,7 +48,7 @@ export function exerciseReviewMarkdown(r: InstructorView): string {
           `| Right after | ${s.diagnosis.rightAfterSeconds === null ? "never" : `${s.diagnosis.rightAfterSeconds} s`} |`,
           `| Mitigated | ${s.mitigation.withinSlo ? "yes" : "no"}${s.mitigation.afterSeconds !== null ? `, lever ${s.mitigation.afterSeconds} s after the fault` : ""} |`,
           `| Levers on the wrong target | ${s.wrongTargetActions.length} |`,
-          `| Other SLOs out of objective | ${s.collateralMinutes} SLO-minute${s.collateralMinutes === 1 ? "" : "s"} |`,
+          `| Other SLOs out of objective | ${sloMinutes(s.collateralMinutes)} |`,
           `| Hints | ${s.hints} |`,
           ...(s.falseAlarm ? ["| False alarm | an incident was declared on a healthy lab |"] : []),
         ]

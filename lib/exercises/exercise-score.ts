@@ -117,6 +117,9 @@ export interface ExerciseScore {
 
 /** "1 whole minute", "3 whole minutes". */
 export const wholeMinutes = (n: number) => `${n} whole minute${n === 1 ? "" : "s"}`;
+
+/** "1 SLO-minute", "4 SLO-minutes": the collateral. */
+export const sloMinutes = (n: number) => `${n} SLO-minute${n === 1 ? "" : "s"}`;
 const seconds = (from: string | null, to: string | null) => (from && to ? Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000)) : null);
 const sameMitigation = (a: Mitigation, b: Mitigation) => JSON.stringify(a) === JSON.stringify(b);
 

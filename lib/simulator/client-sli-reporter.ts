@@ -3,7 +3,7 @@
 // Outcomes are batched; a failed post keeps them for the next one, up to a bound (then the oldest go,
 // counted, so a long gateway outage cannot grow the simulator without limit). A post that timed out after
 // the gateway took it is sent again: at-least-once, so an outage can count a batch twice. A batch the
-// gateway refuses (a 4xx other than 408 or 429) would be refused again: it is dropped and counted, never
+// gateway refuses (a 4xx other than 401, 408 or 429) would be refused again: it is dropped and counted, never
 // retried, so one bad outcome cannot hold back every client SLI after it.
 import { request } from "undici";
 import { JOURNEY_IDS } from "../slo/journeys.ts";
