@@ -47,7 +47,7 @@ const conductor = new ScenarioConductor({
   scenarios: loadScenarioDirectory(config.drills.scenariosDir, knownSlos, root),
   engine,
   control,
-  sloReport: () => effects.sloReport(3000),
+  sloReport: (timeoutMs) => effects.sloReport(timeoutMs),
   onError: (message, err) => app.log.warn({ err }, message),
 });
 const exercises = new ExerciseConductor({

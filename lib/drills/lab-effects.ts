@@ -38,7 +38,6 @@ export interface HttpLabEffectsOptions {
 
 /** The lab's calls the exercise conductor makes besides the drills': SLO reads, and the exercise's traffic. */
 export interface ExerciseLab {
-  sloReport(): Promise<SloReport>;
   sloHistory(name: string, minutes: number): Promise<SloHistory>;
   setTraffic(traffic: { profile: string; seed?: number; durationSeconds?: number } | null, meta: { requestId: string; traceId: string }): Promise<void>;
 }
@@ -52,7 +51,6 @@ export function httpExerciseLab(o: HttpLabEffectsOptions & { usualTraffic: strin
     traceparent: `00-${meta.traceId}-${randomBytes(8).toString("hex")}-01`,
   });
   return {
-    sloReport: () => call<SloReport>("GET", `${o.gatewayUrl}/_lab/slos`, undefined, undefined, 3000),
     sloHistory: (name, minutes) =>
       call<{ history: SloHistory }>("GET", `${o.gatewayUrl}/_lab/slos/${encodeURIComponent(name)}/history?minutes=${minutes}`).then((r) => r.history),
     async setTraffic(traffic, meta) {

@@ -9,7 +9,6 @@ import { migrate, migrationsDir, readMigrations } from "../data/migrations.ts";
 import { type SqlDatabase, openSqlite } from "../data/sql-database.ts";
 import type { ExerciseLab } from "../drills/lab-effects.ts";
 import type { SloHistory } from "../slo/slo-history.ts";
-import type { SloReport } from "../slo/slo-status.ts";
 import type { Exercise } from "./exercise-catalog.ts";
 import { ExerciseConductor } from "./exercise-conductor.ts";
 import { exerciseReviewMarkdown } from "./exercise-review.ts";
@@ -46,7 +45,6 @@ function fakeLab() {
   const traffic: unknown[] = [];
   let fixedAt = Number.POSITIVE_INFINITY;
   const lab: ExerciseLab = {
-    sloReport: async () => ({ slos: [{ name: "clinician-record-diagnosis-latency", budgetRemaining: 0.98 }] }) as unknown as SloReport,
     sloHistory: async (name): Promise<SloHistory> => {
       const start = Math.floor(Date.now() / 60_000) - 2;
       const points = Array.from({ length: 10 }, (_, i) => {

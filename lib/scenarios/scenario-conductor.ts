@@ -19,13 +19,20 @@ export interface ScenarioConductorOptions {
   scenarios: readonly Scenario[];
   engine: Pick<DrillEngine, "launch" | "abort" | "get">;
   control: SqlDatabase;
-  /** The SLOs now (the gateway's report); budgets at start and end, alerts for the narrative. */
-  sloReport: () => Promise<SloReport>;
+  /** The SLOs now (the gateway's report) within `timeoutMs`; budgets at start and end, alerts for the narrative. */
+  sloReport: (timeoutMs: number) => Promise<SloReport>;
+  /** Pause between tries of a budget read (1 s; tests shorten it). */
+  retryAfterMs?: number;
   onError?: (message: string, err: unknown) => void;
 }
 
 const CONDUCTOR: Actor = { userId: "drill-engine", role: "instructor", facilityId: null, patientId: null };
 const KEPT_ENDED_RUNS = 50;
+// The budgets at a run's start and end are what its narrative's spend is counted from, read once each: on
+// a machine the lab has saturated the gateway's report can take seconds, so they get more time and tries
+// than a page's read of the alerts.
+const BUDGET_READ = { timeoutMs: 8000, tries: 3 };
+const NARRATIVE_READ_TIMEOUT_MS = 5000;
 
 export class ScenarioConductor {
   private readonly runs = new Map<string, ScenarioRun>();
@@ -126,7 +133,7 @@ export class ScenarioConductor {
     const to = run.endedAt ? new Date(Date.parse(run.endedAt) + 1000) : now;
     const [annotations, report, drills] = await Promise.all([
       readTimeline(this.o.control, new Date(run.startedAt), to),
-      this.o.sloReport().catch(() => null),
+      this.o.sloReport(NARRATIVE_READ_TIMEOUT_MS).catch(() => null),
       Promise.all(run.steps.filter((s) => s.drillRunId).map((s) => this.o.engine.get(s.drillRunId!).then(drillOfRun, () => null))),
     ]);
     return buildNarrative(
@@ -215,12 +222,17 @@ export class ScenarioConductor {
   }
 
   private async budgets(run: ScenarioRun): Promise<Record<string, number> | null> {
-    try {
-      const report = await this.o.sloReport();
-      return Object.fromEntries(report.slos.filter((s) => run.watch.includes(s.name)).map((s) => [s.name, s.budgetRemaining]));
-    } catch (err) {
-      this.o.onError?.(`scenario run ${run.id}: the SLOs could not be read for its budgets`, err);
-      return null;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const report = await this.o.sloReport(BUDGET_READ.timeoutMs);
+        return Object.fromEntries(report.slos.filter((s) => run.watch.includes(s.name)).map((s) => [s.name, s.budgetRemaining]));
+      } catch (err) {
+        if (attempt >= BUDGET_READ.tries) {
+          this.o.onError?.(`scenario run ${run.id}: the SLOs could not be read for its budgets (${attempt} tries)`, err);
+          return null;
+        }
+        await new Promise((r) => setTimeout(r, this.o.retryAfterMs ?? 1000));
+      }
     }
   }
 
