@@ -5,7 +5,7 @@
 import { alertsNow } from "../slo/evaluate-slos.ts";
 import type { SloReport } from "../slo/slo-status.ts";
 import { type Exercise, describeEntity, isNoFault } from "./exercise-catalog.ts";
-import type { InstructorView } from "./exercise-run.ts";
+import { type InstructorView, isOver } from "./exercise-run.ts";
 
 /** What the verification needs of a running lab, as the instructor and the SRE reach it over HTTP. */
 export interface VerifiedLab {
@@ -153,7 +153,10 @@ export async function verifyExercise(lab: VerifiedLab, exercise: Exercise, optio
       await sleep(Math.min(pollMs, Math.max(0, deadline - now())));
     }
   } finally {
-    await lab.end(run.id);
+    // A machine busy with other labs may keep the drill engine from answering within a call's timeout:
+    // the end is tried again, and one that never came fails this exercise, not the others beside it.
+    const unended = await endRun(lab, run.id);
+    if (unended) problem ??= `the run could not be ended: ${unended}`;
   }
   const expectedKeys = new Set(wanted.map((w) => `${w.slo} ${w.tier}`));
   const firstAlert = fired.map((f) => f.afterSeconds).sort((a, b) => a - b)[0] ?? null;
@@ -169,6 +172,22 @@ export async function verifyExercise(lab: VerifiedLab, exercise: Exercise, optio
     firstAlertAfterSeconds: firstAlert,
     elapsedSeconds: Math.round((now() - startedAt) / 1000),
   };
+}
+
+/** Ends the run, up to three tries; null when it ended (or had already), else why not. */
+async function endRun(lab: VerifiedLab, id: string): Promise<string | null> {
+  let why = "";
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await lab.end(id);
+      return null;
+    } catch (err) {
+      why = (err as Error).message;
+      const run = await lab.run(id).catch(() => null);
+      if (run && isOver(run)) return null;
+    }
+  }
+  return why;
 }
 
 /** The verdicts as a table for a terminal: each exercise's class, entity, expected alerts with their times, and verdict. */

@@ -91,23 +91,16 @@ export async function verifyOnLabs(
     const started = await starting(() => startExerciseLab(exercise.name, slot, o.basePort)).catch((err: unknown) => err as Error);
     if (started instanceof Error) {
       say(`  ${exercise.name}: FAILED: ${started.message}`);
-      verdicts.set(exercise.name, {
-        exercise: exercise.name,
-        faultClass: exercise.truth.faultClass,
-        entity: describeEntity(exercise.truth.entity),
-        ok: false,
-        problem: started.message,
-        launchedAt: null,
-        expected: exercise.truth.expectedAlerts.map((a) => ({ slo: a.slo, tier: a.tier, afterSeconds: null, seenAfterSeconds: null })),
-        others: [],
-        firstAlertAfterSeconds: null,
-        elapsedSeconds: Math.round((Date.now() - began) / 1000),
-      });
+      verdicts.set(exercise.name, failedVerdict(exercise, started.message, began));
       return;
     }
     const { lab, stop } = started;
     try {
-      const verdict = await verifyExercise(lab, exercise, { onProgress: (line) => say(`  ${line}`) });
+      // A call that failed fails this exercise's verdict, not the lanes beside it: they play on and stop
+      // their labs (a rejection here would leave them running after the test).
+      const verdict = await verifyExercise(lab, exercise, { onProgress: (line) => say(`  ${line}`) }).catch((err: unknown) =>
+        failedVerdict(exercise, (err as Error).message, began),
+      );
       say(
         `  ${exercise.name}: ${verdict.ok ? "ok" : `FAILED: ${verdict.problem}`}; first alert ${verdict.firstAlertAfterSeconds ?? "-"} s after the fault; ${verdict.elapsedSeconds} s`,
       );
@@ -124,6 +117,22 @@ export async function verifyOnLabs(
   );
   for (const exercise of exercises.filter(o.playsAlone)) await one(exercise, 0);
   return exercises.map((e) => verdicts.get(e.name)!);
+}
+
+/** The verdict of an exercise that could not be played to its end, saying why. */
+function failedVerdict(exercise: Exercise, problem: string, began: number): ExerciseVerdict {
+  return {
+    exercise: exercise.name,
+    faultClass: exercise.truth.faultClass,
+    entity: describeEntity(exercise.truth.entity),
+    ok: false,
+    problem,
+    launchedAt: null,
+    expected: exercise.truth.expectedAlerts.map((a) => ({ slo: a.slo, tier: a.tier, afterSeconds: null, seenAfterSeconds: null })),
+    others: [],
+    firstAlertAfterSeconds: null,
+    elapsedSeconds: Math.round((Date.now() - began) / 1000),
+  };
 }
 
 /** At most `n` of the calls it wraps run at once; the others wait their turn, first come first served. */
