@@ -142,6 +142,16 @@ describe("a lab left to itself", () => {
           .map((t) => `${s.name} ${t.tier} -> ${t.to} at ${new Date(t.minute * 60_000).toISOString()}`),
       );
       const budgets = last.slos.map((s) => ({ name: s.name, left: s.budgetRemaining ?? 1 }));
+      // What spent a budget, minute by minute, so that a failure here says where to look.
+      const spent: string[] = [];
+      for (const b of budgets.filter((x) => x.left < 0.99)) {
+        const history = await get<{ history: { points: { at: string; requests: number; bad: number }[] } }>(
+          ports.gateway,
+          `/_lab/slos/${b.name}/history?minutes=30`,
+        );
+        const minutes = history.history.points.filter((p) => p.bad > 0).map((p) => `${p.at.slice(11, 16)} ${p.bad} of ${p.requests}`);
+        spent.push(`${b.name} ${(b.left * 100).toFixed(2)} % left; bad minutes: ${minutes.join(", ") || "none in the last 30"}`);
+      }
 
       // Traffic paused: the pipeline drains within 5 s.
       const paused = await fetch(`http://127.0.0.1:${ports.simulator}/_lab/traffic`, { method: "DELETE", headers: { authorization: `Bearer ${sre}` } });
@@ -172,10 +182,7 @@ describe("a lab left to itself", () => {
       expect(verified, `the no-fault exercise ${NO_FAULT_EXERCISE} played with nobody at the pager`).toMatchObject({ ok: true, firstAlertAfterSeconds: null });
       expect(sightings, "tiers seen pending or firing after the warm-up").toEqual([]);
       expect(transitions, "alert transitions after the warm-up").toEqual([]);
-      expect(
-        budgets.filter((b) => b.left < 0.99),
-        "SLOs with less than 99 % of their budget left",
-      ).toEqual([]);
+      expect(spent, "SLOs with less than 99 % of their budget left").toEqual([]);
       expect(deadLettersSeen).toBe(0);
       expect(drained, `outbox backlog, consumer lag and waiting room empty within 5 s of pausing traffic (${drainMs} ms)`).not.toBeNull();
       expect(drained!.deadLetters).toBe(0);
