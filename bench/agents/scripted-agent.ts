@@ -1,17 +1,21 @@
 // The scripted baseline agent: no model, a fixed procedure over the on-call tools, written from the
 // runbooks. It reads the page, then looks every 20 s: a gateway that answers nothing (not even the SLOs),
 // the event pipeline (backlog, lag, dead letters), a journey the gateway stopped counting while its users
-// go on (no data), a process that restarts or stops answering, a shard whose writes alone fail, a journey
-// whose traffic surged, and last the most-burning SLO's service. On the first finding it acknowledges, declares, diagnoses, pulls the runbook's lever and
+// go on (no data), a process that restarts, a journey whose requests a second surged since it came on
+// call, a process that stops answering, a shard whose writes alone fail, and last the most-burning SLO's
+// service. On the first finding it acknowledges, declares, diagnoses, pulls the runbook's lever and
 // resolves; with nothing found for AGENT_QUIET_SECONDS (default 240) it answers that nothing is wrong.
 // Any LLM agent should beat it; the do-nothing agent is the floor under both.
 import { connectToLab, sleep, ToolRefusal } from "./lab-connection.ts";
-import { type Finding, type Look, findingOf } from "./scripted-findings.ts";
+import { type Finding, type Look, type RequestCount, findingOf, journeyRequestsOf } from "./scripted-findings.ts";
 
 const lab = await connectToLab({ name: "scripted-agent", version: "1.0.0" });
 const quietMs = Number(process.env.AGENT_QUIET_SECONDS ?? 240) * 1000;
 const began = Date.now();
 const say = (line: string) => console.error(`scripted-agent: ${line}`);
+
+/** The gateway's request counters at each look, oldest first: the rates a rush shows in. */
+const counts: RequestCount[] = [];
 
 /** What the agent reads on one look, each tool once (a refusal reads as nothing). */
 async function look(): Promise<Look> {
@@ -20,10 +24,13 @@ async function look(): Promise<Look> {
       if (err instanceof ToolRefusal) return null;
       throw err;
     });
-  const [alerts, topology] = await Promise.all([
+  const [alerts, topology, requests] = await Promise.all([
     attempt(lab.call<Look["alerts"]>("list_alerts", { all: true })),
     attempt(lab.call<Look["topology"]>("read_topology")),
+    // A gateway too busy to answer its metrics misses one read; the rates are measured between those read.
+    lab.call<{ samples: string[] }>("read_metrics", { process: "gateway", prefix: "pimlab_journey_requests_total" }).catch(() => null),
   ]);
+  if (requests) counts.push({ at: Date.now(), byJourney: journeyRequestsOf(requests.samples) });
   return {
     alerts,
     topology,
@@ -61,7 +68,7 @@ await lab.call("read_exercise");
 const first = await look();
 for (;;) {
   const now = await look();
-  const finding = await findingOf(now, first);
+  const finding = await findingOf(now, first, counts);
   if (finding) {
     await act(finding);
     break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type AlertRow, type Look, findingOf } from "./scripted-findings.ts";
+import { type AlertRow, type Look, type RequestCount, findingOf, journeyRequestsOf } from "./scripted-findings.ts";
 
 const row = (slo: string, service: string, shortBurn = 0, state = "inactive"): AlertRow => ({
   slo,
@@ -99,65 +99,91 @@ describe("the scripted agent's findings", () => {
     });
   });
 
-  it("tells a surge from a slow service by the journey's traffic, and a bad release from errors by latency beside them", async () => {
+  it("tells a surge from a slow service by the journeys' requests a second since it came on call, and a bad release from errors by latency beside them", async () => {
     const slow = burning("billing-work-claims-latency", "billing");
     // The billing batch's journeys rush and fail; the patients' claims (through billing) slow down.
     const slos = [
       ...HEALTHY.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 20, "firing") : r)),
       row("patient-view-claims-latency", "billing", 30, "firing"),
     ];
-    const minutes = minutesOf(slos);
-    /** The billing journeys' minutes as given ([requests, bad] from 10:00), every other SLO's as usual. */
-    const billingMinutes =
-      (counts: [number, number][]): Look["sli"] =>
-      async (slo, n) =>
-        slo.startsWith("billing-work-claims") ? { rows: counts.map(([requests, bad], i) => [`10:0${i}`, requests, bad, 100]) } : minutes(slo, n);
-    const surge = billingMinutes([
-      [300, 0],
-      [300, 0],
-      [9_000, 900],
-      [9_500, 1_200],
-    ]);
-    expect(await findingOf(look({ slos, sli: surge }), look())).toMatchObject({
+    /** The gateway's counters read every 20 s, growing by the given requests a second per interval. */
+    const reads = (perSecond: Record<string, number>[], from = 1_000_000): RequestCount[] => {
+      const total = new Map<string, number>([
+        ["billing/work-claims", 0],
+        ["patient/view-claims", 0],
+      ]);
+      const out: RequestCount[] = [{ at: from, byJourney: new Map(total) }];
+      perSecond.forEach((rates, i) => {
+        for (const [journey, rate] of Object.entries(rates)) total.set(journey, total.get(journey)! + rate * 20);
+        out.push({ at: from + (i + 1) * 20_000, byJourney: new Map(total) });
+      });
+      return out;
+    };
+    const steady = { "billing/work-claims": 1.5, "patient/view-claims": 0.8 };
+    const rush = { "billing/work-claims": 600, "patient/view-claims": 0.8 };
+    expect(await findingOf(look({ slos }), look(), reads([steady, steady, steady, rush]))).toMatchObject({
       entity: { service: "gateway" },
       faultClass: "overload",
       lever: { lever: "shed-traffic", target: "billing:10" },
     });
-    // Found late, with rush minutes among the earlier ones: still a rush.
-    const late = billingMinutes([
-      [300, 0],
-      [300, 0],
-      [5_000, 100],
-      [9_000, 900],
-      [9_500, 1_200],
-      [9_500, 1_200],
-      [9_500, 1_200],
-      [9_500, 1_200],
-      [9_500, 1_200],
-    ]);
-    expect(await findingOf(look({ slos, sli: late }), look())).toMatchObject({ faultClass: "overload", lever: { target: "billing:10" } });
-    // A young lab's partial first minute is no baseline: the same traffic after it is no rush.
-    const young = billingMinutes([
-      [20, 0],
-      [600, 0],
-      [620, 0],
-      [610, 120],
-      [600, 120],
-    ]);
-    expect(await findingOf(look({ slos, sli: young }), look())).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
-    // A quiet journey's few requests doubling is no rush.
-    const few = billingMinutes([
-      [40, 0],
-      [40, 0],
-      [100, 20],
-      [100, 20],
-    ]);
-    expect(await findingOf(look({ slos, sli: few }), look())).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
+    // Found late, with rush intervals among the earlier ones: still a rush (against the quietest).
+    expect(await findingOf(look({ slos }), look(), reads([steady, steady, rush, rush, rush, rush]))).toMatchObject({ lever: { target: "billing:10" } });
+    // A gateway restarted meanwhile (its counters back at 0) loses that interval, not the rush.
+    const restarted = reads([steady, steady, steady, rush, rush]);
+    restarted[3] = {
+      at: restarted[3]!.at,
+      byJourney: new Map([
+        ["billing/work-claims", 10],
+        ["patient/view-claims", 0],
+      ]),
+    };
+    expect(await findingOf(look({ slos }), look(), restarted)).toMatchObject({ faultClass: "overload" });
+    // Too few reads to have a rate before the rush: no rush yet, whatever the SLOs say.
+    expect(await findingOf(look({ slos }), look(), reads([steady, rush]))).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
+    // Reads a few milliseconds apart are one read (the agent's first two looks).
+    const twice = reads([steady, rush]);
+    expect(await findingOf(look({ slos }), look(), [twice[0]!, { ...twice[0]!, at: twice[0]!.at + 3 }, ...twice.slice(1)])).toMatchObject({
+      entity: { kind: "configuration", service: "billing" },
+    });
+    // A quiet journey's few requests a second tripling is no rush, nor a busy one's doubling (retries).
+    expect(await findingOf(look({ slos }), look(), reads([steady, steady, steady, { ...steady, "billing/work-claims": 4.5 }]))).toMatchObject({
+      entity: { kind: "configuration", service: "billing" },
+    });
+    expect(
+      await findingOf(
+        look({ slos }),
+        look(),
+        reads([
+          { ...steady, "billing/work-claims": 30 },
+          { ...steady, "billing/work-claims": 30 },
+          { ...steady, "billing/work-claims": 60 },
+        ]),
+      ),
+    ).toMatchObject({ entity: { kind: "configuration", service: "billing" } });
+    // A rush with nothing burning is the lab coping: no finding.
+    expect(await findingOf(look(), look(), reads([steady, steady, steady, rush]))).toBeNull();
     expect(await findingOf(look({ slos: slow }), look())).toMatchObject({ entity: { kind: "service", service: "billing" }, faultClass: "latency" });
     const both = slow.map((r) => (r.slo === "billing-work-claims-availability" ? row(r.slo, "billing", 30, "firing") : r));
     expect(await findingOf(look({ slos: both }), look())).toMatchObject({
       entity: { kind: "configuration", service: "billing" },
       faultClass: "misconfiguration",
     });
+  });
+
+  it("reads the gateway's server-side journey counters, every outcome summed, the client side left out", () => {
+    expect(
+      journeyRequestsOf([
+        'pimlab_journey_requests_total{journey="patient/view-record",source="server",outcome="success",service="gateway"} 120',
+        'pimlab_journey_requests_total{journey="patient/view-record",source="server",outcome="error",service="gateway"} 3',
+        'pimlab_journey_requests_total{journey="patient/view-record",source="client",outcome="success",service="gateway"} 118',
+        'pimlab_journey_requests_total{journey="billing/work-claims",source="server",outcome="success",service="gateway"} 7',
+        "pimlab_warmup_requests_total 5",
+      ]),
+    ).toEqual(
+      new Map([
+        ["patient/view-record", 123],
+        ["billing/work-claims", 7],
+      ]),
+    );
   });
 });

@@ -44,9 +44,6 @@ const isLatency = (slo: string) => slo.includes("-latency");
 const isClient = (slo: string) => slo.endsWith("-client");
 const serviceOf = (s: string): "clinical" | "billing" | "gateway" | null => (s === "clinical" || s === "billing" || s === "gateway" ? s : null);
 
-/** The persona whose journey an SLO counts (its name starts with it). */
-const personaOf = (slo: string) => slo.split("-")[0]!;
-
 /**
  * A minute this bad (a share of its requests) is bad now: failures at 5x a 99 % SLO's budget rate, far under
  * any fault's; slow answers at 15 %, over what a machine busy with other labs makes of a healthy one.
@@ -74,29 +71,60 @@ async function burningNow(look: Look, rows: AlertRow[]): Promise<Burning[]> {
   return checked.flat();
 }
 
-/** A rise this many times a journey's earlier minutes, to at least this many requests a minute, is a rush. */
-const SURGE = { factor: 1.7, atLeast: 300 };
-
-/**
- * The burning SLO whose journey's requests a minute rose most over its earlier minutes, past SURGE: the
- * rushing persona's own journeys burn too (a rush slows or fails what it shares), so its minutes are at hand.
- */
-function surgedJourney(burning: Burning[]): { journey: string; slo: string; before: number; recent: number } | null {
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const rises = burning.map(({ journey, slo, minutes }) => {
-    const counts = minutes.map((m) => m[1]);
-    // Against the quietest earlier minute: a rush found late has rush minutes among the earlier ones too.
-    // The window's first minute is left out when others are there (a young lab's first minute is partial).
-    const earlier = counts.slice(0, Math.max(1, counts.length - 2));
-    const before = Math.min(...(earlier.length >= 3 ? earlier.slice(1) : earlier));
-    const recent = mean(counts.slice(-2));
-    return { journey, slo, before: Math.round(before), recent: Math.round(recent), rise: counts.length >= 4 ? recent / Math.max(1, before) : 0 };
-  });
-  const [top] = rises.filter((r) => r.rise > SURGE.factor && r.recent >= SURGE.atLeast).sort((a, b) => b.rise - a.rise);
-  return top ?? null;
+/** The gateway's requests per journey so far (its counters, server side), and when they were read. */
+export interface RequestCount {
+  at: number;
+  byJourney: Map<string, number>;
 }
 
-export async function findingOf(now: Look, first: Look): Promise<Finding | null> {
+/** A journey's requests from the gateway's `pimlab_journey_requests_total` samples (read_metrics), every outcome summed. */
+export function journeyRequestsOf(samples: readonly string[]): Map<string, number> {
+  const byJourney = new Map<string, number>();
+  for (const line of samples) {
+    const m = /^pimlab_journey_requests_total\{(.*)\}\s+(\S+)$/.exec(line);
+    const journey = m && /(?:^|,)journey="([^"]+)"/.exec(m[1]!)?.[1];
+    if (!m || !journey || !/(?:^|,)source="server"/.test(m[1]!)) continue;
+    byJourney.set(journey, (byJourney.get(journey) ?? 0) + Number(m[2]));
+  }
+  return byJourney;
+}
+
+/** A journey at this many times its quietest rate since the agent came on call, and this many requests a second, rushes. */
+const SURGE = { factor: 4, atLeastPerSecond: 20 };
+/** Counter reads closer together than this are one read: their difference is noise. */
+const MIN_INTERVAL_MS = 5000;
+
+/**
+ * The journey whose requests a second, between the last two reads of the gateway's counters, rose most over
+ * its quietest earlier interval, past SURGE. Measured between the agent's own reads from its first look on,
+ * not per minute of the SLIs: a young lab's first minute is partial, and a rush found late fills the minutes.
+ */
+export function surgedJourney(counts: readonly RequestCount[]): { journey: string; before: number; recent: number } | null {
+  const reads: RequestCount[] = [];
+  for (const c of counts) if (!reads.length || c.at - reads[reads.length - 1]!.at >= MIN_INTERVAL_MS) reads.push(c);
+  if (reads.length < 4) return null; // a recent interval and at least two earlier ones
+  const rises = [...reads[reads.length - 1]!.byJourney.keys()].flatMap((journey) => {
+    const rates: number[] = [];
+    for (let i = 1; i < reads.length; i++) {
+      const delta = (reads[i]!.byJourney.get(journey) ?? 0) - (reads[i - 1]!.byJourney.get(journey) ?? 0);
+      // A counter that went back is a restarted gateway: that interval says nothing.
+      rates.push(delta >= 0 ? (delta * 1000) / (reads[i]!.at - reads[i - 1]!.at) : Number.NaN);
+    }
+    const recent = rates[rates.length - 1]!;
+    const earlier = rates.slice(0, -1).filter((r) => !Number.isNaN(r));
+    if (Number.isNaN(recent) || earlier.length < 2) return [];
+    const before = Math.min(...earlier);
+    return [{ journey, before: Math.round(before * 10) / 10, recent: Math.round(recent * 10) / 10, rise: recent / Math.max(before, 0.1) }];
+  });
+  const [top] = rises.filter((r) => r.rise >= SURGE.factor && r.recent >= SURGE.atLeastPerSecond).sort((a, b) => b.rise - a.rise);
+  return top ? { journey: top.journey, before: top.before, recent: top.recent } : null;
+}
+
+/**
+ * What the agent concludes from this look, its first, and the gateway's request counters at each look so
+ * far (oldest first).
+ */
+export async function findingOf(now: Look, first: Look, counts: readonly RequestCount[] = []): Promise<Finding | null> {
   // 0. The SLOs cannot be read: the gateway that serves them does not answer either.
   if (now.alerts === null && !(await now.answers("gateway")))
     return {
@@ -160,7 +188,20 @@ export async function findingOf(now: Look, first: Look): Promise<Finding | null>
   }
   if (burning.length === 0) return null;
 
-  // 4. A process that is up but answers nothing.
+  // 4. A surge: a journey whose requests a second rose far above what they were (the overload runbook's
+  //    first check), while SLOs burn. Its persona is whose requests to shed, whichever SLO burns from it: a
+  //    billing batch fails billing's own journeys and slows the patients' claims. Before the processes'
+  //    answers: under the rush a process may be too busy to answer its metrics in time.
+  const surged = surgedJourney(counts);
+  if (surged)
+    return {
+      entity: { kind: "service", service: "gateway" },
+      faultClass: "overload",
+      why: `${surged.journey} requests rose from ${surged.before} to ${surged.recent} a second`,
+      lever: { lever: "shed-traffic", target: `${surged.journey.split("/")[0]}:10` },
+    };
+
+  // 5. A process that is up but answers nothing.
   if (burning.some((r) => !isLatency(r.slo))) {
     for (const process of ["gateway", "clinical", "billing"] as const)
       if (!(await now.answers(process)))
@@ -172,7 +213,7 @@ export async function findingOf(now: Look, first: Look): Promise<Finding | null>
         };
   }
 
-  // 5. Failures on one shard only.
+  // 6. Failures on one shard only.
   if (burning.some((r) => !isLatency(r.slo))) {
     const byShard = await now.failuresByShard(3);
     const total = [...byShard.values()].reduce((a, b) => a + b, 0);
@@ -185,18 +226,6 @@ export async function findingOf(now: Look, first: Look): Promise<Finding | null>
         lever: { lever: "end-blocking-session", target: String(top[0]) },
       };
   }
-
-  // 6. A surge: a burning journey whose requests a minute rose well above what they were (the overload
-  //    runbook's first check). Its persona is whose requests to shed, whichever other SLO burns from it: a
-  //    billing batch fails billing's own journeys and slows the patients' claims.
-  const surged = surgedJourney(burning);
-  if (surged)
-    return {
-      entity: { kind: "service", service: "gateway" },
-      faultClass: "overload",
-      why: `${surged.journey} traffic rose from ${surged.before} to ${surged.recent} requests a minute`,
-      lever: { lever: "shed-traffic", target: `${personaOf(surged.slo)}:10` },
-    };
 
   const worst = burning[0]!;
   // 7. The service most of the burning SLOs count (an SLO names one service; a journey may reach two):
