@@ -8,7 +8,7 @@
 // comes from the conductor, the agent's calls from the audit, whose record of
 // the run is kept with its digest (`--verify DIR` checks it again). Results: a table on stdout and
 // <LAB_DATA_DIR>/agent-bench/<run>/results.json, which the portal's leaderboard reads.
-//   --agent scripted | do-nothing | "<command>"; --at-once (default 5) labs at a time, the surges first (two at
+//   --agent scripted | do-nothing | "<command>"; --at-once (default 4) labs at a time, the surges first (two at
 //   a time, alone), the healthy ones last;
 //   --minutes: each exercise's time budget (default 9, at most its limit).
 import { type ChildProcess, spawn } from "node:child_process";
@@ -141,9 +141,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
     void Promise.all([...stops].map((stop) => stop().catch(() => undefined))).finally(() => process.exit(130));
   });
 
-// Two labs start at a time: a start takes a core for half a minute, and the exercises under way beside it
-// must not read that as their fault.
-const starting = gate(2);
+const starting = gate(3);
 const startLab = (name: string, slot: number, seed: string) =>
   starting(() => startExerciseLab(name, slot, BASE_PORT, { LAB_SEED: seed, LAB_SEED_PATIENTS: "1000" }));
 
@@ -182,7 +180,7 @@ runCommand("bench:agents", async () => {
       agent: { type: "string" },
       exercises: { type: "string" },
       seed: { type: "string", default: "7" },
-      "at-once": { type: "string", default: "5" },
+      "at-once": { type: "string", default: "4" },
       minutes: { type: "string", default: "9" },
       "max-calls": { type: "string", default: "400" },
       verify: { type: "string" },
