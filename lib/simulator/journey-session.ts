@@ -11,6 +11,8 @@ export class JourneyFailure extends Error {
   constructor(
     readonly reason: FailureReason,
     message: string,
+    /** A 503's Retry-After: how long the lab asked this persona's clients to wait. */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = "JourneyFailure";
@@ -104,6 +106,7 @@ export class JourneySession {
       headers["idempotency-key"] = randomUUID();
     }
     let answer: StepAnswer;
+    let retryAfter: string | string[] | undefined;
     try {
       const res = await this.o.pool.request({
         method: request.method,
@@ -115,6 +118,7 @@ export class JourneySession {
         signal: this.o.signal,
       });
       answer = { status: res.statusCode, body: await res.body.text() };
+      retryAfter = res.headers["retry-after"];
     } catch (err) {
       if (this.o.signal?.aborted) throw new JourneyCancelled();
       this.finishStep(sentAt);
@@ -136,7 +140,7 @@ export class JourneySession {
     const ok = (answer.status >= 200 && answer.status < 300) || request.accept?.includes(answer.status);
     if (!ok) {
       const reason: FailureReason = answer.status >= 500 ? "server-error" : answer.status === 429 ? "rate-limited" : "rejected";
-      throw new JourneyFailure(reason, `${request.method} ${request.path}: ${answer.status}`);
+      throw new JourneyFailure(reason, `${request.method} ${request.path}: ${answer.status}`, answer.status === 503 ? retryAfterMs(retryAfter) : null);
     }
     return answer;
   }
@@ -170,4 +174,11 @@ export class JourneySession {
     this.waitedMs += waited;
     this.intendedAt = now;
   }
+}
+
+/** Retry-After in delay-seconds (the lab's gateway sends no dates), at most a minute; null when absent or unreadable. */
+function retryAfterMs(header: string | string[] | undefined): number | null {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !/^\d{1,6}$/.test(value.trim())) return null;
+  return Math.min(60, Number(value)) * 1000;
 }

@@ -23,6 +23,8 @@ export interface JourneyFigures {
   late: number;
   /** Not started: too many journeys already in flight. */
   dropped: number;
+  /** Not started: the lab had asked this persona's clients to retry later (a 503 with Retry-After). */
+  heldBack: number;
   inFlight: number;
   /** Cut short by a stop: counted neither way. */
   cancelled: number;
@@ -51,6 +53,7 @@ export class JourneyStats {
   started = 0;
   late = 0;
   dropped = 0;
+  heldBack = 0;
   inFlight = 0;
   cancelled = 0;
   succeeded = 0;
@@ -86,6 +89,7 @@ export class JourneyStats {
       started: this.started,
       late: this.late,
       dropped: this.dropped,
+      heldBack: this.heldBack,
       inFlight: this.inFlight,
       cancelled: this.cancelled,
       succeeded: this.succeeded,
@@ -104,6 +108,7 @@ export class JourneyStats {
     this.started += other.started;
     this.late += other.late;
     this.dropped += other.dropped;
+    this.heldBack += other.heldBack;
     this.inFlight += other.inFlight;
     this.cancelled += other.cancelled;
     this.succeeded += other.succeeded;

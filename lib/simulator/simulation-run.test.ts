@@ -83,6 +83,49 @@ describe("a simulation run (open model)", () => {
     expect(end.total.requestMs.corrected.p99).toBeGreaterThan(end.total.requestMs.raw.p99 + 150);
   });
 
+  it("holds a persona's new journeys back for a shed's Retry-After, not another persona's, and counts them", async () => {
+    // The gateway sheds the patients (503, Retry-After: 1) and serves the clinicians.
+    server = createServer((req, res) =>
+      req.url === "/patients"
+        ? res.writeHead(503, { "content-type": "application/json", "retry-after": "1" }).end("{}")
+        : res.writeHead(200, { "content-type": "application/json" }).end("{}"),
+    );
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const sim = new Simulation({
+      origin,
+      profile: {
+        name: "t",
+        spec: spec({
+          durationSeconds: 2,
+          mix: [
+            { journey: "patient/view-record", weight: 1 },
+            { journey: "clinician/find-patient", weight: 1 },
+          ],
+        }),
+      },
+      flows: {
+        "patient/view-record": async (s) => void (await s.step({ method: "GET", path: "/patients" })),
+        "clinician/find-patient": async (s) => void (await s.step({ method: "GET", path: "/clinicians" })),
+      },
+    });
+    const end = await sim.done;
+    const patients = end.journeys.find((j) => j.journey === "patient/view-record")!;
+    const clinicians = end.journeys.find((j) => j.journey === "clinician/find-patient")!;
+    // About 200 patients came due in 2 s: those before the first 503 came back, and one burst a second after.
+    expect(patients.due).toBeGreaterThan(150);
+    expect(patients.heldBack).toBeGreaterThan(patients.due * 0.8);
+    expect(patients.failures["server-error"]).toBe(patients.started);
+    expect(clinicians).toMatchObject({ heldBack: 0, failed: 0 });
+    expect(clinicians.succeeded).toBe(clinicians.due);
+  });
+
+  it("sends on after a 503 without Retry-After: a failing service is no request to wait", async () => {
+    const origin = await serve((_path, answer) => answer(503));
+    const end = await simulation(origin, oneStep, { arrivals: { shape: "constant", ratePerSecond: 40 } }).done;
+    expect(end.total).toMatchObject({ due: 40, started: 40, heldBack: 0 });
+  });
+
   it("drops arrivals beyond the in-flight bound instead of queueing them, and counts them", async () => {
     const origin = await serve(() => undefined); // never answers
     const sim = simulation(origin, oneStep, { maxInFlightJourneys: 10 }, { requestTimeoutMs: 1500 });

@@ -112,10 +112,20 @@ export class Simulation {
     const sampleRatio = this.o.traceSampleRatio ?? 0.01;
     let journeyNo = 0;
 
+    // Until when (performance.now()) each persona's clients hold new journeys back: the gateway shed one of
+    // theirs with a 503 and Retry-After. Well-behaved API clients back off so; without it the simulator, on
+    // the lab's own cores, would go on spending one on requests the on-call had shed, and keep the SLOs
+    // burning after the right lever: the lab's own part the cause of what it sees.
+    const heldUntil = new Map<string, number>();
     const arrive = (_index: number, dueAt: number) => {
       const journey = pickJourney();
       const stats = this.stats.get(journey)!;
       stats.due++;
+      const persona = journey.split("/")[0]!;
+      if ((heldUntil.get(persona) ?? 0) > performance.now()) {
+        stats.heldBack++;
+        return;
+      }
       if (this.inFlight.size >= spec.maxInFlightJourneys) {
         stats.dropped++;
         return;
@@ -144,7 +154,7 @@ export class Simulation {
           err instanceof JourneyCancelled
             ? ("cancelled" as const)
             : err instanceof JourneyFailure
-              ? { reason: err.reason, message: err.message }
+              ? { reason: err.reason, message: err.message, retryAfterMs: err.retryAfterMs }
               : { reason: "rejected" as FailureReason, message: String(err) },
       );
       const finished = walked.then((failure) => {
@@ -155,6 +165,8 @@ export class Simulation {
           stats.cancelled++;
           return;
         }
+        if (failure && "retryAfterMs" in failure && typeof failure.retryAfterMs === "number")
+          heldUntil.set(persona, Math.max(heldUntil.get(persona) ?? 0, performance.now() + failure.retryAfterMs));
         stats.recordJourney(performance.now() - dueAt, failure);
         this.o.onJourneyEnd?.({ journey, at: new Date(), ok: failure === null, latencyMs: session.waitedMs });
       });
