@@ -20,6 +20,8 @@ test.beforeAll(() => cpSync(join(FIXTURES, runId), join(KEPT, runId), { recursiv
 test.afterAll(() => rmSync(join(KEPT, runId), { recursive: true, force: true }));
 
 test("an SRE reads an agent's benchmark run on the leaderboard, its exercises, and an exercise's review", async ({ page }) => {
+  // Three pages, each checked with axe-core: early in npm test, beside the exercise labs, that took over 60 s.
+  test.setTimeout(120_000);
   await signInAs(page, "Sam Demo (SRE)", "/agents");
   const board = page.getByRole("table", { name: "Agent benchmark runs" });
   const row = board.getByRole("row").filter({ hasText: run.startedAt.replace("T", " ").slice(0, 16) });
